@@ -1,0 +1,193 @@
+import Foundation
+import Pipeline
+import Scenario
+
+/// Turns a run's events into per-variant, per-phase statistics and the production estimate.
+///
+/// Estimate: each invocation's simulated seconds (sampled phases extrapolated to their production
+/// unit counts) plus the scenario's assumed per-run seconds, times `production.runs`, plus the
+/// gaps between runs. The regression against the baseline carries a bootstrap interval over
+/// invocations.
+public struct RunAnalyzer {
+    public struct Input {
+        public var scenario: Scenario
+        public var plan: [InvocationSpec]
+        public var events: [WorkerEvent]
+        public var command: String
+        public var startedAt: Date
+        public var wallSeconds: Double
+        public var complete: Bool
+        public var workerProcesses: Int
+        public var environment: EnvironmentInfo
+        public var costProfile: CostProfile
+        public var integrity: IntegrityInfo?
+
+        public init(scenario: Scenario, plan: [InvocationSpec], events: [WorkerEvent], command: String, startedAt: Date, wallSeconds: Double, complete: Bool,
+                    workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?) {
+            self.scenario = scenario
+            self.plan = plan
+            self.events = events
+            self.command = command
+            self.startedAt = startedAt
+            self.wallSeconds = wallSeconds
+            self.complete = complete
+            self.workerProcesses = workerProcesses
+            self.environment = environment
+            self.costProfile = costProfile
+            self.integrity = integrity
+        }
+    }
+
+    /// Phases in the order an invocation runs them; assumed ones are the scenario's.
+    static let simulatedPhases = ["settings", "bookkeeping", "state-lookup", "catalog-write", "target-state-init", "state-write", "teardown"]
+    static let microbenchPhases = ["import", "backends", "creations"]
+
+    public init() {}
+
+    /// Per invocation: its phase records and outcome, from the events.
+    struct InvocationData {
+        var index: Int
+        var phases: [String: PhaseRecord] = [:]
+        var outcome: InvocationOutcome?
+        var lost = false
+        var errorMessages: [String] = []
+    }
+
+    public func analyze(_ input: Input) -> RunSummary {
+        let scenario = input.scenario
+        var byIndex: [Int: InvocationData] = [:]
+        var finishOrder: [Int] = []
+        for event in input.events {
+            guard let i = event.invocation else { continue }
+            var data = byIndex[i] ?? InvocationData(index: i)
+            switch event.event {
+            case .phase: if let p = event.phase { data.phases[p.phase] = p }
+            case .invocationFinished: data.outcome = event.outcome; finishOrder.append(i)
+            case .invocationLost: data.lost = true
+            case .errorPath: if let e = event.errorPath { data.errorMessages.append(e.message) }
+            default: break
+            }
+            byIndex[i] = data
+        }
+        let specs = Dictionary(uniqueKeysWithValues: input.plan.map { ($0.index, $0) })
+
+        let phaseNames = scenario.workload == "microbench" ? Self.microbenchPhases : Self.simulatedPhases
+        let assumedPerRun = scenario.workload == "microbench" ? 0 : scenario.assumedSeconds.reduce(0) { $0 + $1.seconds }
+        let runs = Double(scenario.productionRuns)
+        let gapMinutes = Double(scenario.productionRuns - 1) * scenario.productionGapSeconds / 60
+
+        // Seconds per finished invocation, per variant, for the bootstrap.
+        var totals: [String: [Double]] = [:]
+        var phaseSeconds: [String: [String: [Double]]] = [:]
+        var scanSeconds: [String: [Double]] = [:]
+        var variants: [VariantSummary] = []
+        for variant in scenario.variants {
+            let ordered = finishOrder.filter { byIndex[$0]?.outcome != nil && specs[$0]?.variant == variant.name }
+            let datas = ordered.compactMap { byIndex[$0] }
+            totals[variant.name] = datas.map { d in d.phases.values.reduce(0) { $0 + $1.productionModelledNs } / 1e9 }
+            scanSeconds[variant.name] = datas.map { d in d.phases.values.reduce(0) { $0 + Double($1.scanModelledNs) } / 1e9 }
+            var phases: [PhaseSummary] = []
+            for name in phaseNames {
+                let records = datas.compactMap { $0.phases[name] }
+                // An invocation that skipped a phase (it failed earlier) spent zero seconds in it.
+                let seconds = datas.map { ($0.phases[name]?.productionModelledNs ?? 0) / 1e9 }
+                phaseSeconds[variant.name, default: [:]][name] = seconds
+                let perRun = mean(seconds)
+                phases.append(PhaseSummary(
+                    phase: name,
+                    provenance: records.contains { $0.provenance == .sampled } ? "sampled" : "measured",
+                    invocations: records.count,
+                    unitsDone: records.reduce(0) { $0 + $1.units },
+                    productionUnits: records.reduce(0) { $0 + $1.productionUnits },
+                    modelledMs: SampleStatistics(records.map { $0.productionModelledNs / 1e6 }),
+                    nativeMeanMs: mean(records.map { Double($0.nativeNs) / 1e6 }),
+                    scansMean: mean(records.map { Double($0.scans) }),
+                    scanMeanMs: mean(records.map { Double($0.scanModelledNs) / 1e6 }),
+                    secondsPerRun: perRun, productionMinutes: perRun * runs / 60, deltaMinutes: 0, share: nil))
+            }
+            if scenario.workload != "microbench" {
+                for assumed in scenario.assumedSeconds {
+                    phases.append(PhaseSummary(phase: assumed.phase, provenance: "assumed", invocations: 0, unitsDone: 0,
+                                               productionUnits: 0, modelledMs: SampleStatistics([assumed.seconds * 1000]),
+                                               nativeMeanMs: 0, scansMean: 0, scanMeanMs: 0, secondsPerRun: assumed.seconds,
+                                               productionMinutes: assumed.seconds * runs / 60, deltaMinutes: 0, share: nil))
+                }
+            }
+            let outcomes = datas.compactMap(\.outcome)
+            let counts = ordered.compactMap { i -> InvocationCounts? in
+                guard let d = byIndex[i], let o = d.outcome else { return nil }
+                return InvocationCounts(index: i, ordinal: specs[i]?.ordinal ?? -1, succeeded: o.succeeded, scans: o.discovery.scans,
+                                        lookups: o.discovery.lookups, backendsCalls: o.discovery.backendsCalls,
+                                        addonObjects: o.discovery.addonObjects, groupsTouched: o.discovery.groupsTouched,
+                                        errorPaths: o.errorPaths, persistentHits: o.discovery.persistentHits)
+            }
+            var storage = StorageCounters()
+            for o in outcomes {
+                storage.statements += o.storage.statements
+                storage.transactions += o.storage.transactions
+                storage.busyWaits += o.storage.busyWaits
+                storage.busyWaitNs += o.storage.busyWaitNs
+                storage.retries += o.storage.retries
+                storage.lockWaits += o.storage.lockWaits
+            }
+            let simulated = mean(totals[variant.name] ?? [])
+            let perRun = simulated + assumedPerRun
+            let scanCounts = counts.map(\.scans)
+            variants.append(VariantSummary(
+                name: variant.name, profile: variant.profile.name, strategy: variant.strategy.rawValue,
+                catalogWrite: variant.profile.catalogWrite.rawValue,
+                planned: input.plan.filter { $0.variant == variant.name }.count,
+                succeeded: outcomes.filter(\.succeeded).count, failed: outcomes.filter { !$0.succeeded }.count,
+                lost: byIndex.values.filter { $0.lost && specs[$0.index]?.variant == variant.name }.count,
+                scans: ScanSummary(total: scanCounts.reduce(0, +), perInvocation: SampleStatistics(scanCounts.map(Double.init)),
+                                   firstInvocation: scanCounts.first ?? 0, maxAfterFirst: scanCounts.dropFirst().max() ?? 0),
+                errorPaths: outcomes.reduce(0) { $0 + $1.errorPaths },
+                errorMessages: Array(Set(datas.flatMap(\.errorMessages))).sorted(),
+                storage: storage, heartbeats: outcomes.reduce(0) { $0 + $1.heartbeats },
+                jobOverlaps: outcomes.filter(\.jobOverlap).count, phases: phases,
+                simulatedSecondsPerRun: simulated, secondsPerRun: perRun,
+                productionMinutes: perRun * runs / 60 + gapMinutes,
+                regressionMinutes: nil, scanRegressionMinutes: nil, topPhase: nil, invocations: counts))
+        }
+        attribute(&variants, scenario: scenario, totals: totals, phaseSeconds: phaseSeconds, scanSeconds: scanSeconds)
+        return RunSummary(
+            tool: "simulate", scenario: scenarioInfo(scenario), command: input.command,
+            startedAt: ISO8601DateFormatter().string(from: input.startedAt), wallSeconds: input.wallSeconds,
+            complete: input.complete, environment: input.environment, machine: MachineInfo.current(),
+            costProfile: CostProfileInfo(name: input.costProfile.name, file: input.costProfile.file,
+                                         units: input.costProfile.units.mapValues(\.value), sources: input.costProfile.units.mapValues(\.source)),
+            workerProcesses: input.workerProcesses, baseline: scenario.baseline.name, variants: variants,
+            integrity: input.integrity, headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
+            notes: [])
+    }
+
+    /// Regression per variant with its interval, each phase's share of it, and the top phase.
+    func attribute(_ variants: inout [VariantSummary], scenario: Scenario, totals: [String: [Double]],
+                   phaseSeconds: [String: [String: [Double]]], scanSeconds: [String: [Double]]) {
+        let base = scenario.baseline.name
+        guard let baseIndex = variants.firstIndex(where: { $0.name == base }) else { return }
+        let runs = Double(scenario.productionRuns)
+        for v in variants.indices where v != baseIndex {
+            let name = variants[v].name
+            let interval = Bootstrap.differenceOfMeans(totals[name] ?? [], totals[base] ?? [], scale: runs / 60,
+                                                       seed: scenario.seed ^ UInt64(v + 1))
+            variants[v].regressionMinutes = interval
+            variants[v].scanRegressionMinutes = runs / 60 * (mean(scanSeconds[name] ?? []) - mean(scanSeconds[base] ?? []))
+            for p in variants[v].phases.indices where variants[v].phases[p].provenance != "assumed" {
+                let phase = variants[v].phases[p].phase
+                let delta = runs / 60 * (mean(phaseSeconds[name]?[phase] ?? []) - mean(phaseSeconds[base]?[phase] ?? []))
+                variants[v].phases[p].deltaMinutes = delta
+                variants[v].phases[p].share = interval.estimate != 0 ? delta / interval.estimate : nil
+            }
+            variants[v].topPhase = variants[v].phases.max { abs($0.deltaMinutes) < abs($1.deltaMinutes) }?.phase
+        }
+    }
+
+    func scenarioInfo(_ s: Scenario) -> ScenarioInfo {
+        ScenarioInfo(name: s.name, file: s.file, workload: s.workload, knobs: ScenarioKeys.all.map {
+            ScenarioInfo.Knob(key: $0.name, value: s.values[$0.name]?.description ?? "", origin: s.origins[$0.name] ?? "default")
+        })
+    }
+}
+
+func mean(_ x: [Double]) -> Double { x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count) }

@@ -1,0 +1,160 @@
+import Foundation
+import Pipeline
+
+/// The machine-readable result of a run: `summary.json`. Fields are documented in the README;
+/// `schemaVersion` changes whenever a field changes meaning or disappears.
+public struct RunSummary: Codable, Sendable {
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion = RunSummary.currentSchemaVersion
+    public var tool: String
+    public var scenario: ScenarioInfo
+    public var command: String
+    public var startedAt: String
+    public var wallSeconds: Double
+    /// False when a worker died, hung or was killed: some invocations are missing.
+    public var complete: Bool
+    public var environment: EnvironmentInfo
+    public var machine: MachineInfo
+    public var costProfile: CostProfileInfo
+    public var workerProcesses: Int
+    public var baseline: String
+    public var variants: [VariantSummary]
+    public var integrity: IntegrityInfo?
+    public var headline: String
+    public var notes: [String]
+}
+
+public struct ScenarioInfo: Codable, Sendable {
+    public var name: String
+    public var file: String
+    public var workload: String
+    /// Every knob's value and where it came from (`file:line`, `command line (--flag)`, `default`).
+    public var knobs: [Knob]
+
+    public struct Knob: Codable, Sendable {
+        public var key: String
+        public var value: String
+        public var origin: String
+    }
+}
+
+public struct EnvironmentInfo: Codable, Sendable {
+    public var kind: String
+    public var pathEntries: Int
+    public var distributions: Int
+    public var entryPointFiles: Int
+    public var reused: Bool
+    public var description: String
+
+    public init(kind: String, pathEntries: Int, distributions: Int, entryPointFiles: Int, reused: Bool, description: String) {
+        self.kind = kind
+        self.pathEntries = pathEntries
+        self.distributions = distributions
+        self.entryPointFiles = entryPointFiles
+        self.reused = reused
+        self.description = description
+    }
+}
+
+public struct CostProfileInfo: Codable, Sendable {
+    public var name: String
+    public var file: String?
+    public var units: [String: Double]
+    public var sources: [String: String]
+}
+
+/// One phase of one variant, over its invocations. Times are modelled (padded) milliseconds per
+/// invocation, already extrapolated to the production unit count for sampled phases.
+public struct PhaseSummary: Codable, Sendable {
+    public var phase: String
+    public var provenance: String
+    public var invocations: Int
+    public var unitsDone: Int
+    public var productionUnits: Int
+    public var modelledMs: SampleStatistics
+    public var nativeMeanMs: Double
+    public var scansMean: Double
+    public var scanMeanMs: Double
+    /// Mean seconds this phase adds to one production run.
+    public var secondsPerRun: Double
+    /// Minutes over the production workload, and the difference to the baseline's same phase.
+    public var productionMinutes: Double
+    public var deltaMinutes: Double
+    /// Share of this variant's regression the phase explains (nil for the baseline or no regression).
+    public var share: Double?
+}
+
+/// Discovery counts of one invocation, in the order invocations finished.
+public struct InvocationCounts: Codable, Sendable, Equatable {
+    public var index: Int
+    public var ordinal: Int
+    public var succeeded: Bool
+    public var scans: Int
+    public var lookups: Int
+    public var backendsCalls: Int
+    public var addonObjects: Int
+    public var groupsTouched: Int
+    public var errorPaths: Int
+    public var persistentHits: Int
+}
+
+public struct ScanSummary: Codable, Sendable {
+    public var total: Int
+    public var perInvocation: SampleStatistics
+    public var firstInvocation: Int
+    public var maxAfterFirst: Int
+}
+
+public struct VariantSummary: Codable, Sendable {
+    public var name: String
+    public var profile: String
+    public var strategy: String
+    public var catalogWrite: String
+    public var planned: Int
+    public var succeeded: Int
+    public var failed: Int
+    public var lost: Int
+    public var scans: ScanSummary
+    public var errorPaths: Int
+    public var errorMessages: [String]
+    public var storage: StorageCounters
+    public var heartbeats: Int
+    public var jobOverlaps: Int
+    public var phases: [PhaseSummary]
+    /// Mean simulated seconds per invocation (sampled phases extrapolated), without assumed phases.
+    public var simulatedSecondsPerRun: Double
+    public var secondsPerRun: Double
+    public var productionMinutes: Double
+    public var regressionMinutes: Interval?
+    /// Minutes of the regression spent in discovery scans (across all phases).
+    public var scanRegressionMinutes: Double?
+    public var topPhase: String?
+    public var invocations: [InvocationCounts]
+}
+
+/// What the system database holds after the run, checked against the events.
+public struct IntegrityInfo: Codable, Sendable {
+    public var runsRows: Int
+    public var runsByState: [String: Int]
+    public var nonTerminalRuns: Int
+    public var stateRows: Int
+    public var expectedStateRows: Int
+    public var stateWritesRecorded: Int
+    public var stateWritesReported: Int
+    public var lostUpdates: Int
+    public var ok: Bool
+
+    public init(runsRows: Int, runsByState: [String: Int], nonTerminalRuns: Int, stateRows: Int, expectedStateRows: Int,
+                stateWritesRecorded: Int, stateWritesReported: Int, lostUpdates: Int, ok: Bool) {
+        self.runsRows = runsRows
+        self.runsByState = runsByState
+        self.nonTerminalRuns = nonTerminalRuns
+        self.stateRows = stateRows
+        self.expectedStateRows = expectedStateRows
+        self.stateWritesRecorded = stateWritesRecorded
+        self.stateWritesReported = stateWritesReported
+        self.lostUpdates = lostUpdates
+        self.ok = ok
+    }
+}

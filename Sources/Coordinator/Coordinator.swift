@@ -1,0 +1,152 @@
+import Foundation
+import Pipeline
+import Scenario
+
+/// What a finished (or stopped) run leaves for the analysis.
+public struct RunRecord: Sendable {
+    public let folder: RunFolder
+    public let events: [WorkerEvent]
+    public let plan: InvocationPlan
+    public let startedAt: Date
+    public let wallSeconds: Double
+    public let workerProcesses: Int
+    /// False when a worker died, hung or the run was interrupted.
+    public let complete: Bool
+}
+
+/// Spawns `simulate worker` processes (at most `workers` at once), feeds each a batch of the plan
+/// on stdin, logs every event as it arrives, kills a worker that outlives its timeout, and records
+/// how every worker ended.
+public final class Coordinator: @unchecked Sendable {
+    let scenario: Scenario
+    let job: WorkerJob
+    let folder: RunFolder
+    let executable: String
+    /// Shows a progress line on stderr (only when it is a terminal).
+    let progress: Bool
+
+    public init(scenario: Scenario, job: WorkerJob, folder: RunFolder, executable: String? = nil, progress: Bool) {
+        self.scenario = scenario
+        self.job = job
+        self.folder = folder
+        self.executable = executable ?? ChildProcess.currentExecutable()
+        self.progress = progress
+    }
+
+    struct Active {
+        let child: ChildProcess
+        let batch: [InvocationSpec]
+        let started: UInt64
+        var deadline: UInt64
+    }
+
+    /// What the reader threads and the main loop share, behind one lock.
+    final class Shared: @unchecked Sendable {
+        private let lock = NSLock()
+        private var active: [Int: Active] = [:]
+        private var finished = 0
+        private var complete = true
+
+        func with<T>(_ body: (inout [Int: Active], inout Int, inout Bool) -> T) -> T {
+            lock.withLock { body(&active, &finished, &complete) }
+        }
+    }
+
+    /// Runs the whole plan; returns when every worker has ended.
+    public func run(plan: InvocationPlan) throws -> RunRecord {
+        let startedAt = Date()
+        let t0 = MonotonicClock.now()
+        let log = try EventLog(url: folder.events)
+        defer { log.close() }
+        let stderrFD = open(folder.workerLog.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard stderrFD >= 0 else { throw ChildProcessError("\(folder.workerLog.path): cannot create (errno \(errno))") }
+        defer { close(stderrFD) }
+
+        var pending = plan.batches(size: scenario.invocationsPerProcess)[...]
+        let total = plan.invocations.count
+        let shared = Shared()
+        var spawned = 0
+        let workerEnded = DispatchSemaphore(value: 0)
+        let group = DispatchGroup()
+
+        func spawnNext() throws {
+            guard let batch = pending.popFirst() else { return }
+            let id = spawned
+            spawned += 1
+            let input = try JSONEncoder().encode(job.with(invocations: batch))
+            let child = try ChildProcess(executable: executable, arguments: ["worker"], input: input, stderrFD: stderrFD)
+            let now = MonotonicClock.now()
+            let budget = UInt64(scenario.workerTimeoutSeconds * Double(batch.count) * 1e9)
+            shared.with { active, _, _ in active[id] = Active(child: child, batch: batch, started: now, deadline: now + budget) }
+            group.enter()
+            Thread.detachNewThread {
+                var seen = Set<Int>()
+                let partial = child.readLines { line in
+                    log.record(line: line, worker: id)
+                    if let event = WorkerEvent.parse(line), event.event == .invocationFinished, let i = event.invocation {
+                        seen.insert(i)
+                        shared.with { _, finished, _ in finished += 1 }
+                    }
+                }
+                if let partial {
+                    var event = WorkerEvent(.malformedLine)
+                    event.worker = id
+                    event.detail = "truncated line at end of output: " + String(partial.prefix(4096))
+                    log.record(event)
+                }
+                let status = child.wait()
+                var exited = WorkerEvent(.workerExited)
+                exited.worker = id
+                exited.pid = child.pid
+                exited.exitStatus = status
+                log.record(exited)
+                for spec in batch where !seen.contains(spec.index) {
+                    var lost = WorkerEvent(.invocationLost, invocation: spec.index, variant: spec.variant)
+                    lost.worker = id
+                    lost.detail = "worker exited with status \(status) before the invocation finished"
+                    log.record(lost)
+                }
+                shared.with { active, _, complete in
+                    if status != 0 || seen.count != batch.count { complete = false }
+                    active[id] = nil
+                }
+                workerEnded.signal()
+                group.leave()
+            }
+        }
+
+        for _ in 0..<min(scenario.workers, pending.count) { try spawnNext() }
+        var running = shared.with { active, _, _ in active.count }
+        var lastProgress: UInt64 = 0
+        while running > 0 {
+            if workerEnded.wait(timeout: .now() + .milliseconds(100)) == .success {
+                if !pending.isEmpty { try spawnNext() }
+            }
+            let now = MonotonicClock.now()
+            shared.with { active, _, _ in
+                for (id, worker) in active where now > worker.deadline {
+                    var timeout = WorkerEvent(.workerTimeout)
+                    timeout.worker = id
+                    timeout.pid = worker.child.pid
+                    timeout.detail = "killed after \(String(format: "%.1f", Double(now - worker.started) / 1e9)) s"
+                    log.record(timeout)
+                    worker.child.kill()
+                    active[id]?.deadline = .max
+                }
+            }
+            running = shared.with { active, _, _ in active.count } + (pending.isEmpty ? 0 : 1)
+            if progress, now - lastProgress > 200_000_000 {
+                lastProgress = now
+                let (done, workers) = shared.with { active, finished, _ in (finished, active.count) }
+                let line = String(format: "\r[%d/%d invocations] %.0f%%  %d workers  %.1f s ", done, total,
+                                  Double(done) * 100 / Double(max(total, 1)), workers, Double(now - t0) / 1e9)
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+        }
+        group.wait()
+        if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        return RunRecord(folder: folder, events: log.snapshot, plan: plan, startedAt: startedAt,
+                         wallSeconds: Double(MonotonicClock.now() - t0) / 1e9, workerProcesses: spawned,
+                         complete: shared.with { _, _, complete in complete })
+    }
+}

@@ -1,0 +1,46 @@
+import Environment
+import Pipeline
+import Scenario
+
+/// Which invocations run, in which order, and which errors each meets; fixed by the seed.
+public struct InvocationPlan: Sendable {
+    public let invocations: [InvocationSpec]
+
+    /// Builds `scenario.invocations` invocations per variant, interleaved in a seeded random order.
+    ///
+    /// Error decisions depend on (seed, ordinal, initialization) only, so invocation k of every
+    /// variant meets the same errors, and two runs with the same seed make the same decisions.
+    public init(scenario: Scenario) {
+        var specs: [InvocationSpec] = []
+        for variant in scenario.variants {
+            for ordinal in 0..<scenario.invocations {
+                let job = "tap-matatika-\(ordinal % scenario.jobs)-to-target-snowflake"
+                let errors = (1...2).map { Self.meetsError(seed: scenario.seed, ordinal: ordinal, initialization: $0, rate: scenario.errorRate) }
+                let stateID = "\(variant.name):\(job)"
+                specs.append(InvocationSpec(index: 0, ordinal: ordinal, variant: variant.name, job: stateID,
+                                            stateID: stateID, errorAtInit: errors))
+            }
+        }
+        var rng = SeededRandom(seed: scenario.seed)
+        for i in stride(from: specs.count - 1, to: 0, by: -1) {
+            specs.swapAt(i, rng.nextInt(below: i + 1))
+        }
+        invocations = specs.enumerated().map { index, s in
+            InvocationSpec(index: index, ordinal: s.ordinal, variant: s.variant, job: s.job, stateID: s.stateID, errorAtInit: s.errorAtInit)
+        }
+    }
+
+    /// A decision drawn from its own stream, independent of the plan order.
+    static func meetsError(seed: UInt64, ordinal: Int, initialization: Int, rate: Double) -> Bool {
+        guard rate > 0 else { return false }
+        var rng = SeededRandom(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(ordinal * 2 + initialization + 1))
+        return rng.nextDouble() < rate
+    }
+
+    /// The invocations split into the batches worker processes receive, in plan order.
+    public func batches(size: Int) -> [[InvocationSpec]] {
+        stride(from: 0, to: invocations.count, by: max(1, size)).map {
+            Array(invocations[$0..<min($0 + max(1, size), invocations.count)])
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Analysis
+import Environment
+import Pipeline
+import Report
+import Scenario
+import Storage
+
+/// One whole run, in DESIGN.md §6's order: environment and services, plan, workers, events,
+/// integrity check, analysis, and the report in a fresh output folder.
+public struct Simulation {
+    public struct Options: Sendable {
+        /// Where `runs/<name>-<time>/` folders go.
+        public var outputRoot: URL
+        /// A specific output folder (must not exist yet).
+        public var output: URL?
+        /// Where synthetic environments are cached between runs.
+        public var cacheRoot: URL
+        public var progress: Bool
+        /// The command line that reproduces this run, for the report.
+        public var command: String
+        public var executable: String?
+
+        public init(outputRoot: URL, output: URL?, cacheRoot: URL, progress: Bool, command: String, executable: String? = nil) {
+            self.outputRoot = outputRoot
+            self.output = output
+            self.cacheRoot = cacheRoot
+            self.progress = progress
+            self.command = command
+            self.executable = executable
+        }
+    }
+
+    public struct Result: Sendable {
+        public let folder: RunFolder
+        public let summary: RunSummary
+    }
+
+    public let scenario: Scenario
+    public let costProfile: CostProfile
+    public let options: Options
+
+    public init(scenario: Scenario, costProfile: CostProfile, options: Options) {
+        self.scenario = scenario
+        self.costProfile = costProfile
+        self.options = options
+    }
+
+    public func run() throws -> Result {
+        // Check a real environment before anything is written.
+        let realEnvironment = scenario.sitePackages.isEmpty ? nil : try PreparedEnvironment.existing(paths: scenario.sitePackages)
+        let folder = try RunFolder.create(root: options.outputRoot, scenarioName: scenario.name, explicit: options.output)
+        let environment = try realEnvironment
+            ?? SyntheticEnvironment.prepare(packages: scenario.packages, seed: scenario.seed, cacheRoot: options.cacheRoot)
+        try SystemDatabase.create(at: folder.database.path)
+        let plan = InvocationPlan(scenario: scenario)
+        let job = WorkerJob(
+            workload: scenario.workload, databasePath: folder.database.path, stateRoot: folder.stateRoot.path,
+            stateBackend: scenario.stateBackend, pathEntries: environment.pathEntries,
+            discoveryCacheDirectory: folder.discoveryCache.path, scratchDirectory: folder.scratch.path, costProfile: costProfile,
+            catalogLines: scenario.catalogLines, catalogSampleLines: scenario.catalogSampleLines,
+            stateMessages: scenario.stateMessages, stateSampleMessages: scenario.stateSampleMessages,
+            heartbeatIntervalSeconds: scenario.heartbeatIntervalSeconds, lockTimeoutSeconds: scenario.lockTimeoutSeconds,
+            retryOnError: scenario.retryOnError, microbenchBackendsCalls: scenario.microbenchBackendsCalls,
+            microbenchCreations: scenario.microbenchCreations, variants: scenario.variants, invocations: [])
+        let coordinator = Coordinator(scenario: scenario, job: job, folder: folder, executable: options.executable, progress: options.progress)
+        let record = try coordinator.run(plan: plan)
+        let integrity = scenario.workload == "pipeline"
+            ? try IntegrityCheck.run(folder: folder, stateBackend: scenario.stateBackend, events: record.events, plan: plan) : nil
+        let info = EnvironmentInfo(kind: realEnvironment == nil ? "synthetic" : "real", pathEntries: environment.pathEntries.count,
+                                   distributions: environment.distributionCount, entryPointFiles: environment.entryPointFileCount,
+                                   reused: environment.reused, description: environment.description)
+        let summary = RunAnalyzer().analyze(.init(
+            scenario: scenario, plan: plan.invocations, events: record.events, command: options.command, startedAt: record.startedAt,
+            wallSeconds: record.wallSeconds, complete: record.complete, workerProcesses: record.workerProcesses,
+            environment: info, costProfile: costProfile, integrity: integrity))
+        try write(summary: summary, to: folder)
+        return Result(folder: folder, summary: summary)
+    }
+
+    /// Writes summary.json and REPORT.md, each atomically (a temporary file, then a rename).
+    func write(summary: RunSummary, to folder: RunFolder) throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(summary).write(to: folder.summary, options: .atomic)
+        try Data(MarkdownReport.render(summary).utf8).write(to: folder.report, options: .atomic)
+    }
+}

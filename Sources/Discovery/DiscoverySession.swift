@@ -1,0 +1,143 @@
+import Environment
+import Foundation
+
+/// The entry-point discovery state of one simulated process lifetime (one `meltano run`).
+/// In-process caches start empty in every session; only the persistent strategies carry
+/// anything across sessions, through a file.
+///
+/// Not thread-safe: one session belongs to one invocation, which runs on one thread.
+public final class DiscoverySession {
+    /// The caching policy.
+    public let strategy: DiscoveryStrategy
+    /// The path entries the scan covers (and the persistent cache is keyed by).
+    public let pathEntries: [String]
+    /// Where the persistent strategies keep their cache file; `nil` disables the file (one scan
+    /// per session).
+    public let persistentCacheDirectory: URL?
+    /// What this session has done so far.
+    public private(set) var counters = DiscoveryCounters()
+
+    private let scan: () -> ScanResult
+    private var objects: [[String: [EntryPoint]]?] = []  // per-instance: each object's own scan
+    private var groupCache: [String: [EntryPoint]] = [:]  // per-process: one scan per group
+    private var allGroups: [String: [EntryPoint]]?       // persistent: everything, once
+    private var touched: Set<String> = []
+    private var usedObjects: Set<Int> = []
+
+    /// Creates a session. `scan` performs one full scan (the caller times and pads it); the
+    /// session calls it exactly when its strategy needs a scan and never otherwise.
+    public init(strategy: DiscoveryStrategy, pathEntries: [String], persistentCacheDirectory: URL?,
+                scan: @escaping () -> ScanResult) {
+        self.strategy = strategy
+        self.pathEntries = pathEntries
+        self.persistentCacheDirectory = persistentCacheDirectory
+        self.scan = scan
+    }
+
+    /// Makes a new add-on object. Making one costs nothing; its first use may scan.
+    public func newAddonObject() -> AddonObjectID {
+        objects.append(nil)
+        return AddonObjectID(rawValue: objects.count - 1)
+    }
+
+    /// `addon.installed[name]`: the first entry point called `name` in `group`, or `nil`.
+    public func lookup(group: String, name: String, via object: AddonObjectID) -> EntryPoint? {
+        counters.lookups += 1
+        return entries(group: group, via: object).first { $0.name == name }
+    }
+
+    /// `StateBackend.backends()` as Meltano 3.7.x builds it for an error message: for the
+    /// state-backend group `systemdb` first, then the installed names in discovery order
+    /// (not sorted, duplicates kept); for other groups just the installed names.
+    public func backends(group: String, via object: AddonObjectID) -> [String] {
+        counters.backendsCalls += 1
+        let names = entries(group: group, via: object).map(\.name)
+        return group == MeltanoEntryPoints.stateBackendsGroup ? [MeltanoEntryPoints.systemdb] + names : names
+    }
+
+    private func entries(group: String, via object: AddonObjectID) -> [EntryPoint] {
+        precondition(objects.indices.contains(object.rawValue), "add-on object from another session")
+        if touched.insert(group).inserted { counters.groupsTouched += 1 }
+        if usedObjects.insert(object.rawValue).inserted { counters.addonObjects += 1 }
+        switch strategy {
+        case .staticEnum:
+            return StaticTable.entries(group: group)
+        case .uncached:
+            return runScan().select(group: group)
+        case .perInstance:
+            if let cached = objects[object.rawValue] { return cached[group] ?? [] }
+            let grouped = Self.grouped(runScan().entryPoints)
+            objects[object.rawValue] = grouped
+            return grouped[group] ?? []
+        case .perProcess:
+            if let cached = groupCache[group] { return cached }
+            let selected = runScan().select(group: group)
+            groupCache[group] = selected
+            return selected
+        case .persistent, .persistentStrict:
+            if let allGroups { return allGroups[group] ?? [] }
+            let loaded = Self.grouped(loadPersistent())
+            allGroups = loaded
+            return loaded[group] ?? []
+        }
+    }
+
+    private func runScan() -> ScanResult {
+        counters.scans += 1
+        return scan()
+    }
+
+    /// First use in a persistent session: a hit costs one cache read plus the fingerprint's
+    /// `stat` calls; a miss takes the lock, checks again (another process may have just written
+    /// it), and only then scans and writes.
+    private func loadPersistent() -> [EntryPoint] {
+        guard let directory = persistentCacheDirectory else {
+            counters.persistentMisses += 1
+            return runScan().entryPoints
+        }
+        let cache = PersistentEntryPointCache(directory: directory, pathEntries: pathEntries,
+                                              strict: strategy == .persistentStrict)
+        var sawCorrupt = false
+        func tryHit() -> (EnvironmentStamps, [EntryPoint]?) {
+            let stamps = cache.stamps()
+            counters.validationStats += stamps.statCount
+            switch cache.read(expecting: stamps) {
+            case .hit(let entryPoints): return (stamps, entryPoints)
+            case .corrupt: sawCorrupt = true
+            case .absent, .stale: break
+            }
+            return (stamps, nil)
+        }
+        defer { if sawCorrupt { counters.persistentCorrupt += 1 } }
+
+        if case (_, let entryPoints?) = tryHit() {
+            counters.persistentHits += 1
+            return entryPoints
+        }
+        let outcome: [EntryPoint]? = cache.withExclusiveLock {
+            let (stamps, found) = tryHit()
+            if let found {
+                counters.persistentHits += 1
+                return found
+            }
+            counters.persistentMisses += 1
+            // Scanning only after the stamps' times are safely in the past guarantees that any
+            // change the scan misses moves a timestamp away from the stored one.
+            let provable = PersistentEntryPointCache.waitUntilStampsAreInThePast(stamps)
+            let entryPoints = runScan().entryPoints
+            if !provable || !cache.write(stamps: stamps, entryPoints: entryPoints) {
+                counters.persistentWritesSkipped += 1
+            }
+            return entryPoints
+        }
+        if let outcome { return outcome }
+        // The lock file could not be opened (read-only cache folder): scan without caching.
+        counters.persistentMisses += 1
+        counters.persistentWritesSkipped += 1
+        return runScan().entryPoints
+    }
+
+    private static func grouped(_ entryPoints: [EntryPoint]) -> [String: [EntryPoint]] {
+        Dictionary(grouping: entryPoints, by: \.group)  // keeps discovery order within a group
+    }
+}

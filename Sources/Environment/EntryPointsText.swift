@@ -1,0 +1,112 @@
+/// One entry point, as `importlib.metadata.EntryPoint` describes it.
+public struct EntryPoint: Codable, Hashable, Sendable {
+    /// The entry point's name (the key left of `=`), e.g. `s3`.
+    public var name: String
+    /// The group (INI section) it belongs to, e.g. `meltano.state_backends`.
+    public var group: String
+    /// The object reference right of `=`, e.g. `meltano.core.state_store.s3:S3StateStoreManager`.
+    public var value: String
+    /// The metadata folder that declared it, e.g. `meltano-3.7.9.dist-info`.
+    public var distribution: String
+
+    /// Creates an entry point.
+    public init(name: String, group: String, value: String, distribution: String) {
+        self.name = name
+        self.group = group
+        self.value = value
+        self.distribution = distribution
+    }
+}
+
+/// The `entry_points.txt` parser of CPython 3.10–3.13 (`importlib.metadata.Sectioned` plus
+/// `Pair.parse`), reproduced rule for rule:
+/// - lines are split as `str.splitlines()` splits them and stripped as `str.strip()` strips;
+/// - empty lines and lines starting with `#` are dropped (`;` is *not* a comment: `;x = 1` is an
+///   entry point named `;x`);
+/// - a line that starts with `[` and ends with `]` is a header; the group is the line with every
+///   leading and trailing `[`/`]` removed (`value.strip('[]')`), inner spaces kept;
+/// - lines before the first header are ignored, even ones without `=`;
+/// - other lines split at the first `=`, both sides stripped; a line without `=` makes CPython
+///   raise (`TypeError` from `Pair.__new__`), which aborts the whole `entry_points()` call.
+public enum EntryPointsText {
+    /// Parses one file's text. Returns `nil` where CPython would raise (a value line without `=`
+    /// under a header), so the caller can skip the whole file instead of crashing.
+    public static func parse(_ text: String, distribution: String) -> [EntryPoint]? {
+        var result: [EntryPoint] = []
+        var group: String?
+        for raw in splitLines(text) {
+            let line = strip(raw[...])
+            guard let first = line.first, first != "#" else { continue }
+            if first == "[", line.last == "]" {
+                group = String(String.UnicodeScalarView(stripBrackets(line)))
+                continue
+            }
+            guard let group else { continue }  // `section.name is None`: before any header
+            guard let equals = line.firstIndex(of: "=") else { return nil }
+            let name = strip(line[..<equals])
+            let value = strip(line[line.index(after: equals)...])
+            result.append(EntryPoint(
+                name: String(String.UnicodeScalarView(name)),
+                group: group,
+                value: String(String.UnicodeScalarView(value)),
+                distribution: distribution))
+        }
+        return result
+    }
+
+    // Line boundaries of `str.splitlines()`: \n \v \f \r (\r\n as one) \x1c \x1d \x1e \x85 \u2028 \u2029.
+    private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x1C...0x1E, 0x85, 0x2028, 0x2029: return true
+        default: return false
+        }
+    }
+
+    // `str.isspace()`: Unicode White_Space plus the separators \x1c–\x1f. Not U+FEFF (a BOM stays).
+    private static func isPythonSpace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A,
+             0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
+    }
+
+    // Works on Unicode scalars, not Characters: Python indexes code points, and a combining mark
+    // after `=` or `]` would otherwise merge with it into one grapheme.
+    private static func splitLines(_ text: String) -> [[Unicode.Scalar]] {
+        var lines: [[Unicode.Scalar]] = []
+        var current: [Unicode.Scalar] = []
+        var previousWasCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n", previousWasCR {
+                previousWasCR = false
+                continue  // the \n of \r\n: the line was already closed at \r
+            }
+            previousWasCR = scalar == "\r"
+            if isLineBreak(scalar) {
+                lines.append(current)
+                current = []
+            } else {
+                current.append(scalar)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    private static func strip(_ scalars: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
+        var slice = scalars
+        while let first = slice.first, isPythonSpace(first) { slice = slice.dropFirst() }
+        while let last = slice.last, isPythonSpace(last) { slice = slice.dropLast() }
+        return slice
+    }
+
+    private static func stripBrackets(_ scalars: ArraySlice<Unicode.Scalar>) -> ArraySlice<Unicode.Scalar> {
+        var slice = scalars
+        while let first = slice.first, first == "[" || first == "]" { slice = slice.dropFirst() }
+        while let last = slice.last, last == "[" || last == "]" { slice = slice.dropLast() }
+        return slice
+    }
+}

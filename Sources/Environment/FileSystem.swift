@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Thin POSIX wrappers. The scanner needs the exact `errno` of each failure (importlib treats
+/// `FileNotFoundError`, `IsADirectoryError`, `PermissionError`, ... differently from other
+/// errors), which Foundation's file APIs do not expose reliably on Linux.
+enum FileSystem {
+    /// A directory's entry names in `readdir` order (as `os.listdir` returns them), or `errno`.
+    /// Names that are not valid UTF-8 are left out and counted.
+    static func list(_ path: String) -> Result<(names: [String], undecodable: Int), POSIXErrno> {
+        guard let directory = opendir(path) else { return .failure(POSIXErrno(errno)) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        var undecodable = 0
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        while true {
+            errno = 0
+            guard let entry = readdir(directory) else {
+                if errno != 0 { return .failure(POSIXErrno(errno)) }
+                break
+            }
+            let raw = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self)
+            guard let name = String(validatingCString: raw) else {
+                undecodable += 1
+                continue
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        return .success((names, undecodable))
+    }
+
+    /// The whole content of a file, or `errno` (`EISDIR` for a directory, from `read`).
+    static func readFile(_ path: String) -> Result<[UInt8], POSIXErrno> {
+        // O_NONBLOCK: a FIFO named like a metadata file must not hang the scan.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return .failure(POSIXErrno(errno)) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                bytes.append(contentsOf: chunk[0..<count])
+            } else if count == 0 {
+                return .success(bytes)
+            } else if errno != EINTR {
+                return .failure(POSIXErrno(errno))
+            }
+        }
+    }
+
+    /// Writes `bytes` to a new or truncated file.
+    static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw EnvironmentError.io(path: path, errno: errno) }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw EnvironmentError.io(path: path, errno: errno)
+            }
+            offset += written
+        }
+    }
+
+    /// Creates one directory (its parent must exist).
+    static func makeDirectory(_ path: String) throws {
+        guard mkdir(path, 0o755) == 0 else { throw EnvironmentError.io(path: path, errno: errno) }
+    }
+
+    /// `stat` (following symbolic links, as Python's `os.stat` and `open` do).
+    static func status(_ path: String) -> Result<StatInfo, POSIXErrno> {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .failure(POSIXErrno(errno)) }
+        return .success(StatInfo(info))
+    }
+
+    /// Whether `path` names a directory (following symbolic links).
+    static func isDirectory(_ path: String) -> Bool {
+        if case .success(let info) = status(path) { return info.isDirectory }
+        return false
+    }
+
+    /// Removes a file tree; a tree that is already gone is not an error.
+    static func removeTree(_ path: String) throws {
+        do {
+            try FileManager.default.removeItem(atPath: path)
+        } catch {
+            if case .failure(let code) = status(path), code.value == ENOENT { return }
+            throw error
+        }
+    }
+
+    /// True when a name ends with `.dist-info` or `.egg-info`, ignoring case as importlib's
+    /// `Lookup` does (it lower-cases each child name before testing the suffix).
+    static func isDistributionFolderName(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower.hasSuffix(".dist-info") || lower.hasSuffix(".egg-info")
+    }
+}
+
+/// An `errno` value carried through `Result`.
+struct POSIXErrno: Error, Equatable {
+    let value: Int32
+    init(_ value: Int32) { self.value = value }
+}
+
+/// The part of `struct stat` the fingerprints use, with times as nanoseconds since the epoch.
+struct StatInfo {
+    let device: UInt64
+    let inode: UInt64
+    let size: Int64
+    let mode: UInt32
+    let mtimeNanoseconds: Int64
+    let ctimeNanoseconds: Int64
+
+    var isDirectory: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFDIR) }
+    var isRegularFile: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFREG) }
+
+    init(_ info: stat) {
+        device = UInt64(truncatingIfNeeded: info.st_dev)
+        inode = UInt64(truncatingIfNeeded: info.st_ino)
+        size = Int64(info.st_size)
+        mode = UInt32(info.st_mode)
+        #if canImport(Darwin)
+        mtimeNanoseconds = Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
+        ctimeNanoseconds = Int64(info.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(info.st_ctimespec.tv_nsec)
+        #else
+        mtimeNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        ctimeNanoseconds = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        #endif
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// A unit of work whose cost in the target runtime (CPython) the cost profile knows.
+public enum CostUnit: String, CaseIterable, Codable, Sendable {
+    case scanFixed = "scan.fixed_us"
+    case scanPerDistribution = "scan.per_distribution_us"
+    case catalogLineSync = "catalog.line_sync_us"
+    case catalogLineThreadHop = "catalog.line_thread_hop_us"
+}
+
+/// What each unit costs in the target runtime, and where that number came from.
+///
+/// `native` has no costs: nothing is padded and the mechanism itself is measured. Units the
+/// profile does not name (SQLite statements, JSON, error formatting) are never padded: the
+/// report calls them "native, not calibrated".
+public struct CostProfile: Codable, Sendable {
+    public struct UnitCost: Codable, Sendable {
+        public let value: Double
+        public let source: String
+    }
+    public let name: String
+    public let description: String
+    /// The file it was read from (nil for `native`).
+    public var file: String?
+    public let units: [String: UnitCost]
+
+    public static let native = CostProfile(name: "native", description: "no padding: the Swift mechanism's own cost", file: nil, units: [:])
+
+    /// Microseconds for one unit, or nil when the profile does not model it.
+    public func microseconds(_ unit: CostUnit) -> Double? { units[unit.rawValue]?.value }
+
+    /// Loads a cost-profile JSON file; errors name the file and the key.
+    public static func load(path: String) throws -> CostProfile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CostProfileError(message: "\(path): cost profile cannot be read")
+        }
+        let raw: [String: Any]
+        do {
+            guard let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw CostProfileError(message: "\(path): expected a JSON object")
+            }
+            raw = obj
+        } catch let e as CostProfileError { throw e } catch {
+            throw CostProfileError(message: "\(path): not valid JSON (\(error.localizedDescription))")
+        }
+        guard let units = raw["units"] as? [String: Any] else {
+            throw CostProfileError(message: "\(path): key 'units': missing or not an object")
+        }
+        var parsed: [String: UnitCost] = [:]
+        for (key, value) in units {
+            guard CostUnit(rawValue: key) != nil else {
+                throw CostProfileError(message: "\(path): key 'units.\(key)': unknown unit (known: \(CostUnit.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard let entry = value as? [String: Any], let v = (entry["value"] as? NSNumber)?.doubleValue, v >= 0, v.isFinite else {
+                throw CostProfileError(message: "\(path): key 'units.\(key).value': expected a non-negative number")
+            }
+            parsed[key] = UnitCost(value: v, source: entry["source"] as? String ?? "not stated")
+        }
+        return CostProfile(name: raw["name"] as? String ?? "unnamed", description: raw["description"] as? String ?? "",
+                           file: path, units: parsed)
+    }
+}
+
+public struct CostProfileError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+    public init(message: String) { self.message = message }
+}
+
+/// Native and modelled time of some units of work.
+public struct UnitTiming: Codable, Sendable {
+    public var units: Int = 0
+    public var nativeNanoseconds: UInt64 = 0
+    public var modelledNanoseconds: UInt64 = 0
+
+    public init() {}
+
+    public mutating func add(_ other: UnitTiming) {
+        units += other.units
+        nativeNanoseconds += other.nativeNanoseconds
+        modelledNanoseconds += other.modelledNanoseconds
+    }
+}
+
+/// Pads work to its target-runtime cost with busy CPU, so that parallel workers contend for
+/// the cores as the real processes would, and reports both times.
+public struct CostPadder: Sendable {
+    public let profile: CostProfile
+
+    public init(profile: CostProfile) { self.profile = profile }
+
+    /// Runs `body` as `count` units of `unit` plus an optional fixed unit, pads to the profile's
+    /// cost if the native run was faster, and returns what it measured.
+    @discardableResult
+    public func run<T>(_ unit: CostUnit?, count: Int = 1, fixed: CostUnit? = nil, timing: inout UnitTiming, _ body: () throws -> T) rethrows -> T {
+        let start = MonotonicClock.now()
+        let result = try body()
+        let end = MonotonicClock.now()
+        var targetMicros = 0.0
+        if let unit, let us = profile.microseconds(unit) { targetMicros += us * Double(count) }
+        if let fixed, let us = profile.microseconds(fixed) { targetMicros += us }
+        pad(started: start, nativeEnd: end, targetMicros: targetMicros, units: count, timing: &timing)
+        return result
+    }
+
+    /// Pads after the fact when the unit count is only known once the work is done (a scan).
+    public func pad(started start: UInt64, nativeEnd end: UInt64, targetMicros: Double, units: Int, timing: inout UnitTiming) {
+        let native = end - start
+        let target = UInt64(targetMicros * 1_000)
+        var modelled = native
+        if target > native {
+            let deadline = start + target
+            var now = end
+            while now < deadline { now = MonotonicClock.now() }
+            modelled = now - start
+        }
+        timing.units += units
+        timing.nativeNanoseconds += native
+        timing.modelledNanoseconds += modelled
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import Discovery
+import Environment
+import Scenario
+import Storage
+
+/// Padding and scans of one invocation, shared with the scan closure the discovery session calls.
+final class PaddingLedger: @unchecked Sendable {
+    // Only the invocation's own thread touches it (scans run synchronously inside its calls).
+    var scans = 0
+    var scanTiming = UnitTiming()
+    var unitTiming = UnitTiming()
+
+    var paddingNs: UInt64 {
+        (scanTiming.modelledNanoseconds - scanTiming.nativeNanoseconds) + (unitTiming.modelledNanoseconds - unitTiming.nativeNanoseconds)
+    }
+}
+
+/// Runs one simulated `meltano run` in Meltano's order (DESIGN.md §3) and emits its events.
+///
+/// Every step does its real work: discovery through a fresh `DiscoverySession` (so in-process
+/// caches start empty), job bookkeeping and state in the shared SQLite system database, the
+/// catalog written to a real file, STATE messages written through the state backend.
+public final class InvocationRunner {
+    let job: WorkerJob
+    let padder: CostPadder
+    let scanner: EntryPointScanner
+    let emit: (WorkerEvent) -> Void
+
+    public init(job: WorkerJob, emit: @escaping (WorkerEvent) -> Void) {
+        self.job = job
+        self.padder = CostPadder(profile: job.costProfile)
+        self.scanner = EntryPointScanner(pathEntries: job.pathEntries)
+        self.emit = emit
+    }
+
+    /// A discovery session whose every scan is real, timed, and padded to the profile's cost.
+    func makeSession(strategy: DiscoveryStrategy, ledger: PaddingLedger) -> DiscoverySession {
+        let padder = self.padder, scanner = self.scanner
+        return DiscoverySession(strategy: strategy, pathEntries: job.pathEntries,
+                                persistentCacheDirectory: URL(fileURLWithPath: job.discoveryCacheDirectory)) {
+            let start = MonotonicClock.now()
+            let result = scanner.scan()
+            let end = MonotonicClock.now()
+            let micros = (padder.profile.microseconds(.scanFixed) ?? 0)
+                + (padder.profile.microseconds(.scanPerDistribution) ?? 0) * Double(result.distributionsFound)
+            padder.pad(started: start, nativeEnd: end, targetMicros: micros, units: 1, timing: &ledger.scanTiming)
+            ledger.scans += 1
+            return result
+        }
+    }
+
+    /// Times `body` as one phase: modelled = wall time (padding included), native = wall − padding.
+    func phase(_ name: String, _ provenance: Provenance = .measured, units: Int = 1, productionUnits: Int? = nil,
+               ledger: PaddingLedger, invocation: Int, variant: String, _ body: () throws -> Void) rethrows {
+        let scans0 = ledger.scans, scanNs0 = ledger.scanTiming.modelledNanoseconds, pad0 = ledger.paddingNs
+        let start = MonotonicClock.now()
+        try body()
+        let wall = MonotonicClock.now() - start
+        let padding = ledger.paddingNs - pad0
+        var event = WorkerEvent(.phase, invocation: invocation, variant: variant)
+        event.phase = PhaseRecord(phase: name, provenance: provenance, units: units, productionUnits: productionUnits ?? units,
+                                  nativeNs: wall - min(wall, padding), modelledNs: wall,
+                                  scans: ledger.scans - scans0, scanModelledNs: ledger.scanTiming.modelledNanoseconds - scanNs0)
+        emit(event)
+    }
+
+    /// Runs one invocation to its end; simulated Meltano errors are outcomes, not throws.
+    public func run(_ spec: InvocationSpec) throws {
+        guard let variant = job.variants.first(where: { $0.name == spec.variant }) else {
+            throw PipelineError("invocation \(spec.index): unknown variant '\(spec.variant)'")
+        }
+        let profile = variant.profile
+        let start = MonotonicClock.now()
+        var started = WorkerEvent(.invocationStarted, invocation: spec.index, variant: spec.variant)
+        started.job = spec.job
+        started.pid = getpid()
+        emit(started)
+
+        let ledger = PaddingLedger()
+        let session = makeSession(strategy: variant.strategy, ledger: ledger)
+        let resolver = StateBackendResolver(profile: profile, session: session)
+        let database = try SystemDatabase(path: job.databasePath)
+        let store: StateStore = job.stateBackend == "file"
+            ? try FileStateStore(root: job.stateRoot, lockTimeoutSeconds: job.lockTimeoutSeconds)
+            : database
+        let p = { (name: String, prov: Provenance, units: Int, prod: Int?, body: () throws -> Void) throws in
+            try self.phase(name, prov, units: units, productionUnits: prod, ledger: ledger, invocation: spec.index,
+                           variant: spec.variant, body)
+        }
+        var succeeded = true
+        var errorPaths = 0
+        var overlap = false
+        var runRowID: Int64 = 0
+        var heartbeat: Heartbeat?
+        var stateWrites = 0
+        var lockWaits = 0
+
+        /// One initialization with the profile's error path; false when the invocation must fail.
+        func initialize(_ number: Int, raisesTwice: Bool) -> Bool {
+            let planned = spec.errorAtInit.indices.contains(number - 1) && spec.errorAtInit[number - 1]
+            let scheme = planned ? StateBackendResolver.misconfiguredScheme : job.stateBackend
+            switch resolver.initialize(scheme: scheme, initialization: number, raisesTwice: raisesTwice) {
+            case .resolved:
+                return true
+            case .failed(let record):
+                errorPaths += 1
+                var event = WorkerEvent(.errorPath, invocation: spec.index, variant: spec.variant)
+                event.errorPath = record
+                emit(event)
+                guard job.retryOnError else { return false }
+                // The operator fixes the URI and the run goes on: a fresh manager, the right scheme.
+                if case .resolved = resolver.initialize(scheme: job.stateBackend, initialization: number, raisesTwice: raisesTwice) {
+                    return true
+                }
+                return false
+            }
+        }
+
+        try p("settings", .measured, 1, nil) {
+            if profile.scansSettingsGroup {
+                let settings = session.newAddonObject()
+                _ = session.lookup(group: "meltano.settings", name: "project", via: settings)
+            }
+        }
+        try p("bookkeeping", .measured, 3, nil) {
+            let now = Date()
+            _ = try database.markStaleRuns(heartbeatOlderThan: now.addingTimeInterval(-300), now: now)
+            overlap = try database.runningCount(jobName: spec.job) > 0
+            runRowID = try database.insertRun(jobName: spec.job, runID: UUID().uuidString, trigger: "simulate", now: now)
+            heartbeat = try Heartbeat(databasePath: job.databasePath, runRowID: runRowID, interval: job.heartbeatIntervalSeconds)
+        }
+        try p("state-lookup", .measured, 1, nil) {
+            succeeded = initialize(1, raisesTwice: profile.tapErrorRaisedTwice)
+            if succeeded { _ = try store.get(stateID: spec.stateID) }
+        }
+        if succeeded {
+            let sample = min(job.catalogLines, job.catalogSampleLines)
+            try p("catalog-write", sample < job.catalogLines ? .sampled : .measured, sample, job.catalogLines) {
+                guard sample > 0 else { return }
+                let path = job.scratchDirectory + "/catalog-\(getpid())-\(spec.index).json"
+                let writer = try CatalogWriter(path: path, mode: profile.catalogWrite)
+                let lines = CatalogLines(streams: 1 + spec.ordinal % 49)
+                let unit: CostUnit = profile.catalogWrite == .sync ? .catalogLineSync : .catalogLineThreadHop
+                for i in 0..<sample {
+                    let line = lines.line(i)
+                    padder.run(unit, timing: &ledger.unitTiming) { writer.write(line) }
+                }
+                writer.finish()
+            }
+        }
+        if succeeded && job.stateMessages > 0 {
+            // The target's state backend is created lazily, on the first STATE message.
+            try p("target-state-init", .measured, 1, nil) {
+                succeeded = initialize(2, raisesTwice: false)
+            }
+        }
+        if succeeded && job.stateMessages > 0 {
+            let sample = min(job.stateMessages, job.stateSampleMessages)
+            try p("state-write", sample < job.stateMessages ? .sampled : .measured, sample, job.stateMessages) {
+                for m in 0..<sample {
+                    let state = Self.statePayload(job: spec.job, message: m)
+                    try database.updateRunPayload(runRowID: runRowID, payload: "{\"singer_state\":\(state)}", flags: 1)
+                    let receipt = try store.set(stateID: spec.stateID, completed: state, partial: nil)
+                    lockWaits += receipt.lockWaits
+                    stateWrites += 1
+                }
+            }
+        }
+        var beats = (beats: 0, failures: 0)
+        try p("teardown", .measured, 1, nil) {
+            if let heartbeat { beats = heartbeat.stop() }
+            try database.endRun(runRowID: runRowID, succeeded: succeeded, now: Date())
+        }
+
+        var finished = WorkerEvent(.invocationFinished, invocation: spec.index, variant: spec.variant)
+        finished.job = spec.job
+        var storage = StorageCounters()
+        let stats = database.connection.stats
+        storage.statements = stats.statementsExecuted
+        storage.transactions = stats.transactions
+        storage.busyWaits = stats.busyWaits
+        storage.busyWaitNs = stats.busyWaitNanoseconds
+        storage.retries = stats.retries
+        storage.lockWaits = lockWaits
+        finished.outcome = InvocationOutcome(succeeded: succeeded, discovery: session.counters, storage: storage,
+                                             heartbeats: beats.beats, jobOverlap: overlap, stateWrites: stateWrites,
+                                             errorPaths: errorPaths, wallNs: MonotonicClock.now() - start)
+        emit(finished)
+    }
+
+    /// A Singer STATE value that advances with each message.
+    static func statePayload(job: String, message: Int) -> String {
+        "{\"bookmarks\":{\"\(job)\":{\"replication_key\":\"updated_at\",\"replication_key_value\":\"2026-01-08T00:\(String(format: "%02d", message / 60 % 60)):\(String(format: "%02d", message % 60))Z\",\"message\":\(message)}}}"
+    }
+}

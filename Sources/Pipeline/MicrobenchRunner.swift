@@ -1,0 +1,48 @@
+import Foundation
+import Discovery
+import Scenario
+
+/// The benchmark note's three micro-benchmarks, in one fresh process per invocation:
+/// module import (the add-on object created at import), `backends()` called N times, and N
+/// state-backend creations for the configured `systemdb` URI.
+public struct MicrobenchRunner {
+    let runner: InvocationRunner
+
+    public init(job: WorkerJob, emit: @escaping (WorkerEvent) -> Void) {
+        runner = InvocationRunner(job: job, emit: emit)
+    }
+
+    public func run(_ spec: InvocationSpec) throws {
+        let job = runner.job
+        guard let variant = job.variants.first(where: { $0.name == spec.variant }) else {
+            throw PipelineError("invocation \(spec.index): unknown variant '\(spec.variant)'")
+        }
+        var started = WorkerEvent(.invocationStarted, invocation: spec.index, variant: spec.variant)
+        started.pid = getpid()
+        runner.emit(started)
+        let start = MonotonicClock.now()
+        let ledger = PaddingLedger()
+        let session = runner.makeSession(strategy: variant.strategy, ledger: ledger)
+        let resolver = StateBackendResolver(profile: variant.profile, session: session)
+        var addon: AddonObjectID?
+        let group = StateBackendResolver.group
+        let measure = { (name: String, units: Int, body: () -> Void) in
+            runner.phase(name, .measured, units: units, ledger: ledger, invocation: spec.index, variant: spec.variant, body)
+        }
+        measure("import", 1) {
+            // 3.7.x creates the class-level add-on at import; its cached property stays empty.
+            if variant.profile.scansSettingsGroup { addon = session.newAddonObject() }
+        }
+        measure("backends", job.microbenchBackendsCalls) {
+            guard let addon else { return }  // 3.6.0: the enum's members, nothing to discover
+            for _ in 0..<job.microbenchBackendsCalls { _ = session.backends(group: group, via: addon) }
+        }
+        measure("creations", job.microbenchCreations) {
+            for i in 0..<job.microbenchCreations { _ = resolver.initialize(scheme: "systemdb", initialization: i + 1, raisesTwice: false) }
+        }
+        var finished = WorkerEvent(.invocationFinished, invocation: spec.index, variant: spec.variant)
+        finished.outcome = InvocationOutcome(succeeded: true, discovery: session.counters, storage: StorageCounters(), heartbeats: 0,
+                                             jobOverlap: false, stateWrites: 0, errorPaths: 0, wallNs: MonotonicClock.now() - start)
+        runner.emit(finished)
+    }
+}

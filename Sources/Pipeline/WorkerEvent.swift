@@ -1,0 +1,137 @@
+import Foundation
+import Discovery
+
+/// Where a phase's number comes from, as the report labels it.
+public enum Provenance: String, Codable, Sendable {
+    /// Every unit done for real.
+    case measured
+    /// Some units done for real, the rest extrapolated from them.
+    case sampled
+    /// Taken from the scenario, not simulated.
+    case assumed
+}
+
+/// One phase of one invocation: what was done, how long it took natively and as modelled.
+public struct PhaseRecord: Codable, Sendable, Equatable {
+    public var phase: String
+    public var provenance: Provenance
+    /// Units done for real (lines, messages, statements...).
+    public var units: Int
+    /// Units the production invocation does; `units` extrapolate to it.
+    public var productionUnits: Int
+    public var nativeNs: UInt64
+    public var modelledNs: UInt64
+    /// Discovery scans made inside this phase, and their modelled time.
+    public var scans: Int
+    public var scanModelledNs: UInt64
+
+    public init(phase: String, provenance: Provenance, units: Int, productionUnits: Int, nativeNs: UInt64, modelledNs: UInt64,
+                scans: Int = 0, scanModelledNs: UInt64 = 0) {
+        self.phase = phase
+        self.provenance = provenance
+        self.units = units
+        self.productionUnits = productionUnits
+        self.nativeNs = nativeNs
+        self.modelledNs = modelledNs
+        self.scans = scans
+        self.scanModelledNs = scanModelledNs
+    }
+
+    /// Modelled nanoseconds for the production count of units.
+    public var productionModelledNs: Double {
+        guard units > 0, productionUnits != units else { return Double(modelledNs) }
+        return Double(modelledNs) / Double(units) * Double(productionUnits)
+    }
+}
+
+/// An unknown-scheme error met during a state-backend initialization.
+public struct ErrorPathRecord: Codable, Sendable, Equatable {
+    public var initialization: Int
+    public var scheme: String
+    public var message: String
+    public var backendsCalls: Int
+}
+
+/// SQLite work of one invocation.
+public struct StorageCounters: Codable, Sendable, Equatable {
+    public var statements: Int = 0
+    public var transactions: Int = 0
+    public var busyWaits: Int = 0
+    public var busyWaitNs: UInt64 = 0
+    public var retries: Int = 0
+    public var lockWaits: Int = 0
+    public init() {}
+}
+
+/// How an invocation ended and what it counted.
+public struct InvocationOutcome: Codable, Sendable, Equatable {
+    public var succeeded: Bool
+    public var discovery: DiscoveryCounters
+    public var storage: StorageCounters
+    public var heartbeats: Int
+    /// Another run of the same job was RUNNING at start (proceeds as `meltano run --force`).
+    public var jobOverlap: Bool
+    public var stateWrites: Int
+    public var errorPaths: Int
+    public var wallNs: UInt64
+}
+
+/// One JSON line a worker writes on stdout (and the coordinator's own records in the same file).
+public struct WorkerEvent: Codable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        case workerStarted = "worker_started"
+        case invocationStarted = "invocation_started"
+        case phase
+        case errorPath = "error_path"
+        case invocationFinished = "invocation_finished"
+        case workerFinished = "worker_finished"
+        // Written by the coordinator.
+        case workerExited = "worker_exited"
+        case workerTimeout = "worker_timeout"
+        case malformedLine = "malformed_line"
+        case invocationLost = "invocation_lost"
+    }
+
+    public var event: Kind
+    public var time: Double
+    public var pid: Int32?
+    public var worker: Int?
+    public var invocation: Int?
+    public var variant: String?
+    public var job: String?
+    public var phase: PhaseRecord?
+    public var errorPath: ErrorPathRecord?
+    public var outcome: InvocationOutcome?
+    public var exitStatus: Int32?
+    public var detail: String?
+
+    public init(_ event: Kind, invocation: Int? = nil, variant: String? = nil) {
+        self.event = event
+        self.time = Date().timeIntervalSince1970
+        self.invocation = invocation
+        self.variant = variant
+    }
+
+    public static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    public static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        return d
+    }()
+
+    /// One line of JSON, without the newline.
+    public func jsonLine() -> String {
+        // Encoding a value type of plain fields cannot fail; a failure would be a programming error.
+        String(decoding: try! WorkerEvent.encoder.encode(self), as: UTF8.self)
+    }
+
+    public static func parse(_ line: Substring) -> WorkerEvent? {
+        try? decoder.decode(WorkerEvent.self, from: Data(line.utf8))
+    }
+}

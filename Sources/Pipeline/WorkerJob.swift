@@ -1,0 +1,81 @@
+import Foundation
+import Scenario
+
+/// One planned invocation: which variant runs it, which job, and the seeded decisions it meets.
+public struct InvocationSpec: Codable, Sendable, Equatable {
+    /// Unique within a run; events carry it.
+    public let index: Int
+    /// Position within its variant. Decisions derive from it, not from `index`, so invocation k of
+    /// every variant meets the same errors (common random numbers make the comparison fair).
+    public let ordinal: Int
+    public let variant: String
+    public let job: String
+    public let stateID: String
+    /// Whether state-backend initialization #1 (tap lookup) and #2 (target write) meet an unknown scheme.
+    public let errorAtInit: [Bool]
+
+    public init(index: Int, ordinal: Int, variant: String, job: String, stateID: String, errorAtInit: [Bool]) {
+        self.index = index
+        self.ordinal = ordinal
+        self.variant = variant
+        self.job = job
+        self.stateID = stateID
+        self.errorAtInit = errorAtInit
+    }
+}
+
+/// Everything a worker process needs, sent as one JSON document on its stdin.
+public struct WorkerJob: Codable, Sendable {
+    public var workload: String
+    public var databasePath: String
+    public var stateRoot: String
+    public var stateBackend: String
+    public var pathEntries: [String]
+    public var discoveryCacheDirectory: String
+    public var scratchDirectory: String
+    public var costProfile: CostProfile
+    public var catalogLines: Int
+    public var catalogSampleLines: Int
+    public var stateMessages: Int
+    public var stateSampleMessages: Int
+    public var heartbeatIntervalSeconds: Double
+    public var lockTimeoutSeconds: Double
+    public var retryOnError: Bool
+    public var microbenchBackendsCalls: Int
+    public var microbenchCreations: Int
+    public var variants: [Variant]
+    public var invocations: [InvocationSpec]
+
+    public init(workload: String, databasePath: String, stateRoot: String, stateBackend: String, pathEntries: [String],
+                discoveryCacheDirectory: String, scratchDirectory: String, costProfile: CostProfile,
+                catalogLines: Int, catalogSampleLines: Int, stateMessages: Int, stateSampleMessages: Int,
+                heartbeatIntervalSeconds: Double, lockTimeoutSeconds: Double, retryOnError: Bool,
+                microbenchBackendsCalls: Int, microbenchCreations: Int, variants: [Variant], invocations: [InvocationSpec]) {
+        self.workload = workload
+        self.databasePath = databasePath
+        self.stateRoot = stateRoot
+        self.stateBackend = stateBackend
+        self.pathEntries = pathEntries
+        self.discoveryCacheDirectory = discoveryCacheDirectory
+        self.scratchDirectory = scratchDirectory
+        self.costProfile = costProfile
+        self.catalogLines = catalogLines
+        self.catalogSampleLines = catalogSampleLines
+        self.stateMessages = stateMessages
+        self.stateSampleMessages = stateSampleMessages
+        self.heartbeatIntervalSeconds = heartbeatIntervalSeconds
+        self.lockTimeoutSeconds = lockTimeoutSeconds
+        self.retryOnError = retryOnError
+        self.microbenchBackendsCalls = microbenchBackendsCalls
+        self.microbenchCreations = microbenchCreations
+        self.variants = variants
+        self.invocations = invocations
+    }
+
+    /// The same job with only some invocations: what one worker process receives.
+    public func with(invocations: [InvocationSpec]) -> WorkerJob {
+        var copy = self
+        copy.invocations = invocations
+        return copy
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// The body of `simulate worker`: reads one `WorkerJob` from stdin, runs its invocations in
+/// sequence, and writes one JSON event per line to stdout as each happens.
+public enum WorkerProcess {
+    /// Exit codes: 0 all invocations ran; 3 the job could not be read; 4 an invocation threw.
+    public static func main() -> Int32 {
+        let input = FileHandle.standardInput.readDataToEndOfFile()
+        let job: WorkerJob
+        do { job = try JSONDecoder().decode(WorkerJob.self, from: input) } catch {
+            FileHandle.standardError.write(Data("simulate worker: cannot read job from stdin: \(error)\n".utf8))
+            return 3
+        }
+        var started = WorkerEvent(.workerStarted)
+        started.pid = getpid()
+        emit(started)
+        do {
+            if job.workload == "microbench" {
+                let runner = MicrobenchRunner(job: job, emit: emit)
+                for spec in job.invocations { try runner.run(spec) }
+            } else {
+                let runner = InvocationRunner(job: job, emit: emit)
+                for spec in job.invocations { try runner.run(spec) }
+            }
+        } catch {
+            var failed = WorkerEvent(.workerFinished)
+            failed.detail = "error: \(error)"
+            emit(failed)
+            return 4
+        }
+        emit(WorkerEvent(.workerFinished))
+        return 0
+    }
+
+    /// One `write(2)` per event: nothing waits in a buffer if the process dies afterwards.
+    static func emit(_ event: WorkerEvent) {
+        let line = event.jsonLine() + "\n"
+        line.utf8CString.withUnsafeBufferPointer { buf in
+            var offset = 0
+            let count = buf.count - 1
+            while offset < count {
+                let n = write(1, buf.baseAddress! + offset, count - offset)
+                if n < 0 { if errno == EINTR { continue }; return }
+                offset += n
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Analysis
+
+/// Renders a `RunSummary` as Markdown that pastes cleanly into a GitHub issue: the headline
+/// first, then the tables a maintainer reads, then the raw numbers folded under `<details>`.
+public enum MarkdownReport {
+    public static func render(_ s: RunSummary) -> String {
+        var out = s.headline + "\n\n"
+        out += "# simulate --scenario \(s.scenario.name)\n\n"
+        let status = s.complete ? "complete" : "**incomplete**: some invocations did not finish (see Failures)"
+        out += "Run of \(s.startedAt), \(String(format: "%.1f", s.wallSeconds)) s wall time on \(s.machine.cpuCount) cores, "
+            + "\(s.workerProcesses) worker processes; \(status). Cost profile `\(s.costProfile.name)`.\n\n"
+        if s.scenario.workload == "microbench" {
+            out += MicrobenchSection.render(s)
+        } else {
+            out += variantsSection(s)
+            out += attributionSection(s)
+            out += observedSection(s)
+            out += phaseSection(s)
+        }
+        out += knobSection(s)
+        out += provenanceSection(s)
+        out += failuresSection(s)
+        out += integritySection(s)
+        out += "## Reproduce\n\n```sh\n\(s.command)\n```\n\n"
+        out += environmentSection(s)
+        out += rawSection(s)
+        return out
+    }
+
+    static func f(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }
+    static func signed(_ v: Double, _ digits: Int = 2) -> String {
+        let x = abs(v) < 0.5 * pow(10, -Double(digits)) ? 0 : v
+        return (x >= 0 ? "+" : "") + f(x, digits)
+    }
+
+    static func variantsSection(_ s: RunSummary) -> String {
+        var t = MarkdownTable(["variant", "profile", "discovery", "catalog write", "ok / failed / lost", "scans per invocation: first, later (max), mean",
+                               "error paths", "s per run", "production min", "regression min (95%)"], numeric: [6, 7, 8, 9])
+        for v in s.variants {
+            let regression = v.regressionMinutes.map { "\(signed($0.estimate)) [\(signed($0.low)), \(signed($0.high))]" } ?? "baseline"
+            t.add([v.name, v.profile, v.strategy, v.catalogWrite, "\(v.succeeded) / \(v.failed) / \(v.lost)",
+                   "\(v.scans.firstInvocation), \(v.scans.maxAfterFirst), \(f(v.scans.perInvocation.mean))",
+                   "\(v.errorPaths)", f(v.secondsPerRun, 1), f(v.productionMinutes), regression])
+        }
+        return "## Variants\n\n" + t.text + "\n"
+    }
+
+    static func attributionSection(_ s: RunSummary) -> String {
+        let others = s.variants.filter { $0.regressionMinutes != nil }
+        guard !others.isEmpty, let first = s.variants.first else { return "" }
+        var t = MarkdownTable(["phase", "source"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(2..<(2 + others.count)))
+        for (p, phase) in first.phases.enumerated() where phase.provenance != "assumed" {
+            t.add([phase.phase, phase.provenance] + others.map { v in
+                let ph = v.phases[p]
+                return "\(signed(ph.deltaMinutes)) (\(ph.share.map { "\(Int(($0 * 100).rounded()))%" } ?? "–"))"
+            })
+        }
+        t.add(["*of which discovery scans*", "measured"] + others.map { signed($0.scanRegressionMinutes ?? 0) })
+        t.add(["**total**", ""] + others.map { "**\(signed($0.regressionMinutes?.estimate ?? 0))**" })
+        var out = "## Where the regression comes from\n\n"
+        out += "Minutes each phase adds over the \(knob(s, "production.runs"))-run workload against `\(s.baseline)`. Assumed phases "
+            + "(CLI start, other pre-plugin work, extraction, target tail) are the same for every variant and add nothing here.\n\n"
+        out += t.text + "\n"
+        for v in others {
+            guard let top = v.topPhase, let r = v.regressionMinutes, abs(r.estimate) >= 0.05 else { continue }
+            out += "- `\(v.name)`: \(top) explains most of \(signed(r.estimate)) min; discovery scans "
+                + "\(signed(v.scanRegressionMinutes ?? 0)) min.\n"
+        }
+        return out + "\n"
+    }
+
+    static func observedSection(_ s: RunSummary) -> String {
+        guard let base = Double(knob(s, "observed.baseline_minutes")), let regressed = Double(knob(s, "observed.regressed_minutes")),
+              base > 0, regressed > 0 else { return "" }
+        let name = knob(s, "observed.regressed_variant")
+        var out = "## Observed in production\n\n"
+        out += "Production logs: \(f(base, 1)) min on the baseline, \(f(regressed, 1)) min on `\(name)` (\(signed(regressed - base, 1)) min). "
+        if let v = s.variants.first(where: { $0.name == name }), let r = v.regressionMinutes,
+           let b = s.variants.first(where: { $0.name == s.baseline }) {
+            out += "This run estimates \(f(b.productionMinutes, 1)) min and \(f(v.productionMinutes, 1)) min "
+                + "(\(signed(r.estimate, 1)) min, 95% interval \(signed(r.low, 1)) to \(signed(r.high, 1))). "
+            let catalog = knob(s, "catalog_lines")
+            out += "The catalog size (`catalog_lines` = \(catalog)) is not in the production log: it is assumed, and the "
+                + "catalog-write minutes scale with it.\n\n"
+        } else {
+            out += "`\(name)` is not among this run's variants.\n\n"
+        }
+        return out
+    }
+
+    static func phaseSection(_ s: RunSummary) -> String {
+        var t = MarkdownTable(["variant", "phase", "source", "n", "median ms", "p90 ms", "mean ms", "native mean ms", "units done → production",
+                               "scans", "s per run"], numeric: [3, 4, 5, 6, 7, 9, 10])
+        for v in s.variants {
+            for p in v.phases {
+                let units = p.provenance == "assumed" ? "assumed" : "\(p.unitsDone) → \(p.productionUnits)"
+                t.add([v.name, p.phase, p.provenance, "\(p.invocations)", f(p.modelledMs.median), f(p.modelledMs.p90), f(p.modelledMs.mean),
+                       p.provenance == "assumed" ? "–" : f(p.nativeMeanMs, 3), units, f(p.scansMean), f(p.secondsPerRun, 3)])
+            }
+        }
+        return "## Phases\n\nPer invocation, modelled milliseconds (padded to the cost profile; sampled phases extrapolated to their "
+            + "production unit count). `extract` is assumed: the HTTP extraction phase is not built yet.\n\n" + t.text + "\n"
+    }
+
+    static func knobSection(_ s: RunSummary) -> String {
+        var t = MarkdownTable(["knob", "value", "from"])
+        for k in s.scenario.knobs { t.add([k.key, k.value.isEmpty ? "–" : "`\(k.value)`", k.origin]) }
+        return "## Knobs\n\nScenario file `\(s.scenario.file)`.\n\n" + t.text + "\n"
+    }
+
+    static func provenanceSection(_ s: RunSummary) -> String {
+        var out = "## What is measured, sampled and assumed\n\n"
+        out += "- **Measured**: discovery scans (real directory listings and `entry_points.txt` reads of \(s.environment.distributions) "
+            + "distributions), SQLite statements on the shared system database, state-backend initializations and error paths.\n"
+        out += "- **Sampled**: the catalog write (`catalog_sample_lines` of `catalog_lines` lines written for real, one real thread hop "
+            + "per line where the profile does so) and STATE messages (`state_sample_messages` of `state_messages`); the rest is "
+            + "extrapolated from the sample's mean.\n"
+        out += "- **Assumed**: CLI start, other pre-plugin work, extraction and the target's tail, from the scenario's `assumed.*` "
+            + "keys (the production log); identical for every variant.\n"
+        out += "- **Not built yet**: HTTP extraction and the HTTP state backend.\n\n"
+        var t = MarkdownTable(["unit", "CPython µs", "source"], numeric: [1])
+        for (unit, value) in s.costProfile.units.sorted(by: { $0.key < $1.key }) {
+            t.add([unit, f(value, 1), s.costProfile.sources[unit] ?? ""])
+        }
+        out += "Cost profile `\(s.costProfile.name)`\(s.costProfile.file.map { " (`\($0)`)" } ?? ""): "
+        out += s.costProfile.units.isEmpty ? "no padding; every time is the Swift mechanism's own.\n\n"
+            : "each unit below is padded with busy CPU to its CPython cost; SQLite, JSON and error formatting are native (not calibrated).\n\n" + t.text + "\n"
+        return out
+    }
+
+    static func failuresSection(_ s: RunSummary) -> String {
+        let failed = s.variants.reduce(0) { $0 + $1.failed }, lost = s.variants.reduce(0) { $0 + $1.lost }
+        var out = "## Failures\n\n"
+        if failed == 0 && lost == 0 && s.complete { return out + "None: every planned invocation finished.\n\n" }
+        out += "- Invocations that failed by design (`on_error: fail`): \(failed).\n"
+        out += "- Invocations lost to a worker that died, hung or was killed: \(lost).\n\n"
+        return out
+    }
+
+    static func integritySection(_ s: RunSummary) -> String {
+        guard let i = s.integrity else { return "" }
+        var out = "## System database after the run\n\n"
+        out += "- `runs`: \(i.runsRows) rows (\(i.runsByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))); "
+            + "\(i.nonTerminalRuns) not terminal.\n"
+        out += "- `state`: \(i.stateRows) rows for \(i.expectedStateRows) jobs; \(i.stateWritesRecorded) writes recorded vs "
+            + "\(i.stateWritesReported) reported by workers: \(i.lostUpdates) lost updates.\n"
+        out += i.ok ? "- Consistent.\n\n" : "- **Inconsistent**: see the numbers above.\n\n"
+        return out
+    }
+
+    static func environmentSection(_ s: RunSummary) -> String {
+        let m = s.machine, e = s.environment
+        return "## Environment\n\n- Machine: \(m.cpuModel), \(m.cpuCount) cores, \(m.os), kernel \(m.kernel), load average \(f(m.loadAverage)); Swift \(m.swiftVersion).\n"
+            + "- Distributions scanned: \(e.description).\n\n"
+    }
+
+    static func rawSection(_ s: RunSummary) -> String {
+        var out = "<details><summary>Raw numbers</summary>\n\n"
+        var t = MarkdownTable(["variant", "invocation", "ok", "scans", "lookups", "backends()", "add-on objects", "groups", "error paths", "cache hits"],
+                              numeric: [1, 3, 4, 5, 6, 7, 8, 9])
+        for v in s.variants {
+            for c in v.invocations {
+                t.add([v.name, "\(c.index)", c.succeeded ? "yes" : "no", "\(c.scans)", "\(c.lookups)", "\(c.backendsCalls)",
+                       "\(c.addonObjects)", "\(c.groupsTouched)", "\(c.errorPaths)", "\(c.persistentHits)"])
+            }
+        }
+        out += "Discovery counts per invocation, in the order they finished:\n\n" + t.text + "\n"
+        var st = MarkdownTable(["variant", "statements", "transactions", "busy waits", "busy wait ms", "retries", "heartbeats", "job overlaps"],
+                               numeric: [1, 2, 3, 4, 5, 6, 7])
+        for v in s.variants {
+            st.add([v.name, "\(v.storage.statements)", "\(v.storage.transactions)", "\(v.storage.busyWaits)",
+                    f(Double(v.storage.busyWaitNs) / 1e6, 1), "\(v.storage.retries)", "\(v.heartbeats)", "\(v.jobOverlaps)"])
+        }
+        out += "SQLite work per variant:\n\n" + st.text + "\n"
+        let messages = Set(s.variants.flatMap(\.errorMessages)).sorted()
+        if !messages.isEmpty {
+            out += "Error messages met:\n\n" + messages.map { "- `\($0)`" }.joined(separator: "\n") + "\n\n"
+        }
+        return out + "</details>\n"
+    }
+
+    static func knob(_ s: RunSummary, _ key: String) -> String { s.scenario.knobs.first { $0.key == key }?.value ?? "" }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Discovery
+
+/// A validated scenario: every knob typed and in range, variants resolved.
+///
+/// Built only by `ScenarioLoader`, so a `Scenario` in hand is always usable.
+public struct Scenario: Sendable {
+    /// The file it came from, as given (relative paths stay relative for the report).
+    public let file: String
+    /// Every key's final value, defaults included.
+    public let values: [String: ScenarioValue]
+    /// Where each value came from: `file:line`, `command line (--flag)` or `default`.
+    public let origins: [String: String]
+
+    public let name: String
+    public let description: String
+    public let workload: String
+    public let variants: [Variant]
+    public let baseline: Variant
+    public let invocations: Int
+    public let workers: Int
+    public let invocationsPerProcess: Int
+    public let seed: UInt64
+    public let packages: Int
+    public let sitePackages: [String]
+    public let errorRate: Double
+    public let retryOnError: Bool
+    public let stateBackend: String
+    public let jobs: Int
+    public let catalogLines: Int
+    public let catalogSampleLines: Int
+    public let stateMessages: Int
+    public let stateSampleMessages: Int
+    public let costProfile: String
+    public let costFile: String
+    public let workerTimeoutSeconds: Double
+    public let heartbeatIntervalSeconds: Double
+    public let lockTimeoutSeconds: Double
+    public let productionRuns: Int
+    public let productionGapSeconds: Double
+    /// Per-run durations taken as given, the same for every variant (phase name → seconds).
+    public let assumedSeconds: [(phase: String, seconds: Double, key: String)]
+    public let observedBaselineMinutes: Double?
+    public let observedRegressedMinutes: Double?
+    public let observedRegressedVariant: String?
+    public let microbenchBackendsCalls: Int
+    public let microbenchCreations: Int
+
+    init(file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant], baseline: Variant) {
+        self.file = file
+        self.values = values
+        self.origins = origins
+        func int(_ k: String) -> Int { values[k]?.intValue ?? 0 }
+        func dbl(_ k: String) -> Double { values[k]?.doubleValue ?? 0 }
+        func str(_ k: String) -> String { values[k]?.stringValue ?? "" }
+        name = str("name")
+        description = str("description")
+        workload = str("workload")
+        self.variants = variants
+        self.baseline = baseline
+        invocations = int("invocations")
+        workers = int("workers")
+        invocationsPerProcess = int("invocations_per_process")
+        seed = UInt64(int("seed"))
+        packages = int("packages")
+        sitePackages = values["site_packages"]?.listValue ?? []
+        errorRate = dbl("error_rate")
+        retryOnError = str("on_error") == "retry"
+        stateBackend = str("state_backend")
+        jobs = int("jobs")
+        catalogLines = int("catalog_lines")
+        catalogSampleLines = int("catalog_sample_lines")
+        stateMessages = int("state_messages")
+        stateSampleMessages = int("state_sample_messages")
+        costProfile = str("cost_profile")
+        costFile = str("cost_file")
+        workerTimeoutSeconds = dbl("worker_timeout_seconds")
+        heartbeatIntervalSeconds = dbl("heartbeat_interval_seconds")
+        lockTimeoutSeconds = dbl("lock_timeout_seconds")
+        productionRuns = int("production.runs")
+        productionGapSeconds = dbl("production.gap_seconds")
+        assumedSeconds = [
+            ("cli-start", dbl("assumed.cli_start_seconds"), "assumed.cli_start_seconds"),
+            ("pre-plugin-other", dbl("assumed.pre_plugin_other_seconds"), "assumed.pre_plugin_other_seconds"),
+            ("extract", dbl("assumed.extract_seconds"), "assumed.extract_seconds"),
+            ("target-tail", dbl("assumed.target_tail_seconds"), "assumed.target_tail_seconds"),
+        ]
+        let ob = dbl("observed.baseline_minutes"), orr = dbl("observed.regressed_minutes")
+        observedBaselineMinutes = ob > 0 ? ob : nil
+        observedRegressedMinutes = orr > 0 ? orr : nil
+        let ov = str("observed.regressed_variant")
+        observedRegressedVariant = ov.isEmpty ? nil : ov
+        microbenchBackendsCalls = int("microbench.backends_calls")
+        microbenchCreations = int("microbench.creations")
+    }
+
+    /// The knobs a user changed from the scenario file's values, as `--set` flags, for the reproduce line.
+    public var commandLineOverrides: [String] {
+        ScenarioKeys.all.compactMap { key in
+            guard let origin = origins[key.name], origin.hasPrefix("command line"), let v = values[key.name] else { return nil }
+            return "--set \(key.name)=\(v)"
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// The type and range a scenario key accepts.
+public enum ScenarioKeyKind: Sendable {
+    case int(ClosedRange<Int>)
+    case double(ClosedRange<Double>)
+    case string
+    case choice([String])
+    case list
+}
+
+/// One key of the scenario format: its name, type, default and what it means.
+///
+/// The table in `ScenarioKeys.all` is the single source of truth for the YAML format, the
+/// `--set key=value` flag, the help text and the report's knob table.
+public struct ScenarioKey: Sendable {
+    public let name: String
+    public let kind: ScenarioKeyKind
+    public let defaultValue: ScenarioValue
+    public let help: String
+
+    public init(_ name: String, _ kind: ScenarioKeyKind, _ defaultValue: ScenarioValue, _ help: String) {
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.help = help
+    }
+
+    /// Converts a command-line string into this key's type, or explains why it cannot.
+    public func parse(commandLine text: String) -> Result<ScenarioValue, KeyProblem> {
+        switch kind {
+        case .int:
+            guard let v = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                return .failure(KeyProblem("expected an integer, got '\(text)'"))
+            }
+            return check(.int(v))
+        case .double:
+            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+                return .failure(KeyProblem("expected a number, got '\(text)'"))
+            }
+            return check(.double(v))
+        case .string, .choice:
+            return check(.string(text))
+        case .list:
+            let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            return check(.list(items.filter { !$0.isEmpty }))
+        }
+    }
+
+    /// Checks a typed value against the key's range or choices.
+    public func check(_ value: ScenarioValue) -> Result<ScenarioValue, KeyProblem> {
+        switch (kind, value) {
+        case (.int(let range), .int(let v)):
+            guard range.contains(v) else { return .failure(KeyProblem("value \(v) is outside [\(range.lowerBound), \(range.upperBound)]")) }
+            return .success(value)
+        case (.double(let range), _):
+            guard let v = value.doubleValue else { return .failure(KeyProblem("expected a number, got '\(value)'")) }
+            guard range.contains(v) else {
+                return .failure(KeyProblem("value \(ScenarioValue.format(v)) is outside [\(ScenarioValue.format(range.lowerBound)), \(ScenarioValue.format(range.upperBound))]"))
+            }
+            return .success(.double(v))
+        case (.string, .string):
+            return .success(value)
+        case (.choice(let choices), .string(let v)):
+            guard choices.contains(v) else { return .failure(KeyProblem("'\(v)' is not one of \(choices.joined(separator: ", "))")) }
+            return .success(value)
+        case (.list, .list):
+            return .success(value)
+        case (.int, _):
+            return .failure(KeyProblem("expected an integer, got '\(value)'"))
+        case (.list, _):
+            return .failure(KeyProblem("expected a list, got '\(value)'"))
+        default:
+            return .failure(KeyProblem("expected a string, got '\(value)'"))
+        }
+    }
+}
+
+/// The scenario format's keys. Nested YAML mappings become dotted names (`assumed.extract_seconds`).
+public enum ScenarioKeys {
+    static let big = 1_000_000_000
+
+    public static let all: [ScenarioKey] = [
+        ScenarioKey("name", .string, .string("unnamed"), "scenario name, used in the output folder"),
+        ScenarioKey("description", .string, .string(""), "one sentence for the report"),
+        ScenarioKey("workload", .choice(["pipeline", "microbench"]), .string("pipeline"),
+                    "pipeline: replay `meltano run` invocations; microbench: the seed's three micro-benchmarks"),
+        ScenarioKey("variants", .list, .list(["meltano-3.6.0", "meltano-3.7.9"]),
+                    "profiles or strategies to compare (see `simulate variants`)"),
+        ScenarioKey("baseline", .string, .string("meltano-3.6.0"), "the variant every regression is measured against"),
+        ScenarioKey("invocations", .int(1...1_000_000), .int(9), "simulated invocations per variant"),
+        ScenarioKey("workers", .int(1...256), .int(2), "worker processes running at once"),
+        ScenarioKey("invocations_per_process", .int(1...1_000_000), .int(1),
+                    "invocations one worker process runs in sequence (each with fresh in-process caches)"),
+        ScenarioKey("seed", .int(0...Int.max), .int(1), "seed for the plan order, error decisions and environment"),
+        ScenarioKey("packages", .int(0...1_000_000), .int(200), "distributions in the synthetic site-packages"),
+        ScenarioKey("site_packages", .list, .list([]), "scan these real folders instead of a synthetic environment"),
+        ScenarioKey("error_rate", .double(0...1), .double(0), "probability that a state-backend init meets an unknown scheme"),
+        ScenarioKey("on_error", .choice(["retry", "fail"]), .string("retry"),
+                    "after the error path: retry with the right scheme, or fail the invocation"),
+        ScenarioKey("state_backend", .choice(["systemdb", "file"]), .string("systemdb"),
+                    "where state is kept (the http backend is not built yet)"),
+        ScenarioKey("jobs", .int(1...100_000), .int(9), "distinct jobs (state ids); invocation i runs job i mod jobs"),
+        ScenarioKey("catalog_lines", .int(0...big), .int(300_000), "catalog lines a tap prints per invocation (production)"),
+        ScenarioKey("catalog_sample_lines", .int(1...big), .int(400), "catalog lines written for real per invocation; the rest extrapolated"),
+        ScenarioKey("state_messages", .int(0...big), .int(118), "STATE messages reaching Meltano per invocation (production)"),
+        ScenarioKey("state_sample_messages", .int(1...big), .int(118), "STATE messages written for real per invocation"),
+        ScenarioKey("cost_profile", .choice(["cpython", "native"]), .string("cpython"),
+                    "cpython pads each unit to its CPython cost; native measures the mechanism only"),
+        ScenarioKey("cost_file", .string, .string(""), "cost-profile JSON (default: scenarios/costs/cpython-public.json)"),
+        ScenarioKey("worker_timeout_seconds", .double(0.1...86_400), .double(300), "a worker process running longer is killed"),
+        ScenarioKey("heartbeat_interval_seconds", .double(0.01...3_600), .double(1), "runs heartbeat UPDATE interval"),
+        ScenarioKey("lock_timeout_seconds", .double(0.01...3_600), .double(10), "file backend: a lock older than this is stale"),
+        ScenarioKey("production.runs", .int(1...1_000_000), .int(9), "`meltano run` processes in the production workload"),
+        ScenarioKey("production.gap_seconds", .double(0...86_400), .double(2.5), "pause between production runs"),
+        ScenarioKey("assumed.cli_start_seconds", .double(0...86_400), .double(4), "CLI start and plugin install (assumed, all variants)"),
+        ScenarioKey("assumed.pre_plugin_other_seconds", .double(0...86_400), .double(7),
+                    "catalog rules and process spawn, beyond what is simulated (assumed)"),
+        ScenarioKey("assumed.extract_seconds", .double(0...86_400), .double(53), "the tap's extraction (assumed until HTTP lands)"),
+        ScenarioKey("assumed.target_tail_seconds", .double(0...86_400), .double(21), "the target's tail and warehouse load (assumed)"),
+        ScenarioKey("observed.baseline_minutes", .double(0...1_000_000), .double(0), "production minutes of the baseline, if known (0: none)"),
+        ScenarioKey("observed.regressed_minutes", .double(0...1_000_000), .double(0), "production minutes of the regressed version, if known"),
+        ScenarioKey("observed.regressed_variant", .string, .string(""), "the variant the observed regression belongs to"),
+        ScenarioKey("microbench.backends_calls", .int(0...1_000_000), .int(50), "microbench: backends() calls"),
+        ScenarioKey("microbench.creations", .int(0...1_000_000), .int(18), "microbench: state-backend creations"),
+    ]
+
+    /// Looks a key up by its dotted name.
+    public static func key(named name: String) -> ScenarioKey? {
+        all.first { $0.name == name }
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import Yams
+
+/// A knob set on the command line: `--error-rate 0.2` or `--set error_rate=0.2`.
+public struct ScenarioOverride: Sendable {
+    public let key: String
+    public let text: String
+    /// How the user spelled it, for error messages (`--error-rate`, `--set`).
+    public let flag: String
+
+    public init(key: String, text: String, flag: String) {
+        self.key = key
+        self.text = text
+        self.flag = flag
+    }
+
+    /// Parses `key=value` as given to `--set`.
+    public static func parseSet(_ assignment: String) throws -> ScenarioOverride {
+        guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
+            throw ScenarioError(location: "command line (--set)", key: nil, problem: "expected key=value, got '\(assignment)'")
+        }
+        let key = assignment[..<eq].trimmingCharacters(in: .whitespaces)
+        let value = String(assignment[assignment.index(after: eq)...])
+        return ScenarioOverride(key: key.replacingOccurrences(of: "-", with: "_"), text: value, flag: "--set")
+    }
+}
+
+/// Finds, parses and validates scenario files.
+public enum ScenarioLoader {
+    /// Sections whose nested keys are flattened to `section.key`.
+    static let sections: Set<String> = Set(ScenarioKeys.all.compactMap { k in
+        k.name.contains(".") ? String(k.name.split(separator: ".")[0]) : nil
+    })
+
+    /// Resolves `--scenario NAME|PATH`: a path is taken as is; a name is looked up as
+    /// `scenarios/NAME.yaml` in the current folder, then next to the binary's package.
+    public static func locate(_ nameOrPath: String, currentDirectory: URL, executable: URL) throws -> URL {
+        let looksLikePath = nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml")
+        if looksLikePath {
+            let url = URL(fileURLWithPath: nameOrPath, relativeTo: currentDirectory).standardizedFileURL
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+                throw ScenarioError(location: nameOrPath, key: nil, problem: "no such file")
+            }
+            if isDir.boolValue { throw ScenarioError(location: nameOrPath, key: nil, problem: "is a directory, not a scenario file") }
+            return url
+        }
+        for folder in scenarioFolders(currentDirectory: currentDirectory, executable: executable) {
+            let url = folder.appendingPathComponent("\(nameOrPath).yaml")
+            if FileManager.default.fileExists(atPath: url.path) { return url }
+        }
+        let known = scenarioFolders(currentDirectory: currentDirectory, executable: executable)
+            .flatMap { (try? FileManager.default.contentsOfDirectory(atPath: $0.path)) ?? [] }
+            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+        let list = Array(Set(known)).sorted().joined(separator: ", ")
+        throw ScenarioError(location: "--scenario", key: nil,
+                            problem: "no scenario named '\(nameOrPath)' (known: \(list.isEmpty ? "none found" : list))")
+    }
+
+    /// `scenarios/` folders to search: the current folder's, then those above the executable
+    /// (`.build/release/simulate` lives three levels below the package root).
+    public static func scenarioFolders(currentDirectory: URL, executable: URL) -> [URL] {
+        var folders = [currentDirectory.appendingPathComponent("scenarios")]
+        var dir = executable.resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent("scenarios")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(".").path),
+               !folders.contains(where: { $0.standardizedFileURL == candidate.standardizedFileURL }) {
+                folders.append(candidate)
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+        return folders
+    }
+
+    /// Loads `file`, applies `overrides` in order, and validates everything.
+    /// - Parameter displayName: how to name the file in errors and the report (defaults to its path).
+    public static func load(file: URL, displayName: String? = nil, overrides: [ScenarioOverride] = []) throws -> Scenario {
+        let shown = displayName ?? file.path
+        let data: Data
+        do { data = try Data(contentsOf: file) } catch {
+            throw ScenarioError(location: shown, key: nil, problem: "cannot be read (\(error.localizedDescription))")
+        }
+        guard let text = String(data: data, encoding: .utf8), !text.contains("\0") else {
+            throw ScenarioError(location: shown, key: nil, problem: "is not UTF-8 text")
+        }
+        return try load(yaml: text, displayName: shown, overrides: overrides)
+    }
+
+    /// Loads a scenario from YAML text (tests and `--scenario -` use this).
+    public static func load(yaml text: String, displayName: String, overrides: [ScenarioOverride] = []) throws -> Scenario {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ScenarioError(location: displayName, key: nil, problem: "is empty; expected a mapping of scenario keys")
+        }
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
+            throw yamlProblem(error, file: displayName)
+        }
+        guard let root, case .mapping(let mapping) = root else {
+            let line = root?.mark.map { ":\($0.line)" } ?? ""
+            throw ScenarioError(location: displayName + line, key: nil, problem: "expected a mapping of scenario keys at the top level")
+        }
+        var values: [String: ScenarioValue] = [:]
+        var origins: [String: String] = [:]
+        try flatten(mapping, prefix: "", file: displayName, into: &values, origins: &origins)
+        for key in ScenarioKeys.all where values[key.name] == nil {
+            values[key.name] = key.defaultValue
+            origins[key.name] = "default"
+        }
+        for override in overrides {
+            let location = "command line (\(override.flag))"
+            guard let key = ScenarioKeys.key(named: override.key) else {
+                throw ScenarioError(location: location, key: override.key, problem: "unknown key")
+            }
+            switch key.parse(commandLine: override.text) {
+            case .success(let v): values[key.name] = v; origins[key.name] = location
+            case .failure(let why): throw ScenarioError(location: location, key: key.name, problem: why.text)
+            }
+        }
+        return try validate(file: displayName, values: values, origins: origins)
+    }
+
+    static func yamlProblem(_ error: YamlError, file: String) -> ScenarioError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return ScenarioError(location: "\(file):\(mark.line)", key: nil, problem: "YAML syntax error: \(problem)")
+        case .reader(let problem, _, _, _):
+            return ScenarioError(location: file, key: nil, problem: "unreadable YAML: \(problem)")
+        default:
+            return ScenarioError(location: file, key: nil, problem: "YAML error: \(error)")
+        }
+    }
+
+    static func flatten(_ mapping: Node.Mapping, prefix: String, file: String,
+                        into values: inout [String: ScenarioValue], origins: inout [String: String]) throws {
+        for (keyNode, valueNode) in mapping {
+            let line = keyNode.mark?.line ?? valueNode.mark?.line ?? 0
+            let location = "\(file):\(line)"
+            guard case .scalar(let scalar) = keyNode else {
+                throw ScenarioError(location: location, key: nil, problem: "keys must be plain names")
+            }
+            let name = prefix + scalar.string
+            if prefix.isEmpty, sections.contains(name) {
+                guard case .mapping(let inner) = valueNode else {
+                    throw ScenarioError(location: location, key: name, problem: "expected a mapping of \(name).* keys")
+                }
+                try flatten(inner, prefix: name + ".", file: file, into: &values, origins: &origins)
+                continue
+            }
+            guard let key = ScenarioKeys.key(named: name) else {
+                throw ScenarioError(location: location, key: name, problem: "unknown key")
+            }
+            if let earlier = origins[name] {
+                throw ScenarioError(location: location, key: name, problem: "duplicate key (first set at \(earlier))")
+            }
+            let raw = try typed(valueNode, for: key, location: location)
+            switch key.check(raw) {
+            case .success(let v): values[name] = v; origins[name] = location
+            case .failure(let why): throw ScenarioError(location: location, key: name, problem: why.text)
+            }
+        }
+    }
+
+    /// Converts a YAML node to the key's type without guessing across types (a quoted "3" is no integer).
+    static func typed(_ node: Node, for key: ScenarioKey, location: String) throws -> ScenarioValue {
+        func fail(_ what: String) -> ScenarioError {
+            ScenarioError(location: location, key: key.name, problem: what)
+        }
+        switch key.kind {
+        case .list:
+            switch node {
+            case .sequence(let seq):
+                return .list(try seq.map { item -> String in
+                    guard case .scalar(let s) = item, !s.string.isEmpty else { throw fail("expected a list of names") }
+                    return s.string
+                })
+            case .scalar(let s):
+                return .list(s.string.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            default:
+                throw fail("expected a list")
+            }
+        case .int:
+            guard case .scalar(let s) = node else { throw fail("expected an integer") }
+            guard s.style == .plain, let v = Int(s.string.replacingOccurrences(of: "_", with: "")) else {
+                throw fail("expected an integer, got '\(s.string)'")
+            }
+            return .int(v)
+        case .double:
+            guard case .scalar(let s) = node else { throw fail("expected a number") }
+            guard s.style == .plain, let v = Double(s.string.replacingOccurrences(of: "_", with: "")), v.isFinite else {
+                throw fail("expected a number, got '\(s.string)'")
+            }
+            return .double(v)
+        case .string, .choice:
+            guard case .scalar(let s) = node else { throw fail("expected a string") }
+            if s.style == .plain, s.string == "~" || s.string == "null" { throw fail("expected a string, got null") }
+            return .string(s.string)
+        }
+    }
+
+    static func validate(file: String, values: [String: ScenarioValue], origins: [String: String]) throws -> Scenario {
+        func where_(_ key: String) -> String { origins[key] ?? file }
+        let names = values["variants"]?.listValue ?? []
+        guard !names.isEmpty else {
+            throw ScenarioError(location: where_("variants"), key: "variants", problem: "at least one variant is needed")
+        }
+        var variants: [Variant] = []
+        for name in names {
+            switch Variant.resolve(name) {
+            case .success(let v):
+                if variants.contains(where: { $0.name == v.name }) {
+                    throw ScenarioError(location: where_("variants"), key: "variants", problem: "variant '\(name)' is listed twice")
+                }
+                variants.append(v)
+            case .failure(let why):
+                throw ScenarioError(location: where_("variants"), key: "variants", problem: why.text)
+            }
+        }
+        let baselineName = values["baseline"]?.stringValue ?? ""
+        guard let baseline = variants.first(where: { $0.name == baselineName }) else {
+            throw ScenarioError(location: where_("baseline"), key: "baseline",
+                                problem: "'\(baselineName)' is not one of the variants (\(names.joined(separator: ", ")))")
+        }
+        if let observed = values["observed.regressed_variant"]?.stringValue, !observed.isEmpty,
+           !names.contains(observed), origins["observed.regressed_variant"]?.hasPrefix("command line") == true {
+            throw ScenarioError(location: where_("observed.regressed_variant"), key: "observed.regressed_variant",
+                                problem: "'\(observed)' is not one of the variants")
+        }
+        if let sample = values["catalog_sample_lines"]?.intValue, sample < 1 {
+            throw ScenarioError(location: where_("catalog_sample_lines"), key: "catalog_sample_lines", problem: "must be at least 1")
+        }
+        return Scenario(file: file, values: values, origins: origins, variants: variants, baseline: baseline)
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// One typed scenario value, after parsing and before it lands in a `Scenario` field.
+public enum ScenarioValue: Sendable, Equatable, CustomStringConvertible {
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case list([String])
+
+    public var description: String {
+        switch self {
+        case .int(let v): return String(v)
+        case .double(let v): return ScenarioValue.format(v)
+        case .string(let v): return v
+        case .list(let v): return v.joined(separator: ",")
+        }
+    }
+
+    /// Shortest decimal form: 0.2 rather than 0.20000000000000001.
+    static func format(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
+        return String(v)
+    }
+
+    var intValue: Int? { if case .int(let v) = self { return v }; return nil }
+    var doubleValue: Double? {
+        switch self {
+        case .double(let v): return v
+        case .int(let v): return Double(v)
+        default: return nil
+        }
+    }
+    var stringValue: String? { if case .string(let v) = self { return v }; return nil }
+    var listValue: [String]? { if case .list(let v) = self { return v }; return nil }
+}
