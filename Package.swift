@@ -31,8 +31,8 @@ let package = Package(
         .testTarget(name: "EnvironmentTests", dependencies: ["Environment"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Environment"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Scenario", "Environment", "Storage"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Scenario", "Environment", "Discovery", "Storage"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Pipeline"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Storage"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Storage"]),
     ]
 )

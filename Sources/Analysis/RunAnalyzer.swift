@@ -56,13 +56,14 @@ public struct RunAnalyzer {
     public func analyze(_ input: Input) -> RunSummary {
         let scenario = input.scenario
         var byIndex: [Int: InvocationData] = [:]
-        var finishOrder: [Int] = []
+        var startOrder: [Int] = []
         for event in input.events {
             guard let i = event.invocation else { continue }
             var data = byIndex[i] ?? InvocationData(index: i)
             switch event.event {
             case .phase: if let p = event.phase { data.phases[p.phase] = p }
-            case .invocationFinished: data.outcome = event.outcome; finishOrder.append(i)
+            case .invocationStarted: startOrder.append(i)
+            case .invocationFinished: data.outcome = event.outcome
             case .invocationLost: data.lost = true
             case .errorPath: if let e = event.errorPath { data.errorMessages.append(e.message) }
             default: break
@@ -82,7 +83,7 @@ public struct RunAnalyzer {
         var scanSeconds: [String: [Double]] = [:]
         var variants: [VariantSummary] = []
         for variant in scenario.variants {
-            let ordered = finishOrder.filter { byIndex[$0]?.outcome != nil && specs[$0]?.variant == variant.name }
+            let ordered = startOrder.filter { byIndex[$0]?.outcome != nil && specs[$0]?.variant == variant.name }
             let datas = ordered.compactMap { byIndex[$0] }
             totals[variant.name] = datas.map { d in d.phases.values.reduce(0) { $0 + $1.productionModelledNs } / 1e9 }
             scanSeconds[variant.name] = datas.map { d in d.phases.values.reduce(0) { $0 + Double($1.scanModelledNs) } / 1e9 }
@@ -100,7 +101,7 @@ public struct RunAnalyzer {
                     unitsDone: records.reduce(0) { $0 + $1.units },
                     productionUnits: records.reduce(0) { $0 + $1.productionUnits },
                     modelledMs: SampleStatistics(records.map { $0.productionModelledNs / 1e6 }),
-                    nativeMeanMs: mean(records.map { Double($0.nativeNs) / 1e6 }),
+                    nativeMeanMs: mean(records.map { $0.productionNativeNs / 1e6 }),
                     scansMean: mean(records.map { Double($0.scans) }),
                     scanMeanMs: mean(records.map { Double($0.scanModelledNs) / 1e6 }),
                     secondsPerRun: perRun, productionMinutes: perRun * runs / 60, deltaMinutes: 0, share: nil))

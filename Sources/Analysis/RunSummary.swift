@@ -85,7 +85,7 @@ public struct PhaseSummary: Codable, Sendable {
     public var share: Double?
 }
 
-/// Discovery counts of one invocation, in the order invocations finished.
+/// Discovery counts of one invocation; a variant lists them in the order its invocations started.
 public struct InvocationCounts: Codable, Sendable, Equatable {
     public var index: Int
     public var ordinal: Int

@@ -17,12 +17,23 @@ public struct CostProfile: Codable, Sendable {
     public struct UnitCost: Codable, Sendable {
         public let value: Double
         public let source: String
+        public init(value: Double, source: String) {
+            self.value = value
+            self.source = source
+        }
     }
     public let name: String
     public let description: String
     /// The file it was read from (nil for `native`).
     public var file: String?
     public let units: [String: UnitCost]
+
+    public init(name: String, description: String, file: String?, units: [String: UnitCost]) {
+        self.name = name
+        self.description = description
+        self.file = file
+        self.units = units
+    }
 
     public static let native = CostProfile(name: "native", description: "no padding: the Swift mechanism's own cost", file: nil, units: [:])
 

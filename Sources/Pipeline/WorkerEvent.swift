@@ -38,9 +38,15 @@ public struct PhaseRecord: Codable, Sendable, Equatable {
     }
 
     /// Modelled nanoseconds for the production count of units.
-    public var productionModelledNs: Double {
-        guard units > 0, productionUnits != units else { return Double(modelledNs) }
-        return Double(modelledNs) / Double(units) * Double(productionUnits)
+    public var productionModelledNs: Double { extrapolated(modelledNs) }
+
+    /// Native nanoseconds for the production count of units.
+    public var productionNativeNs: Double { extrapolated(nativeNs) }
+
+    /// Scales a sample's time to the production unit count (the sample's mean per unit).
+    func extrapolated(_ ns: UInt64) -> Double {
+        guard units > 0, productionUnits != units else { return Double(ns) }
+        return Double(ns) / Double(units) * Double(productionUnits)
     }
 }
 

@@ -35,12 +35,12 @@ public enum MarkdownReport {
     }
 
     static func variantsSection(_ s: RunSummary) -> String {
-        var t = MarkdownTable(["variant", "profile", "discovery", "catalog write", "ok / failed / lost", "scans per invocation: first, later (max), mean",
+        var t = MarkdownTable(["variant", "profile", "discovery", "catalog write", "ok / failed / lost", "scans: total; first invocation, later (max)",
                                "error paths", "s per run", "production min", "regression min (95%)"], numeric: [6, 7, 8, 9])
         for v in s.variants {
             let regression = v.regressionMinutes.map { "\(signed($0.estimate)) [\(signed($0.low)), \(signed($0.high))]" } ?? "baseline"
             t.add([v.name, v.profile, v.strategy, v.catalogWrite, "\(v.succeeded) / \(v.failed) / \(v.lost)",
-                   "\(v.scans.firstInvocation), \(v.scans.maxAfterFirst), \(f(v.scans.perInvocation.mean))",
+                   "\(v.scans.total); \(v.scans.firstInvocation), \(v.scans.maxAfterFirst)",
                    "\(v.errorPaths)", f(v.secondsPerRun, 1), f(v.productionMinutes), regression])
         }
         return "## Variants\n\n" + t.text + "\n"
@@ -165,7 +165,7 @@ public enum MarkdownReport {
                        "\(c.addonObjects)", "\(c.groupsTouched)", "\(c.errorPaths)", "\(c.persistentHits)"])
             }
         }
-        out += "Discovery counts per invocation, in the order they finished:\n\n" + t.text + "\n"
+        out += "Discovery counts per invocation, in the order they started:\n\n" + t.text + "\n"
         var st = MarkdownTable(["variant", "statements", "transactions", "busy waits", "busy wait ms", "retries", "heartbeats", "job overlaps"],
                                numeric: [1, 2, 3, 4, 5, 6, 7])
         for v in s.variants {

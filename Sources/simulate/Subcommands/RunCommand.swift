@@ -18,14 +18,16 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Scenario name (scenarios/NAME.yaml here or next to the binary's package) or a path to a YAML file.")
     var scenario: String = "matatika"
 
-    @Option(help: "Distributions in the synthetic site-packages.") var packages: String?
-    @Option(name: .customLong("error-rate"), help: "Probability in [0, 1] that a state-backend init meets an unknown scheme.")
+    // `.unconditional` so that `--packages -3` reaches validation (one line, exit 2) rather than
+    // being taken for a flag.
+    @Option(parsing: .unconditional, help: "Distributions in the synthetic site-packages.") var packages: String?
+    @Option(name: .customLong("error-rate"), parsing: .unconditional, help: "Probability in [0, 1] that a state-backend init meets an unknown scheme.")
     var errorRate: String?
-    @Option(help: "Worker processes running at once.") var workers: String?
-    @Option(help: "Simulated invocations per variant.") var invocations: String?
+    @Option(parsing: .unconditional, help: "Worker processes running at once.") var workers: String?
+    @Option(parsing: .unconditional, help: "Simulated invocations per variant.") var invocations: String?
     @Option(help: "Comma-separated variants to compare (see `simulate variants`).") var variants: String?
-    @Option(help: "Seed for the plan order, error decisions and the synthetic environment.") var seed: String?
-    @Option(name: .customLong("catalog-lines"), help: "Catalog lines a tap prints per invocation in production.")
+    @Option(parsing: .unconditional, help: "Seed for the plan order, error decisions and the synthetic environment.") var seed: String?
+    @Option(name: .customLong("catalog-lines"), parsing: .unconditional, help: "Catalog lines a tap prints per invocation in production.")
     var catalogLines: String?
     @Option(name: .customLong("cost-profile"), help: "cpython (pad to CPython costs) or native.") var costProfile: String?
     @Option(name: .customLong("set"), help: ArgumentHelp("Set any scenario key (see `simulate keys`); repeatable.", valueName: "key=value"))
@@ -46,6 +48,9 @@ struct RunCommand: ParsableCommand {
             let file = try ScenarioLoader.locate(scenario, currentDirectory: cwd, executable: executable)
             loaded = try ScenarioLoader.load(file: file, displayName: PathDisplay.relative(file.path, to: cwd), overrides: try overrides())
             costs = try CostProfileLocator.load(for: loaded, scenarioFile: file, currentDirectory: cwd)
+            if let output, FileManager.default.fileExists(atPath: URL(fileURLWithPath: output, relativeTo: cwd).path) {
+                throw CleanExit.badInput("\(output): output folder already exists; choose a new one")
+            }
         } catch let error as ScenarioError {
             throw CleanExit.badInput(error.description)
         } catch let error as CostProfileError {
