@@ -69,7 +69,7 @@ public struct Simulation {
             ? try IntegrityCheck.run(folder: folder, stateBackend: scenario.stateBackend, events: record.events, plan: plan) : nil
         let info = EnvironmentInfo(kind: realEnvironment == nil ? "synthetic" : "real", pathEntries: environment.pathEntries.count,
                                    distributions: environment.distributionCount, entryPointFiles: environment.entryPointFileCount,
-                                   reused: environment.reused, description: environment.description)
+                                   reused: environment.reused, description: PathDisplay.relative(environment.description))
         let summary = RunAnalyzer().analyze(.init(
             scenario: scenario, plan: plan.invocations, events: record.events, command: options.command, startedAt: record.startedAt,
             wallSeconds: record.wallSeconds, complete: record.complete, workerProcesses: record.workerProcesses,

@@ -1,3 +1,4 @@
+import Coordinator
 import Foundation
 import Pipeline
 import Scenario

@@ -1,0 +1,97 @@
+import Discovery
+import Environment
+import Foundation
+
+/// A fresh folder under the system temporary directory, removed when the value goes away.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+    var path: String { url.path }
+
+    init(_ label: String = #function) {
+        let safe = label.filter { $0.isLetter || $0.isNumber }
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("discoverytests-\(safe)-\(UUID().uuidString)", isDirectory: true)
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    /// Removes the folder now; for tests whose threads may still hold this value at exit.
+    func remove() { try? FileManager.default.removeItem(at: url) }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// A value shared between threads behind a lock.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withValue<T>(_ body: (inout Value) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}
+
+/// A synthetic environment plus a cache folder, and sessions over them that scan for real.
+struct Fixture: Sendable {
+    let root = TemporaryDirectory()
+    let environment: PreparedEnvironment
+    var site: String { environment.pathEntries[0] }
+    var cacheDirectory: URL { root.url.appendingPathComponent("discovery-cache") }
+    /// Scans performed by every session of this fixture, whichever thread ran them.
+    let scans = Locked(0)
+
+    init(packages: Int = 40) throws {
+        environment = try SyntheticEnvironment.prepare(packages: packages, seed: 11, cacheRoot: root.url)
+    }
+
+    func session(_ strategy: DiscoveryStrategy) -> DiscoverySession {
+        let scanner = EntryPointScanner(pathEntries: environment.pathEntries)
+        let scans = self.scans
+        return DiscoverySession(strategy: strategy, pathEntries: environment.pathEntries,
+                                persistentCacheDirectory: cacheDirectory) {
+            scans.withValue { $0 += 1 }
+            return scanner.scan()
+        }
+    }
+
+    /// Adds a distribution declaring one state backend.
+    @discardableResult
+    func install(_ folder: String, backend: String, value: String = "addon.backend:Manager") throws -> String {
+        let path = site + "/" + folder
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        try Data("[meltano.state_backends]\n\(backend) = \(value)\n".utf8)
+            .write(to: URL(fileURLWithPath: path + "/entry_points.txt"))
+        return path
+    }
+
+    func uninstall(_ folder: String) throws {
+        try FileManager.default.removeItem(atPath: site + "/" + folder)
+    }
+}
+
+/// What the scripted invocation saw.
+struct ScriptOutcome: Equatable {
+    var settingFound: Bool
+    var lookups: [String?]
+    var backends: [[String]]
+}
+
+/// The scripted invocation of the tests: a settings add-on doing 1 lookup in `meltano.settings`,
+/// then two state-backend managers, each looking the misconfigured scheme `gcs` up and listing
+/// `backends()` twice. L = 3, E = 4, I = 3, G = 2. An extra object is made and never used.
+func runScript(_ session: DiscoverySession, scheme: String = "gcs") -> ScriptOutcome {
+    var outcome = ScriptOutcome(settingFound: false, lookups: [], backends: [])
+    let settings = session.newAddonObject()
+    outcome.settingFound = session.lookup(group: MeltanoEntryPoints.settingsGroup,
+                                          name: MeltanoEntryPoints.settings[0].name, via: settings) != nil
+    _ = session.newAddonObject()  // made, never used: not part of I
+    for _ in 0..<2 {
+        let manager = session.newAddonObject()
+        outcome.lookups.append(session.lookup(group: MeltanoEntryPoints.stateBackendsGroup, name: scheme, via: manager)?.value)
+        for _ in 0..<2 {
+            outcome.backends.append(session.backends(group: MeltanoEntryPoints.stateBackendsGroup, via: manager))
+        }
+    }
+    return outcome
+}
