@@ -8,7 +8,7 @@ public enum Headline {
         if scenario.workload == "microbench" {
             let parts = variants.map { v -> String in
                 let ms = v.phases.first { $0.phase == "backends" }?.modelledMs.median ?? 0
-                return "\(v.name) \(String(format: "%.2f", ms)) ms (\(v.scans.perInvocation.median.formatted0) scans)"
+                return "\(v.name) \(String(format: "%.2f", ms)) ms (\(v.scans.perInvocation.median.formatted0) scan\(v.scans.perInvocation.median == 1 ? "" : "s"))"
             }
             return prefix + "Seed micro-benchmark, \(scenario.microbenchBackendsCalls) backends() calls per fresh process at "
                 + "\(scenario.packages) packages (median): " + parts.joined(separator: ", ") + "."
@@ -20,12 +20,14 @@ public enum Headline {
         }
         var sentence = prefix + "Estimated regression against \(scenario.baseline.name) over the \(scenario.productionRuns)-run "
             + "production workload (95% interval): " + parts.joined(separator: ", ") + "."
-        let worst = others.max { ($0.regressionMinutes?.estimate ?? 0) < ($1.regressionMinutes?.estimate ?? 0) }
-        if let worst, let r = worst.regressionMinutes, abs(r.estimate) >= 0.05, let top = worst.topPhase,
-           let phase = worst.phases.first(where: { $0.phase == top }) {
-            let scans = worst.scanRegressionMinutes ?? 0
-            sentence += " For \(worst.name), \(top) explains \(signed(phase.deltaMinutes)) min "
-                + "(\(Int(((phase.share ?? 0) * 100).rounded()))%); discovery scans explain \(signed(scans)) min."
+        // The variant the production regression was observed on, else the largest regression.
+        let focal = others.first { $0.name == scenario.observedRegressedVariant }
+            ?? others.max { ($0.regressionMinutes?.estimate ?? 0) < ($1.regressionMinutes?.estimate ?? 0) }
+        if let focal, let r = focal.regressionMinutes, abs(r.estimate) >= 0.05, let top = focal.topPhase,
+           let phase = focal.phases.first(where: { $0.phase == top }) {
+            let scans = others.map { $0.scanRegressionMinutes ?? 0 }.max() ?? 0
+            sentence += " For \(focal.name), \(top) explains \(signed(phase.deltaMinutes)) min "
+                + "(\(Int(((phase.share ?? 0) * 100).rounded()))%); discovery scans explain at most \(signed(scans)) min in any variant."
         }
         return sentence
     }

@@ -159,7 +159,7 @@ public struct RunAnalyzer {
                                          units: input.costProfile.units.mapValues(\.value), sources: input.costProfile.units.mapValues(\.source)),
             workerProcesses: input.workerProcesses, baseline: scenario.baseline.name, variants: variants,
             integrity: input.integrity, headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
-            notes: [])
+            notes: notes(scenario: scenario, costProfile: input.costProfile))
     }
 
     /// Regression per variant with its interval, each phase's share of it, and the top phase.
@@ -182,6 +182,24 @@ public struct RunAnalyzer {
             }
             variants[v].topPhase = variants[v].phases.max { abs($0.deltaMinutes) < abs($1.deltaMinutes) }?.phase
         }
+    }
+
+    /// Caveats a reader needs before trusting the numbers.
+    func notes(scenario: Scenario, costProfile: CostProfile) -> [String] {
+        var notes: [String] = []
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        if scenario.workers > cores {
+            notes.append("\(scenario.workers) workers ran on \(cores) cores: every unit was contended, and thread hops wait for a core, "
+                + "so the minutes are higher than on an idle machine. Production runs its invocations one after another; "
+                + "use --workers \(cores) or fewer for an estimate of that.")
+        }
+        if costProfile.units.isEmpty {
+            notes.append("Cost profile `native`: times are the Swift mechanism's own, not CPython's; the minutes are not a production estimate.")
+        }
+        if scenario.invocations < 5 {
+            notes.append("Only \(scenario.invocations) invocations per variant: the intervals are rough.")
+        }
+        return notes
     }
 
     func scenarioInfo(_ s: Scenario) -> ScenarioInfo {

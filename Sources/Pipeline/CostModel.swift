@@ -115,15 +115,18 @@ public struct CostPadder: Sendable {
     }
 
     /// Pads after the fact when the unit count is only known once the work is done (a scan).
+    ///
+    /// The padding is CPU time of this thread, not a wall-clock deadline: when parallel workers
+    /// outnumber the cores, a preempted worker takes longer, as the CPython process would.
     public func pad(started start: UInt64, nativeEnd end: UInt64, targetMicros: Double, units: Int, timing: inout UnitTiming) {
         let native = end - start
         let target = UInt64(targetMicros * 1_000)
         var modelled = native
         if target > native {
-            let deadline = start + target
-            var now = end
-            while now < deadline { now = MonotonicClock.now() }
-            modelled = now - start
+            let budget = target - native
+            let cpuStart = MonotonicClock.threadCPU()
+            while MonotonicClock.threadCPU() - cpuStart < budget {}  // busy on purpose: CPython would be on the CPU
+            modelled = MonotonicClock.now() - start
         }
         timing.units += units
         timing.nativeNanoseconds += native

@@ -10,6 +10,7 @@ public enum MarkdownReport {
         let status = s.complete ? "complete" : "**incomplete**: some invocations did not finish (see Failures)"
         out += "Run of \(s.startedAt), \(String(format: "%.1f", s.wallSeconds)) s wall time on \(s.machine.cpuCount) cores, "
             + "\(s.workerProcesses) worker processes; \(status). Cost profile `\(s.costProfile.name)`.\n\n"
+        if !s.notes.isEmpty { out += s.notes.map { "> **Note:** \($0)\n" }.joined(separator: ">\n") + "\n" }
         if s.scenario.workload == "microbench" {
             out += MicrobenchSection.render(s)
         } else {
