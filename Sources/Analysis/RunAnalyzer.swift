@@ -170,6 +170,8 @@ public struct RunAnalyzer {
         let runs = Double(scenario.productionRuns)
         for v in variants.indices where v != baseIndex {
             let name = variants[v].name
+            // No finished invocation on either side: there is nothing to compare, not a zero.
+            guard !(totals[name] ?? []).isEmpty, !(totals[base] ?? []).isEmpty else { continue }
             let interval = Bootstrap.differenceOfMeans(totals[name] ?? [], totals[base] ?? [], scale: runs / 60,
                                                        seed: scenario.seed ^ UInt64(v + 1))
             variants[v].regressionMinutes = interval

@@ -94,7 +94,7 @@ public enum ScenarioLoader {
         }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
-            throw yamlProblem(error, file: displayName)
+            throw yamlProblem(error, file: displayName, text: text)
         }
         guard let root, case .mapping(let mapping) = root else {
             let line = root?.mark.map { ":\($0.line)" } ?? ""
@@ -120,8 +120,18 @@ public enum ScenarioLoader {
         return try validate(file: displayName, values: values, origins: origins)
     }
 
-    static func yamlProblem(_ error: YamlError, file: String) -> ScenarioError {
+    static func yamlProblem(_ error: YamlError, file: String, text: String) -> ScenarioError {
         switch error {
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams reports the mapping, not the key: find the second occurrence's line ourselves.
+            let key = duplicates.sorted().first ?? "?"
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().filter { _, line in
+                let trimmed = line.drop { $0 == " " }
+                return trimmed.hasPrefix(key) && trimmed.dropFirst(key.count).drop { $0 == " " }.hasPrefix(":")
+            }.map { $0.offset + 1 }
+            let first = lines.first ?? context.mark.line
+            let second = lines.dropFirst().first ?? context.mark.line
+            return ScenarioError(location: "\(file):\(second)", key: key, problem: "duplicate key (first set at \(file):\(first))")
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return ScenarioError(location: "\(file):\(mark.line)", key: nil, problem: "YAML syntax error: \(problem)")
         case .reader(let problem, _, _, _):

@@ -1,0 +1,78 @@
+import Analysis
+import Foundation
+import Pipeline
+import Scenario
+import Testing
+
+@Suite struct HeadlineTests {
+    /// Three variants: meltano-3.7.9 as in `HandCase`, persistent equal to the baseline.
+    func threeVariantSummary() throws -> (RunSummary, Scenario) {
+        let yaml = HandCase.yaml.replacingOccurrences(of: "variants: [meltano-3.6.0, meltano-3.7.9]",
+                                                      with: "variants: [meltano-3.6.0, meltano-3.7.9, persistent]")
+        let scenario = try ScenarioLoader.load(yaml: yaml, displayName: "three.yaml")
+        let base = try HandCase.invocations().filter { $0.variant == "meltano-3.6.0" }
+        let copies = try base.enumerated().map { offset, inv -> HandInvocation in
+            var copy = inv
+            copy.index = 10 + offset
+            copy.variant = "persistent"
+            copy.outcome = try outcome(succeeded: true, scans: offset == 0 ? 1 : 0)
+            return copy
+        }
+        let plan = HandCase.plan + [spec(10, 0, "persistent"), spec(11, 1, "persistent")]
+        let all = try events(HandCase.invocations() + copies, startOrder: HandCase.startOrder + [10, 11],
+                           finishOrder: HandCase.finishOrder + [10, 11])
+        return (analyze(scenario, plan: plan, events: all), scenario)
+    }
+
+    /// `+0.22`, `-0.01`, `+0.00`: the headline's signed two-decimal form.
+    func signed(_ v: Double) -> String {
+        let r = abs(v) < 0.005 ? 0 : v
+        return (r >= 0 ? "+" : "") + String(format: "%.2f", r)
+    }
+
+    @Test func namesEveryNonBaselineVariantInMinutes() throws {
+        let (summary, scenario) = try threeVariantSummary()
+        let sentence = Headline.sentence(variants: summary.variants, scenario: scenario, complete: true)
+        #expect(sentence == summary.headline)
+        #expect(sentence.hasPrefix("Estimated regression against meltano-3.6.0 over the 9-run production workload (95% interval): "))
+        #expect(!sentence.contains("\n"))
+        for v in summary.variants where v.name != "meltano-3.6.0" {
+            let r = try #require(v.regressionMinutes)
+            let part = "\(v.name) \(signed(r.estimate)) min [\(signed(r.low)), \(signed(r.high))]"
+            #expect(sentence.contains(part), "missing '\(part)' in: \(sentence)")
+        }
+        #expect(sentence.contains("meltano-3.7.9 +0.22 min ["))
+        #expect(sentence.contains("persistent +0.00 min ["))
+        // The baseline appears only as the reference.
+        #expect(sentence.components(separatedBy: "meltano-3.6.0").count == 2)
+        // The worst variant's top phase and its discovery scans.
+        let attribution = try #require(sentence.range(of: " For meltano-3.7.9, settings explains +0.15 min (69%); discovery scans explain "),
+                                       "\(sentence)")
+        #expect(sentence[attribution.upperBound...].contains("+0.18 min"), "\(sentence)")
+        #expect(sentence.hasSuffix("."))
+    }
+
+    @Test func incompleteRunsSayIncompleteFirst() throws {
+        let (summary, scenario) = try threeVariantSummary()
+        let sentence = Headline.sentence(variants: summary.variants, scenario: scenario, complete: false)
+        #expect(sentence.hasPrefix("INCOMPLETE"))
+        #expect(sentence.hasPrefix("INCOMPLETE RUN (see Failures): Estimated regression against meltano-3.6.0"))
+        let complete = Headline.sentence(variants: summary.variants, scenario: scenario, complete: true)
+        #expect(!complete.contains("INCOMPLETE"))
+        #expect(sentence == "INCOMPLETE RUN (see Failures): " + complete)
+    }
+
+    @Test func smallRegressionsGetNoAttributionSentence() throws {
+        // Only the persistent variant, which matches the baseline: no "For …" clause.
+        let (summary, _) = try threeVariantSummary()
+        let yaml = HandCase.yaml.replacingOccurrences(of: "variants: [meltano-3.6.0, meltano-3.7.9]",
+                                                      with: "variants: [meltano-3.6.0, persistent]")
+        let scenario = try ScenarioLoader.load(yaml: yaml, displayName: "two.yaml")
+        let variants = summary.variants.filter { $0.name != "meltano-3.7.9" }
+        let sentence = Headline.sentence(variants: variants, scenario: scenario, complete: true)
+        #expect(sentence.hasPrefix("Estimated regression against meltano-3.6.0"))
+        #expect(sentence.contains(": persistent +0.00 min ["), "\(sentence)")
+        #expect(sentence.hasSuffix("]."), "\(sentence)")
+        #expect(!sentence.contains("For "))
+    }
+}

@@ -1,0 +1,186 @@
+import Discovery
+import Foundation
+import Scenario
+import Testing
+
+@Suite struct ValidScenarioTests {
+    @Test func matatikaLoadsWithItsValues() throws {
+        let s = try ScenarioLoader.load(file: repositoryScenario("matatika"), displayName: "scenarios/matatika.yaml")
+        #expect(s.file == "scenarios/matatika.yaml")
+        #expect(s.name == "matatika")
+        #expect(s.description.hasPrefix("Nine `meltano run` invocations"))
+        #expect(s.workload == "pipeline")
+        #expect(s.variants.map(\.name) == ["meltano-3.6.0", "meltano-3.7.9", "seed-3.7.9", "fix-branch", "meltano-4.1", "persistent"])
+        #expect(s.baseline.name == "meltano-3.6.0")
+        #expect(s.invocations == 18)
+        #expect(s.workers == 2)
+        #expect(s.invocationsPerProcess == 1)
+        #expect(s.seed == 20_260_108)
+        #expect(s.packages == 200)
+        #expect(s.errorRate == 0.05)
+        #expect(s.retryOnError)
+        #expect(s.stateBackend == "systemdb")
+        #expect(s.jobs == 9)
+        #expect(s.catalogLines == 300_000)
+        #expect(s.catalogSampleLines == 400)
+        #expect(s.stateMessages == 118)
+        #expect(s.stateSampleMessages == 118)
+        #expect(s.costProfile == "cpython")
+        #expect(s.workerTimeoutSeconds == 300)
+        #expect(s.productionRuns == 9)
+        #expect(s.productionGapSeconds == 2.5)
+        #expect(s.assumedSeconds.map(\.phase) == ["cli-start", "pre-plugin-other", "extract", "target-tail"])
+        #expect(s.assumedSeconds.map(\.seconds) == [4, 7, 53, 21])
+        #expect(s.observedBaselineMinutes == 13.3)
+        #expect(s.observedRegressedMinutes == 25.9)
+        #expect(s.observedRegressedVariant == "meltano-3.7.9")
+        // The persistent column is meltano-3.7.9's calls with the persistent strategy.
+        let persistent = try #require(s.variants.last)
+        #expect(persistent.profile.name == "meltano-3.7.9")
+        #expect(persistent.strategy == .persistent)
+
+        // Origins: file lines for stated keys, `default` for the rest.
+        let f = "scenarios/matatika.yaml"
+        #expect(s.origins["name"] == "\(f):4")
+        #expect(s.origins["variants"] == "\(f):7")
+        #expect(s.origins["packages"] == "\(f):15")
+        #expect(s.origins["production.runs"] == "\(f):30")
+        #expect(s.origins["assumed.extract_seconds"] == "\(f):38")
+        #expect(s.origins["observed.regressed_variant"] == "\(f):44")
+        for key in ["cost_file", "heartbeat_interval_seconds", "lock_timeout_seconds", "site_packages",
+                    "microbench.backends_calls", "microbench.creations"] {
+            #expect(s.origins[key] == "default", "\(key)")
+        }
+        #expect(s.heartbeatIntervalSeconds == 1)
+        #expect(s.lockTimeoutSeconds == 10)
+        #expect(s.sitePackages.isEmpty)
+        #expect(s.commandLineOverrides.isEmpty)
+    }
+
+    @Test func smokeLoadsWithItsValuesAndDefaults() throws {
+        let s = try ScenarioLoader.load(file: repositoryScenario("smoke"), displayName: "smoke.yaml")
+        #expect(s.name == "smoke")
+        #expect(s.workload == "pipeline")
+        #expect(s.variants.map(\.name) == ["meltano-3.6.0", "meltano-3.7.9", "seed-3.7.9", "persistent"])
+        #expect(s.baseline.name == "meltano-3.6.0")
+        #expect(s.invocations == 3)
+        #expect(s.workers == 2)
+        #expect(s.seed == 7)
+        #expect(s.packages == 20)
+        #expect(s.errorRate == 0.3)
+        #expect(s.retryOnError)
+        #expect(s.jobs == 2)
+        #expect(s.catalogLines == 2000)
+        #expect(s.catalogSampleLines == 50)
+        #expect(s.stateMessages == 10)
+        #expect(s.stateSampleMessages == 5)
+        #expect(s.costProfile == "native")
+        #expect(s.workerTimeoutSeconds == 60)
+        #expect(s.productionRuns == 3)
+        #expect(s.productionGapSeconds == 1)
+        #expect(s.origins["production.gap_seconds"] == "smoke.yaml:22")
+        // Not in the file: defaults.
+        #expect(s.invocationsPerProcess == 1)
+        #expect(s.stateBackend == "systemdb")
+        #expect(s.assumedSeconds.map(\.seconds) == [4, 7, 53, 21])
+        #expect(s.observedBaselineMinutes == nil)
+        #expect(s.observedRegressedVariant == nil)
+        for key in ["invocations_per_process", "state_backend", "assumed.cli_start_seconds", "assumed.extract_seconds",
+                    "observed.baseline_minutes"] {
+            #expect(s.origins[key] == "default", "\(key)")
+        }
+    }
+
+    @Test func seedMicrobenchLoadsWithItsValues() throws {
+        let s = try ScenarioLoader.load(file: repositoryScenario("seed-microbench"), displayName: "seed-microbench.yaml")
+        #expect(s.name == "seed-microbench")
+        #expect(s.workload == "microbench")
+        #expect(s.variants.map(\.name) == ["meltano-3.6.0", "meltano-3.7.9", "fix-branch", "seed-3.7.9"])
+        #expect(s.variants.map(\.strategy) == [.staticEnum, .perProcess, .perProcess, .perInstance])
+        #expect(s.invocations == 5)
+        #expect(s.workers == 1)
+        #expect(s.seed == 1)
+        #expect(s.packages == 67)
+        #expect(s.costProfile == "cpython")
+        #expect(s.microbenchBackendsCalls == 50)
+        #expect(s.microbenchCreations == 18)
+        #expect(s.origins["microbench.backends_calls"] == "seed-microbench.yaml:14")
+        #expect(s.origins["microbench.creations"] == "seed-microbench.yaml:15")
+        #expect(s.productionRuns == 9)
+        #expect(s.origins["production.runs"] == "default")
+    }
+
+    /// A file that states one key gets every other key's default, with origin `default`.
+    @Test func defaultsFillEveryMissingKey() throws {
+        let s = try ScenarioLoader.load(yaml: "name: tiny\n", displayName: "tiny.yaml")
+        #expect(s.origins["name"] == "tiny.yaml:1")
+        #expect(s.values["name"] == .string("tiny"))
+        for key in ScenarioKeys.all where key.name != "name" {
+            #expect(s.values[key.name] == key.defaultValue, "\(key.name)")
+            #expect(s.origins[key.name] == "default", "\(key.name)")
+        }
+        #expect(Set(s.values.keys) == Set(ScenarioKeys.all.map(\.name)))
+        #expect(s.variants.map(\.name) == ["meltano-3.6.0", "meltano-3.7.9"])
+        #expect(s.baseline.name == "meltano-3.6.0")
+        #expect(s.invocations == 9 && s.workers == 2 && s.packages == 200 && s.seed == 1)
+        #expect(s.errorRate == 0 && s.retryOnError)
+        #expect(s.productionRuns == 9 && s.productionGapSeconds == 2.5)
+    }
+
+    @Test func yamlSpellingsAreAccepted() throws {
+        let yaml = """
+        variants:
+          - meltano-3.6.0
+          - meltano-4.1+persistent
+        packages: 1_000
+        error_rate: 1
+        on_error: fail
+        catalog_lines: 0
+        production: {runs: 2, gap_seconds: 0}
+        """
+        let s = try ScenarioLoader.load(yaml: yaml, displayName: "spellings.yaml")
+        #expect(s.variants.map(\.name) == ["meltano-3.6.0", "meltano-4.1+persistent"])
+        #expect(s.packages == 1000)
+        #expect(s.errorRate == 1)
+        #expect(!s.retryOnError)
+        #expect(s.catalogLines == 0)
+        #expect(s.productionRuns == 2)
+        #expect(s.productionGapSeconds == 0)
+        #expect(s.origins["production.runs"] == "spellings.yaml:8")
+        #expect(s.origins["variants"] == "spellings.yaml:1")
+    }
+
+    @Test func variantListedTwiceIsRejected() throws {
+        let error = try #require(throws: ScenarioError.self) {
+            try ScenarioLoader.load(yaml: "name: x\nvariants: [meltano-3.6.0, meltano-3.6.0]\n", displayName: "twice.yaml")
+        }
+        #expect(error.description == "twice.yaml:2: key 'variants': variant 'meltano-3.6.0' is listed twice")
+    }
+
+    @Test func emptyVariantListIsRejected() throws {
+        let error = try #require(throws: ScenarioError.self) {
+            try ScenarioLoader.load(yaml: "variants: []\n", displayName: "none.yaml")
+        }
+        #expect(error.description == "none.yaml:1: key 'variants': at least one variant is needed")
+    }
+
+    @Test func keyTableIsConsistent() {
+        let names = ScenarioKeys.all.map(\.name)
+        #expect(Set(names).count == names.count, "duplicate key names")
+        for key in ScenarioKeys.all {
+            #expect(ScenarioKeys.key(named: key.name)?.name == key.name)
+            #expect(!key.help.isEmpty, "\(key.name) has no help")
+            guard case .success(let v) = key.check(key.defaultValue) else {
+                Issue.record("default of \(key.name) fails its own check")
+                continue
+            }
+            #expect(v == key.defaultValue, "\(key.name)")
+            #expect(key.name.split(separator: ".").count <= 2, "\(key.name)")
+        }
+        #expect(ScenarioKeys.key(named: "nosuch") == nil)
+        for name in ["error_rate", "packages", "workers", "invocations", "variants", "seed", "baseline",
+                     "production.runs", "assumed.extract_seconds"] {
+            #expect(names.contains(name), "\(name)")
+        }
+    }
+}
