@@ -158,7 +158,7 @@ public struct RunAnalyzer {
             costProfile: CostProfileInfo(name: input.costProfile.name, file: input.costProfile.file,
                                          units: input.costProfile.units.mapValues(\.value), sources: input.costProfile.units.mapValues(\.source)),
             workerProcesses: input.workerProcesses, baseline: scenario.baseline.name, variants: variants,
-            integrity: input.integrity, headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
+            integrity: input.integrity, failures: failures(input.events), headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
             notes: notes(scenario: scenario, costProfile: input.costProfile))
     }
 
@@ -184,6 +184,21 @@ public struct RunAnalyzer {
             }
             variants[v].topPhase = variants[v].phases.max { abs($0.deltaMinutes) < abs($1.deltaMinutes) }?.phase
         }
+    }
+
+    func failures(_ events: [WorkerEvent]) -> FailureCounts {
+        var f = FailureCounts()
+        for e in events {
+            switch e.event {
+            case .workerExited where (e.exitStatus ?? 0) != 0: f.workerExits += 1
+            case .workerTimeout: f.workerTimeouts += 1
+            case .malformedLine: f.malformedLines += 1
+            case .invocationLost: f.lostInvocations += 1
+            case .runInterrupted: f.interrupted = e.detail ?? "interrupted"
+            default: break
+            }
+        }
+        return f
     }
 
     /// Caveats a reader needs before trusting the numbers.

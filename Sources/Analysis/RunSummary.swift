@@ -21,6 +21,7 @@ public struct RunSummary: Codable, Sendable {
     public var baseline: String
     public var variants: [VariantSummary]
     public var integrity: IntegrityInfo?
+    public var failures: FailureCounts
     public var headline: String
     public var notes: [String]
 }
@@ -157,4 +158,22 @@ public struct IntegrityInfo: Codable, Sendable {
         self.lostUpdates = lostUpdates
         self.ok = ok
     }
+}
+
+/// What went wrong in the run itself, by kind (simulated Meltano errors are not failures).
+public struct FailureCounts: Codable, Sendable {
+    /// Worker processes that exited with a non-zero status or a signal.
+    public var workerExits: Int = 0
+    /// Worker processes killed for running past their timeout.
+    public var workerTimeouts: Int = 0
+    /// Lines on a worker's stdout that were not events (kept in events.jsonl).
+    public var malformedLines: Int = 0
+    /// Planned invocations that never finished.
+    public var lostInvocations: Int = 0
+    /// The signal's description when the run was interrupted.
+    public var interrupted: String?
+
+    public init() {}
+
+    public var any: Bool { workerExits + workerTimeouts + malformedLines + lostInvocations > 0 || interrupted != nil }
 }

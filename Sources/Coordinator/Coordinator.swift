@@ -1,6 +1,10 @@
 import Foundation
 import Pipeline
 import Scenario
+import Synchronization
+
+/// Set by SIGINT/SIGTERM; the coordinator's loop stops the workers and ends the run as incomplete.
+private let interruptRequested = Atomic<Int32>(0)
 
 /// What a finished (or stopped) run leaves for the analysis.
 public struct RunRecord: Sendable {
@@ -115,6 +119,12 @@ public final class Coordinator: @unchecked Sendable {
             }
         }
 
+        // An interrupted run still ends with what it has: events on disk, a report marked incomplete.
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig) { number in interruptRequested.store(number, ordering: .relaxed) }
+        }
+        defer { signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }
+        var interruptedAt: UInt64?
         for _ in 0..<min(scenario.workers, pending.count) { try spawnNext() }
         var running = shared.with { active, _, _ in active.count }
         var lastProgress: UInt64 = 0
@@ -123,6 +133,21 @@ public final class Coordinator: @unchecked Sendable {
                 if !pending.isEmpty { try spawnNext() }
             }
             let now = MonotonicClock.now()
+            let signalNumber = interruptRequested.load(ordering: .relaxed)
+            if signalNumber != 0, interruptedAt == nil {
+                interruptedAt = now
+                var event = WorkerEvent(.runInterrupted)
+                event.detail = "signal \(signalNumber): \(pending.count) batches not started; running workers stopped"
+                log.record(event)
+                pending.removeAll()
+                shared.with { active, _, complete in
+                    complete = false
+                    for worker in active.values { worker.child.kill(SIGTERM) }
+                }
+            }
+            if let since = interruptedAt, now - since > 1_000_000_000 {
+                shared.with { active, _, _ in for worker in active.values { worker.child.kill(SIGKILL) } }
+            }
             shared.with { active, _, _ in
                 for (id, worker) in active where now > worker.deadline {
                     var timeout = WorkerEvent(.workerTimeout)

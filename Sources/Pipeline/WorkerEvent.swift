@@ -96,6 +96,7 @@ public struct WorkerEvent: Codable, Sendable {
         case workerTimeout = "worker_timeout"
         case malformedLine = "malformed_line"
         case invocationLost = "invocation_lost"
+        case runInterrupted = "run_interrupted"
     }
 
     public var event: Kind

@@ -131,11 +131,15 @@ public enum MarkdownReport {
     }
 
     static func failuresSection(_ s: RunSummary) -> String {
-        let failed = s.variants.reduce(0) { $0 + $1.failed }, lost = s.variants.reduce(0) { $0 + $1.lost }
+        let failed = s.variants.reduce(0) { $0 + $1.failed }
+        let f = s.failures
         var out = "## Failures\n\n"
-        if failed == 0 && lost == 0 && s.complete { return out + "None: every planned invocation finished.\n\n" }
+        if failed == 0 && !f.any && s.complete { return out + "None: every planned invocation finished.\n\n" }
+        if let why = f.interrupted { out += "- **Interrupted**: \(why).\n" }
         out += "- Invocations that failed by design (`on_error: fail`): \(failed).\n"
-        out += "- Invocations lost to a worker that died, hung or was killed: \(lost).\n\n"
+        out += "- Invocations lost (never finished): \(f.lostInvocations).\n"
+        out += "- Worker processes that exited non-zero or by a signal: \(f.workerExits); killed after their timeout: \(f.workerTimeouts).\n"
+        out += "- Lines from workers that were not events (kept in events.jsonl as `malformed_line`): \(f.malformedLines).\n\n"
         return out
     }
 

@@ -7,16 +7,18 @@ struct Simulate: ParsableCommand {
         commandName: "simulate",
         abstract: "Replay a Meltano pipeline workload in worker processes and estimate, in minutes, what a change costs.",
         discussion: """
-        Runs each variant (a Meltano version profile or a discovery-caching strategy) through the same seeded plan of
-        simulated `meltano run` invocations, doing the real work (entry-point scans, SQLite state, catalog writes),
-        and writes runs/<scenario>-<time>/REPORT.md, summary.json and events.jsonl.
+        Runs each variant (a Meltano version profile or a discovery-caching strategy) through the same seeded plan of \
+        simulated `meltano run` invocations, doing the real work (entry-point scans, SQLite state, catalog writes), \
+        and writes runs/<scenario>-<time>/REPORT.md, summary.json and events.jsonl. \
+        Every option of the default subcommand: `simulate run --help`.
 
         Examples:
           simulate --scenario matatika
-          simulate --scenario matatika --packages 400 --error-rate 0.2 --variants meltano-3.6.0,meltano-3.7.9,persistent
+          simulate --scenario matatika --packages 400 --error-rate 0.2
+          simulate --variants meltano-3.6.0,meltano-3.7.9,persistent
           simulate --scenario smoke --set catalog_lines=5000
-          simulate keys        (every scenario key, its default and meaning)
-          simulate variants    (profiles and strategies)
+          simulate keys
+          simulate variants
         """,
         subcommands: [RunCommand.self, WorkerCommand.self, KeysCommand.self, VariantsCommand.self],
         defaultSubcommand: RunCommand.self

@@ -10,7 +10,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario and write its report (the default subcommand).",
         discussion: """
-        Exit status: 0 the run is complete; 2 bad input (scenario, knob or cost profile), nothing written;
+        Exit status: 0 the run is complete; 2 bad input (scenario, knob or cost profile), nothing written; \
         3 the run finished incomplete (a worker died, hung or was killed; the report says so); 1 any other failure.
         """
     )
