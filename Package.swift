@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Debian's libsqlite3-dev through a module map: no extra build cost, see README.
@@ -21,7 +22,9 @@ let package = Package(
         .target(name: "Scenario", dependencies: ["Discovery", .product(name: "Yams", package: "Yams")]),
         .target(name: "Pipeline", dependencies: ["Scenario", "Environment", "Discovery", "Storage"]),
         .target(name: "Coordinator", dependencies: ["Scenario", "Pipeline", "Environment", "Storage", "Analysis", "Report"]),
-        .target(name: "Analysis", dependencies: ["Scenario", "Pipeline", "Environment"]),
+        .target(name: "Analysis", dependencies: [
+            "Scenario", "Pipeline", "Environment", .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
         .target(name: "Report", dependencies: ["Scenario", "Pipeline", "Analysis"]),
         .executableTarget(name: "simulate", dependencies: [
             "Scenario", "Pipeline", "Coordinator", "Analysis", "Report", "Environment",
@@ -32,7 +35,9 @@ let package = Package(
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Environment"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Scenario", "Environment", "Discovery", "Storage"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Pipeline"]),
+        .testTarget(name: "AnalysisTests", dependencies: [
+            "Analysis", "Pipeline", "Scenario", .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Storage"]),
     ]
 )

@@ -8,9 +8,17 @@ public struct MachineInfo: Codable, Sendable {
     public var kernel: String
     /// 1-minute load average when the summary was written.
     public var loadAverage: Double
+    /// 1-minute load average when the run started.
+    public var loadAverageAtStart: Double?
     public var swiftVersion: String
 
-    public static func current() -> MachineInfo {
+    /// The 1-minute load average now.
+    public static func loadAverage() -> Double {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        return Double(text.split(separator: " ").first ?? "0") ?? 0
+    }
+
+    public static func current(loadAverageAtStart: Double? = nil) -> MachineInfo {
         func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
         let cpu = read("/proc/cpuinfo").split(separator: "\n").first { $0.hasPrefix("model name") }
             .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? "unknown"
@@ -19,9 +27,9 @@ public struct MachineInfo: Codable, Sendable {
         var uts = utsname()
         uname(&uts)
         let release = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let load = Double(read("/proc/loadavg").split(separator: " ").first ?? "0") ?? 0
         return MachineInfo(cpuModel: cpu ?? "unknown", cpuCount: ProcessInfo.processInfo.activeProcessorCount, os: os,
-                           kernel: release, loadAverage: load, swiftVersion: compilerVersion)
+                           kernel: release, loadAverage: loadAverage(), loadAverageAtStart: loadAverageAtStart,
+                           swiftVersion: compilerVersion)
     }
 
     static var compilerVersion: String {

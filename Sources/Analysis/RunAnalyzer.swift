@@ -21,9 +21,12 @@ public struct RunAnalyzer {
         public var environment: EnvironmentInfo
         public var costProfile: CostProfile
         public var integrity: IntegrityInfo?
+        /// The 1-minute load average when the run started.
+        public var loadAverageAtStart: Double?
 
         public init(scenario: Scenario, plan: [InvocationSpec], events: [WorkerEvent], command: String, startedAt: Date, wallSeconds: Double, complete: Bool,
-                    workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?) {
+                    workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?,
+                    loadAverageAtStart: Double? = nil) {
             self.scenario = scenario
             self.plan = plan
             self.events = events
@@ -35,12 +38,15 @@ public struct RunAnalyzer {
             self.environment = environment
             self.costProfile = costProfile
             self.integrity = integrity
+            self.loadAverageAtStart = loadAverageAtStart
         }
     }
 
     /// Phases in the order an invocation runs them; assumed ones are the scenario's.
     static let simulatedPhases = ["settings", "bookkeeping", "state-lookup", "catalog-write", "target-state-init", "state-write", "teardown"]
     static let microbenchPhases = ["import", "backends", "creations"]
+    /// Regressions smaller than this (minutes over the production workload) get no phase shares.
+    public static let minimumShareableMinutes = 0.05
 
     public init() {}
 
@@ -50,6 +56,7 @@ public struct RunAnalyzer {
         var phases: [String: PhaseRecord] = [:]
         var outcome: InvocationOutcome?
         var lost = false
+        var worker = 0
         var errorMessages: [String] = []
     }
 
@@ -60,6 +67,7 @@ public struct RunAnalyzer {
         for event in input.events {
             guard let i = event.invocation else { continue }
             var data = byIndex[i] ?? InvocationData(index: i)
+            if let w = event.worker { data.worker = w }
             switch event.event {
             case .phase: if let p = event.phase { data.phases[p.phase] = p }
             case .invocationStarted: startOrder.append(i)
@@ -81,15 +89,24 @@ public struct RunAnalyzer {
         var totals: [String: [Double]] = [:]
         var phaseSeconds: [String: [String: [Double]]] = [:]
         var scanSeconds: [String: [Double]] = [:]
+        var categorySeconds: [String: [CostCategory: [Double]]] = [:]
         var variants: [VariantSummary] = []
         for variant in scenario.variants {
             let ordered = startOrder.filter { byIndex[$0]?.outcome != nil && specs[$0]?.variant == variant.name }
             let datas = ordered.compactMap { byIndex[$0] }
             totals[variant.name] = datas.map { d in d.phases.values.reduce(0) { $0 + $1.productionModelledNs } / 1e9 }
             scanSeconds[variant.name] = datas.map { d in d.phases.values.reduce(0) { $0 + Double($1.scanModelledNs) } / 1e9 }
+            let perInvocation = datas.map { CostCategory.seconds(of: Array($0.phases.values)) }
+            for category in CostCategory.allCases {
+                categorySeconds[variant.name, default: [:]][category] = perInvocation.map { $0[category] ?? 0 }
+            }
             var phases: [PhaseSummary] = []
             for name in phaseNames {
                 let records = datas.compactMap { $0.phases[name] }
+                // One histogram per worker, merged: what a coordinator merging workers' statistics does.
+                var perWorker: [Int: PhaseDistribution] = [:]
+                for d in datas { if let r = d.phases[name] { perWorker[d.worker, default: PhaseDistribution()].record(nanoseconds: r.productionModelledNs) } }
+                let distribution = perWorker.values.reduce(into: PhaseDistribution()) { $0.merge($1) }
                 // An invocation that skipped a phase (it failed earlier) spent zero seconds in it.
                 let seconds = datas.map { ($0.phases[name]?.productionModelledNs ?? 0) / 1e9 }
                 phaseSeconds[variant.name, default: [:]][name] = seconds
@@ -100,7 +117,7 @@ public struct RunAnalyzer {
                     invocations: records.count,
                     unitsDone: records.reduce(0) { $0 + $1.units },
                     productionUnits: records.reduce(0) { $0 + $1.productionUnits },
-                    modelledMs: SampleStatistics(records.map { $0.productionModelledNs / 1e6 }),
+                    modelledMs: distribution.summary,
                     nativeMeanMs: mean(records.map { $0.productionNativeNs / 1e6 }),
                     scansMean: mean(records.map { Double($0.scans) }),
                     scanMeanMs: mean(records.map { Double($0.scanModelledNs) / 1e6 }),
@@ -109,7 +126,7 @@ public struct RunAnalyzer {
             if scenario.workload != "microbench" {
                 for assumed in scenario.assumedSeconds {
                     phases.append(PhaseSummary(phase: assumed.phase, provenance: "assumed", invocations: 0, unitsDone: 0,
-                                               productionUnits: 0, modelledMs: SampleStatistics([assumed.seconds * 1000]),
+                                               productionUnits: 0, modelledMs: .constant(milliseconds: assumed.seconds * 1000),
                                                nativeMeanMs: 0, scansMean: 0, scanMeanMs: 0, secondsPerRun: assumed.seconds,
                                                productionMinutes: assumed.seconds * runs / 60, deltaMinutes: 0, share: nil))
                 }
@@ -136,7 +153,7 @@ public struct RunAnalyzer {
             let scanCounts = counts.map(\.scans)
             variants.append(VariantSummary(
                 name: variant.name, profile: variant.profile.name, strategy: variant.strategy.rawValue,
-                catalogWrite: variant.profile.catalogWrite.rawValue,
+                catalogWrite: scenario.catalogWrite(of: variant).rawValue,
                 planned: input.plan.filter { $0.variant == variant.name }.count,
                 succeeded: outcomes.filter(\.succeeded).count, failed: outcomes.filter { !$0.succeeded }.count,
                 lost: byIndex.values.filter { $0.lost && specs[$0.index]?.variant == variant.name }.count,
@@ -148,23 +165,29 @@ public struct RunAnalyzer {
                 jobOverlaps: outcomes.filter(\.jobOverlap).count, phases: phases,
                 simulatedSecondsPerRun: simulated, secondsPerRun: perRun,
                 productionMinutes: perRun * runs / 60 + gapMinutes,
-                regressionMinutes: nil, scanRegressionMinutes: nil, topPhase: nil, invocations: counts))
+                regressionMinutes: nil, scanRegressionMinutes: nil, topPhase: nil, mannWhitney: nil, categories: [],
+                simulatedSeconds: totals[variant.name] ?? [], invocations: counts))
         }
-        attribute(&variants, scenario: scenario, totals: totals, phaseSeconds: phaseSeconds, scanSeconds: scanSeconds)
+        attribute(&variants, scenario: scenario, totals: totals, phaseSeconds: phaseSeconds, scanSeconds: scanSeconds,
+                  categorySeconds: categorySeconds)
         return RunSummary(
             tool: "simulate", scenario: scenarioInfo(scenario), command: input.command,
             startedAt: ISO8601DateFormatter().string(from: input.startedAt), wallSeconds: input.wallSeconds,
-            complete: input.complete, environment: input.environment, machine: MachineInfo.current(),
+            complete: input.complete, environment: input.environment,
+            machine: MachineInfo.current(loadAverageAtStart: input.loadAverageAtStart),
             costProfile: CostProfileInfo(name: input.costProfile.name, file: input.costProfile.file,
                                          units: input.costProfile.units.mapValues(\.value), sources: input.costProfile.units.mapValues(\.source)),
             workerProcesses: input.workerProcesses, baseline: scenario.baseline.name, variants: variants,
             integrity: input.integrity, failures: failures(input.events), headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
-            notes: notes(scenario: scenario, costProfile: input.costProfile))
+            notes: notes(scenario: scenario, costProfile: input.costProfile),
+            warnings: StatisticalChecks.warnings(variants: variants, loadAverage: input.loadAverageAtStart,
+                                                 cores: ProcessInfo.processInfo.activeProcessorCount))
     }
 
     /// Regression per variant with its interval, each phase's share of it, and the top phase.
     func attribute(_ variants: inout [VariantSummary], scenario: Scenario, totals: [String: [Double]],
-                   phaseSeconds: [String: [String: [Double]]], scanSeconds: [String: [Double]]) {
+                   phaseSeconds: [String: [String: [Double]]], scanSeconds: [String: [Double]],
+                   categorySeconds: [String: [CostCategory: [Double]]]) {
         let base = scenario.baseline.name
         guard let baseIndex = variants.firstIndex(where: { $0.name == base }) else { return }
         let runs = Double(scenario.productionRuns)
@@ -175,14 +198,21 @@ public struct RunAnalyzer {
             let interval = Bootstrap.differenceOfMeans(totals[name] ?? [], totals[base] ?? [], scale: runs / 60,
                                                        seed: scenario.seed ^ UInt64(v + 1))
             variants[v].regressionMinutes = interval
+            // Shares of a regression indistinguishable from zero are noise over noise: leave them out.
+            let shareable = abs(interval.estimate) >= Self.minimumShareableMinutes
             variants[v].scanRegressionMinutes = runs / 60 * (mean(scanSeconds[name] ?? []) - mean(scanSeconds[base] ?? []))
             for p in variants[v].phases.indices where variants[v].phases[p].provenance != "assumed" {
                 let phase = variants[v].phases[p].phase
                 let delta = runs / 60 * (mean(phaseSeconds[name]?[phase] ?? []) - mean(phaseSeconds[base]?[phase] ?? []))
                 variants[v].phases[p].deltaMinutes = delta
-                variants[v].phases[p].share = interval.estimate != 0 ? delta / interval.estimate : nil
+                variants[v].phases[p].share = shareable ? delta / interval.estimate : nil
             }
-            variants[v].topPhase = variants[v].phases.max { abs($0.deltaMinutes) < abs($1.deltaMinutes) }?.phase
+            variants[v].topPhase = shareable ? variants[v].phases.max { abs($0.deltaMinutes) < abs($1.deltaMinutes) }?.phase : nil
+            variants[v].mannWhitney = MannWhitney.test(totals[name] ?? [], totals[base] ?? [])
+            variants[v].categories = CostCategory.allCases.map { category in
+                let delta = runs / 60 * (mean(categorySeconds[name]?[category] ?? []) - mean(categorySeconds[base]?[category] ?? []))
+                return CategoryShare(category: category.rawValue, minutes: delta, share: shareable ? delta / interval.estimate : nil)
+            }
         }
     }
 
@@ -212,9 +242,6 @@ public struct RunAnalyzer {
         }
         if costProfile.units.isEmpty {
             notes.append("Cost profile `native`: times are the Swift mechanism's own, not CPython's; the minutes are not a production estimate.")
-        }
-        if scenario.invocations < 5 {
-            notes.append("Only \(scenario.invocations) invocations per variant: the intervals are rough.")
         }
         return notes
     }

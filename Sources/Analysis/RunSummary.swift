@@ -24,6 +24,8 @@ public struct RunSummary: Codable, Sendable {
     public var failures: FailureCounts
     public var headline: String
     public var notes: [String]
+    /// Reasons not to trust the numbers too far (spread, sample size, machine load).
+    public var warnings: [String]
 }
 
 public struct ScenarioInfo: Codable, Sendable {
@@ -73,7 +75,7 @@ public struct PhaseSummary: Codable, Sendable {
     public var invocations: Int
     public var unitsDone: Int
     public var productionUnits: Int
-    public var modelledMs: SampleStatistics
+    public var modelledMs: DistributionSummary
     public var nativeMeanMs: Double
     public var scansMean: Double
     public var scanMeanMs: Double
@@ -131,6 +133,12 @@ public struct VariantSummary: Codable, Sendable {
     /// Minutes of the regression spent in discovery scans (across all phases).
     public var scanRegressionMinutes: Double?
     public var topPhase: String?
+    /// Whether this variant's invocations differ from the baseline's beyond noise.
+    public var mannWhitney: MannWhitneyResult?
+    /// The regression split by kind of work (scans, catalog write, SQLite, HTTP, other).
+    public var categories: [CategoryShare]
+    /// Simulated seconds of each finished invocation (sampled phases extrapolated), in start order.
+    public var simulatedSeconds: [Double]
     public var invocations: [InvocationCounts]
 }
 

@@ -36,6 +36,13 @@ public struct Interval: Codable, Sendable, Equatable {
     public var low: Double
     public var high: Double
     public var level: Double
+
+    public init(estimate: Double, low: Double, high: Double, level: Double) {
+        self.estimate = estimate
+        self.low = low
+        self.high = high
+        self.level = level
+    }
 }
 
 /// Percentile bootstrap of a difference of means, seeded and reproducible.

@@ -17,6 +17,20 @@ public struct RunFolder: Sendable {
     public var scratch: URL { work.appendingPathComponent("scratch") }
     public var workerLog: URL { work.appendingPathComponent("workers.stderr.log") }
 
+    /// `root/<name>-<UTC time>`, with `-2`, `-3`... when that exists already.
+    public static func freshURL(root: URL, name: String, now: Date = Date()) -> URL {
+        let stamp = ISO8601DateFormatter.string(from: now, timeZone: TimeZone(identifier: "UTC")!,
+                                                formatOptions: [.withYear, .withMonth, .withDay, .withTime])
+            .replacingOccurrences(of: ":", with: "")
+        var candidate = root.appendingPathComponent("\(name)-\(stamp)")
+        var n = 2
+        while FileManager.default.fileExists(atPath: candidate.path) {
+            candidate = root.appendingPathComponent("\(name)-\(stamp)-\(n)")
+            n += 1
+        }
+        return candidate
+    }
+
     /// Creates `explicit` (which must not exist) or a new `root/<name>-<time>` folder.
     public static func create(root: URL, scenarioName: String, explicit: URL?, now: Date = Date()) throws -> RunFolder {
         let fm = FileManager.default
@@ -27,16 +41,7 @@ public struct RunFolder: Sendable {
             }
             url = explicit
         } else {
-            let stamp = ISO8601DateFormatter.string(from: now, timeZone: TimeZone(identifier: "UTC")!,
-                                                    formatOptions: [.withYear, .withMonth, .withDay, .withTime])
-                .replacingOccurrences(of: ":", with: "")
-            var candidate = root.appendingPathComponent("\(scenarioName)-\(stamp)")
-            var n = 2
-            while fm.fileExists(atPath: candidate.path) {
-                candidate = root.appendingPathComponent("\(scenarioName)-\(stamp)-\(n)")
-                n += 1
-            }
-            url = candidate
+            url = freshURL(root: root, name: scenarioName, now: now)
         }
         let folder = RunFolder(url: url)
         for dir in [folder.work, folder.stateRoot, folder.discoveryCache, folder.scratch] {

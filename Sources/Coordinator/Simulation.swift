@@ -49,12 +49,13 @@ public struct Simulation {
     public func run() throws -> Result {
         // Check a real environment before anything is written.
         let realEnvironment = scenario.sitePackages.isEmpty ? nil : try PreparedEnvironment.existing(paths: scenario.sitePackages)
+        let loadAtStart = MachineInfo.loadAverage()
         let folder = try RunFolder.create(root: options.outputRoot, scenarioName: scenario.name, explicit: options.output)
         let environment = try realEnvironment
             ?? SyntheticEnvironment.prepare(packages: scenario.packages, seed: scenario.seed, cacheRoot: options.cacheRoot)
         try SystemDatabase.create(at: folder.database.path)
         let plan = InvocationPlan(scenario: scenario)
-        let job = WorkerJob(
+        var job = WorkerJob(
             workload: scenario.workload, databasePath: folder.database.path, stateRoot: folder.stateRoot.path,
             stateBackend: scenario.stateBackend, pathEntries: environment.pathEntries,
             discoveryCacheDirectory: folder.discoveryCache.path, scratchDirectory: folder.scratch.path, costProfile: costProfile,
@@ -63,6 +64,7 @@ public struct Simulation {
             heartbeatIntervalSeconds: scenario.heartbeatIntervalSeconds, lockTimeoutSeconds: scenario.lockTimeoutSeconds,
             retryOnError: scenario.retryOnError, microbenchBackendsCalls: scenario.microbenchBackendsCalls,
             microbenchCreations: scenario.microbenchCreations, variants: scenario.variants, invocations: [])
+        job.catalogWrite = scenario.catalogWriteOverride
         let coordinator = Coordinator(scenario: scenario, job: job, folder: folder, executable: options.executable, progress: options.progress)
         let record = try coordinator.run(plan: plan)
         let integrity = scenario.workload == "pipeline"
@@ -73,7 +75,7 @@ public struct Simulation {
         let summary = RunAnalyzer().analyze(.init(
             scenario: scenario, plan: plan.invocations, events: record.events, command: options.command, startedAt: record.startedAt,
             wallSeconds: record.wallSeconds, complete: record.complete, workerProcesses: record.workerProcesses,
-            environment: info, costProfile: costProfile, integrity: integrity))
+            environment: info, costProfile: costProfile, integrity: integrity, loadAverageAtStart: loadAtStart))
         try write(summary: summary, to: folder)
         return Result(folder: folder, summary: summary)
     }
@@ -85,5 +87,8 @@ public struct Simulation {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(summary).write(to: folder.summary, options: .atomic)
         try Data(MarkdownReport.render(summary).utf8).write(to: folder.report, options: .atomic)
+        if summary.scenario.workload == "pipeline" {
+            try Data(RunChart.svg(summary).utf8).write(to: folder.url.appendingPathComponent(RunChart.fileName), options: .atomic)
+        }
     }
 }

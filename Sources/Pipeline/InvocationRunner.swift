@@ -139,9 +139,10 @@ public final class InvocationRunner {
             try p("catalog-write", sample < job.catalogLines ? .sampled : .measured, sample, job.catalogLines) {
                 guard sample > 0 else { return }
                 let path = job.scratchDirectory + "/catalog-\(getpid())-\(spec.index).json"
-                let writer = try CatalogWriter(path: path, mode: profile.catalogWrite)
+                let mode = job.catalogWrite ?? profile.catalogWrite
+                let writer = try CatalogWriter(path: path, mode: mode)
                 let lines = CatalogLines(streams: 1 + spec.ordinal % 49)
-                let unit: CostUnit = profile.catalogWrite == .sync ? .catalogLineSync : .catalogLineThreadHop
+                let unit: CostUnit = mode == .sync ? .catalogLineSync : .catalogLineThreadHop
                 for i in 0..<sample {
                     let line = lines.line(i)
                     padder.run(unit, timing: &ledger.unitTiming) { writer.write(line) }

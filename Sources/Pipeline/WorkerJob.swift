@@ -36,6 +36,8 @@ public struct WorkerJob: Codable, Sendable {
     public var costProfile: CostProfile
     public var catalogLines: Int
     public var catalogSampleLines: Int
+    /// Overrides every profile's catalog write mode when set.
+    public var catalogWrite: CatalogWriteMode? = nil
     public var stateMessages: Int
     public var stateSampleMessages: Int
     public var heartbeatIntervalSeconds: Double

@@ -10,7 +10,8 @@ public enum MarkdownReport {
         let status = s.complete ? "complete" : "**incomplete**: some invocations did not finish (see Failures)"
         out += "Run of \(s.startedAt), \(String(format: "%.1f", s.wallSeconds)) s wall time on \(s.machine.cpuCount) cores, "
             + "\(s.workerProcesses) worker processes; \(status). Cost profile `\(s.costProfile.name)`.\n\n"
-        if !s.notes.isEmpty { out += s.notes.map { "> **Note:** \($0)\n" }.joined(separator: ">\n") + "\n" }
+        let callouts = s.warnings.map { "> **Warning:** \($0)\n" } + s.notes.map { "> **Note:** \($0)\n" }
+        if !callouts.isEmpty { out += callouts.joined(separator: ">\n") + "\n" }
         if s.scenario.workload == "microbench" {
             out += MicrobenchSection.render(s)
         } else {
@@ -37,14 +38,30 @@ public enum MarkdownReport {
 
     static func variantsSection(_ s: RunSummary) -> String {
         var t = MarkdownTable(["variant", "profile", "discovery", "catalog write", "ok / failed / lost", "scans: total; first invocation, later (max)",
-                               "error paths", "s per run", "production min", "regression min (95%)"], numeric: [6, 7, 8, 9])
+                               "error paths", "s per run", "production min", "regression min (95%)", "beyond noise? (Mann–Whitney p)"],
+                              numeric: [6, 7, 8, 9])
         for v in s.variants {
             let regression = v.regressionMinutes.map { "\(signed($0.estimate)) [\(signed($0.low)), \(signed($0.high))]" } ?? "baseline"
             t.add([v.name, v.profile, v.strategy, v.catalogWrite, "\(v.succeeded) / \(v.failed) / \(v.lost)",
                    "\(v.scans.total); \(v.scans.firstInvocation), \(v.scans.maxAfterFirst)",
-                   "\(v.errorPaths)", f(v.secondsPerRun, 1), f(v.productionMinutes), regression])
+                   "\(v.errorPaths)", f(v.secondsPerRun, 1), f(v.productionMinutes), regression,
+                   v.mannWhitney.map { "\($0.significant ? "yes" : "no") (p \(pValue($0.pValue)))" } ?? "–"])
         }
-        return "## Variants\n\n" + t.text + "\n"
+        return "## Variants\n\n" + t.text + "\n![End-to-end minutes per variant, by phase](\(RunChart.fileName))\n\n"
+    }
+
+    static func pValue(_ p: Double) -> String { p < 0.001 ? "< 0.001" : String(format: "= %.3f", p) }
+
+    /// Minutes and share of each variant's regression by kind of work; shares sum to 100%.
+    static func categoryTable(_ s: RunSummary, _ others: [VariantSummary]) -> String {
+        var t = MarkdownTable(["kind of work"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(1...others.count))
+        for (c, category) in (others.first?.categories ?? []).enumerated() {
+            t.add([category.category + (category.category == "HTTP" ? " (not built yet)" : "")] + others.map { v in
+                let share = v.categories[c]
+                return "\(signed(share.minutes)) (\(share.share.map { "\(Int(($0 * 100).rounded()))%" } ?? "–"))"
+            })
+        }
+        return t.text + "\nBy phase:\n\n"
     }
 
     static func attributionSection(_ s: RunSummary) -> String {
@@ -60,6 +77,7 @@ public enum MarkdownReport {
         t.add(["*of which discovery scans*", "measured"] + others.map { signed($0.scanRegressionMinutes ?? 0) })
         t.add(["**total**", ""] + others.map { "**\(signed($0.regressionMinutes?.estimate ?? 0))**" })
         var out = "## Where the regression comes from\n\n"
+        out += categoryTable(s, others)
         out += "Minutes each phase adds over the \(knob(s, "production.runs"))-run workload against `\(s.baseline)`. Assumed phases "
             + "(CLI start, other pre-plugin work, extraction, target tail) are the same for every variant and add nothing here.\n\n"
         out += t.text + "\n"
@@ -91,12 +109,13 @@ public enum MarkdownReport {
     }
 
     static func phaseSection(_ s: RunSummary) -> String {
-        var t = MarkdownTable(["variant", "phase", "source", "n", "median ms", "p90 ms", "mean ms", "native mean ms", "units done → production",
-                               "scans", "s per run"], numeric: [3, 4, 5, 6, 7, 9, 10])
+        var t = MarkdownTable(["variant", "phase", "source", "n", "median ms", "MAD ms", "p90 ms", "p99 ms", "mean ms", "native mean ms",
+                               "units done → production", "scans", "s per run"], numeric: [3, 4, 5, 6, 7, 8, 9, 11, 12])
         for v in s.variants {
             for p in v.phases {
                 let units = p.provenance == "assumed" ? "assumed" : "\(p.unitsDone) → \(p.productionUnits)"
-                t.add([v.name, p.phase, p.provenance, "\(p.invocations)", f(p.modelledMs.median), f(p.modelledMs.p90), f(p.modelledMs.mean),
+                t.add([v.name, p.phase, p.provenance, "\(p.invocations)", f(p.modelledMs.median), f(p.modelledMs.mad), f(p.modelledMs.p90),
+                       f(p.modelledMs.p99), f(p.modelledMs.mean),
                        p.provenance == "assumed" ? "–" : f(p.nativeMeanMs, 3), units, f(p.scansMean), f(p.secondsPerRun, 3)])
             }
         }

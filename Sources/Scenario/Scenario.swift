@@ -29,6 +29,8 @@ public struct Scenario: Sendable {
     public let jobs: Int
     public let catalogLines: Int
     public let catalogSampleLines: Int
+    /// Every variant's catalog write mode when set; nil keeps each profile's own.
+    public let catalogWriteOverride: CatalogWriteMode?
     public let stateMessages: Int
     public let stateSampleMessages: Int
     public let costProfile: String
@@ -70,6 +72,7 @@ public struct Scenario: Sendable {
         jobs = int("jobs")
         catalogLines = int("catalog_lines")
         catalogSampleLines = int("catalog_sample_lines")
+        catalogWriteOverride = CatalogWriteMode(rawValue: str("catalog_write"))
         stateMessages = int("state_messages")
         stateSampleMessages = int("state_sample_messages")
         costProfile = str("cost_profile")
@@ -92,6 +95,11 @@ public struct Scenario: Sendable {
         observedRegressedVariant = ov.isEmpty ? nil : ov
         microbenchBackendsCalls = int("microbench.backends_calls")
         microbenchCreations = int("microbench.creations")
+    }
+
+    /// The catalog write mode a variant runs with in this scenario.
+    public func catalogWrite(of variant: Variant) -> CatalogWriteMode {
+        catalogWriteOverride ?? variant.profile.catalogWrite
     }
 
     /// The knobs a user changed from the scenario file's values, as `--set` flags, for the reproduce line.

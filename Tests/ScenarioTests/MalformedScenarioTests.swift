@@ -25,7 +25,7 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
         MalformedCase(file: "invocations-quoted-number.yaml", line: 3, key: "invocations", problem: "expected an integer, got '3'"),
         MalformedCase(file: "error-rate-above-one.yaml", line: 2, key: "error_rate", problem: "value 1.5 is outside [0, 1]"),
         MalformedCase(file: "error-rate-negative.yaml", line: 3, key: "error_rate", problem: "value -0.1 is outside [0, 1]"),
-        MalformedCase(file: "packages-negative.yaml", line: 2, key: "packages", problem: "value -5 is outside [0, 1000000]"),
+        MalformedCase(file: "packages-negative.yaml", line: 2, key: "packages", problem: "value -5 is outside [1, 1000000]"),
         MalformedCase(file: "workers-zero.yaml", line: 3, key: "workers", problem: "value 0 is outside [1, 256]"),
         MalformedCase(file: "unknown-variant.yaml", line: 2, key: "variants",
                       problem: "unknown variant 'meltano-9.9' (profiles: meltano-3.6.0, meltano-3.7.9, seed-3.7.9, fix-branch, meltano-4.1;"),

@@ -1,0 +1,70 @@
+import Foundation
+import Histogram
+
+/// Summary of a distribution of durations, in milliseconds.
+public struct DistributionSummary: Codable, Sendable, Equatable {
+    public var count: Int
+    public var min: Double
+    public var median: Double
+    /// Median absolute deviation from the median.
+    public var mad: Double
+    public var mean: Double
+    public var stdDev: Double
+    public var p90: Double
+    public var p99: Double
+    public var max: Double
+
+    /// A fixed value taken as given (assumed phases): every statistic is that value.
+    public static func constant(milliseconds v: Double) -> DistributionSummary {
+        DistributionSummary(count: 0, min: v, median: v, mad: 0, mean: v, stdDev: 0, p90: v, p99: v, max: v)
+    }
+}
+
+/// Durations of one phase kept in an HDR histogram (3 significant digits), so that histograms
+/// built per worker merge into one per variant without losing precision.
+public struct PhaseDistribution: Sendable {
+    public private(set) var histogram: Histogram<UInt64>
+
+    public init() {
+        histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+        histogram.autoResize = true
+    }
+
+    /// Records one duration in nanoseconds (rounded; negative values are impossible here).
+    public mutating func record(nanoseconds: Double) {
+        _ = histogram.record(UInt64(max(0, nanoseconds.rounded())))
+    }
+
+    /// Adds every value of `other` (HDR histograms merge exactly, bucket by bucket).
+    public mutating func merge(_ other: PhaseDistribution) {
+        histogram.add(other.histogram)
+    }
+
+    public var count: Int { Int(histogram.totalCount) }
+
+    /// Milliseconds summary; MAD is computed over the histogram's buckets.
+    public var summary: DistributionSummary {
+        guard histogram.totalCount > 0 else {
+            return DistributionSummary(count: 0, min: 0, median: 0, mad: 0, mean: 0, stdDev: 0, p90: 0, p99: 0, max: 0)
+        }
+        let ms = { (ns: UInt64) in Double(ns) / 1e6 }
+        let median = histogram.valueAtPercentile(50)
+        var deviations: [(deviation: UInt64, count: UInt64)] = []
+        for bucket in histogram.recordedValues() {
+            let value = histogram.medianEquivalentForValue(bucket.value)
+            deviations.append((value > median ? value - median : median - value, UInt64(bucket.count)))
+        }
+        deviations.sort { $0.deviation < $1.deviation }
+        let half = (histogram.totalCount + 1) / 2
+        var seen: UInt64 = 0
+        var mad: UInt64 = 0
+        for d in deviations {
+            seen += d.count
+            if seen >= half { mad = d.deviation; break }
+        }
+        return DistributionSummary(count: count, min: ms(histogram.min), median: ms(median), mad: ms(mad),
+                                   mean: histogram.mean / 1e6, stdDev: histogram.stdDeviation / 1e6,
+                                   p90: ms(histogram.valueAtPercentile(90)), p99: ms(histogram.valueAtPercentile(99)),
+                                   max: ms(histogram.max))
+    }
+}

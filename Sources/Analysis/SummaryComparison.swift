@@ -1,0 +1,80 @@
+import Foundation
+
+/// Two runs' summaries side by side: per variant and phase, what changed and whether it is
+/// beyond noise. CI uses its verdict through `simulate compare`'s exit status.
+public struct SummaryComparison: Sendable {
+    public enum Verdict: String, Sendable {
+        case equal, regression, improvement
+    }
+
+    public struct VariantChange: Sendable {
+        public var variant: String
+        public var oldMinutes: Double
+        public var newMinutes: Double
+        /// New minus old production minutes, with a bootstrap interval over both runs' invocations.
+        public var change: Interval
+        public var verdict: Verdict
+        public var phases: [(phase: String, oldSeconds: Double, newSeconds: Double)]
+    }
+
+    public let changes: [VariantChange]
+    /// Variants in only one of the two runs.
+    public let unmatched: [String]
+    public let thresholdPercent: Double
+
+    /// Knobs whose difference does not make two runs incomparable.
+    static let incidentalKnobs: Set<String> = ["name", "description", "seed", "variants", "baseline",
+                                               "observed.baseline_minutes", "observed.regressed_minutes", "observed.regressed_variant"]
+
+    /// Why the two runs cannot be compared, or nil. Knobs, environment, cost profile and machine must match.
+    public static func incompatibility(_ old: RunSummary, _ new: RunSummary) -> String? {
+        let oldKnobs = Dictionary(old.scenario.knobs.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        for knob in new.scenario.knobs where !incidentalKnobs.contains(knob.key) {
+            let before = oldKnobs[knob.key] ?? "unset"
+            if before != knob.value { return "knob '\(knob.key)' differs (\(before) vs \(knob.value))" }
+        }
+        if old.environment.distributions != new.environment.distributions || old.environment.kind != new.environment.kind {
+            return "environments differ (\(old.environment.kind), \(old.environment.distributions) distributions vs "
+                + "\(new.environment.kind), \(new.environment.distributions))"
+        }
+        if old.costProfile.name != new.costProfile.name || old.costProfile.units != new.costProfile.units {
+            return "cost profiles differ (\(old.costProfile.name) vs \(new.costProfile.name))"
+        }
+        if old.machine.cpuModel != new.machine.cpuModel || old.machine.cpuCount != new.machine.cpuCount {
+            return "machines differ (\(old.machine.cpuCount) × \(old.machine.cpuModel) vs \(new.machine.cpuCount) × \(new.machine.cpuModel))"
+        }
+        return nil
+    }
+
+    /// - Parameter thresholdPercent: a change smaller than this share of the old minutes is "equal".
+    public init(old: RunSummary, new: RunSummary, thresholdPercent: Double = 2) {
+        self.thresholdPercent = thresholdPercent
+        let runs = Double(new.scenario.knobs.first { $0.key == "production.runs" }?.value ?? "1") ?? 1
+        var changes: [VariantChange] = []
+        for n in new.variants {
+            guard let o = old.variants.first(where: { $0.name == n.name }) else { continue }
+            let interval = Bootstrap.differenceOfMeans(n.simulatedSeconds, o.simulatedSeconds, scale: runs / 60, seed: 17)
+            // Assumed seconds can differ under --force; they move the minutes without noise.
+            let assumedShift = (n.secondsPerRun - n.simulatedSecondsPerRun - (o.secondsPerRun - o.simulatedSecondsPerRun)) * runs / 60
+            let change = Interval(estimate: n.productionMinutes - o.productionMinutes, low: interval.low + assumedShift,
+                                  high: interval.high + assumedShift, level: interval.level)
+            let threshold = o.productionMinutes * thresholdPercent / 100
+            let verdict: Verdict = change.low > threshold ? .regression : change.high < -threshold ? .improvement : .equal
+            let phases = n.phases.map { p in
+                (p.phase, o.phases.first { $0.phase == p.phase }?.secondsPerRun ?? 0, p.secondsPerRun)
+            }
+            changes.append(VariantChange(variant: n.name, oldMinutes: o.productionMinutes, newMinutes: n.productionMinutes,
+                                         change: change, verdict: verdict, phases: phases))
+        }
+        self.changes = changes
+        let names = Set(new.variants.map(\.name)).symmetricDifference(old.variants.map(\.name))
+        unmatched = names.sorted()
+    }
+
+    /// Regression if any variant regressed; improvement if some improved and none regressed.
+    public var verdict: Verdict {
+        if changes.contains(where: { $0.verdict == .regression }) { return .regression }
+        if changes.contains(where: { $0.verdict == .improvement }) { return .improvement }
+        return .equal
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Analysis
+import Pipeline
+import Scenario
+
+/// Finds the value of one knob that makes a variant's estimated regression equal an observed one:
+/// each step is a real run (baseline and that variant only), bracketing then bisection.
+public struct Fit {
+    /// The knobs `fit` can move, with the range it searches.
+    public static let knobs: [String: (key: String, lower: Double, upper: Double, integer: Bool, tolerance: Double)] = [
+        "catalog-lines": ("catalog_lines", 0, 2_000_000, true, 2_000),
+        "packages": ("packages", 1, 10_000, true, 25),
+        "error-rate": ("error_rate", 0, 1, false, 0.01),
+    ]
+
+    public struct Result: Sendable {
+        public var knob: String
+        public var variant: String
+        public var observedMinutes: Double
+        public var outcome: Bisection.Outcome
+        public var steps: [Bisection.Step]
+        public var sentence: String
+    }
+
+    public let knob: String
+    public let observedMinutes: Double
+    public let load: ([ScenarioOverride]) throws -> (Scenario, CostProfile)
+    public let options: Simulation.Options
+
+    public init(knob: String, observedMinutes: Double, options: Simulation.Options,
+                load: @escaping ([ScenarioOverride]) throws -> (Scenario, CostProfile)) {
+        self.knob = knob
+        self.observedMinutes = observedMinutes
+        self.options = options
+        self.load = load
+    }
+
+    public func run(into folder: URL, variant requested: String?, progress: (String) -> Void) throws -> Result {
+        guard let spec = Self.knobs[knob] else { throw PipelineError("unknown knob \(knob)") }
+        let (scenario, _) = try load([])
+        let baseline = scenario.baseline.name
+        let variant = requested ?? scenario.observedRegressedVariant.flatMap { name in scenario.variants.first { $0.name == name }?.name }
+            ?? scenario.variants.first { $0.name != baseline }?.name ?? baseline
+        var step = 0
+        let bisection = Bisection(lower: spec.lower, upper: spec.upper, integer: spec.integer, tolerance: spec.tolerance)
+        let (outcome, steps) = try bisection.solve(target: observedMinutes) { x in
+            step += 1
+            let text = spec.integer ? String(Int(x)) : String(format: "%.4f", x)
+            progress("step \(step): \(spec.key) = \(text)")
+            let (s, costs) = try load([ScenarioOverride(key: spec.key, text: text, flag: "fit"),
+                                        ScenarioOverride(key: "variants", text: "\(baseline),\(variant)", flag: "fit")])
+            var o = options
+            o.output = folder.appendingPathComponent(String(format: "step-%02d", step))
+            o.progress = false
+            let summary = try Simulation(scenario: s, costProfile: costs, options: o).run().summary
+            let r = summary.variants.first { $0.name == variant }?.regressionMinutes
+                ?? Interval(estimate: 0, low: 0, high: 0, level: 0.95)
+            return Bisection.Step(x: x, y: r.estimate, low: r.low, high: r.high)
+        }
+        return Result(knob: spec.key, variant: variant, observedMinutes: observedMinutes, outcome: outcome, steps: steps,
+                      sentence: sentence(outcome, key: spec.key, variant: variant, integer: spec.integer, scenario: scenario))
+    }
+
+    func sentence(_ outcome: Bisection.Outcome, key: String, variant: String, integer: Bool, scenario: Scenario) -> String {
+        func show(_ x: Double) -> String { integer ? String(Int(x.rounded())) : String(format: "%.3f", x) }
+        let observed = String(format: "%.2f", observedMinutes)
+        switch outcome {
+        case .found(let x, let lo, let hi):
+            return "\(key) = \(show(x)) (interval \(show(lo)) to \(show(hi))) makes the estimated regression of \(variant) "
+                + "against \(scenario.baseline.name) equal the observed \(observed) min."
+        case .outOfRange(let best):
+            let others = ["packages", "error_rate", "catalog_lines", "catalog_write"].filter { $0 != key }
+                .map { "\($0) \(scenario.values[$0]?.description ?? "?")" }.joined(separator: ", ")
+            return "No \(key) in range explains \(observed) min for \(variant): the closest, \(key) = \(show(best.x)), gives "
+                + "\(String(format: "%.2f", best.y)) min [\(String(format: "%.2f", best.low)), \(String(format: "%.2f", best.high))] (with \(others))."
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import XCTest
+
+/// `compare`, `sweep` and the exports on real runs of the binary.
+final class AnalysisCommandsTests: XCTestCase {
+    var scratch: URL!
+
+    override func setUpWithError() throws { scratch = try SimulateBinary.temporaryFolder() }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
+
+    var smoke: String { SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path }
+    var cache: [String] { ["--cache-dir", scratch.appendingPathComponent("cache").path] }
+
+    func runSmoke(_ name: String, _ flags: [String] = []) throws -> URL {
+        let folder = scratch.appendingPathComponent(name)
+        let r = try SimulateBinary.run(["--scenario", smoke, "--output", folder.path] + cache + flags)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return folder
+    }
+
+    func testCompareExitCodesAndRefusal() throws {
+        let a = try runSmoke("a", ["--invocations", "6"]), b = try runSmoke("b", ["--invocations", "6", "--packages", "30"])
+        let same = try SimulateBinary.run(["compare", a.path, a.path])
+        XCTAssertEqual(same.status, 0, same.stderr)
+        XCTAssertTrue(same.stdout.contains("**equal**"), same.stdout)
+        XCTAssertTrue(same.stdout.contains("| meltano-3.7.9 |"))
+
+        let refused = try SimulateBinary.run(["compare", a.path, b.path])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("knob 'packages' differs (20 vs 30)"), refused.stderr)
+
+        let forced = try SimulateBinary.run(["compare", a.path, b.path, "--force"])
+        XCTAssertTrue([0, 2, 4].contains(forced.status))
+        XCTAssertTrue(forced.stdout.contains("| variant | old min | new min |"), forced.stdout)
+
+        let notSummary = try SimulateBinary.run(["compare", a.appendingPathComponent("REPORT.md").path, a.path])
+        XCTAssertEqual(notSummary.status, 2)
+    }
+
+    func testExportsAndChartAreWritten() throws {
+        let csv = scratch.appendingPathComponent("out.csv"), md = scratch.appendingPathComponent("out.md")
+        let folder = try runSmoke("run", ["--export-csv", csv.path, "--export-markdown", md.path])
+        let rows = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(rows[0].hasPrefix("variant,phase,provenance"))
+        XCTAssertEqual(rows.count, 1 + 4 * 11, "4 variants × (7 simulated + 4 assumed phases)")
+        XCTAssertEqual(try String(contentsOf: md, encoding: .utf8), try String(contentsOf: folder.appendingPathComponent("REPORT.md"), encoding: .utf8))
+        let svg = try String(contentsOf: folder.appendingPathComponent("chart.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.hasPrefix("<svg"))
+        XCTAssertEqual(svg.components(separatedBy: "<text x=\"142.0\"").count - 1, 4, "one labelled bar per variant")
+        XCTAssertTrue(svg.contains("catalog-write"))
+        XCTAssertNotNil(try XMLDocument(data: Data(svg.utf8)), "well-formed XML")
+    }
+
+    func testSweepRunsEveryCellAndDrawsOneLinePerValueOfTheSecondKnob() throws {
+        let folder = scratch.appendingPathComponent("sweep")
+        let r = try SimulateBinary.run(["sweep", "--scenario", smoke, "--output", folder.path, "--packages", "10,30",
+                                        "--set", "error_rate=0:0.4:0.2", "--invocations", "2"] + cache)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let markdown = try String(contentsOf: folder.appendingPathComponent("SWEEP.md"), encoding: .utf8)
+        for cell in 1...6 { XCTAssertTrue(markdown.contains("cell-0\(cell)/REPORT.md"), "cell \(cell)") }
+        XCTAssertTrue(markdown.contains("| 30 | 0.4 |"), markdown)
+        let svg = try String(contentsOf: folder.appendingPathComponent("sweep.svg"), encoding: .utf8)
+        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 3, "error_rate 0, 0.2, 0.4")
+        XCTAssertNotNil(try XMLDocument(data: Data(svg.utf8)))
+    }
+
+    func testSweepWithABadValueWritesNothing() throws {
+        let folder = scratch.appendingPathComponent("bad-sweep")
+        let r = try SimulateBinary.run(["sweep", "--scenario", smoke, "--output", folder.path, "--error-rate", "0,1.5"] + cache)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("key 'error_rate'"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path))
+    }
+}
