@@ -26,7 +26,8 @@ public enum Headline {
         if let focal, let r = focal.regressionMinutes, abs(r.estimate) >= 0.05, let top = focal.topPhase,
            let phase = focal.phases.first(where: { $0.phase == top }) {
             let scans = others.map { $0.scanRegressionMinutes ?? 0 }.max() ?? 0
-            sentence += " For \(focal.name), \(top) explains \(signed(phase.deltaMinutes)) min "
+            let interval = focal.topPhaseMinutes.map { " [\(signed($0.low)), \(signed($0.high))]" } ?? ""
+            sentence += " For \(focal.name), \(top) explains \(signed(phase.deltaMinutes)) min\(interval) "
                 + "(\(Int(((phase.share ?? 0) * 100).rounded()))%); discovery scans explain at most \(signed(scans)) min in any variant."
         }
         return sentence

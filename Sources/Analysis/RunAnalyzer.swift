@@ -165,7 +165,7 @@ public struct RunAnalyzer {
                 jobOverlaps: outcomes.filter(\.jobOverlap).count, phases: phases,
                 simulatedSecondsPerRun: simulated, secondsPerRun: perRun,
                 productionMinutes: perRun * runs / 60 + gapMinutes,
-                regressionMinutes: nil, scanRegressionMinutes: nil, topPhase: nil, mannWhitney: nil, categories: [],
+                regressionMinutes: nil, scanRegressionMinutes: nil, topPhase: nil, topPhaseMinutes: nil, mannWhitney: nil, categories: [],
                 simulatedSeconds: totals[variant.name] ?? [], invocations: counts))
         }
         attribute(&variants, scenario: scenario, totals: totals, phaseSeconds: phaseSeconds, scanSeconds: scanSeconds,
@@ -208,6 +208,10 @@ public struct RunAnalyzer {
                 variants[v].phases[p].share = shareable ? delta / interval.estimate : nil
             }
             variants[v].topPhase = shareable ? variants[v].phases.max { abs($0.deltaMinutes) < abs($1.deltaMinutes) }?.phase : nil
+            if let top = variants[v].topPhase {
+                variants[v].topPhaseMinutes = Bootstrap.differenceOfMeans(phaseSeconds[name]?[top] ?? [], phaseSeconds[base]?[top] ?? [],
+                                                                          scale: runs / 60, seed: scenario.seed ^ UInt64(100 + v))
+            }
             variants[v].mannWhitney = MannWhitney.test(totals[name] ?? [], totals[base] ?? [])
             variants[v].categories = CostCategory.allCases.map { category in
                 let delta = runs / 60 * (mean(categorySeconds[name]?[category] ?? []) - mean(categorySeconds[base]?[category] ?? []))

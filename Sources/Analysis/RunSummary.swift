@@ -133,6 +133,8 @@ public struct VariantSummary: Codable, Sendable {
     /// Minutes of the regression spent in discovery scans (across all phases).
     public var scanRegressionMinutes: Double?
     public var topPhase: String?
+    /// The minutes the top phase explains, with its own bootstrap interval.
+    public var topPhaseMinutes: Interval?
     /// Whether this variant's invocations differ from the baseline's beyond noise.
     public var mannWhitney: MannWhitneyResult?
     /// The regression split by kind of work (scans, catalog write, SQLite, HTTP, other).

@@ -3,7 +3,7 @@ import Foundation
 /// Small dependency-free SVG charts that GitHub and browsers render as images (no script).
 public enum SVGChart {
     static let palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-                          "#9c755f", "#bab0ac", "#1f77b4", "#2ca02c"]
+                          "#9c755f", "#bab0ac", "#1f77b4", "#555555"]
 
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

@@ -46,7 +46,7 @@ import Testing
         // The baseline appears only as the reference.
         #expect(sentence.components(separatedBy: "meltano-3.6.0").count == 2)
         // The worst variant's top phase and its discovery scans.
-        let attribution = try #require(sentence.range(of: " For meltano-3.7.9, settings explains +0.15 min (69%); discovery scans explain "),
+        let attribution = try #require(sentence.range(of: " For meltano-3.7.9, settings explains +0.15 min [+0.15, +0.15] (69%); discovery scans explain "),
                                        "\(sentence)")
         #expect(sentence[attribution.upperBound...].contains("+0.18 min"), "\(sentence)")
         #expect(sentence.hasSuffix("."))
