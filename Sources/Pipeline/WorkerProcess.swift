@@ -11,6 +11,11 @@ public enum WorkerProcess {
             FileHandle.standardError.write(Data("simulate worker: cannot read job from stdin: \(error)\n".utf8))
             return 3
         }
+        let faults = WorkerFault.fromEnvironment()
+        let emit: (WorkerEvent) -> Void = { event in
+            Self.emit(event)
+            for fault in faults { fault.act(after: event, write: Self.write) }
+        }
         var started = WorkerEvent(.workerStarted)
         started.pid = getpid()
         emit(started)
@@ -34,12 +39,16 @@ public enum WorkerProcess {
 
     /// One `write(2)` per event: nothing waits in a buffer if the process dies afterwards.
     static func emit(_ event: WorkerEvent) {
-        let line = event.jsonLine() + "\n"
+        write(event.jsonLine() + "\n")
+    }
+
+    /// Writes a whole line to stdout with as few `write(2)` calls as the kernel allows.
+    static func write(_ line: String) {
         line.utf8CString.withUnsafeBufferPointer { buf in
             var offset = 0
             let count = buf.count - 1
             while offset < count {
-                let n = write(1, buf.baseAddress! + offset, count - offset)
+                let n = Glibc.write(1, buf.baseAddress! + offset, count - offset)
                 if n < 0 { if errno == EINTR { continue }; return }
                 offset += n
             }

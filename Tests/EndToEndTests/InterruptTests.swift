@@ -5,6 +5,14 @@ import XCTest
 /// the run is incomplete, and the exit status says so too.
 final class InterruptTests: XCTestCase {
     func testInterruptedRunEndsIncompleteWithEveryWorkerAccountedFor() throws {
+        try interrupt(with: SIGINT)
+    }
+
+    func testTerminatedRunEndsIncompleteWithEveryWorkerAccountedFor() throws {
+        try interrupt(with: SIGTERM)
+    }
+
+    func interrupt(with signal: Int32) throws {
         let scratch = try SimulateBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let folder = scratch.appendingPathComponent("run")
@@ -22,7 +30,7 @@ final class InterruptTests: XCTestCase {
         while Date() < deadline, ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "invocation_finished").count ?? 0) < 4 {
             Thread.sleep(forTimeInterval: 0.05)
         }
-        process.interrupt()
+        kill(process.processIdentifier, signal)
         let stopBy = Date().addingTimeInterval(10)
         while process.isRunning, Date() < stopBy { Thread.sleep(forTimeInterval: 0.05) }
         XCTAssertFalse(process.isRunning, "the coordinator did not stop within 10 s of SIGINT")
@@ -42,6 +50,10 @@ final class InterruptTests: XCTestCase {
         XCTAssertTrue(interrupted)
         XCTAssertFalse(started.isEmpty)
         XCTAssertTrue(started.isSubset(of: exited), "every worker's end is recorded: started \(started.sorted()), exited \(exited.sorted())")
+        let pids = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .filter { $0["event"] as? String == "worker_started" }.compactMap { $0["pid"] as? Int }
+        Thread.sleep(forTimeInterval: 0.1)
+        XCTAssertEqual(pids.filter { kill(pid_t($0), 0) == 0 }, [], "no worker outlives the coordinator")
         let report = try String(contentsOf: folder.appendingPathComponent("REPORT.md"), encoding: .utf8)
         XCTAssertTrue(report.hasPrefix("INCOMPLETE"), String(report.prefix(200)))
         XCTAssertTrue(report.contains("**Interrupted**"))

@@ -1,0 +1,44 @@
+import Foundation
+
+/// A fault a worker injects into itself, for the fault tests: `SIMULATE_WORKER_FAULT=KIND@N`
+/// (comma-separated for several) makes the worker running invocation N misbehave right after that
+/// invocation's catalog-write phase, i.e. mid-invocation.
+///
+/// Kinds: `kill` (SIGKILL to itself), `hang` (sleeps until killed), `garbage` (a line that is not an
+/// event, then goes on), `truncate` (half an event without its newline, then exits 0), `exit` (exits 7).
+public struct WorkerFault: Sendable, Equatable {
+    public enum Kind: String, Sendable { case kill, hang, garbage, truncate, exit }
+
+    public let kind: Kind
+    public let invocation: Int
+
+    public static let environmentVariable = "SIMULATE_WORKER_FAULT"
+
+    /// The faults the environment asks for; malformed entries are ignored (a test hook, not input).
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [WorkerFault] {
+        guard let text = environment[environmentVariable] else { return [] }
+        return text.split(separator: ",").compactMap { entry in
+            let parts = entry.split(separator: "@")
+            guard parts.count == 2, let kind = Kind(rawValue: String(parts[0])), let n = Int(parts[1]) else { return nil }
+            return WorkerFault(kind: kind, invocation: n)
+        }
+    }
+
+    /// Acts if `event` is the trigger point; returns only for faults that let the worker go on.
+    func act(after event: WorkerEvent, write: (String) -> Void) {
+        guard event.event == .phase, event.phase?.phase == "catalog-write", event.invocation == invocation else { return }
+        switch kind {
+        case .kill:
+            kill(getpid(), SIGKILL)
+        case .hang:
+            while true { sleep(3600) }
+        case .garbage:
+            write("this is not an event {\"half\": \n")
+        case .truncate:
+            write("{\"event\":\"phase\",\"invocation\":\(invocation),\"pha")
+            _exit(0)
+        case .exit:
+            _exit(7)
+        }
+    }
+}
