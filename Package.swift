@@ -7,6 +7,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "simulate", targets: ["simulate"]),
+        // For the fuzzing package in fuzz/, which builds these with -sanitize=fuzzer.
+        .library(name: "SimulateScenario", targets: ["Scenario"]),
+        .library(name: "SimulateEnvironment", targets: ["Environment"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,7 +24,7 @@ let package = Package(
         .target(name: "Discovery", dependencies: ["Environment"]),
         .target(name: "Scenario", dependencies: ["Discovery", .product(name: "Yams", package: "Yams")]),
         .target(name: "Pipeline", dependencies: ["Scenario", "Environment", "Discovery", "Storage"]),
-        .target(name: "Coordinator", dependencies: ["Scenario", "Pipeline", "Environment", "Storage", "Analysis", "Report"]),
+        .target(name: "Coordinator", dependencies: ["Scenario", "Pipeline", "Environment", "Discovery", "Storage", "Analysis", "Report"]),
         .target(name: "Analysis", dependencies: [
             "Scenario", "Pipeline", "Environment", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),

@@ -86,8 +86,7 @@ public final class Coordinator: @unchecked Sendable {
             Thread.detachNewThread {
                 var seen = Set<Int>()
                 let partial = child.readLines { line in
-                    log.record(line: line, worker: id)
-                    if let event = WorkerEvent.parse(line), event.event == .invocationFinished, let i = event.invocation {
+                    if let event = log.record(line: line, worker: id), event.event == .invocationFinished, let i = event.invocation {
                         seen.insert(i)
                         shared.with { _, finished, _ in finished += 1 }
                     }

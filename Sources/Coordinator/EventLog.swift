@@ -17,16 +17,24 @@ final class EventLog: @unchecked Sendable {
         handle = try FileHandle(forWritingTo: url)
     }
 
-    func record(line: Substring, worker: Int) {
-        var event: WorkerEvent
-        if let parsed = WorkerEvent.parse(line) {
-            event = parsed
-        } else {
-            event = WorkerEvent(.malformedLine)
-            event.detail = String(line.prefix(4096))
+    /// Logs one line from a worker and returns it parsed (nil when it is not an event).
+    @discardableResult
+    func record(line: Substring, worker: Int) -> WorkerEvent? {
+        guard var event = WorkerEvent.parse(line), line.first == "{" else {
+            var malformed = WorkerEvent(.malformedLine)
+            malformed.detail = String(line.prefix(4096))
+            malformed.worker = worker
+            record(malformed)
+            return nil
         }
         event.worker = worker
-        record(event)
+        // The worker's own bytes with the worker number spliced in: no re-encoding per event.
+        let text = "{\"worker\":\(worker)," + line.dropFirst() + "\n"
+        lock.withLock {
+            handle.write(Data(text.utf8))
+            events.append(event)
+        }
+        return event
     }
 
     func record(_ event: WorkerEvent) {

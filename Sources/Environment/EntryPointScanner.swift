@@ -103,6 +103,8 @@ public struct EntryPointScanner: Sendable {
                 }
             }
             result.pathEntriesListed += 1
+            let directory = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            defer { if directory >= 0 { close(directory) } }
             for folder in Self.distributionFolders(root: root, names: names) {
                 result.distributionsFound += 1
                 let path = root + "/" + folder
@@ -111,17 +113,27 @@ public struct EntryPointScanner: Sendable {
                     continue
                 }
                 result.distributionsUnique += 1
-                readEntryPoints(path: path, folder: folder, into: &result)
+                readEntryPoints(path: path, folder: folder, directory: directory, into: &result)
             }
         }
         return result
     }
 
-    private func readEntryPoints(path: String, folder: String, into result: inout ScanResult) {
+    private func readEntryPoints(path: String, folder: String, directory: Int32, into result: inout ScanResult) {
         let kind: SkipKind
-        switch FileSystem.readFile(path + "/entry_points.txt") {
+        let read = directory >= 0 ? FileSystem.readFile(folder + "/entry_points.txt", relativeTo: directory)
+            : FileSystem.readFile(path + "/entry_points.txt")
+        switch read {
         case .success(let bytes):
             result.entryPointFilesRead += 1
+            if EntryPointsText.isASCII(bytes) {
+                guard let parsed = EntryPointsText.parseASCII(bytes, distribution: folder) else {
+                    kind = .malformed
+                    break
+                }
+                result.entryPoints.append(contentsOf: parsed)
+                return
+            }
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 kind = .invalidUTF8
                 break

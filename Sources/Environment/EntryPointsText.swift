@@ -54,6 +54,51 @@ public enum EntryPointsText {
         return result
     }
 
+    /// The same rules on bytes, for the common case of a pure-ASCII file: no `String` per line and
+    /// no scalar arrays, which makes the scan several times faster. The fuzzer checks it against
+    /// `parse(_:distribution:)` on every ASCII input.
+    /// - Precondition: every byte is below 0x80 (`isASCII`).
+    public static func parseASCII(_ bytes: [UInt8], distribution: String) -> [EntryPoint]? {
+        bytes.withUnsafeBufferPointer { b in
+            var result: [EntryPoint] = []
+            var group: String?
+            var i = 0
+            let n = b.count
+            func isBreak(_ c: UInt8) -> Bool { (0x0A...0x0D).contains(c) || (0x1C...0x1E).contains(c) }
+            func isSpace(_ c: UInt8) -> Bool { (0x09...0x0D).contains(c) || (0x1C...0x20).contains(c) }
+            func strip(_ range: Range<Int>) -> Range<Int> {
+                var lo = range.lowerBound, hi = range.upperBound
+                while lo < hi, isSpace(b[lo]) { lo += 1 }
+                while hi > lo, isSpace(b[hi - 1]) { hi -= 1 }
+                return lo..<hi
+            }
+            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+            while i < n {
+                var end = i
+                while end < n, !isBreak(b[end]) { end += 1 }
+                let line = strip(i..<end)
+                // Past the break; \r\n is one break.
+                i = end < n && b[end] == 0x0D && end + 1 < n && b[end + 1] == 0x0A ? end + 2 : end + 1
+                guard !line.isEmpty, b[line.lowerBound] != UInt8(ascii: "#") else { continue }
+                if b[line.lowerBound] == UInt8(ascii: "["), b[line.upperBound - 1] == UInt8(ascii: "]") {
+                    var lo = line.lowerBound, hi = line.upperBound
+                    while lo < hi, b[lo] == UInt8(ascii: "[") || b[lo] == UInt8(ascii: "]") { lo += 1 }
+                    while hi > lo, b[hi - 1] == UInt8(ascii: "[") || b[hi - 1] == UInt8(ascii: "]") { hi -= 1 }
+                    group = text(lo..<hi)
+                    continue
+                }
+                guard let group else { continue }
+                guard let equals = line.first(where: { b[$0] == UInt8(ascii: "=") }) else { return nil }
+                result.append(EntryPoint(name: text(strip(line.lowerBound..<equals)), group: group,
+                                         value: text(strip((equals + 1)..<line.upperBound)), distribution: distribution))
+            }
+            return result
+        }
+    }
+
+    /// Whether `parseASCII` applies.
+    public static func isASCII(_ bytes: [UInt8]) -> Bool { !bytes.contains { $0 >= 0x80 } }
+
     // Line boundaries of `str.splitlines()`: \n \v \f \r (\r\n as one) \x1c \x1d \x1e \x85 \u2028 \u2029.
     private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {

@@ -37,22 +37,36 @@ enum FileSystem {
     }
 
     /// The whole content of a file, or `errno` (`EISDIR` for a directory, from `read`).
-    static func readFile(_ path: String) -> Result<[UInt8], POSIXErrno> {
+    /// - Parameter directory: a directory descriptor `path` is relative to (`openat`), which spares
+    ///   the kernel the walk of the full path for every file of a large site-packages.
+    static func readFile(_ path: String, relativeTo directory: Int32 = AT_FDCWD) -> Result<[UInt8], POSIXErrno> {
         // O_NONBLOCK: a FIFO named like a metadata file must not hang the scan.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let fd = openat(directory, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return .failure(POSIXErrno(errno)) }
         defer { close(fd) }
+        // Read straight into the result, sized from fstat; no zero-filled scratch buffer per file.
+        var info = stat()
+        let expected = fstat(fd, &info) == 0 && info.st_size > 0 ? Int(info.st_size) : 0
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16_384)
+        bytes.reserveCapacity(expected + 1)
+        var capacity = max(expected + 1, 4096)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count > 0 {
-                bytes.append(contentsOf: chunk[0..<count])
-            } else if count == 0 {
-                return .success(bytes)
-            } else if errno != EINTR {
-                return .failure(POSIXErrno(errno))
+            var failure: Int32 = 0
+            var ended = false
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: capacity))
+            let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + start, capacity) }
+            if count >= 0 {
+                bytes.removeLast(capacity - count)
+                ended = count == 0
+            } else {
+                bytes.removeLast(capacity)
+                failure = errno
             }
+            if ended { return .success(bytes) }
+            if failure != 0 && failure != EINTR { return .failure(POSIXErrno(failure)) }
+            // A short read usually means the end: check it with a small buffer; grow if the file did.
+            capacity = count == capacity ? 65_536 : 512
         }
     }
 

@@ -80,6 +80,18 @@ public struct InvocationOutcome: Codable, Sendable, Equatable {
     public var stateWrites: Int
     public var errorPaths: Int
     public var wallNs: UInt64
+
+    public init(succeeded: Bool, discovery: DiscoveryCounters, storage: StorageCounters, heartbeats: Int, jobOverlap: Bool,
+                stateWrites: Int, errorPaths: Int, wallNs: UInt64) {
+        self.succeeded = succeeded
+        self.discovery = discovery
+        self.storage = storage
+        self.heartbeats = heartbeats
+        self.jobOverlap = jobOverlap
+        self.stateWrites = stateWrites
+        self.errorPaths = errorPaths
+        self.wallNs = wallNs
+    }
 }
 
 /// One JSON line a worker writes on stdout (and the coordinator's own records in the same file).

@@ -1,0 +1,119 @@
+import Foundation
+import Analysis
+import Discovery
+import Environment
+import Pipeline
+import Scenario
+
+/// The tool's own speed beside its physical floors (`simulate bench`, `scripts/bench`): each
+/// measurement runs N times and reports the median, side by side in one run.
+public enum Benchmarks {
+    public struct Row: Sendable {
+        public var name: String
+        public var medianMicros: Double
+        public var note: String
+    }
+
+    static func median(_ xs: [Double]) -> Double { SampleStatistics(xs).median }
+
+    static func timed(_ n: Int, _ body: () throws -> Void) rethrows -> Double {
+        var samples: [Double] = []
+        for _ in 0..<n {
+            let start = MonotonicClock.now()
+            try body()
+            samples.append(Double(MonotonicClock.now() - start) / 1e3)
+        }
+        return median(samples)
+    }
+
+    /// posix_spawn of /bin/true and waiting for it: what any process start costs here.
+    public static func spawnFloor(runs: Int) throws -> Double {
+        try timed(runs) {
+            var pid: pid_t = 0
+            let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+            defer { argv.forEach { free($0) } }
+            guard posix_spawn(&pid, "/bin/true", nil, nil, argv, environ) == 0 else { throw ChildProcessError("cannot spawn /bin/true") }
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+    }
+
+    /// Spawning `simulate worker` with an empty job until its first event line arrives, then its exit.
+    public static func workerSpawn(runs: Int, executable: String? = nil) throws -> Double {
+        let job = WorkerJob(workload: "pipeline", databasePath: "", stateRoot: "", stateBackend: "systemdb", pathEntries: [],
+                            discoveryCacheDirectory: "", scratchDirectory: "", costProfile: .native, catalogLines: 0,
+                            catalogSampleLines: 1, stateMessages: 0, stateSampleMessages: 1, heartbeatIntervalSeconds: 1,
+                            lockTimeoutSeconds: 1, retryOnError: true, microbenchBackendsCalls: 0, microbenchCreations: 0,
+                            variants: [], invocations: [])
+        let input = try JSONEncoder().encode(job)
+        let null = open("/dev/null", O_WRONLY)
+        defer { close(null) }
+        return try timed(runs) {
+            let child = try ChildProcess(executable: executable ?? ChildProcess.currentExecutable(), arguments: ["worker"],
+                                         input: input, stderrFD: null)
+            var first = true
+            _ = child.readLines { _ in first = false }
+            _ = child.wait()
+            if first { throw ChildProcessError("the worker wrote no event") }
+        }
+    }
+
+    /// The native scanner over a folder, and the floor: listing it and reading each entry_points.txt.
+    public static func scan(pathEntries: [String], runs: Int) -> (native: Double, floor: Double, distributions: Int) {
+        let scanner = EntryPointScanner(pathEntries: pathEntries)
+        var found = 0
+        let native = timed(runs) { found = scanner.scan().distributionsFound }
+        let floor = timed(runs) {
+            for entry in pathEntries {
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: entry)) ?? [] where name.hasSuffix(".dist-info") {
+                    let fd = open(entry + "/" + name + "/entry_points.txt", O_RDONLY)
+                    guard fd >= 0 else { continue }
+                    var buffer = [UInt8](repeating: 0, count: 65_536)
+                    while read(fd, &buffer, buffer.count) > 0 {}
+                    close(fd)
+                }
+            }
+        }
+        return (native, floor, found)
+    }
+
+    /// The coordinator's merge path for `count` events: each line logged to disk as it arrives and
+    /// parsed, then the analysis over all of them. Returns seconds and the process's peak RSS in MiB.
+    public static func merge(events count: Int, folder: URL) throws -> (seconds: Double, logSeconds: Double, peakMiB: Double) {
+        let scenario = try ScenarioLoader.load(yaml: "name: bench\nvariants: [meltano-3.6.0, meltano-3.7.9]\ninvocations: 1\n", displayName: "bench")
+        let phases = ["settings", "bookkeeping", "state-lookup", "catalog-write", "target-state-init", "state-write", "teardown"]
+        let invocations = count / (phases.count + 2)
+        var plan: [InvocationSpec] = []
+        var lines: [String] = []
+        lines.reserveCapacity(count)
+        for i in 0..<invocations {
+            let variant = i % 2 == 0 ? "meltano-3.6.0" : "meltano-3.7.9"
+            plan.append(InvocationSpec(index: i, ordinal: i / 2, variant: variant, job: "j", stateID: "j", errorAtInit: [false, false]))
+            lines.append(WorkerEvent(.invocationStarted, invocation: i, variant: variant).jsonLine())
+            for (k, name) in phases.enumerated() {
+                var e = WorkerEvent(.phase, invocation: i, variant: variant)
+                e.phase = PhaseRecord(phase: name, provenance: .measured, units: 1, productionUnits: 1,
+                                      nativeNs: UInt64(1_000 + i % 997 + k), modelledNs: UInt64(2_000 + i % 991 + k))
+                lines.append(e.jsonLine())
+            }
+            var done = WorkerEvent(.invocationFinished, invocation: i, variant: variant)
+            done.outcome = InvocationOutcome(succeeded: true, discovery: DiscoveryCounters(), storage: StorageCounters(), heartbeats: 1,
+                                             jobOverlap: false, stateWrites: 1, errorPaths: 0, wallNs: 10_000)
+            lines.append(done.jsonLine())
+        }
+        let start = MonotonicClock.now()
+        let log = try EventLog(url: folder.appendingPathComponent("events.jsonl"))
+        for line in lines { log.record(line: Substring(line), worker: 0) }
+        log.close()
+        let logged = MonotonicClock.now()
+        _ = RunAnalyzer().analyze(.init(scenario: scenario, plan: plan, events: log.snapshot, command: "", startedAt: Date(), wallSeconds: 0,
+                                        complete: true, workerProcesses: 1,
+                                        environment: EnvironmentInfo(kind: "none", pathEntries: 0, distributions: 0, entryPointFiles: 0,
+                                                                     reused: true, description: ""),
+                                        costProfile: .native, integrity: nil))
+        let seconds = Double(MonotonicClock.now() - start) / 1e9
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return (seconds, Double(logged - start) / 1e9, Double(usage.ru_maxrss) / 1024)
+    }
+}

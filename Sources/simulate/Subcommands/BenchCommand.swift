@@ -1,0 +1,35 @@
+import ArgumentParser
+import Coordinator
+import Environment
+import Foundation
+
+/// `simulate bench`: the tool's own costs beside their floors; `scripts/bench` adds CPython and the full run.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure spawn, scan and merge costs beside their floors.",
+                                                    shouldDisplay: false)
+
+    @Option(help: "Distributions in the scanned folder.") var packages = 1000
+    @Option(help: "Repetitions per measurement (medians are reported).") var runs = 30
+    @Option(help: "Events to merge.") var events = 1_000_000
+    @Option(name: .customLong("cache-dir"), help: "Where the synthetic environment is generated.") var cacheDir = "runs/.cache"
+
+    func run() throws {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let environment = try SyntheticEnvironment.prepare(packages: packages, seed: 1, cacheRoot: URL(fileURLWithPath: cacheDir, relativeTo: cwd))
+        let floor = try Benchmarks.spawnFloor(runs: runs)
+        let worker = try Benchmarks.workerSpawn(runs: runs)
+        let scan = Benchmarks.scan(pathEntries: environment.pathEntries, runs: runs)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("simulate-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let merge = try Benchmarks.merge(events: events, folder: scratch)
+        // Machine-readable lines for scripts/bench; one measurement per line.
+        print("scan_folder \(environment.pathEntries[0])")
+        print("spawn_floor_us \(String(format: "%.1f", floor))")
+        print("worker_spawn_first_event_us \(String(format: "%.1f", worker))")
+        print("scan_native_us \(String(format: "%.1f", scan.native)) distributions \(scan.distributions)")
+        print("scan_floor_us \(String(format: "%.1f", scan.floor))")
+        print("merge_seconds \(String(format: "%.2f", merge.seconds)) events \(events) peak_mib \(String(format: "%.0f", merge.peakMiB))"
+            + " log_and_parse_seconds \(String(format: "%.2f", merge.logSeconds))")
+    }
+}

@@ -1,0 +1,13 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Fuzz targets for libFuzzer, kept out of the main package so CI's default build stays plain.
+// Build and run them with scripts/fuzz.sh (swift build -Xswiftc -sanitize=fuzzer).
+let package = Package(
+    name: "simulate-fuzz",
+    dependencies: [.package(path: "..")],
+    targets: [
+        .executableTarget(name: "FuzzScenario", dependencies: [.product(name: "SimulateScenario", package: "main")]),
+        .executableTarget(name: "FuzzEntryPoints", dependencies: [.product(name: "SimulateEnvironment", package: "main")]),
+    ]
+)

@@ -1,0 +1,29 @@
+import Foundation
+import Scenario
+
+/// Any bytes as a scenario file must give a `Scenario` or a one-line `ScenarioError`, never a crash.
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
+    let bytes = Data(bytes: data, count: size)
+    guard let text = String(data: bytes, encoding: .utf8), !text.contains("\0") else { return 0 }
+    do {
+        _ = try ScenarioLoader.load(yaml: text, displayName: "fuzz.yaml")
+    } catch let error as ScenarioError {
+        // The contract the command line relies on: one line.
+        if error.description.contains("\n") { fatalError("multi-line error: \(error.description)") }
+    } catch {
+        fatalError("unexpected error type: \(error)")
+    }
+    return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+// SwiftPM owns `main` for executables, so libFuzzer runs through its driver entry point.
+var argc = CommandLine.argc
+var argv = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOne))
