@@ -5,6 +5,11 @@ import Foundation
 public enum WorkerProcess {
     /// Exit codes: 0 all invocations ran; 3 the job could not be read; 4 an invocation threw.
     public static func main() -> Int32 {
+        // The first event says the process is alive before any work, so the coordinator can tell
+        // a worker that never started from one that failed on its job.
+        // Written by hand: the first JSON encoding in a process costs about a millisecond of
+        // type-metadata work, and this event is on every worker's start-up path.
+        write("{\"event\":\"worker_started\",\"pid\":\(getpid()),\"time\":\(Date().timeIntervalSince1970)}\n")
         let input = FileHandle.standardInput.readDataToEndOfFile()
         let job: WorkerJob
         do { job = try JSONDecoder().decode(WorkerJob.self, from: input) } catch {
@@ -16,9 +21,6 @@ public enum WorkerProcess {
             Self.emit(event)
             for fault in faults { fault.act(after: event, write: Self.write) }
         }
-        var started = WorkerEvent(.workerStarted)
-        started.pid = getpid()
-        emit(started)
         do {
             if job.workload == "microbench" {
                 let runner = MicrobenchRunner(job: job, emit: emit)

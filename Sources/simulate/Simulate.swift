@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// `simulate`: how many minutes a Meltano change really costs end to end.
-@main
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",

@@ -1,0 +1,9 @@
+import Foundation
+import Pipeline
+
+// `simulate worker` is started once per invocation batch: it skips argument parsing (reflection
+// over every command type costs milliseconds at start-up) and goes straight to its loop.
+if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "worker" {
+    exit(WorkerProcess.main())
+}
+Simulate.main()
