@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Scenario", "Pipeline", "Environment"]),
         .target(name: "Report", dependencies: ["Scenario", "Pipeline", "Analysis"]),
         .executableTarget(name: "simulate", dependencies: [
-            "Scenario", "Pipeline", "Coordinator", "Analysis", "Report", "Environment",
+            "Scenario", "Pipeline", "Coordinator", "Analysis", "Report", "Environment", "Discovery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),

@@ -10,7 +10,7 @@ import Darwin
 /// processes can compare with one `memcmp`: what `persistent-strict` validates a hit with.
 ///
 /// Layout, per path entry: `0x01` and the entry's index (4 bytes, little-endian); then per
-/// metadata folder, sorted by name bytes (so `readdir` order cannot matter): the folder name,
+/// metadata folder, in `readdir` order: the folder name,
 /// a NUL, the status (1 byte: 0 present, 1 missing, 2 unreadable), then device, inode, size,
 /// mtime and ctime (8 bytes each, little-endian; nanoseconds for the times).
 public struct StampTable: Equatable, Sendable {
@@ -37,9 +37,9 @@ public struct StampTable: Equatable, Sendable {
             let directory = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard directory >= 0 else { continue }
             defer { close(directory) }
-            let folders = listing.names.filter(FileSystem.isDistributionFolderName)
-                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for folder in folders {
+            // Not sorted: a directory whose own stamp is unchanged lists in the same order, and a
+            // different order only makes the tables differ: a needless miss, never a stale hit.
+            for folder in listing.names where FileSystem.isDistributionFolderName(folder) {
                 table.bytes.append(contentsOf: folder.utf8)
                 table.bytes.append(0)
                 var info = stat()

@@ -20,7 +20,7 @@ struct Simulate: ParsableCommand {
           simulate keys
           simulate variants
         """,
-        subcommands: [RunCommand.self, WorkerCommand.self, KeysCommand.self, VariantsCommand.self],
+        subcommands: [RunCommand.self, WorkerCommand.self, KeysCommand.self, VariantsCommand.self, BenchCacheCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }
