@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import Environment
 import Scenario
 
 /// Turns a run's events into per-variant, per-phase statistics and the production estimate.
@@ -21,9 +22,12 @@ public struct RunAnalyzer {
         public var environment: EnvironmentInfo
         public var costProfile: CostProfile
         public var integrity: IntegrityInfo?
+        /// `--cache cold`: the warm/cold scans measured before the run.
+        public var coldReference: ScanCacheComparison?
 
         public init(scenario: Scenario, plan: [InvocationSpec], events: [WorkerEvent], command: String, startedAt: Date, wallSeconds: Double, complete: Bool,
-                    workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?) {
+                    workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?,
+                    coldReference: ScanCacheComparison? = nil) {
             self.scenario = scenario
             self.plan = plan
             self.events = events
@@ -35,6 +39,7 @@ public struct RunAnalyzer {
             self.environment = environment
             self.costProfile = costProfile
             self.integrity = integrity
+            self.coldReference = coldReference
         }
     }
 
@@ -155,8 +160,10 @@ public struct RunAnalyzer {
             tool: "simulate", scenario: scenarioInfo(scenario), command: input.command,
             startedAt: ISO8601DateFormatter().string(from: input.startedAt), wallSeconds: input.wallSeconds,
             complete: input.complete, environment: input.environment, machine: MachineInfo.current(),
-            costProfile: CostProfileInfo(name: input.costProfile.name, file: input.costProfile.file,
-                                         units: input.costProfile.units.mapValues(\.value), sources: input.costProfile.units.mapValues(\.source)),
+            costProfile: CostProfileInfo(name: input.costProfile.name, description: input.costProfile.description, file: input.costProfile.file,
+                                         units: input.costProfile.units.mapValues(\.value), sources: input.costProfile.units.mapValues(\.source),
+                                         calibration: input.costProfile.calibration),
+            pageCache: pageCache(input),
             workerProcesses: input.workerProcesses, baseline: scenario.baseline.name, variants: variants,
             integrity: input.integrity, failures: failures(input.events), headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
             notes: notes(scenario: scenario, costProfile: input.costProfile))
@@ -199,6 +206,20 @@ public struct RunAnalyzer {
             }
         }
         return f
+    }
+
+    /// `--cache cold`: the reference measurement plus what the run's own drops did.
+    func pageCache(_ input: Input) -> PageCacheInfo? {
+        guard let reference = input.coldReference else { return nil }
+        let run = input.events.compactMap { $0.outcome?.coldCache }.reduce(PageCache.Eviction()) { $0.adding($1) }
+        let cold = input.costProfile.microseconds(.scanColdPerDistribution) != nil
+        return PageCacheInfo(
+            method: "posix_fadvise(POSIX_FADV_DONTNEED) on every file of the environment (after fdatasync) before each scan; "
+                + "checked with mincore on a sample; directory blocks and inode/dentry caches stay warm (no root)",
+            reference: reference, run: run,
+            paddedWith: input.costProfile.units.isEmpty ? "nothing (cost profile `native`): the native cold scans are the numbers"
+                : cold ? "the profile's cold units (scan.cold_fixed_us, scan.cold_per_distribution_us)"
+                : "the profile's warm units (it has no cold ones): the cold cost shows only where the native cold scan exceeds them")
     }
 
     /// Caveats a reader needs before trusting the numbers.

@@ -54,10 +54,13 @@ public struct Simulation {
             ?? SyntheticEnvironment.prepare(packages: scenario.packages, seed: scenario.seed, cacheRoot: options.cacheRoot)
         try SystemDatabase.create(at: folder.database.path)
         let plan = InvocationPlan(scenario: scenario)
+        // Cold runs measure warm against cold first, side by side, so the report can say what cold costs here.
+        let coldReference = scenario.cacheMode == "cold" ? ScanCacheComparison.measure(pathEntries: environment.pathEntries) : nil
         let job = WorkerJob(
             workload: scenario.workload, databasePath: folder.database.path, stateRoot: folder.stateRoot.path,
             stateBackend: scenario.stateBackend, pathEntries: environment.pathEntries,
             discoveryCacheDirectory: folder.discoveryCache.path, scratchDirectory: folder.scratch.path, costProfile: costProfile,
+            cacheMode: scenario.cacheMode,
             catalogLines: scenario.catalogLines, catalogSampleLines: scenario.catalogSampleLines,
             stateMessages: scenario.stateMessages, stateSampleMessages: scenario.stateSampleMessages,
             heartbeatIntervalSeconds: scenario.heartbeatIntervalSeconds, lockTimeoutSeconds: scenario.lockTimeoutSeconds,
@@ -73,7 +76,7 @@ public struct Simulation {
         let summary = RunAnalyzer().analyze(.init(
             scenario: scenario, plan: plan.invocations, events: record.events, command: options.command, startedAt: record.startedAt,
             wallSeconds: record.wallSeconds, complete: record.complete, workerProcesses: record.workerProcesses,
-            environment: info, costProfile: costProfile, integrity: integrity))
+            environment: info, costProfile: costProfile, integrity: integrity, coldReference: coldReference))
         try write(summary: summary, to: folder)
         return Result(folder: folder, summary: summary)
     }

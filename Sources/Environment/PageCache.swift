@@ -48,6 +48,20 @@ public struct PageCache: Sendable {
 
         /// True when the sample shows the pages gone (at most 5% still resident).
         public var tookEffect: Bool { sampledPages > 0 && failed == 0 && residentPages * 20 <= sampledPages }
+
+        /// Nothing yet.
+        public init(files: Int = 0, failed: Int = 0, residentPages: Int = 0, sampledPages: Int = 0) {
+            self.files = files
+            self.failed = failed
+            self.residentPages = residentPages
+            self.sampledPages = sampledPages
+        }
+
+        /// Both drops' counts summed.
+        public func adding(_ other: Eviction) -> Eviction {
+            Eviction(files: files + other.files, failed: failed + other.failed,
+                     residentPages: residentPages + other.residentPages, sampledPages: sampledPages + other.sampledPages)
+        }
     }
 
     /// Drops the cached pages of every file, then samples up to `sample` files with `mincore`.
@@ -98,5 +112,44 @@ public struct PageCache: Sendable {
         #endif
         guard ok else { return (0, 0) }
         return (vector.filter { $0 & 1 == 1 }.count, pages)
+    }
+}
+
+/// The native scan's cost per distribution with a warm and a cold page cache, measured side by
+/// side (interleaved, median of each), so a run with `--cache cold` can say what cold costs here.
+public struct ScanCacheComparison: Codable, Equatable, Sendable {
+    public var distributions: Int
+    public var scansEach: Int
+    public var warmMicrosecondsPerDistribution: Double
+    public var coldMicrosecondsPerDistribution: Double
+    /// The drops before the cold scans, summed.
+    public var eviction: PageCache.Eviction
+
+    /// Cold over warm.
+    public var ratio: Double { warmMicrosecondsPerDistribution > 0 ? coldMicrosecondsPerDistribution / warmMicrosecondsPerDistribution : 0 }
+
+    /// Scans `pathEntries` `repeats` times warm and `repeats` times right after a drop, interleaved.
+    public static func measure(pathEntries: [String], repeats: Int = 5) -> ScanCacheComparison {
+        let scanner = EntryPointScanner(pathEntries: pathEntries)
+        let cache = PageCache(pathEntries: pathEntries)
+        var distributions = scanner.scan().distributionsFound  // warms everything up once
+        var warm: [Double] = [], cold: [Double] = []
+        var eviction = PageCache.Eviction()
+        func timed() -> Double {
+            var start = timespec(), end = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &start)
+            distributions = scanner.scan().distributionsFound
+            clock_gettime(CLOCK_MONOTONIC, &end)
+            let ns = Double(end.tv_sec - start.tv_sec) * 1e9 + Double(end.tv_nsec - start.tv_nsec)
+            return ns / 1_000 / Double(max(1, distributions))
+        }
+        for _ in 0..<max(1, repeats) {
+            warm.append(timed())
+            eviction = eviction.adding(cache.evict())
+            cold.append(timed())
+        }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        return ScanCacheComparison(distributions: distributions, scansEach: warm.count, warmMicrosecondsPerDistribution: median(warm),
+                                   coldMicrosecondsPerDistribution: median(cold), eviction: eviction)
     }
 }

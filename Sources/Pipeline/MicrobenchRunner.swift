@@ -42,7 +42,8 @@ public struct MicrobenchRunner {
         }
         var finished = WorkerEvent(.invocationFinished, invocation: spec.index, variant: spec.variant)
         finished.outcome = InvocationOutcome(succeeded: true, discovery: session.counters, storage: StorageCounters(), heartbeats: 0,
-                                             jobOverlap: false, stateWrites: 0, errorPaths: 0, wallNs: MonotonicClock.now() - start)
+                                             jobOverlap: false, stateWrites: 0, errorPaths: 0, wallNs: MonotonicClock.now() - start,
+                                             coldCache: ledger.eviction)
         runner.emit(finished)
     }
 }

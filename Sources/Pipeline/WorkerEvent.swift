@@ -1,4 +1,5 @@
 import Foundation
+import Environment
 import Discovery
 
 /// Where a phase's number comes from, as the report labels it.
@@ -80,6 +81,8 @@ public struct InvocationOutcome: Codable, Sendable, Equatable {
     public var stateWrites: Int
     public var errorPaths: Int
     public var wallNs: UInt64
+    /// `--cache cold`: what dropping the environment's pages before this invocation's scans did.
+    public var coldCache: PageCache.Eviction?
 }
 
 /// One JSON line a worker writes on stdout (and the coordinator's own records in the same file).

@@ -34,6 +34,8 @@ public struct WorkerJob: Codable, Sendable {
     public var discoveryCacheDirectory: String
     public var scratchDirectory: String
     public var costProfile: CostProfile
+    /// `cold`: drop the environment's pages before every scan (see `PageCache`).
+    public var cacheMode: String
     public var catalogLines: Int
     public var catalogSampleLines: Int
     public var stateMessages: Int
@@ -47,7 +49,7 @@ public struct WorkerJob: Codable, Sendable {
     public var invocations: [InvocationSpec]
 
     public init(workload: String, databasePath: String, stateRoot: String, stateBackend: String, pathEntries: [String],
-                discoveryCacheDirectory: String, scratchDirectory: String, costProfile: CostProfile,
+                discoveryCacheDirectory: String, scratchDirectory: String, costProfile: CostProfile, cacheMode: String = "warm",
                 catalogLines: Int, catalogSampleLines: Int, stateMessages: Int, stateSampleMessages: Int,
                 heartbeatIntervalSeconds: Double, lockTimeoutSeconds: Double, retryOnError: Bool,
                 microbenchBackendsCalls: Int, microbenchCreations: Int, variants: [Variant], invocations: [InvocationSpec]) {
@@ -59,6 +61,7 @@ public struct WorkerJob: Codable, Sendable {
         self.discoveryCacheDirectory = discoveryCacheDirectory
         self.scratchDirectory = scratchDirectory
         self.costProfile = costProfile
+        self.cacheMode = cacheMode
         self.catalogLines = catalogLines
         self.catalogSampleLines = catalogSampleLines
         self.stateMessages = stateMessages

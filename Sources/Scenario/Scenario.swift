@@ -33,6 +33,8 @@ public struct Scenario: Sendable {
     public let stateSampleMessages: Int
     public let costProfile: String
     public let costFile: String
+    /// `warm` or `cold`: whether each scan starts with the environment's pages dropped.
+    public let cacheMode: String
     public let workerTimeoutSeconds: Double
     public let heartbeatIntervalSeconds: Double
     public let lockTimeoutSeconds: Double
@@ -74,6 +76,7 @@ public struct Scenario: Sendable {
         stateSampleMessages = int("state_sample_messages")
         costProfile = str("cost_profile")
         costFile = str("cost_file")
+        cacheMode = str("cache")
         workerTimeoutSeconds = dbl("worker_timeout_seconds")
         heartbeatIntervalSeconds = dbl("heartbeat_interval_seconds")
         lockTimeoutSeconds = dbl("lock_timeout_seconds")

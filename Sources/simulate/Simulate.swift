@@ -20,7 +20,8 @@ struct Simulate: ParsableCommand {
           simulate keys
           simulate variants
         """,
-        subcommands: [RunCommand.self, WorkerCommand.self, KeysCommand.self, VariantsCommand.self, BenchCacheCommand.self],
+        subcommands: [RunCommand.self, WorkerCommand.self, KeysCommand.self, VariantsCommand.self, CalibrateCommand.self,
+                      BenchCacheCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }
