@@ -24,10 +24,12 @@ public struct RunAnalyzer {
         public var integrity: IntegrityInfo?
         /// `--cache cold`: the warm/cold scans measured before the run.
         public var coldReference: ScanCacheComparison?
+        /// Variants that scanned their own environment, with its distribution count.
+        public var variantDistributions: [String: Int]
 
         public init(scenario: Scenario, plan: [InvocationSpec], events: [WorkerEvent], command: String, startedAt: Date, wallSeconds: Double, complete: Bool,
                     workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?,
-                    coldReference: ScanCacheComparison? = nil) {
+                    coldReference: ScanCacheComparison? = nil, variantDistributions: [String: Int] = [:]) {
             self.scenario = scenario
             self.plan = plan
             self.events = events
@@ -40,6 +42,7 @@ public struct RunAnalyzer {
             self.costProfile = costProfile
             self.integrity = integrity
             self.coldReference = coldReference
+            self.variantDistributions = variantDistributions
         }
     }
 
@@ -140,7 +143,7 @@ public struct RunAnalyzer {
             let perRun = simulated + assumedPerRun
             let scanCounts = counts.map(\.scans)
             variants.append(VariantSummary(
-                name: variant.name, profile: variant.profile.name, strategy: variant.strategy.rawValue,
+                name: variant.name, distributions: input.variantDistributions[variant.name] ?? input.environment.distributions, profile: variant.profile.name, strategy: variant.strategy.rawValue,
                 catalogWrite: variant.profile.catalogWrite.rawValue,
                 planned: input.plan.filter { $0.variant == variant.name }.count,
                 succeeded: outcomes.filter(\.succeeded).count, failed: outcomes.filter { !$0.succeeded }.count,

@@ -126,6 +126,8 @@ public struct ScanSummary: Codable, Sendable {
 
 public struct VariantSummary: Codable, Sendable {
     public var name: String
+    /// Distributions in the environment this variant scanned (its own with `packages_by_variant`).
+    public var distributions: Int
     public var profile: String
     public var strategy: String
     public var catalogWrite: String

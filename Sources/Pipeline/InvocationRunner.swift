@@ -28,24 +28,36 @@ final class PaddingLedger: @unchecked Sendable {
 public final class InvocationRunner {
     let job: WorkerJob
     let padder: CostPadder
-    let scanner: EntryPointScanner
-    /// The environment's files, listed once per worker, when every scan must start cold.
-    let pageCache: PageCache?
     let emit: (WorkerEvent) -> Void
+    /// What a variant scans: its path entries, their scanner, and (cold) their files, listed once.
+    struct ScanEnvironment {
+        let pathEntries: [String]
+        let scanner: EntryPointScanner
+        let pageCache: PageCache?
+    }
+    private var environments: [[String]: ScanEnvironment] = [:]
 
     public init(job: WorkerJob, emit: @escaping (WorkerEvent) -> Void) {
         self.job = job
         self.padder = CostPadder(profile: job.costProfile)
-        self.scanner = EntryPointScanner(pathEntries: job.pathEntries)
-        self.pageCache = job.cacheMode == "cold" ? PageCache(pathEntries: job.pathEntries) : nil
         self.emit = emit
+    }
+
+    /// The environment `variant` scans, made on first use.
+    func environment(for variant: String) -> ScanEnvironment {
+        let paths = job.variantPathEntries[variant] ?? job.pathEntries
+        if let known = environments[paths] { return known }
+        let made = ScanEnvironment(pathEntries: paths, scanner: EntryPointScanner(pathEntries: paths),
+                                   pageCache: job.cacheMode == "cold" ? PageCache(pathEntries: paths) : nil)
+        environments[paths] = made
+        return made
     }
 
     /// The profile's cost of one scan over `distributions`: the cold units when the cache is cold
     /// and the profile has them, else the warm ones.
     func scanMicros(distributions: Int) -> Double {
         let p = padder.profile
-        let cold = pageCache != nil && p.microseconds(.scanColdPerDistribution) != nil
+        let cold = job.cacheMode == "cold" && p.microseconds(.scanColdPerDistribution) != nil
         let fixed = p.microseconds(cold ? .scanColdFixed : .scanFixed) ?? 0
         let perDistribution = p.microseconds(cold ? .scanColdPerDistribution : .scanPerDistribution) ?? 0
         return fixed + perDistribution * Double(distributions)
@@ -66,9 +78,10 @@ public final class InvocationRunner {
     }
 
     /// A discovery session whose every scan is real, timed, and padded to the profile's cost.
-    func makeSession(strategy: DiscoveryStrategy, ledger: PaddingLedger) -> DiscoverySession {
-        let padder = self.padder, scanner = self.scanner, pageCache = self.pageCache
-        return DiscoverySession(strategy: strategy, pathEntries: job.pathEntries,
+    func makeSession(strategy: DiscoveryStrategy, variant: String, ledger: PaddingLedger) -> DiscoverySession {
+        let scanEnvironment = environment(for: variant)
+        let padder = self.padder, scanner = scanEnvironment.scanner, pageCache = scanEnvironment.pageCache
+        return DiscoverySession(strategy: strategy, pathEntries: scanEnvironment.pathEntries,
                                 persistentCacheDirectory: URL(fileURLWithPath: job.discoveryCacheDirectory)) { [self] in
             if let pageCache {
                 let dropStart = MonotonicClock.now()
@@ -115,7 +128,7 @@ public final class InvocationRunner {
         emit(started)
 
         let ledger = PaddingLedger()
-        let session = makeSession(strategy: variant.strategy, ledger: ledger)
+        let session = makeSession(strategy: variant.strategy, variant: variant.name, ledger: ledger)
         let resolver = StateBackendResolver(profile: profile, session: session)
         let database = try SystemDatabase(path: job.databasePath)
         let store: StateStore = job.stateBackend == "file"

@@ -22,7 +22,7 @@ public struct MicrobenchRunner {
         runner.emit(started)
         let start = MonotonicClock.now()
         let ledger = PaddingLedger()
-        let session = runner.makeSession(strategy: variant.strategy, ledger: ledger)
+        let session = runner.makeSession(strategy: variant.strategy, variant: variant.name, ledger: ledger)
         let resolver = StateBackendResolver(profile: variant.profile, session: session)
         var addon: AddonObjectID?
         let group = StateBackendResolver.group

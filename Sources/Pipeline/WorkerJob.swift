@@ -31,6 +31,8 @@ public struct WorkerJob: Codable, Sendable {
     public var stateRoot: String
     public var stateBackend: String
     public var pathEntries: [String]
+    /// Variants that scan their own environment instead (microbench `packages_by_variant`).
+    public var variantPathEntries: [String: [String]] = [:]
     public var discoveryCacheDirectory: String
     public var scratchDirectory: String
     public var costProfile: CostProfile

@@ -47,6 +47,8 @@ public struct Scenario: Sendable {
     public let observedRegressedVariant: String?
     public let microbenchBackendsCalls: Int
     public let microbenchCreations: Int
+    /// Variants that scan their own synthetic environment of this many distributions (microbench).
+    public let variantPackages: [String: Int]
 
     init(file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant], baseline: Variant) {
         self.file = file
@@ -95,6 +97,18 @@ public struct Scenario: Sendable {
         observedRegressedVariant = ov.isEmpty ? nil : ov
         microbenchBackendsCalls = int("microbench.backends_calls")
         microbenchCreations = int("microbench.creations")
+        variantPackages = Self.variantPackages(values["microbench.packages_by_variant"]?.listValue ?? []) ?? [:]
+    }
+
+    /// Parses `VARIANT=N` entries; nil when one is malformed (the loader reports which).
+    static func variantPackages(_ entries: [String]) -> [String: Int]? {
+        var out: [String: Int] = [:]
+        for entry in entries {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let n = Int(parts[1]), n >= 1 else { return nil }
+            out[parts[0]] = n
+        }
+        return out
     }
 
     /// The knobs a user changed from the scenario file's values, as `--set` flags, for the reproduce line.

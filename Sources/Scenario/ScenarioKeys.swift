@@ -126,6 +126,8 @@ public enum ScenarioKeys {
         ScenarioKey("observed.regressed_variant", .string, .string(""), "the variant the observed regression belongs to"),
         ScenarioKey("microbench.backends_calls", .int(0...1_000_000), .int(50), "microbench: backends() calls"),
         ScenarioKey("microbench.creations", .int(0...1_000_000), .int(18), "microbench: state-backend creations"),
+        ScenarioKey("microbench.packages_by_variant", .list, .list([]),
+                    "microbench: VARIANT=N entries giving a variant its own synthetic environment of N distributions"),
     ]
 
     /// Looks a key up by its dotted name.

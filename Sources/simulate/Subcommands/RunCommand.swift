@@ -2,6 +2,7 @@ import ArgumentParser
 import Coordinator
 import Foundation
 import Pipeline
+import Report
 import Scenario
 
 /// `simulate [run] --scenario NAME`: the main job.
@@ -70,6 +71,7 @@ struct RunCommand: ParsableCommand {
             throw CleanExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }
         print(result.summary.headline)
+        if result.summary.scenario.workload == "microbench" { print("\n" + MicrobenchSection.render(result.summary)) }
         print("Report: \(PathDisplay.relative(result.folder.report.path, to: cwd))")
         print("Summary: \(PathDisplay.relative(result.folder.summary.path, to: cwd))")
         if !result.summary.complete { throw ExitCode(3) }
