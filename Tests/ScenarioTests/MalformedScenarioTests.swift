@@ -41,6 +41,8 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
         MalformedCase(file: "not-utf8.yaml", line: nil, key: nil, problem: "is not UTF-8 text"),
         MalformedCase(file: "section-not-a-mapping.yaml", line: 2, key: "production", problem: "expected a mapping of production.* keys"),
         MalformedCase(file: "name-null.yaml", line: 1, key: "name", problem: "expected a string, got null"),
+        MalformedCase(file: "packages-by-variant-malformed.yaml", line: 4, key: "microbench.packages_by_variant",
+                      problem: "expected VARIANT=N entries with N at least 1, got 'fix-branch=lots'"),
     ]
 
     @Test func everyFixtureHasAnExpectationAndViceVersa() throws {

@@ -43,6 +43,9 @@ struct CalibrateCommand: ParsableCommand {
         guard repeats >= 1, lines >= 1, iterations >= 1 else {
             throw CleanExit.badInput("--repeats, --lines and --iterations must be at least 1")
         }
+        if python.contains("/") && !FileManager.default.isExecutableFile(atPath: URL(fileURLWithPath: python, relativeTo: cwd).path) {
+            throw CleanExit.badInput("--python \(python): not an executable file")
+        }
         let scriptURL = try locateScript(cwd: cwd)
         let outputURL = output.map { URL(fileURLWithPath: $0, relativeTo: cwd) } ?? CostProfileLocator.defaultCalibratedPath(currentDirectory: cwd)
         var arguments = [scriptURL.path, "--output", outputURL.path, "--repeats", "\(repeats)", "--lines", "\(lines)",
