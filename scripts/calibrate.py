@@ -229,21 +229,26 @@ def fit(points):
 
 
 def measure_scans(envs, repeats, group, cold, log):
-    points, cold_effect = [], []
-    for path in envs:
-        n = distribution_count(path)
-        files = environment_files(path) if cold else []
-        samples = []
-        for _ in range(repeats):
+    """(N, least us) per environment, (N, median us) too, and what each cold drop did.
+
+    Sizes are visited round-robin, one run of each per round, so a burst of other work on a shared
+    machine spreads over every N instead of bending the line at one of them."""
+    counts = [distribution_count(path) for path in envs]
+    files = [environment_files(path) if cold else [] for path in envs]
+    samples = [[] for _ in envs]
+    cold_effect = []
+    for _ in range(repeats):
+        for i, path in enumerate(envs):
             if cold:
-                failed = evict(files)
-                fraction = resident_fraction(files)
-                cold_effect.append((failed, fraction))
-            samples.append(run_child("entry_points", {"paths": [path], "group": group})["us"])
-        median = statistics.median(samples)
-        log("entry_points(%s) %s N=%d: %.0f us" % ("group=..." if group else "", "cold" if cold else "warm", n, median))
-        points.append((n, median))
-    return points, cold_effect
+                failed = evict(files[i])
+                cold_effect.append((failed, resident_fraction(files[i])))
+            samples[i].append(run_child("entry_points", {"paths": [path], "group": group})["us"])
+    for n, taken in zip(counts, samples):
+        log("entry_points(%s) %s N=%d: %.0f us least, %.0f us median" % (
+            "group=..." if group else "", "cold" if cold else "warm", n, min(taken), statistics.median(taken)))
+    points = [(n, min(taken)) for n, taken in zip(counts, samples)]
+    medians = [(n, statistics.median(taken)) for n, taken in zip(counts, samples)]
+    return points, medians, cold_effect
 
 
 def machine():
@@ -256,6 +261,10 @@ def machine():
     return {"platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release()}
 
 
+def load_average():
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+
+
 def default_site_packages():
     import site
     paths = [p for p in site.getsitepackages() if os.path.isdir(p)]
@@ -264,15 +273,16 @@ def default_site_packages():
 
 def calibrate(opts, log):
     envs = [e.split(":", 1)[-1] for e in opts.env]
-    warm, _ = measure_scans(envs, opts.repeats, None, False, log)
-    warm_group, _ = measure_scans(envs, opts.repeats, GROUP, False, log)
-    cold, cold_effect = measure_scans(envs, opts.repeats, None, True, log)
+    load_before = load_average()
+    warm, warm_medians, _ = measure_scans(envs, opts.repeats, None, False, log)
+    warm_group, _, _ = measure_scans(envs, opts.repeats, GROUP, False, log)
+    cold, cold_medians, cold_effect = measure_scans(envs, opts.repeats, None, True, log)
     a, b, r2 = fit(warm)
     ag, bg, r2g = fit(warm_group)
     ac, bc, r2c = fit(cold)
     _, library = metadata_module()
     sizes = "N = %s" % ", ".join(str(n) for n, _ in warm)
-    how = "in a fresh %s process (%s), %s; least squares a + b*N over %s (median of %d runs each)" % (
+    how = "in a fresh %s process (%s), %s; least squares a + b*N over %s (least of %d runs each)" % (
         platform.python_implementation(), library, "%s", sizes, opts.repeats)
     fractions = [f for _, f in cold_effect if f is not None]
     failed = sum(f for f, _ in cold_effect)
@@ -282,23 +292,23 @@ def calibrate(opts, log):
         else "did NOT verifiably take effect (%d files failed, resident share %s)" % (failed, fractions and "%.0f%%" % (100 * max(fractions))))
 
     log("catalog writes")
-    sync = statistics.median(run_child("catalog", {"path": opts.scratch + "/catalog", "mode": "sync", "lines": opts.lines})["us_per_line"]
-                             for _ in range(opts.repeats))
+    sync = min(run_child("catalog", {"path": opts.scratch + "/catalog", "mode": "sync", "lines": opts.lines})["us_per_line"]
+               for _ in range(opts.repeats))
     hops = [run_child("catalog", {"path": opts.scratch + "/catalog", "mode": "hop", "lines": opts.lines}) for _ in range(opts.repeats)]
-    hop = statistics.median(h["us_per_line"] for h in hops)
+    hop = min(h["us_per_line"] for h in hops)
     log("sqlite statements")
     runs = [run_child("sqlite", {"path": opts.scratch + "/systemdb-%d.db" % i, "iterations": opts.iterations})["statements"]
             for i in range(opts.repeats)]
-    statements = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    statements = {k: min(r[k] for r in runs) for k in runs[0]}
     message = statements["STATE message (UPDATE payload; BEGIN, SELECT, DELETE, INSERT, COMMIT)"]
     log("json")
-    js = statistics.median(run_child("json", {"iterations": opts.iterations * 10})["us"] for _ in range(opts.repeats))
+    js = min(run_child("json", {"iterations": opts.iterations * 10})["us"] for _ in range(opts.repeats))
 
     site_check = None
     site_path = opts.site_packages or default_site_packages()
     if site_path and os.path.isdir(site_path):
         n = distribution_count(site_path)
-        us = statistics.median(run_child("entry_points", {"paths": [site_path], "group": None})["us"] for _ in range(opts.repeats))
+        us = min(run_child("entry_points", {"paths": [site_path], "group": None})["us"] for _ in range(opts.repeats))
         site_check = {"path": site_path, "distributions": n, "measured_us": round(us, 1), "predicted_us": round(a + b * n, 1)}
         log("site-packages N=%d: %.0f us measured, %.0f us predicted by the fit" % (n, us, a + b * n))
 
@@ -316,11 +326,16 @@ def calibrate(opts, log):
         "calibration": {
             "interpreter": sys.executable, "python_version": sys.version.replace("\n", " "), "metadata_library": library,
             "thread_hop_library": hops[0]["library"], "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "machine": machine(), "cold_cache": cold_note, "cold_cache_took_effect": took,
+            "machine": dict(machine(), load_average_before=load_before, load_average_after=load_average()),
+            "timing": "least of %d fresh-process runs per measurement: the least-disturbed run on a shared machine; "
+                      "medians are kept beside the fits" % opts.repeats,
+            "cold_cache": cold_note, "cold_cache_took_effect": took,
             "fits": {
-                "entry_points() warm": {"a_us": round(a, 1), "b_us": round(b, 3), "r2": round(r2, 5), "points": warm},
+                "entry_points() warm": {"a_us": round(a, 1), "b_us": round(b, 3), "r2": round(r2, 5), "points": warm,
+                                        "median_points": warm_medians},
                 "entry_points(group=...) warm": {"a_us": round(ag, 1), "b_us": round(bg, 3), "r2": round(r2g, 5), "points": warm_group},
-                "entry_points() cold": {"a_us": round(ac, 1), "b_us": round(bc, 3), "r2": round(r2c, 5), "points": cold},
+                "entry_points() cold": {"a_us": round(ac, 1), "b_us": round(bc, 3), "r2": round(r2c, 5), "points": cold,
+                                        "median_points": cold_medians},
             },
             "site_packages_check": site_check,
             "sqlite_statements_us": {k: round(v, 2) for k, v in statements.items()},
@@ -330,10 +345,10 @@ def calibrate(opts, log):
             "scan.per_distribution_us": unit(b, "entry_points() slope b " + how % "warm page cache" + ", R^2 = %.4f" % r2),
             "scan.cold_fixed_us": unit(ac, "entry_points() intercept a " + how % "cold page cache" + ", R^2 = %.4f; " % r2c + cold_note),
             "scan.cold_per_distribution_us": unit(bc, "entry_points() slope b " + how % "cold page cache" + ", R^2 = %.4f; " % r2c + cold_note),
-            "catalog.line_sync_us": unit(sync, "plain file write per catalog line inside an event loop, %d lines, median of %d fresh processes" % (opts.lines, opts.repeats)),
-            "catalog.line_thread_hop_us": unit(hop, "one worker-thread hop per catalog line (%s), %d lines, median of %d fresh processes" % (hops[0]["library"], opts.lines, opts.repeats)),
-            "sqlite.statement_us": unit(message / 4, "sqlite3 module, WAL, synchronous=NORMAL: one STATE message write (UPDATE runs.payload, then BEGIN IMMEDIATE, SELECT, DELETE, INSERT, COMMIT) / its 4 counted statements, %d iterations; raw sqlite3, without SQLAlchemy (a lower bound)" % opts.iterations),
-            "json.state_us": unit(js, "json.loads of a STATE message + json.dumps of its state payload, %d iterations" % (opts.iterations * 10)),
+            "catalog.line_sync_us": unit(sync, "plain file write per catalog line inside an event loop, %d lines, least of %d fresh processes" % (opts.lines, opts.repeats)),
+            "catalog.line_thread_hop_us": unit(hop, "one worker-thread hop per catalog line (%s), %d lines, least of %d fresh processes" % (hops[0]["library"], opts.lines, opts.repeats)),
+            "sqlite.statement_us": unit(message / 4, "sqlite3 module, WAL, synchronous=NORMAL: one STATE message write (UPDATE runs.payload, then BEGIN IMMEDIATE, SELECT, DELETE, INSERT, COMMIT) / its 4 counted statements, %d iterations, least of the runs; raw sqlite3, without SQLAlchemy (a lower bound)" % opts.iterations),
+            "json.state_us": unit(js, "json.loads of a STATE message + json.dumps of its state payload, %d iterations, least of the runs" % (opts.iterations * 10)),
         },
     }
 
@@ -359,7 +374,7 @@ def main():
     parser.add_argument("--env", action="append", default=[], help="a synthetic site-packages to measure (N:DIR or DIR); repeatable")
     parser.add_argument("--site-packages", help="also measure this real site-packages (default: this interpreter's)")
     parser.add_argument("--output", help="profile file to write (default: scenarios/costs/cpython-calibrated.json)")
-    parser.add_argument("--repeats", type=int, default=5, help="fresh processes per measurement (median)")
+    parser.add_argument("--repeats", type=int, default=5, help="fresh processes per measurement (the least is kept)")
     parser.add_argument("--lines", type=int, default=20000, help="catalog lines per write measurement")
     parser.add_argument("--iterations", type=int, default=300, help="SQLite statements per kind (JSON: 10x)")
     opts, rest = parser.parse_known_args()

@@ -71,9 +71,7 @@ struct PersistentEntryPointCache {
         else { return false }
         var random = SystemRandomNumberGenerator()
         let temporary = directory + "/.tmp-\(getpid())-\(String(random.next(), radix: 16))"
-        // `.withoutOverwriting` creates the file exclusively (O_EXCL) and writes it in place.
-        let ok = (try? data.write(to: URL(fileURLWithPath: temporary), options: [.withoutOverwriting])) != nil
-        if ok, rename(temporary, filePath) == 0 { return true }
+        if RawFile.store(temporary, data, exclusive: true), rename(temporary, filePath) == 0 { return true }
         unlink(temporary)
         return false
     }

@@ -108,7 +108,7 @@ struct StevedoreStyleCache {
         var wrote = false
         if let data = try? JSONSerialization.data(withJSONObject: document) {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            wrote = Self.writeInPlace(file, data)
+            wrote = RawFile.store(file, data, exclusive: false)  // `open(filename, 'w')`: truncate, write in place
         }
         return Outcome(groups: groups, hit: false, corrupt: corrupt, stats: stats, wrote: wrote)
     }
@@ -117,24 +117,5 @@ struct StevedoreStyleCache {
     static func mtime(_ path: String) -> Double {
         let stamp = StatStamp(path: path)
         return stamp.status == .present ? Double(stamp.mtimeNanoseconds) / 1e9 : -1.0
-    }
-
-    /// `with open(filename, 'w') as f: json.dump(data, f)`: truncate, then write, in place.
-    private static func writeInPlace(_ path: String, _ data: Data) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        return data.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += n
-            }
-            return true
-        }
     }
 }

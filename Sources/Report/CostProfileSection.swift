@@ -27,6 +27,10 @@ public enum CostProfileSection {
         if let cpu = c["machine.cpu"] {
             out += "- Machine: \(cpu), \(c["machine.cores"] ?? "?") cores, \(c["machine.platform"] ?? "")\n"
         }
+        line("Timing", "timing")
+        if let before = c["machine.load_average_before"], let after = c["machine.load_average_after"] {
+            out += "- Load average during calibration: \(before) before, \(after) after\n"
+        }
         line("Cold page cache", "cold_cache")
         for fit in c.keys.filter({ $0.hasPrefix("fits.") && $0.hasSuffix(".b_us") }).sorted() {
             let name = String(fit.dropFirst("fits.".count).dropLast(".b_us".count))

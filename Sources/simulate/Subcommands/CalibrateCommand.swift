@@ -26,7 +26,7 @@ struct CalibrateCommand: ParsableCommand {
     var sitePackages: String?
     @Option(help: "Comma-separated distribution counts of the synthetic environments (at least two).")
     var packages: String = "50,100,200,400,800,1600"
-    @Option(help: "Fresh interpreter processes per measurement (the median is kept).") var repeats: Int = 5
+    @Option(help: "Fresh interpreter processes per measurement (the least-disturbed one is kept).") var repeats: Int = 5
     @Option(help: "Catalog lines per write measurement.") var lines: Int = 20_000
     @Option(help: "SQLite statements per kind (JSON round trips: ten times as many).") var iterations: Int = 300
     @Option(help: "Profile to write (default: scenarios/costs/cpython-calibrated.json).") var output: String?
