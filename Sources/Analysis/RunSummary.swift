@@ -73,6 +73,7 @@ public struct CostProfileInfo: Codable, Sendable {
 
 /// What `--cache cold` did and cost on this machine.
 public struct PageCacheInfo: Codable, Sendable {
+    /// How the pages were dropped and checked, in words.
     public var method: String
     /// Native scans measured warm and cold side by side before the run.
     public var reference: ScanCacheComparison

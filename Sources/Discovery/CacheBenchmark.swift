@@ -14,17 +14,23 @@ import Foundation
 public struct CacheBenchmark {
     /// What to measure.
     public struct Options: Sendable {
+        /// Distribution counts of the synthetic environments.
         public var sizes: [Int]
+        /// The strategies compared (any of `persistent`, `persistent-strict`, `stevedore`).
         public var strategies: [DiscoveryStrategy]
+        /// Hits measured per strategy and size.
         public var hitRepeats: Int
+        /// Misses, and invalidations, measured per strategy and size.
         public var missRepeats: Int
         /// Untimed pause between changing the environment and the lookup (an install that finished
         /// before the run started); below 20 ms `persistent` waits out the file clock's tick.
         public var settleMilliseconds: Int
         /// Where the environments and cache folders go (environments are reused between runs).
         public var workRoot: URL
+        /// Seed of the synthetic environments.
         public var seed: UInt64
 
+        /// Collects the options.
         public init(sizes: [Int], strategies: [DiscoveryStrategy], hitRepeats: Int, missRepeats: Int,
                     settleMilliseconds: Int, workRoot: URL, seed: UInt64) {
             self.sizes = sizes
@@ -41,8 +47,11 @@ public struct CacheBenchmark {
     public struct Row: Sendable {
         public var packages: Int
         public var strategy: DiscoveryStrategy
+        /// A valid cache file: validate and read the group.
         public var hit: [Double] = []
+        /// No cache file: fingerprint, scan, write.
         public var miss: [Double] = []
+        /// A cache file for the environment before an install: detect, scan, write.
         public var invalidation: [Double] = []
         /// `stat`/`lstat` calls one hit spends validating.
         public var hitStats = 0
@@ -55,6 +64,7 @@ public struct CacheBenchmark {
 
     public let options: Options
 
+    /// A benchmark with these options; nothing runs until `run`.
     public init(options: Options) { self.options = options }
 
     /// Runs everything; `progress` receives one line per step.

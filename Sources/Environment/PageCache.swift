@@ -118,9 +118,13 @@ public struct PageCache: Sendable {
 /// The native scan's cost per distribution with a warm and a cold page cache, measured side by
 /// side (interleaved, median of each), so a run with `--cache cold` can say what cold costs here.
 public struct ScanCacheComparison: Codable, Equatable, Sendable {
+    /// Distributions the scans found.
     public var distributions: Int
+    /// Scans of each kind (warm, cold).
     public var scansEach: Int
+    /// Median whole-scan time divided by the distribution count, warm.
     public var warmMicrosecondsPerDistribution: Double
+    /// The same, right after dropping the environment's pages.
     public var coldMicrosecondsPerDistribution: Double
     /// The drops before the cold scans, summed.
     public var eviction: PageCache.Eviction

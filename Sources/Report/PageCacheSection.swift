@@ -12,7 +12,7 @@ enum PageCacheSection {
         out += "Every scan started cold: \(p.method).\n\n"
         out += "- Did it take effect? Before the run's scans: \(verdict(p.run)). In the reference measurement: \(verdict(r.eviction)).\n"
         let change = r.ratio >= 1.1 ? "raises" : r.ratio <= 0.9 ? "lowers" : "does not measurably change"
-        out += "- Cold \(change) the native scan's cost per distribution on this machine: warm \(f(r.warmMicrosecondsPerDistribution, 2)) µs, "
+        out += "- Cold \(change) the native scan's cost per distribution (whole scan ÷ N) on this machine: warm \(f(r.warmMicrosecondsPerDistribution, 2)) µs, "
             + "cold \(f(r.coldMicrosecondsPerDistribution, 2)) µs (×\(f(r.ratio, 2))), median of \(r.scansEach) interleaved scans each over "
             + "\(r.distributions) distributions, measured side by side before the run.\n"
         if let warm = s.costProfile.units["scan.per_distribution_us"], let cold = s.costProfile.units["scan.cold_per_distribution_us"] {

@@ -24,7 +24,7 @@ final class CalibrationRunTests: XCTestCase {
         let report = try String(contentsOf: folder.appendingPathComponent("REPORT.md"), encoding: .utf8)
         XCTAssertTrue(report.contains("## Page cache: cold"), report)
         XCTAssertTrue(report.contains("Did it take effect? Before the run's scans: **"), report)
-        XCTAssertTrue(report.contains("the native scan's cost per distribution on this machine: warm "), report)
+        XCTAssertTrue(report.contains("the native scan's cost per distribution (whole scan ÷ N) on this machine: warm "), report)
         let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
         let cache = try XCTUnwrap(summary["page_cache"] as? [String: Any])
         let dropped = try XCTUnwrap(cache["run"] as? [String: Any])
