@@ -30,7 +30,7 @@ let package = Package(
         ]),
         .target(name: "Report", dependencies: ["Scenario", "Pipeline", "Analysis"]),
         .executableTarget(name: "simulate", dependencies: [
-            "Scenario", "Pipeline", "Coordinator", "Analysis", "Report", "Environment",
+            "Scenario", "Pipeline", "Coordinator", "Analysis", "Report", "Environment", "Discovery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),

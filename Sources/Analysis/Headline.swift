@@ -8,10 +8,11 @@ public enum Headline {
         if scenario.workload == "microbench" {
             let parts = variants.map { v -> String in
                 let ms = v.phases.first { $0.phase == "backends" }?.modelledMs.median ?? 0
-                return "\(v.name) \(String(format: "%.2f", ms)) ms (\(v.scans.perInvocation.median.formatted0) scan\(v.scans.perInvocation.median == 1 ? "" : "s"))"
+                let own = v.distributions != scenario.packages ? " at \(v.distributions) packages" : ""
+                return "\(v.name) \(String(format: "%.2f", ms)) ms\(own) (\(v.scans.perInvocation.median.formatted0) scan\(v.scans.perInvocation.median == 1 ? "" : "s"))"
             }
             return prefix + "Seed micro-benchmark, \(scenario.microbenchBackendsCalls) backends() calls per fresh process at "
-                + "\(scenario.packages) packages (median): " + parts.joined(separator: ", ") + "."
+                + "\(scenario.packages) packages unless stated (median): " + parts.joined(separator: ", ") + "."
         }
         let others = variants.filter { $0.name != scenario.baseline.name }
         let parts = others.map { v -> String in

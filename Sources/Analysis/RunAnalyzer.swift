@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import Environment
 import Scenario
 
 /// Turns a run's events into per-variant, per-phase statistics and the production estimate.
@@ -23,10 +24,14 @@ public struct RunAnalyzer {
         public var integrity: IntegrityInfo?
         /// The 1-minute load average when the run started.
         public var loadAverageAtStart: Double?
+        /// `--cache cold`: the warm/cold scans measured before the run.
+        public var coldReference: ScanCacheComparison?
+        /// Variants that scanned their own environment, with its distribution count.
+        public var variantDistributions: [String: Int]
 
         public init(scenario: Scenario, plan: [InvocationSpec], events: [WorkerEvent], command: String, startedAt: Date, wallSeconds: Double, complete: Bool,
                     workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?,
-                    loadAverageAtStart: Double? = nil) {
+                    loadAverageAtStart: Double? = nil, coldReference: ScanCacheComparison? = nil, variantDistributions: [String: Int] = [:]) {
             self.scenario = scenario
             self.plan = plan
             self.events = events
@@ -39,6 +44,8 @@ public struct RunAnalyzer {
             self.costProfile = costProfile
             self.integrity = integrity
             self.loadAverageAtStart = loadAverageAtStart
+            self.coldReference = coldReference
+            self.variantDistributions = variantDistributions
         }
     }
 
@@ -152,7 +159,8 @@ public struct RunAnalyzer {
             let perRun = simulated + assumedPerRun
             let scanCounts = counts.map(\.scans)
             variants.append(VariantSummary(
-                name: variant.name, profile: variant.profile.name, strategy: variant.strategy.rawValue,
+                name: variant.name, distributions: input.variantDistributions[variant.name] ?? input.environment.distributions,
+                profile: variant.profile.name, strategy: variant.strategy.rawValue,
                 catalogWrite: scenario.catalogWrite(of: variant).rawValue,
                 planned: input.plan.filter { $0.variant == variant.name }.count,
                 succeeded: outcomes.filter(\.succeeded).count, failed: outcomes.filter { !$0.succeeded }.count,
@@ -175,8 +183,10 @@ public struct RunAnalyzer {
             startedAt: ISO8601DateFormatter().string(from: input.startedAt), wallSeconds: input.wallSeconds,
             complete: input.complete, environment: input.environment,
             machine: MachineInfo.current(loadAverageAtStart: input.loadAverageAtStart),
-            costProfile: CostProfileInfo(name: input.costProfile.name, file: input.costProfile.file,
-                                         units: input.costProfile.units.mapValues(\.value), sources: input.costProfile.units.mapValues(\.source)),
+            costProfile: CostProfileInfo(name: input.costProfile.name, description: input.costProfile.description, file: input.costProfile.file,
+                                         units: input.costProfile.units.mapValues(\.value), sources: input.costProfile.units.mapValues(\.source),
+                                         calibration: input.costProfile.calibration),
+            pageCache: pageCache(input),
             workerProcesses: input.workerProcesses, baseline: scenario.baseline.name, variants: variants,
             integrity: input.integrity, failures: failures(input.events), headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
             notes: notes(scenario: scenario, costProfile: input.costProfile),
@@ -233,6 +243,20 @@ public struct RunAnalyzer {
             }
         }
         return f
+    }
+
+    /// `--cache cold`: the reference measurement plus what the run's own drops did.
+    func pageCache(_ input: Input) -> PageCacheInfo? {
+        guard let reference = input.coldReference else { return nil }
+        let run = input.events.compactMap { $0.outcome?.coldCache }.reduce(PageCache.Eviction()) { $0.adding($1) }
+        let cold = input.costProfile.microseconds(.scanColdPerDistribution) != nil
+        return PageCacheInfo(
+            method: "posix_fadvise(POSIX_FADV_DONTNEED) on every file of the environment (after fdatasync) before each scan; "
+                + "checked with mincore on a sample; directory blocks and inode/dentry caches stay warm (no root)",
+            reference: reference, run: run,
+            paddedWith: input.costProfile.units.isEmpty ? "nothing (cost profile `native`): the native cold scans are the numbers"
+                : cold ? "the profile's cold units (scan.cold_fixed_us, scan.cold_per_distribution_us)"
+                : "the profile's warm units (it has no cold ones): the cold cost shows only where the native cold scan exceeds them")
     }
 
     /// Caveats a reader needs before trusting the numbers.

@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import Environment
 
 /// The machine-readable result of a run: `summary.json`. Fields are documented in the README;
 /// `schemaVersion` changes whenever a field changes meaning or disappears.
@@ -17,6 +18,8 @@ public struct RunSummary: Codable, Sendable {
     public var environment: EnvironmentInfo
     public var machine: MachineInfo
     public var costProfile: CostProfileInfo
+    /// `--cache cold` only: how the page cache was dropped, whether it took effect, and warm vs cold.
+    public var pageCache: PageCacheInfo?
     public var workerProcesses: Int
     public var baseline: String
     public var variants: [VariantSummary]
@@ -62,9 +65,24 @@ public struct EnvironmentInfo: Codable, Sendable {
 
 public struct CostProfileInfo: Codable, Sendable {
     public var name: String
+    public var description: String
     public var file: String?
     public var units: [String: Double]
     public var sources: [String: String]
+    /// Where a calibrated profile was measured (dotted keys: interpreter, python_version, date, machine.*, fits.*).
+    public var calibration: [String: String]
+}
+
+/// What `--cache cold` did and cost on this machine.
+public struct PageCacheInfo: Codable, Sendable {
+    /// How the pages were dropped and checked, in words.
+    public var method: String
+    /// Native scans measured warm and cold side by side before the run.
+    public var reference: ScanCacheComparison
+    /// The drops before the run's own scans, summed over invocations.
+    public var run: PageCache.Eviction
+    /// Which units the cold scans were padded to.
+    public var paddedWith: String
 }
 
 /// One phase of one variant, over its invocations. Times are modelled (padded) milliseconds per
@@ -111,6 +129,8 @@ public struct ScanSummary: Codable, Sendable {
 
 public struct VariantSummary: Codable, Sendable {
     public var name: String
+    /// Distributions in the environment this variant scanned (its own with `packages_by_variant`).
+    public var distributions: Int
     public var profile: String
     public var strategy: String
     public var catalogWrite: String

@@ -55,16 +55,29 @@ public struct Simulation {
             ?? SyntheticEnvironment.prepare(packages: scenario.packages, seed: scenario.seed, cacheRoot: options.cacheRoot)
         try SystemDatabase.create(at: folder.database.path)
         let plan = InvocationPlan(scenario: scenario)
+        // Cold runs measure warm against cold first, side by side, so the report can say what cold costs here.
+        let coldReference = scenario.cacheMode == "cold" ? ScanCacheComparison.measure(pathEntries: environment.pathEntries) : nil
         var job = WorkerJob(
             workload: scenario.workload, databasePath: folder.database.path, stateRoot: folder.stateRoot.path,
             stateBackend: scenario.stateBackend, pathEntries: environment.pathEntries,
             discoveryCacheDirectory: folder.discoveryCache.path, scratchDirectory: folder.scratch.path, costProfile: costProfile,
+            cacheMode: scenario.cacheMode,
             catalogLines: scenario.catalogLines, catalogSampleLines: scenario.catalogSampleLines,
             stateMessages: scenario.stateMessages, stateSampleMessages: scenario.stateSampleMessages,
             heartbeatIntervalSeconds: scenario.heartbeatIntervalSeconds, lockTimeoutSeconds: scenario.lockTimeoutSeconds,
             retryOnError: scenario.retryOnError, microbenchBackendsCalls: scenario.microbenchBackendsCalls,
             microbenchCreations: scenario.microbenchCreations, variants: scenario.variants, invocations: [])
         job.catalogWrite = scenario.catalogWriteOverride
+        // The microbench may give a variant its own environment (the note measured fix-branch at 96 packages).
+        var variantDistributions: [String: Int] = [:]
+        if scenario.workload == "microbench" && realEnvironment == nil {
+            for variant in scenario.variants {
+                guard let n = scenario.variantPackages[variant.name], n != scenario.packages else { continue }
+                let own = try SyntheticEnvironment.prepare(packages: n, seed: scenario.seed, cacheRoot: options.cacheRoot)
+                job.variantPathEntries[variant.name] = own.pathEntries
+                variantDistributions[variant.name] = own.distributionCount
+            }
+        }
         let coordinator = Coordinator(scenario: scenario, job: job, folder: folder, executable: options.executable, progress: options.progress)
         let record = try coordinator.run(plan: plan)
         let integrity = scenario.workload == "pipeline"
@@ -75,7 +88,8 @@ public struct Simulation {
         let summary = RunAnalyzer().analyze(.init(
             scenario: scenario, plan: plan.invocations, events: record.events, command: options.command, startedAt: record.startedAt,
             wallSeconds: record.wallSeconds, complete: record.complete, workerProcesses: record.workerProcesses,
-            environment: info, costProfile: costProfile, integrity: integrity, loadAverageAtStart: loadAtStart))
+            environment: info, costProfile: costProfile, integrity: integrity, loadAverageAtStart: loadAtStart,
+            coldReference: coldReference, variantDistributions: variantDistributions))
         try write(summary: summary, to: folder)
         return Result(folder: folder, summary: summary)
     }

@@ -19,8 +19,9 @@ public final class DiscoverySession {
 
     private let scan: () -> ScanResult
     private var objects: [[String: [EntryPoint]]?] = []  // per-instance: each object's own scan
-    private var groupCache: [String: [EntryPoint]] = [:]  // per-process: one scan per group
-    private var allGroups: [String: [EntryPoint]]?       // persistent: everything, once
+    private var groupCache: [String: [EntryPoint]] = [:]  // per-process: one scan per group; persistent: groups read
+    private var allGroups: [String: [EntryPoint]]?       // persistent after a miss, stevedore: everything, once
+    private var reader: PersistentCacheFile.Reader?      // persistent after a hit: groups read on demand
     private var touched: Set<String> = []
     private var usedObjects: Set<Int> = []
 
@@ -75,11 +76,28 @@ public final class DiscoverySession {
             groupCache[group] = selected
             return selected
         case .persistent, .persistentStrict:
-            if let allGroups { return allGroups[group] ?? [] }
-            let loaded = Self.grouped(loadPersistent())
-            allGroups = loaded
-            return loaded[group] ?? []
+            if let cached = groupCache[group] { return cached }
+            let found = persistentEntries(group: group)
+            groupCache[group] = found
+            return found
+        case .stevedore:
+            if allGroups == nil { allGroups = loadStevedore() }
+            return allGroups?[group] ?? []
         }
+    }
+
+    /// One group through the persistent cache: the first use validates (or scans and writes),
+    /// later groups come from the validated file or the scan's result.
+    private func persistentEntries(group: String) -> [EntryPoint] {
+        if allGroups == nil && reader == nil { loadPersistent(afterDamage: false) }
+        if let reader {
+            if let found = reader.entries(group: group) { return found }
+            // A damaged slice behind a header that checked out: never trust the file again.
+            self.reader = nil
+            counters.persistentCorrupt += 1
+            loadPersistent(afterDamage: true)
+        }
+        return allGroups?[group] ?? []
     }
 
     private func runScan() -> ScanResult {
@@ -87,22 +105,24 @@ public final class DiscoverySession {
         return scan()
     }
 
-    /// First use in a persistent session: a hit costs one cache read plus the fingerprint's
-    /// `stat` calls; a miss takes the lock, checks again (another process may have just written
-    /// it), and only then scans and writes.
-    private func loadPersistent() -> [EntryPoint] {
+    /// First use in a persistent session: a hit costs the fingerprint's `stat` calls and a small
+    /// header read; a miss takes the lock, checks again (another process may have just written
+    /// it), and only then scans and writes. After a damaged file it goes straight to the scan.
+    private func loadPersistent(afterDamage: Bool) {
         guard let directory = persistentCacheDirectory else {
             counters.persistentMisses += 1
-            return runScan().entryPoints
+            allGroups = Self.grouped(runScan().entryPoints)
+            return
         }
         let cache = PersistentEntryPointCache(directory: directory, pathEntries: pathEntries,
                                               strict: strategy == .persistentStrict)
         var sawCorrupt = false
-        func tryHit() -> (EnvironmentStamps, [EntryPoint]?) {
+        func tryHit(_ allowed: Bool) -> (EnvironmentStamps, PersistentCacheFile.Reader?) {
             let stamps = cache.stamps()
             counters.validationStats += stamps.statCount
+            guard allowed else { return (stamps, nil) }
             switch cache.read(expecting: stamps) {
-            case .hit(let entryPoints): return (stamps, entryPoints)
+            case .hit(let reader): return (stamps, reader)
             case .corrupt: sawCorrupt = true
             case .absent, .stale: break
             }
@@ -110,15 +130,17 @@ public final class DiscoverySession {
         }
         defer { if sawCorrupt { counters.persistentCorrupt += 1 } }
 
-        if case (_, let entryPoints?) = tryHit() {
+        if !afterDamage, case (_, let found?) = tryHit(true) {
             counters.persistentHits += 1
-            return entryPoints
+            reader = found
+            return
         }
-        let outcome: [EntryPoint]? = cache.withExclusiveLock {
-            let (stamps, found) = tryHit()
+        let locked: Bool? = cache.withExclusiveLock {
+            let (stamps, found) = tryHit(!afterDamage)
             if let found {
                 counters.persistentHits += 1
-                return found
+                reader = found
+                return true
             }
             counters.persistentMisses += 1
             // Scanning only after the stamps' times are safely in the past guarantees that any
@@ -128,14 +150,36 @@ public final class DiscoverySession {
             if !provable || !cache.write(stamps: stamps, entryPoints: entryPoints) {
                 counters.persistentWritesSkipped += 1
             }
-            return entryPoints
+            allGroups = Self.grouped(entryPoints)
+            return true
         }
-        if let outcome { return outcome }
+        if locked != nil { return }
         // The lock file could not be opened (read-only cache folder): scan without caching.
         counters.persistentMisses += 1
         counters.persistentWritesSkipped += 1
-        return runScan().entryPoints
+        allGroups = Self.grouped(runScan().entryPoints)
     }
+
+    /// First use in a `stevedore` session: its key, then its file or a scan (see `StevedoreStyleCache`).
+    private func loadStevedore() -> [String: [EntryPoint]] {
+        guard let directory = persistentCacheDirectory else {
+            counters.persistentMisses += 1
+            return Self.grouped(runScan().entryPoints)
+        }
+        let prefix = URL(fileURLWithPath: pathEntries.first ?? ".").deletingLastPathComponent().path
+        let cache = StevedoreStyleCache(directory: directory, pathEntries: pathEntries,
+                                        interpreter: Self.interpreter, prefix: prefix)
+        let outcome = cache.load { runScan().entryPoints }
+        counters.validationStats += outcome.stats
+        if outcome.hit { counters.persistentHits += 1 } else { counters.persistentMisses += 1 }
+        if !outcome.hit && !outcome.wrote { counters.persistentWritesSkipped += 1 }
+        if outcome.corrupt { counters.persistentCorrupt += 1 }
+        return outcome.groups
+    }
+
+    /// This process's executable: stevedore keys its cache by `sys.executable`.
+    private static let interpreter = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        ?? CommandLine.arguments[0]
 
     private static func grouped(_ entryPoints: [EntryPoint]) -> [String: [EntryPoint]] {
         Dictionary(grouping: entryPoints, by: \.group)  // keeps discovery order within a group

@@ -3,7 +3,8 @@ import Environment
 /// The caching policy around the entry-point scan (DESIGN.md §4). With `L` lookups, `E`
 /// error-path `backends()` calls, `I` add-on objects used and `G` groups touched, one invocation
 /// scans: `static` 0, `uncached` L + E, `per-instance` I, `per-process` G, `persistent` and
-/// `persistent-strict` 1 on a new or changed environment and 0 otherwise.
+/// `persistent-strict` 1 on a new or changed environment and 0 otherwise; `stevedore` the same on
+/// one process at a time (concurrent first invocations each scan: it takes no lock).
 public enum DiscoveryStrategy: String, CaseIterable, Codable, Sendable {
     /// Meltano 3.6.0: a fixed enum of backends; never scans.
     case staticEnum = "static"
@@ -17,6 +18,9 @@ public enum DiscoveryStrategy: String, CaseIterable, Codable, Sendable {
     case persistent
     /// As `persistent`, also stats every `entry_points.txt` so in-place edits are seen.
     case persistentStrict = "persistent-strict"
+    /// The known design, for comparison: stevedore's `_cache.py` (a SHA-256 of every
+    /// `entry_points.txt` path and float32 mtime names a JSON file; O(N) stats on every hit).
+    case stevedore
 }
 
 /// An add-on object of one session (a `StateBackendManager`, a settings add-on, ...).
@@ -37,7 +41,7 @@ public struct DiscoveryCounters: Codable, Equatable, Sendable {
     public var groupsTouched = 0
     /// Calls of the injected scan.
     public var scans = 0
-    /// Persistent strategies: sessions served from the cache file.
+    /// Persistent strategies (and `stevedore`): sessions served from the cache file.
     public var persistentHits = 0
     /// Persistent strategies: sessions that had to scan.
     public var persistentMisses = 0

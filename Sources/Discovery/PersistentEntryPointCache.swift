@@ -9,78 +9,69 @@ import Environment
 import Foundation
 
 /// What a persistent cache entry is valid for.
-struct EnvironmentStamps: Codable, Equatable {
+struct EnvironmentStamps: Equatable {
     /// One stamp per path entry (both persistent strategies).
     var pathEntries: [PathEntryStamp]
-    /// One stamp per `entry_points.txt` (`persistent-strict` only).
-    var entryPointFiles: [FileStamp]?
+    /// One stamp per distribution's `entry_points.txt` (`persistent-strict` only).
+    var entryPointFiles: StampTable?
 
     var statCount: Int { pathEntries.count + (entryPointFiles?.count ?? 0) }
 
-    var all: [StatStamp] { pathEntries.map(\.stamp) + (entryPointFiles ?? []).map(\.stamp) }
+    /// When every stamped time is safely in the past (see `StampTable.safeAfter`).
+    var safeAfterNanoseconds: Int64 {
+        var deadline = entryPointFiles?.safeAfterNanoseconds ?? 0
+        for entry in pathEntries where entry.stamp.status == .present {
+            deadline = max(deadline, StampTable.safeAfter(entry.stamp.mtimeNanoseconds),
+                           StampTable.safeAfter(entry.stamp.ctimeNanoseconds))
+        }
+        return deadline
+    }
 }
 
 /// The cross-process cache file of the persistent strategies:
-/// `<directory>/entry-points[-strict]-v<format>-<hash of path entries>.json`, beside a `.lock`.
-/// JSON: format version, strategy, path entries, stamps, entry points.
+/// `<directory>/entry-points[-strict]-v<format>-<hash of path entries>.cache`, beside a `.lock`.
+/// The format (`PersistentCacheFile`) lets a hit read only a small header and the groups it uses.
 struct PersistentEntryPointCache {
-    static let formatVersion = 1
-
-    struct Contents: Codable {
-        var formatVersion: Int
-        var strategy: String
-        var pathEntries: [String]
-        var stamps: EnvironmentStamps
-        var entryPoints: [EntryPoint]
-    }
-
-    enum ReadOutcome {
-        case hit([EntryPoint])
-        case absent
-        case stale    // another environment state, format or key
-        case corrupt  // present but not decodable
-    }
+    /// Version 1 was one JSON document, decoded whole on every hit.
+    static let formatVersion = 2
 
     let directory: String
     let pathEntries: [String]
     let strict: Bool
     let filePath: String
 
+    var strategyName: String { strict ? "persistent-strict" : "persistent" }
+
     init(directory: URL, pathEntries: [String], strict: Bool) {
         self.directory = directory.standardizedFileURL.path
         self.pathEntries = pathEntries
         self.strict = strict
         let kind = strict ? "entry-points-strict" : "entry-points"
-        filePath = self.directory + "/\(kind)-v\(Self.formatVersion)-\(Self.hash(pathEntries)).json"
+        filePath = self.directory + "/\(kind)-v\(Self.formatVersion)-\(Self.hash(pathEntries)).cache"
     }
 
     /// The current environment's stamps: O(path entries) `stat` calls, plus O(N) when strict.
     func stamps() -> EnvironmentStamps {
         EnvironmentStamps(pathEntries: EnvironmentFingerprint.pathEntries(pathEntries),
-                          entryPointFiles: strict ? EnvironmentFingerprint.entryPointFiles(pathEntries) : nil)
+                          entryPointFiles: strict ? StampTable.entryPointFiles(pathEntries) : nil)
     }
 
-    /// Reads the cache file; a hit needs the same format, key and stamps.
-    func read(expecting stamps: EnvironmentStamps) -> ReadOutcome {
-        guard let data = FileManager.default.contents(atPath: filePath) else { return .absent }
-        guard let contents = try? JSONDecoder().decode(Contents.self, from: data) else { return .corrupt }
-        guard contents.formatVersion == Self.formatVersion, contents.pathEntries == pathEntries,
-              contents.stamps == stamps else { return .stale }
-        return .hit(contents.entryPoints)
+    /// Opens the cache file; a hit needs the same format, strategy, key and stamps.
+    func read(expecting stamps: EnvironmentStamps) -> PersistentCacheFile.Opened {
+        PersistentCacheFile.validate(filePath, version: Self.formatVersion, strategy: strategyName,
+                                     pathEntries: pathEntries, expecting: stamps)
     }
 
     /// Writes atomically: a temporary file in the same folder, then `rename`, so readers see
     /// the old file or the new one, never a partial one. No `fsync`: after a power cut a torn
     /// file decodes as corrupt, which is a miss, not a wrong answer.
     func write(stamps: EnvironmentStamps, entryPoints: [EntryPoint]) -> Bool {
-        let contents = Contents(formatVersion: Self.formatVersion, strategy: strict ? "persistent-strict" : "persistent",
-                                pathEntries: pathEntries, stamps: stamps, entryPoints: entryPoints)
-        guard let data = try? JSONEncoder().encode(contents) else { return false }
+        guard let data = try? PersistentCacheFile.encode(version: Self.formatVersion, strategy: strategyName,
+                                                         pathEntries: pathEntries, stamps: stamps, entryPoints: entryPoints)
+        else { return false }
         var random = SystemRandomNumberGenerator()
         let temporary = directory + "/.tmp-\(getpid())-\(String(random.next(), radix: 16))"
-        // `.withoutOverwriting` creates the file exclusively (O_EXCL) and writes it in place.
-        let ok = (try? data.write(to: URL(fileURLWithPath: temporary), options: [.withoutOverwriting])) != nil
-        if ok, rename(temporary, filePath) == 0 { return true }
+        if RawFile.store(temporary, data, exclusive: true), rename(temporary, filePath) == 0 { return true }
         unlink(temporary)
         return false
     }
@@ -101,18 +92,10 @@ struct PersistentEntryPointCache {
     }
 
     /// Waits until every stamped time is safely in the past, so that any later change to a
-    /// stamped path gets a different timestamp. File times come from the kernel's coarse clock
-    /// (one tick behind at most, ≤ 10 ms) truncated to the file system's granularity; a time
-    /// with zero nanoseconds may come from a 1 s or 2 s granularity file system. Returns false
-    /// when that would take more than 3 s (a time in the future): the result must not be stored.
+    /// stamped path gets a different timestamp. Returns false when that would take more than
+    /// 3 s (a time in the future): the result must not be stored.
     static func waitUntilStampsAreInThePast(_ stamps: EnvironmentStamps) -> Bool {
-        var deadline: Int64 = 0
-        for stamp in stamps.all where stamp.status == .present {
-            for time in [stamp.mtimeNanoseconds, stamp.ctimeNanoseconds] {
-                let margin: Int64 = time % 1_000_000_000 == 0 ? 2_100_000_000 : 20_000_000
-                deadline = max(deadline, time + margin)
-            }
-        }
+        let deadline = stamps.safeAfterNanoseconds
         while true {
             let remaining = deadline - now()
             if remaining <= 0 { return true }

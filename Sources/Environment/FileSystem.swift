@@ -154,3 +154,13 @@ struct StatInfo {
         #endif
     }
 }
+
+/// Directory listing for other modules (the stevedore-style cache emulates `glob` with it).
+public enum DirectoryListing {
+    /// Entry names in `readdir` order (as `os.scandir` yields them), or nil when the directory
+    /// cannot be listed.
+    public static func names(_ path: String) -> [String]? {
+        if case .success(let listing) = FileSystem.list(path) { return listing.names }
+        return nil
+    }
+}

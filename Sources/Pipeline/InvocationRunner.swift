@@ -10,6 +10,10 @@ final class PaddingLedger: @unchecked Sendable {
     var scans = 0
     var scanTiming = UnitTiming()
     var unitTiming = UnitTiming()
+    /// Time spent dropping the page cache before cold scans: setup, not work, so phases leave it out.
+    var excludedNs: UInt64 = 0
+    /// What the drops did, summed over this invocation's scans (nil when the cache stays warm).
+    var eviction: PageCache.Eviction?
 
     var paddingNs: UInt64 {
         (scanTiming.modelledNanoseconds - scanTiming.nativeNanoseconds) + (unitTiming.modelledNanoseconds - unitTiming.nativeNanoseconds)
@@ -24,26 +28,71 @@ final class PaddingLedger: @unchecked Sendable {
 public final class InvocationRunner {
     let job: WorkerJob
     let padder: CostPadder
-    let scanner: EntryPointScanner
     let emit: (WorkerEvent) -> Void
+    /// What a variant scans: its path entries, their scanner, and (cold) their files, listed once.
+    struct ScanEnvironment {
+        let pathEntries: [String]
+        let scanner: EntryPointScanner
+        let pageCache: PageCache?
+    }
+    private var environments: [[String]: ScanEnvironment] = [:]
 
     public init(job: WorkerJob, emit: @escaping (WorkerEvent) -> Void) {
         self.job = job
         self.padder = CostPadder(profile: job.costProfile)
-        self.scanner = EntryPointScanner(pathEntries: job.pathEntries)
         self.emit = emit
     }
 
+    /// The environment `variant` scans, made on first use.
+    func environment(for variant: String) -> ScanEnvironment {
+        let paths = job.variantPathEntries[variant] ?? job.pathEntries
+        if let known = environments[paths] { return known }
+        let made = ScanEnvironment(pathEntries: paths, scanner: EntryPointScanner(pathEntries: paths),
+                                   pageCache: job.cacheMode == "cold" ? PageCache(pathEntries: paths) : nil)
+        environments[paths] = made
+        return made
+    }
+
+    /// The profile's cost of one scan over `distributions`: the cold units when the cache is cold
+    /// and the profile has them, else the warm ones.
+    func scanMicros(distributions: Int) -> Double {
+        let p = padder.profile
+        let cold = job.cacheMode == "cold" && p.microseconds(.scanColdPerDistribution) != nil
+        let fixed = p.microseconds(cold ? .scanColdFixed : .scanFixed) ?? 0
+        let perDistribution = p.microseconds(cold ? .scanColdPerDistribution : .scanPerDistribution) ?? 0
+        return fixed + perDistribution * Double(distributions)
+    }
+
+    /// Runs `body` (system-database work, plus `jsonMessages` STATE messages' JSON) and pads it to
+    /// the profile's cost of the statements it executed: counted from the connection, not assumed.
+    func padded<T>(_ database: SystemDatabase, jsonMessages: Int = 0, ledger: PaddingLedger, _ body: () throws -> T) rethrows -> T {
+        let statements = database.connection.stats.statementsExecuted
+        let start = MonotonicClock.now()
+        let result = try body()
+        let end = MonotonicClock.now()
+        let executed = database.connection.stats.statementsExecuted - statements
+        let micros = (padder.profile.microseconds(.sqliteStatement) ?? 0) * Double(executed)
+            + (padder.profile.microseconds(.jsonState) ?? 0) * Double(jsonMessages)
+        padder.pad(started: start, nativeEnd: end, targetMicros: micros, units: executed, timing: &ledger.unitTiming)
+        return result
+    }
+
     /// A discovery session whose every scan is real, timed, and padded to the profile's cost.
-    func makeSession(strategy: DiscoveryStrategy, ledger: PaddingLedger) -> DiscoverySession {
-        let padder = self.padder, scanner = self.scanner
-        return DiscoverySession(strategy: strategy, pathEntries: job.pathEntries,
-                                persistentCacheDirectory: URL(fileURLWithPath: job.discoveryCacheDirectory)) {
+    func makeSession(strategy: DiscoveryStrategy, variant: String, ledger: PaddingLedger) -> DiscoverySession {
+        let scanEnvironment = environment(for: variant)
+        let padder = self.padder, scanner = scanEnvironment.scanner, pageCache = scanEnvironment.pageCache
+        return DiscoverySession(strategy: strategy, pathEntries: scanEnvironment.pathEntries,
+                                persistentCacheDirectory: URL(fileURLWithPath: job.discoveryCacheDirectory)) { [self] in
+            if let pageCache {
+                let dropStart = MonotonicClock.now()
+                let eviction = pageCache.evict()
+                ledger.eviction = (ledger.eviction ?? PageCache.Eviction()).adding(eviction)
+                ledger.excludedNs += MonotonicClock.now() - dropStart
+            }
             let start = MonotonicClock.now()
             let result = scanner.scan()
             let end = MonotonicClock.now()
-            let micros = (padder.profile.microseconds(.scanFixed) ?? 0)
-                + (padder.profile.microseconds(.scanPerDistribution) ?? 0) * Double(result.distributionsFound)
+            let micros = scanMicros(distributions: result.distributionsFound)
             padder.pad(started: start, nativeEnd: end, targetMicros: micros, units: 1, timing: &ledger.scanTiming)
             ledger.scans += 1
             return result
@@ -54,9 +103,10 @@ public final class InvocationRunner {
     func phase(_ name: String, _ provenance: Provenance = .measured, units: Int = 1, productionUnits: Int? = nil,
                ledger: PaddingLedger, invocation: Int, variant: String, _ body: () throws -> Void) rethrows {
         let scans0 = ledger.scans, scanNs0 = ledger.scanTiming.modelledNanoseconds, pad0 = ledger.paddingNs
+        let excluded0 = ledger.excludedNs
         let start = MonotonicClock.now()
         try body()
-        let wall = MonotonicClock.now() - start
+        let wall = MonotonicClock.now() - start - (ledger.excludedNs - excluded0)
         let padding = ledger.paddingNs - pad0
         var event = WorkerEvent(.phase, invocation: invocation, variant: variant)
         event.phase = PhaseRecord(phase: name, provenance: provenance, units: units, productionUnits: productionUnits ?? units,
@@ -78,7 +128,7 @@ public final class InvocationRunner {
         emit(started)
 
         let ledger = PaddingLedger()
-        let session = makeSession(strategy: variant.strategy, ledger: ledger)
+        let session = makeSession(strategy: variant.strategy, variant: variant.name, ledger: ledger)
         let resolver = StateBackendResolver(profile: profile, session: session)
         let database = try SystemDatabase(path: job.databasePath)
         let store: StateStore = job.stateBackend == "file"
@@ -125,14 +175,16 @@ public final class InvocationRunner {
         }
         try p("bookkeeping", .measured, 3, nil) {
             let now = Date()
-            _ = try database.markStaleRuns(heartbeatOlderThan: now.addingTimeInterval(-300), now: now)
-            overlap = try database.runningCount(jobName: spec.job) > 0
-            runRowID = try database.insertRun(jobName: spec.job, runID: UUID().uuidString, trigger: "simulate", now: now)
+            try padded(database, ledger: ledger) {
+                _ = try database.markStaleRuns(heartbeatOlderThan: now.addingTimeInterval(-300), now: now)
+                overlap = try database.runningCount(jobName: spec.job) > 0
+                runRowID = try database.insertRun(jobName: spec.job, runID: UUID().uuidString, trigger: "simulate", now: now)
+            }
             heartbeat = try Heartbeat(databasePath: job.databasePath, runRowID: runRowID, interval: job.heartbeatIntervalSeconds)
         }
         try p("state-lookup", .measured, 1, nil) {
             succeeded = initialize(1, raisesTwice: profile.tapErrorRaisedTwice)
-            if succeeded { _ = try store.get(stateID: spec.stateID) }
+            if succeeded { _ = try padded(database, ledger: ledger) { try store.get(stateID: spec.stateID) } }
         }
         if succeeded {
             let sample = min(job.catalogLines, job.catalogSampleLines)
@@ -161,8 +213,11 @@ public final class InvocationRunner {
             try p("state-write", sample < job.stateMessages ? .sampled : .measured, sample, job.stateMessages) {
                 for m in 0..<sample {
                     let state = Self.statePayload(job: spec.job, message: m)
-                    try database.updateRunPayload(runRowID: runRowID, payload: "{\"singer_state\":\(state)}", flags: 1)
-                    let receipt = try store.set(stateID: spec.stateID, completed: state, partial: nil)
+                    // One STATE message: its JSON (decoded and re-encoded for the store) and its statements.
+                    let receipt = try padded(database, jsonMessages: 1, ledger: ledger) {
+                        try database.updateRunPayload(runRowID: runRowID, payload: "{\"singer_state\":\(state)}", flags: 1)
+                        return try store.set(stateID: spec.stateID, completed: state, partial: nil)
+                    }
                     lockWaits += receipt.lockWaits
                     stateWrites += 1
                 }
@@ -171,7 +226,7 @@ public final class InvocationRunner {
         var beats = (beats: 0, failures: 0)
         try p("teardown", .measured, 1, nil) {
             if let heartbeat { beats = heartbeat.stop() }
-            try database.endRun(runRowID: runRowID, succeeded: succeeded, now: Date())
+            try padded(database, ledger: ledger) { try database.endRun(runRowID: runRowID, succeeded: succeeded, now: Date()) }
         }
 
         var finished = WorkerEvent(.invocationFinished, invocation: spec.index, variant: spec.variant)
@@ -186,7 +241,7 @@ public final class InvocationRunner {
         storage.lockWaits = lockWaits
         finished.outcome = InvocationOutcome(succeeded: succeeded, discovery: session.counters, storage: storage,
                                              heartbeats: beats.beats, jobOverlap: overlap, stateWrites: stateWrites,
-                                             errorPaths: errorPaths, wallNs: MonotonicClock.now() - start)
+                                             errorPaths: errorPaths, wallNs: MonotonicClock.now() - start, coldCache: ledger.eviction)
         emit(finished)
     }
 

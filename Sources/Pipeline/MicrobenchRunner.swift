@@ -22,7 +22,7 @@ public struct MicrobenchRunner {
         runner.emit(started)
         let start = MonotonicClock.now()
         let ledger = PaddingLedger()
-        let session = runner.makeSession(strategy: variant.strategy, ledger: ledger)
+        let session = runner.makeSession(strategy: variant.strategy, variant: variant.name, ledger: ledger)
         let resolver = StateBackendResolver(profile: variant.profile, session: session)
         var addon: AddonObjectID?
         let group = StateBackendResolver.group
@@ -42,7 +42,8 @@ public struct MicrobenchRunner {
         }
         var finished = WorkerEvent(.invocationFinished, invocation: spec.index, variant: spec.variant)
         finished.outcome = InvocationOutcome(succeeded: true, discovery: session.counters, storage: StorageCounters(), heartbeats: 0,
-                                             jobOverlap: false, stateWrites: 0, errorPaths: 0, wallNs: MonotonicClock.now() - start)
+                                             jobOverlap: false, stateWrites: 0, errorPaths: 0, wallNs: MonotonicClock.now() - start,
+                                             coldCache: ledger.eviction)
         runner.emit(finished)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Environment
 import Discovery
 
 /// Where a phase's number comes from, as the report labels it.
@@ -80,9 +81,11 @@ public struct InvocationOutcome: Codable, Sendable, Equatable {
     public var stateWrites: Int
     public var errorPaths: Int
     public var wallNs: UInt64
+    /// `--cache cold`: what dropping the environment's pages before this invocation's scans did.
+    public var coldCache: PageCache.Eviction?
 
     public init(succeeded: Bool, discovery: DiscoveryCounters, storage: StorageCounters, heartbeats: Int, jobOverlap: Bool,
-                stateWrites: Int, errorPaths: Int, wallNs: UInt64) {
+                stateWrites: Int, errorPaths: Int, wallNs: UInt64, coldCache: PageCache.Eviction? = nil) {
         self.succeeded = succeeded
         self.discovery = discovery
         self.storage = storage
@@ -91,6 +94,7 @@ public struct InvocationOutcome: Codable, Sendable, Equatable {
         self.stateWrites = stateWrites
         self.errorPaths = errorPaths
         self.wallNs = wallNs
+        self.coldCache = coldCache
     }
 }
 

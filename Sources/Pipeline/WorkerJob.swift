@@ -31,9 +31,13 @@ public struct WorkerJob: Codable, Sendable {
     public var stateRoot: String
     public var stateBackend: String
     public var pathEntries: [String]
+    /// Variants that scan their own environment instead (microbench `packages_by_variant`).
+    public var variantPathEntries: [String: [String]] = [:]
     public var discoveryCacheDirectory: String
     public var scratchDirectory: String
     public var costProfile: CostProfile
+    /// `cold`: drop the environment's pages before every scan (see `PageCache`).
+    public var cacheMode: String
     public var catalogLines: Int
     public var catalogSampleLines: Int
     /// Overrides every profile's catalog write mode when set.
@@ -49,7 +53,7 @@ public struct WorkerJob: Codable, Sendable {
     public var invocations: [InvocationSpec]
 
     public init(workload: String, databasePath: String, stateRoot: String, stateBackend: String, pathEntries: [String],
-                discoveryCacheDirectory: String, scratchDirectory: String, costProfile: CostProfile,
+                discoveryCacheDirectory: String, scratchDirectory: String, costProfile: CostProfile, cacheMode: String = "warm",
                 catalogLines: Int, catalogSampleLines: Int, stateMessages: Int, stateSampleMessages: Int,
                 heartbeatIntervalSeconds: Double, lockTimeoutSeconds: Double, retryOnError: Bool,
                 microbenchBackendsCalls: Int, microbenchCreations: Int, variants: [Variant], invocations: [InvocationSpec]) {
@@ -61,6 +65,7 @@ public struct WorkerJob: Codable, Sendable {
         self.discoveryCacheDirectory = discoveryCacheDirectory
         self.scratchDirectory = scratchDirectory
         self.costProfile = costProfile
+        self.cacheMode = cacheMode
         self.catalogLines = catalogLines
         self.catalogSampleLines = catalogSampleLines
         self.stateMessages = stateMessages

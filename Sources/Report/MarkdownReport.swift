@@ -9,7 +9,7 @@ public enum MarkdownReport {
         out += "# simulate --scenario \(s.scenario.name)\n\n"
         let status = s.complete ? "complete" : "**incomplete**: some invocations did not finish (see Failures)"
         out += "Run of \(s.startedAt), \(String(format: "%.1f", s.wallSeconds)) s wall time on \(s.machine.cpuCount) cores, "
-            + "\(s.workerProcesses) worker processes; \(status). Cost profile `\(s.costProfile.name)`.\n\n"
+            + "\(s.workerProcesses) worker processes; \(status). \(profileCitation(s.costProfile)).\n\n"
         let callouts = s.warnings.map { "> **Warning:** \($0)\n" } + s.notes.map { "> **Note:** \($0)\n" }
         if !callouts.isEmpty { out += callouts.joined(separator: ">\n") + "\n" }
         if s.scenario.workload == "microbench" {
@@ -22,11 +22,25 @@ public enum MarkdownReport {
         }
         out += knobSection(s)
         out += provenanceSection(s)
+        out += PageCacheSection.render(s)
         out += failuresSection(s)
         out += integritySection(s)
         out += "## Reproduce\n\n```sh\n\(s.command)\n```\n\n"
         out += environmentSection(s)
         out += rawSection(s)
+        return out
+    }
+
+    /// "Cost profile `name` (file; measured <date> with <interpreter>)": which numbers, from where.
+    static func profileCitation(_ p: CostProfileInfo) -> String {
+        var out = "Cost profile `\(p.name)`"
+        var parts: [String] = []
+        if let file = p.file { parts.append("`\(file)`") }
+        if let date = p.calibration["date"] { parts.append("calibrated \(date)") }
+        if let version = p.calibration["python_version"] {
+            parts.append("with \(version.split(separator: " ").first.map { "Python \($0)" } ?? version)")
+        }
+        if !parts.isEmpty { out += " (" + parts.joined(separator: ", ") + ")" }
         return out
     }
 
@@ -139,13 +153,15 @@ public enum MarkdownReport {
         out += "- **Assumed**: CLI start, other pre-plugin work, extraction and the target's tail, from the scenario's `assumed.*` "
             + "keys (the production log); identical for every variant.\n"
         out += "- **Not built yet**: HTTP extraction and the HTTP state backend.\n\n"
-        var t = MarkdownTable(["unit", "CPython µs", "source"], numeric: [1])
-        for (unit, value) in s.costProfile.units.sorted(by: { $0.key < $1.key }) {
-            t.add([unit, f(value, 1), s.costProfile.sources[unit] ?? ""])
-        }
-        out += "Cost profile `\(s.costProfile.name)`\(s.costProfile.file.map { " (`\($0)`)" } ?? ""): "
-        out += s.costProfile.units.isEmpty ? "no padding; every time is the Swift mechanism's own.\n\n"
-            : "each unit below is padded with busy CPU to its CPython cost; SQLite, JSON and error formatting are native (not calibrated).\n\n" + t.text + "\n"
+        let p = s.costProfile
+        out += "Cost profile `\(p.name)`\(p.file.map { " (`\($0)`)" } ?? ""): "
+        guard !p.units.isEmpty else { return out + "no padding; every time is the Swift mechanism's own.\n\n" }
+        let native = [("sqlite.statement_us", "SQLite statements"), ("json.state_us", "STATE JSON")]
+            .filter { p.units[$0.0] == nil }.map(\.1) + ["error formatting"]
+        out += "\(p.description) Each unit below is padded with busy CPU to its CPython cost; "
+            + "\(native.joined(separator: ", ")) \(native.count == 1 ? "is" : "are") native (not calibrated).\n\n"
+        out += CostProfileSection.calibration(p.calibration)
+        out += (p.calibration.isEmpty ? "" : "\n") + CostProfileSection.unitsTable(units: p.units, sources: p.sources) + "\n"
         return out
     }
 

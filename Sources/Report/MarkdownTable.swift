@@ -1,18 +1,21 @@
 /// A GitHub-flavoured Markdown table; cells have their pipes escaped.
-struct MarkdownTable {
-    let header: [String]
+public struct MarkdownTable {
+    public let header: [String]
     /// Columns that hold numbers, aligned right.
-    let numeric: Set<Int>
-    var rows: [[String]] = []
+    public let numeric: Set<Int>
+    public var rows: [[String]] = []
 
-    init(_ header: [String], numeric: Set<Int> = []) {
+    /// A table with these column titles; `numeric` columns are right-aligned.
+    public init(_ header: [String], numeric: Set<Int> = []) {
         self.header = header
         self.numeric = numeric
     }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    /// Appends one row (as many cells as the header).
+    public mutating func add(_ row: [String]) { rows.append(row) }
 
-    var text: String {
+    /// The table as Markdown, ending with a newline.
+    public var text: String {
         func line(_ cells: [String]) -> String {
             "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
         }

@@ -35,6 +35,8 @@ public struct Scenario: Sendable {
     public let stateSampleMessages: Int
     public let costProfile: String
     public let costFile: String
+    /// `warm` or `cold`: whether each scan starts with the environment's pages dropped.
+    public let cacheMode: String
     public let workerTimeoutSeconds: Double
     public let heartbeatIntervalSeconds: Double
     public let lockTimeoutSeconds: Double
@@ -47,6 +49,8 @@ public struct Scenario: Sendable {
     public let observedRegressedVariant: String?
     public let microbenchBackendsCalls: Int
     public let microbenchCreations: Int
+    /// Variants that scan their own synthetic environment of this many distributions (microbench).
+    public let variantPackages: [String: Int]
 
     init(file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant], baseline: Variant) {
         self.file = file
@@ -77,6 +81,7 @@ public struct Scenario: Sendable {
         stateSampleMessages = int("state_sample_messages")
         costProfile = str("cost_profile")
         costFile = str("cost_file")
+        cacheMode = str("cache")
         workerTimeoutSeconds = dbl("worker_timeout_seconds")
         heartbeatIntervalSeconds = dbl("heartbeat_interval_seconds")
         lockTimeoutSeconds = dbl("lock_timeout_seconds")
@@ -95,6 +100,18 @@ public struct Scenario: Sendable {
         observedRegressedVariant = ov.isEmpty ? nil : ov
         microbenchBackendsCalls = int("microbench.backends_calls")
         microbenchCreations = int("microbench.creations")
+        variantPackages = Self.variantPackages(values["microbench.packages_by_variant"]?.listValue ?? []) ?? [:]
+    }
+
+    /// Parses `VARIANT=N` entries; nil when one is malformed (the loader reports which).
+    static func variantPackages(_ entries: [String]) -> [String: Int]? {
+        var out: [String: Int] = [:]
+        for entry in entries {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let n = Int(parts[1]), n >= 1 else { return nil }
+            out[parts[0]] = n
+        }
+        return out
     }
 
     /// The catalog write mode a variant runs with in this scenario.

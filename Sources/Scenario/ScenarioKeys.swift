@@ -109,7 +109,10 @@ public enum ScenarioKeys {
         ScenarioKey("state_sample_messages", .int(1...big), .int(118), "STATE messages written for real per invocation"),
         ScenarioKey("cost_profile", .choice(["cpython", "native"]), .string("cpython"),
                     "cpython pads each unit to its CPython cost; native measures the mechanism only"),
-        ScenarioKey("cost_file", .string, .string(""), "cost-profile JSON (default: scenarios/costs/cpython-public.json)"),
+        ScenarioKey("cost_file", .string, .string(""),
+                    "cost-profile JSON (default: scenarios/costs/cpython-calibrated.json from `simulate calibrate`, else cpython-public.json)"),
+        ScenarioKey("cache", .choice(["warm", "cold"]), .string("warm"),
+                    "page cache before each scan: warm, or cold (the environment's file pages dropped with posix_fadvise first; no root)"),
         ScenarioKey("worker_timeout_seconds", .double(0.1...86_400), .double(300), "a worker process running longer is killed"),
         ScenarioKey("heartbeat_interval_seconds", .double(0.01...3_600), .double(1), "runs heartbeat UPDATE interval"),
         ScenarioKey("lock_timeout_seconds", .double(0.01...3_600), .double(10), "file backend: a lock older than this is stale"),
@@ -125,6 +128,8 @@ public enum ScenarioKeys {
         ScenarioKey("observed.regressed_variant", .string, .string(""), "the variant the observed regression belongs to"),
         ScenarioKey("microbench.backends_calls", .int(0...1_000_000), .int(50), "microbench: backends() calls"),
         ScenarioKey("microbench.creations", .int(0...1_000_000), .int(18), "microbench: state-backend creations"),
+        ScenarioKey("microbench.packages_by_variant", .list, .list([]),
+                    "microbench: VARIANT=N entries giving a variant its own synthetic environment of N distributions"),
     ]
 
     /// Looks a key up by its dotted name.

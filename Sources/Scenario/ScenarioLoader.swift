@@ -236,6 +236,16 @@ public enum ScenarioLoader {
             throw ScenarioError(location: where_("observed.regressed_variant"), key: "observed.regressed_variant",
                                 problem: "'\(observed)' is not one of the variants")
         }
+        let byVariant = values["microbench.packages_by_variant"]?.listValue ?? []
+        guard let parsed = Scenario.variantPackages(byVariant) else {
+            throw ScenarioError(location: where_("microbench.packages_by_variant"), key: "microbench.packages_by_variant",
+                                problem: "expected VARIANT=N entries with N at least 1, got '\(byVariant.joined(separator: ", "))'")
+        }
+        if origins["microbench.packages_by_variant"]?.hasPrefix("command line") == true,
+           let unknown = parsed.keys.sorted().first(where: { !names.contains($0) }) {
+            throw ScenarioError(location: where_("microbench.packages_by_variant"), key: "microbench.packages_by_variant",
+                                problem: "'\(unknown)' is not one of the variants")
+        }
         if let sample = values["catalog_sample_lines"]?.intValue, sample < 1 {
             throw ScenarioError(location: where_("catalog_sample_lines"), key: "catalog_sample_lines", problem: "must be at least 1")
         }

@@ -21,6 +21,7 @@ struct ScenarioOptions: ParsableArguments {
     @Option(name: .customLong("catalog-lines"), parsing: .unconditional, help: "Catalog lines a tap prints per invocation in production.")
     var catalogLines: String?
     @Option(name: .customLong("cost-profile"), help: "cpython (pad to CPython costs) or native.") var costProfile: String?
+    @Option(help: "Page cache before each scan: warm, or cold (the environment's pages dropped first; no root needed).") var cache: String?
     @Option(name: .customLong("set"), help: ArgumentHelp("Set any scenario key (see `simulate keys`); repeatable.", valueName: "key=value"))
     var assignments: [String] = []
     @Option(name: .customLong("site-packages"), help: ArgumentHelp("Scan this real folder instead of a synthetic environment; repeatable.", valueName: "path"))
@@ -37,7 +38,7 @@ struct ScenarioOptions: ParsableArguments {
         let named: [(String, String?, String)] = [
             ("packages", packages, "--packages"), ("error_rate", errorRate, "--error-rate"), ("workers", workers, "--workers"),
             ("invocations", invocations, "--invocations"), ("variants", variants, "--variants"), ("seed", seed, "--seed"),
-            ("catalog_lines", catalogLines, "--catalog-lines"), ("cost_profile", costProfile, "--cost-profile"),
+            ("catalog_lines", catalogLines, "--catalog-lines"), ("cost_profile", costProfile, "--cost-profile"), ("cache", cache, "--cache"),
         ]
         for (key, value, flag) in named { if let value { list.append(ScenarioOverride(key: key, text: value, flag: flag)) } }
         if !sitePackages.isEmpty {

@@ -19,8 +19,8 @@ struct Simulate: ParsableCommand {
           simulate keys
           simulate variants
         """,
-        subcommands: [RunCommand.self, SweepCommand.self, FitCommand.self, CompareCommand.self, WorkerCommand.self, KeysCommand.self,
-                      VariantsCommand.self, BenchCommand.self],
+        subcommands: [RunCommand.self, SweepCommand.self, FitCommand.self, CompareCommand.self, CalibrateCommand.self, KeysCommand.self,
+                      VariantsCommand.self, WorkerCommand.self, BenchCommand.self, BenchCacheCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -21,7 +21,7 @@ import Darwin
 
     private func cacheFiles(_ fixture: Fixture) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: fixture.cacheDirectory.path)
-            .filter { $0.hasSuffix(".json") }
+            .filter { $0.hasSuffix(".cache") }
             .map { fixture.cacheDirectory.path + "/" + $0 }
     }
 
@@ -90,12 +90,32 @@ import Darwin
             #expect(probe(fixture).scans == 0)  // rewritten by the miss
         }
 
-        // Valid JSON of another format version: a plain miss.
-        var json = try #require(try JSONSerialization.jsonObject(with: good) as? [String: Any])
-        json["formatVersion"] = 999
-        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: file))
-        let foreign = probe(fixture)
-        #expect(foreign.scans == 1 && foreign.counters.persistentCorrupt == 0)
+        // A well-formed file of another format version: a plain miss, not a corrupt one.
+        var foreign = try #require(String(data: good, encoding: .isoLatin1))
+        foreign = foreign.replacingOccurrences(of: "simulate-entry-points 2 ", with: "simulate-entry-points 999 ")
+        try #require(foreign.data(using: .isoLatin1)).write(to: URL(fileURLWithPath: file))
+        let other = probe(fixture)
+        #expect(other.scans == 1 && other.counters.persistentCorrupt == 0)
+    }
+
+    /// A hit reads the header only; a group's slice is read when the group is first used. A
+    /// damaged slice behind a valid header is found then, counted, and answered by a scan.
+    @Test func aDamagedGroupSliceIsAScanNotAWrongAnswer() throws {
+        let fixture = try Fixture()
+        #expect(probe(fixture).scans == 1)
+        let file = try #require(try cacheFiles(fixture).first)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        let newline = try #require(bytes.firstIndex(of: 0x0A))
+        let fields = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ").compactMap { Int($0) }
+        let bodyStart = newline + 1 + fields[1] + fields[2]
+        for i in bodyStart..<bytes.count { bytes[i] = 0x20 }  // same size: the header still checks out
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+
+        let damaged = probe(fixture, name: "s3")
+        #expect(damaged.counters.persistentHits == 1 && damaged.counters.persistentCorrupt == 1)
+        #expect(damaged.scans == 1 && damaged.value == "meltano.core.state_store.s3:S3StateStoreManager")
+        let again = probe(fixture, name: "s3")
+        #expect(again.scans == 0 && again.value == "meltano.core.state_store.s3:S3StateStoreManager")
     }
 
     @Test func strictSeesAnInPlaceRewriteThatPersistentDoesNot() throws {

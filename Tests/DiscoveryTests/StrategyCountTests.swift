@@ -12,6 +12,7 @@ import Testing
         .perProcess: (2, 2),      // G
         .persistent: (1, 0),      // 1 on a new environment, 0 while unchanged
         .persistentStrict: (1, 0),
+        .stevedore: (1, 0),
     ]
 
     @Test(arguments: DiscoveryStrategy.allCases)
@@ -71,6 +72,6 @@ import Testing
         #expect(decoded == session.counters)
         #expect(DiscoveryStrategy(rawValue: "per-instance") == .perInstance)
         #expect(DiscoveryStrategy.allCases.map(\.rawValue)
-                == ["static", "uncached", "per-instance", "per-process", "persistent", "persistent-strict"])
+                == ["static", "uncached", "per-instance", "per-process", "persistent", "persistent-strict", "stevedore"])
     }
 }

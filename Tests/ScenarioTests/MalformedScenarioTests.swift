@@ -60,6 +60,8 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
         MalformedCase(file: "only-comments.yaml", line: nil, key: nil, problem: "expected a mapping of scenario keys at the top level"),
         MalformedCase(file: "scalar-root.yaml", line: 1, key: nil, problem: "expected a mapping of scenario keys at the top level"),
         MalformedCase(file: "packages-mapping.yaml", line: 2, key: "packages", problem: "expected an integer"),
+        MalformedCase(file: "packages-by-variant-malformed.yaml", line: 4, key: "microbench.packages_by_variant",
+                      problem: "expected VARIANT=N entries with N at least 1, got 'fix-branch=lots'"),
     ]
 
     @Test func everyFixtureHasAnExpectationAndViceVersa() throws {

@@ -17,7 +17,7 @@ import Testing
         #expect(variant.strategy == profile.strategy)
     }
 
-    @Test(arguments: ["persistent", "uncached", "static", "per-instance", "per-process", "persistent-strict"])
+    @Test(arguments: ["persistent", "uncached", "static", "per-instance", "per-process", "persistent-strict", "stevedore"])
     func bareStrategyUsesMeltano379(_ name: String) throws {
         let variant = try Variant.resolve(name).get()
         #expect(variant.name == name)
@@ -27,7 +27,7 @@ import Testing
 
     @Test func everyStrategyIsCovered() {
         #expect(Set(DiscoveryStrategy.allCases.map(\.rawValue))
-                == ["persistent", "uncached", "static", "per-instance", "per-process", "persistent-strict"])
+                == ["persistent", "uncached", "static", "per-instance", "per-process", "persistent-strict", "stevedore"])
     }
 
     @Test func profilePlusStrategyResolves() throws {
@@ -48,7 +48,7 @@ import Testing
         }
         #expect(problem.text.hasPrefix("unknown variant '\(name)' (profiles: "))
         #expect(problem.text.contains("profiles: meltano-3.6.0, meltano-3.7.9, seed-3.7.9, fix-branch, meltano-4.1;"))
-        #expect(problem.text.contains("strategies: static, uncached, per-instance, per-process, persistent, persistent-strict"))
+        #expect(problem.text.contains("strategies: static, uncached, per-instance, per-process, persistent, persistent-strict, stevedore"))
         #expect(problem.text.contains("PROFILE+STRATEGY"))
     }
 
