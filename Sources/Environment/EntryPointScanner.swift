@@ -164,10 +164,12 @@ public struct EntryPointScanner: Sendable {
         var eggs: [String] = []
         let baseIsEgg = basename(root).lowercased().hasSuffix(".egg")
         for child in names {
-            let lower = child.lowercased()
+            let lower = asciiLowercased(child) ?? child.lowercased()
             if lower.hasSuffix(".dist-info") || lower.hasSuffix(".egg-info") {
                 // `low.rpartition(".")[0].partition("-")[0]`
-                let stem = lower[..<lower.lastIndex(of: ".")!]
+                // The suffix matched, so the last "." is ASCII: find it on the UTF-8 view (fast).
+                let dot = lower.utf8.lastIndex(of: UInt8(ascii: "."))!
+                let stem = lower[..<dot]
                 let key = normalize(String(stem.prefix { $0 != "-" }))
                 if groups[key] == nil { order.append(key) }
                 groups[key, default: []].append(child)
@@ -198,6 +200,23 @@ public struct EntryPointScanner: Sendable {
 
     /// `Prepared.normalize`: `re.sub(r"[-_.]+", "-", name).lower().replace('-', '_')`.
     public static func normalize(_ name: String) -> String {
+        // ASCII names (nearly all) take a byte path: the same result without per-scalar appends
+        // and without Unicode case mapping.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(name.utf8.count)
+            var inRun = false
+            for byte in name.utf8 {
+                if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") {
+                    if !inRun { bytes.append(UInt8(ascii: "_")) }
+                    inRun = true
+                } else {
+                    bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+                    inRun = false
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var out = ""
         var inRun = false
         for scalar in name.unicodeScalars {
@@ -212,9 +231,21 @@ public struct EntryPointScanner: Sendable {
         return out.lowercased()
     }
 
+    // Lower-cases an ASCII string byte by byte; nil for anything else (Unicode case mapping).
+    private static func asciiLowercased(_ s: String) -> String? {
+        var bytes = Array(s.utf8)
+        for i in bytes.indices {
+            let b = bytes[i]
+            if b >= 0x80 { return nil }
+            if b >= 0x41 && b <= 0x5A { bytes[i] = b + 0x20 }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     // `posixpath.splitext`: split at the last dot unless everything before it is dots.
     private static func splitExtension(_ name: String) -> (String, String)? {
-        guard let dot = name.lastIndex(of: "."), name[..<dot].contains(where: { $0 != "." }) else { return nil }
+        guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")), name.utf8[..<dot].contains(where: { $0 != UInt8(ascii: ".") })
+        else { return nil }
         return (String(name[..<dot]), String(name[dot...]))
     }
 
