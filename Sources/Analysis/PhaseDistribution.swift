@@ -25,8 +25,20 @@ public struct DistributionSummary: Codable, Sendable, Equatable {
 public struct PhaseDistribution: Sendable {
     public private(set) var histogram: Histogram<UInt64>
 
+    /// Values are nanoseconds, resolved to 1 µs at the bottom and 3 significant digits above.
+    static let lowest: UInt64 = 1_000
+
+    /// A histogram that grows as values arrive (growing is slow: prefer `init(maximum:)`).
     public init() {
-        histogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+        histogram = Histogram<UInt64>(lowestDiscernibleValue: Self.lowest, highestTrackableValue: Self.lowest * 2,
+                                      numberOfSignificantValueDigits: .three)
+        histogram.autoResize = true
+    }
+
+    /// A histogram sized up front for values up to `maximum` nanoseconds, so recording never resizes.
+    public init(maximum: UInt64) {
+        histogram = Histogram<UInt64>(lowestDiscernibleValue: Self.lowest, highestTrackableValue: max(Self.lowest * 2, maximum),
+                                      numberOfSignificantValueDigits: .three)
         histogram.autoResize = true
     }
 

@@ -111,9 +111,14 @@ public struct RunAnalyzer {
             for name in phaseNames {
                 let records = datas.compactMap { $0.phases[name] }
                 // One histogram per worker, merged: what a coordinator merging workers' statistics does.
+                // Sized from the largest value first: a histogram that resizes while recording is slow.
+                let maximum = UInt64(records.map(\.productionModelledNs).max() ?? 0) + 1
                 var perWorker: [Int: PhaseDistribution] = [:]
-                for d in datas { if let r = d.phases[name] { perWorker[d.worker, default: PhaseDistribution()].record(nanoseconds: r.productionModelledNs) } }
-                let distribution = perWorker.values.reduce(into: PhaseDistribution()) { $0.merge($1) }
+                for d in datas {
+                    guard let r = d.phases[name] else { continue }
+                    perWorker[d.worker, default: PhaseDistribution(maximum: maximum)].record(nanoseconds: r.productionModelledNs)
+                }
+                let distribution = perWorker.values.reduce(into: PhaseDistribution(maximum: maximum)) { $0.merge($1) }
                 // An invocation that skipped a phase (it failed earlier) spent zero seconds in it.
                 let seconds = datas.map { ($0.phases[name]?.productionModelledNs ?? 0) / 1e9 }
                 phaseSeconds[variant.name, default: [:]][name] = seconds
