@@ -102,19 +102,10 @@ final class FaultTests: XCTestCase {
     /// wait (counted), nothing fails.
     func testExclusivelyLockedDatabaseIsWaitedForNotFailed() throws {
         let folder = scratch.appendingPathComponent("locked")
-        let process = Process()
-        process.executableURL = SimulateBinary.url
-        process.arguments = ["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path,
-                             "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path,
-                             "--invocations", "60", "--set", "worker_timeout_seconds=60"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let events = folder.appendingPathComponent("events.jsonl")
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "invocation_finished").count ?? 0) < 3 {
-            Thread.sleep(forTimeInterval: 0.01)
-        }
+        let process = try SimulateBinary.startRun(
+            ["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path, "--output", folder.path,
+             "--cache-dir", scratch.appendingPathComponent("cache").path, "--invocations", "60", "--set", "worker_timeout_seconds=60"],
+            events: folder.appendingPathComponent("events.jsonl"), afterFinished: 2)
         let blocker = try SQLiteConnection(path: folder.appendingPathComponent("work/system.db").path)
         _ = try blocker.execute("BEGIN EXCLUSIVE")
         let lockedAt = Date()

@@ -16,20 +16,12 @@ final class InterruptTests: XCTestCase {
         let scratch = try SimulateBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let folder = scratch.appendingPathComponent("run")
-        let process = Process()
-        process.executableURL = SimulateBinary.url
-        process.arguments = ["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/matatika.yaml").path,
-                             "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path,
-                             "--invocations", "500", "--variants", "meltano-3.6.0,meltano-3.7.9"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Wait until workers are busy, then interrupt.
         let events = folder.appendingPathComponent("events.jsonl")
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "invocation_finished").count ?? 0) < 4 {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        // Interrupt once workers are busy.
+        let process = try SimulateBinary.startRun(
+            ["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/matatika.yaml").path, "--output", folder.path,
+             "--cache-dir", scratch.appendingPathComponent("cache").path, "--invocations", "500", "--variants", "meltano-3.6.0,meltano-3.7.9"],
+            events: events, afterFinished: 3)
         kill(process.processIdentifier, signal)
         let stopBy = Date().addingTimeInterval(10)
         while process.isRunning, Date() < stopBy { Thread.sleep(forTimeInterval: 0.05) }

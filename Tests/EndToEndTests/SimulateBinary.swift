@@ -53,6 +53,23 @@ struct SimulateBinary {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Starts a run in the background (output discarded) and returns once `finished` invocations
+    /// have finished, so a test can act on a coordinator with busy workers.
+    static func startRun(_ arguments: [String], events: URL, afterFinished finished: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, process.isRunning,
+              ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "invocation_finished").count ?? 1) - 1 < finished {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        return process
+    }
+
     static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("simulate-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
