@@ -1,5 +1,6 @@
 import Foundation
 import Discovery
+import HTTP
 
 /// Where a phase's number comes from, as the report labels it.
 public enum Provenance: String, Codable, Sendable {
@@ -80,6 +81,32 @@ public struct InvocationOutcome: Codable, Sendable, Equatable {
     public var stateWrites: Int
     public var errorPaths: Int
     public var wallNs: UInt64
+    /// HTTP work by phase (`extract`, and `state-lookup` / `state-write` with the http backend).
+    public var http: [String: HTTPCounters]? = nil
+    /// Why the invocation failed when an HTTP call gave up (`extract: ...`); nil otherwise.
+    public var failure: String? = nil
+    /// The last state this invocation wrote, where the backend keeps a document (file, http).
+    public var lastStateWrite: LastStateWrite? = nil
+}
+
+/// A state write's identity and content: the integrity check compares the store's final
+/// document with the write of the highest sequence.
+public struct LastStateWrite: Codable, Sendable, Equatable {
+    public var stateID: String
+    /// The `_simulate_writes` value the write stored.
+    public var sequence: Int
+    public var document: String
+
+    /// Events are written snake_case and read back camelCase: `state_id` reads as `stateId`.
+    enum CodingKeys: String, CodingKey {
+        case stateID = "stateId", sequence, document
+    }
+
+    public init(stateID: String, sequence: Int, document: String) {
+        self.stateID = stateID
+        self.sequence = sequence
+        self.document = document
+    }
 }
 
 /// One JSON line a worker writes on stdout (and the coordinator's own records in the same file).
