@@ -20,7 +20,8 @@ struct Simulate: ParsableCommand {
           simulate keys
           simulate variants
         """,
-        subcommands: [RunCommand.self, SweepCommand.self, FitCommand.self, CompareCommand.self, WorkerCommand.self, KeysCommand.self, VariantsCommand.self],
+        subcommands: [RunCommand.self, SweepCommand.self, FitCommand.self, CompareCommand.self, WorkerCommand.self, KeysCommand.self,
+                      VariantsCommand.self, BenchHTTPCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }
