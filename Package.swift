@@ -46,8 +46,10 @@ let package = Package(
             "Scenario", "Pipeline", "Coordinator", "Analysis", "Report", "Environment", "HTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CCurl", "Storage"]),
+        // Spawning copies of a test binary as worker processes, shared by the cross-process tests.
+        .target(name: "TestProcesses", path: "Tests/TestProcesses"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestProcesses"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CCurl", "Storage", "TestProcesses"]),
         .testTarget(name: "EnvironmentTests", dependencies: ["Environment"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Environment"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"], resources: [.copy("Fixtures")]),

@@ -2,23 +2,20 @@ import Foundation
 import HTTP
 import XCTest
 
-/// Whole runs over real HTTP: the coordinator's loopback server, workers reading pages and
+/// A whole run over real HTTP: the coordinator's loopback server, workers reading pages and
 /// keeping state in its object store through libcurl, faults injected, and the port closed after.
+/// (`InterruptTests` checks the port after a SIGINT too.)
 final class HTTPRunTests: XCTestCase {
     var scratch: URL!
 
     override func setUpWithError() throws { scratch = try SimulateBinary.temporaryFolder() }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
 
-    func arguments(_ scenario: String, output: URL) -> [String] {
-        ["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/\(scenario).yaml").path,
-         "--output", output.path, "--cache-dir", scratch.appendingPathComponent("cache").path]
-    }
-
     func testHTTPStateWithFaultsEndsConsistentWithRetriesCountedAndThePortClosed() throws {
         let folder = scratch.appendingPathComponent("run")
         let faults = ["api", "state"].flatMap { ["--set", "http.\($0).error_rate=0.2", "--set", "http.\($0).stall_rate=0.05"] }
-        let result = try SimulateBinary.run(arguments("smoke", output: folder) + faults
+        let result = try SimulateBinary.run(["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path,
+                                              "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path] + faults
             + ["--set", "state_backend=http", "--workers", "4", "--set", "http.timeout_ms=300", "--set", "http.backoff_ms=1"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
@@ -60,32 +57,5 @@ final class HTTPRunTests: XCTestCase {
         XCTAssertTrue(report.contains("## HTTP"))
         XCTAssertTrue(report.contains("| http.api.error_rate | `0.2` |"), "the knob table has the HTTP rows")
         XCTAssertTrue(report.contains("nothing listens on port \(port)"))
-    }
-
-    func testInterruptedHTTPRunLeavesNothingListening() throws {
-        let folder = scratch.appendingPathComponent("run")
-        let process = Process()
-        process.executableURL = SimulateBinary.url
-        process.arguments = arguments("matatika", output: folder)
-            + ["--invocations", "500", "--variants", "meltano-3.6.0,meltano-3.7.9", "--set", "state_backend=http"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let events = folder.appendingPathComponent("events.jsonl")
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "invocation_finished").count ?? 0) < 4 {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        process.interrupt()
-        let stopBy = Date().addingTimeInterval(15)
-        while process.isRunning, Date() < stopBy { Thread.sleep(forTimeInterval: 0.05) }
-        XCTAssertFalse(process.isRunning, "the coordinator did not stop within 15 s of SIGINT")
-        if process.isRunning { process.terminate(); return }
-        XCTAssertEqual(process.terminationStatus, 3)
-        let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
-        let server = try XCTUnwrap(summary["http_server"] as? [String: Any])
-        let port = try XCTUnwrap(server["port"] as? Int)
-        XCTAssertEqual(server["port_closed_after_run"] as? Bool, true)
-        XCTAssertFalse(LoopbackServer.isListening(port: port))
     }
 }

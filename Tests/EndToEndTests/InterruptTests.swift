@@ -1,8 +1,9 @@
 import Foundation
+import HTTP
 import XCTest
 
 /// SIGINT to the coordinator mid-run: workers are stopped, every event is on disk, the report says
-/// the run is incomplete, and the exit status says so too.
+/// the run is incomplete, the exit status says so too, and nothing listens on the HTTP server's port.
 final class InterruptTests: XCTestCase {
     func testInterruptedRunEndsIncompleteWithEveryWorkerAccountedFor() throws {
         let scratch = try SimulateBinary.temporaryFolder()
@@ -12,7 +13,7 @@ final class InterruptTests: XCTestCase {
         process.executableURL = SimulateBinary.url
         process.arguments = ["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/matatika.yaml").path,
                              "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path,
-                             "--invocations", "500", "--variants", "meltano-3.6.0,meltano-3.7.9"]
+                             "--invocations", "500", "--variants", "meltano-3.6.0,meltano-3.7.9", "--set", "state_backend=http"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -45,5 +46,11 @@ final class InterruptTests: XCTestCase {
         let report = try String(contentsOf: folder.appendingPathComponent("REPORT.md"), encoding: .utf8)
         XCTAssertTrue(report.hasPrefix("INCOMPLETE"), String(report.prefix(200)))
         XCTAssertTrue(report.contains("**Interrupted**"))
+
+        let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
+        let server = try XCTUnwrap(summary["http_server"] as? [String: Any])
+        let port = try XCTUnwrap(server["port"] as? Int)
+        XCTAssertEqual(server["port_closed_after_run"] as? Bool, true)
+        XCTAssertFalse(LoopbackServer.isListening(port: port), "port \(port) still accepts connections")
     }
 }
