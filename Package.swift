@@ -15,25 +15,44 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // The loopback server (DESIGN.md §7 "http"): Hummingbird 2 on SwiftNIO; NIOCore for the channel
+        // (dropped connections), HTTPTypes for header names, ServiceLifecycle to stop it gracefully,
+        // swift-log to keep it quiet.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Debian's libsqlite3-dev through a module map: no extra build cost, see README.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "Storage", dependencies: ["CSQLite"]),
+        // Debian's libcurl4-openssl-dev; shim.h wraps the variadic curl_easy_setopt/getinfo for Swift.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "HTTP", dependencies: [
+            "CCurl", "Storage", "Environment", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "Environment"),
         .target(name: "Discovery", dependencies: ["Environment"]),
         .target(name: "Scenario", dependencies: ["Discovery", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Pipeline", dependencies: ["Scenario", "Environment", "Discovery", "Storage"]),
-        .target(name: "Coordinator", dependencies: ["Scenario", "Pipeline", "Environment", "Discovery", "Storage", "Analysis", "Report"]),
+        .target(name: "Pipeline", dependencies: ["Scenario", "Environment", "Discovery", "Storage", "HTTP"]),
+        .target(name: "Coordinator", dependencies: ["Scenario", "Pipeline", "Environment", "Discovery", "Storage", "HTTP", "Analysis", "Report"]),
         .target(name: "Analysis", dependencies: [
-            "Scenario", "Pipeline", "Environment", .product(name: "Histogram", package: "hdrhistogram-swift"),
+            "Scenario", "Pipeline", "Environment", "HTTP", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
-        .target(name: "Report", dependencies: ["Scenario", "Pipeline", "Analysis"]),
+        .target(name: "Report", dependencies: ["Scenario", "Pipeline", "Analysis", "HTTP"]),
         .executableTarget(name: "simulate", dependencies: [
-            "Scenario", "Pipeline", "Coordinator", "Analysis", "Report", "Environment", "Discovery",
+            "Scenario", "Pipeline", "Coordinator", "Analysis", "Report", "Environment", "Discovery", "HTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        // Spawning copies of a test binary as worker processes, shared by the cross-process tests.
+        .target(name: "TestProcesses", path: "Tests/TestProcesses"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestProcesses"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CCurl", "Storage", "TestProcesses"]),
         .testTarget(name: "EnvironmentTests", dependencies: ["Environment"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Environment"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario"], resources: [.copy("Fixtures")]),
@@ -41,6 +60,6 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: [
             "Analysis", "Pipeline", "Scenario", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Storage"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Storage", "HTTP"]),
     ]
 )

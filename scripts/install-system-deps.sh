@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages simulate builds against, if they are missing (uses sudo when not root).
 set -euo pipefail
-needed=(libsqlite3-dev pkg-config)
+needed=(libsqlite3-dev libcurl4-openssl-dev pkg-config)
 missing=()
 for package in "${needed[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

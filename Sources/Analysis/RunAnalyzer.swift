@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Pipeline
 import Environment
 import Scenario
@@ -28,10 +29,13 @@ public struct RunAnalyzer {
         public var coldReference: ScanCacheComparison?
         /// Variants that scanned their own environment, with its distribution count.
         public var variantDistributions: [String: Int]
+        /// The loopback server, when the run had one.
+        public var httpServer: HTTPServerSummary?
 
         public init(scenario: Scenario, plan: [InvocationSpec], events: [WorkerEvent], command: String, startedAt: Date, wallSeconds: Double, complete: Bool,
                     workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?,
-                    loadAverageAtStart: Double? = nil, coldReference: ScanCacheComparison? = nil, variantDistributions: [String: Int] = [:]) {
+                    loadAverageAtStart: Double? = nil, coldReference: ScanCacheComparison? = nil, variantDistributions: [String: Int] = [:],
+                    httpServer: HTTPServerSummary? = nil) {
             self.scenario = scenario
             self.plan = plan
             self.events = events
@@ -46,11 +50,13 @@ public struct RunAnalyzer {
             self.loadAverageAtStart = loadAverageAtStart
             self.coldReference = coldReference
             self.variantDistributions = variantDistributions
+            self.httpServer = httpServer
         }
     }
 
     /// Phases in the order an invocation runs them; assumed ones are the scenario's.
-    static let simulatedPhases = ["settings", "bookkeeping", "state-lookup", "catalog-write", "target-state-init", "state-write", "teardown"]
+    static let simulatedPhases = ["settings", "bookkeeping", "state-lookup", "catalog-write", "extract", "target-state-init", "state-write",
+                                  "teardown"]
     static let microbenchPhases = ["import", "backends", "creations"]
     /// Regressions smaller than this (minutes over the production workload) get no phase shares.
     public static let minimumShareableMinutes = 0.05
@@ -103,7 +109,7 @@ public struct RunAnalyzer {
             let datas = ordered.compactMap { byIndex[$0] }
             totals[variant.name] = datas.map { d in d.phases.values.reduce(0) { $0 + $1.productionModelledNs } / 1e9 }
             scanSeconds[variant.name] = datas.map { d in d.phases.values.reduce(0) { $0 + Double($1.scanModelledNs) } / 1e9 }
-            let perInvocation = datas.map { CostCategory.seconds(of: Array($0.phases.values)) }
+            let perInvocation = datas.map { CostCategory.seconds(of: Array($0.phases.values), stateBackend: scenario.stateBackend) }
             for category in CostCategory.allCases {
                 categorySeconds[variant.name, default: [:]][category] = perInvocation.map { $0[category] ?? 0 }
             }
@@ -160,6 +166,10 @@ public struct RunAnalyzer {
                 storage.retries += o.storage.retries
                 storage.lockWaits += o.storage.lockWaits
             }
+            let http = phaseNames.compactMap { name -> HTTPPhaseSummary? in
+                let perWorker = datas.compactMap { d in d.outcome?.http?[name].map { (worker: d.worker, counters: $0) } }
+                return perWorker.isEmpty ? nil : HTTPPhaseSummary.build(phase: name, perWorker: perWorker)
+            }
             let simulated = mean(totals[variant.name] ?? [])
             let perRun = simulated + assumedPerRun
             let scanCounts = counts.map(\.scans)
@@ -175,7 +185,8 @@ public struct RunAnalyzer {
                 errorPaths: outcomes.reduce(0) { $0 + $1.errorPaths },
                 errorMessages: Array(Set(datas.flatMap(\.errorMessages))).sorted(),
                 storage: storage, heartbeats: outcomes.reduce(0) { $0 + $1.heartbeats },
-                jobOverlaps: outcomes.filter(\.jobOverlap).count, phases: phases,
+                jobOverlaps: outcomes.filter(\.jobOverlap).count, phases: phases, http: http,
+                httpFailedInvocations: outcomes.filter { $0.failure != nil }.count,
                 simulatedSecondsPerRun: simulated, secondsPerRun: perRun,
                 productionMinutes: perRun * runs / 60 + gapMinutes,
                 regressionMinutes: nil, scanRegressionMinutes: nil, topPhase: nil, topPhaseMinutes: nil, mannWhitney: nil, categories: [],
@@ -193,7 +204,7 @@ public struct RunAnalyzer {
                                          calibration: input.costProfile.calibration),
             pageCache: pageCache(input),
             workerProcesses: input.workerProcesses, baseline: scenario.baseline.name, variants: variants,
-            integrity: input.integrity, failures: failures(input.events), headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
+            integrity: input.integrity, httpServer: input.httpServer, failures: failures(input.events), headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
             notes: notes(scenario: scenario, costProfile: input.costProfile),
             warnings: StatisticalChecks.warnings(variants: variants, loadAverage: input.loadAverageAtStart,
                                                  cores: ProcessInfo.processInfo.activeProcessorCount))
@@ -244,6 +255,14 @@ public struct RunAnalyzer {
             case .malformedLine: f.malformedLines += 1
             case .invocationLost: f.lostInvocations += 1
             case .runInterrupted: f.interrupted = e.detail ?? "interrupted"
+            case .invocationFinished:
+                guard let outcome = e.outcome else { break }
+                if outcome.failure != nil { f.httpFailedInvocations = (f.httpFailedInvocations ?? 0) + 1 }
+                for counters in (outcome.http ?? [:]).values {
+                    var gaveUp = f.httpCallsGaveUp ?? CauseCounts()
+                    gaveUp.add(counters.failures)
+                    f.httpCallsGaveUp = gaveUp
+                }
             default: break
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Pipeline
 import Environment
 
@@ -24,6 +25,8 @@ public struct RunSummary: Codable, Sendable {
     public var baseline: String
     public var variants: [VariantSummary]
     public var integrity: IntegrityInfo?
+    /// The loopback HTTP server, when the run had one (extraction pages, http state backend).
+    public var httpServer: HTTPServerSummary?
     public var failures: FailureCounts
     public var headline: String
     public var notes: [String]
@@ -145,6 +148,11 @@ public struct VariantSummary: Codable, Sendable {
     public var heartbeats: Int
     public var jobOverlaps: Int
     public var phases: [PhaseSummary]
+    // New fields are optional so that summaries written before them still decode (`compare`).
+    /// HTTP work per phase that made requests (client side); nil in summaries from before HTTP.
+    public var http: [HTTPPhaseSummary]?
+    /// Invocations that failed because an HTTP call gave up.
+    public var httpFailedInvocations: Int?
     /// Mean simulated seconds per invocation (sampled phases extrapolated), without assumed phases.
     public var simulatedSecondsPerRun: Double
     public var secondsPerRun: Double
@@ -174,10 +182,15 @@ public struct IntegrityInfo: Codable, Sendable {
     public var stateWritesRecorded: Int
     public var stateWritesReported: Int
     public var lostUpdates: Int
+    /// http backend: locks left on the server after the run (nil for other backends).
+    public var locksLeft: Int?
+    /// http backend: jobs whose `state.json` on the server equals the last state written to it.
+    public var stateDocumentsMatchingLastWrite: Int?
     public var ok: Bool
 
     public init(runsRows: Int, runsByState: [String: Int], nonTerminalRuns: Int, stateRows: Int, expectedStateRows: Int,
-                stateWritesRecorded: Int, stateWritesReported: Int, lostUpdates: Int, ok: Bool) {
+                stateWritesRecorded: Int, stateWritesReported: Int, lostUpdates: Int, locksLeft: Int? = nil,
+                stateDocumentsMatchingLastWrite: Int? = nil, ok: Bool) {
         self.runsRows = runsRows
         self.runsByState = runsByState
         self.nonTerminalRuns = nonTerminalRuns
@@ -186,6 +199,8 @@ public struct IntegrityInfo: Codable, Sendable {
         self.stateWritesRecorded = stateWritesRecorded
         self.stateWritesReported = stateWritesReported
         self.lostUpdates = lostUpdates
+        self.locksLeft = locksLeft
+        self.stateDocumentsMatchingLastWrite = stateDocumentsMatchingLastWrite
         self.ok = ok
     }
 }
@@ -202,8 +217,16 @@ public struct FailureCounts: Codable, Sendable {
     public var lostInvocations: Int = 0
     /// The signal's description when the run was interrupted.
     public var interrupted: String?
+    /// Invocations that failed because an HTTP call gave up (the tap or state backend raised).
+    /// Optional, like every field added after schema 1 appeared, so older summaries decode.
+    public var httpFailedInvocations: Int?
+    /// HTTP calls that gave up, by the last attempt's cause.
+    public var httpCallsGaveUp: CauseCounts?
 
     public init() {}
 
-    public var any: Bool { workerExits + workerTimeouts + malformedLines + lostInvocations > 0 || interrupted != nil }
+    public var any: Bool {
+        workerExits + workerTimeouts + malformedLines + lostInvocations + (httpFailedInvocations ?? 0) + (httpCallsGaveUp?.total ?? 0) > 0
+            || interrupted != nil
+    }
 }

@@ -20,6 +20,10 @@ final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderrFD, 2)
         for fd in [inPipe[0], inPipe[1], outPipe[0], outPipe[1]] { posix_spawn_file_actions_addclose(&actions, fd) }
+        // Nothing else crosses over: SwiftNIO opens its sockets without close-on-exec, so without
+        // this every worker would hold the loopback server's listening socket (and the other
+        // workers' connections and pipes) open, and the port could outlive the server.
+        _ = closeFrom.map { $0(&actions, 3) }
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
@@ -81,6 +85,13 @@ final class ChildProcess: @unchecked Sendable {
         if n > 0 { return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
         return CommandLine.arguments[0]
     }
+}
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time because the
+/// Glibc module does not declare it (it needs `_GNU_SOURCE`); nil on an older C library.
+private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+private let closeFrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
+    unsafeBitCast($0, to: AddCloseFrom.self)
 }
 
 struct ChildProcessError: Error, CustomStringConvertible {

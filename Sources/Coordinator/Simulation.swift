@@ -1,13 +1,15 @@
 import Foundation
 import Analysis
 import Environment
+import HTTP
 import Pipeline
 import Report
 import Scenario
 import Storage
 
-/// One whole run, in DESIGN.md §6's order: environment and services, plan, workers, events,
-/// integrity check, analysis, and the report in a fresh output folder.
+/// One whole run, in DESIGN.md §6's order: environment and services (the system database, the
+/// loopback HTTP server), plan, workers, events, integrity check, analysis, and the report in a
+/// fresh output folder.
 public struct Simulation {
     public struct Options: Sendable {
         /// Where `runs/<name>-<time>/` folders go.
@@ -78,10 +80,23 @@ public struct Simulation {
                 variantDistributions[variant.name] = own.distributionCount
             }
         }
+        job.lockRetrySeconds = scenario.lockRetrySeconds
+        // The server lives exactly as long as the workers need it; the defer stops it on every
+        // way out (errors, and SIGINT/SIGTERM, which the coordinator turns into an incomplete run).
+        let server = HTTPKnobs.needsServer(scenario)
+            ? try LoopbackServer.start(source: scenario.http.source, faults: scenario.http.faultPlan(seed: scenario.seed)) : nil
+        defer { server?.stop() }
+        if let server {
+            job.http = HTTPJob(client: scenario.http.client(port: server.port), pages: scenario.http.pages,
+                               samplePages: scenario.http.samplePages)
+        }
         let coordinator = Coordinator(scenario: scenario, job: job, folder: folder, executable: options.executable, progress: options.progress)
         let record = try coordinator.run(plan: plan)
         let integrity = scenario.workload == "pipeline"
-            ? try IntegrityCheck.run(folder: folder, stateBackend: scenario.stateBackend, events: record.events, plan: plan) : nil
+            ? try IntegrityCheck.run(folder: folder, stateBackend: scenario.stateBackend, events: record.events, plan: plan,
+                                     objectStore: server?.store) : nil
+        // Stopped before the analysis so that the summary can say whether the port is free again.
+        let serverSummary = server.map { HTTPServerSummary(stats: $0.stats, stop: $0.stop()) }
         let info = EnvironmentInfo(kind: realEnvironment == nil ? "synthetic" : "real", pathEntries: environment.pathEntries.count,
                                    distributions: environment.distributionCount, entryPointFiles: environment.entryPointFileCount,
                                    reused: environment.reused, description: PathDisplay.relative(environment.description))
@@ -89,7 +104,7 @@ public struct Simulation {
             scenario: scenario, plan: plan.invocations, events: record.events, command: options.command, startedAt: record.startedAt,
             wallSeconds: record.wallSeconds, complete: record.complete, workerProcesses: record.workerProcesses,
             environment: info, costProfile: costProfile, integrity: integrity, loadAverageAtStart: loadAtStart,
-            coldReference: coldReference, variantDistributions: variantDistributions))
+            coldReference: coldReference, variantDistributions: variantDistributions, httpServer: serverSummary))
         try write(summary: summary, to: folder)
         return Result(folder: folder, summary: summary)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Discovery
 import Environment
+import HTTP
 import Scenario
 import Storage
 
@@ -14,6 +15,8 @@ final class PaddingLedger: @unchecked Sendable {
     var excludedNs: UInt64 = 0
     /// What the drops did, summed over this invocation's scans (nil when the cache stays warm).
     var eviction: PageCache.Eviction?
+    /// HTTP counters of each phase that made requests.
+    var http: [String: HTTPCounters] = [:]
 
     var paddingNs: UInt64 {
         (scanTiming.modelledNanoseconds - scanTiming.nativeNanoseconds) + (unitTiming.modelledNanoseconds - unitTiming.nativeNanoseconds)
@@ -24,7 +27,8 @@ final class PaddingLedger: @unchecked Sendable {
 ///
 /// Every step does its real work: discovery through a fresh `DiscoverySession` (so in-process
 /// caches start empty), job bookkeeping and state in the shared SQLite system database, the
-/// catalog written to a real file, STATE messages written through the state backend.
+/// catalog written to a real file, pages read over HTTP from the loopback source API, STATE
+/// messages written through the state backend.
 public final class InvocationRunner {
     let job: WorkerJob
     let padder: CostPadder
@@ -36,6 +40,17 @@ public final class InvocationRunner {
         let pageCache: PageCache?
     }
     private var environments: [[String]: ScanEnvironment] = [:]
+    /// One client (one curl handle, kept alive) for every invocation of this worker.
+    private var client: RetryingClient?
+
+    /// The worker's HTTP client, created on first use.
+    func httpClient() throws -> RetryingClient {
+        if let client { return client }
+        guard let settings = job.http?.client else { throw PipelineError("the job has no HTTP server for the http state backend") }
+        let made = try RetryingClient(settings: settings)
+        client = made
+        return made
+    }
 
     public init(job: WorkerJob, emit: @escaping (WorkerEvent) -> Void) {
         self.job = job
@@ -104,9 +119,11 @@ public final class InvocationRunner {
                ledger: PaddingLedger, invocation: Int, variant: String, _ body: () throws -> Void) rethrows {
         let scans0 = ledger.scans, scanNs0 = ledger.scanTiming.modelledNanoseconds, pad0 = ledger.paddingNs
         let excluded0 = ledger.excludedNs
+        _ = client?.takeCounters()
         let start = MonotonicClock.now()
         try body()
         let wall = MonotonicClock.now() - start - (ledger.excludedNs - excluded0)
+        if let counters = client?.takeCounters(), !counters.isEmpty { ledger.http[name, default: HTTPCounters()].add(counters) }
         let padding = ledger.paddingNs - pad0
         var event = WorkerEvent(.phase, invocation: invocation, variant: variant)
         event.phase = PhaseRecord(phase: name, provenance: provenance, units: units, productionUnits: productionUnits ?? units,
@@ -131,9 +148,18 @@ public final class InvocationRunner {
         let session = makeSession(strategy: variant.strategy, variant: variant.name, ledger: ledger)
         let resolver = StateBackendResolver(profile: profile, session: session)
         let database = try SystemDatabase(path: job.databasePath)
-        let store: StateStore = job.stateBackend == "file"
-            ? try FileStateStore(root: job.stateRoot, lockTimeoutSeconds: job.lockTimeoutSeconds)
-            : database
+        let store: StateStore
+        switch job.stateBackend {
+        case "file":
+            store = try FileStateStore(root: job.stateRoot, lockTimeoutSeconds: job.lockTimeoutSeconds, retryInterval: job.lockRetrySeconds)
+        case "http":
+            let http = HTTPStateStore(client: try httpClient(), lockTimeoutSeconds: job.lockTimeoutSeconds, retryInterval: job.lockRetrySeconds)
+            // Keyed by ordinal: the same write of every variant meets the same faults.
+            http.keyPrefix = "state/o\(spec.ordinal)"
+            store = http
+        default:
+            store = database
+        }
         let p = { (name: String, prov: Provenance, units: Int, prod: Int?, body: () throws -> Void) throws in
             try self.phase(name, prov, units: units, productionUnits: prod, ledger: ledger, invocation: spec.index,
                            variant: spec.variant, body)
@@ -145,11 +171,22 @@ public final class InvocationRunner {
         var heartbeat: Heartbeat?
         var stateWrites = 0
         var lockWaits = 0
+        var failure: String?
+        var lastWrite: LastStateWrite?
+
+        /// An HTTP call that gave up fails the invocation (as the tap or the state backend would
+        /// raise), recorded as an outcome; anything else still throws.
+        func failingOnHTTP(_ phase: String, _ body: () throws -> Void) throws {
+            do { try body() } catch let error as HTTPCallFailed {
+                succeeded = false
+                failure = "\(phase): \(error)"
+            }
+        }
 
         /// One initialization with the profile's error path; false when the invocation must fail.
         func initialize(_ number: Int, raisesTwice: Bool) -> Bool {
             let planned = spec.errorAtInit.indices.contains(number - 1) && spec.errorAtInit[number - 1]
-            let scheme = planned ? StateBackendResolver.misconfiguredScheme : job.stateBackend
+            let scheme = planned ? StateBackendResolver.misconfiguredScheme : job.backendScheme
             switch resolver.initialize(scheme: scheme, initialization: number, raisesTwice: raisesTwice) {
             case .resolved:
                 return true
@@ -160,7 +197,7 @@ public final class InvocationRunner {
                 emit(event)
                 guard job.retryOnError else { return false }
                 // The operator fixes the URI and the run goes on: a fresh manager, the right scheme.
-                if case .resolved = resolver.initialize(scheme: job.stateBackend, initialization: number, raisesTwice: raisesTwice) {
+                if case .resolved = resolver.initialize(scheme: job.backendScheme, initialization: number, raisesTwice: raisesTwice) {
                     return true
                 }
                 return false
@@ -184,7 +221,7 @@ public final class InvocationRunner {
         }
         try p("state-lookup", .measured, 1, nil) {
             succeeded = initialize(1, raisesTwice: profile.tapErrorRaisedTwice)
-            if succeeded { _ = try padded(database, ledger: ledger) { try store.get(stateID: spec.stateID) } }
+            if succeeded { try failingOnHTTP("state-lookup") { _ = try padded(database, ledger: ledger) { try store.get(stateID: spec.stateID) } } }
         }
         if succeeded {
             let sample = min(job.catalogLines, job.catalogSampleLines)
@@ -202,6 +239,23 @@ public final class InvocationRunner {
                 writer.finish()
             }
         }
+        if succeeded, let http = job.http, http.pages > 0 {
+            // The tap's extraction: pages of its selected streams, read for real over HTTP.
+            let sample = min(http.pages, http.samplePages)
+            try p("extract", sample < http.pages ? .sampled : .measured, sample, http.pages) {
+                let client = try httpClient()
+                let streams = 1 + spec.ordinal % 49
+                try failingOnHTTP("extract") {
+                    for i in 0..<sample {
+                        let path = "/api/stream-\(i % streams)/records?page=\(i / streams)"
+                        let page = try client.send("GET", path, key: "api/o\(spec.ordinal)/p\(i)")
+                        guard page.status == 200, page.headers["x-record-count"] != nil else {
+                            throw HTTPCallFailed(cause: nil, attempts: 1, message: "GET \(path): HTTP \(page.status)")
+                        }
+                    }
+                }
+            }
+        }
         if succeeded && job.stateMessages > 0 {
             // The target's state backend is created lazily, on the first STATE message.
             try p("target-state-init", .measured, 1, nil) {
@@ -211,15 +265,20 @@ public final class InvocationRunner {
         if succeeded && job.stateMessages > 0 {
             let sample = min(job.stateMessages, job.stateSampleMessages)
             try p("state-write", sample < job.stateMessages ? .sampled : .measured, sample, job.stateMessages) {
-                for m in 0..<sample {
-                    let state = Self.statePayload(job: spec.job, message: m)
-                    // One STATE message: its JSON (decoded and re-encoded for the store) and its statements.
-                    let receipt = try padded(database, jsonMessages: 1, ledger: ledger) {
-                        try database.updateRunPayload(runRowID: runRowID, payload: "{\"singer_state\":\(state)}", flags: 1)
-                        return try store.set(stateID: spec.stateID, completed: state, partial: nil)
+                try failingOnHTTP("state-write") {
+                    for m in 0..<sample {
+                        let state = Self.statePayload(job: spec.job, message: m)
+                        // One STATE message: its JSON (decoded and re-encoded for the store) and its statements.
+                        let receipt = try padded(database, jsonMessages: 1, ledger: ledger) {
+                            try database.updateRunPayload(runRowID: runRowID, payload: "{\"singer_state\":\(state)}", flags: 1)
+                            return try store.set(stateID: spec.stateID, completed: state, partial: nil)
+                        }
+                        lockWaits += receipt.lockWaits
+                        stateWrites += 1
+                        if let document = receipt.storedDocument {
+                            lastWrite = LastStateWrite(stateID: spec.stateID, sequence: receipt.writeSequence, document: document)
+                        }
                     }
-                    lockWaits += receipt.lockWaits
-                    stateWrites += 1
                 }
             }
         }
@@ -241,7 +300,8 @@ public final class InvocationRunner {
         storage.lockWaits = lockWaits
         finished.outcome = InvocationOutcome(succeeded: succeeded, discovery: session.counters, storage: storage,
                                              heartbeats: beats.beats, jobOverlap: overlap, stateWrites: stateWrites,
-                                             errorPaths: errorPaths, wallNs: MonotonicClock.now() - start, coldCache: ledger.eviction)
+                                             errorPaths: errorPaths, wallNs: MonotonicClock.now() - start, coldCache: ledger.eviction,
+                                             http: ledger.http.isEmpty ? nil : ledger.http, failure: failure, lastStateWrite: lastWrite)
         emit(finished)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Environment
 import Discovery
+import HTTP
 
 /// Where a phase's number comes from, as the report labels it.
 public enum Provenance: String, Codable, Sendable {
@@ -83,9 +84,16 @@ public struct InvocationOutcome: Codable, Sendable, Equatable {
     public var wallNs: UInt64
     /// `--cache cold`: what dropping the environment's pages before this invocation's scans did.
     public var coldCache: PageCache.Eviction?
+    /// HTTP work by phase (`extract`, and `state-lookup` / `state-write` with the http backend).
+    public var http: [String: HTTPCounters]? = nil
+    /// Why the invocation failed when an HTTP call gave up (`extract: ...`); nil otherwise.
+    public var failure: String? = nil
+    /// The last state this invocation wrote, where the backend keeps a document (file, http).
+    public var lastStateWrite: LastStateWrite? = nil
 
     public init(succeeded: Bool, discovery: DiscoveryCounters, storage: StorageCounters, heartbeats: Int, jobOverlap: Bool,
-                stateWrites: Int, errorPaths: Int, wallNs: UInt64, coldCache: PageCache.Eviction? = nil) {
+                stateWrites: Int, errorPaths: Int, wallNs: UInt64, coldCache: PageCache.Eviction? = nil,
+                http: [String: HTTPCounters]? = nil, failure: String? = nil, lastStateWrite: LastStateWrite? = nil) {
         self.succeeded = succeeded
         self.discovery = discovery
         self.storage = storage
@@ -95,6 +103,29 @@ public struct InvocationOutcome: Codable, Sendable, Equatable {
         self.errorPaths = errorPaths
         self.wallNs = wallNs
         self.coldCache = coldCache
+        self.http = http
+        self.failure = failure
+        self.lastStateWrite = lastStateWrite
+    }
+}
+
+/// A state write's identity and content: the integrity check compares the store's final
+/// document with the write of the highest sequence.
+public struct LastStateWrite: Codable, Sendable, Equatable {
+    public var stateID: String
+    /// The `_simulate_writes` value the write stored.
+    public var sequence: Int
+    public var document: String
+
+    /// Events are written snake_case and read back camelCase: `state_id` reads as `stateId`.
+    enum CodingKeys: String, CodingKey {
+        case stateID = "stateId", sequence, document
+    }
+
+    public init(stateID: String, sequence: Int, document: String) {
+        self.stateID = stateID
+        self.sequence = sequence
+        self.document = document
     }
 }
 

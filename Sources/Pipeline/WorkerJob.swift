@@ -1,4 +1,5 @@
 import Foundation
+import HTTP
 import Scenario
 
 /// One planned invocation: which variant runs it, which job, and the seeded decisions it meets.
@@ -51,6 +52,13 @@ public struct WorkerJob: Codable, Sendable {
     public var microbenchCreations: Int
     public var variants: [Variant]
     public var invocations: [InvocationSpec]
+    /// Sleep between attempts on a held lock (file and http backends).
+    public var lockRetrySeconds: Double = 1
+    /// The loopback server and how to use it; nil when the run has no server (no extraction, no http state).
+    public var http: HTTPJob? = nil
+
+    /// The URI scheme the state backend resolves through: `http` stands for Meltano's `s3://` shape.
+    public var backendScheme: String { stateBackend == "http" ? "s3" : stateBackend }
 
     public init(workload: String, databasePath: String, stateRoot: String, stateBackend: String, pathEntries: [String],
                 discoveryCacheDirectory: String, scratchDirectory: String, costProfile: CostProfile, cacheMode: String = "warm",
@@ -84,5 +92,20 @@ public struct WorkerJob: Codable, Sendable {
         var copy = self
         copy.invocations = invocations
         return copy
+    }
+}
+
+/// The HTTP part of a job: the client's settings (server address, timeouts, retries) and the
+/// extraction's page counts.
+public struct HTTPJob: Codable, Sendable, Equatable {
+    public var client: ClientSettings
+    /// Pages the production tap reads per invocation, and how many are read for real.
+    public var pages: Int
+    public var samplePages: Int
+
+    public init(client: ClientSettings, pages: Int, samplePages: Int) {
+        self.client = client
+        self.pages = pages
+        self.samplePages = samplePages
     }
 }

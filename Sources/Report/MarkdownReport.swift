@@ -19,6 +19,7 @@ public enum MarkdownReport {
             out += attributionSection(s)
             out += observedSection(s)
             out += phaseSection(s)
+            out += HTTPSection.render(s)
         }
         out += knobSection(s)
         out += provenanceSection(s)
@@ -70,7 +71,7 @@ public enum MarkdownReport {
     static func categoryTable(_ s: RunSummary, _ others: [VariantSummary]) -> String {
         var t = MarkdownTable(["kind of work"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(1...others.count))
         for (c, category) in (others.first?.categories ?? []).enumerated() {
-            t.add([category.category + (category.category == "HTTP" ? " (not built yet)" : "")] + others.map { v in
+            t.add([category.category] + others.map { v in
                 let share = v.categories[c]
                 return "\(signed(share.minutes)) (\(share.share.map { "\(Int(($0 * 100).rounded()))%" } ?? "–"))"
             })
@@ -93,7 +94,7 @@ public enum MarkdownReport {
         var out = "## Where the regression comes from\n\n"
         out += categoryTable(s, others)
         out += "Minutes each phase adds over the \(knob(s, "production.runs"))-run workload against `\(s.baseline)`. Assumed phases "
-            + "(CLI start, other pre-plugin work, extraction, target tail) are the same for every variant and add nothing here.\n\n"
+            + "(CLI start, other pre-plugin work, the tap's processing, target tail) are the same for every variant and add nothing here.\n\n"
         out += t.text + "\n"
         for v in others {
             guard let top = v.topPhase, let r = v.regressionMinutes, abs(r.estimate) >= 0.05 else { continue }
@@ -134,7 +135,8 @@ public enum MarkdownReport {
             }
         }
         return "## Phases\n\nPer invocation, modelled milliseconds (padded to the cost profile; sampled phases extrapolated to their "
-            + "production unit count). `extract` is assumed: the HTTP extraction phase is not built yet.\n\n" + t.text + "\n"
+            + "production unit count). `extract` is the tap's HTTP requests (measured on loopback, sampled pages); `tap-processing` "
+            + "is the rest of the tap's extraction time, assumed (`assumed.extract_seconds`).\n\n" + t.text + "\n"
     }
 
     static func knobSection(_ s: RunSummary) -> String {
@@ -146,13 +148,15 @@ public enum MarkdownReport {
     static func provenanceSection(_ s: RunSummary) -> String {
         var out = "## What is measured, sampled and assumed\n\n"
         out += "- **Measured**: discovery scans (real directory listings and `entry_points.txt` reads of \(s.environment.distributions) "
-            + "distributions), SQLite statements on the shared system database, state-backend initializations and error paths.\n"
+            + "distributions), SQLite statements on the shared system database, state-backend initializations and error paths, "
+            + "and HTTP requests to the loopback server (state over HTTP with the `http` backend).\n"
         out += "- **Sampled**: the catalog write (`catalog_sample_lines` of `catalog_lines` lines written for real, one real thread hop "
-            + "per line where the profile does so) and STATE messages (`state_sample_messages` of `state_messages`); the rest is "
-            + "extrapolated from the sample's mean.\n"
-        out += "- **Assumed**: CLI start, other pre-plugin work, extraction and the target's tail, from the scenario's `assumed.*` "
-            + "keys (the production log); identical for every variant.\n"
-        out += "- **Not built yet**: HTTP extraction and the HTTP state backend.\n\n"
+            + "per line where the profile does so), STATE messages (`state_sample_messages` of `state_messages`) and the tap's "
+            + "pages (`http.sample_pages` of `http.pages` GETs); the rest is extrapolated from the sample's mean.\n"
+        out += "- **Assumed**: CLI start, other pre-plugin work, the tap's own processing during extraction and the target's tail, "
+            + "from the scenario's `assumed.*` keys (the production log); identical for every variant. The extraction's HTTP time is "
+            + "measured (`extract`) and adds to the assumed `tap-processing`: the loopback server answers in microseconds, so to model "
+            + "a slow API set `http.api.latency_ms` and take `http.pages` × that latency off `assumed.extract_seconds`.\n\n"
         let p = s.costProfile
         out += "Cost profile `\(p.name)`\(p.file.map { " (`\($0)`)" } ?? ""): "
         guard !p.units.isEmpty else { return out + "no padding; every time is the Swift mechanism's own.\n\n" }
@@ -171,7 +175,8 @@ public enum MarkdownReport {
         var out = "## Failures\n\n"
         if failed == 0 && !f.any && s.complete { return out + "None: every planned invocation finished.\n\n" }
         if let why = f.interrupted { out += "- **Interrupted**: \(why).\n" }
-        out += "- Invocations that failed by design (`on_error: fail`): \(failed).\n"
+        out += "- Invocations that failed by design (`on_error: fail`): \(failed - (f.httpFailedInvocations ?? 0)).\n"
+        out += HTTPSection.failureLines(f)
         out += "- Invocations lost (never finished): \(f.lostInvocations).\n"
         out += "- Worker processes that exited non-zero or by a signal: \(f.workerExits); killed after their timeout: \(f.workerTimeouts).\n"
         out += "- Lines from workers that were not events (kept in events.jsonl as `malformed_line`): \(f.malformedLines).\n\n"
@@ -183,8 +188,12 @@ public enum MarkdownReport {
         var out = "## System database after the run\n\n"
         out += "- `runs`: \(i.runsRows) rows (\(i.runsByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))); "
             + "\(i.nonTerminalRuns) not terminal.\n"
-        out += "- `state`: \(i.stateRows) rows for \(i.expectedStateRows) jobs; \(i.stateWritesRecorded) writes recorded vs "
-            + "\(i.stateWritesReported) reported by workers: \(i.lostUpdates) lost updates.\n"
+        out += "- `state`: \(i.stateRows) \(i.locksLeft == nil ? "rows" : "`state.json` objects on the server") for \(i.expectedStateRows) "
+            + "jobs; \(i.stateWritesRecorded) writes recorded vs \(i.stateWritesReported) reported by workers: \(i.lostUpdates) lost updates.\n"
+        if let locks = i.locksLeft, let matching = i.stateDocumentsMatchingLastWrite {
+            out += "- Object store: \(matching) of \(i.expectedStateRows) `state.json` equal to the last state written to them; "
+                + "\(locks) locks left behind.\n"
+        }
         out += i.ok ? "- Consistent.\n\n" : "- **Inconsistent**: see the numbers above.\n\n"
         return out
     }

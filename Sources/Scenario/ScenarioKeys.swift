@@ -98,8 +98,8 @@ public enum ScenarioKeys {
         ScenarioKey("error_rate", .double(0...1), .double(0), "probability that a state-backend init meets an unknown scheme"),
         ScenarioKey("on_error", .choice(["retry", "fail"]), .string("retry"),
                     "after the error path: retry with the right scheme, or fail the invocation"),
-        ScenarioKey("state_backend", .choice(["systemdb", "file"]), .string("systemdb"),
-                    "where state is kept (the http backend is not built yet)"),
+        ScenarioKey("state_backend", .choice(["systemdb", "file", "http"]), .string("systemdb"),
+                    "where state is kept: the system database, files, or an object store over HTTP (`s3://`-like)"),
         ScenarioKey("jobs", .int(1...100_000), .int(9), "distinct jobs (state ids); invocation i runs job i mod jobs"),
         ScenarioKey("catalog_lines", .int(0...big), .int(300_000), "catalog lines a tap prints per invocation (production)"),
         ScenarioKey("catalog_write", .choice(["profile", "sync", "thread-hop"]), .string("profile"),
@@ -115,14 +115,17 @@ public enum ScenarioKeys {
                     "page cache before each scan: warm, or cold (the environment's file pages dropped with posix_fadvise first; no root)"),
         ScenarioKey("worker_timeout_seconds", .double(0.1...86_400), .double(300), "a worker process running longer is killed"),
         ScenarioKey("heartbeat_interval_seconds", .double(0.01...3_600), .double(1), "runs heartbeat UPDATE interval"),
-        ScenarioKey("lock_timeout_seconds", .double(0.01...3_600), .double(10), "file backend: a lock older than this is stale"),
+        ScenarioKey("lock_timeout_seconds", .double(0.01...3_600), .double(10), "file and http backends: a lock older than this is stale"),
+        ScenarioKey("lock_retry_seconds", .double(0.001...3_600), .double(1), "file and http backends: wait between attempts on a held lock"),
         ScenarioKey("production.runs", .int(1...1_000_000), .int(9), "`meltano run` processes in the production workload"),
         ScenarioKey("production.gap_seconds", .double(0...86_400), .double(2.5), "pause between production runs"),
         ScenarioKey("assumed.cli_start_seconds", .double(0...86_400), .double(4), "CLI start and plugin install (assumed, all variants)"),
         ScenarioKey("assumed.pre_plugin_other_seconds", .double(0...86_400), .double(7),
                     "catalog rules and process spawn, beyond what is simulated (assumed)"),
-        ScenarioKey("assumed.extract_seconds", .double(0...86_400), .double(53), "the tap's extraction (assumed until HTTP lands)"),
+        ScenarioKey("assumed.extract_seconds", .double(0...86_400), .double(53),
+                    "the tap's own processing during extraction (assumed); the measured `extract` phase adds its HTTP time"),
         ScenarioKey("assumed.target_tail_seconds", .double(0...86_400), .double(21), "the target's tail and warehouse load (assumed)"),
+    ] + httpKeys + [
         ScenarioKey("observed.baseline_minutes", .double(0...1_000_000), .double(0), "production minutes of the baseline, if known (0: none)"),
         ScenarioKey("observed.regressed_minutes", .double(0...1_000_000), .double(0), "production minutes of the regressed version, if known"),
         ScenarioKey("observed.regressed_variant", .string, .string(""), "the variant the observed regression belongs to"),
@@ -131,6 +134,36 @@ public enum ScenarioKeys {
         ScenarioKey("microbench.packages_by_variant", .list, .list([]),
                     "microbench: VARIANT=N entries giving a variant its own synthetic environment of N distributions"),
     ]
+
+    /// The `http.*` keys: the extraction's pages, the client's timeouts and retries, and each
+    /// endpoint family's faults and latency (`http.api.*` for the source API, `http.state.*` for
+    /// the object store).
+    static let httpKeys: [ScenarioKey] = [
+        ScenarioKey("http.pages", .int(0...big), .int(67), "pages the tap reads per invocation in production (~6,700 records / 100)"),
+        ScenarioKey("http.sample_pages", .int(1...big), .int(10), "pages read over HTTP for real per invocation; the rest extrapolated"),
+        ScenarioKey("http.page_records", .int(0...1_000_000), .int(100), "records per page"),
+        ScenarioKey("http.record_bytes", .int(0...1_000_000), .int(256), "JSON bytes per record (about)"),
+        ScenarioKey("http.connect_timeout_ms", .int(1...600_000), .int(1_000), "client connect timeout"),
+        ScenarioKey("http.timeout_ms", .int(1...600_000), .int(2_000), "client total timeout per request; a stalled answer takes twice this"),
+        ScenarioKey("http.max_retries", .int(0...100), .int(8), "retries per request on 5xx, timeout, reset or refused connection"),
+        ScenarioKey("http.backoff_ms", .double(0...600_000), .double(10), "first retry's backoff; doubles per retry"),
+        ScenarioKey("http.backoff_max_ms", .double(0...600_000), .double(500), "cap of the exponential backoff"),
+    ] + Endpoints.names.flatMap { endpoint in [
+        ScenarioKey("http.\(endpoint).error_rate", .double(0...1), .double(0), "\(endpoint) endpoints: share of requests answered 503"),
+        ScenarioKey("http.\(endpoint).stall_rate", .double(0...1), .double(0),
+                    "\(endpoint) endpoints: share answered only after the client's timeout (the operation is done)"),
+        ScenarioKey("http.\(endpoint).drop_rate", .double(0...1), .double(0),
+                    "\(endpoint) endpoints: share whose connection is closed without an answer (the operation is not done)"),
+        ScenarioKey("http.\(endpoint).latency_ms", .double(0...600_000), .double(0), "\(endpoint) endpoints: server-side latency per answer"),
+        ScenarioKey("http.\(endpoint).jitter_ms", .double(0...600_000), .double(0), "\(endpoint) endpoints: latency jitter (scale)"),
+        ScenarioKey("http.\(endpoint).jitter", .choice(["uniform", "exponential"]), .string("uniform"),
+                    "\(endpoint) endpoints: jitter shape: U(0, jitter) or an exponential tail of mean jitter"),
+    ] }
+
+    /// The endpoint families faults are set for.
+    public enum Endpoints {
+        public static let names = ["api", "state"]
+    }
 
     /// Looks a key up by its dotted name.
     public static func key(named name: String) -> ScenarioKey? {

@@ -27,9 +27,10 @@ public struct ScenarioOverride: Sendable {
 
 /// Finds, parses and validates scenario files.
 public enum ScenarioLoader {
-    /// Sections whose nested keys are flattened to `section.key`.
-    static let sections: Set<String> = Set(ScenarioKeys.all.compactMap { k in
-        k.name.contains(".") ? String(k.name.split(separator: ".")[0]) : nil
+    /// Sections whose nested keys are flattened to `section.key`, at any depth (`http`, `http.api`).
+    static let sections: Set<String> = Set(ScenarioKeys.all.flatMap { k in
+        let parts = k.name.split(separator: ".")
+        return (1..<max(parts.count, 1)).map { parts[..<$0].joined(separator: ".") }
     })
 
     /// Resolves `--scenario NAME|PATH`: a path is taken as is; a name is looked up as
@@ -150,7 +151,7 @@ public enum ScenarioLoader {
                 throw ScenarioError(location: location, key: nil, problem: "keys must be plain names")
             }
             let name = prefix + scalar.string
-            if prefix.isEmpty, sections.contains(name) {
+            if sections.contains(name) {
                 guard case .mapping(let inner) = valueNode else {
                     throw ScenarioError(location: location, key: name, problem: "expected a mapping of \(name).* keys")
                 }
@@ -245,6 +246,16 @@ public enum ScenarioLoader {
            let unknown = parsed.keys.sorted().first(where: { !names.contains($0) }) {
             throw ScenarioError(location: where_("microbench.packages_by_variant"), key: "microbench.packages_by_variant",
                                 problem: "'\(unknown)' is not one of the variants")
+        }
+        for endpoint in ScenarioKeys.Endpoints.names {
+            let keys = ["error_rate", "stall_rate", "drop_rate"].map { "http.\(endpoint).\($0)" }
+            let sum = keys.reduce(0) { $0 + (values[$1]?.doubleValue ?? 0) }
+            if sum > 1 {
+                // Name the key set last (command line over file) as the one to fix.
+                let key = keys.last { origins[$0]?.hasPrefix("command line") == true } ?? keys.last { origins[$0] != "default" } ?? keys[0]
+                throw ScenarioError(location: where_(key), key: key,
+                                    problem: "error, stall and drop rates of '\(endpoint)' add up to \(ScenarioValue.format(sum)), more than 1")
+            }
         }
         if let sample = values["catalog_sample_lines"]?.intValue, sample < 1 {
             throw ScenarioError(location: where_("catalog_sample_lines"), key: "catalog_sample_lines", problem: "must be at least 1")

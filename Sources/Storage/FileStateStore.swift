@@ -87,9 +87,7 @@ public final class FileStateStore: StateStore, @unchecked Sendable {
         let path = statePath(forStateID: stateID)
         guard let document = try readDocument(path) else { return nil }
         let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? Date()
-        return StoredState(partialState: try StateMerge.serialize(document.partial),
-                           completedState: try StateMerge.serialize(document.completed),
-                           updatedAt: StorageTimestamp.format(modified))
+        return try StateMerge.storedState(document, updatedAt: StorageTimestamp.format(modified))
     }
 
     @discardableResult
@@ -105,11 +103,13 @@ public final class FileStateStore: StateStore, @unchecked Sendable {
         let old = try readDocument(path)
         let merged = try StateMerge.merge(oldPartial: old?.partial, oldCompleted: old?.completed,
                                           newCompleted: completed, newPartial: partial)
-        let text = try StateMerge.serialize(["completed": merged.completed, "partial": merged.partial])
+        let text = try merged.documentText()
         try Self.writeAtomically(Array(text.utf8), to: path, folder: folder)
         lock.withLock { counters.writes += 1 }
-        return StateWriteReceipt(writeSequence: merged.writeSequence, busyWaits: 0,
-                                 lockWaits: waited.waits, waitNanoseconds: waited.nanoseconds)
+        var receipt = StateWriteReceipt(writeSequence: merged.writeSequence, busyWaits: 0,
+                                        lockWaits: waited.waits, waitNanoseconds: waited.nanoseconds)
+        receipt.storedDocument = text
+        return receipt
     }
 
     // MARK: - Lock
@@ -198,16 +198,7 @@ public final class FileStateStore: StateStore, @unchecked Sendable {
 
     private func readDocument(_ path: String) throws -> (partial: [String: Any], completed: [String: Any])? {
         guard let bytes = try Self.readFile(path) else { return nil }
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard let object = try StateMerge.parseObject(text, what: "state file \(path)") else { return nil }
-        func part(_ key: String) throws -> [String: Any] {
-            guard let value = object[key], !(value is NSNull) else { return [:] }
-            guard let dictionary = value as? [String: Any] else {
-                throw StorageError(kind: .invalidState, message: "\"\(key)\" is not a JSON object", path: path)
-            }
-            return dictionary
-        }
-        return (try part("partial"), try part("completed"))
+        return try StateMerge.document(String(decoding: bytes, as: UTF8.self), source: path)
     }
 
     /// The file's bytes, or nil if it does not exist.

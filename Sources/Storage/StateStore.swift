@@ -29,6 +29,9 @@ public struct StateWriteReceipt: Sendable, Equatable {
     public var lockWaits: Int
     /// Time spent in those waits.
     public var waitNanoseconds: UInt64
+    /// The state document this write stored, byte for byte, where the backend keeps one
+    /// (file and http backends); nil for the system database.
+    public var storedDocument: String?
 
     public init(writeSequence: Int, busyWaits: Int, lockWaits: Int, waitNanoseconds: UInt64 = 0) {
         self.writeSequence = writeSequence
@@ -69,14 +72,19 @@ public enum StateMerge {
     }
 
     /// The merged result of one write, still as JSON objects.
-    struct Merged {
-        var partial: [String: Any]
-        var completed: [String: Any]
-        var writeSequence: Int
+    package struct Merged {
+        package var partial: [String: Any]
+        package var completed: [String: Any]
+        package var writeSequence: Int
+
+        /// The file and object-store backends' document: `{"completed": {...}, "partial": {...}}`.
+        package func documentText() throws -> String {
+            try StateMerge.serialize(["completed": completed, "partial": partial])
+        }
     }
 
     /// Applies one write to the stored (`old…`) state; `new…` are the caller's JSON texts.
-    static func merge(oldPartial: [String: Any]?, oldCompleted: [String: Any]?,
+    package static func merge(oldPartial: [String: Any]?, oldCompleted: [String: Any]?,
                       newCompleted: String?, newPartial: String?) throws -> Merged {
         let previousCount = oldCompleted?[writeCounterKey].flatMap(integer) ?? 0
         var completed: [String: Any]
@@ -108,7 +116,7 @@ public enum StateMerge {
     }
 
     /// Parses a JSON object text; nil for nil or empty text.
-    static func parseObject(_ text: String?, what: String) throws -> [String: Any]? {
+    package static func parseObject(_ text: String?, what: String) throws -> [String: Any]? {
         guard let text, !text.isEmpty else { return nil }
         let value: Any
         do {
@@ -124,13 +132,32 @@ public enum StateMerge {
     }
 
     /// Serializes with sorted keys so equal states give equal text.
-    static func serialize(_ object: [String: Any]) throws -> String {
+    package static func serialize(_ object: [String: Any]) throws -> String {
         do {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
             return String(decoding: data, as: UTF8.self)
         } catch {
             throw StorageError(kind: .invalidState, message: "cannot serialize state: \(error)")
         }
+    }
+
+    /// Parses a file or object-store state document into its partial and completed objects
+    /// (`{}` for a missing or null part); nil for empty text. `source` names it in errors.
+    package static func document(_ text: String, source: String) throws -> (partial: [String: Any], completed: [String: Any])? {
+        guard let object = try parseObject(text, what: "state document \(source)") else { return nil }
+        func part(_ key: String) throws -> [String: Any] {
+            guard let value = object[key], !(value is NSNull) else { return [:] }
+            guard let dictionary = value as? [String: Any] else {
+                throw StorageError(kind: .invalidState, message: "\"\(key)\" is not a JSON object", path: source)
+            }
+            return dictionary
+        }
+        return (try part("partial"), try part("completed"))
+    }
+
+    /// A stored state as `get` returns it, from a parsed document.
+    package static func storedState(_ document: (partial: [String: Any], completed: [String: Any]), updatedAt: String) throws -> StoredState {
+        StoredState(partialState: try serialize(document.partial), completedState: try serialize(document.completed), updatedAt: updatedAt)
     }
 
     /// An integer JSON value (JSONSerialization may give `Int` or `NSNumber`). No Bool check:

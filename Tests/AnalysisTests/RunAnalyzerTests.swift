@@ -198,10 +198,10 @@ enum HandCase {
 
         let simulated = v.phases.filter { $0.provenance != "assumed" }
         let expectedDelta: [String: Double] = [
-            "settings": 0.15, "bookkeeping": 0, "state-lookup": 0.015, "catalog-write": 0.06,
+            "settings": 0.15, "bookkeeping": 0, "state-lookup": 0.015, "catalog-write": 0.06, "extract": 0,
             "target-state-init": 0, "state-write": 0, "teardown": -0.0075,
         ]
-        #expect(simulated.map(\.phase) == ["settings", "bookkeeping", "state-lookup", "catalog-write",
+        #expect(simulated.map(\.phase) == ["settings", "bookkeeping", "state-lookup", "catalog-write", "extract",
                                            "target-state-init", "state-write", "teardown"])
         for p in simulated {
             #expect(close(p.deltaMinutes, try #require(expectedDelta[p.phase]), tolerance), "\(p.phase): \(p.deltaMinutes)")
@@ -216,10 +216,10 @@ enum HandCase {
         #expect(close(try #require(v.scanRegressionMinutes), 9.0 / 60 * 1.2, tolerance))
 
         let assumed = v.phases.filter { $0.provenance == "assumed" }
-        #expect(assumed.map(\.phase) == ["cli-start", "pre-plugin-other", "extract", "target-tail"])
+        #expect(assumed.map(\.phase) == ["cli-start", "pre-plugin-other", "tap-processing", "target-tail"])
         #expect(assumed.allSatisfy { $0.deltaMinutes == 0 && $0.share == nil })
         #expect(assumed.map(\.secondsPerRun) == [4, 7, 53, 21])
-        #expect(close(try #require(assumed.first { $0.phase == "extract" }).productionMinutes, 53 * 9 / 60.0, tolerance))
+        #expect(close(try #require(assumed.first { $0.phase == "tap-processing" }).productionMinutes, 53 * 9 / 60.0, tolerance))
     }
 
     @Test func sampledPhaseIsExtrapolated() throws {

@@ -46,7 +46,7 @@ final class AnalysisCommandsTests: XCTestCase {
         let folder = try runSmoke("run", ["--export-csv", csv.path, "--export-markdown", md.path])
         let rows = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
         XCTAssertTrue(rows[0].hasPrefix("variant,phase,provenance"))
-        XCTAssertEqual(rows.count, 1 + 4 * 11, "4 variants × (7 simulated + 4 assumed phases)")
+        XCTAssertEqual(rows.count, 1 + 4 * 12, "4 variants × (8 simulated + 4 assumed phases)")
         XCTAssertEqual(try String(contentsOf: md, encoding: .utf8), try String(contentsOf: folder.appendingPathComponent("REPORT.md"), encoding: .utf8))
         let svg = try String(contentsOf: folder.appendingPathComponent("chart.svg"), encoding: .utf8)
         XCTAssertTrue(svg.hasPrefix("<svg"))

@@ -1,8 +1,9 @@
 import Foundation
+import HTTP
 import XCTest
 
 /// SIGINT to the coordinator mid-run: workers are stopped, every event is on disk, the report says
-/// the run is incomplete, and the exit status says so too.
+/// the run is incomplete, the exit status says so too, and nothing listens on the HTTP server's port.
 final class InterruptTests: XCTestCase {
     func testInterruptedRunEndsIncompleteWithEveryWorkerAccountedFor() throws {
         try interrupt(with: SIGINT)
@@ -20,7 +21,8 @@ final class InterruptTests: XCTestCase {
         // Interrupt once workers are busy.
         let process = try SimulateBinary.startRun(
             ["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/matatika.yaml").path, "--output", folder.path,
-             "--cache-dir", scratch.appendingPathComponent("cache").path, "--invocations", "500", "--variants", "meltano-3.6.0,meltano-3.7.9"],
+             "--cache-dir", scratch.appendingPathComponent("cache").path, "--invocations", "500", "--variants", "meltano-3.6.0,meltano-3.7.9",
+             "--set", "state_backend=http"],
             events: events, afterFinished: 3)
         kill(process.processIdentifier, signal)
         let stopBy = Date().addingTimeInterval(10)
@@ -49,5 +51,11 @@ final class InterruptTests: XCTestCase {
         let report = try String(contentsOf: folder.appendingPathComponent("REPORT.md"), encoding: .utf8)
         XCTAssertTrue(report.hasPrefix("INCOMPLETE"), String(report.prefix(200)))
         XCTAssertTrue(report.contains("**Interrupted**"))
+
+        let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
+        let server = try XCTUnwrap(summary["http_server"] as? [String: Any])
+        let port = try XCTUnwrap(server["port"] as? Int)
+        XCTAssertEqual(server["port_closed_after_run"] as? Bool, true)
+        XCTAssertFalse(LoopbackServer.isListening(port: port), "port \(port) still accepts connections")
     }
 }

@@ -20,6 +20,9 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
     static let cases: [MalformedCase] = [
         MalformedCase(file: "unknown-top-level-key.yaml", line: 2, key: "colour", problem: "unknown key"),
         MalformedCase(file: "unknown-nested-key.yaml", line: 4, key: "assumed.extract_secs", problem: "unknown key"),
+        MalformedCase(file: "http-unknown-endpoint-key.yaml", line: 5, key: "http.api.eror_rate", problem: "unknown key"),
+        MalformedCase(file: "http-rates-above-one.yaml", line: 5, key: "http.api.stall_rate",
+                      problem: "error, stall and drop rates of 'api' add up to 1.2, more than 1"),
         MalformedCase(file: "packages-string.yaml", line: 2, key: "packages", problem: "expected an integer, got 'lots'"),
         MalformedCase(file: "seed-list.yaml", line: 3, key: "seed", problem: "expected an integer"),
         MalformedCase(file: "invocations-quoted-number.yaml", line: 3, key: "invocations", problem: "expected an integer, got '3'"),

@@ -1,4 +1,5 @@
 import Foundation
+import TestProcesses
 import Testing
 @testable import Storage
 
@@ -15,16 +16,12 @@ import Testing
         let target = try #require(env["STORAGE_TEST_WORKER_TARGET"])
         let kind = env["STORAGE_TEST_WORKER_KIND"] ?? "systemdb"
         let writes = Int(env["STORAGE_TEST_WORKER_WRITES"] ?? "") ?? 0
-        let goFile = try #require(env["STORAGE_TEST_WORKER_GO"])
-        let report = try #require(env["STORAGE_TEST_WORKER_REPORT"])
         let name = env["STORAGE_TEST_WORKER_NAME"] ?? "w"
 
         let store: any StateStore = kind == "file"
             ? try FileStateStore(root: target, retryInterval: 0.001)
             : try SystemDatabase(path: target)
-        let deadline = Date().addingTimeInterval(20)
-        while !FileManager.default.fileExists(atPath: goFile) && Date() < deadline { usleep(500) }
-
+        TestWorkers.waitForGo()
         var sequences: [Int] = []
         var waits = 0
         for write in 0..<writes {
@@ -33,47 +30,18 @@ import Testing
             sequences.append(receipt.writeSequence)
             waits += receipt.busyWaits + receipt.lockWaits
         }
-        let text = "\(waits)\n" + sequences.map(String.init).joined(separator: ",")
-        try text.write(toFile: report, atomically: true, encoding: .utf8)
+        try TestWorkers.report(waits: waits, sequences: sequences)
     }
 
     /// Parent side: spawns `count` workers and returns (all sequences, total waits).
     private func spawnWorkers(kind: String, target: String, count: Int, writes: Int,
                               folder: TemporaryFolder) throws -> (sequences: [Int], waits: Int) {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
-        let goFile = folder.file("go")
-        var processes: [(Process, String)] = []
-        for index in 0..<count {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["--testing-library", "swift-testing", "--filter", "workerWritesStateWhenSpawned"]
-            let report = folder.file("report-\(index)")
-            var env = ProcessInfo.processInfo.environment
-            env["STORAGE_TEST_WORKER_TARGET"] = target
-            env["STORAGE_TEST_WORKER_KIND"] = kind
-            env["STORAGE_TEST_WORKER_WRITES"] = String(writes)
-            env["STORAGE_TEST_WORKER_GO"] = goFile
-            env["STORAGE_TEST_WORKER_REPORT"] = report
-            env["STORAGE_TEST_WORKER_NAME"] = "process\(index)"
-            process.environment = env
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            processes.append((process, report))
+        let reports = try TestWorkers.run(count: count, filter: "workerWritesStateWhenSpawned", folder: folder.path) { index in
+            ["STORAGE_TEST_WORKER_TARGET": target, "STORAGE_TEST_WORKER_KIND": kind,
+             "STORAGE_TEST_WORKER_WRITES": String(writes), "STORAGE_TEST_WORKER_NAME": "process\(index)"]
         }
-        // Start together so the writes overlap.
-        #expect(FileManager.default.createFile(atPath: goFile, contents: Data()))
-        var sequences: [Int] = []
-        var waits = 0
-        for (process, report) in processes {
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
-            let lines = try String(contentsOfFile: report, encoding: .utf8).split(separator: "\n")
-            waits += Int(lines.first ?? "") ?? 0
-            sequences += (lines.dropFirst().first ?? "").split(separator: ",").compactMap { Int($0) }
-        }
-        return (sequences, waits)
+        for report in reports { #expect(report.status == 0) }
+        return (reports.flatMap(\.sequences), reports.reduce(0) { $0 + $1.waits })
     }
 
     @Test func twoProcessesOnTheSystemDatabaseLoseNoUpdate() throws {

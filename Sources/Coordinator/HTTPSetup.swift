@@ -1,0 +1,30 @@
+import HTTP
+import Scenario
+
+/// Turns the scenario's `http.*` knobs into the HTTP room's server and client settings.
+extension HTTPKnobs {
+    /// Whether a pipeline run needs the loopback server: it reads pages, or keeps state over HTTP.
+    static func needsServer(_ scenario: Scenario) -> Bool {
+        scenario.workload == "pipeline" && (scenario.http.pages > 0 || scenario.stateBackend == "http")
+    }
+
+    var source: SourceAPIConfig {
+        SourceAPIConfig(pages: pages, pageRecords: pageRecords, recordBytes: recordBytes)
+    }
+
+    /// Seeded by the scenario's seed; a stalled answer is held for twice the client's timeout.
+    func faultPlan(seed: UInt64) -> FaultPlan {
+        func spec(_ e: Endpoint) -> FaultSpec {
+            FaultSpec(errorRate: e.errorRate, stallRate: e.stallRate, dropRate: e.dropRate, latencyMilliseconds: e.latencyMilliseconds,
+                      jitterMilliseconds: e.jitterMilliseconds, jitter: LatencyJitter(rawValue: e.jitter) ?? .uniform)
+        }
+        return FaultPlan(seed: seed, api: spec(api), state: spec(state), stallMilliseconds: 2 * Double(timeoutMilliseconds))
+    }
+
+    func client(port: Int) -> ClientSettings {
+        ClientSettings(baseURL: "http://127.0.0.1:\(port)",
+                       timeouts: CurlTimeouts(connectMilliseconds: connectTimeoutMilliseconds, totalMilliseconds: timeoutMilliseconds),
+                       retry: RetryPolicy(maxRetries: maxRetries, baseDelayMilliseconds: backoffMilliseconds,
+                                          maxDelayMilliseconds: backoffMaxMilliseconds))
+    }
+}

@@ -1,0 +1,37 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import HTTP
+
+/// `simulate bench-http`: throughput of the libcurl client against the loopback server.
+struct BenchHTTPCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-http",
+        abstract: "Sequential GETs against the loopback server: a reused curl handle vs a new handle per request.",
+        shouldDisplay: false
+    )
+
+    @Option(help: "GETs per series (1 to 1,000,000).") var requests = 2000
+    @Option(name: .customLong("page-records"), help: "Records per page fetched.") var pageRecords = 1
+    @Option(name: .customLong("record-bytes"), help: "Bytes per record.") var recordBytes = 64
+
+    func run() throws {
+        guard (1...1_000_000).contains(requests), pageRecords >= 0, recordBytes >= 0 else {
+            throw CleanExit.badInput("command line (--requests): expected 1 to 1000000 requests and non-negative page sizes")
+        }
+        let result: (series: [HTTPBenchmark.Series], stop: StopReport)
+        do { result = try HTTPBenchmark.run(requests: requests, pageRecords: pageRecords, recordBytes: recordBytes) } catch {
+            throw CleanExit.failure("bench-http: \(error)")
+        }
+        print("| client | requests | req/s | p50 µs | p99 µs | connections |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for s in result.series {
+            var distribution = PhaseDistribution()
+            for micros in s.latencyMicroseconds { distribution.record(nanoseconds: Double(micros) * 1000) }
+            let d = distribution.summary
+            print(String(format: "| %@ | %d | %.0f | %.0f | %.0f | %d |", s.mode, s.latencyMicroseconds.count, s.requestsPerSecond,
+                         d.median * 1000, d.p99 * 1000, s.connections))
+        }
+        print("Server on 127.0.0.1:\(result.stop.port) stopped; port closed: \(result.stop.portClosed ? "yes" : "no").")
+    }
+}
