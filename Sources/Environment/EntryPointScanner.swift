@@ -105,15 +105,18 @@ public struct EntryPointScanner: Sendable {
             result.pathEntriesListed += 1
             let directory = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             defer { if directory >= 0 { close(directory) } }
-            for folder in Self.distributionFolders(root: root, names: names) {
+            for candidate in Self.distributionFolders(root: root, names: names) {
                 result.distributionsFound += 1
-                let path = root + "/" + folder
-                guard seen.insert(Self.uniqueKey(folder: folder, path: path)).inserted else {
+                let folder = candidate.folder
+                // With the exact lower-case suffix the grouping key is already `_normalized_name`.
+                let unique = candidate.exactSuffix && !candidate.key.isEmpty
+                    ? candidate.key : Self.uniqueKey(folder: folder, path: root + "/" + folder)
+                guard seen.insert(unique).inserted else {
                     result.skipped[SkipKind.shadowed.rawValue, default: 0] += 1
                     continue
                 }
                 result.distributionsUnique += 1
-                readEntryPoints(path: path, folder: folder, directory: directory, into: &result)
+                readEntryPoints(path: root + "/" + folder, folder: folder, directory: directory, into: &result)
             }
         }
         return result
@@ -158,10 +161,19 @@ public struct EntryPointScanner: Sendable {
 
     /// Metadata folders of one path entry in the order `Lookup.search` yields them: grouped by
     /// lower-cased normalized name in order of first appearance, then `EGG-INFO` of an `.egg`.
-    static func distributionFolders(root: String, names: [String]) -> [String] {
+    /// A metadata folder found in a listing, with its grouping key.
+    struct Candidate: Equatable {
+        let folder: String
+        /// `low.rpartition(".")[0].partition("-")[0]`, normalized.
+        let key: String
+        /// The name ends in exactly `.dist-info` or `.egg-info` (case-sensitive, as `splitext` sees it).
+        let exactSuffix: Bool
+    }
+
+    static func distributionFolders(root: String, names: [String]) -> [Candidate] {
         var order: [String] = []
-        var groups: [String: [String]] = [:]
-        var eggs: [String] = []
+        var groups: [String: [Candidate]] = [:]
+        var eggs: [Candidate] = []
         let baseIsEgg = basename(root).lowercased().hasSuffix(".egg")
         for child in names {
             let lower = asciiLowercased(child) ?? child.lowercased()
@@ -172,9 +184,10 @@ public struct EntryPointScanner: Sendable {
                 let stem = lower[..<dot]
                 let key = normalize(String(stem.prefix { $0 != "-" }))
                 if groups[key] == nil { order.append(key) }
-                groups[key, default: []].append(child)
+                groups[key, default: []].append(Candidate(folder: child, key: key,
+                                                          exactSuffix: child.hasSuffix(".dist-info") || child.hasSuffix(".egg-info")))
             } else if baseIsEgg, lower == "egg-info" {
-                eggs.append(child)
+                eggs.append(Candidate(folder: child, key: "", exactSuffix: false))
             }
         }
         return order.flatMap { groups[$0]! } + eggs
