@@ -49,13 +49,13 @@ let package = Package(
             "Scenario", "Pipeline", "Coordinator", "Analysis", "Report", "Environment", "Discovery", "HTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // Spawning copies of a test binary as worker processes, shared by the cross-process tests.
-        .target(name: "TestProcesses", path: "Tests/TestProcesses"),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestProcesses"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CCurl", "Storage", "TestProcesses"]),
-        .testTarget(name: "EnvironmentTests", dependencies: ["Environment"]),
-        .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Environment"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario"], resources: [.copy("Fixtures")]),
+        // What several test targets share: temporary folders, and copies of a test binary as worker processes.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CCurl", "Storage", "TestSupport"]),
+        .testTarget(name: "EnvironmentTests", dependencies: ["Environment", "TestSupport"]),
+        .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Environment", "TestSupport"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Scenario", "Environment", "Discovery", "Storage"]),
         .testTarget(name: "AnalysisTests", dependencies: [
             "Analysis", "Pipeline", "Scenario", .product(name: "Histogram", package: "hdrhistogram-swift"),

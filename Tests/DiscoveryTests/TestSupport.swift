@@ -1,24 +1,7 @@
 import Discovery
 import Environment
 import Foundation
-
-/// A fresh folder under the system temporary directory, removed when the value goes away.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-    var path: String { url.path }
-
-    init(_ label: String = #function) {
-        let safe = label.filter { $0.isLetter || $0.isNumber }
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("discoverytests-\(safe)-\(UUID().uuidString)", isDirectory: true)
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// Removes the folder now; for tests whose threads may still hold this value at exit.
-    func remove() { try? FileManager.default.removeItem(at: url) }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
+import TestSupport
 
 /// A value shared between threads behind a lock.
 final class Locked<Value>: @unchecked Sendable {

@@ -1,5 +1,6 @@
 import Environment
 import Foundation
+import TestSupport
 import Testing
 
 /// The catalogue of broken `dist-info` folders: each is scanned beside a healthy distribution and

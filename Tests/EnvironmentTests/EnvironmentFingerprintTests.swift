@@ -1,5 +1,6 @@
 import Environment
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct EnvironmentFingerprintTests {

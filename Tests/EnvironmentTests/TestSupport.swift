@@ -1,30 +1,7 @@
 import Foundation
+import TestSupport
 
-/// A fresh folder under the system temporary directory, removed when the value goes away.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-    var path: String { url.path }
-
-    init(_ label: String = #function) {
-        let safe = label.filter { $0.isLetter || $0.isNumber }
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("envtests-\(safe)-\(UUID().uuidString)", isDirectory: true)
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// Removes the folder now; for tests whose threads may still hold this value at exit.
-    func remove() { try? FileManager.default.removeItem(at: url) }
-
-    deinit {
-        // Restore permissions a test may have removed, so cleanup cannot fail.
-        if let walker = FileManager.default.enumerator(atPath: path) {
-            for case let relative as String in walker {
-                _ = chmod(path + "/" + relative, 0o755)
-            }
-        }
-        try? FileManager.default.removeItem(at: url)
-    }
-
+extension TemporaryDirectory {
     /// Creates a metadata folder (and its parents) with optional `entry_points.txt` bytes.
     @discardableResult
     func distribution(_ relative: String, entryPoints: String? = nil) throws -> String {
@@ -36,6 +13,7 @@ final class TemporaryDirectory: Sendable {
         return folder
     }
 }
+
 
 /// Every regular file under `root` as relative path → bytes.
 func fileTree(_ root: String) throws -> [String: Data] {

@@ -1,6 +1,6 @@
 import Foundation
 import Storage
-import TestProcesses
+import TestSupport
 import Testing
 import XCTest
 @testable import HTTP

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Scenario
 import Testing
 
@@ -20,25 +21,3 @@ func malformedFixturesFolder() throws -> URL {
     return fixtures.appendingPathComponent("malformed", isDirectory: true)
 }
 
-/// A fresh folder under the system temporary directory, removed when the value goes away.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-
-    init(_ label: String = #function) {
-        let safe = label.filter { $0.isLetter || $0.isNumber }
-        url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("scenariotests-\(safe)-\(UUID().uuidString)", isDirectory: true)
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// Writes `text` at `relativePath`, creating folders on the way.
-    @discardableResult
-    func write(_ relativePath: String, _ text: String) throws -> URL {
-        let file = url.appendingPathComponent(relativePath)
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: file)
-        return file
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
