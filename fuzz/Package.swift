@@ -7,7 +7,8 @@ let package = Package(
     name: "simulate-fuzz",
     dependencies: [.package(path: "..")],
     targets: [
-        .executableTarget(name: "FuzzScenario", dependencies: [.product(name: "SimulateScenario", package: "main")]),
-        .executableTarget(name: "FuzzEntryPoints", dependencies: [.product(name: "SimulateEnvironment", package: "main")]),
+        .target(name: "FuzzDriver"),
+        .executableTarget(name: "FuzzScenario", dependencies: ["FuzzDriver", .product(name: "SimulateScenario", package: "main")]),
+        .executableTarget(name: "FuzzEntryPoints", dependencies: ["FuzzDriver", .product(name: "SimulateEnvironment", package: "main")]),
     ]
 )

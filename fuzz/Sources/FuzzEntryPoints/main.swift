@@ -1,5 +1,6 @@
 import Environment
 import Foundation
+import FuzzDriver
 
 /// Any text as `entry_points.txt` parses, or is rejected as CPython would reject it, without crashing;
 /// what it yields keeps the parser's invariants (names and values are stripped); and on ASCII input
@@ -23,12 +24,4 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-
-// SwiftPM owns `main` for executables, so libFuzzer runs through its driver entry point.
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOne))
+exit(runFuzzer(fuzzOne))

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzDriver
 import Scenario
 
 /// Any bytes as a scenario file must give a `Scenario` or a one-line `ScenarioError`, never a crash.
@@ -18,12 +19,4 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-
-// SwiftPM owns `main` for executables, so libFuzzer runs through its driver entry point.
-var argc = CommandLine.argc
-var argv = CommandLine.unsafeArgv
-exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOne))
+exit(runFuzzer(fuzzOne))
