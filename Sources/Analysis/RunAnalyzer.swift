@@ -101,14 +101,12 @@ public struct RunAnalyzer {
         // Seconds per finished invocation, per variant, for the bootstrap.
         var totals: [String: [Double]] = [:]
         var phaseSeconds: [String: [String: [Double]]] = [:]
-        var scanSeconds: [String: [Double]] = [:]
         var categorySeconds: [String: [CostCategory: [Double]]] = [:]
         var variants: [VariantSummary] = []
         for variant in scenario.variants {
             let ordered = startOrder.filter { byIndex[$0]?.outcome != nil && specs[$0]?.variant == variant.name }
             let datas = ordered.compactMap { byIndex[$0] }
             totals[variant.name] = datas.map { d in d.phases.values.reduce(0) { $0 + $1.productionModelledNs } / 1e9 }
-            scanSeconds[variant.name] = datas.map { d in d.phases.values.reduce(0) { $0 + Double($1.scanModelledNs) } / 1e9 }
             let perInvocation = datas.map { CostCategory.seconds(of: Array($0.phases.values), stateBackend: scenario.stateBackend) }
             for category in CostCategory.allCases {
                 categorySeconds[variant.name, default: [:]][category] = perInvocation.map { $0[category] ?? 0 }
@@ -189,10 +187,10 @@ public struct RunAnalyzer {
                 httpFailedInvocations: outcomes.filter { $0.failure != nil }.count,
                 simulatedSecondsPerRun: simulated, secondsPerRun: perRun,
                 productionMinutes: perRun * runs / 60 + gapMinutes,
-                regressionMinutes: nil, scanRegressionMinutes: nil, topPhase: nil, topPhaseMinutes: nil, mannWhitney: nil, categories: [],
+                regressionMinutes: nil, topPhase: nil, topPhaseMinutes: nil, mannWhitney: nil, categories: [],
                 simulatedSeconds: totals[variant.name] ?? [], invocations: counts))
         }
-        attribute(&variants, scenario: scenario, totals: totals, phaseSeconds: phaseSeconds, scanSeconds: scanSeconds,
+        attribute(&variants, scenario: scenario, totals: totals, phaseSeconds: phaseSeconds,
                   categorySeconds: categorySeconds)
         return RunSummary(
             tool: "simulate", scenario: scenarioInfo(scenario), command: input.command,
@@ -212,7 +210,7 @@ public struct RunAnalyzer {
 
     /// Regression per variant with its interval, each phase's share of it, and the top phase.
     func attribute(_ variants: inout [VariantSummary], scenario: Scenario, totals: [String: [Double]],
-                   phaseSeconds: [String: [String: [Double]]], scanSeconds: [String: [Double]],
+                   phaseSeconds: [String: [String: [Double]]],
                    categorySeconds: [String: [CostCategory: [Double]]]) {
         let base = scenario.baseline.name
         guard let baseIndex = variants.firstIndex(where: { $0.name == base }) else { return }
@@ -226,7 +224,6 @@ public struct RunAnalyzer {
             variants[v].regressionMinutes = interval
             // Shares of a regression indistinguishable from zero are noise over noise: leave them out.
             let shareable = abs(interval.estimate) >= Self.minimumShareableMinutes
-            variants[v].scanRegressionMinutes = runs / 60 * (mean(scanSeconds[name] ?? []) - mean(scanSeconds[base] ?? []))
             for p in variants[v].phases.indices where variants[v].phases[p].provenance != "assumed" {
                 let phase = variants[v].phases[p].phase
                 let delta = runs / 60 * (mean(phaseSeconds[name]?[phase] ?? []) - mean(phaseSeconds[base]?[phase] ?? []))

@@ -158,8 +158,6 @@ public struct VariantSummary: Codable, Sendable {
     public var secondsPerRun: Double
     public var productionMinutes: Double
     public var regressionMinutes: Interval?
-    /// Minutes of the regression spent in discovery scans (across all phases).
-    public var scanRegressionMinutes: Double?
     public var topPhase: String?
     /// The minutes the top phase explains, with its own bootstrap interval.
     public var topPhaseMinutes: Interval?
@@ -170,6 +168,12 @@ public struct VariantSummary: Codable, Sendable {
     /// Simulated seconds of each finished invocation (sampled phases extrapolated), in start order.
     public var simulatedSeconds: [Double]
     public var invocations: [InvocationCounts]
+
+    /// Minutes of the regression spent in discovery scans (across all phases): the `discovery
+    /// scans` row of `categories`, nil for the baseline.
+    public var scanRegressionMinutes: Double? {
+        categories.first { $0.category == CostCategory.discoveryScans.rawValue }?.minutes
+    }
 }
 
 /// What the system database holds after the run, checked against the events.
