@@ -27,6 +27,12 @@ final class EventLog: @unchecked Sendable {
             record(malformed)
             return nil
         }
+        // A line that already names a worker is re-encoded rather than given a second "worker" key.
+        guard event.worker == nil else {
+            event.worker = worker
+            record(event)
+            return event
+        }
         event.worker = worker
         // The worker's own bytes with the worker number spliced in: no re-encoding per event.
         let text = "{\"worker\":\(worker)," + line.dropFirst() + "\n"
