@@ -36,11 +36,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Descriptor passing, signalfd and PR_SET_PDEATHSIG for the worker zygote (static inline, links nothing).
+        .systemLibrary(name: "CProcessControl"),
         .target(name: "Environment"),
         .target(name: "Discovery", dependencies: ["Environment"]),
         .target(name: "Scenario", dependencies: ["Discovery", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Pipeline", dependencies: ["Scenario", "Environment", "Discovery", "Storage", "HTTP"]),
-        .target(name: "Coordinator", dependencies: ["Scenario", "Pipeline", "Environment", "Discovery", "Storage", "HTTP", "Analysis", "Report"]),
+        .target(name: "Pipeline", dependencies: ["CProcessControl", "Scenario", "Environment", "Discovery", "Storage", "HTTP"]),
+        .target(name: "Coordinator", dependencies: ["CProcessControl", "Scenario", "Pipeline", "Environment", "Discovery", "Storage", "HTTP", "Analysis", "Report"]),
         .target(name: "Analysis", dependencies: [
             "Scenario", "Pipeline", "Environment", "HTTP", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),

@@ -20,6 +20,8 @@ public struct RunAnalyzer {
         public var wallSeconds: Double
         public var complete: Bool
         public var workerProcesses: Int
+        /// How the workers were started (`zygote` or `exec`), when known.
+        public var workerSpawn: String?
         public var environment: EnvironmentInfo
         public var costProfile: CostProfile
         public var integrity: IntegrityInfo?
@@ -35,7 +37,7 @@ public struct RunAnalyzer {
         public init(scenario: Scenario, plan: [InvocationSpec], events: [WorkerEvent], command: String, startedAt: Date, wallSeconds: Double, complete: Bool,
                     workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?,
                     loadAverageAtStart: Double? = nil, coldReference: ScanCacheComparison? = nil, variantDistributions: [String: Int] = [:],
-                    httpServer: HTTPServerSummary? = nil) {
+                    httpServer: HTTPServerSummary? = nil, workerSpawn: String? = nil) {
             self.scenario = scenario
             self.plan = plan
             self.events = events
@@ -51,6 +53,7 @@ public struct RunAnalyzer {
             self.coldReference = coldReference
             self.variantDistributions = variantDistributions
             self.httpServer = httpServer
+            self.workerSpawn = workerSpawn
         }
     }
 
@@ -201,7 +204,7 @@ public struct RunAnalyzer {
                                          units: input.costProfile.units.mapValues(\.value), sources: input.costProfile.units.mapValues(\.source),
                                          calibration: input.costProfile.calibration),
             pageCache: pageCache(input),
-            workerProcesses: input.workerProcesses, baseline: scenario.baseline.name, variants: variants,
+            workerProcesses: input.workerProcesses, workerSpawn: input.workerSpawn, baseline: scenario.baseline.name, variants: variants,
             integrity: input.integrity, httpServer: input.httpServer, failures: failures(input.events), headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
             notes: notes(scenario: scenario, costProfile: input.costProfile),
             warnings: StatisticalChecks.warnings(variants: variants, loadAverage: input.loadAverageAtStart,

@@ -22,6 +22,8 @@ public struct RunSummary: Codable, Sendable {
     /// `--cache cold` only: how the page cache was dropped, whether it took effect, and warm vs cold.
     public var pageCache: PageCacheInfo?
     public var workerProcesses: Int
+    /// `zygote` (forked from one pre-started process) or `exec`; absent in older summaries.
+    public var workerSpawn: String?
     public var baseline: String
     public var variants: [VariantSummary]
     public var integrity: IntegrityInfo?

@@ -23,7 +23,8 @@ public struct SummaryComparison: Sendable {
     public let thresholdPercent: Double
 
     /// Knobs whose difference does not make two runs incomparable.
-    static let incidentalKnobs: Set<String> = ["name", "description", "seed", "variants", "baseline",
+    // `worker_spawn` changes how a worker process starts, which no phase measures.
+    static let incidentalKnobs: Set<String> = ["name", "description", "seed", "variants", "baseline", "worker_spawn",
                                                "observed.baseline_minutes", "observed.regressed_minutes", "observed.regressed_variant"]
 
     /// Why the two runs cannot be compared, or nil. Knobs, environment, cost profile and machine must match.

@@ -38,24 +38,36 @@ public enum Benchmarks {
         }
     }
 
-    /// Spawning `simulate worker` with an empty job until its first event line arrives, then its exit.
-    public static func workerSpawn(runs: Int, executable: String? = nil) throws -> Double {
-        let job = WorkerJob(workload: "pipeline", databasePath: "", stateRoot: "", stateBackend: "systemdb", pathEntries: [],
-                            discoveryCacheDirectory: "", scratchDirectory: "", costProfile: .native, catalogLines: 0,
-                            catalogSampleLines: 1, stateMessages: 0, stateSampleMessages: 1, heartbeatIntervalSeconds: 1,
-                            lockTimeoutSeconds: 1, retryOnError: true, microbenchBackendsCalls: 0, microbenchCreations: 0,
-                            variants: [], invocations: [])
-        let input = try JSONEncoder().encode(job)
+    /// Worker start-up, medians in µs: until the first event line arrives, and until the exit
+    /// status is in hand (what the `/bin/true` floor measures).
+    public struct SpawnTimes: Sendable {
+        public var firstEvent: Double
+        public var exited: Double
+        /// Zygote only: starting it and waiting until it is ready, once per run (a single sample).
+        public var setUp: Double?
+    }
+
+    /// Starting a worker with an empty job (`WorkerJob.startUpProbe`) the way a run does in `mode`.
+    public static func workerSpawn(runs: Int, mode: WorkerSpawnMode, executable: String? = nil) throws -> SpawnTimes {
+        let input = try JSONEncoder().encode(WorkerJob.startUpProbe)
         let null = open("/dev/null", O_WRONLY)
         defer { close(null) }
-        return try timed(runs) {
-            let child = try ChildProcess(executable: executable ?? ChildProcess.currentExecutable(), arguments: ["worker"],
-                                         input: input, stderrFD: null)
-            var first = true
-            _ = child.readLines { _ in first = false }
+        let setUpStart = MonotonicClock.now()
+        let launcher = WorkerLauncher(mode: mode, executable: executable ?? ChildProcess.currentExecutable(), stderrFD: null)
+        defer { launcher.stop() }
+        let setUp = Double(MonotonicClock.now() - setUpStart) / 1e3
+        guard launcher.mode == mode else { throw ChildProcessError("the zygote could not start (see the worker log)") }
+        var firstEvents: [Double] = []
+        let exited = try timed(runs) {
+            let start = MonotonicClock.now()
+            let child = try launcher.launch(input: input)
+            var first: UInt64?
+            _ = child.readLines { _ in if first == nil { first = MonotonicClock.now() } }
             _ = child.wait()
-            if first { throw ChildProcessError("the worker wrote no event") }
+            guard let first else { throw ChildProcessError("the worker wrote no event") }
+            firstEvents.append(Double(first - start) / 1e3)
         }
+        return SpawnTimes(firstEvent: median(firstEvents), exited: exited, setUp: mode == .zygote ? setUp : nil)
     }
 
     /// The native scanner over a folder, and the floor: listing it and reading each entry_points.txt.

@@ -1,25 +1,58 @@
 import Foundation
 
-/// A worker process started with `posix_spawn`: its stdin gets the job, its stdout carries events.
+/// A worker process: its stdout carries events. Started with `posix_spawn` (exec), or forked by
+/// the run's `WorkerZygote`, which is then its parent and relays its exit status and signals.
 ///
 /// `posix_spawn` rather than Foundation's `Process`: direct control of the pipes and no run loop,
 /// and the measured round trip was the cheapest option here (TOOLCHAIN.md).
 final class ChildProcess: @unchecked Sendable {
     let pid: pid_t
     let stdoutFD: Int32
+    /// Set when a zygote forked this worker: waiting and signalling go through it.
+    private let zygote: ZygoteClient?
+
+    init(pid: pid_t, stdoutFD: Int32, zygote: ZygoteClient?) {
+        self.pid = pid
+        self.stdoutFD = stdoutFD
+        self.zygote = zygote
+    }
 
     /// Spawns `executable arguments...`, writes `input` to its stdin and closes it.
     /// - Parameter stderrFD: where the child's stderr goes (a log file), inherited as is.
-    init(executable: String, arguments: [String], input: Data, stderrFD: Int32) throws {
+    convenience init(executable: String, arguments: [String], input: Data, stderrFD: Int32) throws {
+        let (inPipe, outPipe) = try Self.stdioPipes()
+        let spawned = Self.spawn(executable: executable, arguments: arguments, stdio: [inPipe[0], outPipe[1], stderrFD])
+        close(inPipe[0])
+        close(outPipe[1])
+        switch spawned {
+        case .success(let child):
+            self.init(pid: child, stdoutFD: outPipe[0], zygote: nil)
+        case .failure(let error):
+            close(inPipe[1]); close(outPipe[0])
+            throw ChildProcessError("cannot start \(executable): \(error)")
+        }
+        Self.feed(input, to: inPipe[1])
+    }
+
+    /// A pipe for the child's stdin and one for its stdout, both close-on-exec on this side.
+    static func stdioPipes() throws -> (input: [Int32], output: [Int32]) {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
-        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0 else { throw ChildProcessError("pipe failed (errno \(errno))") }
+        guard pipe(&inPipe) == 0 else { throw ChildProcessError("pipe failed (errno \(errno))") }
+        guard pipe(&outPipe) == 0 else {
+            close(inPipe[0]); close(inPipe[1])
+            throw ChildProcessError("pipe failed (errno \(errno))")
+        }
+        // Other children (exec'd or forked) must not hold these: a stray write end keeps EOF away.
+        for fd in inPipe + outPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return (inPipe, outPipe)
+    }
+
+    /// `posix_spawn` with `stdio` as descriptors 0, 1, 2 and nothing else open; the pid or the error.
+    static func spawn(executable: String, arguments: [String], stdio: [Int32]) -> Result<pid_t, POSIXSpawnError> {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, stderrFD, 2)
-        for fd in [inPipe[0], inPipe[1], outPipe[0], outPipe[1]] { posix_spawn_file_actions_addclose(&actions, fd) }
+        for (target, fd) in stdio.enumerated() { posix_spawn_file_actions_adddup2(&actions, fd, Int32(target)) }
         // Nothing else crosses over: SwiftNIO opens its sockets without close-on-exec, so without
         // this every worker would hold the loopback server's listening socket (and the other
         // workers' connections and pipes) open, and the port could outlive the server.
@@ -28,24 +61,21 @@ final class ChildProcess: @unchecked Sendable {
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
         let rc = posix_spawn(&child, executable, &actions, nil, argv, environ)
-        close(inPipe[0])
-        close(outPipe[1])
-        guard rc == 0 else {
-            close(inPipe[1]); close(outPipe[0])
-            throw ChildProcessError("cannot start \(executable) (error \(rc))")
-        }
-        pid = child
-        stdoutFD = outPipe[0]
-        // The child reads its whole stdin before it starts, so writing here cannot deadlock.
+        return rc == 0 ? .success(child) : .failure(POSIXSpawnError(code: rc))
+    }
+
+    /// Writes the job to the child's stdin and closes it. The child reads its whole stdin before
+    /// it starts, so this cannot deadlock.
+    static func feed(_ input: Data, to fd: Int32) {
         input.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let n = write(inPipe[1], raw.baseAddress! + offset, raw.count - offset)
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 { if errno == EINTR { continue }; break }
                 offset += n
             }
         }
-        close(inPipe[1])
+        close(fd)
     }
 
     /// Calls `line` for each complete line of stdout until EOF; returns a trailing partial line, if any.
@@ -70,13 +100,21 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Waits for the child and returns its exit status, or 128 + signal when a signal ended it.
     func wait() -> Int32 {
+        if let zygote { return Self.exitCode(waitStatus: zygote.waitForExit(of: pid)) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return Self.exitCode(waitStatus: status)
+    }
+
+    /// The exit code in a raw `waitpid` status, or 128 + signal when a signal ended the process.
+    static func exitCode(waitStatus status: Int32) -> Int32 {
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
-    func kill(_ signal: Int32 = SIGKILL) { _ = Glibc.kill(pid, signal) }
+    func kill(_ signal: Int32 = SIGKILL) {
+        if let zygote { zygote.signal(pid, signal) } else { _ = Glibc.kill(pid, signal) }
+    }
 
     /// The path of the running binary, so workers are the same build as their coordinator.
     static func currentExecutable() -> String {
@@ -92,6 +130,12 @@ final class ChildProcess: @unchecked Sendable {
 private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
 private let closeFrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
     unsafeBitCast($0, to: AddCloseFrom.self)
+}
+
+/// A `posix_spawn` failure code.
+struct POSIXSpawnError: Error, CustomStringConvertible {
+    let code: Int32
+    var description: String { String(cString: strerror(code)) }
 }
 
 struct ChildProcessError: Error, CustomStringConvertible {

@@ -14,11 +14,14 @@ public struct RunRecord: Sendable {
     public let startedAt: Date
     public let wallSeconds: Double
     public let workerProcesses: Int
+    /// How the workers were actually started (`exec` after a fallback from the zygote).
+    public let workerSpawn: WorkerSpawnMode
     /// False when a worker died, hung or the run was interrupted.
     public let complete: Bool
 }
 
-/// Spawns `simulate worker` processes (at most `workers` at once), feeds each a batch of the plan
+/// Starts `simulate worker` processes (at most `workers` at once; forked by a zygote or exec'd,
+/// see `WorkerLauncher`), feeds each a batch of the plan
 /// on stdin, logs every event as it arrives, kills a worker that outlives its timeout, and records
 /// how every worker ended.
 public final class Coordinator: @unchecked Sendable {
@@ -65,6 +68,10 @@ public final class Coordinator: @unchecked Sendable {
         let stderrFD = open(folder.workerLog.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         guard stderrFD >= 0 else { throw ChildProcessError("\(folder.workerLog.path): cannot create (errno \(errno))") }
         defer { close(stderrFD) }
+        let launcher = WorkerLauncher(mode: WorkerSpawnMode(rawValue: scenario.workerSpawn) ?? .zygote,
+                                      executable: executable, stderrFD: stderrFD)
+        // Also on an error path: the zygote kills any worker left when it is stopped.
+        defer { launcher.stop() }
 
         var pending = plan.batches(size: scenario.invocationsPerProcess)[...]
         let total = plan.invocations.count
@@ -78,7 +85,7 @@ public final class Coordinator: @unchecked Sendable {
             let id = spawned
             spawned += 1
             let input = try JSONEncoder().encode(job.with(invocations: batch))
-            let child = try ChildProcess(executable: executable, arguments: ["worker"], input: input, stderrFD: stderrFD)
+            let child = try launcher.launch(input: input)
             let now = MonotonicClock.now()
             let budget = UInt64(scenario.workerTimeoutSeconds * Double(batch.count) * 1e9)
             shared.with { active, _, _ in active[id] = Active(child: child, batch: batch, started: now, deadline: now + budget) }
@@ -170,7 +177,7 @@ public final class Coordinator: @unchecked Sendable {
         group.wait()
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         return RunRecord(folder: folder, events: log.snapshot, plan: plan, startedAt: startedAt,
-                         wallSeconds: Double(MonotonicClock.now() - t0) / 1e9, workerProcesses: spawned,
+                         wallSeconds: Double(MonotonicClock.now() - t0) / 1e9, workerProcesses: spawned, workerSpawn: launcher.mode,
                          complete: shared.with { _, _, complete in complete })
     }
 }

@@ -104,7 +104,8 @@ public struct Simulation {
             scenario: scenario, plan: plan.invocations, events: record.events, command: options.command, startedAt: record.startedAt,
             wallSeconds: record.wallSeconds, complete: record.complete, workerProcesses: record.workerProcesses,
             environment: info, costProfile: costProfile, integrity: integrity, loadAverageAtStart: loadAtStart,
-            coldReference: coldReference, variantDistributions: variantDistributions, httpServer: serverSummary))
+            coldReference: coldReference, variantDistributions: variantDistributions, httpServer: serverSummary,
+            workerSpawn: record.workerSpawn.rawValue))
         try write(summary: summary, to: folder)
         return Result(folder: folder, summary: summary)
     }

@@ -87,6 +87,14 @@ public struct WorkerJob: Codable, Sendable {
         self.invocations = invocations
     }
 
+    /// A job with nothing to do: a worker given it starts, reports, and exits. The start-up
+    /// benchmark sends it, and the zygote decodes it once to warm the JSON coders.
+    public static let startUpProbe = WorkerJob(
+        workload: "pipeline", databasePath: "", stateRoot: "", stateBackend: "systemdb", pathEntries: [],
+        discoveryCacheDirectory: "", scratchDirectory: "", costProfile: .native, catalogLines: 0, catalogSampleLines: 1,
+        stateMessages: 0, stateSampleMessages: 1, heartbeatIntervalSeconds: 1, lockTimeoutSeconds: 1, retryOnError: true,
+        microbenchBackendsCalls: 0, microbenchCreations: 0, variants: [], invocations: [])
+
     /// The same job with only some invocations: what one worker process receives.
     public func with(invocations: [InvocationSpec]) -> WorkerJob {
         var copy = self

@@ -9,7 +9,7 @@ public enum MarkdownReport {
         out += "# simulate --scenario \(s.scenario.name)\n\n"
         let status = s.complete ? "complete" : "**incomplete**: some invocations did not finish (see Failures)"
         out += "Run of \(s.startedAt), \(String(format: "%.1f", s.wallSeconds)) s wall time on \(s.machine.cpuCount) cores, "
-            + "\(s.workerProcesses) worker processes; \(status). \(profileCitation(s.costProfile)).\n\n"
+            + "\(s.workerProcesses) worker processes\(spawnNote(s.workerSpawn)); \(status). \(profileCitation(s.costProfile)).\n\n"
         let callouts = s.warnings.map { "> **Warning:** \($0)\n" } + s.notes.map { "> **Note:** \($0)\n" }
         if !callouts.isEmpty { out += callouts.joined(separator: ">\n") + "\n" }
         if s.scenario.workload == "microbench" {
@@ -33,6 +33,14 @@ public enum MarkdownReport {
     }
 
     /// "Cost profile `name` (file; measured <date> with <interpreter>)": which numbers, from where.
+    static func spawnNote(_ mode: String?) -> String {
+        switch mode {
+        case "zygote": return " (forked from one pre-started zygote)"
+        case "exec": return " (each exec'd)"
+        default: return ""
+        }
+    }
+
     static func profileCitation(_ p: CostProfileInfo) -> String {
         var out = "Cost profile `\(p.name)`"
         var parts: [String] = []

@@ -37,6 +37,8 @@ public struct Scenario: Sendable {
     public let costFile: String
     /// `warm` or `cold`: whether each scan starts with the environment's pages dropped.
     public let cacheMode: String
+    /// `zygote` or `exec`: how the coordinator starts worker processes.
+    public let workerSpawn: String
     public let workerTimeoutSeconds: Double
     public let heartbeatIntervalSeconds: Double
     public let lockTimeoutSeconds: Double
@@ -85,6 +87,7 @@ public struct Scenario: Sendable {
         costProfile = str("cost_profile")
         costFile = str("cost_file")
         cacheMode = str("cache")
+        workerSpawn = str("worker_spawn")
         workerTimeoutSeconds = dbl("worker_timeout_seconds")
         heartbeatIntervalSeconds = dbl("heartbeat_interval_seconds")
         lockTimeoutSeconds = dbl("lock_timeout_seconds")

@@ -113,6 +113,8 @@ public enum ScenarioKeys {
                     "cost-profile JSON (default: scenarios/costs/cpython-calibrated.json from `simulate calibrate`, else cpython-public.json)"),
         ScenarioKey("cache", .choice(["warm", "cold"]), .string("warm"),
                     "page cache before each scan: warm, or cold (the environment's file pages dropped with posix_fadvise first; no root)"),
+        ScenarioKey("worker_spawn", .choice(["zygote", "exec"]), .string("zygote"),
+                    "how workers start: forked by one pre-started `simulate zygote`, or each exec'd as `simulate worker`"),
         ScenarioKey("worker_timeout_seconds", .double(0.1...86_400), .double(300), "a worker process running longer is killed"),
         ScenarioKey("heartbeat_interval_seconds", .double(0.01...3_600), .double(1), "runs heartbeat UPDATE interval"),
         ScenarioKey("lock_timeout_seconds", .double(0.01...3_600), .double(10), "file and http backends: a lock older than this is stale"),

@@ -20,7 +20,7 @@ struct Simulate: ParsableCommand {
           simulate variants
         """,
         subcommands: [RunCommand.self, SweepCommand.self, FitCommand.self, CompareCommand.self, CalibrateCommand.self, KeysCommand.self,
-                      VariantsCommand.self, WorkerCommand.self, BenchCommand.self, BenchCacheCommand.self, BenchHTTPCommand.self],
+                      VariantsCommand.self, WorkerCommand.self, ZygoteCommand.self, BenchCommand.self, BenchCacheCommand.self, BenchHTTPCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

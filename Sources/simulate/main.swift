@@ -6,4 +6,9 @@ import Pipeline
 if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "worker" {
     exit(WorkerProcess.main())
 }
+// `simulate zygote` forks workers for a run's coordinator (see `WorkerZygote`); it must stay
+// single-threaded, which argument parsing would not guarantee.
+if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "zygote" {
+    exit(WorkerZygote.main())
+}
 Simulate.main()

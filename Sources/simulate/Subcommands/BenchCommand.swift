@@ -17,7 +17,8 @@ struct BenchCommand: ParsableCommand {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let environment = try SyntheticEnvironment.prepare(packages: packages, seed: 1, cacheRoot: URL(fileURLWithPath: cacheDir, relativeTo: cwd))
         let floor = try Benchmarks.spawnFloor(runs: runs)
-        let worker = try Benchmarks.workerSpawn(runs: runs)
+        let forked = try Benchmarks.workerSpawn(runs: runs, mode: .zygote)
+        let execd = try Benchmarks.workerSpawn(runs: runs, mode: .exec)
         let scan = Benchmarks.scan(pathEntries: environment.pathEntries, runs: runs)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("simulate-bench-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -26,7 +27,10 @@ struct BenchCommand: ParsableCommand {
         // Machine-readable lines for scripts/bench; one measurement per line.
         print("scan_folder \(environment.pathEntries[0])")
         print("spawn_floor_us \(String(format: "%.1f", floor))")
-        print("worker_spawn_first_event_us \(String(format: "%.1f", worker))")
+        // Runs fork workers from a zygote (the default); exec'd workers are the fallback.
+        print("worker_spawn_first_event_us \(String(format: "%.1f", forked.firstEvent)) exit_us \(String(format: "%.1f", forked.exited))"
+            + " zygote_setup_us \(String(format: "%.1f", forked.setUp ?? 0))")
+        print("worker_exec_first_event_us \(String(format: "%.1f", execd.firstEvent)) exit_us \(String(format: "%.1f", execd.exited))")
         print("scan_native_us \(String(format: "%.1f", scan.native)) distributions \(scan.distributions)")
         print("scan_floor_us \(String(format: "%.1f", scan.floor))")
         print("merge_seconds \(String(format: "%.2f", merge.seconds)) events \(events) peak_mib \(String(format: "%.0f", merge.peakMiB))"

@@ -1,0 +1,46 @@
+import Foundation
+
+/// How a run starts its worker processes (scenario key `worker_spawn`).
+public enum WorkerSpawnMode: String, Sendable {
+    /// Forked by one `simulate zygote` started with the run: no exec, no dynamic linking, no
+    /// runtime start-up per worker (the default; a worker's start then costs about a `/bin/true`).
+    case zygote
+    /// Each worker is `posix_spawn`ed as `simulate worker`: a fresh process image every time.
+    case exec
+}
+
+/// Starts workers for one run the way the scenario asks, falling back from the zygote to exec
+/// (for the rest of the run) when the zygote cannot start or stops answering.
+final class WorkerLauncher: @unchecked Sendable {
+    let executable: String
+    let stderrFD: Int32
+    private var zygote: ZygoteClient?
+    /// What the run actually used; `exec` after a fallback.
+    private(set) var mode: WorkerSpawnMode
+
+    init(mode: WorkerSpawnMode, executable: String, stderrFD: Int32) {
+        self.executable = executable
+        self.stderrFD = stderrFD
+        zygote = mode == .zygote ? ZygoteClient.start(executable: executable, stderrFD: stderrFD) : nil
+        self.mode = zygote == nil ? .exec : .zygote
+    }
+
+    /// Starts one worker and hands it `input` (its job) on stdin.
+    func launch(input: Data) throws -> ChildProcess {
+        if let zygote {
+            do { return try zygote.spawn(input: input, stderrFD: stderrFD) } catch {
+                let line = "simulate: \(error); workers are exec'd from now on\n"
+                _ = line.withCString { write(stderrFD, $0, strlen($0)) }
+                self.zygote = nil
+                mode = .exec
+            }
+        }
+        return try ChildProcess(executable: executable, arguments: ["worker"], input: input, stderrFD: stderrFD)
+    }
+
+    /// Ends the zygote, if any; call once every worker has been waited for.
+    func stop() {
+        zygote?.stop()
+        zygote = nil
+    }
+}
