@@ -22,8 +22,8 @@ public struct SummaryComparison: Sendable {
     public let unmatched: [String]
     public let thresholdPercent: Double
 
-    /// Knobs whose difference does not make two runs incomparable.
     // `worker_spawn` changes how a worker process starts, which no phase measures.
+    /// Knobs whose difference does not make two runs incomparable.
     static let incidentalKnobs: Set<String> = ["name", "description", "seed", "variants", "baseline", "worker_spawn",
                                                "observed.baseline_minutes", "observed.regressed_minutes", "observed.regressed_variant"]
 
