@@ -34,6 +34,21 @@ public enum SkipKind: String, CaseIterable, Codable, Sendable {
     case malformed
 }
 
+/// Counts per `SkipKind` without hashing a key per skip (most distributions are skipped as `.missing`).
+private struct SkipCounts {
+    private static let kinds = SkipKind.allCases
+    private var counts = [Int](repeating: 0, count: kinds.count)
+
+    mutating func add(_ kind: SkipKind, _ count: Int = 1) { counts[Self.kinds.firstIndex(of: kind)!] += count }
+
+    /// `ScanResult.skipped`: kinds that never happened are absent.
+    var dictionary: [String: Int] {
+        var result: [String: Int] = [:]
+        for (kind, count) in zip(Self.kinds, counts) where count > 0 { result[kind.rawValue] = count }
+        return result
+    }
+}
+
 /// The result of one emulated `importlib.metadata.entry_points()` call, with what it cost.
 public struct ScanResult: Codable, Equatable, Sendable {
     /// Every entry point of every kept distribution, in discovery order.
@@ -86,111 +101,82 @@ public struct EntryPointScanner: Sendable {
     /// Performs one full scan. Each call does all the I/O again; nothing is cached.
     public func scan() -> ScanResult {
         var result = ScanResult()
-        var seen = Set<String>()
+        var seen = KeySet()
+        var skipped = SkipCounts()
+        // Reused for every path entry and file: per distribution, only the results allocate.
+        var folders = MetadataFolders()
+        var reader = RelativeFileReader()
+        var groups: [String] = []  // recent group names, shared by the files' entry points
         for entry in pathEntries {
             let root = entry.isEmpty ? "." : entry  // FastPath: `os.listdir(self.root or '.')`
-            let names: [String]
-            switch FileSystem.list(root) {
-            case .failure(let code):
-                let kind: SkipKind = code.value == ENOENT ? .pathEntryMissing
-                    : code.value == ENOTDIR ? .pathEntryNotDirectory : .pathEntryUnreadable
-                result.skipped[kind.rawValue, default: 0] += 1
+            guard let directory = opendir(root) else {
+                skipped.add(Self.pathEntryFailure(errno))
                 continue
-            case .success(let listing):
-                names = listing.names
-                if listing.undecodable > 0 {
-                    result.skipped[SkipKind.undecodableName.rawValue, default: 0] += listing.undecodable
-                }
             }
+            defer { closedir(directory) }
+            if let failure = folders.collect(directory, baseIsEgg: Self.basename(root).lowercased().hasSuffix(".egg")) {
+                skipped.add(Self.pathEntryFailure(failure.value))
+                continue
+            }
+            skipped.add(.undecodableName, folders.undecodable)
             result.pathEntriesListed += 1
-            let directory = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            defer { if directory >= 0 { close(directory) } }
-            for candidate in Self.distributionFolders(root: root, names: names) {
+            for candidate in folders.candidates {
                 result.distributionsFound += 1
-                let folder = candidate.folder
                 // With the exact lower-case suffix the grouping key is already `_normalized_name`.
-                let unique = candidate.exactSuffix && !candidate.key.isEmpty
-                    ? candidate.key : Self.uniqueKey(folder: folder, path: root + "/" + folder)
-                guard seen.insert(unique).inserted else {
-                    result.skipped[SkipKind.shadowed.rawValue, default: 0] += 1
+                let new: Bool
+                if candidate.exactSuffix && !candidate.key.isEmpty {
+                    new = seen.insert(candidate.key, hash: candidate.hash).inserted
+                } else {
+                    let unique = Self.uniqueKey(folder: folders.folder(candidate), path: root + "/" + folders.folder(candidate))
+                    new = seen.insert(unique, hash: KeySet.hash(unique)).inserted
+                }
+                guard new else {
+                    skipped.add(.shadowed)
                     continue
                 }
                 result.distributionsUnique += 1
-                readEntryPoints(path: root + "/" + folder, folder: folder, directory: directory, into: &result)
+                if let failed = readEntryPoints(candidate, of: folders, directory: dirfd(directory), reader: &reader, groups: &groups, into: &result) {
+                    skipped.add(failed)
+                }
             }
         }
+        result.skipped = skipped.dictionary
         return result
     }
 
-    private func readEntryPoints(path: String, folder: String, directory: Int32, into result: inout ScanResult) {
-        let kind: SkipKind
-        let read = directory >= 0 ? FileSystem.readFile(folder + "/entry_points.txt", relativeTo: directory)
-            : FileSystem.readFile(path + "/entry_points.txt")
+    private static func pathEntryFailure(_ code: Int32) -> SkipKind {
+        code == ENOENT ? .pathEntryMissing : code == ENOTDIR ? .pathEntryNotDirectory : .pathEntryUnreadable
+    }
+
+    // Appends the candidate's entry points to `result`, or says why it has none.
+    private func readEntryPoints(_ candidate: MetadataFolders.Candidate, of folders: MetadataFolders, directory: Int32,
+                                 reader: inout RelativeFileReader, groups: inout [String], into result: inout ScanResult) -> SkipKind? {
+        let read = folders.names.withUnsafeBufferPointer {
+            reader.read(UnsafeBufferPointer(rebasing: $0[candidate.name]), "/entry_points.txt", relativeTo: directory)
+        }
         switch read {
-        case .success(let bytes):
+        case .success(let count):
             result.entryPointFilesRead += 1
-            if EntryPointsText.isASCII(bytes) {
-                guard let parsed = EntryPointsText.parseASCII(bytes, distribution: folder) else {
-                    kind = .malformed
-                    break
+            let folder = folders.folder(candidate)
+            return reader.bytes.withUnsafeBufferPointer { all -> SkipKind? in
+                let bytes = UnsafeBufferPointer(rebasing: all[..<count])
+                if EntryPointsText.isASCII(bytes) {
+                    return EntryPointsText.appendASCII(bytes, distribution: folder, to: &result.entryPoints, groups: &groups) ? nil : .malformed
                 }
+                guard let text = String(validating: bytes, as: UTF8.self) else { return .invalidUTF8 }
+                guard let parsed = EntryPointsText.parse(text, distribution: folder) else { return .malformed }
                 result.entryPoints.append(contentsOf: parsed)
-                return
+                return nil
             }
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                kind = .invalidUTF8
-                break
-            }
-            guard let parsed = EntryPointsText.parse(text, distribution: folder) else {
-                kind = .malformed
-                break
-            }
-            result.entryPoints.append(contentsOf: parsed)
-            return
         case .failure(let code):
             switch code.value {
-            case ENOENT: kind = .missing
-            case EISDIR: kind = .isDirectory
-            case ENOTDIR: kind = .notADirectory
-            case EACCES, EPERM: kind = .permissionDenied
-            default: kind = .readError
+            case ENOENT: return .missing
+            case EISDIR: return .isDirectory
+            case ENOTDIR: return .notADirectory
+            case EACCES, EPERM: return .permissionDenied
+            default: return .readError
             }
         }
-        result.skipped[kind.rawValue, default: 0] += 1
-    }
-
-    /// Metadata folders of one path entry in the order `Lookup.search` yields them: grouped by
-    /// lower-cased normalized name in order of first appearance, then `EGG-INFO` of an `.egg`.
-    /// A metadata folder found in a listing, with its grouping key.
-    struct Candidate: Equatable {
-        let folder: String
-        /// `low.rpartition(".")[0].partition("-")[0]`, normalized.
-        let key: String
-        /// The name ends in exactly `.dist-info` or `.egg-info` (case-sensitive, as `splitext` sees it).
-        let exactSuffix: Bool
-    }
-
-    static func distributionFolders(root: String, names: [String]) -> [Candidate] {
-        var order: [String] = []
-        var groups: [String: [Candidate]] = [:]
-        var eggs: [Candidate] = []
-        let baseIsEgg = basename(root).lowercased().hasSuffix(".egg")
-        for child in names {
-            let lower = asciiLowercased(child) ?? child.lowercased()
-            if lower.hasSuffix(".dist-info") || lower.hasSuffix(".egg-info") {
-                // `low.rpartition(".")[0].partition("-")[0]`
-                // The suffix matched, so the last "." is ASCII: find it on the UTF-8 view (fast).
-                let dot = lower.utf8.lastIndex(of: UInt8(ascii: "."))!
-                let stem = lower[..<dot]
-                let key = normalize(String(stem.prefix { $0 != "-" }))
-                if groups[key] == nil { order.append(key) }
-                groups[key, default: []].append(Candidate(folder: child, key: key,
-                                                          exactSuffix: child.hasSuffix(".dist-info") || child.hasSuffix(".egg-info")))
-            } else if baseIsEgg, lower == "egg-info" {
-                eggs.append(Candidate(folder: child, key: "", exactSuffix: false))
-            }
-        }
-        return order.flatMap { groups[$0]! } + eggs
     }
 
     /// `PathDistribution._normalized_name`: the folder name's part before the first `-` when the
@@ -242,17 +228,6 @@ public struct EntryPointScanner: Sendable {
             }
         }
         return out.lowercased()
-    }
-
-    // Lower-cases an ASCII string byte by byte; nil for anything else (Unicode case mapping).
-    private static func asciiLowercased(_ s: String) -> String? {
-        var bytes = Array(s.utf8)
-        for i in bytes.indices {
-            let b = bytes[i]
-            if b >= 0x80 { return nil }
-            if b >= 0x41 && b <= 0x5A { bytes[i] = b + 0x20 }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     // `posixpath.splitext`: split at the last dot unless everything before it is dots.

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One entry point, as `importlib.metadata.EntryPoint` describes it.
 public struct EntryPoint: Codable, Hashable, Sendable {
     /// The entry point's name (the key left of `=`), e.g. `s3`.
@@ -59,45 +67,95 @@ public enum EntryPointsText {
     /// `parse(_:distribution:)` on every ASCII input.
     /// - Precondition: every byte is below 0x80 (`isASCII`).
     public static func parseASCII(_ bytes: [UInt8], distribution: String) -> [EntryPoint]? {
-        bytes.withUnsafeBufferPointer { b in
-            var result: [EntryPoint] = []
-            var group: String?
-            var i = 0
-            let n = b.count
-            func isBreak(_ c: UInt8) -> Bool { (0x0A...0x0D).contains(c) || (0x1C...0x1E).contains(c) }
-            func isSpace(_ c: UInt8) -> Bool { (0x09...0x0D).contains(c) || (0x1C...0x20).contains(c) }
-            func strip(_ range: Range<Int>) -> Range<Int> {
-                var lo = range.lowerBound, hi = range.upperBound
-                while lo < hi, isSpace(b[lo]) { lo += 1 }
-                while hi > lo, isSpace(b[hi - 1]) { hi -= 1 }
-                return lo..<hi
-            }
-            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
-            while i < n {
-                var end = i
-                while end < n, !isBreak(b[end]) { end += 1 }
-                let line = strip(i..<end)
-                // Past the break; \r\n is one break.
-                i = end < n && b[end] == 0x0D && end + 1 < n && b[end + 1] == 0x0A ? end + 2 : end + 1
-                guard !line.isEmpty, b[line.lowerBound] != UInt8(ascii: "#") else { continue }
-                if b[line.lowerBound] == UInt8(ascii: "["), b[line.upperBound - 1] == UInt8(ascii: "]") {
-                    var lo = line.lowerBound, hi = line.upperBound
-                    while lo < hi, b[lo] == UInt8(ascii: "[") || b[lo] == UInt8(ascii: "]") { lo += 1 }
-                    while hi > lo, b[hi - 1] == UInt8(ascii: "[") || b[hi - 1] == UInt8(ascii: "]") { hi -= 1 }
-                    group = text(lo..<hi)
-                    continue
-                }
-                guard let group else { continue }
-                guard let equals = line.first(where: { b[$0] == UInt8(ascii: "=") }) else { return nil }
-                result.append(EntryPoint(name: text(strip(line.lowerBound..<equals)), group: group,
-                                         value: text(strip((equals + 1)..<line.upperBound)), distribution: distribution))
-            }
-            return result
+        var result: [EntryPoint] = []
+        var groups: [String] = []
+        let parsed = bytes.withUnsafeBufferPointer { appendASCII($0, distribution: distribution, to: &result, groups: &groups) }
+        return parsed ? result : nil
+    }
+
+    /// `parseASCII` appending straight to the scan's result (no array per file). Returns false,
+    /// with `result` as it was, where CPython would raise.
+    /// - Parameter groups: group names seen lately, shared across files so that the same group
+    ///   name (`console_scripts`, ...) is one `String`, not one allocation per header.
+    static func appendASCII(_ b: UnsafeBufferPointer<UInt8>, distribution: String, to result: inout [EntryPoint],
+                            groups: inout [String]) -> Bool {
+        let before = result.count
+        var group: String?
+        var i = 0
+        let n = b.count
+        // `str.splitlines()` breaks and `str.isspace()` among ASCII, as bit masks over the byte value.
+        func isBreak(_ c: UInt8) -> Bool { c <= 0x1E && (0x7000_3C00 as UInt32) >> c & 1 != 0 }
+        func isSpace(_ c: UInt8) -> Bool { c <= 0x20 && (0x1_F000_3E00 as UInt64) >> c & 1 != 0 }
+        func strip(_ range: Range<Int>) -> Range<Int> {
+            var lo = range.lowerBound, hi = range.upperBound
+            while lo < hi, isSpace(b[lo]) { lo += 1 }
+            while hi > lo, isSpace(b[hi - 1]) { hi -= 1 }
+            return lo..<hi
         }
+        func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+        while i < n {
+            // One pass to the line break, noting the first "=".
+            var end = i
+            var equals = -1
+            while end < n {
+                guard end < n else { break }
+                let c = b[end]
+                if isBreak(c) { break }
+                if c == UInt8(ascii: "="), equals < 0 { equals = end }
+                end += 1
+            }
+            let line = strip(i..<end)
+            // Past the break; \r\n is one break.
+            i = end < n && b[end] == 0x0D && end + 1 < n && b[end + 1] == 0x0A ? end + 2 : end + 1
+            guard !line.isEmpty, b[line.lowerBound] != UInt8(ascii: "#") else { continue }
+            if b[line.lowerBound] == UInt8(ascii: "["), b[line.upperBound - 1] == UInt8(ascii: "]") {
+                var lo = line.lowerBound, hi = line.upperBound
+                while lo < hi, b[lo] == UInt8(ascii: "[") || b[lo] == UInt8(ascii: "]") { lo += 1 }
+                while hi > lo, b[hi - 1] == UInt8(ascii: "[") || b[hi - 1] == UInt8(ascii: "]") { hi -= 1 }
+                group = groupName(UnsafeBufferPointer(rebasing: b[lo..<hi]), groups: &groups)
+                continue
+            }
+            guard let group else { continue }
+            guard equals >= 0 else {
+                result.removeSubrange(before...)
+                return false
+            }
+            result.append(EntryPoint(name: text(strip(line.lowerBound..<equals)), group: group,
+                                     value: text(strip((equals + 1)..<line.upperBound)), distribution: distribution))
+        }
+        return true
+    }
+
+    // The group name of `bytes`, reused from `groups` when it is there (a few recent ones are kept).
+    private static func groupName(_ bytes: UnsafeBufferPointer<UInt8>, groups: inout [String]) -> String {
+        for known in groups.reversed() where known.utf8.count == bytes.count {
+            let same = known.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+                ?? known.utf8.elementsEqual(bytes)
+            if same { return known }
+        }
+        let name = String(decoding: bytes, as: UTF8.self)
+        if groups.count == 16 { groups.removeFirst() }
+        groups.append(name)
+        return name
     }
 
     /// Whether `parseASCII` applies.
-    public static func isASCII(_ bytes: [UInt8]) -> Bool { !bytes.contains { $0 >= 0x80 } }
+    public static func isASCII(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer(isASCII) }
+
+    /// Whether every byte is below 0x80, eight bytes at a time.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return true }
+        var i = 0
+        while i + 8 <= bytes.count {
+            if base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < bytes.count {
+            if bytes[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
+    }
 
     // Line boundaries of `str.splitlines()`: \n \v \f \r (\r\n as one) \x1c \x1d \x1e \x85 \u2028 \u2029.
     private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {

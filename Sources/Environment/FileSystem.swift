@@ -122,6 +122,50 @@ enum FileSystem {
     }
 }
 
+/// Reads `<folder>/<file>` relative to a directory descriptor into one reused buffer: the scan
+/// reads hundreds of small files, and a path `String`, its C copy and a fresh array per file cost
+/// more than the read itself.
+struct RelativeFileReader {
+    /// The last file read is `bytes[..<count]` (the buffer only grows).
+    private(set) var bytes = [UInt8](repeating: 0, count: 16_384)  // most files are far smaller
+    private var path = [UInt8](repeating: 0, count: 512)
+
+    /// Reads the whole file, as `FileSystem.readFile` does (the same `errno` on failure), and
+    /// returns how many bytes it holds.
+    mutating func read(_ folder: UnsafeBufferPointer<UInt8>, _ file: StaticString, relativeTo directory: Int32) -> Result<Int, POSIXErrno> {
+        let length = folder.count + file.utf8CodeUnitCount
+        if path.count <= length { path = [UInt8](repeating: 0, count: length + 1) }
+        let fd = path.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            let start = buffer.baseAddress!
+            if let source = folder.baseAddress { start.update(from: source, count: folder.count) }
+            (start + folder.count).update(from: file.utf8Start, count: file.utf8CodeUnitCount)
+            start[length] = 0
+            // O_NONBLOCK: a FIFO named like a metadata file must not hang the scan.
+            return openat(directory, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        }
+        guard fd >= 0 else { return .failure(POSIXErrno(errno)) }
+        defer { close(fd) }
+        // No fstat: one read usually takes the whole file, and a second one returning 0 proves the end.
+        var count = 0
+        while true {
+            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            let got = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + count, $0.count - count) }
+            if got > 0 {
+                count += got
+            } else if got == 0 {
+                return .success(count)
+            } else if errno != EINTR {
+                return .failure(POSIXErrno(errno))
+            }
+        }
+    }
+}
+
+// `read(2)`, named apart from the method above.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
+
 /// An `errno` value carried through `Result`.
 struct POSIXErrno: Error, Equatable {
     let value: Int32
