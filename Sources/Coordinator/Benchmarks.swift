@@ -70,45 +70,78 @@ public enum Benchmarks {
         return SpawnTimes(firstEvent: median(firstEvents), exited: exited, setUp: mode == .zygote ? setUp : nil)
     }
 
-    /// The native scanner over a folder, and the floor: listing it and reading each entry_points.txt.
-    public static func scan(pathEntries: [String], runs: Int) -> (native: Double, floor: Double, distributions: Int) {
-        let scanner = EntryPointScanner(pathEntries: pathEntries)
+    /// Scan medians in µs: the native scanner as CPython's warm `entry_points()` works (the listing
+    /// reused while the folder's mtime holds) and listing every time, each beside its floor.
+    public struct ScanTimes: Sendable {
+        /// Native, listing reused (`ListingCache`): what CPython's repeated calls do.
+        public var native: Double
+        /// The floor for it: open and read each kept `entry_points.txt` (paths known), nothing else.
+        public var floor: Double
+        /// Native, listing the folder on every call (the first call in a process).
+        public var nativeListing: Double
+        /// Its floor: list the folder, then open and read each file.
+        public var floorListing: Double
+        public var distributions: Int
+    }
+
+    /// The native scanner over a folder, and the floors: bare loops doing the same system calls.
+    public static func scan(pathEntries: [String], runs: Int) -> ScanTimes {
+        let reusing = EntryPointScanner(pathEntries: pathEntries, listings: ListingCache())
+        let listing = EntryPointScanner(pathEntries: pathEntries)
         var found = 0
-        // The floor: the same listing and the same opens and reads, nothing else. Names stay C bytes
-        // (readdir), each file is opened relative to the directory's descriptor and read to the end
-        // into one buffer allocated once.
+        // The floors: names stay C bytes, each file is opened relative to the directory's
+        // descriptor and read to the end into one buffer allocated once.
         var buffer = [UInt8](repeating: 0, count: 65_536)
+        let suffix = "/entry_points.txt"
+        let openAndRead = { (directory: Int32, relative: UnsafePointer<CChar>) in
+            let fd = openat(directory, relative, O_RDONLY)
+            guard fd >= 0 else { return }
+            buffer.withUnsafeMutableBytes { while read(fd, $0.baseAddress!, $0.count) > 0 {} }
+            close(fd)
+        }
+        let distributionNames = { (entry: String) -> [[CChar]] in
+            (DirectoryListing.names(entry) ?? []).filter { $0.hasSuffix(".dist-info") }.map { Array(($0 + suffix).utf8CString) }
+        }
+        let known = pathEntries.map { ($0, distributionNames($0)) }
+        let openReadLoop = {
+            for (entry, files) in known {
+                let directory = open(entry, O_RDONLY | O_DIRECTORY)
+                guard directory >= 0 else { continue }
+                for file in files { file.withUnsafeBufferPointer { openAndRead(directory, $0.baseAddress!) } }
+                close(directory)
+            }
+        }
         var path = [CChar](repeating: 0, count: 4096)
-        let suffix = Array("/entry_points.txt".utf8CString)
+        let suffixBytes = Array(suffix.utf8CString)
         let distInfo = Array(".dist-info".utf8CString.dropLast())
         let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
-        let bareLoop = {
+        let listOpenReadLoop = {
             for entry in pathEntries {
                 guard let directory = opendir(entry) else { continue }
                 defer { closedir(directory) }
                 while let item = readdir(directory) {
                     let name = UnsafeRawPointer(item).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self)
                     let length = strlen(name)
-                    guard length >= distInfo.count, length + suffix.count <= path.count,
+                    guard length >= distInfo.count, length + suffixBytes.count <= path.count,
                           memcmp(name + length - distInfo.count, distInfo, distInfo.count) == 0 else { continue }
-                    let fd = path.withUnsafeMutableBufferPointer { p -> Int32 in
+                    path.withUnsafeMutableBufferPointer { p in
                         memcpy(p.baseAddress!, name, length)
-                        suffix.withUnsafeBufferPointer { _ = memcpy(p.baseAddress! + length, $0.baseAddress!, $0.count) }
-                        return openat(dirfd(directory), p.baseAddress!, O_RDONLY)
+                        suffixBytes.withUnsafeBufferPointer { _ = memcpy(p.baseAddress! + length, $0.baseAddress!, $0.count) }
+                        openAndRead(dirfd(directory), p.baseAddress!)
                     }
-                    guard fd >= 0 else { continue }
-                    buffer.withUnsafeMutableBytes { while read(fd, $0.baseAddress!, $0.count) > 0 {} }
-                    close(fd)
                 }
             }
         }
-        // Interleaved, so that both see the same load on a shared machine.
-        var native: [Double] = [], floor: [Double] = []
+        // Interleaved, so that all four see the same load on a shared machine.
+        var native: [Double] = [], floor: [Double] = [], nativeListing: [Double] = [], floorListing: [Double] = []
         for _ in 0..<runs {
-            native.append(timed(1) { found = scanner.scan().distributionsFound })
-            floor.append(timed(1, bareLoop))
+            native.append(timed(1) { found = reusing.scan().distributionsFound })
+            floor.append(timed(1, openReadLoop))
+            nativeListing.append(timed(1) { found = listing.scan().distributionsFound })
+            floorListing.append(timed(1, listOpenReadLoop))
         }
-        return (median(native), median(floor), found)
+        return ScanTimes(native: median(native), floor: median(floor), nativeListing: median(nativeListing),
+                         floorListing: median(floorListing), distributions: found)
     }
 
     /// The coordinator's merge path for `count` events: each line logged to disk as it arrives and

@@ -92,13 +92,18 @@ public struct ScanResult: Codable, Equatable, Sendable {
 public struct EntryPointScanner: Sendable {
     /// The directories searched, in order (the emulated `sys.path`).
     public let pathEntries: [String]
+    /// Listings reused while a path entry's mtime holds, as CPython does within one process; nil
+    /// lists every path entry on every scan.
+    public let listings: ListingCache?
 
     /// Creates a scanner over `pathEntries` (an empty string means the current directory).
-    public init(pathEntries: [String]) {
+    public init(pathEntries: [String], listings: ListingCache? = nil) {
         self.pathEntries = pathEntries
+        self.listings = listings
     }
 
-    /// Performs one full scan. Each call does all the I/O again; nothing is cached.
+    /// Performs one scan: every kept distribution's `entry_points.txt` is opened and read again.
+    /// Each path entry is listed again too, unless `listings` holds it at an unchanged mtime.
     public func scan() -> ScanResult {
         var result = ScanResult()
         var seen = KeySet()
@@ -114,9 +119,16 @@ public struct EntryPointScanner: Sendable {
                 continue
             }
             defer { closedir(directory) }
-            if let failure = folders.collect(directory, baseIsEgg: Self.basename(root).lowercased().hasSuffix(".egg")) {
-                skipped.add(Self.pathEntryFailure(failure.value))
-                continue
+            // FastPath.lookup(mtime): stat the root; list it only when the cached listing is stale.
+            let stamp = listings.flatMap { _ in ListingCache.stamp(of: root) }
+            if let stamp, let cached = listings?.folders(for: root, stamp: stamp) {
+                folders = cached
+            } else {
+                if let failure = folders.collect(directory, baseIsEgg: Self.basename(root).lowercased().hasSuffix(".egg")) {
+                    skipped.add(Self.pathEntryFailure(failure.value))
+                    continue
+                }
+                if let stamp { listings?.store(folders, for: root, stamp: stamp) }
             }
             skipped.add(.undecodableName, folders.undecodable)
             result.pathEntriesListed += 1

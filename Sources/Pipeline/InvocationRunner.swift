@@ -95,7 +95,11 @@ public final class InvocationRunner {
     /// A discovery session whose every scan is real, timed, and padded to the profile's cost.
     func makeSession(strategy: DiscoveryStrategy, variant: String, ledger: PaddingLedger) -> DiscoverySession {
         let scanEnvironment = environment(for: variant)
-        let padder = self.padder, scanner = scanEnvironment.scanner, pageCache = scanEnvironment.pageCache
+        let padder = self.padder, pageCache = scanEnvironment.pageCache
+        // One session is one simulated `meltano` process: CPython's listing cache starts empty and
+        // is reused by its later scans. A cold cache lists every scan, as `cache: cold` promises.
+        let scanner = pageCache == nil
+            ? EntryPointScanner(pathEntries: scanEnvironment.pathEntries, listings: ListingCache()) : scanEnvironment.scanner
         return DiscoverySession(strategy: strategy, pathEntries: scanEnvironment.pathEntries,
                                 persistentCacheDirectory: URL(fileURLWithPath: job.discoveryCacheDirectory)) { [self] in
             if let pageCache {

@@ -33,6 +33,7 @@ struct BenchCommand: ParsableCommand {
         print("worker_exec_first_event_us \(String(format: "%.1f", execd.firstEvent)) exit_us \(String(format: "%.1f", execd.exited))")
         print("scan_native_us \(String(format: "%.1f", scan.native)) distributions \(scan.distributions)")
         print("scan_floor_us \(String(format: "%.1f", scan.floor))")
+        print("scan_listing_native_us \(String(format: "%.1f", scan.nativeListing)) floor_us \(String(format: "%.1f", scan.floorListing))")
         print("merge_seconds \(String(format: "%.2f", merge.seconds)) events \(events) peak_mib \(String(format: "%.0f", merge.peakMiB))"
             + " log_and_parse_seconds \(String(format: "%.2f", merge.logSeconds))")
     }
