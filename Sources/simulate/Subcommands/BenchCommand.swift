@@ -13,27 +13,32 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Events to merge.") var events = 1_000_000
     @Option(name: .customLong("cache-dir"), help: "Where the synthetic environment is generated.") var cacheDir = "runs/.cache"
 
+    @Flag(help: "Only the scan measurements (scripts/bench alternates them with CPython's).") var scanOnly = false
+
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let environment = try SyntheticEnvironment.prepare(packages: packages, seed: 1, cacheRoot: URL(fileURLWithPath: cacheDir, relativeTo: cwd))
-        let floor = try Benchmarks.spawnFloor(runs: runs)
-        let forked = try Benchmarks.workerSpawn(runs: runs, mode: .zygote)
-        let execd = try Benchmarks.workerSpawn(runs: runs, mode: .exec)
+        // Machine-readable lines for scripts/bench; one measurement per line.
+        print("scan_folder \(environment.pathEntries[0])")
+        if !scanOnly {
+            let floor = try Benchmarks.spawnFloor(runs: runs)
+            let forked = try Benchmarks.workerSpawn(runs: runs, mode: .zygote)
+            let execd = try Benchmarks.workerSpawn(runs: runs, mode: .exec)
+            print("spawn_floor_us \(String(format: "%.1f", floor))")
+            // Runs fork workers from a zygote (the default); exec'd workers are the fallback.
+            print("worker_spawn_first_event_us \(String(format: "%.1f", forked.firstEvent)) exit_us \(String(format: "%.1f", forked.exited))"
+                + " zygote_setup_us \(String(format: "%.1f", forked.setUp ?? 0))")
+            print("worker_exec_first_event_us \(String(format: "%.1f", execd.firstEvent)) exit_us \(String(format: "%.1f", execd.exited))")
+        }
         let scan = Benchmarks.scan(pathEntries: environment.pathEntries, runs: runs)
+        print("scan_native_us \(String(format: "%.1f", scan.native)) distributions \(scan.distributions)")
+        print("scan_floor_us \(String(format: "%.1f", scan.floor))")
+        print("scan_listing_native_us \(String(format: "%.1f", scan.nativeListing)) floor_us \(String(format: "%.1f", scan.floorListing))")
+        guard !scanOnly else { return }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("simulate-bench-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let merge = try Benchmarks.merge(events: events, folder: scratch)
-        // Machine-readable lines for scripts/bench; one measurement per line.
-        print("scan_folder \(environment.pathEntries[0])")
-        print("spawn_floor_us \(String(format: "%.1f", floor))")
-        // Runs fork workers from a zygote (the default); exec'd workers are the fallback.
-        print("worker_spawn_first_event_us \(String(format: "%.1f", forked.firstEvent)) exit_us \(String(format: "%.1f", forked.exited))"
-            + " zygote_setup_us \(String(format: "%.1f", forked.setUp ?? 0))")
-        print("worker_exec_first_event_us \(String(format: "%.1f", execd.firstEvent)) exit_us \(String(format: "%.1f", execd.exited))")
-        print("scan_native_us \(String(format: "%.1f", scan.native)) distributions \(scan.distributions)")
-        print("scan_floor_us \(String(format: "%.1f", scan.floor))")
-        print("scan_listing_native_us \(String(format: "%.1f", scan.nativeListing)) floor_us \(String(format: "%.1f", scan.floorListing))")
         print("merge_seconds \(String(format: "%.2f", merge.seconds)) events \(events) peak_mib \(String(format: "%.0f", merge.peakMiB))"
             + " log_and_parse_seconds \(String(format: "%.2f", merge.logSeconds))")
     }
