@@ -42,6 +42,19 @@ final class ZygoteTests: XCTestCase {
         XCTAssertEqual(finished["zygote"], finished["exec"])
     }
 
+    /// A job that does not fit in the pipe is written after the fork instead of before it.
+    func testAJobLargerThanThePipeReachesAForkedWorker() throws {
+        let folder = scratch.appendingPathComponent("big")
+        let result = try SimulateBinary.run(["--scenario", smoke, "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path,
+                                             "--invocations", "300", "--set", "invocations_per_process=1200", "--set", "workers=1",
+                                             "--set", "catalog_sample_lines=1", "--set", "state_sample_messages=1"], timeout: 120)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
+        XCTAssertEqual(summary["worker_spawn"] as? String, "zygote")
+        XCTAssertEqual(summary["worker_processes"] as? Int, 1)
+        XCTAssertEqual(count("invocation_finished", in: try events(folder)), 1200)
+    }
+
     func testZygoteKilledMidRunEndsIncompleteAndLaterWorkersAreExecd() throws {
         let folder = scratch.appendingPathComponent("run")
         let process = try startMatatika(folder)
