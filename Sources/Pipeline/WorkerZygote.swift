@@ -89,7 +89,10 @@ public enum WorkerZygote {
         let zygote = getpid()
         var workers = Set<pid_t>()
         var spare = forkSpare(zygote: zygote, closing: sigchld)
-        guard ZygoteMessage(.ready, 1, 1).send(on: control) else { return 1 }
+        guard ZygoteMessage(.ready, 1, 1).send(on: control) else {
+            FileHandle.standardError.write(Data("simulate zygote: stdin is not a coordinator's socket (it is started by a run)\n".utf8))
+            return 1  // the spare dies with this process (PR_SET_PDEATHSIG)
+        }
         var polled = [pollfd(fd: control, events: Int16(POLLIN), revents: 0), pollfd(fd: sigchld, events: Int16(POLLIN), revents: 0)]
         serving: while true {
             if poll(&polled, 2, -1) < 0 {
