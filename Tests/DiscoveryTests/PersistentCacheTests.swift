@@ -1,6 +1,7 @@
 import Discovery
 import Environment
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc

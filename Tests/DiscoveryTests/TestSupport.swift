@@ -3,18 +3,6 @@ import Environment
 import Foundation
 import TestSupport
 
-/// A value shared between threads behind a lock.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withValue<T>(_ body: (inout Value) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-}
-
 /// A synthetic environment plus a cache folder, and sessions over them that scan for real.
 struct Fixture: Sendable {
     let root = TemporaryDirectory()

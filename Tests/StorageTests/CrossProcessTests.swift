@@ -35,7 +35,7 @@ import Testing
 
     /// Parent side: spawns `count` workers and returns (all sequences, total waits).
     private func spawnWorkers(kind: String, target: String, count: Int, writes: Int,
-                              folder: TemporaryFolder) throws -> (sequences: [Int], waits: Int) {
+                              folder: TemporaryDirectory) throws -> (sequences: [Int], waits: Int) {
         let reports = try TestWorkers.run(count: count, filter: "workerWritesStateWhenSpawned", folder: folder.path) { index in
             ["STORAGE_TEST_WORKER_TARGET": target, "STORAGE_TEST_WORKER_KIND": kind,
              "STORAGE_TEST_WORKER_WRITES": String(writes), "STORAGE_TEST_WORKER_NAME": "process\(index)"]
@@ -45,8 +45,8 @@ import Testing
     }
 
     @Test func twoProcessesOnTheSystemDatabaseLoseNoUpdate() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let path = folder.file("meltano.db")
         try SystemDatabase.create(at: path)
 
@@ -58,8 +58,8 @@ import Testing
     }
 
     @Test func twoProcessesOnTheFileBackendLoseNoUpdate() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let root = folder.file("state")
 
         let result = try spawnWorkers(kind: "file", target: root, count: 2, writes: 50, folder: folder)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Storage
 
@@ -21,13 +22,13 @@ import Testing
     }
 
     @Test func writesMeltanoShapedStateUnderALockItRemoves() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let store = try FileStateStore(root: folder.path, retryInterval: 0.01)
         let seenLock = Locked<String?>(nil)
         store.lockHeldHook = { path in
             let text = try? String(contentsOfFile: path, encoding: .utf8)
-            seenLock.update { $0 = text }
+            seenLock.withValue { $0 = text }
         }
         let stateID = "dev:tap-a-to-target-b"
         #expect(try store.get(stateID: stateID) == nil)
@@ -47,8 +48,8 @@ import Testing
     }
 
     @Test func mergesLikeTheSystemDatabase() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let store = try FileStateStore(root: folder.path, retryInterval: 0.01)
         try store.set(stateID: "s", completed: nil, partial: #"{"bookmarks": {"users": {"page": 1, "since": "x"}}}"#)
         try store.set(stateID: "s", completed: nil, partial: #"{"bookmarks": {"users": {"page": 2}, "orders": {"page": 3}}}"#)
@@ -65,8 +66,8 @@ import Testing
     }
 
     @Test func removesAStaleLockAndWrites() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let store = try FileStateStore(root: folder.path, lockTimeoutSeconds: 10, retryInterval: 0.01)
         try writeLock(store.lockPath(forStateID: "s"), age: 60)
 
@@ -78,8 +79,8 @@ import Testing
     }
 
     @Test func waitsForALiveLockUntilItsHolderReleases() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let store = try FileStateStore(root: folder.path, lockTimeoutSeconds: 10, retryInterval: 0.01)
         let lockPath = store.lockPath(forStateID: "s")
         try writeLock(lockPath, age: 0)
@@ -100,8 +101,8 @@ import Testing
     }
 
     @Test func aLiveLockBecomesStaleAfterTheTimeout() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let store = try FileStateStore(root: folder.path, lockTimeoutSeconds: 0.2, retryInterval: 0.01)
         try writeLock(store.lockPath(forStateID: "s"), age: 0)  // never released
 
@@ -112,8 +113,8 @@ import Testing
     }
 
     @Test func twoThreadsLoseNoUpdateAndLeaveNoLock() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         // Two store objects, as two processes would have.
         let stores = try (0..<2).map { _ in try FileStateStore(root: folder.path, retryInterval: 0.001) }
         let sequences = Locked<[Int]>([])
@@ -121,7 +122,7 @@ import Testing
             for write in 0..<50 {
                 let receipt = try stores[index].set(stateID: "dev:contended", completed: nil,
                                                    partial: #"{"writer\#(index)": \#(write)}"#)
-                sequences.update { $0.append(receipt.writeSequence) }
+                sequences.withValue { $0.append(receipt.writeSequence) }
             }
         }
         #expect(errors.isEmpty, "\(errors)")

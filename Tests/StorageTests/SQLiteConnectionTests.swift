@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Storage
 
 @Suite struct SQLiteConnectionTests {
     @Test func opensInWALModeAndRoundTripsValues() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let connection = try SQLiteConnection(path: folder.file("db.sqlite"))
         #expect(try connection.journalMode() == "wal")
         #expect(try connection.queryRow("PRAGMA synchronous")?.first == .integer(1))  // NORMAL
@@ -17,8 +18,8 @@ import Testing
     }
 
     @Test func cachesPreparedStatementsAndClearsBindings() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let connection = try SQLiteConnection(path: folder.file("db.sqlite"))
         let cachedAtOpen = connection.cachedStatementCount  // the setup pragmas
         try connection.execute("CREATE TABLE t (v INTEGER)")
@@ -31,8 +32,8 @@ import Testing
     }
 
     @Test func errorsCarryMessageAndSQL() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let connection = try SQLiteConnection(path: folder.file("db.sqlite"))
         let sql = "SELECT * FROM missing_table"
         do {
@@ -47,8 +48,8 @@ import Testing
 
     @Test func transactionRollsBackWhenBodyThrows() throws {
         struct Boom: Error {}
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let connection = try SQLiteConnection(path: folder.file("db.sqlite"))
         try connection.execute("CREATE TABLE t (v INTEGER)")
         #expect(throws: Boom.self) {
@@ -66,8 +67,8 @@ import Testing
     }
 
     @Test func busyHandlerWaitsAndCounts() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let path = folder.file("db.sqlite")
         let holder = try SQLiteConnection(path: path)
         try holder.execute("CREATE TABLE t (v INTEGER)")
@@ -89,8 +90,8 @@ import Testing
     }
 
     @Test func retriesWholeTransactionAfterHandlerGivesUp() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let path = folder.file("db.sqlite")
         let holder = try SQLiteConnection(path: path)
         try holder.execute("CREATE TABLE t (v INTEGER)")
@@ -100,7 +101,7 @@ import Testing
         holdWriteLock(holder, milliseconds: 300, done: done)
         let runs = Locked(0)
         try writer.transaction {
-            runs.update { $0 += 1 }
+            runs.withValue { $0 += 1 }
             try writer.execute("INSERT INTO t VALUES (1)")
         }
         done.wait()
@@ -114,8 +115,8 @@ import Testing
     }
 
     @Test func busyPastRetryLimitSurfacesAsBusyTimeout() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let path = folder.file("db.sqlite")
         let holder = try SQLiteConnection(path: path)
         try holder.execute("CREATE TABLE t (v INTEGER)")

@@ -1,17 +1,18 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Storage
 
 @Suite struct SystemDatabaseTests {
-    private func makeDatabase(_ folder: TemporaryFolder) throws -> SystemDatabase {
+    private func makeDatabase(_ folder: TemporaryDirectory) throws -> SystemDatabase {
         let path = folder.file("meltano.db")
         try SystemDatabase.create(at: path)
         return try SystemDatabase(path: path)
     }
 
     @Test func createsMeltanoSchemaInWALModeIdempotently() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let path = folder.file("meltano.db")
         try SystemDatabase.create(at: path)
         try SystemDatabase.create(at: path)  // second call must not fail
@@ -30,8 +31,8 @@ import Testing
     }
 
     @Test func runLifecycleEndsInOneSuccessRow() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let database = try makeDatabase(folder)
         let start = Date(timeIntervalSince1970: 1_700_000_000)
 
@@ -59,8 +60,8 @@ import Testing
     }
 
     @Test func markStaleRunsMarksOnlyStaleRunningRows() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let database = try makeDatabase(folder)
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         let stale = try database.insertRun(jobName: "job", runID: "stale", trigger: "cli", now: now.addingTimeInterval(-600))
@@ -83,8 +84,8 @@ import Testing
     }
 
     @Test func stateRoundTripAndWriteCounter() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let database = try makeDatabase(folder)
         #expect(try database.get(stateID: "dev:job") == nil)
 
@@ -104,8 +105,8 @@ import Testing
     }
 
     @Test func partialStatesDeepMergeAndCompletedClearsPartial() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let database = try makeDatabase(folder)
         try database.set(stateID: "s", completed: #"{"bookmarks": {"old": 1}}"#, partial: nil)
         try database.set(stateID: "s", completed: nil,
@@ -128,8 +129,8 @@ import Testing
     }
 
     @Test func rejectsStateThatIsNotAJSONObject() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let database = try makeDatabase(folder)
         #expect(throws: StorageError.self) { try database.set(stateID: "s", completed: "[1, 2]", partial: nil) }
         #expect(throws: StorageError.self) { try database.set(stateID: "s", completed: nil, partial: "{not json") }
@@ -137,8 +138,8 @@ import Testing
     }
 
     @Test func twoConnectionsOnTwoThreadsLoseNoUpdate() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let path = folder.file("meltano.db")
         try SystemDatabase.create(at: path)
         let databases = try [SystemDatabase(path: path), SystemDatabase(path: path)]
@@ -149,8 +150,8 @@ import Testing
             for write in 0..<200 {
                 let receipt = try databases[index].set(stateID: "dev:contended", completed: nil,
                                                       partial: #"{"writer\#(index)": \#(write)}"#)
-                sequences.update { $0.append(receipt.writeSequence) }
-                receiptWaits.update { $0 += receipt.busyWaits }
+                sequences.withValue { $0.append(receipt.writeSequence) }
+                receiptWaits.withValue { $0 += receipt.busyWaits }
             }
         }
         #expect(errors.isEmpty, "\(errors)")
@@ -167,8 +168,8 @@ import Testing
     }
 
     @Test func stateWriteWaitsForAnotherConnectionsTransaction() throws {
-        let folder = try TemporaryFolder()
-        defer { folder.cleanup() }
+        let folder = TemporaryDirectory()
+        defer { folder.remove() }
         let path = folder.file("meltano.db")
         try SystemDatabase.create(at: path)
         let holder = try SQLiteConnection(path: path)

@@ -13,6 +13,9 @@ public final class TemporaryDirectory: Sendable {
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
+    /// The path of `name` inside the folder.
+    public func file(_ name: String) -> String { path + "/" + name }
+
     /// Removes the folder now; for tests whose threads may still hold this value at exit.
     public func remove() { try? FileManager.default.removeItem(at: url) }
 
