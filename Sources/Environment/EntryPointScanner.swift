@@ -120,7 +120,7 @@ public struct EntryPointScanner: Sendable {
             }
             defer { closedir(directory) }
             // FastPath.lookup(mtime): stat the root; list it only when the cached listing is stale.
-            let stamp = listings.flatMap { _ in ListingCache.stamp(of: root) }
+            let stamp = listings.flatMap { _ in ListingCache.stamp(of: dirfd(directory)) }
             if let stamp, let cached = listings?.folders(for: root, stamp: stamp) {
                 folders = cached
             } else {

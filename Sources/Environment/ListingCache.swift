@@ -19,9 +19,12 @@ public final class ListingCache: @unchecked Sendable {
     /// An empty cache: the first scan of each path entry lists it.
     public init() {}
 
-    /// The stamp of a directory, or nil when it is not one (the scanner then lists, and fails, as usual).
-    static func stamp(of root: String) -> Stamp? {
-        guard case .success(let info) = FileSystem.status(root), info.isDirectory else { return nil }
+    /// The stamp of an open directory (fstat of the descriptor the scan lists and opens files
+    /// through: no second walk of the path), or nil if it cannot be read.
+    static func stamp(of directory: Int32) -> Stamp? {
+        var raw = stat()
+        guard fstat(directory, &raw) == 0 else { return nil }
+        let info = StatInfo(raw)
         return Stamp(device: info.device, inode: info.inode, mtimeNanoseconds: info.mtimeNanoseconds)
     }
 

@@ -33,10 +33,9 @@ public final class InvocationRunner {
     let job: WorkerJob
     let padder: CostPadder
     let emit: (WorkerEvent) -> Void
-    /// What a variant scans: its path entries, their scanner, and (cold) their files, listed once.
+    /// What a variant scans: its path entries and (cold) their files, listed once.
     struct ScanEnvironment {
         let pathEntries: [String]
-        let scanner: EntryPointScanner
         let pageCache: PageCache?
     }
     private var environments: [[String]: ScanEnvironment] = [:]
@@ -62,7 +61,7 @@ public final class InvocationRunner {
     func environment(for variant: String) -> ScanEnvironment {
         let paths = job.variantPathEntries[variant] ?? job.pathEntries
         if let known = environments[paths] { return known }
-        let made = ScanEnvironment(pathEntries: paths, scanner: EntryPointScanner(pathEntries: paths),
+        let made = ScanEnvironment(pathEntries: paths,
                                    pageCache: job.cacheMode == "cold" ? PageCache(pathEntries: paths) : nil)
         environments[paths] = made
         return made
@@ -98,8 +97,7 @@ public final class InvocationRunner {
         let padder = self.padder, pageCache = scanEnvironment.pageCache
         // One session is one simulated `meltano` process: CPython's listing cache starts empty and
         // is reused by its later scans. A cold cache lists every scan, as `cache: cold` promises.
-        let scanner = pageCache == nil
-            ? EntryPointScanner(pathEntries: scanEnvironment.pathEntries, listings: ListingCache()) : scanEnvironment.scanner
+        let scanner = EntryPointScanner(pathEntries: scanEnvironment.pathEntries, listings: pageCache == nil ? ListingCache() : nil)
         return DiscoverySession(strategy: strategy, pathEntries: scanEnvironment.pathEntries,
                                 persistentCacheDirectory: URL(fileURLWithPath: job.discoveryCacheDirectory)) { [self] in
             if let pageCache {

@@ -171,8 +171,8 @@ public enum WorkerZygote {
         _exit(WorkerProcess.main())
     }
 
-    /// Reaps ended workers and reports each (a spare that died is only forgotten); `blocking`
-    /// waits for all of them.
+    /// Reaps ended children and reports each worker (a spare that died is only forgotten);
+    /// `blocking` waits for all of them.
     private static func reap(_ workers: inout Set<pid_t>, spare: inout Spare?, to statuses: Int32, blocking: Bool) {
         while !workers.isEmpty || spare != nil {
             var status: Int32 = 0
@@ -182,10 +182,10 @@ public enum WorkerZygote {
             if pid == spare?.pid {
                 spare.map { close($0.socket) }
                 spare = nil
-                continue
+            } else if workers.remove(pid) != nil {
+                // Only workers the coordinator knows of: a spare that died unused is not one.
+                ZygoteMessage(.exited, pid, status).send(on: statuses)
             }
-            workers.remove(pid)
-            ZygoteMessage(.exited, pid, status).send(on: statuses)
         }
     }
 
