@@ -150,8 +150,7 @@ public struct VariantSummary: Codable, Sendable {
     public var heartbeats: Int
     public var jobOverlaps: Int
     public var phases: [PhaseSummary]
-    // New fields are optional so that summaries written before them still decode (`compare`).
-    /// HTTP work per phase that made requests (client side); nil in summaries from before HTTP.
+    /// HTTP work per phase that made requests (client side).
     public var http: [HTTPPhaseSummary]?
     /// Invocations that failed because an HTTP call gave up.
     public var httpFailedInvocations: Int?
@@ -223,8 +222,8 @@ public struct FailureCounts: Codable, Sendable {
     public var lostInvocations: Int = 0
     /// The signal's description when the run was interrupted.
     public var interrupted: String?
-    /// Invocations that failed because an HTTP call gave up (the tap or state backend raised).
-    /// Optional, like every field added after schema 1 appeared, so older summaries decode.
+    /// Invocations that failed because an HTTP call gave up (the tap or state backend raised);
+    /// absent when none did.
     public var httpFailedInvocations: Int?
     /// HTTP calls that gave up, by the last attempt's cause.
     public var httpCallsGaveUp: CauseCounts?

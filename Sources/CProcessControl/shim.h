@@ -2,6 +2,7 @@
 // passing (the CMSG_* macros), signalfd, PR_SET_PDEATHSIG and close_range. `static inline`, so
 // this system module links nothing.
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -88,6 +89,15 @@ static inline int pc_unblock_all_signals(void) {
 /// Asks the kernel to send `signal` to this process when its parent thread ends.
 static inline int pc_set_parent_death_signal(int signal) {
     return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0, 0, 0);
+}
+
+/// Bytes a pipe holds before a writer blocks (F_GETPIPE_SZ, Linux only), or -1.
+static inline int pc_pipe_capacity(int fd) {
+#ifdef F_GETPIPE_SZ
+    return fcntl(fd, F_GETPIPE_SZ);
+#else
+    return fcntl(fd, 1032);  /* F_GETPIPE_SZ where the headers hide it without _GNU_SOURCE */
+#endif
 }
 
 /// Closes every descriptor from `first` up: close_range(2) where the kernel has it, else one by one.

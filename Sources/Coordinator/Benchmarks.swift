@@ -8,12 +8,6 @@ import Scenario
 /// The tool's own speed beside its physical floors (`simulate bench`, `scripts/bench`): each
 /// measurement runs N times and reports the median, side by side in one run.
 public enum Benchmarks {
-    public struct Row: Sendable {
-        public var name: String
-        public var medianMicros: Double
-        public var note: String
-    }
-
     static func median(_ xs: [Double]) -> Double { SampleStatistics(xs).median }
 
     static func timed(_ n: Int, _ body: () throws -> Void) rethrows -> Double {
@@ -26,15 +20,14 @@ public enum Benchmarks {
         return median(samples)
     }
 
-    /// posix_spawn of /bin/true and waiting for it: what any process start costs here.
+    /// posix_spawn of /bin/true and waiting for it: what any process start costs here, with the
+    /// same file actions an exec'd worker gets.
     public static func spawnFloor(runs: Int) throws -> Double {
         try timed(runs) {
-            var pid: pid_t = 0
-            let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
-            defer { argv.forEach { free($0) } }
-            guard posix_spawn(&pid, "/bin/true", nil, nil, argv, environ) == 0 else { throw ChildProcessError("cannot spawn /bin/true") }
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
+            guard case .success(let pid) = ChildProcess.spawn(executable: "/bin/true", arguments: [], stdio: [0, 1, 2]) else {
+                throw ChildProcessError("cannot spawn /bin/true")
+            }
+            _ = ChildProcess(pid: pid, stdoutFD: -1, zygote: nil).wait()
         }
     }
 
@@ -48,12 +41,12 @@ public enum Benchmarks {
     }
 
     /// Starting a worker with an empty job (`WorkerJob.startUpProbe`) the way a run does in `mode`.
-    public static func workerSpawn(runs: Int, mode: WorkerSpawnMode, executable: String? = nil) throws -> SpawnTimes {
+    public static func workerSpawn(runs: Int, mode: WorkerSpawnMode) throws -> SpawnTimes {
         let input = try JSONEncoder().encode(WorkerJob.startUpProbe)
         let null = open("/dev/null", O_WRONLY)
         defer { close(null) }
         let setUpStart = MonotonicClock.now()
-        let launcher = WorkerLauncher(mode: mode, executable: executable ?? ChildProcess.currentExecutable(), stderrFD: null)
+        let launcher = WorkerLauncher(mode: mode, executable: ChildProcess.currentExecutable(), stderrFD: null)
         defer { launcher.stop() }
         let setUp = Double(MonotonicClock.now() - setUpStart) / 1e3
         guard launcher.mode == mode else { throw ChildProcessError("the zygote could not start (see the worker log)") }

@@ -6,6 +6,10 @@ import Synchronization
 /// Set by SIGINT/SIGTERM; the coordinator's loop stops the workers and ends the run as incomplete.
 private let interruptRequested = Atomic<Int32>(0)
 
+/// SIGINT or SIGTERM reached this process during a run. Stays set: a sweep or fit stops after the
+/// run it interrupted instead of starting the next one only to interrupt it at once.
+public var interruptedBySignal: Bool { interruptRequested.load(ordering: .relaxed) != 0 }
+
 /// What a finished (or stopped) run leaves for the analysis.
 public struct RunRecord: Sendable {
     public let folder: RunFolder
@@ -131,6 +135,7 @@ public final class Coordinator: @unchecked Sendable {
         }
         defer { signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }
         var interruptedAt: UInt64?
+        var killedAfterInterrupt = false
         for _ in 0..<min(scenario.workers, pending.count) { try spawnNext() }
         var running = shared.with { active, _, _ in active.count }
         var lastProgress: UInt64 = 0
@@ -151,8 +156,10 @@ public final class Coordinator: @unchecked Sendable {
                     for worker in active.values { worker.child.kill(SIGTERM) }
                 }
             }
-            if let since = interruptedAt, now - since > 1_000_000_000 {
+            // Once, a second after SIGTERM: no new workers start after an interrupt.
+            if let since = interruptedAt, !killedAfterInterrupt, now - since > 1_000_000_000 {
                 shared.with { active, _, _ in for worker in active.values { worker.child.kill(SIGKILL) } }
+                killedAfterInterrupt = true
             }
             shared.with { active, _, _ in
                 for (id, worker) in active where now > worker.deadline {

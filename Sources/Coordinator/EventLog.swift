@@ -3,7 +3,8 @@ import Pipeline
 
 /// Appends every event to `events.jsonl` the moment it arrives and keeps it for the analysis.
 ///
-/// Lines from workers are re-encoded with the coordinator's worker number; a line that is not
+/// A worker's line is written as the worker sent it with the coordinator's worker number spliced
+/// in (re-encoded only if it already names a worker); a line that is not
 /// an event is kept too, as a `malformed_line` event carrying the raw text, so nothing is lost.
 final class EventLog: @unchecked Sendable {
     private let handle: FileHandle

@@ -53,12 +53,20 @@ public struct Fit {
             o.output = folder.appendingPathComponent(String(format: "step-%02d", step))
             o.progress = false
             let summary = try Simulation(scenario: s, costProfile: costs, options: o).run().summary
+            // A step from an interrupted run is not a point to bisect on.
+            if interruptedBySignal { throw FitInterrupted(step: step, folder: o.output!.path) }
             let r = summary.variants.first { $0.name == variant }?.regressionMinutes
                 ?? Interval(estimate: 0, low: 0, high: 0, level: 0.95)
             return Bisection.Step(x: x, y: r.estimate, low: r.low, high: r.high)
         }
         return Result(knob: spec.key, variant: variant, observedMinutes: observedMinutes, outcome: outcome, steps: steps,
                       sentence: sentence(outcome, key: spec.key, variant: variant, integer: spec.integer, scenario: scenario))
+    }
+
+    struct FitInterrupted: Error, CustomStringConvertible {
+        let step: Int
+        let folder: String
+        var description: String { "fit interrupted at step \(step) (its incomplete run is in \(folder)); no answer" }
     }
 
     func sentence(_ outcome: Bisection.Outcome, key: String, variant: String, integer: Bool, scenario: Scenario) -> String {

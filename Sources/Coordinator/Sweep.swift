@@ -75,6 +75,7 @@ public struct Sweep {
             }
             cells.append(Cell(knobs: Dictionary(uniqueKeysWithValues: cell.map { ($0.key, $0.text) }),
                               folder: o.output!.lastPathComponent, complete: result.summary.complete, variants: intervals, topPhase: top))
+            if interruptedBySignal { break }  // the cells so far are reported; the rest never start
         }
         return cells
     }

@@ -10,7 +10,8 @@ public enum WorkerSpawnMode: String, Sendable {
 }
 
 /// Starts workers for one run the way the scenario asks, falling back from the zygote to exec
-/// (for the rest of the run) when the zygote cannot start or stops answering.
+/// (for the rest of the run) when the zygote cannot start, ends, or does not answer a spawn
+/// within `ZygoteClient`'s timeout.
 final class WorkerLauncher: @unchecked Sendable {
     let executable: String
     let stderrFD: Int32
@@ -31,6 +32,10 @@ final class WorkerLauncher: @unchecked Sendable {
             do { return try zygote.spawn(input: input, stderrFD: stderrFD) } catch {
                 let line = "simulate: \(error); workers are exec'd from now on\n"
                 _ = line.withCString { write(stderrFD, $0, strlen($0)) }
+                // A zygote that does not answer is ended, so that `stop` cannot wait on it; the
+                // workers it forked die with it (PR_SET_PDEATHSIG) and are counted as lost.
+                zygote.process.kill()
+                zygote.stop()
                 self.zygote = nil
                 mode = .exec
             }

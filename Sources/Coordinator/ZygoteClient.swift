@@ -16,6 +16,9 @@ final class ZygoteClient: @unchecked Sendable {
     private var ended = false
     private var nextTag: Int32 = 0
     private let spawnLock = NSLock()
+    /// How long the zygote may take to say it is ready, or to answer a spawn, before the run
+    /// gives up on it and execs its workers instead.
+    private static let answerTimeoutMillis: Int32 = 10_000
 
     private init(process: ChildProcess, control: Int32, statuses: Int32) {
         self.process = process
@@ -25,7 +28,7 @@ final class ZygoteClient: @unchecked Sendable {
 
     /// Starts a zygote and waits until it is ready; nil (and a line in the worker log) when it cannot
     /// fork workers, so the coordinator falls back to exec.
-    static func start(executable: String, stderrFD: Int32, readyTimeoutMillis: Int32 = 10_000) -> ZygoteClient? {
+    static func start(executable: String, stderrFD: Int32) -> ZygoteClient? {
         var control: [Int32] = [-1, -1], statuses: [Int32] = [-1, -1]
         let type = Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         guard socketpair(AF_UNIX, type, 0, &control) == 0, socketpair(AF_UNIX, type, 0, &statuses) == 0 else {
@@ -43,7 +46,7 @@ final class ZygoteClient: @unchecked Sendable {
         }
         let process = ChildProcess(pid: pid, stdoutFD: -1, zygote: nil)
         var ready = pollfd(fd: control[0], events: Int16(POLLIN), revents: 0)
-        guard poll(&ready, 1, readyTimeoutMillis) == 1, let (message, _) = ZygoteMessage.receive(on: control[0]),
+        guard poll(&ready, 1, answerTimeoutMillis) == 1, let (message, _) = ZygoteMessage.receive(on: control[0]),
               message.kind == .ready, message.a == 1
         else {
             close(control[0]); close(statuses[0])
@@ -64,7 +67,8 @@ final class ZygoteClient: @unchecked Sendable {
         let (inPipe, outPipe) = try ChildProcess.stdioPipes()
         // A job that fits in the pipe goes in before the fork: the worker need not wait for this
         // thread to hear back from the zygote before it can read its job.
-        let prefed = input.count <= Self.pipeCapacity(inPipe[1])
+        let capacity = pc_pipe_capacity(inPipe[1])
+        let prefed = input.count <= (capacity > 0 ? Int(capacity) : 4096)  // 4 KiB: the POSIX minimum
         if prefed { ChildProcess.feed(input, to: inPipe[1]) }
         nextTag += 1
         let tag = nextTag
@@ -72,14 +76,16 @@ final class ZygoteClient: @unchecked Sendable {
         close(inPipe[0])
         close(outPipe[1])
         var reply: Int32?
-        while sent, reply == nil, let (message, fds) = ZygoteMessage.receive(on: control) {
+        var answering = pollfd(fd: control, events: Int16(POLLIN), revents: 0)
+        while sent, reply == nil, poll(&answering, 1, Self.answerTimeoutMillis) == 1,
+              let (message, fds) = ZygoteMessage.receive(on: control) {
             fds.forEach { close($0) }
             if message.kind == .spawned, message.a == tag { reply = message.b }
         }
         guard let pid = reply, pid > 0 else {
             if !prefed { close(inPipe[1]) }
             close(outPipe[0])
-            let reason = reply.map { "fork failed: \(String(cString: strerror(-$0)))" } ?? "the zygote has ended"
+            let reason = reply.map { "fork failed: \(String(cString: strerror(-$0)))" } ?? "the zygote has ended or does not answer"
             throw ChildProcessError("cannot start a worker: \(reason)")
         }
         if !prefed { ChildProcess.feed(input, to: inPipe[1]) }
@@ -123,12 +129,6 @@ final class ZygoteClient: @unchecked Sendable {
             ended = true
             state.broadcast()
         }
-    }
-
-    /// Bytes a pipe holds before a writer blocks (F_GETPIPE_SZ; 4 KiB, the POSIX minimum, if unknown).
-    private static func pipeCapacity(_ fd: Int32) -> Int {
-        let size = fcntl(fd, 1032 /* F_GETPIPE_SZ, not in the Glibc module */)
-        return size > 0 ? Int(size) : 4096
     }
 
     private static func log(_ line: String, to fd: Int32) {

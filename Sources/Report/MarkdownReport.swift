@@ -32,7 +32,7 @@ public enum MarkdownReport {
         return out
     }
 
-    /// "Cost profile `name` (file; measured <date> with <interpreter>)": which numbers, from where.
+    /// How the run's workers were started, as a parenthesis after their count.
     static func spawnNote(_ mode: String?) -> String {
         switch mode {
         case "zygote": return " (forked from one pre-started zygote)"
@@ -41,6 +41,7 @@ public enum MarkdownReport {
         }
     }
 
+    /// "Cost profile `name` (`file`, calibrated <date>, with Python x.y)": which numbers, from where.
     static func profileCitation(_ p: CostProfileInfo) -> String {
         var out = "Cost profile `\(p.name)`"
         var parts: [String] = []
@@ -166,7 +167,7 @@ public enum MarkdownReport {
             + "measured (`extract`) and adds to the assumed `tap-processing`: the loopback server answers in microseconds, so to model "
             + "a slow API set `http.api.latency_ms` and take `http.pages` × that latency off `assumed.extract_seconds`.\n\n"
         let p = s.costProfile
-        out += "Cost profile `\(p.name)`\(p.file.map { " (`\($0)`)" } ?? ""): "
+        out += profileCitation(p) + ": "
         guard !p.units.isEmpty else { return out + "no padding; every time is the Swift mechanism's own.\n\n" }
         let native = [("sqlite.statement_us", "SQLite statements"), ("json.state_us", "STATE JSON")]
             .filter { p.units[$0.0] == nil }.map(\.1) + ["error formatting"]

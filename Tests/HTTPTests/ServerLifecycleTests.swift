@@ -42,6 +42,7 @@ final class ServerLifecycleTests: XCTestCase {
         request.start()
         let deadline = Date().addingTimeInterval(5)
         while server.stats[.api]?.stalls != 1 && Date() < deadline { usleep(1000) }
+        XCTAssertEqual(server.stats[.api]?.stalls, 1, "the answer is being held when the server stops")
         let started = Date()
         let report = server.stop()
         XCTAssertTrue(Date().timeIntervalSince(started) < 5)

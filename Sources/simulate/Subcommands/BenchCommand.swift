@@ -13,14 +13,19 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Events to merge.") var events = 1_000_000
     @Option(name: .customLong("cache-dir"), help: "Where the synthetic environment is generated.") var cacheDir = "runs/.cache"
 
-    @Flag(help: "Only the scan measurements (scripts/bench alternates them with CPython's).") var scanOnly = false
+    @Option(help: "Which measurements, comma-separated: spawn, scan, merge (scripts/bench runs the scan apart, alternating it with CPython's).")
+    var measure = "spawn,scan,merge"
 
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let environment = try SyntheticEnvironment.prepare(packages: packages, seed: 1, cacheRoot: URL(fileURLWithPath: cacheDir, relativeTo: cwd))
         // Machine-readable lines for scripts/bench; one measurement per line.
         print("scan_folder \(environment.pathEntries[0])")
-        if !scanOnly {
+        let parts = Set(measure.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        if let unknown = parts.subtracting(["spawn", "scan", "merge"]).sorted().first {
+            throw CleanExit.badInput("command line (--measure): '\(unknown)' is not one of spawn, scan, merge")
+        }
+        if parts.contains("spawn") {
             let floor = try Benchmarks.spawnFloor(runs: runs)
             let forked = try Benchmarks.workerSpawn(runs: runs, mode: .zygote)
             let execd = try Benchmarks.workerSpawn(runs: runs, mode: .exec)
@@ -30,11 +35,13 @@ struct BenchCommand: ParsableCommand {
                 + " zygote_setup_us \(String(format: "%.1f", forked.setUp ?? 0))")
             print("worker_exec_first_event_us \(String(format: "%.1f", execd.firstEvent)) exit_us \(String(format: "%.1f", execd.exited))")
         }
-        let scan = Benchmarks.scan(pathEntries: environment.pathEntries, runs: runs)
-        print("scan_native_us \(String(format: "%.1f", scan.native)) distributions \(scan.distributions)")
-        print("scan_floor_us \(String(format: "%.1f", scan.floor))")
-        print("scan_listing_native_us \(String(format: "%.1f", scan.nativeListing)) floor_us \(String(format: "%.1f", scan.floorListing))")
-        guard !scanOnly else { return }
+        if parts.contains("scan") {
+            let scan = Benchmarks.scan(pathEntries: environment.pathEntries, runs: runs)
+            print("scan_native_us \(String(format: "%.1f", scan.native)) distributions \(scan.distributions)")
+            print("scan_floor_us \(String(format: "%.1f", scan.floor))")
+            print("scan_listing_native_us \(String(format: "%.1f", scan.nativeListing)) floor_us \(String(format: "%.1f", scan.floorListing))")
+        }
+        guard parts.contains("merge") else { return }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("simulate-bench-\(getpid())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
