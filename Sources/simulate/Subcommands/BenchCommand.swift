@@ -17,14 +17,14 @@ struct BenchCommand: ParsableCommand {
     var measure = "spawn,scan,merge"
 
     func run() throws {
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let environment = try SyntheticEnvironment.prepare(packages: packages, seed: 1, cacheRoot: URL(fileURLWithPath: cacheDir, relativeTo: cwd))
-        // Machine-readable lines for scripts/bench; one measurement per line.
-        print("scan_folder \(environment.pathEntries[0])")
         let parts = Set(measure.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         if let unknown = parts.subtracting(["spawn", "scan", "merge"]).sorted().first {
             throw CleanExit.badInput("command line (--measure): '\(unknown)' is not one of spawn, scan, merge")
         }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let environment = try SyntheticEnvironment.prepare(packages: packages, seed: 1, cacheRoot: URL(fileURLWithPath: cacheDir, relativeTo: cwd))
+        // Machine-readable lines for scripts/bench; one measurement per line.
+        print("scan_folder \(environment.pathEntries[0])")
         if parts.contains("spawn") {
             let floor = try Benchmarks.spawnFloor(runs: runs)
             let forked = try Benchmarks.workerSpawn(runs: runs, mode: .zygote)
