@@ -24,7 +24,8 @@ public enum Headline {
         // The variant the production regression was observed on, else the largest regression.
         let focal = others.first { $0.name == scenario.observedRegressedVariant }
             ?? others.max { ($0.regressionMinutes?.estimate ?? 0) < ($1.regressionMinutes?.estimate ?? 0) }
-        if let focal, let r = focal.regressionMinutes, abs(r.estimate) >= 0.05, let top = focal.topPhase,
+        // `topPhase` is set only for a regression large enough to share out (`minimumShareableMinutes`).
+        if let focal, let top = focal.topPhase,
            let phase = focal.phases.first(where: { $0.phase == top }) {
             let scans = others.map { $0.scanRegressionMinutes ?? 0 }.max() ?? 0
             let interval = focal.topPhaseMinutes.map { " [\(signed($0.low)), \(signed($0.high))]" } ?? ""

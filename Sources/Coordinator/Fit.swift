@@ -39,8 +39,7 @@ public struct Fit {
         guard let spec = Self.knobs[knob] else { throw PipelineError("unknown knob \(knob)") }
         let (scenario, _) = try load([])
         let baseline = scenario.baseline.name
-        let variant = requested ?? scenario.observedRegressedVariant.flatMap { name in scenario.variants.first { $0.name == name }?.name }
-            ?? scenario.variants.first { $0.name != baseline }?.name ?? baseline
+        let variant = requested ?? scenario.focalVariant
         var step = 0
         let bisection = Bisection(lower: spec.lower, upper: spec.upper, integer: spec.integer, tolerance: spec.tolerance)
         let (outcome, steps) = try bisection.solve(target: observedMinutes) { x in

@@ -106,7 +106,7 @@ public enum MarkdownReport {
             + "(CLI start, other pre-plugin work, the tap's processing, target tail) are the same for every variant and add nothing here.\n\n"
         out += t.text + "\n"
         for v in others {
-            guard let top = v.topPhase, let r = v.regressionMinutes, abs(r.estimate) >= 0.05 else { continue }
+            guard let top = v.topPhase, let r = v.regressionMinutes else { continue }  // top only when shareable
             out += "- `\(v.name)`: \(top) explains most of \(signed(r.estimate)) min; discovery scans "
                 + "\(signed(v.scanRegressionMinutes ?? 0)) min.\n"
         }

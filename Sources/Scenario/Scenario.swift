@@ -123,6 +123,13 @@ public struct Scenario: Sendable {
         return out
     }
 
+    /// The variant a sweep charts and a fit solves for: the one the regression was observed on
+    /// if the scenario runs it, else the first that is not the baseline.
+    public var focalVariant: String {
+        let others = variants.map(\.name).filter { $0 != baseline.name }
+        return observedRegressedVariant.flatMap { others.contains($0) ? $0 : nil } ?? others.first ?? baseline.name
+    }
+
     /// The catalog write mode a variant runs with in this scenario.
     public func catalogWrite(of variant: Variant) -> CatalogWriteMode {
         catalogWriteOverride ?? variant.profile.catalogWrite

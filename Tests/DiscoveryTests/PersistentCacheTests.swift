@@ -13,13 +13,6 @@ import Darwin
     private let group = MeltanoEntryPoints.stateBackendsGroup
 
     /// One session that looks `name` up; returns (scans, value found).
-    private func probe(_ fixture: Fixture, _ strategy: DiscoveryStrategy = .persistent,
-                       name: String = "dbm") -> (scans: Int, value: String?, counters: DiscoveryCounters) {
-        let session = fixture.session(strategy)
-        let value = session.lookup(group: group, name: name, via: session.newAddonObject())?.value
-        return (session.counters.scans, value, session.counters)
-    }
-
     private func cacheFiles(_ fixture: Fixture) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: fixture.cacheDirectory.path)
             .filter { $0.hasSuffix(".cache") }
@@ -28,20 +21,20 @@ import Darwin
 
     @Test func installAndRemovalAreSeenAndUnchangedIsFree() throws {
         let fixture = try Fixture()
-        #expect(probe(fixture).scans == 1)
-        #expect(probe(fixture).scans == 0)
+        #expect(fixture.probe().scans == 1)
+        #expect(fixture.probe().scans == 0)
 
         try fixture.install("meltano_dbm-0.1.dist-info", backend: "dbm", value: "dbm:V1")
-        let afterInstall = probe(fixture)
+        let afterInstall = fixture.probe()
         #expect(afterInstall.scans == 1 && afterInstall.value == "dbm:V1")
         let session = fixture.session(.persistent)
         #expect(session.backends(group: group, via: session.newAddonObject()).contains("dbm"))
         #expect(session.counters.scans == 0)
 
         try fixture.uninstall("meltano_dbm-0.1.dist-info")
-        let afterRemoval = probe(fixture)
+        let afterRemoval = fixture.probe()
         #expect(afterRemoval.scans == 1 && afterRemoval.value == nil)
-        #expect(probe(fixture).scans == 0)
+        #expect(fixture.probe().scans == 0)
     }
 
     @Test func removeThenAddOfTheSameNameWithinOneSecondIsNotStale() throws {
@@ -49,22 +42,22 @@ import Darwin
         let folder = "meltano_dbm-0.1.dist-info"
         let start = Date()
         try fixture.install(folder, backend: "dbm", value: "dbm:V1")
-        #expect(probe(fixture).value == "dbm:V1")
+        #expect(fixture.probe().value == "dbm:V1")
         try fixture.uninstall(folder)
         try fixture.install(folder, backend: "dbm", value: "dbm:V2")  // same name, new build
-        let seen = probe(fixture)
+        let seen = fixture.probe()
         #expect(seen.scans == 1 && seen.value == "dbm:V2")
         try fixture.uninstall(folder)
-        #expect(probe(fixture).value == nil)
+        #expect(fixture.probe().value == nil)
         try fixture.install(folder, backend: "dbm", value: "dbm:V3")
-        #expect(probe(fixture).value == "dbm:V3")
-        #expect(probe(fixture).scans == 0)
+        #expect(fixture.probe().value == "dbm:V3")
+        #expect(fixture.probe().scans == 0)
         #expect(Date().timeIntervalSince(start) < 1.0, "the sequence must fit in one second to mean anything")
     }
 
     @Test func mtimeRestoredByAToolIsStillSeenThroughCtime() throws {
         let fixture = try Fixture()
-        #expect(probe(fixture).scans == 1)
+        #expect(fixture.probe().scans == 1)
         let before = StatStamp(path: fixture.site)
         try fixture.install("meltano_dbm-0.1.dist-info", backend: "dbm")
         // Put the directory's mtime back to the exact old value, as `tar` or `rsync -t` can.
@@ -74,28 +67,28 @@ import Darwin
                      timespec(tv_sec: Int(seconds), tv_nsec: Int(nanos))]
         #expect(utimensat(AT_FDCWD, fixture.site, &times, 0) == 0)
         #expect(StatStamp(path: fixture.site).mtimeNanoseconds == before.mtimeNanoseconds)
-        #expect(probe(fixture).value == "addon.backend:Manager")
+        #expect(fixture.probe().value == "addon.backend:Manager")
     }
 
     @Test func corruptOrForeignCacheFilesAreMissesNotCrashes() throws {
         let fixture = try Fixture()
-        #expect(probe(fixture).scans == 1)
+        #expect(fixture.probe().scans == 1)
         let file = try #require(try cacheFiles(fixture).first)
         let good = try Data(contentsOf: URL(fileURLWithPath: file))
 
         for garbage in [Data("{not json".utf8), good.prefix(good.count / 2), Data([0xFF, 0x00, 0x13]), Data()] {
             try garbage.write(to: URL(fileURLWithPath: file))
-            let result = probe(fixture, name: "s3")
+            let result = fixture.probe(name: "s3")
             #expect(result.scans == 1 && result.counters.persistentCorrupt == 1)
             #expect(result.value == "meltano.core.state_store.s3:S3StateStoreManager")
-            #expect(probe(fixture).scans == 0)  // rewritten by the miss
+            #expect(fixture.probe().scans == 0)  // rewritten by the miss
         }
 
         // A well-formed file of another format version: a plain miss, not a corrupt one.
         var foreign = try #require(String(data: good, encoding: .isoLatin1))
         foreign = foreign.replacingOccurrences(of: "simulate-entry-points 2 ", with: "simulate-entry-points 999 ")
         try #require(foreign.data(using: .isoLatin1)).write(to: URL(fileURLWithPath: file))
-        let other = probe(fixture)
+        let other = fixture.probe()
         #expect(other.scans == 1 && other.counters.persistentCorrupt == 0)
     }
 
@@ -103,7 +96,7 @@ import Darwin
     /// damaged slice behind a valid header is found then, counted, and answered by a scan.
     @Test func aDamagedGroupSliceIsAScanNotAWrongAnswer() throws {
         let fixture = try Fixture()
-        #expect(probe(fixture).scans == 1)
+        #expect(fixture.probe().scans == 1)
         let file = try #require(try cacheFiles(fixture).first)
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
         let newline = try #require(bytes.firstIndex(of: 0x0A))
@@ -112,18 +105,18 @@ import Darwin
         for i in bodyStart..<bytes.count { bytes[i] = 0x20 }  // same size: the header still checks out
         try Data(bytes).write(to: URL(fileURLWithPath: file))
 
-        let damaged = probe(fixture, name: "s3")
+        let damaged = fixture.probe(name: "s3")
         #expect(damaged.counters.persistentHits == 1 && damaged.counters.persistentCorrupt == 1)
         #expect(damaged.scans == 1 && damaged.value == "meltano.core.state_store.s3:S3StateStoreManager")
-        let again = probe(fixture, name: "s3")
+        let again = fixture.probe(name: "s3")
         #expect(again.scans == 0 && again.value == "meltano.core.state_store.s3:S3StateStoreManager")
     }
 
     @Test func strictSeesAnInPlaceRewriteThatPersistentDoesNot() throws {
         let fixture = try Fixture()
         let folder = try fixture.install("meltano_dbm-0.1.dist-info", backend: "dbm", value: "dbm:OLD")
-        #expect(probe(fixture, .persistent).value == "dbm:OLD")
-        #expect(probe(fixture, .persistentStrict).value == "dbm:OLD")
+        #expect(fixture.probe(.persistent).value == "dbm:OLD")
+        #expect(fixture.probe(.persistentStrict).value == "dbm:OLD")
 
         // An editable install rewrites the file inside its existing dist-info.
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/entry_points.txt"))
@@ -131,11 +124,11 @@ import Darwin
         try handle.write(contentsOf: Data("[meltano.state_backends]\ndbm = dbm:NEW\n".utf8))
         try handle.close()
 
-        let loose = probe(fixture, .persistent)
+        let loose = fixture.probe(.persistent)
         #expect(loose.scans == 0 && loose.value == "dbm:OLD")  // documented trade-off: O(1) stats
-        let strict = probe(fixture, .persistentStrict)
+        let strict = fixture.probe(.persistentStrict)
         #expect(strict.scans == 1 && strict.value == "dbm:NEW")
-        #expect(probe(fixture, .persistentStrict).scans == 0)
+        #expect(fixture.probe(.persistentStrict).scans == 0)
     }
 
     @Test func eachPathEntryIsWatchedAndKeysDifferByPathEntries() throws {
@@ -148,7 +141,7 @@ import Darwin
             DiscoverySession(strategy: .persistent, pathEntries: paths,
                              persistentCacheDirectory: fixture.cacheDirectory) { scanner.scan() }
         }
-        #expect(probe(fixture).scans == 1)  // the single-entry key
+        #expect(fixture.probe().scans == 1)  // the single-entry key
         let first = session()
         _ = first.backends(group: group, via: first.newAddonObject())
         #expect(first.counters.scans == 1)  // a different key: its own cache file
@@ -209,9 +202,9 @@ import Darwin
         let future = Date().addingTimeInterval(3600)
         try FileManager.default.setAttributes([.modificationDate: future], ofItemAtPath: fixture.site)
         let started = Date()
-        let first = probe(fixture)
+        let first = fixture.probe()
         #expect(first.scans == 1 && first.counters.persistentWritesSkipped == 1)
-        #expect(probe(fixture).scans == 1)  // nothing stored that could later go stale
+        #expect(fixture.probe().scans == 1)  // nothing stored that could later go stale
         #expect(Date().timeIntervalSince(started) < 2)
     }
 }

@@ -26,6 +26,14 @@ struct Fixture: Sendable {
         }
     }
 
+    /// One session of `strategy` looking state backend `name` up once: its scans, the value found
+    /// and its counters.
+    func probe(_ strategy: DiscoveryStrategy = .persistent, name: String = "dbm") -> (scans: Int, value: String?, counters: DiscoveryCounters) {
+        let session = session(strategy)
+        let value = session.lookup(group: MeltanoEntryPoints.stateBackendsGroup, name: name, via: session.newAddonObject())?.value
+        return (session.counters.scans, value, session.counters)
+    }
+
     /// Adds a distribution declaring one state backend.
     @discardableResult
     func install(_ folder: String, backend: String, value: String = "addon.backend:Manager") throws -> String {

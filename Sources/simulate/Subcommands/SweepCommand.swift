@@ -65,7 +65,7 @@ struct SweepCommand: ParsableCommand {
             throw CleanExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }
         let variants = base.variants.map(\.name).filter { $0 != base.baseline.name }
-        let focal = chartVariant ?? base.observedRegressedVariant.flatMap { v in variants.contains(v) ? v : nil } ?? variants.first ?? base.baseline.name
+        let focal = chartVariant ?? base.focalVariant
         let axisList = ordered.map { ($0.key, $0.values) }
         let reportCells = cells.map { SweepReport.Cell(knobs: $0.knobs, folder: $0.folder, complete: $0.complete, regression: $0.variants, topPhase: $0.topPhase) }
         let settings = fixed.map { "--set \($0.key)=\($0.text)" } + ordered.map { "--set \($0.key)=\($0.values.joined(separator: ","))" }
