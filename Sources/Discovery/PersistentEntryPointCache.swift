@@ -71,7 +71,7 @@ struct PersistentEntryPointCache {
         else { return false }
         var random = SystemRandomNumberGenerator()
         let temporary = directory + "/.tmp-\(getpid())-\(String(random.next(), radix: 16))"
-        if RawFile.store(temporary, data, exclusive: true), rename(temporary, filePath) == 0 { return true }
+        if (try? FileSystem.writeFile(temporary, data, exclusive: true)) != nil, rename(temporary, filePath) == 0 { return true }
         unlink(temporary)
         return false
     }

@@ -108,7 +108,7 @@ struct StevedoreStyleCache {
         var wrote = false
         if let data = try? JSONSerialization.data(withJSONObject: document) {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            wrote = RawFile.store(file, data, exclusive: false)  // `open(filename, 'w')`: truncate, write in place
+            wrote = (try? FileSystem.writeFile(file, data)) != nil  // `open(filename, 'w')`: truncate, write in place
         }
         return Outcome(groups: groups, hit: false, corrupt: corrupt, stats: stats, wrote: wrote)
     }

@@ -10,7 +10,7 @@ import Foundation
 /// Thin POSIX wrappers. The scanner needs the exact `errno` of each failure (importlib treats
 /// `FileNotFoundError`, `IsADirectoryError`, `PermissionError`, ... differently from other
 /// errors), which Foundation's file APIs do not expose reliably on Linux.
-enum FileSystem {
+package enum FileSystem {
     /// A directory's entry names in `readdir` order (as `os.listdir` returns them), or `errno`.
     /// Names that are not valid UTF-8 are left out and counted.
     static func list(_ path: String) -> Result<(names: [String], undecodable: Int), POSIXErrno> {
@@ -70,19 +70,23 @@ enum FileSystem {
         }
     }
 
-    /// Writes `bytes` to a new or truncated file.
-    static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Writes `bytes` with plain `open` + `write`, no `fsync` (Foundation's `Data.write` syncs,
+    /// about 10 ms here, which neither the environment nor the cache designs do).
+    /// - Parameter exclusive: create a new file (`O_EXCL`, for temporaries); else create or truncate.
+    package static func writeFile(_ path: String, _ bytes: some ContiguousBytes, exclusive: Bool = false) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC), 0o644)
         guard fd >= 0 else { throw EnvironmentError.io(path: path, errno: errno) }
         defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw EnvironmentError.io(path: path, errno: errno)
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw EnvironmentError.io(path: path, errno: errno)
+                }
+                offset += written
             }
-            offset += written
         }
     }
 
