@@ -124,15 +124,13 @@ public enum ScenarioLoader {
     static func yamlProblem(_ error: YamlError, file: String, text: String) -> ScenarioError {
         switch error {
         case .duplicatedKeysInMapping(let duplicates, let context):
-            // Yams reports the mapping, not the key: find the second occurrence's line ourselves.
+            // Yams reports the mapping, not the key: find the key's lines within that mapping.
             let key = duplicates.sorted().first ?? "?"
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().filter { _, line in
-                let trimmed = line.drop { $0 == " " }
-                return trimmed.hasPrefix(key) && trimmed.dropFirst(key.count).drop { $0 == " " }.hasPrefix(":")
-            }.map { $0.offset + 1 }
-            let first = lines.first ?? context.mark.line
-            let second = lines.dropFirst().first ?? context.mark.line
-            return ScenarioError(location: "\(file):\(second)", key: key, problem: "duplicate key (first set at \(file):\(first))")
+            let found = DuplicateKeyLocator(text: text).locate(key, mappingLine: context.mark.line)
+            let first = found.lines.first ?? context.mark.line
+            let second = found.lines.dropFirst().first ?? context.mark.line
+            return ScenarioError(location: "\(file):\(second)", key: found.dottedName,
+                                 problem: "duplicate key (first set at \(file):\(first))")
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return ScenarioError(location: "\(file):\(mark.line)", key: nil, problem: "YAML syntax error: \(problem)")
         case .reader(let problem, _, _, _):

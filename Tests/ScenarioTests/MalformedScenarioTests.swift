@@ -36,6 +36,8 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
         MalformedCase(file: "baseline-not-a-variant.yaml", line: 3, key: "baseline",
                       problem: "'meltano-4.1' is not one of the variants (meltano-3.6.0, meltano-3.7.9)"),
         MalformedCase(file: "duplicate-key.yaml", line: 4, key: "workers", problem: "duplicate key (first set at"),
+        // A nested duplicate: its own lines and dotted name, not the top-level `error_rate` of line 2.
+        MalformedCase(file: "duplicate-nested-key.yaml", line: 7, key: "http.api.error_rate", problem: "duplicate key (first set at"),
         MalformedCase(file: "unclosed-bracket.yaml", line: 4, key: nil, problem: "YAML syntax error: did not find expected ',' or ']'"),
         MalformedCase(file: "bad-indentation.yaml", line: 4, key: nil, problem: "YAML syntax error"),
         MalformedCase(file: "on-error-maybe.yaml", line: 2, key: "on_error", problem: "'maybe' is not one of retry, fail"),
