@@ -27,23 +27,27 @@ let package = Package(
     targets: [
         // Debian's libsqlite3-dev through a module map: no extra build cost, see README.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The shared vocabulary (scenario values, phases, events, jobs, the run summary, cost profiles):
+        // no dependencies, so Analysis and Report never link the rooms that do the work.
+        .target(name: "Model"),
         .target(name: "Storage", dependencies: ["CSQLite"]),
         // Debian's libcurl4-openssl-dev; shim.h wraps the variadic curl_easy_setopt/getinfo for Swift.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "HTTP", dependencies: [
-            "CCurl", "Storage", "Environment", .product(name: "Hummingbird", package: "hummingbird"),
+            "CCurl", "Model", "Storage", "Environment", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Descriptor passing, signalfd and PR_SET_PDEATHSIG for the worker zygote (static inline, links nothing).
         .systemLibrary(name: "CProcessControl"),
-        .target(name: "Environment"),
-        .target(name: "Discovery", dependencies: ["Environment"]),
-        .target(name: "Scenario", dependencies: ["Discovery", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Pipeline", dependencies: ["CProcessControl", "Scenario", "Environment", "Discovery", "Storage", "HTTP"]),
-        .target(name: "Coordinator", dependencies: ["CProcessControl", "Scenario", "Pipeline", "Environment", "Discovery", "Storage", "HTTP", "Analysis", "Report"]),
+        .target(name: "Environment", dependencies: ["Model"]),
+        .target(name: "Discovery", dependencies: ["Model", "Environment"]),
+        .target(name: "Scenario", dependencies: ["Model", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Pipeline", dependencies: ["CProcessControl", "Model", "Scenario", "Environment", "Discovery", "Storage", "HTTP"]),
+        .target(name: "Coordinator", dependencies: ["CProcessControl", "Model", "Scenario", "Pipeline", "Environment", "Discovery", "Storage", "HTTP", "Analysis", "Report"]),
         .target(name: "Analysis", dependencies: [
+            "Model",
             "Scenario", "Pipeline", "Environment", "HTTP", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .target(name: "Report", dependencies: ["Scenario", "Pipeline", "Analysis", "HTTP"]),
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: [
             "Analysis", "Pipeline", "Scenario", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
         .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Storage", "HTTP"]),
     ]
 )

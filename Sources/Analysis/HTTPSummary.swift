@@ -3,7 +3,7 @@ import Pipeline
 
 /// HTTP work of one phase of one variant, over its invocations (client side).
 public struct HTTPPhaseSummary: Codable, Sendable {
-    public var phase: String
+    public var phase: Phase
     /// Calls made, and attempts sent (calls + retries).
     public var calls: Int
     public var requests: Int
@@ -19,7 +19,7 @@ public struct HTTPPhaseSummary: Codable, Sendable {
     public var connectionsOpened: Int
 
     /// Sums the counters of every invocation's phase, merging per-worker latency histograms.
-    static func build(phase: String, perWorker: [(worker: Int, counters: HTTPCounters)]) -> HTTPPhaseSummary {
+    static func build(phase: Phase, perWorker: [(worker: Int, counters: HTTPCounters)]) -> HTTPPhaseSummary {
         var total = HTTPCounters()
         var histograms: [Int: PhaseDistribution] = [:]
         for (worker, counters) in perWorker {

@@ -5,9 +5,9 @@ import Scenario
 public enum Headline {
     public static func sentence(variants: [VariantSummary], scenario: Scenario, complete: Bool) -> String {
         let prefix = complete ? "" : "INCOMPLETE RUN (see Failures): "
-        if scenario.workload == "microbench" {
+        if scenario.workload == .microbench {
             let parts = variants.map { v -> String in
-                let ms = v.phases.first { $0.phase == "backends" }?.modelledMs.median ?? 0
+                let ms = v.phases.first { $0.phase == .backends }?.modelledMs.median ?? 0
                 let own = v.distributions != scenario.packages ? " at \(v.distributions) packages" : ""
                 return "\(v.name) \(String(format: "%.2f", ms)) ms\(own) (\(v.scans.perInvocation.median.formatted0) scan\(v.scans.perInvocation.median == 1 ? "" : "s"))"
             }

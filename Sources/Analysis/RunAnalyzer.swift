@@ -58,9 +58,6 @@ public struct RunAnalyzer {
     }
 
     /// Phases in the order an invocation runs them; assumed ones are the scenario's.
-    static let simulatedPhases = ["settings", "bookkeeping", "state-lookup", "catalog-write", "extract", "target-state-init", "state-write",
-                                  "teardown"]
-    static let microbenchPhases = ["import", "backends", "creations"]
     /// Regressions smaller than this (minutes over the production workload) get no phase shares.
     public static let minimumShareableMinutes = 0.05
 
@@ -69,7 +66,7 @@ public struct RunAnalyzer {
     /// Per invocation: its phase records and outcome, from the events.
     struct InvocationData {
         var index: Int
-        var phases: [String: PhaseRecord] = [:]
+        var phases: [Phase: PhaseRecord] = [:]
         var outcome: InvocationOutcome?
         var lost = false
         var worker = 0
@@ -96,14 +93,14 @@ public struct RunAnalyzer {
         }
         let specs = Dictionary(uniqueKeysWithValues: input.plan.map { ($0.index, $0) })
 
-        let phaseNames = scenario.workload == "microbench" ? Self.microbenchPhases : Self.simulatedPhases
-        let assumedPerRun = scenario.workload == "microbench" ? 0 : scenario.assumedSeconds.reduce(0) { $0 + $1.seconds }
+        let phaseNames = scenario.workload == .microbench ? Phase.microbench : Phase.simulated
+        let assumedPerRun = scenario.workload == .microbench ? 0 : scenario.assumedSeconds.reduce(0) { $0 + $1.seconds }
         let runs = Double(scenario.productionRuns)
         let gapMinutes = Double(scenario.productionRuns - 1) * scenario.productionGapSeconds / 60
 
         // Seconds per finished invocation, per variant, for the bootstrap.
         var totals: [String: [Double]] = [:]
-        var phaseSeconds: [String: [String: [Double]]] = [:]
+        var phaseSeconds: [String: [Phase: [Double]]] = [:]
         var categorySeconds: [String: [CostCategory: [Double]]] = [:]
         var variants: [VariantSummary] = []
         for variant in scenario.variants {
@@ -142,7 +139,7 @@ public struct RunAnalyzer {
                     scanMeanMs: mean(records.map { Double($0.scanModelledNs) / 1e6 }),
                     secondsPerRun: perRun, productionMinutes: perRun * runs / 60, deltaMinutes: 0, share: nil))
             }
-            if scenario.workload != "microbench" {
+            if scenario.workload != .microbench {
                 for assumed in scenario.assumedSeconds {
                     phases.append(PhaseSummary(phase: assumed.phase, provenance: "assumed", invocations: 0, unitsDone: 0,
                                                productionUnits: 0, modelledMs: .constant(milliseconds: assumed.seconds * 1000),
@@ -213,7 +210,7 @@ public struct RunAnalyzer {
 
     /// Regression per variant with its interval, each phase's share of it, and the top phase.
     func attribute(_ variants: inout [VariantSummary], scenario: Scenario, totals: [String: [Double]],
-                   phaseSeconds: [String: [String: [Double]]],
+                   phaseSeconds: [String: [Phase: [Double]]],
                    categorySeconds: [String: [CostCategory: [Double]]]) {
         let base = scenario.baseline.name
         guard let baseIndex = variants.firstIndex(where: { $0.name == base }) else { return }
@@ -241,7 +238,7 @@ public struct RunAnalyzer {
             variants[v].mannWhitney = MannWhitney.test(totals[name] ?? [], totals[base] ?? [])
             variants[v].categories = CostCategory.allCases.map { category in
                 let delta = runs / 60 * (mean(categorySeconds[name]?[category] ?? []) - mean(categorySeconds[base]?[category] ?? []))
-                return CategoryShare(category: category.rawValue, minutes: delta, share: shareable ? delta / interval.estimate : nil)
+                return CategoryShare(category: category, minutes: delta, share: shareable ? delta / interval.estimate : nil)
             }
         }
     }

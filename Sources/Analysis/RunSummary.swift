@@ -39,7 +39,7 @@ public struct RunSummary: Codable, Sendable {
 public struct ScenarioInfo: Codable, Sendable {
     public var name: String
     public var file: String
-    public var workload: String
+    public var workload: Workload
     /// Every knob's value and where it came from (`file:line`, `command line (--flag)`, `default`).
     public var knobs: [Knob]
 
@@ -93,7 +93,7 @@ public struct PageCacheInfo: Codable, Sendable {
 /// One phase of one variant, over its invocations. Times are modelled (padded) milliseconds per
 /// invocation, already extrapolated to the production unit count for sampled phases.
 public struct PhaseSummary: Codable, Sendable {
-    public var phase: String
+    public var phase: Phase
     public var provenance: String
     public var invocations: Int
     public var unitsDone: Int
@@ -159,7 +159,7 @@ public struct VariantSummary: Codable, Sendable {
     public var secondsPerRun: Double
     public var productionMinutes: Double
     public var regressionMinutes: Interval?
-    public var topPhase: String?
+    public var topPhase: Phase?
     /// The minutes the top phase explains, with its own bootstrap interval.
     public var topPhaseMinutes: Interval?
     /// Whether this variant's invocations differ from the baseline's beyond noise.
@@ -173,7 +173,7 @@ public struct VariantSummary: Codable, Sendable {
     /// Minutes of the regression spent in discovery scans (across all phases): the `discovery
     /// scans` row of `categories`, nil for the baseline.
     public var scanRegressionMinutes: Double? {
-        categories.first { $0.category == CostCategory.discoveryScans.rawValue }?.minutes
+        categories.first { $0.category == .discoveryScans }?.minutes
     }
 }
 

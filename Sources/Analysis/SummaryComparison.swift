@@ -14,7 +14,7 @@ public struct SummaryComparison: Sendable {
         /// New minus old production minutes, with a bootstrap interval over both runs' invocations.
         public var change: Interval
         public var verdict: Verdict
-        public var phases: [(phase: String, oldSeconds: Double, newSeconds: Double)]
+        public var phases: [(phase: Phase, oldSeconds: Double, newSeconds: Double)]
     }
 
     public let changes: [VariantChange]

@@ -141,7 +141,7 @@ public enum Benchmarks {
     /// parsed, then the analysis over all of them. Returns seconds and the process's peak RSS in MiB.
     public static func merge(events count: Int, folder: URL) throws -> (seconds: Double, logSeconds: Double, peakMiB: Double) {
         let scenario = try ScenarioLoader.load(yaml: "name: bench\nvariants: [meltano-3.6.0, meltano-3.7.9]\ninvocations: 1\n", displayName: "bench")
-        let phases = ["settings", "bookkeeping", "state-lookup", "catalog-write", "target-state-init", "state-write", "teardown"]
+        let phases = Phase.simulated.filter { $0 != .extract }
         let invocations = count / (phases.count + 2)
         var plan: [InvocationSpec] = []
         var lines: [String] = []

@@ -72,7 +72,7 @@ public final class Coordinator: @unchecked Sendable {
         let stderrFD = open(folder.workerLog.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         guard stderrFD >= 0 else { throw ChildProcessError("\(folder.workerLog.path): cannot create (errno \(errno))") }
         defer { close(stderrFD) }
-        let launcher = WorkerLauncher(mode: WorkerSpawnMode(rawValue: scenario.workerSpawn) ?? .zygote,
+        let launcher = WorkerLauncher(mode: scenario.workerSpawn,
                                       executable: executable, stderrFD: stderrFD)
         // Also on an error path: the zygote kills any worker left when it is stopped.
         defer { launcher.stop() }

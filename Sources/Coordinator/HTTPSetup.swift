@@ -5,7 +5,7 @@ import Scenario
 extension HTTPKnobs {
     /// Whether a pipeline run needs the loopback server: it reads pages, or keeps state over HTTP.
     static func needsServer(_ scenario: Scenario) -> Bool {
-        scenario.workload == "pipeline" && (scenario.http.pages > 0 || scenario.stateBackend == "http")
+        scenario.workload == .pipeline && (scenario.http.pages > 0 || scenario.stateBackend == .http)
     }
 
     var source: SourceAPIConfig {
@@ -16,7 +16,7 @@ extension HTTPKnobs {
     func faultPlan(seed: UInt64) -> FaultPlan {
         func spec(_ e: Endpoint) -> FaultSpec {
             FaultSpec(errorRate: e.errorRate, stallRate: e.stallRate, dropRate: e.dropRate, latencyMilliseconds: e.latencyMilliseconds,
-                      jitterMilliseconds: e.jitterMilliseconds, jitter: LatencyJitter(rawValue: e.jitter) ?? .uniform)
+                      jitterMilliseconds: e.jitterMilliseconds, jitter: e.jitter)
         }
         return FaultPlan(seed: seed, api: spec(api), state: spec(state), stallMilliseconds: 2 * Double(timeoutMilliseconds))
     }

@@ -9,15 +9,15 @@ import Storage
 /// http backend also, read from the server's object store: one `state.json` per job equal to the
 /// last state written to it, and no lock left behind.
 enum IntegrityCheck {
-    static func run(folder: RunFolder, stateBackend: String, events: [WorkerEvent], plan: InvocationPlan,
+    static func run(folder: RunFolder, stateBackend: StateBackendKind, events: [WorkerEvent], plan: InvocationPlan,
                     objectStore: ObjectStore? = nil) throws -> IntegrityInfo {
         let database = try SystemDatabase(path: folder.database.path)
         defer { database.connection.close() }
-        if stateBackend == "http" {
+        if stateBackend == .http {
             guard let objectStore else { throw ChildProcessError("integrity check: the http backend needs the run's server") }
             return try httpBackend(objectStore, database: database, events: events, plan: plan)
         }
-        let store: StateStore = stateBackend == "file" ? try FileStateStore(root: folder.stateRoot.path) : database
+        let store: StateStore = stateBackend == .file ? try FileStateStore(root: folder.stateRoot.path) : database
         let (reported, written) = stateWrites(events: events, plan: plan)
         var recorded = 0
         var rows = 0
@@ -26,7 +26,7 @@ enum IntegrityCheck {
             rows += 1
             recorded += state.writeCount ?? 0
         }
-        if stateBackend != "file", let row = try database.connection.queryRow("SELECT count(*) FROM state"), case .integer(let n) = row[0] {
+        if stateBackend != .file, let row = try database.connection.queryRow("SELECT count(*) FROM state"), case .integer(let n) = row[0] {
             rows = Int(n)
         }
         return try info(database: database, events: events, stateRows: rows, expected: written.count, recorded: recorded, reported: reported)

@@ -21,7 +21,7 @@ public struct InvocationPlan: Sendable {
                                             stateID: stateID, errorAtInit: errors))
             }
         }
-        var rng = SeededRandom(seed: scenario.seed)
+        var rng = Self.orderStream(seed: scenario.seed)
         for i in stride(from: specs.count - 1, to: 0, by: -1) {
             specs.swapAt(i, rng.nextInt(below: i + 1))
         }
@@ -30,11 +30,21 @@ public struct InvocationPlan: Sendable {
         }
     }
 
-    /// A decision drawn from its own stream, independent of the plan order.
+    /// The stream the plan's shuffle draws from.
+    static func orderStream(seed: UInt64) -> SeededRandom {
+        SeededRandom(seed: seed, stream: "plan-order")
+    }
+
+    /// Whether initialization `initialization` (1 or 2) of invocation `ordinal` meets an unknown scheme.
     static func meetsError(seed: UInt64, ordinal: Int, initialization: Int, rate: Double) -> Bool {
         guard rate > 0 else { return false }
-        var rng = SeededRandom(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(ordinal * 2 + initialization + 1))
-        return rng.nextDouble() < rate
+        return Double(errorDraw(seed: seed, ordinal: ordinal, initialization: initialization) >> 11) * 0x1.0p-53 < rate
+    }
+
+    /// The raw draw behind one error decision: from its own stream, independent of the plan order.
+    static func errorDraw(seed: UInt64, ordinal: Int, initialization: Int) -> UInt64 {
+        var rng = SeededRandom(seed: seed, stream: "error-decision", ordinal: UInt64(ordinal * 2 + initialization))
+        return rng.next()
     }
 
     /// The invocations split into the batches worker processes receive, in plan order.

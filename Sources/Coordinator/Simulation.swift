@@ -58,7 +58,7 @@ public struct Simulation {
         try SystemDatabase.create(at: folder.database.path)
         let plan = InvocationPlan(scenario: scenario)
         // Cold runs measure warm against cold first, side by side, so the report can say what cold costs here.
-        let coldReference = scenario.cacheMode == "cold" ? ScanCacheComparison.measure(pathEntries: environment.pathEntries) : nil
+        let coldReference = scenario.cacheMode == .cold ? ScanCacheComparison.measure(pathEntries: environment.pathEntries) : nil
         var job = WorkerJob(
             workload: scenario.workload, databasePath: folder.database.path, stateRoot: folder.stateRoot.path,
             stateBackend: scenario.stateBackend, pathEntries: environment.pathEntries,
@@ -72,7 +72,7 @@ public struct Simulation {
         job.catalogWrite = scenario.catalogWriteOverride
         // The microbench may give a variant its own environment (the note measured fix-branch at 96 packages).
         var variantDistributions: [String: Int] = [:]
-        if scenario.workload == "microbench" && realEnvironment == nil {
+        if scenario.workload == .microbench && realEnvironment == nil {
             for variant in scenario.variants {
                 guard let n = scenario.variantPackages[variant.name], n != scenario.packages else { continue }
                 let own = try SyntheticEnvironment.prepare(packages: n, seed: scenario.seed, cacheRoot: options.cacheRoot)
@@ -92,7 +92,7 @@ public struct Simulation {
         }
         let coordinator = Coordinator(scenario: scenario, job: job, folder: folder, executable: options.executable, progress: options.progress)
         let record = try coordinator.run(plan: plan)
-        let integrity = scenario.workload == "pipeline"
+        let integrity = scenario.workload == .pipeline
             ? try IntegrityCheck.run(folder: folder, stateBackend: scenario.stateBackend, events: record.events, plan: plan,
                                      objectStore: server?.store) : nil
         // Stopped before the analysis so that the summary can say whether the port is free again.
@@ -117,7 +117,7 @@ public struct Simulation {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(summary).write(to: folder.summary, options: .atomic)
         try Data(MarkdownReport.render(summary).utf8).write(to: folder.report, options: .atomic)
-        if summary.scenario.workload == "pipeline" {
+        if summary.scenario.workload == .pipeline {
             try Data(RunChart.svg(summary).utf8).write(to: folder.url.appendingPathComponent(RunChart.fileName), options: .atomic)
         }
     }

@@ -36,7 +36,7 @@ public struct Sweep {
         public var folder: String
         public var complete: Bool
         public var variants: [String: Interval]
-        public var topPhase: [String: String]
+        public var topPhase: [String: Phase]
     }
 
     public let axes: [SweepAxis]
@@ -68,7 +68,7 @@ public struct Sweep {
             o.output = folder.appendingPathComponent(String(format: "cell-%02d", k + 1))
             o.progress = false
             let result = try Simulation(scenario: scenario, costProfile: costs, options: o).run()
-            var intervals: [String: Interval] = [:], top: [String: String] = [:]
+            var intervals: [String: Interval] = [:], top: [String: Phase] = [:]
             for v in result.summary.variants {
                 if let r = v.regressionMinutes { intervals[v.name] = r }
                 if let t = v.topPhase { top[v.name] = t }

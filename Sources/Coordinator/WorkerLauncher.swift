@@ -1,13 +1,5 @@
 import Foundation
-
-/// How a run starts its worker processes (scenario key `worker_spawn`).
-public enum WorkerSpawnMode: String, Sendable {
-    /// Forked by one `simulate zygote` started with the run: no exec, no dynamic linking, no
-    /// runtime start-up per worker (the default; a worker's start then costs about a `/bin/true`).
-    case zygote
-    /// Each worker is `posix_spawn`ed as `simulate worker`: a fresh process image every time.
-    case exec
-}
+import Model
 
 /// Starts workers for one run the way the scenario asks, falling back from the zygote to exec
 /// (for the rest of the run) when the zygote cannot start, ends, or does not answer a spawn

@@ -50,17 +50,6 @@ public struct ClientResponse: Sendable {
     public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// The connect and total timeouts of every request made through one handle.
-public struct CurlTimeouts: Codable, Sendable, Equatable {
-    public var connectMilliseconds: Int
-    public var totalMilliseconds: Int
-
-    public init(connectMilliseconds: Int, totalMilliseconds: Int) {
-        self.connectMilliseconds = connectMilliseconds
-        self.totalMilliseconds = totalMilliseconds
-    }
-}
-
 /// One libcurl easy handle, reused for every request so that the connection is kept alive.
 ///
 /// Not thread-safe (neither is a curl easy handle): one per worker thread. Options are set through

@@ -9,14 +9,6 @@ public enum Endpoint: String, Codable, Sendable, CaseIterable {
     case state
 }
 
-/// How the server's added latency varies around its base.
-public enum LatencyJitter: String, Codable, Sendable, CaseIterable {
-    /// base + U(0, jitter): bounded.
-    case uniform
-    /// base + Exp(mean jitter): a long tail, as real APIs have.
-    case exponential
-}
-
 /// Faults and latency of one endpoint family, as the scenario's `http.<endpoint>.*` keys set them.
 public struct FaultSpec: Codable, Sendable, Equatable {
     /// Share of requests answered `503 Service Unavailable`.
@@ -28,10 +20,10 @@ public struct FaultSpec: Codable, Sendable, Equatable {
     /// Server-side latency added to every answer, and its jitter.
     public var latencyMilliseconds: Double
     public var jitterMilliseconds: Double
-    public var jitter: LatencyJitter
+    public var jitter: JitterShape
 
     public init(errorRate: Double = 0, stallRate: Double = 0, dropRate: Double = 0, latencyMilliseconds: Double = 0,
-                jitterMilliseconds: Double = 0, jitter: LatencyJitter = .uniform) {
+                jitterMilliseconds: Double = 0, jitter: JitterShape = .uniform) {
         self.errorRate = errorRate
         self.stallRate = stallRate
         self.dropRate = dropRate

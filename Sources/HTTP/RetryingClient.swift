@@ -1,19 +1,5 @@
 import Foundation
 
-/// Where and how a worker talks HTTP: sent to workers inside their job.
-public struct ClientSettings: Codable, Sendable, Equatable {
-    /// `http://127.0.0.1:<port>`, without a trailing slash.
-    public var baseURL: String
-    public var timeouts: CurlTimeouts
-    public var retry: RetryPolicy
-
-    public init(baseURL: String, timeouts: CurlTimeouts, retry: RetryPolicy) {
-        self.baseURL = baseURL
-        self.timeouts = timeouts
-        self.retry = retry
-    }
-}
-
 /// A call that did not get a usable answer: retries ran out, or the failure cannot be retried.
 public struct HTTPCallFailed: Error, Sendable, CustomStringConvertible {
     /// The last attempt's cause; nil when not retryable.

@@ -14,16 +14,52 @@ final class PaddingLedger: @unchecked Sendable {
     /// Time spent dropping the page cache before cold scans: setup, not work, so phases leave it out.
     var excludedNs: UInt64 = 0
     /// What the drops did, summed over this invocation's scans (nil when the cache stays warm).
-    var eviction: PageCache.Eviction?
+    var eviction: PageEviction?
     /// HTTP counters of each phase that made requests.
-    var http: [String: HTTPCounters] = [:]
+    var http: [Phase: HTTPCounters] = [:]
 
     var paddingNs: UInt64 {
         (scanTiming.modelledNanoseconds - scanTiming.nativeNanoseconds) + (unitTiming.modelledNanoseconds - unitTiming.nativeNanoseconds)
     }
 }
 
-/// Runs one simulated `meltano run` in Meltano's order (DESIGN.md §3) and emits its events.
+/// One invocation in progress: what its steps share, in one value instead of locals captured by closures.
+final class InvocationState {
+    let spec: InvocationSpec
+    let variant: Variant
+    let ledger: PaddingLedger
+    let session: DiscoverySession
+    let resolver: StateBackendResolver
+    let database: SystemDatabase
+    let store: StateStore
+    let started: UInt64
+    /// False once a step fails the invocation; later steps are skipped, teardown still runs.
+    var succeeded = true
+    var failure: String?
+    var errorPaths = 0
+    /// Another run of the same job was RUNNING at start.
+    var overlap = false
+    var runRowID: Int64 = 0
+    var heartbeat: Heartbeat?
+    var beats = 0
+    var stateWrites = 0
+    var lockWaits = 0
+    var lastWrite: LastStateWrite?
+
+    init(spec: InvocationSpec, variant: Variant, ledger: PaddingLedger, session: DiscoverySession, resolver: StateBackendResolver,
+         database: SystemDatabase, store: StateStore, started: UInt64) {
+        self.spec = spec
+        self.variant = variant
+        self.ledger = ledger
+        self.session = session
+        self.resolver = resolver
+        self.database = database
+        self.store = store
+        self.started = started
+    }
+}
+
+/// Runs one simulated `meltano run` in Meltano's order (docs/model.md, "What an invocation does") and emits its events.
 ///
 /// Every step does its real work: discovery through a fresh `DiscoverySession` (so in-process
 /// caches start empty), job bookkeeping and state in the shared SQLite system database, the
@@ -62,7 +98,7 @@ public final class InvocationRunner {
         let paths = job.variantPathEntries[variant] ?? job.pathEntries
         if let known = environments[paths] { return known }
         let made = ScanEnvironment(pathEntries: paths,
-                                   pageCache: job.cacheMode == "cold" ? PageCache(pathEntries: paths) : nil)
+                                   pageCache: job.cacheMode == .cold ? PageCache(pathEntries: paths) : nil)
         environments[paths] = made
         return made
     }
@@ -71,7 +107,7 @@ public final class InvocationRunner {
     /// and the profile has them, else the warm ones.
     func scanMicros(distributions: Int) -> Double {
         let p = padder.profile
-        let cold = job.cacheMode == "cold" && p.microseconds(.scanColdPerDistribution) != nil
+        let cold = job.cacheMode == .cold && p.microseconds(.scanColdPerDistribution) != nil
         let fixed = p.microseconds(cold ? .scanColdFixed : .scanFixed) ?? 0
         let perDistribution = p.microseconds(cold ? .scanColdPerDistribution : .scanPerDistribution) ?? 0
         return fixed + perDistribution * Double(distributions)
@@ -103,7 +139,7 @@ public final class InvocationRunner {
             if let pageCache {
                 let dropStart = MonotonicClock.now()
                 let eviction = pageCache.evict()
-                ledger.eviction = (ledger.eviction ?? PageCache.Eviction()).adding(eviction)
+                ledger.eviction = (ledger.eviction ?? PageEviction()).adding(eviction)
                 ledger.excludedNs += MonotonicClock.now() - dropStart
             }
             let start = MonotonicClock.now()
@@ -117,8 +153,15 @@ public final class InvocationRunner {
     }
 
     /// Times `body` as one phase: modelled = wall time (padding included), native = wall − padding.
-    func phase(_ name: String, _ provenance: Provenance = .measured, units: Int = 1, productionUnits: Int? = nil,
-               ledger: PaddingLedger, invocation: Int, variant: String, _ body: () throws -> Void) rethrows {
+    /// A phase of a pipeline invocation: sampled when it does fewer units than production.
+    func phase(_ name: Phase, _ run: InvocationState, units: Int = 1, productionUnits: Int? = nil,
+               _ body: () throws -> Void) rethrows {
+        try phase(name, spec: run.spec, ledger: run.ledger, units: units, productionUnits: productionUnits, body)
+    }
+
+    /// Times `body` as one phase of `spec`; the ledger says how much of it was padding and scans.
+    func phase(_ name: Phase, spec: InvocationSpec, ledger: PaddingLedger, units: Int = 1, productionUnits: Int? = nil,
+               _ body: () throws -> Void) rethrows {
         let scans0 = ledger.scans, scanNs0 = ledger.scanTiming.modelledNanoseconds, pad0 = ledger.paddingNs
         let excluded0 = ledger.excludedNs
         _ = client?.takeCounters()
@@ -127,184 +170,208 @@ public final class InvocationRunner {
         let wall = MonotonicClock.now() - start - (ledger.excludedNs - excluded0)
         if let counters = client?.takeCounters(), !counters.isEmpty { ledger.http[name, default: HTTPCounters()].add(counters) }
         let padding = ledger.paddingNs - pad0
-        var event = WorkerEvent(.phase, invocation: invocation, variant: variant)
-        event.phase = PhaseRecord(phase: name, provenance: provenance, units: units, productionUnits: productionUnits ?? units,
-                                  nativeNs: wall - min(wall, padding), modelledNs: wall,
+        let production = productionUnits ?? units
+        var event = WorkerEvent(.phase, invocation: spec.index, variant: spec.variant)
+        event.phase = PhaseRecord(phase: name, provenance: units < production ? .sampled : .measured, units: units,
+                                  productionUnits: production, nativeNs: wall - min(wall, padding), modelledNs: wall,
                                   scans: ledger.scans - scans0, scanModelledNs: ledger.scanTiming.modelledNanoseconds - scanNs0)
         emit(event)
     }
 
-    /// Runs one invocation to its end; simulated Meltano errors are outcomes, not throws.
+    /// Runs one invocation to its end, one step per phase in Meltano's order; simulated Meltano
+    /// errors are outcomes, not throws.
     public func run(_ spec: InvocationSpec) throws {
+        let run = try begin(spec)
+        try phase(.settings, run) { resolveSettings(run) }
+        try phase(.bookkeeping, run, units: 3) { try recordRunStart(run) }
+        try phase(.stateLookup, run) { try lookUpState(run) }
+        if run.succeeded { try writeCatalog(run) }
+        if run.succeeded, let http = job.http, http.pages > 0 { try extract(run, http: http) }
+        if run.succeeded && job.stateMessages > 0 {
+            // The target's state backend is created lazily, on the first STATE message.
+            try phase(.targetStateInit, run) { run.succeeded = initialize(2, raisesTwice: false, run) }
+        }
+        if run.succeeded && job.stateMessages > 0 { try writeState(run) }
+        try phase(.teardown, run) { try endRun(run) }
+        finish(run)
+    }
+
+    /// Announces the invocation and opens what its steps share: discovery session, database, state store.
+    func begin(_ spec: InvocationSpec) throws -> InvocationState {
         guard let variant = job.variants.first(where: { $0.name == spec.variant }) else {
             throw PipelineError("invocation \(spec.index): unknown variant '\(spec.variant)'")
         }
-        let profile = variant.profile
         let start = MonotonicClock.now()
         var started = WorkerEvent(.invocationStarted, invocation: spec.index, variant: spec.variant)
         started.job = spec.job
         started.pid = getpid()
         emit(started)
-
         let ledger = PaddingLedger()
         let session = makeSession(strategy: variant.strategy, variant: variant.name, ledger: ledger)
-        let resolver = StateBackendResolver(profile: profile, session: session)
         let database = try SystemDatabase(path: job.databasePath)
-        let store: StateStore
+        return InvocationState(spec: spec, variant: variant, ledger: ledger, session: session,
+                               resolver: StateBackendResolver(profile: variant.profile, session: session),
+                               database: database, store: try stateStore(spec: spec, database: database), started: start)
+    }
+
+    /// The state store the job's backend names.
+    func stateStore(spec: InvocationSpec, database: SystemDatabase) throws -> StateStore {
         switch job.stateBackend {
-        case "file":
-            store = try FileStateStore(root: job.stateRoot, lockTimeoutSeconds: job.lockTimeoutSeconds, retryInterval: job.lockRetrySeconds)
-        case "http":
+        case .file:
+            return try FileStateStore(root: job.stateRoot, lockTimeoutSeconds: job.lockTimeoutSeconds, retryInterval: job.lockRetrySeconds)
+        case .http:
             let http = HTTPStateStore(client: try httpClient(), lockTimeoutSeconds: job.lockTimeoutSeconds, retryInterval: job.lockRetrySeconds)
             // Keyed by ordinal: the same write of every variant meets the same faults.
             http.keyPrefix = "state/o\(spec.ordinal)"
-            store = http
-        default:
-            store = database
+            return http
+        case .systemdb:
+            return database
         }
-        let p = { (name: String, prov: Provenance, units: Int, prod: Int?, body: () throws -> Void) throws in
-            try self.phase(name, prov, units: units, productionUnits: prod, ledger: ledger, invocation: spec.index,
-                           variant: spec.variant, body)
-        }
-        var succeeded = true
-        var errorPaths = 0
-        var overlap = false
-        var runRowID: Int64 = 0
-        var heartbeat: Heartbeat?
-        var stateWrites = 0
-        var lockWaits = 0
-        var failure: String?
-        var lastWrite: LastStateWrite?
+    }
 
-        /// An HTTP call that gave up fails the invocation (as the tap or the state backend would
-        /// raise), recorded as an outcome; anything else still throws.
-        func failingOnHTTP(_ phase: String, _ body: () throws -> Void) throws {
-            do { try body() } catch let error as HTTPCallFailed {
-                succeeded = false
-                failure = "\(phase): \(error)"
-            }
-        }
+    /// Step 1: project settings (3.7.0+ scans the `meltano.settings` group once per process).
+    func resolveSettings(_ run: InvocationState) {
+        guard run.variant.profile.scansSettingsGroup else { return }
+        let settings = run.session.newAddonObject()
+        _ = run.session.lookup(group: "meltano.settings", name: "project", via: settings)
+    }
 
-        /// One initialization with the profile's error path; false when the invocation must fail.
-        func initialize(_ number: Int, raisesTwice: Bool) -> Bool {
-            let planned = spec.errorAtInit.indices.contains(number - 1) && spec.errorAtInit[number - 1]
-            let scheme = planned ? StateBackendResolver.misconfiguredScheme : job.backendScheme
-            switch resolver.initialize(scheme: scheme, initialization: number, raisesTwice: raisesTwice) {
-            case .resolved:
-                return true
-            case .failed(let record):
-                errorPaths += 1
-                var event = WorkerEvent(.errorPath, invocation: spec.index, variant: spec.variant)
-                event.errorPath = record
-                emit(event)
-                guard job.retryOnError else { return false }
-                // The operator fixes the URI and the run goes on: a fresh manager, the right scheme.
-                if case .resolved = resolver.initialize(scheme: job.backendScheme, initialization: number, raisesTwice: raisesTwice) {
-                    return true
-                }
-                return false
-            }
+    /// Step 2: job bookkeeping: stale runs, the running check, the `runs` row, the heartbeat.
+    func recordRunStart(_ run: InvocationState) throws {
+        let now = Date(), database = run.database, job = run.spec.job
+        try padded(database, ledger: run.ledger) {
+            _ = try database.markStaleRuns(heartbeatOlderThan: now.addingTimeInterval(-300), now: now)
+            run.overlap = try database.runningCount(jobName: job) > 0
+            run.runRowID = try database.insertRun(jobName: job, runID: UUID().uuidString, trigger: "simulate", now: now)
         }
+        run.heartbeat = try Heartbeat(databasePath: self.job.databasePath, runRowID: run.runRowID, interval: self.job.heartbeatIntervalSeconds)
+    }
 
-        try p("settings", .measured, 1, nil) {
-            if profile.scansSettingsGroup {
-                let settings = session.newAddonObject()
-                _ = session.lookup(group: "meltano.settings", name: "project", via: settings)
+    /// Step 3: state-backend initialization #1 (with the profile's error path), then the tap's state `get`.
+    func lookUpState(_ run: InvocationState) throws {
+        run.succeeded = initialize(1, raisesTwice: run.variant.profile.tapErrorRaisedTwice, run)
+        guard run.succeeded else { return }
+        try failingOnHTTP(.stateLookup, run) {
+            _ = try padded(run.database, ledger: run.ledger) { try run.store.get(stateID: run.spec.stateID) }
+        }
+    }
+
+    /// Step 4: the tap's catalog written to a real file, in the variant's write mode.
+    func writeCatalog(_ run: InvocationState) throws {
+        let sample = min(job.catalogLines, job.catalogSampleLines)
+        try phase(.catalogWrite, run, units: sample, productionUnits: job.catalogLines) {
+            guard sample > 0 else { return }
+            let path = job.scratchDirectory + "/catalog-\(getpid())-\(run.spec.index).json"
+            let mode = job.catalogWrite ?? run.variant.profile.catalogWrite
+            let writer = try CatalogWriter(path: path, mode: mode)
+            let lines = CatalogLines(streams: 1 + run.spec.ordinal % 49)
+            let unit: CostUnit = mode == .sync ? .catalogLineSync : .catalogLineThreadHop
+            for i in 0..<sample {
+                let line = lines.line(i)
+                padder.run(unit, timing: &run.ledger.unitTiming) { writer.write(line) }
             }
+            writer.finish()
         }
-        try p("bookkeeping", .measured, 3, nil) {
-            let now = Date()
-            try padded(database, ledger: ledger) {
-                _ = try database.markStaleRuns(heartbeatOlderThan: now.addingTimeInterval(-300), now: now)
-                overlap = try database.runningCount(jobName: spec.job) > 0
-                runRowID = try database.insertRun(jobName: spec.job, runID: UUID().uuidString, trigger: "simulate", now: now)
-            }
-            heartbeat = try Heartbeat(databasePath: job.databasePath, runRowID: runRowID, interval: job.heartbeatIntervalSeconds)
-        }
-        try p("state-lookup", .measured, 1, nil) {
-            succeeded = initialize(1, raisesTwice: profile.tapErrorRaisedTwice)
-            if succeeded { try failingOnHTTP("state-lookup") { _ = try padded(database, ledger: ledger) { try store.get(stateID: spec.stateID) } } }
-        }
-        if succeeded {
-            let sample = min(job.catalogLines, job.catalogSampleLines)
-            try p("catalog-write", sample < job.catalogLines ? .sampled : .measured, sample, job.catalogLines) {
-                guard sample > 0 else { return }
-                let path = job.scratchDirectory + "/catalog-\(getpid())-\(spec.index).json"
-                let mode = job.catalogWrite ?? profile.catalogWrite
-                let writer = try CatalogWriter(path: path, mode: mode)
-                let lines = CatalogLines(streams: 1 + spec.ordinal % 49)
-                let unit: CostUnit = mode == .sync ? .catalogLineSync : .catalogLineThreadHop
+    }
+
+    /// Step 5: the tap's extraction: pages of its selected streams, read for real over HTTP.
+    func extract(_ run: InvocationState, http: HTTPJob) throws {
+        let sample = min(http.pages, http.samplePages)
+        try phase(.extract, run, units: sample, productionUnits: http.pages) {
+            let client = try httpClient()
+            let streams = 1 + run.spec.ordinal % 49
+            try failingOnHTTP(.extract, run) {
                 for i in 0..<sample {
-                    let line = lines.line(i)
-                    padder.run(unit, timing: &ledger.unitTiming) { writer.write(line) }
-                }
-                writer.finish()
-            }
-        }
-        if succeeded, let http = job.http, http.pages > 0 {
-            // The tap's extraction: pages of its selected streams, read for real over HTTP.
-            let sample = min(http.pages, http.samplePages)
-            try p("extract", sample < http.pages ? .sampled : .measured, sample, http.pages) {
-                let client = try httpClient()
-                let streams = 1 + spec.ordinal % 49
-                try failingOnHTTP("extract") {
-                    for i in 0..<sample {
-                        let path = "/api/stream-\(i % streams)/records?page=\(i / streams)"
-                        let page = try client.send("GET", path, key: "api/o\(spec.ordinal)/p\(i)")
-                        guard page.status == 200, page.headers["x-record-count"] != nil else {
-                            throw HTTPCallFailed(cause: nil, attempts: 1, message: "GET \(path): HTTP \(page.status)")
-                        }
+                    let path = "/api/stream-\(i % streams)/records?page=\(i / streams)"
+                    let page = try client.send("GET", path, key: "api/o\(run.spec.ordinal)/p\(i)")
+                    guard page.status == 200, page.headers["x-record-count"] != nil else {
+                        throw HTTPCallFailed(cause: nil, attempts: 1, message: "GET \(path): HTTP \(page.status)")
                     }
                 }
             }
         }
-        if succeeded && job.stateMessages > 0 {
-            // The target's state backend is created lazily, on the first STATE message.
-            try p("target-state-init", .measured, 1, nil) {
-                succeeded = initialize(2, raisesTwice: false)
-            }
-        }
-        if succeeded && job.stateMessages > 0 {
-            let sample = min(job.stateMessages, job.stateSampleMessages)
-            try p("state-write", sample < job.stateMessages ? .sampled : .measured, sample, job.stateMessages) {
-                try failingOnHTTP("state-write") {
-                    for m in 0..<sample {
-                        let state = Self.statePayload(job: spec.job, message: m)
-                        // One STATE message: its JSON (decoded and re-encoded for the store) and its statements.
-                        let receipt = try padded(database, jsonMessages: 1, ledger: ledger) {
-                            try database.updateRunPayload(runRowID: runRowID, payload: "{\"singer_state\":\(state)}", flags: 1)
-                            return try store.set(stateID: spec.stateID, completed: state, partial: nil)
-                        }
-                        lockWaits += receipt.lockWaits
-                        stateWrites += 1
-                        if let document = receipt.storedDocument {
-                            lastWrite = LastStateWrite(stateID: spec.stateID, sequence: receipt.writeSequence, document: document)
-                        }
-                    }
-                }
-            }
-        }
-        var beats = (beats: 0, failures: 0)
-        try p("teardown", .measured, 1, nil) {
-            if let heartbeat { beats = heartbeat.stop() }
-            try padded(database, ledger: ledger) { try database.endRun(runRowID: runRowID, succeeded: succeeded, now: Date()) }
-        }
+    }
 
-        var finished = WorkerEvent(.invocationFinished, invocation: spec.index, variant: spec.variant)
-        finished.job = spec.job
+    /// Step 7: every STATE message: the `runs.payload` UPDATE, then the state update.
+    func writeState(_ run: InvocationState) throws {
+        let sample = min(job.stateMessages, job.stateSampleMessages)
+        let spec = run.spec
+        try phase(.stateWrite, run, units: sample, productionUnits: job.stateMessages) {
+            try failingOnHTTP(.stateWrite, run) {
+                for m in 0..<sample {
+                    let state = Self.statePayload(job: spec.job, message: m)
+                    // One STATE message: its JSON (decoded and re-encoded for the store) and its statements.
+                    let receipt = try padded(run.database, jsonMessages: 1, ledger: run.ledger) {
+                        try run.database.updateRunPayload(runRowID: run.runRowID, payload: "{\"singer_state\":\(state)}", flags: 1)
+                        return try run.store.set(stateID: spec.stateID, completed: state, partial: nil)
+                    }
+                    run.lockWaits += receipt.lockWaits
+                    run.stateWrites += 1
+                    if let document = receipt.storedDocument {
+                        run.lastWrite = LastStateWrite(stateID: spec.stateID, sequence: receipt.writeSequence, document: document)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Step 8: the heartbeat stops and the `runs` row ends SUCCESS or FAIL.
+    func endRun(_ run: InvocationState) throws {
+        if let heartbeat = run.heartbeat { run.beats = heartbeat.stop().beats }
+        try padded(run.database, ledger: run.ledger) {
+            try run.database.endRun(runRowID: run.runRowID, succeeded: run.succeeded, now: Date())
+        }
+    }
+
+    /// Reports how the invocation ended and what it counted.
+    func finish(_ run: InvocationState) {
+        var finished = WorkerEvent(.invocationFinished, invocation: run.spec.index, variant: run.spec.variant)
+        finished.job = run.spec.job
         var storage = StorageCounters()
-        let stats = database.connection.stats
+        let stats = run.database.connection.stats
         storage.statements = stats.statementsExecuted
         storage.transactions = stats.transactions
         storage.busyWaits = stats.busyWaits
         storage.busyWaitNs = stats.busyWaitNanoseconds
         storage.retries = stats.retries
-        storage.lockWaits = lockWaits
-        finished.outcome = InvocationOutcome(succeeded: succeeded, discovery: session.counters, storage: storage,
-                                             heartbeats: beats.beats, jobOverlap: overlap, stateWrites: stateWrites,
-                                             errorPaths: errorPaths, wallNs: MonotonicClock.now() - start, coldCache: ledger.eviction,
-                                             http: ledger.http.isEmpty ? nil : ledger.http, failure: failure, lastStateWrite: lastWrite)
+        storage.lockWaits = run.lockWaits
+        let ledger = run.ledger
+        finished.outcome = InvocationOutcome(succeeded: run.succeeded, discovery: run.session.counters, storage: storage,
+                                             heartbeats: run.beats, jobOverlap: run.overlap, stateWrites: run.stateWrites,
+                                             errorPaths: run.errorPaths, wallNs: MonotonicClock.now() - run.started,
+                                             coldCache: ledger.eviction, http: ledger.http.isEmpty ? nil : ledger.http,
+                                             failure: run.failure, lastStateWrite: run.lastWrite)
         emit(finished)
+    }
+
+    /// An HTTP call that gave up fails the invocation (as the tap or the state backend would
+    /// raise), recorded as an outcome; anything else still throws.
+    func failingOnHTTP(_ phase: Phase, _ run: InvocationState, _ body: () throws -> Void) throws {
+        do { try body() } catch let error as HTTPCallFailed {
+            run.succeeded = false
+            run.failure = "\(phase.rawValue): \(error)"
+        }
+    }
+
+    /// One initialization with the profile's error path; false when the invocation must fail.
+    func initialize(_ number: Int, raisesTwice: Bool, _ run: InvocationState) -> Bool {
+        let planned = run.spec.errorAtInit.indices.contains(number - 1) && run.spec.errorAtInit[number - 1]
+        let scheme = planned ? StateBackendResolver.misconfiguredScheme : job.backendScheme
+        switch run.resolver.initialize(scheme: scheme, initialization: number, raisesTwice: raisesTwice) {
+        case .resolved:
+            return true
+        case .failed(let record):
+            run.errorPaths += 1
+            var event = WorkerEvent(.errorPath, invocation: run.spec.index, variant: run.spec.variant)
+            event.errorPath = record
+            emit(event)
+            guard job.retryOnError else { return false }
+            // The operator fixes the URI and the run goes on: a fresh manager, the right scheme.
+            if case .resolved = run.resolver.initialize(scheme: job.backendScheme, initialization: number, raisesTwice: raisesTwice) {
+                return true
+            }
+            return false
+        }
     }
 
     /// A Singer STATE value that advances with each message.

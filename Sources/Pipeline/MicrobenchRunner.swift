@@ -26,18 +26,18 @@ public struct MicrobenchRunner {
         let resolver = StateBackendResolver(profile: variant.profile, session: session)
         var addon: AddonObjectID?
         let group = StateBackendResolver.group
-        let measure = { (name: String, units: Int, body: () -> Void) in
-            runner.phase(name, .measured, units: units, ledger: ledger, invocation: spec.index, variant: spec.variant, body)
+        let measure = { (name: Phase, units: Int, body: () -> Void) in
+            runner.phase(name, spec: spec, ledger: ledger, units: units, body)
         }
-        measure("import", 1) {
+        measure(.import, 1) {
             // 3.7.x creates the class-level add-on at import; its cached property stays empty.
             if variant.profile.scansSettingsGroup { addon = session.newAddonObject() }
         }
-        measure("backends", job.microbenchBackendsCalls) {
+        measure(.backends, job.microbenchBackendsCalls) {
             guard let addon else { return }  // 3.6.0: the enum's members, nothing to discover
             for _ in 0..<job.microbenchBackendsCalls { _ = session.backends(group: group, via: addon) }
         }
-        measure("creations", job.microbenchCreations) {
+        measure(.creations, job.microbenchCreations) {
             for i in 0..<job.microbenchCreations { _ = resolver.initialize(scheme: "systemdb", initialization: i + 1, raisesTwice: false) }
         }
         var finished = WorkerEvent(.invocationFinished, invocation: spec.index, variant: spec.variant)

@@ -26,7 +26,7 @@ public struct WorkerFault: Sendable, Equatable {
 
     /// Acts if `event` is the trigger point; returns only for faults that let the worker go on.
     func act(after event: WorkerEvent, write: (String) -> Void) {
-        guard event.event == .phase, event.phase?.phase == "catalog-write", event.invocation == invocation else { return }
+        guard event.event == .phase, event.phase?.phase == .catalogWrite, event.invocation == invocation else { return }
         switch kind {
         case .kill:
             kill(getpid(), SIGKILL)

@@ -22,7 +22,7 @@ public enum WorkerProcess {
             for fault in faults { fault.act(after: event, write: Self.write) }
         }
         do {
-            if job.workload == "microbench" {
+            if job.workload == .microbench {
                 let runner = MicrobenchRunner(job: job, emit: emit)
                 for spec in job.invocations { try runner.run(spec) }
             } else {

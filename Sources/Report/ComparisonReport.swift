@@ -17,7 +17,7 @@ public enum ComparisonReport {
         var p = MarkdownTable(["variant", "phase", "old s per run", "new s per run", "change s"], numeric: [2, 3, 4])
         for ch in c.changes {
             for ph in ch.phases where ph.oldSeconds != ph.newSeconds {
-                p.add([ch.variant, ph.phase, f(ph.oldSeconds, 3), f(ph.newSeconds, 3), signed(ph.newSeconds - ph.oldSeconds, 3)])
+                p.add([ch.variant, ph.phase.rawValue, f(ph.oldSeconds, 3), f(ph.newSeconds, 3), signed(ph.newSeconds - ph.oldSeconds, 3)])
             }
         }
         out += p.rows.isEmpty ? "No phase changed.\n" : "Per phase:\n\n" + p.text

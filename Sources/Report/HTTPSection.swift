@@ -14,7 +14,7 @@ enum HTTPSection {
                               numeric: [2, 3, 5, 6, 7, 8, 9, 10, 12])
         for (variant, p) in rows {
             let r = p.retries
-            t.add([variant, p.phase, "\(p.calls)", "\(p.requests)", "\(r.serverError) / \(r.timeout) / \(r.reset) / \(r.connect)",
+            t.add([variant, p.phase.rawValue, "\(p.calls)", "\(p.requests)", "\(r.serverError) / \(r.timeout) / \(r.reset) / \(r.connect)",
                    "\(p.failures.total)", f(p.latencyMs.median, 3), f(p.latencyMs.p90, 3), f(p.latencyMs.p99, 3), f(p.latencyMs.max, 1),
                    f(p.backoffMs, 1), "\(f(Double(p.bytesSent) / 1024, 1)) / \(f(Double(p.bytesReceived) / 1024, 1))",
                    "\(p.connectionsOpened)"])

@@ -12,7 +12,7 @@ public enum MarkdownReport {
             + "\(s.workerProcesses) worker processes\(spawnNote(s.workerSpawn)); \(status). \(profileCitation(s.costProfile)).\n\n"
         let callouts = s.warnings.map { "> **Warning:** \($0)\n" } + s.notes.map { "> **Note:** \($0)\n" }
         if !callouts.isEmpty { out += callouts.joined(separator: ">\n") + "\n" }
-        if s.scenario.workload == "microbench" {
+        if s.scenario.workload == .microbench {
             out += MicrobenchSection.render(s)
         } else {
             out += variantsSection(s)
@@ -80,7 +80,7 @@ public enum MarkdownReport {
     static func categoryTable(_ s: RunSummary, _ others: [VariantSummary]) -> String {
         var t = MarkdownTable(["kind of work"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(1...others.count))
         for (c, category) in (others.first?.categories ?? []).enumerated() {
-            t.add([category.category] + others.map { v in
+            t.add([category.category.rawValue] + others.map { v in
                 let share = v.categories[c]
                 return "\(signed(share.minutes)) (\(share.share.map { "\(Int(($0 * 100).rounded()))%" } ?? "–"))"
             })
@@ -93,7 +93,7 @@ public enum MarkdownReport {
         guard !others.isEmpty, let first = s.variants.first else { return "" }
         var t = MarkdownTable(["phase", "source"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(2..<(2 + others.count)))
         for (p, phase) in first.phases.enumerated() where phase.provenance != "assumed" {
-            t.add([phase.phase, phase.provenance] + others.map { v in
+            t.add([phase.phase.rawValue, phase.provenance] + others.map { v in
                 let ph = v.phases[p]
                 return "\(signed(ph.deltaMinutes)) (\(ph.share.map { "\(Int(($0 * 100).rounded()))%" } ?? "–"))"
             })
@@ -138,7 +138,7 @@ public enum MarkdownReport {
         for v in s.variants {
             for p in v.phases {
                 let units = p.provenance == "assumed" ? "assumed" : "\(p.unitsDone) → \(p.productionUnits)"
-                t.add([v.name, p.phase, p.provenance, "\(p.invocations)", f(p.modelledMs.median), f(p.modelledMs.mad), f(p.modelledMs.p90),
+                t.add([v.name, p.phase.rawValue, p.provenance, "\(p.invocations)", f(p.modelledMs.median), f(p.modelledMs.mad), f(p.modelledMs.p90),
                        f(p.modelledMs.p99), f(p.modelledMs.mean),
                        p.provenance == "assumed" ? "–" : f(p.nativeMeanMs, 3), units, f(p.scansMean), f(p.secondsPerRun, 3)])
             }

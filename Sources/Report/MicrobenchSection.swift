@@ -40,7 +40,7 @@ public enum MicrobenchSection {
                                         "scans in benchmark 2 / 3 (here)", "Notes"], numeric: [1, 2, 4])
         for p in published {
             guard let v = s.variants.first(where: { $0.name == p.variant }) else { continue }
-            let imp = median(v, "import"), back = median(v, "backends"), make = median(v, "creations")
+            let imp = median(v, .import), back = median(v, .backends), make = median(v, .creations)
             let title = "**\(p.label)** (`\(p.variant)`), \(v.distributions) packages here, \(p.packages) in the seed"
             blocks.add([title, "Benchmark 1: Module Import Time — Import time", ms(imp), ms(p.importMs)])
             blocks.add(["", "Benchmark 2: backends() Method (\(calls) calls) — Total time", ms(back), ms(p.backendsMs)])
@@ -49,7 +49,7 @@ public enum MicrobenchSection {
             blocks.add(["", "— Average per instance", ms(make / Double(max(1, creations))), ms(p.creationsMs / Double(max(1, creations)))])
             blocks.add(["", "**Total overhead**", ms(imp + back + make), ms(p.importMs + p.backendsMs + p.creationsMs)])
             comparison.add([p.label, ms(back), ms(p.backendsMs), "\(v.distributions) / \(p.packages)",
-                            "\(scans(v, "backends")) / \(scans(v, "creations"))", p.note])
+                            "\(scans(v, .backends)) / \(scans(v, .creations))", p.note])
         }
         out += blocks.text + "\n### Performance Comparison\n\n" + comparison.text + "\n"
         out += calibration(s) + explanation(s, calls: calls, creations: creations)
@@ -80,7 +80,7 @@ public enum MicrobenchSection {
         out += ".\n"
         if let v = s.variants.first(where: { $0.name == "meltano-3.7.9" }) {
             out += "- Measured here at \(v.distributions) distributions, `meltano-3.7.9`'s \(MarkdownReport.knob(s, "microbench.backends_calls")) "
-                + "`backends()` calls (one scan, then cached): \(ms(median(v, "backends"))).\n"
+                + "`backends()` calls (one scan, then cached): \(ms(median(v, .backends))).\n"
         }
         return out + "\n"
     }
@@ -95,18 +95,18 @@ public enum MicrobenchSection {
         let predictedRatio = (a + b * Double(seedNew.packages)) / (a + b * Double(seedOld.packages))
         let seedGap = seedNew.backendsMs - seedOld.backendsMs
         let packageShare = Double(extra) * b / 1_000
-        let hereRatio = median(old, "backends") > 0 ? median(new, "backends") / median(old, "backends") : 0
+        let hereRatio = median(old, .backends) > 0 ? median(new, .backends) / median(old, .backends) : 0
         var out = "### Why the columns differ\n\n"
         out += "The seed compared \(seedOld.packages) packages (v3.7.9) against \(seedNew.packages) (Current). At this machine's slope the "
             + "\(extra) extra packages cost \(MarkdownReport.f(packageShare, 2)) ms, so package count alone predicts Current at "
             + "\(MarkdownReport.f(predictedRatio, 2))× v3.7.9; this run, with the same counts, measured \(MarkdownReport.f(hereRatio, 2))×, "
             + "and the seed \(MarkdownReport.f(seedNew.backendsMs / seedOld.backendsMs, 2))× (\(MarkdownReport.f(seedGap, 2)) ms more). "
-        out += "Caching scope does not separate them here: in benchmark 2 both scan \(scans(old, "backends")) and \(scans(new, "backends")) "
+        out += "Caching scope does not separate them here: in benchmark 2 both scan \(scans(old, .backends)) and \(scans(new, .backends)) "
             + "times, because 3.7.9's add-on is a class attribute whose cached property serves all \(calls) calls, as the fix branch's "
             + "module cache does; per-instance and per-process caching differ only when new add-on objects are made. "
         if let account = s.variants.first(where: { $0.name == "seed-3.7.9" }) {
             out += "That is what the seed's own account of 3.7.9 (`seed-3.7.9`: a fresh add-on object per use, no systemdb short-cut) "
-                + "would show in benchmark 3: \(scans(account, "creations")) scans and \(ms(median(account, "creations"))) for "
+                + "would show in benchmark 3: \(scans(account, .creations)) scans and \(ms(median(account, .creations))) for "
                 + "\(creations) creations here, where the seed measured \(ms(seedOld.creationsMs)), so its measurement contradicts its account. "
         }
         out += "The rest of the seed's gap (\(MarkdownReport.f(max(0, seedGap - packageShare), 2)) ms beyond the package count at this slope) "
@@ -117,11 +117,11 @@ public enum MicrobenchSection {
         return out
     }
 
-    static func median(_ v: VariantSummary, _ phase: String) -> Double {
+    static func median(_ v: VariantSummary, _ phase: Phase) -> Double {
         v.phases.first { $0.phase == phase }?.modelledMs.median ?? 0
     }
 
-    static func scans(_ v: VariantSummary, _ phase: String) -> String {
+    static func scans(_ v: VariantSummary, _ phase: Phase) -> String {
         MarkdownReport.f(v.phases.first { $0.phase == phase }?.scansMean ?? 0, 0)
     }
 

@@ -5,7 +5,7 @@ public enum RunChart {
     public static let fileName = "chart.svg"
 
     public static func svg(_ s: RunSummary) -> String {
-        let phases = s.variants.first?.phases.map(\.phase) ?? []
+        let phases = s.variants.first?.phases.map(\.phase.rawValue) ?? []
         let series = phases + ["gaps between runs"]
         let runs = Double(s.scenario.knobs.first { $0.key == "production.runs" }?.value ?? "1") ?? 1
         let values = s.variants.map { v -> [Double] in

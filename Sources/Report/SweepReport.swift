@@ -8,8 +8,8 @@ public enum SweepReport {
         public var folder: String
         public var complete: Bool
         public var regression: [String: Interval]
-        public var topPhase: [String: String]
-        public init(knobs: [String: String], folder: String, complete: Bool, regression: [String: Interval], topPhase: [String: String]) {
+        public var topPhase: [String: Phase]
+        public init(knobs: [String: String], folder: String, complete: Bool, regression: [String: Interval], topPhase: [String: Phase]) {
             self.knobs = knobs
             self.folder = folder
             self.complete = complete
@@ -33,7 +33,7 @@ public enum SweepReport {
             let values = variants.map { v in
                 c.regression[v].map { "\(MarkdownReport.signed($0.estimate)) [\(MarkdownReport.signed($0.low)), \(MarkdownReport.signed($0.high))]" } ?? "–"
             }
-            t.add(axes.map { c.knobs[$0.key] ?? "" } + values + [c.topPhase[chartVariant] ?? "–", "[\(c.folder)](\(c.folder)/REPORT.md)"
+            t.add(axes.map { c.knobs[$0.key] ?? "" } + values + [c.topPhase[chartVariant]?.rawValue ?? "–", "[\(c.folder)](\(c.folder)/REPORT.md)"
                 + (c.complete ? "" : " (incomplete)")])
         }
         out += t.text + "\n![Regression of \(chartVariant) against the first knob](\(chartFile))\n\n"

@@ -11,7 +11,7 @@ enum CostProfileLocator {
     static let publicFile = "costs/cpython-public.json"
 
     static func load(for scenario: Scenario, scenarioFile: URL, currentDirectory cwd: URL) throws -> CostProfile {
-        if scenario.costProfile == "native" { return .native }
+        if scenario.costProfile == .native { return .native }
         let path: String
         if !scenario.costFile.isEmpty {
             path = URL(fileURLWithPath: scenario.costFile, relativeTo: cwd).path

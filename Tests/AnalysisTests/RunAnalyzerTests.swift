@@ -7,7 +7,7 @@ import Testing
 // MARK: - Building events by hand
 
 /// A phase with `seconds` of modelled time for `units` done (the production count defaults to the same).
-func phase(_ name: String, seconds: Double, units: Int = 1, productionUnits: Int? = nil, provenance: Provenance = .measured,
+func phase(_ name: Phase, seconds: Double, units: Int = 1, productionUnits: Int? = nil, provenance: Provenance = .measured,
            scans: Int = 0, scanSeconds: Double = 0) -> PhaseRecord {
     PhaseRecord(phase: name, provenance: provenance, units: units, productionUnits: productionUnits ?? units,
                 nativeNs: UInt64((seconds * 1e8).rounded()), modelledNs: UInt64((seconds * 1e9).rounded()),
@@ -129,29 +129,29 @@ enum HandCase {
                        spec(2, 0, "meltano-3.7.9"), spec(3, 1, "meltano-3.7.9"), spec(4, 2, "meltano-3.7.9")]
 
     static func catalog(_ seconds: Double) -> PhaseRecord {
-        phase("catalog-write", seconds: seconds, units: 10, productionUnits: 100, provenance: .sampled)
+        phase(.catalogWrite, seconds: seconds, units: 10, productionUnits: 100, provenance: .sampled)
     }
 
     static func invocations() throws -> [HandInvocation] {
         [
             HandInvocation(index: 0, variant: "meltano-3.6.0",
-                           phases: [phase("settings", seconds: 0.1), phase("state-lookup", seconds: 0.2), catalog(0.05),
-                                    phase("teardown", seconds: 0.1)],
+                           phases: [phase(.settings, seconds: 0.1), phase(.stateLookup, seconds: 0.2), catalog(0.05),
+                                    phase(.teardown, seconds: 0.1)],
                            outcome: try outcome(succeeded: true, scans: 0)),
             HandInvocation(index: 1, variant: "meltano-3.6.0",
-                           phases: [phase("settings", seconds: 0.1), phase("state-lookup", seconds: 0.4), catalog(0.07),
-                                    phase("teardown", seconds: 0.1)],
+                           phases: [phase(.settings, seconds: 0.1), phase(.stateLookup, seconds: 0.4), catalog(0.07),
+                                    phase(.teardown, seconds: 0.1)],
                            outcome: try outcome(succeeded: true, scans: 0)),
             HandInvocation(index: 2, variant: "meltano-3.7.9",
-                           phases: [phase("settings", seconds: 1.1, scans: 1, scanSeconds: 1.0), phase("state-lookup", seconds: 0.3),
-                                    catalog(0.2), phase("teardown", seconds: 0.1)],
+                           phases: [phase(.settings, seconds: 1.1, scans: 1, scanSeconds: 1.0), phase(.stateLookup, seconds: 0.3),
+                                    catalog(0.2), phase(.teardown, seconds: 0.1)],
                            outcome: try outcome(succeeded: true, scans: 3)),
             HandInvocation(index: 3, variant: "meltano-3.7.9",
-                           phases: [phase("settings", seconds: 1.1, scans: 1, scanSeconds: 1.0),
-                                    phase("state-lookup", seconds: 0.5, scans: 2, scanSeconds: 0.4)],
+                           phases: [phase(.settings, seconds: 1.1, scans: 1, scanSeconds: 1.0),
+                                    phase(.stateLookup, seconds: 0.5, scans: 2, scanSeconds: 0.4)],
                            errorMessage: message,
                            outcome: try outcome(succeeded: false, scans: 1, errorPaths: 1)),
-            HandInvocation(index: 4, variant: "meltano-3.7.9", phases: [phase("settings", seconds: 9)], outcome: nil),
+            HandInvocation(index: 4, variant: "meltano-3.7.9", phases: [phase(.settings, seconds: 9)], outcome: nil),
         ]
     }
 
@@ -197,12 +197,12 @@ enum HandCase {
         #expect(close(r.estimate, v.productionMinutes - base.productionMinutes, tolerance))
 
         let simulated = v.phases.filter { $0.provenance != "assumed" }
-        let expectedDelta: [String: Double] = [
-            "settings": 0.15, "bookkeeping": 0, "state-lookup": 0.015, "catalog-write": 0.06, "extract": 0,
-            "target-state-init": 0, "state-write": 0, "teardown": -0.0075,
+        let expectedDelta: [Phase: Double] = [
+            .settings: 0.15, .bookkeeping: 0, .stateLookup: 0.015, .catalogWrite: 0.06, .extract: 0,
+            .targetStateInit: 0, .stateWrite: 0, .teardown: -0.0075,
         ]
-        #expect(simulated.map(\.phase) == ["settings", "bookkeeping", "state-lookup", "catalog-write", "extract",
-                                           "target-state-init", "state-write", "teardown"])
+        #expect(simulated.map(\.phase) == [.settings, .bookkeeping, .stateLookup, .catalogWrite, .extract,
+                                           .targetStateInit, .stateWrite, .teardown])
         for p in simulated {
             #expect(close(p.deltaMinutes, try #require(expectedDelta[p.phase]), tolerance), "\(p.phase): \(p.deltaMinutes)")
         }
@@ -210,22 +210,22 @@ enum HandCase {
         let shares = simulated.compactMap(\.share)
         #expect(shares.count == simulated.count)
         #expect(abs(shares.reduce(0, +) - 1) <= tolerance)
-        #expect(close(try #require(v.phases.first { $0.phase == "settings" }?.share), 0.15 / 0.2175, tolerance))
-        #expect(v.topPhase == "settings")
+        #expect(close(try #require(v.phases.first { $0.phase == .settings }?.share), 0.15 / 0.2175, tolerance))
+        #expect(v.topPhase == .settings)
         // Discovery scans: (1.0 + 1.4) / 2 s per run against none.
         #expect(close(try #require(v.scanRegressionMinutes), 9.0 / 60 * 1.2, tolerance))
 
         let assumed = v.phases.filter { $0.provenance == "assumed" }
-        #expect(assumed.map(\.phase) == ["cli-start", "pre-plugin-other", "tap-processing", "target-tail"])
+        #expect(assumed.map(\.phase) == [.cliStart, .prePluginOther, .tapProcessing, .targetTail])
         #expect(assumed.allSatisfy { $0.deltaMinutes == 0 && $0.share == nil })
         #expect(assumed.map(\.secondsPerRun) == [4, 7, 53, 21])
-        #expect(close(try #require(assumed.first { $0.phase == "tap-processing" }).productionMinutes, 53 * 9 / 60.0, tolerance))
+        #expect(close(try #require(assumed.first { $0.phase == .tapProcessing }).productionMinutes, 53 * 9 / 60.0, tolerance))
     }
 
     @Test func sampledPhaseIsExtrapolated() throws {
         let summary = try HandCase.summary()
         let base = try variant(summary, "meltano-3.6.0")
-        let catalog = try #require(base.phases.first { $0.phase == "catalog-write" })
+        let catalog = try #require(base.phases.first { $0.phase == .catalogWrite })
         #expect(catalog.provenance == "sampled")
         #expect(catalog.invocations == 2)
         #expect(catalog.unitsDone == 20)
@@ -238,15 +238,15 @@ enum HandCase {
         #expect(close(catalog.secondsPerRun, 0.6, tolerance))
         #expect(close(catalog.productionMinutes, 0.6 * 9 / 60, tolerance))
         #expect(close(catalog.nativeMeanMs, 60, 1e-6))            // native (a tenth of modelled) extrapolated too
-        let settings = try #require(base.phases.first { $0.phase == "settings" })
+        let settings = try #require(base.phases.first { $0.phase == .settings })
         #expect(settings.provenance == "measured")
         // A phase no invocation ran.
-        let stateWrite = try #require(base.phases.first { $0.phase == "state-write" })
+        let stateWrite = try #require(base.phases.first { $0.phase == .stateWrite })
         #expect(stateWrite.invocations == 0 && stateWrite.secondsPerRun == 0)
         // PhaseRecord itself: 10 units of 100 scale by 10; equal counts do not scale.
         #expect(HandCase.catalog(0.05).productionModelledNs == 500_000_000)
-        #expect(phase("x", seconds: 0.5, units: 3).productionModelledNs == 500_000_000)
-        #expect(phase("x", seconds: 0.5, units: 0, productionUnits: 10).productionModelledNs == 500_000_000)
+        #expect(phase(.teardown, seconds: 0.5, units: 3).productionModelledNs == 500_000_000)
+        #expect(phase(.teardown, seconds: 0.5, units: 0, productionUnits: 10).productionModelledNs == 500_000_000)
     }
 
     @Test func countsScansAndOutcomes() throws {
@@ -271,7 +271,7 @@ enum HandCase {
         #expect(v.profile == "meltano-3.7.9" && v.strategy == "per-process" && v.catalogWrite == "thread-hop")
         #expect(base.strategy == "static" && base.catalogWrite == "sync")
         // The lost invocation's phase is not counted anywhere.
-        let settings = try #require(v.phases.first { $0.phase == "settings" })
+        let settings = try #require(v.phases.first { $0.phase == .settings })
         #expect(settings.invocations == 2)
         #expect(close(settings.modelledMs.max, 1100, 1.1))  // 3 significant digits
     }

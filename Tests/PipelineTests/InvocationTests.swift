@@ -39,8 +39,8 @@ final class InvocationTests: XCTestCase {
         let fixture = try PipelineFixture(variants: ["meltano-3.7.9"], catalogLines: 100)
         try fixture.run("meltano-3.7.9")
         let names = fixture.events.compactMap(\.phase?.phase)
-        XCTAssertEqual(names, ["settings", "bookkeeping", "state-lookup", "catalog-write", "target-state-init", "state-write", "teardown"])
-        let catalog = try XCTUnwrap(fixture.phases(of: 0)["catalog-write"])
+        XCTAssertEqual(names, [.settings, .bookkeeping, .stateLookup, .catalogWrite, .targetStateInit, .stateWrite, .teardown])
+        let catalog = try XCTUnwrap(fixture.phases(of: 0)[.catalogWrite])
         XCTAssertEqual(catalog.provenance, .sampled)
         XCTAssertEqual(catalog.units, 10)
         XCTAssertEqual(catalog.productionUnits, 100)
@@ -53,10 +53,10 @@ final class InvocationTests: XCTestCase {
         let fixture = try PipelineFixture(variants: ["meltano-3.7.9", "meltano-3.6.0"], costs: costs)
         try fixture.run("meltano-3.7.9", index: 0)
         try fixture.run("meltano-3.6.0", index: 1)
-        let hop = try XCTUnwrap(fixture.phases(of: 0)["catalog-write"])
+        let hop = try XCTUnwrap(fixture.phases(of: 0)[.catalogWrite])
         XCTAssertGreaterThanOrEqual(hop.modelledNs, 10 * 2_000_000, "10 sampled lines padded to 2 ms each")
         XCTAssertLessThan(hop.nativeNs, hop.modelledNs)
-        let sync = try XCTUnwrap(fixture.phases(of: 1)["catalog-write"])
+        let sync = try XCTUnwrap(fixture.phases(of: 1)[.catalogWrite])
         XCTAssertLessThan(sync.modelledNs, 10 * 2_000_000, "sync lines are not padded to the hop cost")
     }
 

@@ -11,7 +11,7 @@ final class PipelineFixture {
     var job: WorkerJob
     private(set) var events: [WorkerEvent] = []
 
-    init(variants: [String], packages: Int = 12, stateMessages: Int = 3, retry: Bool = true, backend: String = "systemdb",
+    init(variants: [String], packages: Int = 12, stateMessages: Int = 3, retry: Bool = true, backend: StateBackendKind = .systemdb,
          costs: CostProfile = .native, catalogLines: Int = 20) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString)")
         let environment = try SyntheticEnvironment.prepare(packages: packages, seed: 3, cacheRoot: root.appendingPathComponent("cache"))
@@ -24,7 +24,7 @@ final class PipelineFixture {
             guard case .success(let v) = Variant.resolve(name) else { throw PipelineError("bad variant \(name)") }
             return v
         }
-        job = WorkerJob(workload: "pipeline", databasePath: database, stateRoot: root.appendingPathComponent("state").path,
+        job = WorkerJob(workload: .pipeline, databasePath: database, stateRoot: root.appendingPathComponent("state").path,
                         stateBackend: backend, pathEntries: environment.pathEntries,
                         discoveryCacheDirectory: root.appendingPathComponent("discovery").path,
                         scratchDirectory: root.appendingPathComponent("scratch").path, costProfile: costs,
@@ -49,7 +49,7 @@ final class PipelineFixture {
         return outcome
     }
 
-    func phases(of index: Int) -> [String: PhaseRecord] {
+    func phases(of index: Int) -> [Phase: PhaseRecord] {
         Dictionary(events.filter { $0.invocation == index }.compactMap(\.phase).map { ($0.phase, $0) }, uniquingKeysWith: { a, _ in a })
     }
 }

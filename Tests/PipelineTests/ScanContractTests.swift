@@ -60,7 +60,7 @@ final class ScanContractTests: XCTestCase {
     }
 
     func testFileBackendLooksUpItsSchemeAtBothInitializations() throws {
-        let fixture = try PipelineFixture(variants: ["meltano-3.7.9"], backend: "file")
+        let fixture = try PipelineFixture(variants: ["meltano-3.7.9"], backend: .file)
         let d = try fixture.run("meltano-3.7.9").discovery
         XCTAssertEqual(d.lookups, 3)
         XCTAssertEqual(d.scans, 2, "settings + state_backends, once each per process")
@@ -70,6 +70,6 @@ final class ScanContractTests: XCTestCase {
         let fixture = try PipelineFixture(variants: ["seed-3.7.9"], stateMessages: 0)
         let outcome = try fixture.run("seed-3.7.9")
         XCTAssertEqual(outcome.discovery.addonObjects, 2, "settings + tap lookup; the target's backend is created lazily")
-        XCTAssertNil(fixture.phases(of: 0)["target-state-init"])
+        XCTAssertNil(fixture.phases(of: 0)[.targetStateInit])
     }
 }

@@ -18,12 +18,12 @@ import Testing
         """
         let s = try ScenarioLoader.load(yaml: yaml, displayName: "nested.yaml",
                                         overrides: [try ScenarioOverride.parseSet("http.state.drop_rate=0.1")])
-        #expect(s.stateBackend == "http")
+        #expect(s.stateBackend == .http)
         #expect(s.http.pages == 30)
         #expect(s.http.pagesRead == 5)
         #expect(s.http.api.errorRate == 0.2)
         #expect(s.http.api.stallRate == 0.05)
-        #expect(s.http.api.jitter == "exponential")
+        #expect(s.http.api.jitter == .exponential)
         #expect(s.http.state.dropRate == 0.1)
         #expect(s.origins["http.api.error_rate"] == "nested.yaml:7")
         #expect(s.origins["http.state.drop_rate"] == "command line (--set)")

@@ -1,4 +1,3 @@
-import Discovery
 import Foundation
 import Scenario
 import Testing

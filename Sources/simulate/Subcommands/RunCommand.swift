@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
             throw CleanExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }
         print(result.summary.headline)
-        if result.summary.scenario.workload == "microbench" { print("\n" + MicrobenchSection.render(result.summary)) }
+        if result.summary.scenario.workload == .microbench { print("\n" + MicrobenchSection.render(result.summary)) }
         print("Report: \(PathDisplay.relative(result.folder.report.path, to: cwd))")
         print("Summary: \(PathDisplay.relative(result.folder.summary.path, to: cwd))")
         if !result.summary.complete { throw ExitCode(3) }

@@ -1,5 +1,4 @@
 import Foundation
-import Discovery
 
 /// A validated scenario: every knob typed and in range, variants resolved.
 ///
@@ -14,7 +13,7 @@ public struct Scenario: Sendable {
 
     public let name: String
     public let description: String
-    public let workload: String
+    public let workload: Workload
     public let variants: [Variant]
     public let baseline: Variant
     public let invocations: Int
@@ -24,8 +23,8 @@ public struct Scenario: Sendable {
     public let packages: Int
     public let sitePackages: [String]
     public let errorRate: Double
-    public let retryOnError: Bool
-    public let stateBackend: String
+    public let onError: OnError
+    public let stateBackend: StateBackendKind
     public let jobs: Int
     public let catalogLines: Int
     public let catalogSampleLines: Int
@@ -33,12 +32,12 @@ public struct Scenario: Sendable {
     public let catalogWriteOverride: CatalogWriteMode?
     public let stateMessages: Int
     public let stateSampleMessages: Int
-    public let costProfile: String
+    public let costProfile: CostProfileKind
     public let costFile: String
-    /// `warm` or `cold`: whether each scan starts with the environment's pages dropped.
-    public let cacheMode: String
-    /// `zygote` or `exec`: how the coordinator starts worker processes.
-    public let workerSpawn: String
+    /// Whether each scan starts with the environment's pages dropped.
+    public let cacheMode: CacheMode
+    /// How the coordinator starts worker processes.
+    public let workerSpawn: WorkerSpawnMode
     public let workerTimeoutSeconds: Double
     public let heartbeatIntervalSeconds: Double
     public let lockTimeoutSeconds: Double
@@ -47,8 +46,8 @@ public struct Scenario: Sendable {
     public let http: HTTPKnobs
     public let productionRuns: Int
     public let productionGapSeconds: Double
-    /// Per-run durations taken as given, the same for every variant (phase name → seconds).
-    public let assumedSeconds: [(phase: String, seconds: Double, key: String)]
+    /// Per-run durations taken as given, the same for every variant, in run order.
+    public let assumedSeconds: [(phase: Phase, seconds: Double)]
     public let observedBaselineMinutes: Double?
     public let observedRegressedMinutes: Double?
     public let observedRegressedVariant: String?
@@ -57,16 +56,19 @@ public struct Scenario: Sendable {
     /// Variants that scan their own synthetic environment of this many distributions (microbench).
     public let variantPackages: [String: Int]
 
-    init(file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant], baseline: Variant) {
+    /// Reads every key once into its typed field; only the loader calls it, after validating each value.
+    public init(file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant], baseline: Variant) {
         self.file = file
         self.values = values
         self.origins = origins
         func int(_ k: String) -> Int { values[k]?.intValue ?? 0 }
         func dbl(_ k: String) -> Double { values[k]?.doubleValue ?? 0 }
         func str(_ k: String) -> String { values[k]?.stringValue ?? "" }
+        // The loader has checked every choice against its cases: the fallbacks are never taken.
+        func choice<C: ScenarioChoice>(_ k: String, _ fallback: C) -> C { C(rawValue: str(k)) ?? fallback }
         name = str("name")
         description = str("description")
-        workload = str("workload")
+        workload = choice("workload", Workload.pipeline)
         self.variants = variants
         self.baseline = baseline
         invocations = int("invocations")
@@ -76,18 +78,18 @@ public struct Scenario: Sendable {
         packages = int("packages")
         sitePackages = values["site_packages"]?.listValue ?? []
         errorRate = dbl("error_rate")
-        retryOnError = str("on_error") == "retry"
-        stateBackend = str("state_backend")
+        onError = choice("on_error", OnError.retry)
+        stateBackend = choice("state_backend", StateBackendKind.systemdb)
         jobs = int("jobs")
         catalogLines = int("catalog_lines")
         catalogSampleLines = int("catalog_sample_lines")
-        catalogWriteOverride = CatalogWriteMode(rawValue: str("catalog_write"))
+        catalogWriteOverride = choice("catalog_write", CatalogWriteSetting.profile).override
         stateMessages = int("state_messages")
         stateSampleMessages = int("state_sample_messages")
-        costProfile = str("cost_profile")
+        costProfile = choice("cost_profile", CostProfileKind.cpython)
         costFile = str("cost_file")
-        cacheMode = str("cache")
-        workerSpawn = str("worker_spawn")
+        cacheMode = choice("cache", CacheMode.warm)
+        workerSpawn = choice("worker_spawn", WorkerSpawnMode.zygote)
         workerTimeoutSeconds = dbl("worker_timeout_seconds")
         heartbeatIntervalSeconds = dbl("heartbeat_interval_seconds")
         lockTimeoutSeconds = dbl("lock_timeout_seconds")
@@ -95,13 +97,8 @@ public struct Scenario: Sendable {
         http = HTTPKnobs(values: values)
         productionRuns = int("production.runs")
         productionGapSeconds = dbl("production.gap_seconds")
-        assumedSeconds = [
-            ("cli-start", dbl("assumed.cli_start_seconds"), "assumed.cli_start_seconds"),
-            ("pre-plugin-other", dbl("assumed.pre_plugin_other_seconds"), "assumed.pre_plugin_other_seconds"),
-            // The tap's own work while extracting; the measured `extract` phase adds the HTTP time.
-            ("tap-processing", dbl("assumed.extract_seconds"), "assumed.extract_seconds"),
-            ("target-tail", dbl("assumed.target_tail_seconds"), "assumed.target_tail_seconds"),
-        ]
+        // `tap-processing` is the tap's own work while extracting; the measured `extract` phase adds the HTTP time.
+        assumedSeconds = Phase.assumed.map { ($0, dbl($0.assumedKey ?? "")) }
         let ob = dbl("observed.baseline_minutes"), orr = dbl("observed.regressed_minutes")
         observedBaselineMinutes = ob > 0 ? ob : nil
         observedRegressedMinutes = orr > 0 ? orr : nil
@@ -113,7 +110,7 @@ public struct Scenario: Sendable {
     }
 
     /// Parses `VARIANT=N` entries; nil when one is malformed (the loader reports which).
-    static func variantPackages(_ entries: [String]) -> [String: Int]? {
+    public static func variantPackages(_ entries: [String]) -> [String: Int]? {
         var out: [String: Int] = [:]
         for entry in entries {
             let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -122,6 +119,9 @@ public struct Scenario: Sendable {
         }
         return out
     }
+
+    /// After the error path, the invocation retries with the right scheme.
+    public var retryOnError: Bool { onError == .retry }
 
     /// The variant a sweep charts and a fit solves for: the one the regression was observed on
     /// if the scenario runs it, else the first that is not the baseline.

@@ -1,6 +1,6 @@
 import Foundation
-import HTTP
-import Scenario
+
+
 
 /// One planned invocation: which variant runs it, which job, and the seeded decisions it meets.
 public struct InvocationSpec: Codable, Sendable, Equatable {
@@ -27,10 +27,10 @@ public struct InvocationSpec: Codable, Sendable, Equatable {
 
 /// Everything a worker process needs, sent as one JSON document on its stdin.
 public struct WorkerJob: Codable, Sendable {
-    public var workload: String
+    public var workload: Workload
     public var databasePath: String
     public var stateRoot: String
-    public var stateBackend: String
+    public var stateBackend: StateBackendKind
     public var pathEntries: [String]
     /// Variants that scan their own environment instead (microbench `packages_by_variant`).
     public var variantPathEntries: [String: [String]] = [:]
@@ -38,7 +38,7 @@ public struct WorkerJob: Codable, Sendable {
     public var scratchDirectory: String
     public var costProfile: CostProfile
     /// `cold`: drop the environment's pages before every scan (see `PageCache`).
-    public var cacheMode: String
+    public var cacheMode: CacheMode
     public var catalogLines: Int
     public var catalogSampleLines: Int
     /// Overrides every profile's catalog write mode when set.
@@ -58,10 +58,10 @@ public struct WorkerJob: Codable, Sendable {
     public var http: HTTPJob? = nil
 
     /// The URI scheme the state backend resolves through: `http` stands for Meltano's `s3://` shape.
-    public var backendScheme: String { stateBackend == "http" ? "s3" : stateBackend }
+    public var backendScheme: String { stateBackend.scheme }
 
-    public init(workload: String, databasePath: String, stateRoot: String, stateBackend: String, pathEntries: [String],
-                discoveryCacheDirectory: String, scratchDirectory: String, costProfile: CostProfile, cacheMode: String = "warm",
+    public init(workload: Workload, databasePath: String, stateRoot: String, stateBackend: StateBackendKind, pathEntries: [String],
+                discoveryCacheDirectory: String, scratchDirectory: String, costProfile: CostProfile, cacheMode: CacheMode = .warm,
                 catalogLines: Int, catalogSampleLines: Int, stateMessages: Int, stateSampleMessages: Int,
                 heartbeatIntervalSeconds: Double, lockTimeoutSeconds: Double, retryOnError: Bool,
                 microbenchBackendsCalls: Int, microbenchCreations: Int, variants: [Variant], invocations: [InvocationSpec]) {
@@ -90,7 +90,7 @@ public struct WorkerJob: Codable, Sendable {
     /// A job with nothing to do: a worker given it starts, reports, and exits. The start-up
     /// benchmark sends it, and the zygote decodes it once to warm the JSON coders.
     public static let startUpProbe = WorkerJob(
-        workload: "pipeline", databasePath: "", stateRoot: "", stateBackend: "systemdb", pathEntries: [],
+        workload: .pipeline, databasePath: "", stateRoot: "", stateBackend: .systemdb, pathEntries: [],
         discoveryCacheDirectory: "", scratchDirectory: "", costProfile: .native, catalogLines: 0, catalogSampleLines: 1,
         stateMessages: 0, stateSampleMessages: 1, heartbeatIntervalSeconds: 1, lockTimeoutSeconds: 1, retryOnError: true,
         microbenchBackendsCalls: 0, microbenchCreations: 0, variants: [], invocations: [])

@@ -1,7 +1,7 @@
 import Foundation
-import Environment
-import Discovery
-import HTTP
+
+
+
 
 /// Where a phase's number comes from, as the report labels it.
 public enum Provenance: String, Codable, Sendable {
@@ -15,7 +15,7 @@ public enum Provenance: String, Codable, Sendable {
 
 /// One phase of one invocation: what was done, how long it took natively and as modelled.
 public struct PhaseRecord: Codable, Sendable, Equatable {
-    public var phase: String
+    public var phase: Phase
     public var provenance: Provenance
     /// Units done for real (lines, messages, statements...).
     public var units: Int
@@ -27,7 +27,7 @@ public struct PhaseRecord: Codable, Sendable, Equatable {
     public var scans: Int
     public var scanModelledNs: UInt64
 
-    public init(phase: String, provenance: Provenance, units: Int, productionUnits: Int, nativeNs: UInt64, modelledNs: UInt64,
+    public init(phase: Phase, provenance: Provenance, units: Int, productionUnits: Int, nativeNs: UInt64, modelledNs: UInt64,
                 scans: Int = 0, scanModelledNs: UInt64 = 0) {
         self.phase = phase
         self.provenance = provenance
@@ -58,6 +58,13 @@ public struct ErrorPathRecord: Codable, Sendable, Equatable {
     public var scheme: String
     public var message: String
     public var backendsCalls: Int
+
+    public init(initialization: Int, scheme: String, message: String, backendsCalls: Int) {
+        self.initialization = initialization
+        self.scheme = scheme
+        self.message = message
+        self.backendsCalls = backendsCalls
+    }
 }
 
 /// SQLite work of one invocation.
@@ -83,17 +90,17 @@ public struct InvocationOutcome: Codable, Sendable, Equatable {
     public var errorPaths: Int
     public var wallNs: UInt64
     /// `--cache cold`: what dropping the environment's pages before this invocation's scans did.
-    public var coldCache: PageCache.Eviction?
+    public var coldCache: PageEviction?
     /// HTTP work by phase (`extract`, and `state-lookup` / `state-write` with the http backend).
-    public var http: [String: HTTPCounters]? = nil
+    public var http: [Phase: HTTPCounters]? = nil
     /// Why the invocation failed when an HTTP call gave up (`extract: ...`); nil otherwise.
     public var failure: String? = nil
     /// The last state this invocation wrote, where the backend keeps a document (file, http).
     public var lastStateWrite: LastStateWrite? = nil
 
     public init(succeeded: Bool, discovery: DiscoveryCounters, storage: StorageCounters, heartbeats: Int, jobOverlap: Bool,
-                stateWrites: Int, errorPaths: Int, wallNs: UInt64, coldCache: PageCache.Eviction? = nil,
-                http: [String: HTTPCounters]? = nil, failure: String? = nil, lastStateWrite: LastStateWrite? = nil) {
+                stateWrites: Int, errorPaths: Int, wallNs: UInt64, coldCache: PageEviction? = nil,
+                http: [Phase: HTTPCounters]? = nil, failure: String? = nil, lastStateWrite: LastStateWrite? = nil) {
         self.succeeded = succeeded
         self.discovery = discovery
         self.storage = storage

@@ -9,8 +9,7 @@ public struct HTTPKnobs: Sendable, Equatable {
         public var dropRate: Double
         public var latencyMilliseconds: Double
         public var jitterMilliseconds: Double
-        /// `uniform` or `exponential`.
-        public var jitter: String
+        public var jitter: JitterShape
     }
 
     public var pages: Int
@@ -25,13 +24,13 @@ public struct HTTPKnobs: Sendable, Equatable {
     public var api: Endpoint
     public var state: Endpoint
 
-    init(values: [String: ScenarioValue]) {
+    public init(values: [String: ScenarioValue]) {
         func int(_ k: String) -> Int { values["http." + k]?.intValue ?? 0 }
         func dbl(_ k: String) -> Double { values["http." + k]?.doubleValue ?? 0 }
         func endpoint(_ name: String) -> Endpoint {
             Endpoint(errorRate: dbl("\(name).error_rate"), stallRate: dbl("\(name).stall_rate"), dropRate: dbl("\(name).drop_rate"),
                      latencyMilliseconds: dbl("\(name).latency_ms"), jitterMilliseconds: dbl("\(name).jitter_ms"),
-                     jitter: values["http.\(name).jitter"]?.stringValue ?? "uniform")
+                     jitter: JitterShape(rawValue: values["http.\(name).jitter"]?.stringValue ?? "") ?? .uniform)
         }
         pages = int("pages")
         samplePages = int("sample_pages")

@@ -23,9 +23,3 @@ public struct ScenarioError: Error, CustomStringConvertible, Sendable {
         return "\(location): \(flat)"
     }
 }
-
-/// Why one value does not fit its key; `ScenarioError` adds the location.
-public struct KeyProblem: Error, Sendable {
-    public let text: String
-    public init(_ text: String) { self.text = text }
-}

@@ -11,13 +11,29 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         state = seed
     }
 
-    /// Returns the next 64 random bits (SplitMix64, Steele et al. 2014).
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
+    /// A generator for one named stream of a run (plan order, error decisions, jitter, ...).
+    ///
+    /// Its start is (seed, stream, ordinal) hashed through SplitMix64's output function, never
+    /// `seed` plus a multiple of the generator's own increment: that would start it on a draw of
+    /// the plain `SeededRandom(seed:)` sequence, so two "independent" streams would share values.
+    public init(seed: UInt64, stream: String, ordinal: UInt64 = 0) {
+        var hash = Self.finalize(seed ^ 0x6A09_E667_F3BC_C908)  // any odd constant keeps seed 0 off the fixed point 0
+        for byte in stream.utf8 { hash = Self.finalize(hash ^ UInt64(byte) ^ 0xBB67_AE85_84CA_A73B) }
+        state = Self.finalize(hash ^ ordinal ^ 0x3C6E_F372_FE94_F82B)
+    }
+
+    /// SplitMix64's output function: a bijection that spreads every input bit over the output.
+    static func finalize(_ value: UInt64) -> UInt64 {
+        var z = value
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+
+    /// Returns the next 64 random bits (SplitMix64, Steele et al. 2014).
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        return Self.finalize(state)
     }
 
     /// Returns a uniformly distributed `Double` in `[0, 1)` with 53 bits of precision.

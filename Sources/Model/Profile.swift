@@ -1,4 +1,4 @@
-import Discovery
+
 
 /// How the catalog a tap prints during discovery reaches its file.
 public enum CatalogWriteMode: String, Codable, Sendable {
@@ -97,4 +97,10 @@ public struct Variant: Sendable, Codable, Equatable {
         return .failure(KeyProblem("unknown variant '\(name)' (profiles: \(Profile.all.map(\.name).joined(separator: ", ")); "
             + "strategies: \(DiscoveryStrategy.allCases.map(\.rawValue).joined(separator: ", ")); or PROFILE+STRATEGY)"))
     }
+}
+
+/// Why one value does not fit its key; `ScenarioError` adds the location.
+public struct KeyProblem: Error, Sendable {
+    public let text: String
+    public init(_ text: String) { self.text = text }
 }

@@ -17,19 +17,19 @@ public enum ScenarioValue: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Shortest decimal form: 0.2 rather than 0.20000000000000001.
-    static func format(_ v: Double) -> String {
+    public static func format(_ v: Double) -> String {
         if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
         return String(v)
     }
 
-    var intValue: Int? { if case .int(let v) = self { return v }; return nil }
-    var doubleValue: Double? {
+    public var intValue: Int? { if case .int(let v) = self { return v }; return nil }
+    public var doubleValue: Double? {
         switch self {
         case .double(let v): return v
         case .int(let v): return Double(v)
         default: return nil
         }
     }
-    var stringValue: String? { if case .string(let v) = self { return v }; return nil }
-    var listValue: [String]? { if case .list(let v) = self { return v }; return nil }
+    public var stringValue: String? { if case .string(let v) = self { return v }; return nil }
+    public var listValue: [String]? { if case .list(let v) = self { return v }; return nil }
 }

@@ -78,12 +78,12 @@ public struct ScenarioKey: Sendable {
 
 /// The scenario format's keys. Nested YAML mappings become dotted names (`assumed.extract_seconds`).
 public enum ScenarioKeys {
-    static let big = 1_000_000_000
+    public static let big = 1_000_000_000
 
     public static let all: [ScenarioKey] = [
         ScenarioKey("name", .string, .string("unnamed"), "scenario name, used in the output folder"),
         ScenarioKey("description", .string, .string(""), "one sentence for the report"),
-        ScenarioKey("workload", .choice(["pipeline", "microbench"]), .string("pipeline"),
+        ScenarioKey("workload", .choice(Workload.names), .string("pipeline"),
                     "pipeline: replay `meltano run` invocations; microbench: the seed's three micro-benchmarks"),
         ScenarioKey("variants", .list, .list(["meltano-3.6.0", "meltano-3.7.9"]),
                     "profiles or strategies to compare (see `simulate variants`)"),
@@ -96,24 +96,24 @@ public enum ScenarioKeys {
         ScenarioKey("packages", .int(1...1_000_000), .int(200), "distributions in the synthetic site-packages"),
         ScenarioKey("site_packages", .list, .list([]), "scan these real folders instead of a synthetic environment"),
         ScenarioKey("error_rate", .double(0...1), .double(0), "probability that a state-backend init meets an unknown scheme"),
-        ScenarioKey("on_error", .choice(["retry", "fail"]), .string("retry"),
+        ScenarioKey("on_error", .choice(OnError.names), .string("retry"),
                     "after the error path: retry with the right scheme, or fail the invocation"),
-        ScenarioKey("state_backend", .choice(["systemdb", "file", "http"]), .string("systemdb"),
+        ScenarioKey("state_backend", .choice(StateBackendKind.names), .string("systemdb"),
                     "where state is kept: the system database, files, or an object store over HTTP (`s3://`-like)"),
         ScenarioKey("jobs", .int(1...100_000), .int(9), "distinct jobs (state ids); invocation i runs job i mod jobs"),
         ScenarioKey("catalog_lines", .int(0...big), .int(300_000), "catalog lines a tap prints per invocation (production)"),
-        ScenarioKey("catalog_write", .choice(["profile", "sync", "thread-hop"]), .string("profile"),
+        ScenarioKey("catalog_write", .choice(CatalogWriteSetting.names), .string("profile"),
                     "catalog write mode: each profile's own, or held at sync / thread-hop for every variant"),
         ScenarioKey("catalog_sample_lines", .int(1...big), .int(400), "catalog lines written for real per invocation; the rest extrapolated"),
         ScenarioKey("state_messages", .int(0...big), .int(118), "STATE messages reaching Meltano per invocation (production)"),
         ScenarioKey("state_sample_messages", .int(1...big), .int(118), "STATE messages written for real per invocation"),
-        ScenarioKey("cost_profile", .choice(["cpython", "native"]), .string("cpython"),
+        ScenarioKey("cost_profile", .choice(CostProfileKind.names), .string("cpython"),
                     "cpython pads each unit to its CPython cost; native measures the mechanism only"),
         ScenarioKey("cost_file", .string, .string(""),
                     "cost-profile JSON (default: scenarios/costs/cpython-calibrated.json from `simulate calibrate`, else cpython-public.json)"),
-        ScenarioKey("cache", .choice(["warm", "cold"]), .string("warm"),
+        ScenarioKey("cache", .choice(CacheMode.names), .string("warm"),
                     "page cache before each scan: warm, or cold (the environment's file pages dropped with posix_fadvise first; no root)"),
-        ScenarioKey("worker_spawn", .choice(["zygote", "exec"]), .string("zygote"),
+        ScenarioKey("worker_spawn", .choice(WorkerSpawnMode.names), .string("zygote"),
                     "how workers start: forked by one pre-started `simulate zygote`, or each exec'd as `simulate worker`"),
         ScenarioKey("worker_timeout_seconds", .double(0.1...86_400), .double(300), "a worker process running longer is killed"),
         ScenarioKey("heartbeat_interval_seconds", .double(0.01...3_600), .double(1), "runs heartbeat UPDATE interval"),
@@ -140,7 +140,7 @@ public enum ScenarioKeys {
     /// The `http.*` keys: the extraction's pages, the client's timeouts and retries, and each
     /// endpoint family's faults and latency (`http.api.*` for the source API, `http.state.*` for
     /// the object store).
-    static let httpKeys: [ScenarioKey] = [
+    public static let httpKeys: [ScenarioKey] = [
         ScenarioKey("http.pages", .int(0...big), .int(67), "pages the tap reads per invocation in production (~6,700 records / 100)"),
         ScenarioKey("http.sample_pages", .int(1...big), .int(10), "pages read over HTTP for real per invocation; the rest extrapolated"),
         ScenarioKey("http.page_records", .int(0...1_000_000), .int(100), "records per page"),
@@ -158,7 +158,7 @@ public enum ScenarioKeys {
                     "\(endpoint) endpoints: share whose connection is closed without an answer (the operation is not done)"),
         ScenarioKey("http.\(endpoint).latency_ms", .double(0...600_000), .double(0), "\(endpoint) endpoints: server-side latency per answer"),
         ScenarioKey("http.\(endpoint).jitter_ms", .double(0...600_000), .double(0), "\(endpoint) endpoints: latency jitter (scale)"),
-        ScenarioKey("http.\(endpoint).jitter", .choice(["uniform", "exponential"]), .string("uniform"),
+        ScenarioKey("http.\(endpoint).jitter", .choice(JitterShape.names), .string("uniform"),
                     "\(endpoint) endpoints: jitter shape: U(0, jitter) or an exponential tail of mean jitter"),
     ] }
 
