@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Rooms follow DESIGN.md §7: one library target per concept, a thin `simulate` executable.
+// Rooms follow docs/architecture.md ("Code layout"): one library target per concept, a thin `simulate` executable.
 let package = Package(
     name: "simulate",
     platforms: [.macOS(.v13)],
@@ -15,7 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
-        // The loopback server (DESIGN.md §7 "http"): Hummingbird 2 on SwiftNIO; NIOCore for the channel
+        // The loopback server (docs/architecture.md, "Code layout"): Hummingbird 2 on SwiftNIO; NIOCore for the channel
         // (dropped connections), HTTPTypes for header names, ServiceLifecycle to stop it gracefully,
         // swift-log to keep it quiet.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),

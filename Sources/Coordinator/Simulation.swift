@@ -7,7 +7,7 @@ import Report
 import Scenario
 import Storage
 
-/// One whole run, in DESIGN.md §6's order: environment and services (the system database, the
+/// One whole run, in the order of docs/architecture.md ("Data flow"): environment and services (the system database, the
 /// loopback HTTP server), plan, workers, events, integrity check, analysis, and the report in a
 /// fresh output folder.
 public struct Simulation {

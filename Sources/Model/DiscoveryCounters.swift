@@ -1,5 +1,5 @@
 
-/// The caching policy around the entry-point scan (DESIGN.md §4). With `L` lookups, `E`
+/// The caching policy around the entry-point scan (docs/strategies.md, "Scan-count contracts"). With `L` lookups, `E`
 /// error-path `backends()` calls, `I` add-on objects used and `G` groups touched, one invocation
 /// scans: `static` 0, `uncached` L + E, `per-instance` I, `per-process` G, `persistent` and
 /// `persistent-strict` 1 on a new or changed environment and 0 otherwise; `stevedore` the same on

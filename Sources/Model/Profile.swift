@@ -32,7 +32,7 @@ public enum ErrorMessageStyle: String, Codable, Sendable {
 
 /// A named Meltano behaviour: which discovery calls an invocation makes and how they are cached.
 ///
-/// The facts come from Meltano's source at each tag (DESIGN.md §1, §3): 3.7.x–4.x resolve
+/// The facts come from Meltano's source at each tag (docs/model.md, "The Meltano facts it rests on"): 3.7.x–4.x resolve
 /// `systemdb` without touching entry points, scan `meltano.settings` once per process, and in the
 /// tap's state lookup raise the unknown-scheme error twice (the except block rebuilds the manager).
 public struct Profile: Sendable, Codable, Equatable {

@@ -15,7 +15,7 @@ public enum MicrobenchSection {
         var note: String
     }
 
-    /// From `seeds/000_c09ee05306fc46d8.txt` (macOS, Python 3.10.19, `uvx`).
+    /// From the benchmark note summarised in docs/seed-note.md (macOS, Python 3.10.19, `uvx`).
     static let published: [Published] = [
         Published(label: "v3.6.0", variant: "meltano-3.6.0", importMs: 0.00, backendsMs: 0.04, creationsMs: 0.00, packages: 67,
                   note: "Enum lookup - O(1), no scanning"),
@@ -34,7 +34,7 @@ public enum MicrobenchSection {
         var out = "## The seed's micro-benchmarks, side by side\n\n"
         out += "Each version ran as \(MarkdownReport.knob(s, "invocations")) fresh processes; medians. This machine: the Swift worker, "
             + "padded to CPython costs; \(MarkdownReport.profileCitation(s.costProfile)); page cache \(MarkdownReport.knob(s, "cache")). "
-            + "The seed: `seeds/000_c09ee05306fc46d8.txt` (macOS, Python 3.10.19, one run each, caches cleared before each benchmark).\n\n"
+            + "The seed: the benchmark note of January 2026, summarised in docs/seed-note.md (macOS, Python 3.10.19, one run each, caches cleared before each benchmark).\n\n"
         var blocks = MarkdownTable(["Version", "Benchmark", "this machine", "seed (published)"], numeric: [2, 3])
         var comparison = MarkdownTable(["Version", "backends() Total (\(calls) calls): this machine", "seed", "packages: here / seed",
                                         "scans in benchmark 2 / 3 (here)", "Notes"], numeric: [1, 2, 4])

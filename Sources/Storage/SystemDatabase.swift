@@ -6,7 +6,7 @@ public final class SystemDatabase: StateStore, Sendable {
     /// The connection; its `stats` measure contention.
     public let connection: SQLiteConnection
 
-    /// Meltano's system-database schema (DESIGN.md §3), created idempotently.
+    /// Meltano's system-database schema (docs/model.md, "The Meltano facts it rests on"), created idempotently.
     public static let schema = """
         CREATE TABLE IF NOT EXISTS state (
             state_id VARCHAR(900) PRIMARY KEY,

@@ -3,7 +3,7 @@ import Storage
 import XCTest
 @testable import HTTP
 
-/// The http state backend's lock, as DESIGN.md §3 gives it for file and object-store backends:
+/// The http state backend's lock, as docs/model.md gives it for file and object-store backends:
 /// a UTC timestamp, stale after `lock_timeout_seconds`, a held lock waited for in retry steps.
 final class LockSemanticsTests: XCTestCase {
     func store(_ server: LoopbackServer, retryInterval: Double = 0.01, timeoutMilliseconds: Int = 200) throws -> HTTPStateStore {

@@ -2,7 +2,7 @@ import Discovery
 import Pipeline
 import XCTest
 
-/// Scans per invocation are a contract (DESIGN.md §4): exact counts for every profile and
+/// Scans per invocation are a contract (docs/strategies.md): exact counts for every profile and
 /// strategy, with and without the error path at each state-backend initialization.
 final class ScanContractTests: XCTestCase {
     /// (objects, lookups, backends() calls, groups touched, scans) for errors at [init #1, init #2].

@@ -53,7 +53,7 @@ import Testing
 
     static let backends = ["systemdb", "azure", "file", "gs", "s3"]
 
-    /// The three wordings of DESIGN.md §3, exactly.
+    /// The three wordings of docs/model.md, exactly.
     @Test func errorMessagesMatchTheDesign() {
         #expect(ErrorMessageStyle.enum360.message(scheme: "x", available: Self.backends)
                 == "'x' is not a valid StateBackend")

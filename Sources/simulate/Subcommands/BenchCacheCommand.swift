@@ -50,7 +50,7 @@ struct BenchCacheCommand: ParsableCommand {
         print(Self.render(rows, hitRepeats: hitRepeats, repeats: repeats, settleMs: settleMs))
     }
 
-    /// The table and the two goals of issue 5 (persistent ≥ 20×, strict ≥ 2× faster hits than stevedore).
+    /// The table and its two goals (persistent ≥ 20×, strict ≥ 2× faster hits than stevedore).
     static func render(_ rows: [CacheBenchmark.Row], hitRepeats: Int, repeats: Int, settleMs: Int) -> String {
         var table = MarkdownTable(["distributions", "strategy", "hit median µs", "hit p90 µs", "stats per hit",
                                    "hit: stevedore ÷ this", "miss median ms", "invalidation median ms"], numeric: [0, 2, 3, 4, 5, 6, 7])
