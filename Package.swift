@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: [
             "Analysis", "Pipeline", "Scenario", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Pipeline", "Scenario"]),
         .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Storage", "HTTP"]),
     ]
 )

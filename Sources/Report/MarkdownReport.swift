@@ -240,7 +240,7 @@ public enum MarkdownReport {
                        p.provenance == "assumed" ? "–" : f(p.nativeMeanMs, 3), units, f(p.scansMean), f(p.secondsPerRun, 3)])
             }
         }
-        let names = Set(s.variants.flatMap { $0.phases.map(\.phase) })
+        let names = ranPhases(s)
         var out = "## Phases\n\nPer invocation, modelled milliseconds ("
             + (s.costProfile.units.isEmpty ? "not padded: cost profile `native`" : "padded to the cost profile")
             + "; sampled phases extrapolated to their production unit count), phases in pipeline order."
@@ -267,7 +267,7 @@ public enum MarkdownReport {
     static func provenanceSection(_ s: RunSummary) -> String {
         var out = "## What is measured, sampled and assumed\n\n"
         let first = s.variants.first.map { PhaseOrder.pipeline($0.phases) } ?? []
-        let names = Set(first.map(\.phase))
+        let names = ranPhases(s)
         let httpState = knob(s, "state_backend") == "http"
         out += "- **Measured**: discovery scans (real directory listings and `entry_points.txt` reads of \(s.environment.distributions) "
             + "distributions), SQLite statements on the shared system database, state-backend initializations and error paths"
@@ -377,6 +377,11 @@ public enum MarkdownReport {
             out += "Error messages met:\n\n" + messages.map { "- `\($0)`" }.joined(separator: "\n") + "\n\n"
         }
         return out + "</details>\n"
+    }
+
+    /// Phases some invocation ran (an analyzer lists every phase, also those no invocation reached), and the assumed ones.
+    static func ranPhases(_ s: RunSummary) -> Set<String> {
+        Set(s.variants.flatMap { $0.phases.filter { $0.invocations > 0 || $0.provenance == "assumed" }.map(\.phase) })
     }
 
     static func knob(_ s: RunSummary, _ key: String) -> String { s.scenario.knobs.first { $0.key == key }?.value ?? "" }
