@@ -1,7 +1,11 @@
 import Foundation
 import Scenario
 
-/// The report's first line: the regression of every variant against the baseline, in minutes.
+/// The report's headline (and `summary.json`'s): at most two sentences, every word from the run's numbers.
+///
+/// Pipeline runs: the first sentence is the focal variant's regression (the variant the production
+/// regression was observed on, else the largest) with the phase that explains it, or "within noise";
+/// the second sorts the other variants into beyond noise and within noise.
 public enum Headline {
     public static func sentence(variants: [VariantSummary], scenario: Scenario, complete: Bool) -> String {
         let prefix = complete ? "" : "INCOMPLETE RUN (see Failures): "
@@ -14,26 +18,66 @@ public enum Headline {
             return prefix + "Seed micro-benchmark, \(scenario.microbenchBackendsCalls) backends() calls per fresh process at "
                 + "\(scenario.packages) packages unless stated (median): " + parts.joined(separator: ", ") + "."
         }
-        let others = variants.filter { $0.name != scenario.baseline.name }
-        let parts = others.map { v -> String in
-            guard let r = v.regressionMinutes else { return "\(v.name) n/a" }
-            return "\(v.name) \(signed(r.estimate)) min [\(signed(r.low)), \(signed(r.high))]"
+        let base = scenario.baseline.name
+        let others = variants.filter { $0.name != base }
+        guard let focal = others.first(where: { $0.name == scenario.observedRegressedVariant })
+            ?? others.max(by: { ($0.regressionMinutes?.estimate ?? -.infinity) < ($1.regressionMinutes?.estimate ?? -.infinity) })
+        else { return prefix + "Only the baseline \(base) ran: there is no regression to estimate." }
+
+        var first = prefix + "Regression against \(base) over the \(scenario.productionRuns)-run production workload: "
+        if let r = focal.regressionMinutes {
+            first += "\(focal.name) \(interval(r)) (95% interval)"
+            if shareable(focal), let top = focal.topPhase, let phase = focal.phases.first(where: { $0.phase == top }), let share = phase.share {
+                first += ", of which \(top) \(signed(phase.deltaMinutes)) min (\(percent(share)))"
+            } else if !beyondNoise(r) {
+                first += ", within noise (the interval includes 0)"
+            }
+        } else {
+            first += "\(focal.name) n/a (no finished invocation)"
         }
-        var sentence = prefix + "Estimated regression against \(scenario.baseline.name) over the \(scenario.productionRuns)-run "
-            + "production workload (95% interval): " + parts.joined(separator: ", ") + "."
-        // The variant the production regression was observed on, else the largest regression.
-        let focal = others.first { $0.name == scenario.observedRegressedVariant }
-            ?? others.max { ($0.regressionMinutes?.estimate ?? 0) < ($1.regressionMinutes?.estimate ?? 0) }
-        // `topPhase` is set only for a regression large enough to share out (`minimumShareableMinutes`).
-        if let focal, let top = focal.topPhase,
-           let phase = focal.phases.first(where: { $0.phase == top }) {
-            let scans = others.map { $0.scanRegressionMinutes ?? 0 }.max() ?? 0
-            let interval = focal.topPhaseMinutes.map { " [\(signed($0.low)), \(signed($0.high))]" } ?? ""
-            sentence += " For \(focal.name), \(top) explains \(signed(phase.deltaMinutes)) min\(interval) "
-                + "(\(Int(((phase.share ?? 0) * 100).rounded()))%); discovery scans explain at most \(signed(scans)) min in any variant."
+        let scans = others.compactMap(\.scanRegressionMinutes)
+        if let most = scans.max(by: { abs($0) < abs($1) }) {
+            first += "; discovery scans \(others.count == 1 ? "" : "at most ")\(signed(most)) min\(others.count == 1 ? "" : " in any variant")"
         }
-        return sentence
+        first += "."
+
+        // The second sentence: every other variant, grouped by whether its interval excludes 0.
+        let rest = others.filter { $0.name != focal.name }
+        guard !rest.isEmpty else { return first }
+        let focalBeyond = focal.regressionMinutes.map(beyondNoise) ?? false
+        let beyond = rest.filter { $0.regressionMinutes.map(beyondNoise) ?? false }
+        let within = rest.filter { $0.regressionMinutes.map { !beyondNoise($0) } ?? false }
+        let missing = rest.filter { $0.regressionMinutes == nil }
+        var clauses: [String] = []
+        if !beyond.isEmpty {
+            let parts = beyond.map { "\($0.name) \(signed($0.regressionMinutes?.estimate ?? 0))" }
+            clauses.append((focalBeyond ? "also beyond noise: " : "beyond noise: ") + parts.joined(separator: ", ") + " min")
+        }
+        if !within.isEmpty {
+            let parts = within.map { "\($0.name) \(interval($0.regressionMinutes!))" }
+            clauses.append((focalBeyond ? "within noise (interval includes 0): " : "also within noise: ") + parts.joined(separator: ", "))
+        }
+        if !missing.isEmpty {
+            clauses.append("no finished invocation, so no estimate: " + missing.map { "\($0.name) n/a" }.joined(separator: ", "))
+        }
+        let second = clauses.joined(separator: "; ")
+        return first + " " + second.prefix(1).uppercased() + second.dropFirst() + "."
     }
+
+    /// Whether a regression's interval excludes zero: the only regressions the report calls real.
+    public static func beyondNoise(_ r: Interval) -> Bool { r.low > 0 || r.high < 0 }
+
+    /// Whether a variant's regression can be shared out among phases and kinds of work: beyond noise
+    /// and at least `RunAnalyzer.minimumShareableMinutes` (the analyzer sets `share` on the size alone).
+    public static func shareable(_ v: VariantSummary) -> Bool {
+        guard let r = v.regressionMinutes else { return false }
+        return beyondNoise(r) && abs(r.estimate) >= RunAnalyzer.minimumShareableMinutes
+    }
+
+    /// `+11.19 min [+10.99, +11.41]`.
+    static func interval(_ r: Interval) -> String { "\(signed(r.estimate)) min [\(signed(r.low)), \(signed(r.high))]" }
+
+    static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
 
     static func signed(_ minutes: Double) -> String {
         let v = abs(minutes) < 0.005 ? 0 : minutes

@@ -1,10 +1,14 @@
 /// A scenario key whose value is one of a few names: the key table lists `allCases`, the loader
 /// turns the text into the case once, and everything after compares cases, never strings.
-public protocol ScenarioChoice: RawRepresentable, CaseIterable, Codable, Sendable where RawValue == String {}
+public protocol ScenarioChoice: RawRepresentable, CaseIterable, Codable, Sendable, CustomStringConvertible
+where RawValue == String {}
 
 extension ScenarioChoice {
     /// Every accepted spelling, in declaration order.
     public static var names: [String] { allCases.map(\.rawValue) }
+
+    /// The spelling, as the scenario file has it (interpolation prints this, not the case name).
+    public var description: String { rawValue }
 }
 
 /// What a run replays.

@@ -21,3 +21,8 @@ public struct CategoryShare: Codable, Sendable, Equatable {
         self.share = share
     }
 }
+
+extension CostCategory: CustomStringConvertible {
+    /// The name the report prints (`discovery scans`).
+    public var description: String { rawValue }
+}

@@ -75,3 +75,8 @@ public enum Phase: String, CaseIterable, Codable, CodingKeyRepresentable, Sendab
         }
     }
 }
+
+extension Phase: CustomStringConvertible {
+    /// The name events, summaries and reports print (`catalog-write`).
+    public var description: String { rawValue }
+}

@@ -21,15 +21,21 @@ enum HTTPSection {
         }
         if !rows.isEmpty {
             out += "Client side (libcurl, one reused handle per worker), summed over each variant's invocations. A request is one "
-                + "attempt; latency covers every attempt, answered or timed out. `extract` reads `http.sample_pages` of `http.pages` "
-                + "pages for real and is extrapolated to `http.pages`, like the other sampled phases.\n\n" + t.text + "\n"
+                + "attempt; latency covers every attempt, answered or timed out."
+            if rows.contains(where: { $0.1.phase == .extract }) {
+                out += " `extract` reads \(MarkdownReport.knob(s, "http.sample_pages")) of \(MarkdownReport.knob(s, "http.pages")) pages "
+                    + "for real (`http.sample_pages` of `http.pages`) and is extrapolated to all of them, like the other sampled phases."
+            }
+            out += "\n\n" + MarkdownReport.fold(t, "HTTP per variant and phase") + "\n"
         }
         if let server = s.httpServer {
             var st = MarkdownTable(["endpoint", "requests", "answered 503", "stalled", "dropped", "KiB sent"], numeric: [1, 2, 3, 4, 5])
             for e in server.endpoints {
                 st.add([e.endpoint, "\(e.requests)", "\(e.serverErrors)", "\(e.stalls)", "\(e.drops)", f(Double(e.bytesSent) / 1024, 1)])
             }
-            out += "Loopback server (Hummingbird, 127.0.0.1:\(server.port)); faults injected, seeded by the scenario's seed:\n\n" + st.text
+            let faults = server.endpoints.reduce(0) { $0 + $1.serverErrors + $1.stalls + $1.drops }
+            out += "Loopback server (Hummingbird, 127.0.0.1:\(server.port)); "
+                + (faults == 0 ? "it injected no faults:\n\n" : "it injected \(faults) faults, seeded by the scenario's seed:\n\n") + st.text
             out += "\nAfter the run the server stopped \(server.stoppedGracefully ? "gracefully" : "**only when cancelled**") and "
                 + (server.portClosedAfterRun ? "nothing listens on port \(server.port).\n\n" : "**port \(server.port) still accepts connections**.\n\n")
         }

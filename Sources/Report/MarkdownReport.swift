@@ -1,12 +1,17 @@
 import Foundation
 import Analysis
 
-/// Renders a `RunSummary` as Markdown that pastes cleanly into a GitHub issue: the headline
-/// first, then the tables a maintainer reads, then the raw numbers folded under `<details>`.
+/// Renders a `RunSummary` as Markdown that stands on its own in a GitHub issue: the title, the
+/// headline (at most two sentences), the tables a maintainer reads with the chart inline as text,
+/// long tables and the raw numbers folded under `<details>`; no path of this machine.
 public enum MarkdownReport {
-    public static func render(_ s: RunSummary) -> String {
-        var out = s.headline + "\n\n"
-        out += "# simulate --scenario \(s.scenario.name)\n\n"
+    /// Tables with more rows than this are folded under `<details>`.
+    public static let foldRows = 12
+
+    /// - Parameter cwd: paths inside it are shown relative to it; others as `<outside>/name`.
+    public static func render(_ s: RunSummary, cwd: String = ReportPaths.currentDirectory) -> String {
+        var out = "# simulate --scenario \(s.scenario.name)\n\n"
+        out += s.headline + "\n\n"
         let status = s.complete ? "complete" : "**incomplete**: some invocations did not finish (see Failures)"
         out += "Run of \(s.startedAt), \(String(format: "%.1f", s.wallSeconds)) s wall time on \(s.machine.cpuCount) cores, "
             + "\(s.workerProcesses) worker processes\(spawnNote(s.workerSpawn)); \(status). \(profileCitation(s.costProfile)).\n\n"
@@ -16,6 +21,7 @@ public enum MarkdownReport {
             out += MicrobenchSection.render(s)
         } else {
             out += variantsSection(s)
+            out += chartSection(s)
             out += attributionSection(s)
             out += observedSection(s)
             out += phaseSection(s)
@@ -29,7 +35,26 @@ public enum MarkdownReport {
         out += "## Reproduce\n\n```sh\n\(s.command)\n```\n\n"
         out += environmentSection(s)
         out += rawSection(s)
-        return out
+        return ReportPaths.scrub(out, cwd: cwd)
+    }
+
+    /// A table, folded under `<details>` when it has more than `foldRows` rows; the blank lines
+    /// around it make GitHub render the Markdown inside.
+    static func fold(_ t: MarkdownTable, _ what: String) -> String {
+        guard t.rows.count > foldRows else { return t.text }
+        return "<details><summary>\(what) (\(t.rows.count) rows)</summary>\n\n" + t.text + "\n</details>\n"
+    }
+
+    /// "+11.19 [+10.99, +11.41]".
+    static func interval(_ r: Interval) -> String { "\(signed(r.estimate)) [\(signed(r.low)), \(signed(r.high))]" }
+
+    static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
+
+    /// A variant's minutes in one row of the attribution tables, with their share only when the
+    /// variant's regression is beyond noise and large enough to share out.
+    static func minutesCell(_ v: VariantSummary, _ minutes: Double, _ share: Double?) -> String {
+        guard Headline.shareable(v), let share else { return signed(minutes) }
+        return "\(signed(minutes)) (\(percent(share)))"
     }
 
     /// How the run's workers were started, as a parenthesis after their count.
@@ -62,110 +87,226 @@ public enum MarkdownReport {
 
     static func variantsSection(_ s: RunSummary) -> String {
         var t = MarkdownTable(["variant", "profile", "discovery", "catalog write", "ok / failed / lost", "scans: total; first invocation, later (max)",
-                               "error paths", "s per run", "production min", "regression min (95%)", "beyond noise? (Mann–Whitney p)"],
+                               "error paths", "s per run", "production min", "regression min (95%)", "invocations differ? (Mann–Whitney p)"],
                               numeric: [6, 7, 8, 9])
         for v in s.variants {
-            let regression = v.regressionMinutes.map { "\(signed($0.estimate)) [\(signed($0.low)), \(signed($0.high))]" } ?? "baseline"
+            let regression = v.name == s.baseline ? "baseline"
+                : v.regressionMinutes.map { interval($0) + (Headline.beyondNoise($0) ? "" : " within noise") } ?? "n/a (no finished invocation)"
             t.add([v.name, v.profile, v.strategy, v.catalogWrite, "\(v.succeeded) / \(v.failed) / \(v.lost)",
                    "\(v.scans.total); \(v.scans.firstInvocation), \(v.scans.maxAfterFirst)",
                    "\(v.errorPaths)", f(v.secondsPerRun, 1), f(v.productionMinutes), regression,
                    v.mannWhitney.map { "\($0.significant ? "yes" : "no") (p \(pValue($0.pValue)))" } ?? "–"])
         }
-        return "## Variants\n\n" + t.text + "\n![End-to-end minutes per variant, by phase](\(RunChart.fileName))\n\n"
+        return "## Variants\n\n" + fold(t, "All \(s.variants.count) variants") + "\n"
+    }
+
+    /// The chart as Unicode bars, which render in an issue and a terminal; the SVG is a file beside.
+    static func chartSection(_ s: RunSummary) -> String {
+        guard s.scenario.workload == .pipeline, !s.variants.isEmpty else { return "" }
+        return "End-to-end minutes per variant over the \(knob(s, "production.runs"))-run production workload, by phase in pipeline "
+            + "order (the same chart as an image: the file `\(RunChart.fileName)` beside this report):\n\n"
+            + "```text\n" + RunChart.text(s) + "```\n\n"
     }
 
     static func pValue(_ p: Double) -> String { p < 0.001 ? "< 0.001" : String(format: "= %.3f", p) }
 
-    /// Minutes and share of each variant's regression by kind of work; shares sum to 100%.
-    static func categoryTable(_ s: RunSummary, _ others: [VariantSummary]) -> String {
+    /// Minutes of each variant's regression by kind of work, with shares (which sum to 100%) where shareable.
+    static func categoryTable(_ others: [VariantSummary]) -> String {
         var t = MarkdownTable(["kind of work"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(1...others.count))
-        for (c, category) in (others.first?.categories ?? []).enumerated() {
-            t.add([category.category.rawValue] + others.map { v in
-                let share = v.categories[c]
-                return "\(signed(share.minutes)) (\(share.share.map { "\(Int(($0 * 100).rounded()))%" } ?? "–"))"
+        for category in others.first?.categories.map(\.category) ?? [] {
+            t.add([category.rawValue] + others.map { v in
+                let c = v.categories.first { $0.category == category }
+                return minutesCell(v, c?.minutes ?? 0, c?.share)
             })
         }
-        return t.text + "\nBy phase:\n\n"
+        return fold(t, "By kind of work")
     }
 
     static func attributionSection(_ s: RunSummary) -> String {
-        let others = s.variants.filter { $0.regressionMinutes != nil }
+        let others = s.variants.filter { $0.name != s.baseline && $0.regressionMinutes != nil }
         guard !others.isEmpty, let first = s.variants.first else { return "" }
+        let minimum = f(RunAnalyzer.minimumShareableMinutes)
+        var out = "## Where the regression comes from\n\n"
+        out += "Each variant's regression against `\(s.baseline)` over the \(knob(s, "production.runs"))-run workload, in minutes, "
+            + "by kind of work and then by phase. A share (of that variant's regression) is given only where the regression is "
+            + "beyond noise (its 95% interval excludes 0) and at least \(minimum) min"
+        let unshared = others.filter { !Headline.shareable($0) }
+        if unshared.count == others.count {
+            out += ": no variant's is, so there are no shares."
+        } else if !unshared.isEmpty {
+            out += "; not for " + unshared.map { v -> String in
+                let r = v.regressionMinutes!
+                return "`\(v.name)` (\(interval(r)) min, " + (Headline.beyondNoise(r) ? "under \(minimum) min)" : "within noise)")
+            }.joined(separator: ", ") + "."
+        } else {
+            out += ", as every variant's is."
+        }
+        out += "\n\n" + categoryTable(others) + "\n"
+
         var t = MarkdownTable(["phase", "source"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(2..<(2 + others.count)))
-        for (p, phase) in first.phases.enumerated() where phase.provenance != "assumed" {
+        for phase in PhaseOrder.pipeline(first.phases) where phase.provenance != "assumed" {
             t.add([phase.phase.rawValue, phase.provenance] + others.map { v in
-                let ph = v.phases[p]
-                return "\(signed(ph.deltaMinutes)) (\(ph.share.map { "\(Int(($0 * 100).rounded()))%" } ?? "–"))"
+                let p = v.phases.first { $0.phase == phase.phase }
+                return minutesCell(v, p?.deltaMinutes ?? 0, p?.share)
             })
         }
         t.add(["*of which discovery scans*", "measured"] + others.map { signed($0.scanRegressionMinutes ?? 0) })
-        t.add(["**total**", ""] + others.map { "**\(signed($0.regressionMinutes?.estimate ?? 0))**" })
-        var out = "## Where the regression comes from\n\n"
-        out += categoryTable(s, others)
-        out += "Minutes each phase adds over the \(knob(s, "production.runs"))-run workload against `\(s.baseline)`. Assumed phases "
-            + "(CLI start, other pre-plugin work, the tap's processing, target tail) are the same for every variant and add nothing here.\n\n"
-        out += t.text + "\n"
-        for v in others {
-            guard let top = v.topPhase, let r = v.regressionMinutes else { continue }  // top only when shareable
-            out += "- `\(v.name)`: \(top) explains most of \(signed(r.estimate)) min; discovery scans "
-                + "\(signed(v.scanRegressionMinutes ?? 0)) min.\n"
-        }
+        t.add(["**total**", ""] + others.map { v in
+            let r = v.regressionMinutes!
+            return "**\(signed(r.estimate))**" + (Headline.beyondNoise(r) ? "" : " (within noise)")
+        })
+        out += "By phase" + assumedNote(s) + "\n\n" + fold(t, "By phase") + "\n"
+        for v in others { out += "- " + attributionLine(v) + "\n" }
         return out + "\n"
+    }
+
+    /// Why the assumed phases are not in the by-phase table, from their own numbers.
+    static func assumedNote(_ s: RunSummary) -> String {
+        guard let first = s.variants.first else { return ":" }
+        let assumed = PhaseOrder.pipeline(first.phases).filter { $0.provenance == "assumed" }
+        guard !assumed.isEmpty else { return ":" }
+        let same = assumed.allSatisfy { a in
+            s.variants.allSatisfy { v in v.phases.first { $0.phase == a.phase }?.secondsPerRun == a.secondsPerRun }
+        }
+        let list = assumed.map { "\($0.phase) \(f($0.secondsPerRun, $0.secondsPerRun == $0.secondsPerRun.rounded() ? 0 : 1)) s" }
+            .joined(separator: ", ")
+        return same
+            ? " (the assumed phases, \(list) per run, are the same in every variant: they add nothing to a regression and are left out):"
+            : " (the assumed phases differ between variants, \(list) per run in `\(first.name)`: see the Phases table):"
+    }
+
+    /// One sentence per variant: what explains its regression, or that it is within noise.
+    static func attributionLine(_ v: VariantSummary) -> String {
+        let r = v.regressionMinutes!
+        let head = "`\(v.name)` (\(interval(r)) min)"
+        guard Headline.beyondNoise(r) else { return head + ": within noise (the 95% interval includes 0); nothing to attribute." }
+        guard Headline.shareable(v), let top = v.topPhase, let phase = v.phases.first(where: { $0.phase == top }),
+              let share = phase.share else {
+            return head + ": beyond noise but under \(f(RunAnalyzer.minimumShareableMinutes)) min; not shared out."
+        }
+        var out = head + ": "
+        out += share > 0.5 ? "\(top) explains most of it, \(signed(phase.deltaMinutes)) min (\(percent(share)))"
+            : "the largest part is \(top), \(signed(phase.deltaMinutes)) min (\(percent(share)))"
+        let byKind = v.categories.sorted { abs($0.minutes) > abs($1.minutes) }
+        if let kind = byKind.first {
+            out += "; by kind of work, \(kind.category) \(signed(kind.minutes)) min" + (kind.share.map { " (\(percent($0)))" } ?? "")
+            if kind.category != .discoveryScans, let scans = v.categories.first(where: { $0.category == .discoveryScans }) {
+                out += " and discovery scans \(signed(scans.minutes)) min" + (scans.share.map { " (\(percent($0)))" } ?? "")
+            }
+        }
+        return out + "."
     }
 
     static func observedSection(_ s: RunSummary) -> String {
         guard let base = Double(knob(s, "observed.baseline_minutes")), let regressed = Double(knob(s, "observed.regressed_minutes")),
               base > 0, regressed > 0 else { return "" }
         let name = knob(s, "observed.regressed_variant")
+        let observed = regressed - base
         var out = "## Observed in production\n\n"
-        out += "Production logs: \(f(base, 1)) min on the baseline, \(f(regressed, 1)) min on `\(name)` (\(signed(regressed - base, 1)) min). "
-        if let v = s.variants.first(where: { $0.name == name }), let r = v.regressionMinutes,
-           let b = s.variants.first(where: { $0.name == s.baseline }) {
-            out += "This run estimates \(f(b.productionMinutes, 1)) min and \(f(v.productionMinutes, 1)) min "
-                + "(\(signed(r.estimate, 1)) min, 95% interval \(signed(r.low, 1)) to \(signed(r.high, 1))). "
-            let catalog = knob(s, "catalog_lines")
-            out += "The catalog size (`catalog_lines` = \(catalog)) is not in the production log: it is assumed, and the "
-                + "catalog-write minutes scale with it.\n\n"
-        } else {
-            out += "`\(name)` is not among this run's variants.\n\n"
+        out += "Production logs: \(f(base, 1)) min on the baseline (`\(s.baseline)`), \(f(regressed, 1)) min on `\(name)` "
+            + "(\(signed(observed, 1)) min). "
+        guard let v = s.variants.first(where: { $0.name == name }), let r = v.regressionMinutes,
+              let b = s.variants.first(where: { $0.name == s.baseline }) else {
+            return out + "`\(name)` has no estimate in this run (not among its variants, or no finished invocation).\n\n"
         }
-        return out
+        out += "This run estimates \(f(b.productionMinutes, 1)) min and \(f(v.productionMinutes, 1)) min "
+            + "(\(signed(r.estimate, 1)) min, 95% interval \(signed(r.low, 1)) to \(signed(r.high, 1))): the observed "
+            + "\(signed(observed, 1)) min lies "
+        if observed > r.high {
+            out += "above that interval; the estimate is \(f(observed - r.estimate, 1)) min short of it"
+        } else if observed < r.low {
+            out += "below that interval; the estimate is \(f(r.estimate - observed, 1)) min over it"
+        } else {
+            out += "inside that interval"
+        }
+        out += "."
+        // The catalog size is a scenario knob, not a production number: say so when the estimate rests on it.
+        if Headline.shareable(v), let catalog = v.phases.first(where: { $0.phase == .catalogWrite }), let share = catalog.share,
+           abs(share) >= 0.1, let lines = s.scenario.knobs.first(where: { $0.key == "catalog_lines" }) {
+            out += " `catalog-write`, \(percent(share)) of the estimate, scales with the catalog size (`catalog_lines` = \(lines.value), "
+                + (lines.origin == "default" ? "the default" : "set at \(lines.origin)") + "), which the production log does not give."
+        }
+        return out + "\n\n"
     }
 
     static func phaseSection(_ s: RunSummary) -> String {
         var t = MarkdownTable(["variant", "phase", "source", "n", "median ms", "MAD ms", "p90 ms", "p99 ms", "mean ms", "native mean ms",
                                "units done → production", "scans", "s per run"], numeric: [3, 4, 5, 6, 7, 8, 9, 11, 12])
         for v in s.variants {
-            for p in v.phases {
+            for p in PhaseOrder.pipeline(v.phases) {
                 let units = p.provenance == "assumed" ? "assumed" : "\(p.unitsDone) → \(p.productionUnits)"
                 t.add([v.name, p.phase.rawValue, p.provenance, "\(p.invocations)", f(p.modelledMs.median), f(p.modelledMs.mad), f(p.modelledMs.p90),
                        f(p.modelledMs.p99), f(p.modelledMs.mean),
                        p.provenance == "assumed" ? "–" : f(p.nativeMeanMs, 3), units, f(p.scansMean), f(p.secondsPerRun, 3)])
             }
         }
-        return "## Phases\n\nPer invocation, modelled milliseconds (padded to the cost profile; sampled phases extrapolated to their "
-            + "production unit count). `extract` is the tap's HTTP requests (measured on loopback, sampled pages); `tap-processing` "
-            + "is the rest of the tap's extraction time, assumed (`assumed.extract_seconds`).\n\n" + t.text + "\n"
+        let names = ranPhases(s)
+        var out = "## Phases\n\nPer invocation, modelled milliseconds ("
+            + (s.costProfile.units.isEmpty ? "not padded: cost profile `native`" : "padded to the cost profile")
+            + "; sampled phases extrapolated to their production unit count), phases in pipeline order."
+        if names.contains(.extract) {
+            out += " `extract` is the tap's HTTP requests (measured on loopback, \(knob(s, "http.sample_pages")) of "
+                + "\(knob(s, "http.pages")) pages sampled)."
+        }
+        if names.contains(.tapProcessing) {
+            out += " `tap-processing` is the rest of the tap's extraction time, assumed (`assumed.extract_seconds` = "
+                + "\(knob(s, "assumed.extract_seconds")))."
+        }
+        let phases = s.variants.map(\.phases.count).max() ?? 0
+        return out + "\n\n" + fold(t, "Every phase of every variant: \(s.variants.count) variants × \(phases) phases") + "\n"
     }
 
     static func knobSection(_ s: RunSummary) -> String {
         var t = MarkdownTable(["knob", "value", "from"])
         for k in s.scenario.knobs { t.add([k.key, k.value.isEmpty ? "–" : "`\(k.value)`", k.origin]) }
-        return "## Knobs\n\nScenario file `\(s.scenario.file)`.\n\n" + t.text + "\n"
+        let set = s.scenario.knobs.filter { $0.origin != "default" }.count
+        return "## Knobs\n\nScenario file `\(s.scenario.file)`.\n\n"
+            + fold(t, "All \(s.scenario.knobs.count) knobs: \(set) set, \(s.scenario.knobs.count - set) default") + "\n"
     }
 
     static func provenanceSection(_ s: RunSummary) -> String {
         var out = "## What is measured, sampled and assumed\n\n"
+        let first = s.variants.first.map { PhaseOrder.pipeline($0.phases) } ?? []
+        let names = ranPhases(s)
+        let httpState = knob(s, "state_backend") == "http"
         out += "- **Measured**: discovery scans (real directory listings and `entry_points.txt` reads of \(s.environment.distributions) "
-            + "distributions), SQLite statements on the shared system database, state-backend initializations and error paths, "
-            + "and HTTP requests to the loopback server (state over HTTP with the `http` backend).\n"
-        out += "- **Sampled**: the catalog write (`catalog_sample_lines` of `catalog_lines` lines written for real, one real thread hop "
-            + "per line where the profile does so), STATE messages (`state_sample_messages` of `state_messages`) and the tap's "
-            + "pages (`http.sample_pages` of `http.pages` GETs); the rest is extrapolated from the sample's mean.\n"
-        out += "- **Assumed**: CLI start, other pre-plugin work, the tap's own processing during extraction and the target's tail, "
-            + "from the scenario's `assumed.*` keys (the production log); identical for every variant. The extraction's HTTP time is "
-            + "measured (`extract`) and adds to the assumed `tap-processing`: the loopback server answers in microseconds, so to model "
-            + "a slow API set `http.api.latency_ms` and take `http.pages` × that latency off `assumed.extract_seconds`.\n\n"
+            + "distributions), SQLite statements on the shared system database, state-backend initializations and error paths"
+            + (s.httpServer == nil ? "" : ", and HTTP requests to the loopback server"
+                + (httpState ? " (state over HTTP with the `http` backend)" : ""))
+            + ".\n"
+        if names.contains(.catalogWrite) {
+            func part(_ sample: String, _ total: String) -> String {
+                sample == total || sample.isEmpty ? "all \(total)" : "\(sample) of \(total)"
+            }
+            let hops = s.variants.filter { $0.catalogWrite == "thread-hop" }.map { "`\($0.name)`" }
+            var sampled = ["the catalog write (\(part(knob(s, "catalog_sample_lines"), knob(s, "catalog_lines"))) lines written for real"
+                + (hops.isEmpty ? "" : ", with one real thread hop per line in \(hops.joined(separator: ", "))") + ")",
+                           "STATE messages (\(part(knob(s, "state_sample_messages"), knob(s, "state_messages"))))"]
+            if names.contains(.extract), let pages = Int(knob(s, "http.pages")), pages > 0 {
+                sampled.append("the tap's pages (\(part(knob(s, "http.sample_pages"), knob(s, "http.pages"))) GETs)")
+            }
+            out += "- **Sampled**: " + sampled.joined(separator: ", ") + "; the rest is extrapolated from the sample's mean.\n"
+        }
+        let assumed = first.filter { $0.provenance == "assumed" }
+        if !assumed.isEmpty {
+            out += "- **Assumed**: " + assumed.map { "\($0.phase) \(f($0.secondsPerRun, $0.secondsPerRun == $0.secondsPerRun.rounded() ? 0 : 1)) s" }
+                .joined(separator: ", ") + " per run, from the scenario's `assumed.*` keys (the production log); the same for every variant."
+            if names.contains(.extract) && names.contains(.tapProcessing) {
+                out += " The extraction's HTTP time is measured (`extract`) and adds to the assumed `tap-processing`"
+                let latency = knob(s, "http.api.latency_ms")
+                let medians = s.variants.compactMap { $0.http?.first { $0.phase == .extract }?.latencyMs.median }
+                if (Double(latency) ?? 0) > 0 {
+                    out += "; the loopback server adds `http.api.latency_ms` = \(latency) ms per page."
+                } else if let median = medians.sorted().dropFirst(medians.count / 2).first {
+                    out += ": the loopback server answered in a median of \(f(median, 3)) ms here, so to model a slow API set "
+                        + "`http.api.latency_ms` and take `http.pages` × that latency off `assumed.extract_seconds`."
+                } else {
+                    out += "."
+                }
+            }
+            out += "\n"
+        }
+        out += "\n"
         let p = s.costProfile
         out += profileCitation(p) + ": "
         guard !p.units.isEmpty else { return out + "no padding; every time is the Swift mechanism's own.\n\n" }
@@ -236,6 +377,11 @@ public enum MarkdownReport {
             out += "Error messages met:\n\n" + messages.map { "- `\($0)`" }.joined(separator: "\n") + "\n\n"
         }
         return out + "</details>\n"
+    }
+
+    /// Phases some invocation ran (an analyzer lists every phase, also those no invocation reached), and the assumed ones.
+    static func ranPhases(_ s: RunSummary) -> Set<Phase> {
+        Set(s.variants.flatMap { $0.phases.filter { $0.invocations > 0 || $0.provenance == "assumed" }.map(\.phase) })
     }
 
     static func knob(_ s: RunSummary, _ key: String) -> String { s.scenario.knobs.first { $0.key == key }?.value ?? "" }

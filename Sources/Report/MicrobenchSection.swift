@@ -51,7 +51,7 @@ public enum MicrobenchSection {
             comparison.add([p.label, ms(back), ms(p.backendsMs), "\(v.distributions) / \(p.packages)",
                             "\(scans(v, .backends)) / \(scans(v, .creations))", p.note])
         }
-        out += blocks.text + "\n### Performance Comparison\n\n" + comparison.text + "\n"
+        out += MarkdownReport.fold(blocks, "The seed's three benchmarks per version") + "\n### Performance Comparison\n\n" + comparison.text + "\n"
         out += calibration(s) + explanation(s, calls: calls, creations: creations)
         return out
     }

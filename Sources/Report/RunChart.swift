@@ -1,18 +1,34 @@
 import Analysis
 
-/// The report's chart: end-to-end production minutes per variant, split by phase.
+/// The report's chart: end-to-end production minutes per variant, split by phase in pipeline order.
+/// Drawn twice from the same series: as Unicode bars inside the report and as `chart.svg` beside it.
 public enum RunChart {
     public static let fileName = "chart.svg"
+    static let gapsSeries = "gaps between runs"
 
-    public static func svg(_ s: RunSummary) -> String {
-        let phases = s.variants.first?.phases.map(\.phase.rawValue) ?? []
-        let series = phases + ["gaps between runs"]
-        let runs = Double(s.scenario.knobs.first { $0.key == "production.runs" }?.value ?? "1") ?? 1
+    /// Phase names in pipeline order plus the gaps between runs, and each variant's minutes in them.
+    static func series(_ s: RunSummary) -> (names: [String], values: [[Double]]) {
+        let phases = PhaseOrder.pipeline(s.variants.first?.phases ?? []).map(\.phase)
         let values = s.variants.map { v -> [Double] in
-            let parts = v.phases.map(\.productionMinutes)
+            let parts = phases.map { name in v.phases.first { $0.phase == name }?.productionMinutes ?? 0 }
             return parts + [max(0, v.productionMinutes - parts.reduce(0, +))]
         }
-        return SVGChart.stackedBars(title: "End-to-end minutes per variant (\(Int(runs)) production runs), by phase",
-                                    unit: "minutes", rows: s.variants.map(\.name), series: series, values: values)
+        return (phases.map(\.rawValue) + [gapsSeries], values)
+    }
+
+    static func title(_ s: RunSummary) -> String {
+        let runs = s.scenario.knobs.first { $0.key == "production.runs" }?.value ?? "?"
+        return "End-to-end minutes per variant (\(runs) production runs), by phase"
+    }
+
+    public static func svg(_ s: RunSummary) -> String {
+        let (series, values) = series(s)
+        return SVGChart.stackedBars(title: title(s), unit: "minutes", rows: s.variants.map(\.name), series: series, values: values)
+    }
+
+    /// The chart as lines of text for a fenced code block (no fence), at most `width` columns.
+    public static func text(_ s: RunSummary, width: Int = 100) -> String {
+        let (series, values) = series(s)
+        return TextChart.stackedBars(rows: s.variants.map(\.name), series: series, values: values, unit: "min", width: width)
     }
 }

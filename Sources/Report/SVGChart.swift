@@ -2,8 +2,9 @@ import Foundation
 
 /// Small dependency-free SVG charts that GitHub and browsers render as images (no script).
 public enum SVGChart {
+    /// Fifteen distinct colours: a stacked bar of every phase (twelve) and the gaps between runs has one each.
     static let palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-                          "#9c755f", "#bab0ac", "#1f77b4", "#555555"]
+                          "#9c755f", "#bab0ac", "#17becf", "#555555", "#bcbd22", "#1b3a6b", "#c51b7d"]
 
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

@@ -34,8 +34,10 @@ import Testing
         let (summary, scenario) = try threeVariantSummary()
         let sentence = Headline.sentence(variants: summary.variants, scenario: scenario, complete: true)
         #expect(sentence == summary.headline)
-        #expect(sentence.hasPrefix("Estimated regression against meltano-3.6.0 over the 9-run production workload (95% interval): "))
+        #expect(sentence.hasPrefix("Regression against meltano-3.6.0 over the 9-run production workload: meltano-3.7.9 +0.22 min ["))
         #expect(!sentence.contains("\n"))
+        // At most two sentences: a full stop before a space or the end ends one ("+0.22" does not).
+        #expect(sentence.components(separatedBy: ". ").count + (sentence.hasSuffix(".") ? 0 : -1) <= 2, "\(sentence)")
         for v in summary.variants where v.name != "meltano-3.6.0" {
             let r = try #require(v.regressionMinutes)
             let part = "\(v.name) \(signed(r.estimate)) min [\(signed(r.low)), \(signed(r.high))]"
@@ -45,34 +47,34 @@ import Testing
         #expect(sentence.contains("persistent +0.00 min ["))
         // The baseline appears only as the reference.
         #expect(sentence.components(separatedBy: "meltano-3.6.0").count == 2)
-        // The worst variant's top phase and its discovery scans.
-        let attribution = try #require(sentence.range(of: " For meltano-3.7.9, settings explains +0.15 min [+0.15, +0.15] (69%); discovery scans explain "),
-                                       "\(sentence)")
-        #expect(sentence[attribution.upperBound...].contains("+0.18 min"), "\(sentence)")
-        #expect(sentence.hasSuffix("."))
+        // The worst variant's top phase, the discovery scans; then the others by whether their interval excludes 0.
+        #expect(sentence.contains(" (95% interval), of which settings +0.15 min (69%); discovery scans at most +0.18 min in any variant. "),
+                "\(sentence)")
+        #expect(sentence.hasSuffix(" Within noise (interval includes 0): persistent +0.00 min [-0.06, +0.06]."), "\(sentence)")
     }
 
     @Test func incompleteRunsSayIncompleteFirst() throws {
         let (summary, scenario) = try threeVariantSummary()
         let sentence = Headline.sentence(variants: summary.variants, scenario: scenario, complete: false)
         #expect(sentence.hasPrefix("INCOMPLETE"))
-        #expect(sentence.hasPrefix("INCOMPLETE RUN (see Failures): Estimated regression against meltano-3.6.0"))
+        #expect(sentence.hasPrefix("INCOMPLETE RUN (see Failures): Regression against meltano-3.6.0"))
         let complete = Headline.sentence(variants: summary.variants, scenario: scenario, complete: true)
         #expect(!complete.contains("INCOMPLETE"))
         #expect(sentence == "INCOMPLETE RUN (see Failures): " + complete)
     }
 
     @Test func smallRegressionsGetNoAttributionSentence() throws {
-        // Only the persistent variant, which matches the baseline: no "For …" clause.
+        // Only the persistent variant, which matches the baseline: within noise, no phase named.
         let (summary, _) = try threeVariantSummary()
         let yaml = HandCase.yaml.replacingOccurrences(of: "variants: [meltano-3.6.0, meltano-3.7.9]",
                                                       with: "variants: [meltano-3.6.0, persistent]")
         let scenario = try ScenarioLoader.load(yaml: yaml, displayName: "two.yaml")
         let variants = summary.variants.filter { $0.name != "meltano-3.7.9" }
         let sentence = Headline.sentence(variants: variants, scenario: scenario, complete: true)
-        #expect(sentence.hasPrefix("Estimated regression against meltano-3.6.0"))
+        #expect(sentence.hasPrefix("Regression against meltano-3.6.0"))
         #expect(sentence.contains(": persistent +0.00 min ["), "\(sentence)")
-        #expect(sentence.hasSuffix("]."), "\(sentence)")
-        #expect(!sentence.contains("For "))
+        #expect(sentence.contains("within noise (the interval includes 0)"), "\(sentence)")
+        #expect(sentence.hasSuffix("; discovery scans +0.00 min."), "\(sentence)")
+        #expect(!sentence.contains("of which"))
     }
 }
