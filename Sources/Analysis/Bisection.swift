@@ -44,7 +44,8 @@ public struct Bisection {
     /// increasing in x; a decreasing one is handled by the sign of the ends.
     public func solve(target: Double, evaluate: (Double) throws -> Step) rethrows -> (Outcome, [Step]) {
         var steps: [Step] = []
-        var lo = try evaluate(lower), hi = try evaluate(upper)
+        var lo = try evaluate(lower)
+        var hi = try evaluate(upper)
         steps += [lo, hi]
         let increasing = hi.y >= lo.y
         func below(_ s: Step) -> Bool { increasing ? s.y < target : s.y > target }
@@ -54,7 +55,10 @@ public struct Bisection {
         }
         while steps.count < maxSteps + 2, hi.x - lo.x > tolerance {
             var mid = (lo.x + hi.x) / 2
-            if integer { mid = mid.rounded(.down); if mid <= lo.x || mid >= hi.x { break } }
+            if integer {
+                mid = mid.rounded(.down)
+                if mid <= lo.x || mid >= hi.x { break }
+            }
             let s = try evaluate(mid)
             steps.append(s)
             if below(s) { lo = s } else { hi = s }
@@ -66,7 +70,8 @@ public struct Bisection {
         let slope = Self.leastSquaresSlope(steps) ?? (hi.y - lo.y) / max(hi.x - lo.x, .leastNonzeroMagnitude)
         let halfWidth = [lo, hi].map { ($0.high - $0.low) / 2 }.reduce(0, +) / 2
         let spread = slope != 0 ? abs(halfWidth / slope) : 0
-        let a = max(lower, x - spread), b = min(upper, x + spread)
+        let a = max(lower, x - spread)
+        let b = min(upper, x + spread)
         return (.found(x: x, xLow: a, xHigh: b), steps)
     }
 
@@ -74,7 +79,8 @@ public struct Bisection {
     static func leastSquaresSlope(_ steps: [Step]) -> Double? {
         let n = Double(steps.count)
         guard n >= 2 else { return nil }
-        let mx = steps.map(\.x).reduce(0, +) / n, my = steps.map(\.y).reduce(0, +) / n
+        let mx = steps.map(\.x).reduce(0, +) / n
+        let my = steps.map(\.y).reduce(0, +) / n
         let sxx = steps.map { ($0.x - mx) * ($0.x - mx) }.reduce(0, +)
         guard sxx > 0 else { return nil }
         return steps.map { ($0.x - mx) * ($0.y - my) }.reduce(0, +) / sxx

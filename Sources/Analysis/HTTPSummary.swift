@@ -31,10 +31,11 @@ public struct HTTPPhaseSummary: Codable, Sendable {
             }
         }
         let merged = histograms.values.reduce(into: PhaseDistribution()) { $0.merge($1) }
-        return HTTPPhaseSummary(phase: phase, calls: total.calls, requests: total.requests, retries: total.retries,
-                                failures: total.failures, latencyMs: merged.summary, bytesSent: total.bytesSent,
-                                bytesReceived: total.bytesReceived, backoffMs: Double(total.backoffMicroseconds) / 1000,
-                                connectionsOpened: total.connectionsOpened)
+        return HTTPPhaseSummary(
+            phase: phase, calls: total.calls, requests: total.requests, retries: total.retries,
+            failures: total.failures, latencyMs: merged.summary, bytesSent: total.bytesSent,
+            bytesReceived: total.bytesReceived, backoffMs: Double(total.backoffMicroseconds) / 1000,
+            connectionsOpened: total.connectionsOpened)
     }
 }
 
@@ -61,8 +62,9 @@ public struct HTTPServerSummary: Codable, Sendable {
         port = stop.port
         endpoints = Endpoint.allCases.map { e in
             let s = stats[e] ?? EndpointStats()
-            return EndpointCounts(endpoint: e.rawValue, requests: s.requests, serverErrors: s.serverErrors, stalls: s.stalls,
-                                  drops: s.drops, bytesSent: s.bytesSent)
+            return EndpointCounts(
+                endpoint: e.rawValue, requests: s.requests, serverErrors: s.serverErrors, stalls: s.stalls,
+                drops: s.drops, bytesSent: s.bytesSent)
         }
         stoppedGracefully = stop.graceful
         portClosedAfterRun = stop.portClosed

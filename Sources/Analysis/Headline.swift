@@ -13,21 +13,28 @@ public enum Headline {
             let parts = variants.map { v -> String in
                 let ms = v.phases.first { $0.phase == .backends }?.modelledMs.median ?? 0
                 let own = v.distributions != scenario.packages ? " at \(v.distributions) packages" : ""
-                return "\(v.name) \(String(format: "%.2f", ms)) ms\(own) (\(v.scans.perInvocation.median.formatted0) scan\(v.scans.perInvocation.median == 1 ? "" : "s"))"
+                return
+                    "\(v.name) \(String(format: "%.2f", ms)) ms\(own) (\(v.scans.perInvocation.median.formatted0) scan\(v.scans.perInvocation.median == 1 ? "" : "s"))"
             }
-            return prefix + "Seed micro-benchmark, \(scenario.microbenchBackendsCalls) backends() calls per fresh process at "
+            return prefix
+                + "Seed micro-benchmark, \(scenario.microbenchBackendsCalls) backends() calls per fresh process at "
                 + "\(scenario.packages) packages unless stated (median): " + parts.joined(separator: ", ") + "."
         }
         let base = scenario.baseline.name
         let others = variants.filter { $0.name != base }
-        guard let focal = others.first(where: { $0.name == scenario.observedRegressedVariant })
-            ?? others.max(by: { ($0.regressionMinutes?.estimate ?? -.infinity) < ($1.regressionMinutes?.estimate ?? -.infinity) })
+        guard
+            let focal = others.first(where: { $0.name == scenario.observedRegressedVariant })
+                ?? others.max(by: {
+                    ($0.regressionMinutes?.estimate ?? -.infinity) < ($1.regressionMinutes?.estimate ?? -.infinity)
+                })
         else { return prefix + "Only the baseline \(base) ran: there is no regression to estimate." }
 
         var first = prefix + "Regression against \(base) over the \(scenario.productionRuns)-run production workload: "
         if let r = focal.regressionMinutes {
             first += "\(focal.name) \(interval(r)) (95% interval)"
-            if shareable(focal), let top = focal.topPhase, let phase = focal.phases.first(where: { $0.phase == top }), let share = phase.share {
+            if shareable(focal), let top = focal.topPhase, let phase = focal.phases.first(where: { $0.phase == top }),
+                let share = phase.share
+            {
                 first += ", of which \(top) \(signed(phase.deltaMinutes)) min (\(percent(share)))"
             } else if !beyondNoise(r) {
                 first += ", within noise (the interval includes 0)"
@@ -37,7 +44,8 @@ public enum Headline {
         }
         let scans = others.compactMap(\.scanRegressionMinutes)
         if let most = scans.max(by: { abs($0) < abs($1) }) {
-            first += "; discovery scans \(others.count == 1 ? "" : "at most ")\(signed(most)) min\(others.count == 1 ? "" : " in any variant")"
+            first +=
+                "; discovery scans \(others.count == 1 ? "" : "at most ")\(signed(most)) min\(others.count == 1 ? "" : " in any variant")"
         }
         first += "."
 
@@ -51,14 +59,18 @@ public enum Headline {
         var clauses: [String] = []
         if !beyond.isEmpty {
             let parts = beyond.map { "\($0.name) \(signed($0.regressionMinutes?.estimate ?? 0))" }
-            clauses.append((focalBeyond ? "also beyond noise: " : "beyond noise: ") + parts.joined(separator: ", ") + " min")
+            clauses.append(
+                (focalBeyond ? "also beyond noise: " : "beyond noise: ") + parts.joined(separator: ", ") + " min")
         }
         if !within.isEmpty {
             let parts = within.map { "\($0.name) \(interval($0.regressionMinutes!))" }
-            clauses.append((focalBeyond ? "within noise (interval includes 0): " : "also within noise: ") + parts.joined(separator: ", "))
+            clauses.append(
+                (focalBeyond ? "within noise (interval includes 0): " : "also within noise: ")
+                    + parts.joined(separator: ", "))
         }
         if !missing.isEmpty {
-            clauses.append("no finished invocation, so no estimate: " + missing.map { "\($0.name) n/a" }.joined(separator: ", "))
+            clauses.append(
+                "no finished invocation, so no estimate: " + missing.map { "\($0.name) n/a" }.joined(separator: ", "))
         }
         let second = clauses.joined(separator: "; ")
         return first + " " + second.prefix(1).uppercased() + second.dropFirst() + "."

@@ -20,27 +20,32 @@ public struct MachineInfo: Codable, Sendable {
 
     public static func current(loadAverageAtStart: Double? = nil) -> MachineInfo {
         func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
-        let cpu = read("/proc/cpuinfo").split(separator: "\n").first { $0.hasPrefix("model name") }
-            .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" } ?? "unknown"
-        let os = read("/etc/os-release").split(separator: "\n").first { $0.hasPrefix("PRETTY_NAME=") }
-            .map { String($0.dropFirst("PRETTY_NAME=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) } ?? "unknown"
+        let cpu =
+            read("/proc/cpuinfo").split(separator: "\n").first { $0.hasPrefix("model name") }
+            .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
+            ?? "unknown"
+        let os =
+            read("/etc/os-release").split(separator: "\n").first { $0.hasPrefix("PRETTY_NAME=") }
+            .map { String($0.dropFirst("PRETTY_NAME=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            ?? "unknown"
         var uts = utsname()
         uname(&uts)
         let release = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        return MachineInfo(cpuModel: cpu ?? "unknown", cpuCount: ProcessInfo.processInfo.activeProcessorCount, os: os,
-                           kernel: release, loadAverage: loadAverage(), loadAverageAtStart: loadAverageAtStart,
-                           swiftVersion: compilerVersion)
+        return MachineInfo(
+            cpuModel: cpu ?? "unknown", cpuCount: ProcessInfo.processInfo.activeProcessorCount, os: os,
+            kernel: release, loadAverage: loadAverage(), loadAverageAtStart: loadAverageAtStart,
+            swiftVersion: compilerVersion)
     }
 
     static var compilerVersion: String {
         #if swift(>=6.3)
-        return "6.3+"
+            return "6.3+"
         #elseif swift(>=6.2)
-        return "6.2"
+            return "6.2"
         #elseif swift(>=6.1)
-        return "6.1"
+            return "6.1"
         #else
-        return "6.0"
+            return "6.0"
         #endif
     }
 }

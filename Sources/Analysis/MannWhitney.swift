@@ -15,7 +15,8 @@ public struct MannWhitneyResult: Codable, Sendable, Equatable {
 
 public enum MannWhitney {
     public static func test(_ a: [Double], _ b: [Double], alpha: Double = 0.05) -> MannWhitneyResult? {
-        let n1 = Double(a.count), n2 = Double(b.count)
+        let n1 = Double(a.count)
+        let n2 = Double(b.count)
         guard n1 > 0, n2 > 0 else { return nil }
         // Rank the pooled sample, averaging ranks over ties.
         let pooled = (a.map { ($0, 0) } + b.map { ($0, 1) }).sorted { $0.0 < $1.0 }

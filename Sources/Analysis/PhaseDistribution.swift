@@ -30,15 +30,17 @@ public struct PhaseDistribution: Sendable {
 
     /// A histogram that grows as values arrive (growing is slow: prefer `init(maximum:)`).
     public init() {
-        histogram = Histogram<UInt64>(lowestDiscernibleValue: Self.lowest, highestTrackableValue: Self.lowest * 2,
-                                      numberOfSignificantValueDigits: .three)
+        histogram = Histogram<UInt64>(
+            lowestDiscernibleValue: Self.lowest, highestTrackableValue: Self.lowest * 2,
+            numberOfSignificantValueDigits: .three)
         histogram.autoResize = true
     }
 
     /// A histogram sized up front for values up to `maximum` nanoseconds, so recording never resizes.
     public init(maximum: UInt64) {
-        histogram = Histogram<UInt64>(lowestDiscernibleValue: Self.lowest, highestTrackableValue: max(Self.lowest * 2, maximum),
-                                      numberOfSignificantValueDigits: .three)
+        histogram = Histogram<UInt64>(
+            lowestDiscernibleValue: Self.lowest, highestTrackableValue: max(Self.lowest * 2, maximum),
+            numberOfSignificantValueDigits: .three)
         histogram.autoResize = true
     }
 
@@ -72,11 +74,15 @@ public struct PhaseDistribution: Sendable {
         var mad: UInt64 = 0
         for d in deviations {
             seen += d.count
-            if seen >= half { mad = d.deviation; break }
+            if seen >= half {
+                mad = d.deviation
+                break
+            }
         }
-        return DistributionSummary(count: count, min: ms(histogram.min), median: ms(median), mad: ms(mad),
-                                   mean: histogram.mean / 1e6, stdDev: histogram.stdDeviation / 1e6,
-                                   p90: ms(histogram.valueAtPercentile(90)), p99: ms(histogram.valueAtPercentile(99)),
-                                   max: ms(histogram.max))
+        return DistributionSummary(
+            count: count, min: ms(histogram.min), median: ms(median), mad: ms(mad),
+            mean: histogram.mean / 1e6, stdDev: histogram.stdDeviation / 1e6,
+            p90: ms(histogram.valueAtPercentile(90)), p99: ms(histogram.valueAtPercentile(99)),
+            max: ms(histogram.max))
     }
 }

@@ -1,7 +1,7 @@
+import Environment
 import Foundation
 import HTTP
 import Pipeline
-import Environment
 import Scenario
 
 /// Turns a run's events into per-variant, per-phase statistics and the production estimate.
@@ -34,10 +34,14 @@ public struct RunAnalyzer {
         /// The loopback server, when the run had one.
         public var httpServer: HTTPServerSummary?
 
-        public init(scenario: Scenario, plan: [InvocationSpec], events: [WorkerEvent], command: String, startedAt: Date, wallSeconds: Double, complete: Bool,
-                    workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?,
-                    loadAverageAtStart: Double? = nil, coldReference: ScanCacheComparison? = nil, variantDistributions: [String: Int] = [:],
-                    httpServer: HTTPServerSummary? = nil, workerSpawn: String? = nil) {
+        public init(
+            scenario: Scenario, plan: [InvocationSpec], events: [WorkerEvent], command: String, startedAt: Date,
+            wallSeconds: Double, complete: Bool,
+            workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?,
+            loadAverageAtStart: Double? = nil, coldReference: ScanCacheComparison? = nil,
+            variantDistributions: [String: Int] = [:],
+            httpServer: HTTPServerSummary? = nil, workerSpawn: String? = nil
+        ) {
             self.scenario = scenario
             self.plan = plan
             self.events = events
@@ -107,7 +111,9 @@ public struct RunAnalyzer {
             let ordered = startOrder.filter { byIndex[$0]?.outcome != nil && specs[$0]?.variant == variant.name }
             let datas = ordered.compactMap { byIndex[$0] }
             totals[variant.name] = datas.map { d in d.phases.values.reduce(0) { $0 + $1.productionModelledNs } / 1e9 }
-            let perInvocation = datas.map { CostCategory.seconds(of: Array($0.phases.values), stateBackend: scenario.stateBackend) }
+            let perInvocation = datas.map {
+                CostCategory.seconds(of: Array($0.phases.values), stateBackend: scenario.stateBackend)
+            }
             for category in CostCategory.allCases {
                 categorySeconds[variant.name, default: [:]][category] = perInvocation.map { $0[category] ?? 0 }
             }
@@ -120,40 +126,45 @@ public struct RunAnalyzer {
                 var perWorker: [Int: PhaseDistribution] = [:]
                 for d in datas {
                     guard let r = d.phases[name] else { continue }
-                    perWorker[d.worker, default: PhaseDistribution(maximum: maximum)].record(nanoseconds: r.productionModelledNs)
+                    perWorker[d.worker, default: PhaseDistribution(maximum: maximum)].record(
+                        nanoseconds: r.productionModelledNs)
                 }
                 let distribution = perWorker.values.reduce(into: PhaseDistribution(maximum: maximum)) { $0.merge($1) }
                 // An invocation that skipped a phase (it failed earlier) spent zero seconds in it.
                 let seconds = datas.map { ($0.phases[name]?.productionModelledNs ?? 0) / 1e9 }
                 phaseSeconds[variant.name, default: [:]][name] = seconds
                 let perRun = mean(seconds)
-                phases.append(PhaseSummary(
-                    phase: name,
-                    provenance: records.contains { $0.provenance == .sampled } ? "sampled" : "measured",
-                    invocations: records.count,
-                    unitsDone: records.reduce(0) { $0 + $1.units },
-                    productionUnits: records.reduce(0) { $0 + $1.productionUnits },
-                    modelledMs: distribution.summary,
-                    nativeMeanMs: mean(records.map { $0.productionNativeNs / 1e6 }),
-                    scansMean: mean(records.map { Double($0.scans) }),
-                    scanMeanMs: mean(records.map { Double($0.scanModelledNs) / 1e6 }),
-                    secondsPerRun: perRun, productionMinutes: perRun * runs / 60, deltaMinutes: 0, share: nil))
+                phases.append(
+                    PhaseSummary(
+                        phase: name,
+                        provenance: records.contains { $0.provenance == .sampled } ? "sampled" : "measured",
+                        invocations: records.count,
+                        unitsDone: records.reduce(0) { $0 + $1.units },
+                        productionUnits: records.reduce(0) { $0 + $1.productionUnits },
+                        modelledMs: distribution.summary,
+                        nativeMeanMs: mean(records.map { $0.productionNativeNs / 1e6 }),
+                        scansMean: mean(records.map { Double($0.scans) }),
+                        scanMeanMs: mean(records.map { Double($0.scanModelledNs) / 1e6 }),
+                        secondsPerRun: perRun, productionMinutes: perRun * runs / 60, deltaMinutes: 0, share: nil))
             }
             if scenario.workload != .microbench {
                 for assumed in scenario.assumedSeconds {
-                    phases.append(PhaseSummary(phase: assumed.phase, provenance: "assumed", invocations: 0, unitsDone: 0,
-                                               productionUnits: 0, modelledMs: .constant(milliseconds: assumed.seconds * 1000),
-                                               nativeMeanMs: 0, scansMean: 0, scanMeanMs: 0, secondsPerRun: assumed.seconds,
-                                               productionMinutes: assumed.seconds * runs / 60, deltaMinutes: 0, share: nil))
+                    phases.append(
+                        PhaseSummary(
+                            phase: assumed.phase, provenance: "assumed", invocations: 0, unitsDone: 0,
+                            productionUnits: 0, modelledMs: .constant(milliseconds: assumed.seconds * 1000),
+                            nativeMeanMs: 0, scansMean: 0, scanMeanMs: 0, secondsPerRun: assumed.seconds,
+                            productionMinutes: assumed.seconds * runs / 60, deltaMinutes: 0, share: nil))
                 }
             }
             let outcomes = datas.compactMap(\.outcome)
             let counts = ordered.compactMap { i -> InvocationCounts? in
                 guard let d = byIndex[i], let o = d.outcome else { return nil }
-                return InvocationCounts(index: i, ordinal: specs[i]?.ordinal ?? -1, succeeded: o.succeeded, scans: o.discovery.scans,
-                                        lookups: o.discovery.lookups, backendsCalls: o.discovery.backendsCalls,
-                                        addonObjects: o.discovery.addonObjects, groupsTouched: o.discovery.groupsTouched,
-                                        errorPaths: o.errorPaths, persistentHits: o.discovery.persistentHits)
+                return InvocationCounts(
+                    index: i, ordinal: specs[i]?.ordinal ?? -1, succeeded: o.succeeded, scans: o.discovery.scans,
+                    lookups: o.discovery.lookups, backendsCalls: o.discovery.backendsCalls,
+                    addonObjects: o.discovery.addonObjects, groupsTouched: o.discovery.groupsTouched,
+                    errorPaths: o.errorPaths, persistentHits: o.discovery.persistentHits)
             }
             var storage = StorageCounters()
             for o in outcomes {
@@ -165,53 +176,64 @@ public struct RunAnalyzer {
                 storage.lockWaits += o.storage.lockWaits
             }
             let http = phaseNames.compactMap { name -> HTTPPhaseSummary? in
-                let perWorker = datas.compactMap { d in d.outcome?.http?[name].map { (worker: d.worker, counters: $0) } }
+                let perWorker = datas.compactMap { d in d.outcome?.http?[name].map { (worker: d.worker, counters: $0) }
+                }
                 return perWorker.isEmpty ? nil : HTTPPhaseSummary.build(phase: name, perWorker: perWorker)
             }
             let simulated = mean(totals[variant.name] ?? [])
             let perRun = simulated + assumedPerRun
             let scanCounts = counts.map(\.scans)
-            variants.append(VariantSummary(
-                name: variant.name, distributions: input.variantDistributions[variant.name] ?? input.environment.distributions,
-                profile: variant.profile.name, strategy: variant.strategy.rawValue,
-                catalogWrite: scenario.catalogWrite(of: variant).rawValue,
-                planned: input.plan.filter { $0.variant == variant.name }.count,
-                succeeded: outcomes.filter(\.succeeded).count, failed: outcomes.filter { !$0.succeeded }.count,
-                lost: byIndex.values.filter { $0.lost && specs[$0.index]?.variant == variant.name }.count,
-                scans: ScanSummary(total: scanCounts.reduce(0, +), perInvocation: SampleStatistics(scanCounts.map(Double.init)),
-                                   firstInvocation: scanCounts.first ?? 0, maxAfterFirst: scanCounts.dropFirst().max() ?? 0),
-                errorPaths: outcomes.reduce(0) { $0 + $1.errorPaths },
-                errorMessages: Array(Set(datas.flatMap(\.errorMessages))).sorted(),
-                storage: storage, heartbeats: outcomes.reduce(0) { $0 + $1.heartbeats },
-                jobOverlaps: outcomes.filter(\.jobOverlap).count, phases: phases, http: http,
-                httpFailedInvocations: outcomes.filter { $0.failure != nil }.count,
-                simulatedSecondsPerRun: simulated, secondsPerRun: perRun,
-                productionMinutes: perRun * runs / 60 + gapMinutes,
-                regressionMinutes: nil, topPhase: nil, topPhaseMinutes: nil, mannWhitney: nil, categories: [],
-                simulatedSeconds: totals[variant.name] ?? [], invocations: counts))
+            variants.append(
+                VariantSummary(
+                    name: variant.name,
+                    distributions: input.variantDistributions[variant.name] ?? input.environment.distributions,
+                    profile: variant.profile.name, strategy: variant.strategy.rawValue,
+                    catalogWrite: scenario.catalogWrite(of: variant).rawValue,
+                    planned: input.plan.filter { $0.variant == variant.name }.count,
+                    succeeded: outcomes.filter(\.succeeded).count, failed: outcomes.filter { !$0.succeeded }.count,
+                    lost: byIndex.values.filter { $0.lost && specs[$0.index]?.variant == variant.name }.count,
+                    scans: ScanSummary(
+                        total: scanCounts.reduce(0, +), perInvocation: SampleStatistics(scanCounts.map(Double.init)),
+                        firstInvocation: scanCounts.first ?? 0, maxAfterFirst: scanCounts.dropFirst().max() ?? 0),
+                    errorPaths: outcomes.reduce(0) { $0 + $1.errorPaths },
+                    errorMessages: Array(Set(datas.flatMap(\.errorMessages))).sorted(),
+                    storage: storage, heartbeats: outcomes.reduce(0) { $0 + $1.heartbeats },
+                    jobOverlaps: outcomes.filter(\.jobOverlap).count, phases: phases, http: http,
+                    httpFailedInvocations: outcomes.filter { $0.failure != nil }.count,
+                    simulatedSecondsPerRun: simulated, secondsPerRun: perRun,
+                    productionMinutes: perRun * runs / 60 + gapMinutes,
+                    regressionMinutes: nil, topPhase: nil, topPhaseMinutes: nil, mannWhitney: nil, categories: [],
+                    simulatedSeconds: totals[variant.name] ?? [], invocations: counts))
         }
-        attribute(&variants, scenario: scenario, totals: totals, phaseSeconds: phaseSeconds,
-                  categorySeconds: categorySeconds)
+        attribute(
+            &variants, scenario: scenario, totals: totals, phaseSeconds: phaseSeconds,
+            categorySeconds: categorySeconds)
         return RunSummary(
             tool: "simulate", scenario: scenarioInfo(scenario), command: input.command,
             startedAt: ISO8601DateFormatter().string(from: input.startedAt), wallSeconds: input.wallSeconds,
             complete: input.complete, environment: input.environment,
             machine: MachineInfo.current(loadAverageAtStart: input.loadAverageAtStart),
-            costProfile: CostProfileInfo(name: input.costProfile.name, description: input.costProfile.description, file: input.costProfile.file,
-                                         units: input.costProfile.units.mapValues(\.value), sources: input.costProfile.units.mapValues(\.source),
-                                         calibration: input.costProfile.calibration),
+            costProfile: CostProfileInfo(
+                name: input.costProfile.name, description: input.costProfile.description, file: input.costProfile.file,
+                units: input.costProfile.units.mapValues(\.value), sources: input.costProfile.units.mapValues(\.source),
+                calibration: input.costProfile.calibration),
             pageCache: pageCache(input),
-            workerProcesses: input.workerProcesses, workerSpawn: input.workerSpawn, baseline: scenario.baseline.name, variants: variants,
-            integrity: input.integrity, httpServer: input.httpServer, failures: failures(input.events), headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
+            workerProcesses: input.workerProcesses, workerSpawn: input.workerSpawn, baseline: scenario.baseline.name,
+            variants: variants,
+            integrity: input.integrity, httpServer: input.httpServer, failures: failures(input.events),
+            headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
             notes: notes(scenario: scenario, costProfile: input.costProfile),
-            warnings: StatisticalChecks.warnings(variants: variants, loadAverage: input.loadAverageAtStart,
-                                                 cores: ProcessInfo.processInfo.activeProcessorCount))
+            warnings: StatisticalChecks.warnings(
+                variants: variants, loadAverage: input.loadAverageAtStart,
+                cores: ProcessInfo.processInfo.activeProcessorCount))
     }
 
     /// Regression per variant with its interval, each phase's share of it, and the top phase.
-    func attribute(_ variants: inout [VariantSummary], scenario: Scenario, totals: [String: [Double]],
-                   phaseSeconds: [String: [Phase: [Double]]],
-                   categorySeconds: [String: [CostCategory: [Double]]]) {
+    func attribute(
+        _ variants: inout [VariantSummary], scenario: Scenario, totals: [String: [Double]],
+        phaseSeconds: [String: [Phase: [Double]]],
+        categorySeconds: [String: [CostCategory: [Double]]]
+    ) {
         let base = scenario.baseline.name
         guard let baseIndex = variants.firstIndex(where: { $0.name == base }) else { return }
         let runs = Double(scenario.productionRuns)
@@ -219,26 +241,33 @@ public struct RunAnalyzer {
             let name = variants[v].name
             // No finished invocation on either side: there is nothing to compare, not a zero.
             guard !(totals[name] ?? []).isEmpty, !(totals[base] ?? []).isEmpty else { continue }
-            let interval = Bootstrap.differenceOfMeans(totals[name] ?? [], totals[base] ?? [], scale: runs / 60,
-                                                       seed: scenario.seed ^ UInt64(v + 1))
+            let interval = Bootstrap.differenceOfMeans(
+                totals[name] ?? [], totals[base] ?? [], scale: runs / 60,
+                seed: scenario.seed ^ UInt64(v + 1))
             variants[v].regressionMinutes = interval
             // Shares of a regression indistinguishable from zero are noise over noise: leave them out.
             let shareable = abs(interval.estimate) >= Self.minimumShareableMinutes
             for p in variants[v].phases.indices where variants[v].phases[p].provenance != "assumed" {
                 let phase = variants[v].phases[p].phase
-                let delta = runs / 60 * (mean(phaseSeconds[name]?[phase] ?? []) - mean(phaseSeconds[base]?[phase] ?? []))
+                let delta =
+                    runs / 60 * (mean(phaseSeconds[name]?[phase] ?? []) - mean(phaseSeconds[base]?[phase] ?? []))
                 variants[v].phases[p].deltaMinutes = delta
                 variants[v].phases[p].share = shareable ? delta / interval.estimate : nil
             }
-            variants[v].topPhase = shareable ? variants[v].phases.max { abs($0.deltaMinutes) < abs($1.deltaMinutes) }?.phase : nil
+            variants[v].topPhase =
+                shareable ? variants[v].phases.max { abs($0.deltaMinutes) < abs($1.deltaMinutes) }?.phase : nil
             if let top = variants[v].topPhase {
-                variants[v].topPhaseMinutes = Bootstrap.differenceOfMeans(phaseSeconds[name]?[top] ?? [], phaseSeconds[base]?[top] ?? [],
-                                                                          scale: runs / 60, seed: scenario.seed ^ UInt64(100 + v))
+                variants[v].topPhaseMinutes = Bootstrap.differenceOfMeans(
+                    phaseSeconds[name]?[top] ?? [], phaseSeconds[base]?[top] ?? [],
+                    scale: runs / 60, seed: scenario.seed ^ UInt64(100 + v))
             }
             variants[v].mannWhitney = MannWhitney.test(totals[name] ?? [], totals[base] ?? [])
             variants[v].categories = CostCategory.allCases.map { category in
-                let delta = runs / 60 * (mean(categorySeconds[name]?[category] ?? []) - mean(categorySeconds[base]?[category] ?? []))
-                return CategoryShare(category: category, minutes: delta, share: shareable ? delta / interval.estimate : nil)
+                let delta =
+                    runs / 60
+                    * (mean(categorySeconds[name]?[category] ?? []) - mean(categorySeconds[base]?[category] ?? []))
+                return CategoryShare(
+                    category: category, minutes: delta, share: shareable ? delta / interval.estimate : nil)
             }
         }
     }
@@ -272,12 +301,16 @@ public struct RunAnalyzer {
         let run = input.events.compactMap { $0.outcome?.coldCache }.reduce(PageCache.Eviction()) { $0.adding($1) }
         let cold = input.costProfile.microseconds(.scanColdPerDistribution) != nil
         return PageCacheInfo(
-            method: "posix_fadvise(POSIX_FADV_DONTNEED) on every file of the environment (after fdatasync) before each scan; "
+            method:
+                "posix_fadvise(POSIX_FADV_DONTNEED) on every file of the environment (after fdatasync) before each scan; "
                 + "checked with mincore on a sample; directory blocks and inode/dentry caches stay warm (no root)",
             reference: reference, run: run,
-            paddedWith: input.costProfile.units.isEmpty ? "nothing (cost profile `native`): the native cold scans are the numbers"
-                : cold ? "the profile's cold units (scan.cold_fixed_us, scan.cold_per_distribution_us)"
-                : "the profile's warm units (it has no cold ones): the cold cost shows only where the native cold scan exceeds them")
+            paddedWith: input.costProfile.units.isEmpty
+                ? "nothing (cost profile `native`): the native cold scans are the numbers"
+                : cold
+                    ? "the profile's cold units (scan.cold_fixed_us, scan.cold_per_distribution_us)"
+                    : "the profile's warm units (it has no cold ones): the cold cost shows only where the native cold scan exceeds them"
+        )
     }
 
     /// Caveats a reader needs before trusting the numbers.
@@ -285,20 +318,26 @@ public struct RunAnalyzer {
         var notes: [String] = []
         let cores = ProcessInfo.processInfo.activeProcessorCount
         if scenario.workers > cores {
-            notes.append("\(scenario.workers) workers ran on \(cores) cores: every unit was contended, and thread hops wait for a core, "
-                + "so the minutes are higher than on an idle machine. Production runs its invocations one after another; "
-                + "use --workers \(cores) or fewer for an estimate of that.")
+            notes.append(
+                "\(scenario.workers) workers ran on \(cores) cores: every unit was contended, and thread hops wait for a core, "
+                    + "so the minutes are higher than on an idle machine. Production runs its invocations one after another; "
+                    + "use --workers \(cores) or fewer for an estimate of that.")
         }
         if costProfile.units.isEmpty {
-            notes.append("Cost profile `native`: times are the Swift mechanism's own, not CPython's; the minutes are not a production estimate.")
+            notes.append(
+                "Cost profile `native`: times are the Swift mechanism's own, not CPython's; the minutes are not a production estimate."
+            )
         }
         return notes
     }
 
     func scenarioInfo(_ s: Scenario) -> ScenarioInfo {
-        ScenarioInfo(name: s.name, file: s.file, workload: s.workload, knobs: ScenarioKeys.all.map {
-            ScenarioInfo.Knob(key: $0.name, value: s.values[$0.name]?.description ?? "", origin: s.origins[$0.name] ?? "default")
-        })
+        ScenarioInfo(
+            name: s.name, file: s.file, workload: s.workload,
+            knobs: ScenarioKeys.all.map {
+                ScenarioInfo.Knob(
+                    key: $0.name, value: s.values[$0.name]?.description ?? "", origin: s.origins[$0.name] ?? "default")
+            })
     }
 }
 

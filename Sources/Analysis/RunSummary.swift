@@ -1,7 +1,7 @@
+import Environment
 import Foundation
 import HTTP
 import Pipeline
-import Environment
 
 /// The machine-readable result of a run: `summary.json`. Fields are documented in the README;
 /// `schemaVersion` changes whenever a field changes meaning or disappears.
@@ -58,7 +58,9 @@ public struct EnvironmentInfo: Codable, Sendable {
     public var reused: Bool
     public var description: String
 
-    public init(kind: String, pathEntries: Int, distributions: Int, entryPointFiles: Int, reused: Bool, description: String) {
+    public init(
+        kind: String, pathEntries: Int, distributions: Int, entryPointFiles: Int, reused: Bool, description: String
+    ) {
         self.kind = kind
         self.pathEntries = pathEntries
         self.distributions = distributions
@@ -193,9 +195,11 @@ public struct IntegrityInfo: Codable, Sendable {
     public var stateDocumentsMatchingLastWrite: Int?
     public var ok: Bool
 
-    public init(runsRows: Int, runsByState: [String: Int], nonTerminalRuns: Int, stateRows: Int, expectedStateRows: Int,
-                stateWritesRecorded: Int, stateWritesReported: Int, lostUpdates: Int, locksLeft: Int? = nil,
-                stateDocumentsMatchingLastWrite: Int? = nil, ok: Bool) {
+    public init(
+        runsRows: Int, runsByState: [String: Int], nonTerminalRuns: Int, stateRows: Int, expectedStateRows: Int,
+        stateWritesRecorded: Int, stateWritesReported: Int, lostUpdates: Int, locksLeft: Int? = nil,
+        stateDocumentsMatchingLastWrite: Int? = nil, ok: Bool
+    ) {
         self.runsRows = runsRows
         self.runsByState = runsByState
         self.nonTerminalRuns = nonTerminalRuns
@@ -231,7 +235,8 @@ public struct FailureCounts: Codable, Sendable {
     public init() {}
 
     public var any: Bool {
-        workerExits + workerTimeouts + malformedLines + lostInvocations + (httpFailedInvocations ?? 0) + (httpCallsGaveUp?.total ?? 0) > 0
+        workerExits + workerTimeouts + malformedLines + lostInvocations + (httpFailedInvocations ?? 0)
+            + (httpCallsGaveUp?.total ?? 0) > 0
             || interrupted != nil
     }
 }

@@ -10,19 +10,24 @@ public enum StatisticalChecks {
         for v in variants {
             let n = v.simulatedSeconds.count
             if n > 0 && n < minimumInvocations {
-                out.append("`\(v.name)`: only \(n) invocations; use --invocations \(minimumInvocations) or more for a stable interval.")
+                out.append(
+                    "`\(v.name)`: only \(n) invocations; use --invocations \(minimumInvocations) or more for a stable interval."
+                )
             }
             guard n > 1 else { continue }
             let mean = v.simulatedSeconds.reduce(0, +) / Double(n)
             let sd = (v.simulatedSeconds.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n - 1)).squareRoot()
             if mean > 0, sd > 0.1 * mean {
-                out.append("`\(v.name)`: the standard deviation of its simulated seconds per invocation is "
-                    + "\(Int((sd / mean * 100).rounded()))% of the mean (over 10%): the runs are unstable or the machine is noisy.")
+                out.append(
+                    "`\(v.name)`: the standard deviation of its simulated seconds per invocation is "
+                        + "\(Int((sd / mean * 100).rounded()))% of the mean (over 10%): the runs are unstable or the machine is noisy."
+                )
             }
         }
         if let load = loadAverage, load > Double(cores) * 0.5 {
-            out.append("The load average was \(String(format: "%.2f", load)) on \(cores) cores when the run started: other work competed "
-                + "for the CPU, and thread hops in particular wait longer on a busy machine.")
+            out.append(
+                "The load average was \(String(format: "%.2f", load)) on \(cores) cores when the run started: other work competed "
+                    + "for the CPU, and thread hops in particular wait longer on a busy machine.")
         }
         return out
     }

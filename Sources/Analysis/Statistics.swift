@@ -1,5 +1,5 @@
-import Foundation
 import Environment
+import Foundation
 
 /// Order statistics of a sample, computed exactly from the values.
 public struct SampleStatistics: Codable, Sendable, Equatable {
@@ -24,7 +24,8 @@ public struct SampleStatistics: Codable, Sendable, Equatable {
     public static func percentile(_ sorted: [Double], _ q: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
         let position = q * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down)), upper = Swift.min(lower + 1, sorted.count - 1)
+        let lower = Int(position.rounded(.down))
+        let upper = Swift.min(lower + 1, sorted.count - 1)
         let fraction = position - Double(lower)
         return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
     }
@@ -48,23 +49,29 @@ public struct Interval: Codable, Sendable, Equatable {
 /// Percentile bootstrap of a difference of means, seeded and reproducible.
 public enum Bootstrap {
     /// Interval for `scale × (mean(a) − mean(b))`, resampling each group independently.
-    public static func differenceOfMeans(_ a: [Double], _ b: [Double], scale: Double, resamples: Int = 2000,
-                                         level: Double = 0.95, seed: UInt64) -> Interval {
+    public static func differenceOfMeans(
+        _ a: [Double], _ b: [Double], scale: Double, resamples: Int = 2000,
+        level: Double = 0.95, seed: UInt64
+    ) -> Interval {
         func mean(_ x: [Double]) -> Double { x.isEmpty ? 0 : x.reduce(0, +) / Double(x.count) }
         let estimate = scale * (mean(a) - mean(b))
-        guard !a.isEmpty, !b.isEmpty else { return Interval(estimate: estimate, low: estimate, high: estimate, level: level) }
+        guard !a.isEmpty, !b.isEmpty else {
+            return Interval(estimate: estimate, low: estimate, high: estimate, level: level)
+        }
         var rng = SeededRandom(seed: seed)
         var diffs = [Double]()
         diffs.reserveCapacity(resamples)
         for _ in 0..<resamples {
-            var sa = 0.0, sb = 0.0
+            var sa = 0.0
+            var sb = 0.0
             for _ in 0..<a.count { sa += a[rng.nextInt(below: a.count)] }
             for _ in 0..<b.count { sb += b[rng.nextInt(below: b.count)] }
             diffs.append(scale * (sa / Double(a.count) - sb / Double(b.count)))
         }
         diffs.sort()
         let tail = (1 - level) / 2
-        return Interval(estimate: estimate, low: SampleStatistics.percentile(diffs, tail),
-                        high: SampleStatistics.percentile(diffs, 1 - tail), level: level)
+        return Interval(
+            estimate: estimate, low: SampleStatistics.percentile(diffs, tail),
+            high: SampleStatistics.percentile(diffs, 1 - tail), level: level)
     }
 }

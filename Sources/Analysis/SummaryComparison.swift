@@ -24,8 +24,10 @@ public struct SummaryComparison: Sendable {
 
     // `worker_spawn` changes how a worker process starts, which no phase measures.
     /// Knobs whose difference does not make two runs incomparable.
-    static let incidentalKnobs: Set<String> = ["name", "description", "seed", "variants", "baseline", "worker_spawn",
-                                               "observed.baseline_minutes", "observed.regressed_minutes", "observed.regressed_variant"]
+    static let incidentalKnobs: Set<String> = [
+        "name", "description", "seed", "variants", "baseline", "worker_spawn",
+        "observed.baseline_minutes", "observed.regressed_minutes", "observed.regressed_variant",
+    ]
 
     /// Why the two runs cannot be compared, or nil. Knobs, environment, cost profile and machine must match.
     public static func incompatibility(_ old: RunSummary, _ new: RunSummary) -> String? {
@@ -34,7 +36,9 @@ public struct SummaryComparison: Sendable {
             let before = oldKnobs[knob.key] ?? "unset"
             if before != knob.value { return "knob '\(knob.key)' differs (\(before) vs \(knob.value))" }
         }
-        if old.environment.distributions != new.environment.distributions || old.environment.kind != new.environment.kind {
+        if old.environment.distributions != new.environment.distributions
+            || old.environment.kind != new.environment.kind
+        {
             return "environments differ (\(old.environment.kind), \(old.environment.distributions) distributions vs "
                 + "\(new.environment.kind), \(new.environment.distributions))"
         }
@@ -42,7 +46,8 @@ public struct SummaryComparison: Sendable {
             return "cost profiles differ (\(old.costProfile.name) vs \(new.costProfile.name))"
         }
         if old.machine.cpuModel != new.machine.cpuModel || old.machine.cpuCount != new.machine.cpuCount {
-            return "machines differ (\(old.machine.cpuCount) × \(old.machine.cpuModel) vs \(new.machine.cpuCount) × \(new.machine.cpuModel))"
+            return
+                "machines differ (\(old.machine.cpuCount) × \(old.machine.cpuModel) vs \(new.machine.cpuCount) × \(new.machine.cpuModel))"
         }
         return nil
     }
@@ -54,18 +59,24 @@ public struct SummaryComparison: Sendable {
         var changes: [VariantChange] = []
         for n in new.variants {
             guard let o = old.variants.first(where: { $0.name == n.name }) else { continue }
-            let interval = Bootstrap.differenceOfMeans(n.simulatedSeconds, o.simulatedSeconds, scale: runs / 60, seed: 17)
+            let interval = Bootstrap.differenceOfMeans(
+                n.simulatedSeconds, o.simulatedSeconds, scale: runs / 60, seed: 17)
             // Assumed seconds can differ under --force; they move the minutes without noise.
-            let assumedShift = (n.secondsPerRun - n.simulatedSecondsPerRun - (o.secondsPerRun - o.simulatedSecondsPerRun)) * runs / 60
-            let change = Interval(estimate: n.productionMinutes - o.productionMinutes, low: interval.low + assumedShift,
-                                  high: interval.high + assumedShift, level: interval.level)
+            let assumedShift =
+                (n.secondsPerRun - n.simulatedSecondsPerRun - (o.secondsPerRun - o.simulatedSecondsPerRun)) * runs / 60
+            let change = Interval(
+                estimate: n.productionMinutes - o.productionMinutes, low: interval.low + assumedShift,
+                high: interval.high + assumedShift, level: interval.level)
             let threshold = o.productionMinutes * thresholdPercent / 100
-            let verdict: Verdict = change.low > threshold ? .regression : change.high < -threshold ? .improvement : .equal
+            let verdict: Verdict =
+                change.low > threshold ? .regression : change.high < -threshold ? .improvement : .equal
             let phases = n.phases.map { p in
                 (p.phase, o.phases.first { $0.phase == p.phase }?.secondsPerRun ?? 0, p.secondsPerRun)
             }
-            changes.append(VariantChange(variant: n.name, oldMinutes: o.productionMinutes, newMinutes: n.productionMinutes,
-                                         change: change, verdict: verdict, phases: phases))
+            changes.append(
+                VariantChange(
+                    variant: n.name, oldMinutes: o.productionMinutes, newMinutes: n.productionMinutes,
+                    change: change, verdict: verdict, phases: phases))
         }
         self.changes = changes
         let names = Set(new.variants.map(\.name)).symmetricDifference(old.variants.map(\.name))

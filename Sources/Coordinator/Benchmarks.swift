@@ -1,7 +1,7 @@
-import Foundation
 import Analysis
 import Discovery
 import Environment
+import Foundation
 import Pipeline
 import Scenario
 
@@ -24,7 +24,8 @@ public enum Benchmarks {
     /// same file actions an exec'd worker gets.
     public static func spawnFloor(runs: Int) throws -> Double {
         try timed(runs) {
-            guard case .success(let pid) = ChildProcess.spawn(executable: "/bin/true", arguments: [], stdio: [0, 1, 2]) else {
+            guard case .success(let pid) = ChildProcess.spawn(executable: "/bin/true", arguments: [], stdio: [0, 1, 2])
+            else {
                 throw ChildProcessError("cannot spawn /bin/true")
             }
             _ = ChildProcess(pid: pid, stdoutFD: -1, zygote: nil).wait()
@@ -93,7 +94,9 @@ public enum Benchmarks {
             close(fd)
         }
         let distributionNames = { (entry: String) -> [[CChar]] in
-            (DirectoryListing.names(entry) ?? []).filter { $0.hasSuffix(".dist-info") }.map { Array(($0 + suffix).utf8CString) }
+            (DirectoryListing.names(entry) ?? []).filter { $0.hasSuffix(".dist-info") }.map {
+                Array(($0 + suffix).utf8CString)
+            }
         }
         let known = pathEntries.map { ($0, distributionNames($0)) }
         let openReadLoop = {
@@ -116,31 +119,41 @@ public enum Benchmarks {
                     let name = UnsafeRawPointer(item).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self)
                     let length = strlen(name)
                     guard length >= distInfo.count, length + suffixBytes.count <= path.count,
-                          memcmp(name + length - distInfo.count, distInfo, distInfo.count) == 0 else { continue }
+                        memcmp(name + length - distInfo.count, distInfo, distInfo.count) == 0
+                    else { continue }
                     path.withUnsafeMutableBufferPointer { p in
                         memcpy(p.baseAddress!, name, length)
-                        suffixBytes.withUnsafeBufferPointer { _ = memcpy(p.baseAddress! + length, $0.baseAddress!, $0.count) }
+                        suffixBytes.withUnsafeBufferPointer {
+                            _ = memcpy(p.baseAddress! + length, $0.baseAddress!, $0.count)
+                        }
                         openAndRead(dirfd(directory), p.baseAddress!)
                     }
                 }
             }
         }
         // Interleaved, so that all four see the same load on a shared machine.
-        var native: [Double] = [], floor: [Double] = [], nativeListing: [Double] = [], floorListing: [Double] = []
+        var native: [Double] = []
+        var floor: [Double] = []
+        var nativeListing: [Double] = []
+        var floorListing: [Double] = []
         for _ in 0..<runs {
             native.append(timed(1) { found = reusing.scan().distributionsFound })
             floor.append(timed(1, openReadLoop))
             nativeListing.append(timed(1) { found = listing.scan().distributionsFound })
             floorListing.append(timed(1, listOpenReadLoop))
         }
-        return ScanTimes(native: median(native), floor: median(floor), nativeListing: median(nativeListing),
-                         floorListing: median(floorListing), distributions: found)
+        return ScanTimes(
+            native: median(native), floor: median(floor), nativeListing: median(nativeListing),
+            floorListing: median(floorListing), distributions: found)
     }
 
     /// The coordinator's merge path for `count` events: each line logged to disk as it arrives and
     /// parsed, then the analysis over all of them. Returns seconds and the process's peak RSS in MiB.
-    public static func merge(events count: Int, folder: URL) throws -> (seconds: Double, logSeconds: Double, peakMiB: Double) {
-        let scenario = try ScenarioLoader.load(yaml: "name: bench\nvariants: [meltano-3.6.0, meltano-3.7.9]\ninvocations: 1\n", displayName: "bench")
+    public static func merge(events count: Int, folder: URL) throws -> (
+        seconds: Double, logSeconds: Double, peakMiB: Double
+    ) {
+        let scenario = try ScenarioLoader.load(
+            yaml: "name: bench\nvariants: [meltano-3.6.0, meltano-3.7.9]\ninvocations: 1\n", displayName: "bench")
         let phases = Phase.simulated.filter { $0 != .extract }
         let invocations = count / (phases.count + 2)
         var plan: [InvocationSpec] = []
@@ -148,17 +161,21 @@ public enum Benchmarks {
         lines.reserveCapacity(count)
         for i in 0..<invocations {
             let variant = i % 2 == 0 ? "meltano-3.6.0" : "meltano-3.7.9"
-            plan.append(InvocationSpec(index: i, ordinal: i / 2, variant: variant, job: "j", stateID: "j", errorAtInit: [false, false]))
+            plan.append(
+                InvocationSpec(
+                    index: i, ordinal: i / 2, variant: variant, job: "j", stateID: "j", errorAtInit: [false, false]))
             lines.append(WorkerEvent(.invocationStarted, invocation: i, variant: variant).jsonLine())
             for (k, name) in phases.enumerated() {
                 var e = WorkerEvent(.phase, invocation: i, variant: variant)
-                e.phase = PhaseRecord(phase: name, provenance: .measured, units: 1, productionUnits: 1,
-                                      nativeNs: UInt64(1_000 + i % 997 + k), modelledNs: UInt64(2_000 + i % 991 + k))
+                e.phase = PhaseRecord(
+                    phase: name, provenance: .measured, units: 1, productionUnits: 1,
+                    nativeNs: UInt64(1_000 + i % 997 + k), modelledNs: UInt64(2_000 + i % 991 + k))
                 lines.append(e.jsonLine())
             }
             var done = WorkerEvent(.invocationFinished, invocation: i, variant: variant)
-            done.outcome = InvocationOutcome(succeeded: true, discovery: DiscoveryCounters(), storage: StorageCounters(), heartbeats: 1,
-                                             jobOverlap: false, stateWrites: 1, errorPaths: 0, wallNs: 10_000)
+            done.outcome = InvocationOutcome(
+                succeeded: true, discovery: DiscoveryCounters(), storage: StorageCounters(), heartbeats: 1,
+                jobOverlap: false, stateWrites: 1, errorPaths: 0, wallNs: 10_000)
             lines.append(done.jsonLine())
         }
         let start = MonotonicClock.now()
@@ -166,11 +183,14 @@ public enum Benchmarks {
         for line in lines { log.record(line: Substring(line), worker: 0) }
         log.close()
         let logged = MonotonicClock.now()
-        _ = RunAnalyzer().analyze(.init(scenario: scenario, plan: plan, events: log.snapshot, command: "", startedAt: Date(), wallSeconds: 0,
-                                        complete: true, workerProcesses: 1,
-                                        environment: EnvironmentInfo(kind: "none", pathEntries: 0, distributions: 0, entryPointFiles: 0,
-                                                                     reused: true, description: ""),
-                                        costProfile: .native, integrity: nil))
+        _ = RunAnalyzer().analyze(
+            .init(
+                scenario: scenario, plan: plan, events: log.snapshot, command: "", startedAt: Date(), wallSeconds: 0,
+                complete: true, workerProcesses: 1,
+                environment: EnvironmentInfo(
+                    kind: "none", pathEntries: 0, distributions: 0, entryPointFiles: 0,
+                    reused: true, description: ""),
+                costProfile: .native, integrity: nil))
         let seconds = Double(MonotonicClock.now() - start) / 1e9
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

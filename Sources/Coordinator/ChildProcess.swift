@@ -21,14 +21,16 @@ final class ChildProcess: @unchecked Sendable {
     /// - Parameter stderrFD: where the child's stderr goes (a log file), inherited as is.
     convenience init(executable: String, arguments: [String], input: Data, stderrFD: Int32) throws {
         let (inPipe, outPipe) = try Self.stdioPipes()
-        let spawned = Self.spawn(executable: executable, arguments: arguments, stdio: [inPipe[0], outPipe[1], stderrFD])
+        let spawned = Self.spawn(
+            executable: executable, arguments: arguments, stdio: [inPipe[0], outPipe[1], stderrFD])
         close(inPipe[0])
         close(outPipe[1])
         switch spawned {
         case .success(let child):
             self.init(pid: child, stdoutFD: outPipe[0], zygote: nil)
         case .failure(let error):
-            close(inPipe[1]); close(outPipe[0])
+            close(inPipe[1])
+            close(outPipe[0])
             throw ChildProcessError("cannot start \(executable): \(error)")
         }
         Self.feed(input, to: inPipe[1])
@@ -36,10 +38,12 @@ final class ChildProcess: @unchecked Sendable {
 
     /// A pipe for the child's stdin and one for its stdout, both close-on-exec on this side.
     static func stdioPipes() throws -> (input: [Int32], output: [Int32]) {
-        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
+        var inPipe: [Int32] = [0, 0]
+        var outPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0 else { throw ChildProcessError("pipe failed (errno \(errno))") }
         guard pipe(&outPipe) == 0 else {
-            close(inPipe[0]); close(inPipe[1])
+            close(inPipe[0])
+            close(inPipe[1])
             throw ChildProcessError("pipe failed (errno \(errno))")
         }
         // Other children (exec'd or forked) must not hold these: a stray write end keeps EOF away.
@@ -71,7 +75,10 @@ final class ChildProcess: @unchecked Sendable {
             var offset = 0
             while offset < raw.count {
                 let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; break }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    break
+                }
                 offset += n
             }
         }
@@ -84,7 +91,10 @@ final class ChildProcess: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(stdoutFD, $0.baseAddress!, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                break
+            }
             if n == 0 { break }
             pending.append(contentsOf: buffer[0..<n])
             var lineStart = 0

@@ -72,8 +72,9 @@ public final class Coordinator: @unchecked Sendable {
         let stderrFD = open(folder.workerLog.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         guard stderrFD >= 0 else { throw ChildProcessError("\(folder.workerLog.path): cannot create (errno \(errno))") }
         defer { close(stderrFD) }
-        let launcher = WorkerLauncher(mode: scenario.workerSpawn,
-                                      executable: executable, stderrFD: stderrFD)
+        let launcher = WorkerLauncher(
+            mode: scenario.workerSpawn,
+            executable: executable, stderrFD: stderrFD)
         // Also on an error path: the zygote kills any worker left when it is stopped.
         defer { launcher.stop() }
 
@@ -92,12 +93,16 @@ public final class Coordinator: @unchecked Sendable {
             let child = try launcher.launch(input: input)
             let now = MonotonicClock.now()
             let budget = UInt64(scenario.workerTimeoutSeconds * Double(batch.count) * 1e9)
-            shared.with { active, _, _ in active[id] = Active(child: child, batch: batch, started: now, deadline: now + budget) }
+            shared.with { active, _, _ in
+                active[id] = Active(child: child, batch: batch, started: now, deadline: now + budget)
+            }
             group.enter()
             Thread.detachNewThread {
                 var seen = Set<Int>()
                 let partial = child.readLines { line in
-                    if let event = log.record(line: line, worker: id), event.event == .invocationFinished, let i = event.invocation {
+                    if let event = log.record(line: line, worker: id), event.event == .invocationFinished,
+                        let i = event.invocation
+                    {
                         seen.insert(i)
                         shared.with { _, finished, _ in finished += 1 }
                     }
@@ -133,7 +138,10 @@ public final class Coordinator: @unchecked Sendable {
         for sig in [SIGINT, SIGTERM] {
             signal(sig) { number in interruptRequested.store(number, ordering: .relaxed) }
         }
-        defer { signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }
+        defer {
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
         var interruptedAt: UInt64?
         var killedAfterInterrupt = false
         for _ in 0..<min(scenario.workers, pending.count) { try spawnNext() }
@@ -176,15 +184,17 @@ public final class Coordinator: @unchecked Sendable {
             if progress, now - lastProgress > 200_000_000 {
                 lastProgress = now
                 let (done, workers) = shared.with { active, finished, _ in (finished, active.count) }
-                let line = String(format: "\r[%d/%d invocations] %.0f%%  %d workers  %.1f s ", done, total,
-                                  Double(done) * 100 / Double(max(total, 1)), workers, Double(now - t0) / 1e9)
+                let line = String(
+                    format: "\r[%d/%d invocations] %.0f%%  %d workers  %.1f s ", done, total,
+                    Double(done) * 100 / Double(max(total, 1)), workers, Double(now - t0) / 1e9)
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }
         group.wait()
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        return RunRecord(folder: folder, events: log.snapshot, plan: plan, startedAt: startedAt,
-                         wallSeconds: Double(MonotonicClock.now() - t0) / 1e9, workerProcesses: spawned, workerSpawn: launcher.mode,
-                         complete: shared.with { _, _, complete in complete })
+        return RunRecord(
+            folder: folder, events: log.snapshot, plan: plan, startedAt: startedAt,
+            wallSeconds: Double(MonotonicClock.now() - t0) / 1e9, workerProcesses: spawned, workerSpawn: launcher.mode,
+            complete: shared.with { _, _, complete in complete })
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 import Pipeline
 import Scenario
 
@@ -27,8 +27,10 @@ public struct Fit {
     public let load: ([ScenarioOverride]) throws -> (Scenario, CostProfile)
     public let options: Simulation.Options
 
-    public init(knob: String, observedMinutes: Double, options: Simulation.Options,
-                load: @escaping ([ScenarioOverride]) throws -> (Scenario, CostProfile)) {
+    public init(
+        knob: String, observedMinutes: Double, options: Simulation.Options,
+        load: @escaping ([ScenarioOverride]) throws -> (Scenario, CostProfile)
+    ) {
         self.knob = knob
         self.observedMinutes = observedMinutes
         self.options = options
@@ -41,25 +43,30 @@ public struct Fit {
         let baseline = scenario.baseline.name
         let variant = requested ?? scenario.focalVariant
         var step = 0
-        let bisection = Bisection(lower: spec.lower, upper: spec.upper, integer: spec.integer, tolerance: spec.tolerance)
+        let bisection = Bisection(
+            lower: spec.lower, upper: spec.upper, integer: spec.integer, tolerance: spec.tolerance)
         let (outcome, steps) = try bisection.solve(target: observedMinutes) { x in
             step += 1
             let text = spec.integer ? String(Int(x)) : String(format: "%.4f", x)
             progress("step \(step): \(spec.key) = \(text)")
-            let (s, costs) = try load([ScenarioOverride(key: spec.key, text: text, flag: "fit"),
-                                        ScenarioOverride(key: "variants", text: "\(baseline),\(variant)", flag: "fit")])
+            let (s, costs) = try load([
+                ScenarioOverride(key: spec.key, text: text, flag: "fit"),
+                ScenarioOverride(key: "variants", text: "\(baseline),\(variant)", flag: "fit"),
+            ])
             var o = options
             o.output = folder.appendingPathComponent(String(format: "step-%02d", step))
             o.progress = false
             let summary = try Simulation(scenario: s, costProfile: costs, options: o).run().summary
             // A step from an interrupted run is not a point to bisect on.
             if interruptedBySignal { throw FitInterrupted(step: step, folder: o.output!.path) }
-            let r = summary.variants.first { $0.name == variant }?.regressionMinutes
+            let r =
+                summary.variants.first { $0.name == variant }?.regressionMinutes
                 ?? Interval(estimate: 0, low: 0, high: 0, level: 0.95)
             return Bisection.Step(x: x, y: r.estimate, low: r.low, high: r.high)
         }
-        return Result(knob: spec.key, variant: variant, observedMinutes: observedMinutes, outcome: outcome, steps: steps,
-                      sentence: sentence(outcome, key: spec.key, variant: variant, integer: spec.integer, scenario: scenario))
+        return Result(
+            knob: spec.key, variant: variant, observedMinutes: observedMinutes, outcome: outcome, steps: steps,
+            sentence: sentence(outcome, key: spec.key, variant: variant, integer: spec.integer, scenario: scenario))
     }
 
     struct FitInterrupted: Error, CustomStringConvertible {
@@ -68,17 +75,21 @@ public struct Fit {
         var description: String { "fit interrupted at step \(step) (its incomplete run is in \(folder)); no answer" }
     }
 
-    func sentence(_ outcome: Bisection.Outcome, key: String, variant: String, integer: Bool, scenario: Scenario) -> String {
+    func sentence(_ outcome: Bisection.Outcome, key: String, variant: String, integer: Bool, scenario: Scenario)
+        -> String
+    {
         func show(_ x: Double) -> String { integer ? String(Int(x.rounded())) : String(format: "%.3f", x) }
         let observed = String(format: "%.2f", observedMinutes)
         switch outcome {
         case .found(let x, let lo, let hi):
-            return "\(key) = \(show(x)) (interval \(show(lo)) to \(show(hi))) makes the estimated regression of \(variant) "
+            return
+                "\(key) = \(show(x)) (interval \(show(lo)) to \(show(hi))) makes the estimated regression of \(variant) "
                 + "against \(scenario.baseline.name) equal the observed \(observed) min."
         case .outOfRange(let best):
             let others = ["packages", "error_rate", "catalog_lines", "catalog_write"].filter { $0 != key }
                 .map { "\($0) \(scenario.values[$0]?.description ?? "?")" }.joined(separator: ", ")
-            return "No \(key) in range explains \(observed) min for \(variant): the closest, \(key) = \(show(best.x)), gives "
+            return
+                "No \(key) in range explains \(observed) min for \(variant): the closest, \(key) = \(show(best.x)), gives "
                 + "\(String(format: "%.2f", best.y)) min [\(String(format: "%.2f", best.low)), \(String(format: "%.2f", best.high))] (with \(others))."
         }
     }

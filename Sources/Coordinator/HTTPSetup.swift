@@ -15,16 +15,22 @@ extension HTTPKnobs {
     /// Seeded by the scenario's seed; a stalled answer is held for twice the client's timeout.
     func faultPlan(seed: UInt64) -> FaultPlan {
         func spec(_ e: Endpoint) -> FaultSpec {
-            FaultSpec(errorRate: e.errorRate, stallRate: e.stallRate, dropRate: e.dropRate, latencyMilliseconds: e.latencyMilliseconds,
-                      jitterMilliseconds: e.jitterMilliseconds, jitter: e.jitter)
+            FaultSpec(
+                errorRate: e.errorRate, stallRate: e.stallRate, dropRate: e.dropRate,
+                latencyMilliseconds: e.latencyMilliseconds,
+                jitterMilliseconds: e.jitterMilliseconds, jitter: e.jitter)
         }
-        return FaultPlan(seed: seed, api: spec(api), state: spec(state), stallMilliseconds: 2 * Double(timeoutMilliseconds))
+        return FaultPlan(
+            seed: seed, api: spec(api), state: spec(state), stallMilliseconds: 2 * Double(timeoutMilliseconds))
     }
 
     func client(port: Int) -> ClientSettings {
-        ClientSettings(baseURL: "http://127.0.0.1:\(port)",
-                       timeouts: CurlTimeouts(connectMilliseconds: connectTimeoutMilliseconds, totalMilliseconds: timeoutMilliseconds),
-                       retry: RetryPolicy(maxRetries: maxRetries, baseDelayMilliseconds: backoffMilliseconds,
-                                          maxDelayMilliseconds: backoffMaxMilliseconds))
+        ClientSettings(
+            baseURL: "http://127.0.0.1:\(port)",
+            timeouts: CurlTimeouts(
+                connectMilliseconds: connectTimeoutMilliseconds, totalMilliseconds: timeoutMilliseconds),
+            retry: RetryPolicy(
+                maxRetries: maxRetries, baseDelayMilliseconds: backoffMilliseconds,
+                maxDelayMilliseconds: backoffMaxMilliseconds))
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 import HTTP
 import Pipeline
 import Storage
@@ -9,12 +9,16 @@ import Storage
 /// http backend also, read from the server's object store: one `state.json` per job equal to the
 /// last state written to it, and no lock left behind.
 enum IntegrityCheck {
-    static func run(folder: RunFolder, stateBackend: StateBackendKind, events: [WorkerEvent], plan: InvocationPlan,
-                    objectStore: ObjectStore? = nil) throws -> IntegrityInfo {
+    static func run(
+        folder: RunFolder, stateBackend: StateBackendKind, events: [WorkerEvent], plan: InvocationPlan,
+        objectStore: ObjectStore? = nil
+    ) throws -> IntegrityInfo {
         let database = try SystemDatabase(path: folder.database.path)
         defer { database.connection.close() }
         if stateBackend == .http {
-            guard let objectStore else { throw ChildProcessError("integrity check: the http backend needs the run's server") }
+            guard let objectStore else {
+                throw ChildProcessError("integrity check: the http backend needs the run's server")
+            }
             return try httpBackend(objectStore, database: database, events: events, plan: plan)
         }
         let store: StateStore = stateBackend == .file ? try FileStateStore(root: folder.stateRoot.path) : database
@@ -26,10 +30,14 @@ enum IntegrityCheck {
             rows += 1
             recorded += state.writeCount ?? 0
         }
-        if stateBackend != .file, let row = try database.connection.queryRow("SELECT count(*) FROM state"), case .integer(let n) = row[0] {
+        if stateBackend != .file, let row = try database.connection.queryRow("SELECT count(*) FROM state"),
+            case .integer(let n) = row[0]
+        {
             rows = Int(n)
         }
-        return try info(database: database, events: events, stateRows: rows, expected: written.count, recorded: recorded, reported: reported)
+        return try info(
+            database: database, events: events, stateRows: rows, expected: written.count, recorded: recorded,
+            reported: reported)
     }
 
     /// State writes the workers reported, and the state ids they wrote.
@@ -46,8 +54,11 @@ enum IntegrityCheck {
     }
 
     /// The `runs` rows by state, checked with the state counts into one verdict.
-    static func info(database: SystemDatabase, events: [WorkerEvent], stateRows rows: Int, expected: Int, recorded: Int, reported: Int,
-                     locksLeft: Int? = nil, matching: Int? = nil) throws -> IntegrityInfo {
+    static func info(
+        database: SystemDatabase, events: [WorkerEvent], stateRows rows: Int, expected: Int, recorded: Int,
+        reported: Int,
+        locksLeft: Int? = nil, matching: Int? = nil
+    ) throws -> IntegrityInfo {
         var byState: [String: Int] = [:]
         for row in try database.connection.query("SELECT state, count(*) FROM runs GROUP BY state") {
             if case .text(let state) = row[0], case .integer(let n) = row[1] { byState[state] = Int(n) }
@@ -56,15 +67,18 @@ enum IntegrityCheck {
         let runsRows = byState.values.reduce(0, +)
         let nonTerminal = byState["RUNNING", default: 0]
         let objectStoreOK = (locksLeft ?? 0) == 0 && (matching ?? expected) == expected
-        return IntegrityInfo(runsRows: runsRows, runsByState: byState, nonTerminalRuns: nonTerminal, stateRows: rows,
-                             expectedStateRows: expected, stateWritesRecorded: recorded, stateWritesReported: reported,
-                             lostUpdates: reported - recorded, locksLeft: locksLeft, stateDocumentsMatchingLastWrite: matching,
-                             ok: nonTerminal == 0 && runsRows == finished && rows == expected && reported == recorded && objectStoreOK)
+        return IntegrityInfo(
+            runsRows: runsRows, runsByState: byState, nonTerminalRuns: nonTerminal, stateRows: rows,
+            expectedStateRows: expected, stateWritesRecorded: recorded, stateWritesReported: reported,
+            lostUpdates: reported - recorded, locksLeft: locksLeft, stateDocumentsMatchingLastWrite: matching,
+            ok: nonTerminal == 0 && runsRows == finished && rows == expected && reported == recorded && objectStoreOK)
     }
 
     /// The http backend, read straight from the server's store: every `state.json`, every lock left,
     /// and for each job the document of its highest-sequence write compared byte for byte.
-    static func httpBackend(_ store: ObjectStore, database: SystemDatabase, events: [WorkerEvent], plan: InvocationPlan) throws -> IntegrityInfo {
+    static func httpBackend(_ store: ObjectStore, database: SystemDatabase, events: [WorkerEvent], plan: InvocationPlan)
+        throws -> IntegrityInfo
+    {
         let (reported, written) = stateWrites(events: events, plan: plan)
         var last: [String: LastStateWrite] = [:]
         for event in events where event.event == .invocationFinished {
@@ -83,7 +97,8 @@ enum IntegrityCheck {
             }
             if let expected = last[id], expected.document == object.text { matching += 1 }
         }
-        return try info(database: database, events: events, stateRows: documents.count, expected: written.count, recorded: recorded,
-                        reported: reported, locksLeft: objects.filter { $0.key.hasSuffix("/lock") }.count, matching: matching)
+        return try info(
+            database: database, events: events, stateRows: documents.count, expected: written.count, recorded: recorded,
+            reported: reported, locksLeft: objects.filter { $0.key.hasSuffix("/lock") }.count, matching: matching)
     }
 }

@@ -15,10 +15,14 @@ public struct InvocationPlan: Sendable {
         for variant in scenario.variants {
             for ordinal in 0..<scenario.invocations {
                 let job = "tap-matatika-\(ordinal % scenario.jobs)-to-target-snowflake"
-                let errors = (1...2).map { Self.meetsError(seed: scenario.seed, ordinal: ordinal, initialization: $0, rate: scenario.errorRate) }
+                let errors = (1...2).map {
+                    Self.meetsError(seed: scenario.seed, ordinal: ordinal, initialization: $0, rate: scenario.errorRate)
+                }
                 let stateID = "\(variant.name):\(job)"
-                specs.append(InvocationSpec(index: 0, ordinal: ordinal, variant: variant.name, job: stateID,
-                                            stateID: stateID, errorAtInit: errors))
+                specs.append(
+                    InvocationSpec(
+                        index: 0, ordinal: ordinal, variant: variant.name, job: stateID,
+                        stateID: stateID, errorAtInit: errors))
             }
         }
         var rng = Self.orderStream(seed: scenario.seed)
@@ -26,7 +30,9 @@ public struct InvocationPlan: Sendable {
             specs.swapAt(i, rng.nextInt(below: i + 1))
         }
         invocations = specs.enumerated().map { index, s in
-            InvocationSpec(index: index, ordinal: s.ordinal, variant: s.variant, job: s.job, stateID: s.stateID, errorAtInit: s.errorAtInit)
+            InvocationSpec(
+                index: index, ordinal: s.ordinal, variant: s.variant, job: s.job, stateID: s.stateID,
+                errorAtInit: s.errorAtInit)
         }
     }
 

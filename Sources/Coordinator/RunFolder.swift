@@ -19,9 +19,11 @@ public struct RunFolder: Sendable {
 
     /// `root/<name>-<UTC time>`, with `-2`, `-3`... when that exists already.
     public static func freshURL(root: URL, name: String, now: Date = Date()) -> URL {
-        let stamp = ISO8601DateFormatter.string(from: now, timeZone: TimeZone(identifier: "UTC")!,
-                                                formatOptions: [.withYear, .withMonth, .withDay, .withTime])
-            .replacingOccurrences(of: ":", with: "")
+        let stamp = ISO8601DateFormatter.string(
+            from: now, timeZone: TimeZone(identifier: "UTC")!,
+            formatOptions: [.withYear, .withMonth, .withDay, .withTime]
+        )
+        .replacingOccurrences(of: ":", with: "")
         var candidate = root.appendingPathComponent("\(name)-\(stamp)")
         var n = 2
         while FileManager.default.fileExists(atPath: candidate.path) {

@@ -1,6 +1,6 @@
-import Foundation
 import Analysis
 import Environment
+import Foundation
 import HTTP
 import Pipeline
 import Report
@@ -23,7 +23,9 @@ public struct Simulation {
         public var command: String
         public var executable: String?
 
-        public init(outputRoot: URL, output: URL?, cacheRoot: URL, progress: Bool, command: String, executable: String? = nil) {
+        public init(
+            outputRoot: URL, output: URL?, cacheRoot: URL, progress: Bool, command: String, executable: String? = nil
+        ) {
             self.outputRoot = outputRoot
             self.output = output
             self.cacheRoot = cacheRoot
@@ -50,23 +52,30 @@ public struct Simulation {
 
     public func run() throws -> Result {
         // Check a real environment before anything is written.
-        let realEnvironment = scenario.sitePackages.isEmpty ? nil : try PreparedEnvironment.existing(paths: scenario.sitePackages)
+        let realEnvironment =
+            scenario.sitePackages.isEmpty ? nil : try PreparedEnvironment.existing(paths: scenario.sitePackages)
         let loadAtStart = MachineInfo.loadAverage()
-        let folder = try RunFolder.create(root: options.outputRoot, scenarioName: scenario.name, explicit: options.output)
-        let environment = try realEnvironment
-            ?? SyntheticEnvironment.prepare(packages: scenario.packages, seed: scenario.seed, cacheRoot: options.cacheRoot)
+        let folder = try RunFolder.create(
+            root: options.outputRoot, scenarioName: scenario.name, explicit: options.output)
+        let environment =
+            try realEnvironment
+            ?? SyntheticEnvironment.prepare(
+                packages: scenario.packages, seed: scenario.seed, cacheRoot: options.cacheRoot)
         try SystemDatabase.create(at: folder.database.path)
         let plan = InvocationPlan(scenario: scenario)
         // Cold runs measure warm against cold first, side by side, so the report can say what cold costs here.
-        let coldReference = scenario.cacheMode == .cold ? ScanCacheComparison.measure(pathEntries: environment.pathEntries) : nil
+        let coldReference =
+            scenario.cacheMode == .cold ? ScanCacheComparison.measure(pathEntries: environment.pathEntries) : nil
         var job = WorkerJob(
             workload: scenario.workload, databasePath: folder.database.path, stateRoot: folder.stateRoot.path,
             stateBackend: scenario.stateBackend, pathEntries: environment.pathEntries,
-            discoveryCacheDirectory: folder.discoveryCache.path, scratchDirectory: folder.scratch.path, costProfile: costProfile,
+            discoveryCacheDirectory: folder.discoveryCache.path, scratchDirectory: folder.scratch.path,
+            costProfile: costProfile,
             cacheMode: scenario.cacheMode,
             catalogLines: scenario.catalogLines, catalogSampleLines: scenario.catalogSampleLines,
             stateMessages: scenario.stateMessages, stateSampleMessages: scenario.stateSampleMessages,
-            heartbeatIntervalSeconds: scenario.heartbeatIntervalSeconds, lockTimeoutSeconds: scenario.lockTimeoutSeconds,
+            heartbeatIntervalSeconds: scenario.heartbeatIntervalSeconds,
+            lockTimeoutSeconds: scenario.lockTimeoutSeconds,
             retryOnError: scenario.retryOnError, microbenchBackendsCalls: scenario.microbenchBackendsCalls,
             microbenchCreations: scenario.microbenchCreations, variants: scenario.variants, invocations: [])
         job.catalogWrite = scenario.catalogWriteOverride
@@ -75,7 +84,8 @@ public struct Simulation {
         if scenario.workload == .microbench && realEnvironment == nil {
             for variant in scenario.variants {
                 guard let n = scenario.variantPackages[variant.name], n != scenario.packages else { continue }
-                let own = try SyntheticEnvironment.prepare(packages: n, seed: scenario.seed, cacheRoot: options.cacheRoot)
+                let own = try SyntheticEnvironment.prepare(
+                    packages: n, seed: scenario.seed, cacheRoot: options.cacheRoot)
                 job.variantPathEntries[variant.name] = own.pathEntries
                 variantDistributions[variant.name] = own.distributionCount
             }
@@ -83,29 +93,38 @@ public struct Simulation {
         job.lockRetrySeconds = scenario.lockRetrySeconds
         // The server lives exactly as long as the workers need it; the defer stops it on every
         // way out (errors, and SIGINT/SIGTERM, which the coordinator turns into an incomplete run).
-        let server = HTTPKnobs.needsServer(scenario)
-            ? try LoopbackServer.start(source: scenario.http.source, faults: scenario.http.faultPlan(seed: scenario.seed)) : nil
+        let server =
+            HTTPKnobs.needsServer(scenario)
+            ? try LoopbackServer.start(
+                source: scenario.http.source, faults: scenario.http.faultPlan(seed: scenario.seed)) : nil
         defer { server?.stop() }
         if let server {
-            job.http = HTTPJob(client: scenario.http.client(port: server.port), pages: scenario.http.pages,
-                               samplePages: scenario.http.samplePages)
+            job.http = HTTPJob(
+                client: scenario.http.client(port: server.port), pages: scenario.http.pages,
+                samplePages: scenario.http.samplePages)
         }
-        let coordinator = Coordinator(scenario: scenario, job: job, folder: folder, executable: options.executable, progress: options.progress)
+        let coordinator = Coordinator(
+            scenario: scenario, job: job, folder: folder, executable: options.executable, progress: options.progress)
         let record = try coordinator.run(plan: plan)
-        let integrity = scenario.workload == .pipeline
-            ? try IntegrityCheck.run(folder: folder, stateBackend: scenario.stateBackend, events: record.events, plan: plan,
-                                     objectStore: server?.store) : nil
+        let integrity =
+            scenario.workload == .pipeline
+            ? try IntegrityCheck.run(
+                folder: folder, stateBackend: scenario.stateBackend, events: record.events, plan: plan,
+                objectStore: server?.store) : nil
         // Stopped before the analysis so that the summary can say whether the port is free again.
         let serverSummary = server.map { HTTPServerSummary(stats: $0.stats, stop: $0.stop()) }
-        let info = EnvironmentInfo(kind: realEnvironment == nil ? "synthetic" : "real", pathEntries: environment.pathEntries.count,
-                                   distributions: environment.distributionCount, entryPointFiles: environment.entryPointFileCount,
-                                   reused: environment.reused, description: PathDisplay.relative(environment.description))
-        let summary = RunAnalyzer().analyze(.init(
-            scenario: scenario, plan: plan.invocations, events: record.events, command: options.command, startedAt: record.startedAt,
-            wallSeconds: record.wallSeconds, complete: record.complete, workerProcesses: record.workerProcesses,
-            environment: info, costProfile: costProfile, integrity: integrity, loadAverageAtStart: loadAtStart,
-            coldReference: coldReference, variantDistributions: variantDistributions, httpServer: serverSummary,
-            workerSpawn: record.workerSpawn.rawValue))
+        let info = EnvironmentInfo(
+            kind: realEnvironment == nil ? "synthetic" : "real", pathEntries: environment.pathEntries.count,
+            distributions: environment.distributionCount, entryPointFiles: environment.entryPointFileCount,
+            reused: environment.reused, description: PathDisplay.relative(environment.description))
+        let summary = RunAnalyzer().analyze(
+            .init(
+                scenario: scenario, plan: plan.invocations, events: record.events, command: options.command,
+                startedAt: record.startedAt,
+                wallSeconds: record.wallSeconds, complete: record.complete, workerProcesses: record.workerProcesses,
+                environment: info, costProfile: costProfile, integrity: integrity, loadAverageAtStart: loadAtStart,
+                coldReference: coldReference, variantDistributions: variantDistributions, httpServer: serverSummary,
+                workerSpawn: record.workerSpawn.rawValue))
         try write(summary: summary, to: folder)
         return Result(folder: folder, summary: summary)
     }
@@ -118,7 +137,8 @@ public struct Simulation {
         try encoder.encode(summary).write(to: folder.summary, options: .atomic)
         try Data(MarkdownReport.render(summary).utf8).write(to: folder.report, options: .atomic)
         if summary.scenario.workload == .pipeline {
-            try Data(RunChart.svg(summary).utf8).write(to: folder.url.appendingPathComponent(RunChart.fileName), options: .atomic)
+            try Data(RunChart.svg(summary).utf8).write(
+                to: folder.url.appendingPathComponent(RunChart.fileName), options: .atomic)
         }
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 import Pipeline
 import Report
 import Scenario
@@ -13,16 +13,24 @@ public struct SweepAxis: Sendable {
     public static func parse(key: String, text: String) throws -> SweepAxis? {
         let parts = text.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
         if parts.count == 3 {
-            guard let start = Double(parts[0]), let end = Double(parts[1]), let step = Double(parts[2]), step > 0, end >= start else {
-                throw ScenarioError(location: "command line", key: key, problem: "expected a range start:end:step with step > 0, got '\(text)'")
+            guard let start = Double(parts[0]), let end = Double(parts[1]), let step = Double(parts[2]), step > 0,
+                end >= start
+            else {
+                throw ScenarioError(
+                    location: "command line", key: key,
+                    problem: "expected a range start:end:step with step > 0, got '\(text)'")
             }
             let count = Int(((end - start) / step + 1e-9).rounded(.down)) + 1
-            guard count <= 1000 else { throw ScenarioError(location: "command line", key: key, problem: "range '\(text)' has over 1000 values") }
+            guard count <= 1000 else {
+                throw ScenarioError(location: "command line", key: key, problem: "range '\(text)' has over 1000 values")
+            }
             let isInt = [start, end, step].allSatisfy { $0 == $0.rounded() }
-            return SweepAxis(key: key, values: (0..<count).map { i in
-                let v = start + Double(i) * step
-                return isInt ? String(Int(v)) : String(format: "%g", v)
-            })
+            return SweepAxis(
+                key: key,
+                values: (0..<count).map { i in
+                    let v = start + Double(i) * step
+                    return isInt ? String(Int(v)) : String(format: "%g", v)
+                })
         }
         let values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return values.count > 1 ? SweepAxis(key: key, values: values) : nil
@@ -44,7 +52,10 @@ public struct Sweep {
     public let load: ([ScenarioOverride]) throws -> (Scenario, CostProfile)
     public let options: Simulation.Options
 
-    public init(axes: [SweepAxis], options: Simulation.Options, load: @escaping ([ScenarioOverride]) throws -> (Scenario, CostProfile)) {
+    public init(
+        axes: [SweepAxis], options: Simulation.Options,
+        load: @escaping ([ScenarioOverride]) throws -> (Scenario, CostProfile)
+    ) {
         self.axes = axes
         self.options = options
         self.load = load
@@ -53,7 +64,9 @@ public struct Sweep {
     /// Every combination of the axes' values, first axis slowest.
     public var grid: [[ScenarioOverride]] {
         axes.reduce([[]]) { partial, axis in
-            partial.flatMap { prefix in axis.values.map { prefix + [ScenarioOverride(key: axis.key, text: $0, flag: "sweep")] } }
+            partial.flatMap { prefix in
+                axis.values.map { prefix + [ScenarioOverride(key: axis.key, text: $0, flag: "sweep")] }
+            }
         }
     }
 
@@ -68,13 +81,17 @@ public struct Sweep {
             o.output = folder.appendingPathComponent(String(format: "cell-%02d", k + 1))
             o.progress = false
             let result = try Simulation(scenario: scenario, costProfile: costs, options: o).run()
-            var intervals: [String: Interval] = [:], top: [String: Phase] = [:]
+            var intervals: [String: Interval] = [:]
+            var top: [String: Phase] = [:]
             for v in result.summary.variants {
                 if let r = v.regressionMinutes { intervals[v.name] = r }
                 if let t = v.topPhase { top[v.name] = t }
             }
-            cells.append(Cell(knobs: Dictionary(uniqueKeysWithValues: cell.map { ($0.key, $0.text) }),
-                              folder: o.output!.lastPathComponent, complete: result.summary.complete, variants: intervals, topPhase: top))
+            cells.append(
+                Cell(
+                    knobs: Dictionary(uniqueKeysWithValues: cell.map { ($0.key, $0.text) }),
+                    folder: o.output!.lastPathComponent, complete: result.summary.complete, variants: intervals,
+                    topPhase: top))
             if interruptedBySignal { break }  // the cells so far are reported; the rest never start
         }
         return cells

@@ -29,30 +29,36 @@ final class ZygoteClient: @unchecked Sendable {
     /// Starts a zygote and waits until it is ready; nil (and a line in the worker log) when it cannot
     /// fork workers, so the coordinator falls back to exec.
     static func start(executable: String, stderrFD: Int32) -> ZygoteClient? {
-        var control: [Int32] = [-1, -1], statuses: [Int32] = [-1, -1]
+        var control: [Int32] = [-1, -1]
+        var statuses: [Int32] = [-1, -1]
         let type = Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         guard socketpair(AF_UNIX, type, 0, &control) == 0, socketpair(AF_UNIX, type, 0, &statuses) == 0 else {
             log("cannot create the zygote's sockets (errno \(errno))", to: stderrFD)
             (control + statuses).filter { $0 >= 0 }.forEach { close($0) }
             return nil
         }
-        let spawned = ChildProcess.spawn(executable: executable, arguments: ["zygote"], stdio: [control[1], statuses[1], stderrFD])
+        let spawned = ChildProcess.spawn(
+            executable: executable, arguments: ["zygote"], stdio: [control[1], statuses[1], stderrFD])
         close(control[1])
         close(statuses[1])
         guard case .success(let pid) = spawned else {
-            close(control[0]); close(statuses[0])
+            close(control[0])
+            close(statuses[0])
             log("cannot start the zygote", to: stderrFD)
             return nil
         }
         let process = ChildProcess(pid: pid, stdoutFD: -1, zygote: nil)
         var ready = pollfd(fd: control[0], events: Int16(POLLIN), revents: 0)
         guard poll(&ready, 1, answerTimeoutMillis) == 1, let (message, _) = ZygoteMessage.receive(on: control[0]),
-              message.kind == .ready, message.a == 1
+            message.kind == .ready, message.a == 1
         else {
-            close(control[0]); close(statuses[0])
+            close(control[0])
+            close(statuses[0])
             process.kill()
             _ = process.wait()
-            log("the zygote cannot fork workers (not ready, or not single-threaded); workers are exec'd instead", to: stderrFD)
+            log(
+                "the zygote cannot fork workers (not ready, or not single-threaded); workers are exec'd instead",
+                to: stderrFD)
             return nil
         }
         let client = ZygoteClient(process: process, control: control[0], statuses: statuses[0])
@@ -78,14 +84,17 @@ final class ZygoteClient: @unchecked Sendable {
         var reply: Int32?
         var answering = pollfd(fd: control, events: Int16(POLLIN), revents: 0)
         while sent, reply == nil, poll(&answering, 1, Self.answerTimeoutMillis) == 1,
-              let (message, fds) = ZygoteMessage.receive(on: control) {
+            let (message, fds) = ZygoteMessage.receive(on: control)
+        {
             fds.forEach { close($0) }
             if message.kind == .spawned, message.a == tag { reply = message.b }
         }
         guard let pid = reply, pid > 0 else {
             if !prefed { close(inPipe[1]) }
             close(outPipe[0])
-            let reason = reply.map { "fork failed: \(String(cString: strerror(-$0)))" } ?? "the zygote has ended or does not answer"
+            let reason =
+                reply.map { "fork failed: \(String(cString: strerror(-$0)))" }
+                ?? "the zygote has ended or does not answer"
             throw ChildProcessError("cannot start a worker: \(reason)")
         }
         if !prefed { ChildProcess.feed(input, to: inPipe[1]) }

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Environment
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Hit, miss and invalidation of the cross-process caches, measured side by side in one run:
 /// what `simulate bench-cache` prints. Every number is one real first lookup of a fresh session
@@ -31,8 +32,10 @@ public struct CacheBenchmark {
         public var seed: UInt64
 
         /// Collects the options.
-        public init(sizes: [Int], strategies: [DiscoveryStrategy], hitRepeats: Int, missRepeats: Int,
-                    settleMilliseconds: Int, workRoot: URL, seed: UInt64) {
+        public init(
+            sizes: [Int], strategies: [DiscoveryStrategy], hitRepeats: Int, missRepeats: Int,
+            settleMilliseconds: Int, workRoot: URL, seed: UInt64
+        ) {
             self.sizes = sizes
             self.strategies = strategies
             self.hitRepeats = hitRepeats
@@ -72,12 +75,15 @@ public struct CacheBenchmark {
         var rows: [Row] = []
         for size in options.sizes {
             progress("preparing \(size) distributions")
-            let environment = try SyntheticEnvironment.prepare(packages: size, seed: options.seed,
-                                                               cacheRoot: options.workRoot.appendingPathComponent("environments"))
+            let environment = try SyntheticEnvironment.prepare(
+                packages: size, seed: options.seed,
+                cacheRoot: options.workRoot.appendingPathComponent("environments"))
             let site = environment.pathEntries[0]
             var extra: String?
             defer { if let extra { try? FileManager.default.removeItem(atPath: extra) } }
-            let caches = options.strategies.map { options.workRoot.appendingPathComponent("caches/\($0.rawValue)-\(size)") }
+            let caches = options.strategies.map {
+                options.workRoot.appendingPathComponent("caches/\($0.rawValue)-\(size)")
+            }
             for cache in caches { try? FileManager.default.removeItem(at: cache) }
             var sizeRows = options.strategies.map { Row(packages: size, strategy: $0) }
             usleep(useconds_t(options.settleMilliseconds * 1_000))  // a just-generated tree is an install too
@@ -92,8 +98,10 @@ public struct CacheBenchmark {
             progress("\(size): hit")
             for _ in 0..<options.hitRepeats {
                 for (i, strategy) in options.strategies.enumerated() {
-                    sizeRows[i].hit.append(try measure(strategy, site, caches[i], expectScan: false, expectExtra: nil,
-                                                       stats: &sizeRows[i].hitStats))
+                    sizeRows[i].hit.append(
+                        try measure(
+                            strategy, site, caches[i], expectScan: false, expectExtra: nil,
+                            stats: &sizeRows[i].hitStats))
                 }
             }
             progress("\(size): invalidation")
@@ -108,7 +116,8 @@ public struct CacheBenchmark {
                 extra = folder
                 usleep(useconds_t(options.settleMilliseconds * 1_000))
                 for (i, strategy) in options.strategies.enumerated() {
-                    sizeRows[i].invalidation.append(try measure(strategy, site, caches[i], expectScan: true, expectExtra: name))
+                    sizeRows[i].invalidation.append(
+                        try measure(strategy, site, caches[i], expectScan: true, expectExtra: name))
                 }
             }
             rows += sizeRows
@@ -116,19 +125,25 @@ public struct CacheBenchmark {
         return rows
     }
 
-    private func measure(_ strategy: DiscoveryStrategy, _ site: String, _ cache: URL, expectScan: Bool,
-                         expectExtra: String?) throws -> Double {
+    private func measure(
+        _ strategy: DiscoveryStrategy, _ site: String, _ cache: URL, expectScan: Bool,
+        expectExtra: String?
+    ) throws -> Double {
         var ignored = 0
         return try measure(strategy, site, cache, expectScan: expectScan, expectExtra: expectExtra, stats: &ignored)
     }
 
     /// One fresh session's first lookup, timed from the session's creation to the answer.
-    private func measure(_ strategy: DiscoveryStrategy, _ site: String, _ cache: URL, expectScan: Bool,
-                         expectExtra: String?, stats: inout Int) throws -> Double {
+    private func measure(
+        _ strategy: DiscoveryStrategy, _ site: String, _ cache: URL, expectScan: Bool,
+        expectExtra: String?, stats: inout Int
+    ) throws -> Double {
         let scanner = EntryPointScanner(pathEntries: [site])
         let group = MeltanoEntryPoints.stateBackendsGroup
         let start = Self.now()
-        let session = DiscoverySession(strategy: strategy, pathEntries: [site], persistentCacheDirectory: cache) { scanner.scan() }
+        let session = DiscoverySession(strategy: strategy, pathEntries: [site], persistentCacheDirectory: cache) {
+            scanner.scan()
+        }
         let names = session.backends(group: group, via: session.newAddonObject())
         let elapsed = Double(Self.now() - start) / 1_000
         let scanned = session.counters.scans == 1

@@ -20,15 +20,17 @@ public final class DiscoverySession {
     private let scan: () -> ScanResult
     private var objects: [[String: [EntryPoint]]?] = []  // per-instance: each object's own scan
     private var groupCache: [String: [EntryPoint]] = [:]  // per-process: one scan per group; persistent: groups read
-    private var allGroups: [String: [EntryPoint]]?       // persistent after a miss, stevedore: everything, once
-    private var reader: PersistentCacheFile.Reader?      // persistent after a hit: groups read on demand
+    private var allGroups: [String: [EntryPoint]]?  // persistent after a miss, stevedore: everything, once
+    private var reader: PersistentCacheFile.Reader?  // persistent after a hit: groups read on demand
     private var touched: Set<String> = []
     private var usedObjects: Set<Int> = []
 
     /// Creates a session. `scan` performs one full scan (the caller times and pads it); the
     /// session calls it exactly when its strategy needs a scan and never otherwise.
-    public init(strategy: DiscoveryStrategy, pathEntries: [String], persistentCacheDirectory: URL?,
-                scan: @escaping () -> ScanResult) {
+    public init(
+        strategy: DiscoveryStrategy, pathEntries: [String], persistentCacheDirectory: URL?,
+        scan: @escaping () -> ScanResult
+    ) {
         self.strategy = strategy
         self.pathEntries = pathEntries
         self.persistentCacheDirectory = persistentCacheDirectory
@@ -114,8 +116,9 @@ public final class DiscoverySession {
             allGroups = Self.grouped(runScan().entryPoints)
             return
         }
-        let cache = PersistentEntryPointCache(directory: directory, pathEntries: pathEntries,
-                                              strict: strategy == .persistentStrict)
+        let cache = PersistentEntryPointCache(
+            directory: directory, pathEntries: pathEntries,
+            strict: strategy == .persistentStrict)
         var sawCorrupt = false
         func tryHit(_ allowed: Bool) -> (EnvironmentStamps, PersistentCacheFile.Reader?) {
             let stamps = cache.stamps()
@@ -167,8 +170,9 @@ public final class DiscoverySession {
             return Self.grouped(runScan().entryPoints)
         }
         let prefix = URL(fileURLWithPath: pathEntries.first ?? ".").deletingLastPathComponent().path
-        let cache = StevedoreStyleCache(directory: directory, pathEntries: pathEntries,
-                                        interpreter: Self.interpreter, prefix: prefix)
+        let cache = StevedoreStyleCache(
+            directory: directory, pathEntries: pathEntries,
+            interpreter: Self.interpreter, prefix: prefix)
         let outcome = cache.load { runScan().entryPoints }
         counters.validationStats += outcome.stats
         if outcome.hit { counters.persistentHits += 1 } else { counters.persistentMisses += 1 }
@@ -178,7 +182,8 @@ public final class DiscoverySession {
     }
 
     /// This process's executable: stevedore keys its cache by `sys.executable`.
-    private static let interpreter = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+    private static let interpreter =
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         ?? CommandLine.arguments[0]
 
     private static func grouped(_ entryPoints: [EntryPoint]) -> [String: [EntryPoint]] {

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Environment
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The persistent cache's file format, built so that a hit reads only what it needs:
 ///
@@ -38,8 +39,10 @@ enum PersistentCacheFile {
 
     /// Serializes a scan's entry points; groups keep the order they first appear in, entries
     /// keep discovery order within a group.
-    static func encode(version: Int, strategy: String, pathEntries: [String], stamps: EnvironmentStamps,
-                       entryPoints: [EntryPoint]) throws -> Data {
+    static func encode(
+        version: Int, strategy: String, pathEntries: [String], stamps: EnvironmentStamps,
+        entryPoints: [EntryPoint]
+    ) throws -> Data {
         var order: [String] = []
         var byGroup: [String: [[String]]] = [:]
         for ep in entryPoints {
@@ -53,8 +56,10 @@ enum PersistentCacheFile {
             index.append(GroupIndex(name: group, offset: body.count, length: slice.count, count: byGroup[group]!.count))
             body.append(slice)
         }
-        let header = try JSONEncoder().encode(Header(strategy: strategy, pathEntries: pathEntries,
-                                                     stamps: stamps.pathEntries, groups: index))
+        let header = try JSONEncoder().encode(
+            Header(
+                strategy: strategy, pathEntries: pathEntries,
+                stamps: stamps.pathEntries, groups: index))
         let table = stamps.entryPointFiles?.bytes ?? []
         var file = Data("\(magic) \(version) \(header.count) \(table.count) \(body.count)\n".utf8)
         file.append(header)
@@ -81,8 +86,9 @@ enum PersistentCacheFile {
         func entries(group: String) -> [EntryPoint]? {
             guard let slice = groups[group] else { return [] }
             guard let bytes = PersistentCacheFile.read(fd, at: bodyOffset + slice.offset, count: slice.length),
-                  let rows = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [[String]],
-                  rows.count == slice.count, rows.allSatisfy({ $0.count == 3 }) else { return nil }
+                let rows = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [[String]],
+                rows.count == slice.count, rows.allSatisfy({ $0.count == 3 })
+            else { return nil }
             return rows.map { EntryPoint(name: $0[0], group: group, value: $0[1], distribution: $0[2]) }
         }
     }
@@ -90,13 +96,15 @@ enum PersistentCacheFile {
     enum Opened {
         case hit(Reader)
         case absent
-        case stale    // another environment state, format, strategy or key
+        case stale  // another environment state, format, strategy or key
         case corrupt  // present but not a file of this format
     }
 
     /// Opens `path` and checks it against the current stamps without reading any group.
-    static func validate(_ path: String, version: Int, strategy: String, pathEntries: [String],
-                     expecting stamps: EnvironmentStamps) -> Opened {
+    static func validate(
+        _ path: String, version: Int, strategy: String, pathEntries: [String],
+        expecting stamps: EnvironmentStamps
+    ) -> Opened {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .absent }
         var keep = false
@@ -105,17 +113,19 @@ enum PersistentCacheFile {
         guard fstat(fd, &info) == 0 else { return .corrupt }
         let size = Int(info.st_size)
         guard let start = read(fd, at: 0, count: min(size, 256)), let newline = start.firstIndex(of: 0x0A),
-              let line = String(validating: start[..<newline], as: UTF8.self) else { return .corrupt }
+            let line = String(validating: start[..<newline], as: UTF8.self)
+        else { return .corrupt }
         let fields = line.split(separator: " ").map(String.init)
         guard fields.count == 5, fields[0] == magic, let found = Int(fields[1]) else { return .corrupt }
         guard found == version else { return .stale }
         guard let headerLength = Int(fields[2]), let tableLength = Int(fields[3]), let bodyLength = Int(fields[4]),
-              headerLength >= 0, tableLength >= 0, bodyLength >= 0,
-              newline + 1 + headerLength + tableLength + bodyLength == size,
-              let headerBytes = read(fd, at: newline + 1, count: headerLength),
-              let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)) else { return .corrupt }
+            headerLength >= 0, tableLength >= 0, bodyLength >= 0,
+            newline + 1 + headerLength + tableLength + bodyLength == size,
+            let headerBytes = read(fd, at: newline + 1, count: headerLength),
+            let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes))
+        else { return .corrupt }
         guard header.strategy == strategy, header.pathEntries == pathEntries, header.stamps == stamps.pathEntries,
-              header.groups.allSatisfy({ $0.offset >= 0 && $0.length >= 0 && $0.offset + $0.length <= bodyLength })
+            header.groups.allSatisfy({ $0.offset >= 0 && $0.length >= 0 && $0.offset + $0.length <= bodyLength })
         else { return .stale }
         let expectedTable = stamps.entryPointFiles?.bytes ?? []
         guard tableLength == expectedTable.count else { return .stale }
@@ -133,7 +143,9 @@ enum PersistentCacheFile {
         var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            let n = bytes.withUnsafeMutableBytes {
+                pread(fd, $0.baseAddress! + done, count - done, off_t(offset + done))
+            }
             if n > 0 {
                 done += n
             } else if n == 0 || errno != EINTR {

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Environment
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What a persistent cache entry is valid for.
 struct EnvironmentStamps: Equatable {
@@ -21,8 +22,9 @@ struct EnvironmentStamps: Equatable {
     var safeAfterNanoseconds: Int64 {
         var deadline = entryPointFiles?.safeAfterNanoseconds ?? 0
         for entry in pathEntries where entry.stamp.status == .present {
-            deadline = max(deadline, StampTable.safeAfter(entry.stamp.mtimeNanoseconds),
-                           StampTable.safeAfter(entry.stamp.ctimeNanoseconds))
+            deadline = max(
+                deadline, StampTable.safeAfter(entry.stamp.mtimeNanoseconds),
+                StampTable.safeAfter(entry.stamp.ctimeNanoseconds))
         }
         return deadline
     }
@@ -52,26 +54,32 @@ struct PersistentEntryPointCache {
 
     /// The current environment's stamps: O(path entries) `stat` calls, plus O(N) when strict.
     func stamps() -> EnvironmentStamps {
-        EnvironmentStamps(pathEntries: EnvironmentFingerprint.pathEntries(pathEntries),
-                          entryPointFiles: strict ? StampTable.entryPointFiles(pathEntries) : nil)
+        EnvironmentStamps(
+            pathEntries: EnvironmentFingerprint.pathEntries(pathEntries),
+            entryPointFiles: strict ? StampTable.entryPointFiles(pathEntries) : nil)
     }
 
     /// Opens the cache file; a hit needs the same format, strategy, key and stamps.
     func read(expecting stamps: EnvironmentStamps) -> PersistentCacheFile.Opened {
-        PersistentCacheFile.validate(filePath, version: Self.formatVersion, strategy: strategyName,
-                                     pathEntries: pathEntries, expecting: stamps)
+        PersistentCacheFile.validate(
+            filePath, version: Self.formatVersion, strategy: strategyName,
+            pathEntries: pathEntries, expecting: stamps)
     }
 
     /// Writes atomically: a temporary file in the same folder, then `rename`, so readers see
     /// the old file or the new one, never a partial one. No `fsync`: after a power cut a torn
     /// file decodes as corrupt, which is a miss, not a wrong answer.
     func write(stamps: EnvironmentStamps, entryPoints: [EntryPoint]) -> Bool {
-        guard let data = try? PersistentCacheFile.encode(version: Self.formatVersion, strategy: strategyName,
-                                                         pathEntries: pathEntries, stamps: stamps, entryPoints: entryPoints)
+        guard
+            let data = try? PersistentCacheFile.encode(
+                version: Self.formatVersion, strategy: strategyName,
+                pathEntries: pathEntries, stamps: stamps, entryPoints: entryPoints)
         else { return false }
         var random = SystemRandomNumberGenerator()
         let temporary = directory + "/.tmp-\(getpid())-\(String(random.next(), radix: 16))"
-        if (try? FileSystem.writeFile(temporary, data, exclusive: true)) != nil, rename(temporary, filePath) == 0 { return true }
+        if (try? FileSystem.writeFile(temporary, data, exclusive: true)) != nil, rename(temporary, filePath) == 0 {
+            return true
+        }
         unlink(temporary)
         return false
     }

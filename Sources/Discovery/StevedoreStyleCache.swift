@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Environment
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The known design `persistent` is compared with: stevedore's `_cache.py`, step for step.
 ///
@@ -83,7 +84,8 @@ struct StevedoreStyleCache {
         var corrupt = false
         if let data = FileManager.default.contents(atPath: file) {
             if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-               let groups = object["groups"] as? [String: [[String]]] {
+                let groups = object["groups"] as? [String: [[String]]]
+            {
                 var decoded: [String: [EntryPoint]] = [:]
                 for (group, rows) in groups {
                     decoded[group] = rows.filter { $0.count == 3 }.map {
@@ -101,10 +103,13 @@ struct StevedoreStyleCache {
             let row = [ep.name, ep.value, ep.group]
             if rows[ep.group, default: []].contains(row) { continue }
             rows[ep.group, default: []].append(row)
-            groups[ep.group, default: []].append(EntryPoint(name: ep.name, group: ep.group, value: ep.value, distribution: ""))
+            groups[ep.group, default: []].append(
+                EntryPoint(name: ep.name, group: ep.group, value: ep.value, distribution: ""))
         }
-        let document: [String: Any] = ["groups": rows, "sys.executable": interpreter, "sys.prefix": prefix,
-                                       "path_values": pathValues.map { [$0.0, $0.1] as [Any] }]
+        let document: [String: Any] = [
+            "groups": rows, "sys.executable": interpreter, "sys.prefix": prefix,
+            "path_values": pathValues.map { [$0.0, $0.1] as [Any] },
+        ]
         var wrote = false
         if let data = try? JSONSerialization.data(withJSONObject: document) {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why the scanner passed over a path entry, a distribution or a file (keys of `ScanResult.skipped`).
@@ -65,8 +65,10 @@ public struct ScanResult: Codable, Equatable, Sendable {
     public var skipped: [String: Int]
 
     /// Creates a result (the scanner builds these; tests and the cost model may too).
-    public init(entryPoints: [EntryPoint] = [], pathEntriesListed: Int = 0, distributionsFound: Int = 0,
-                distributionsUnique: Int = 0, entryPointFilesRead: Int = 0, skipped: [String: Int] = [:]) {
+    public init(
+        entryPoints: [EntryPoint] = [], pathEntriesListed: Int = 0, distributionsFound: Int = 0,
+        distributionsUnique: Int = 0, entryPointFilesRead: Int = 0, skipped: [String: Int] = [:]
+    ) {
         self.entryPoints = entryPoints
         self.pathEntriesListed = pathEntriesListed
         self.distributionsFound = distributionsFound
@@ -124,7 +126,9 @@ public struct EntryPointScanner: Sendable {
             if let stamp, let cached = listings?.folders(for: root, stamp: stamp) {
                 folders = cached
             } else {
-                if let failure = folders.collect(directory, baseIsEgg: Self.basename(root).lowercased().hasSuffix(".egg")) {
+                if let failure = folders.collect(
+                    directory, baseIsEgg: Self.basename(root).lowercased().hasSuffix(".egg"))
+                {
                     skipped.add(Self.pathEntryFailure(failure.value))
                     continue
                 }
@@ -139,7 +143,8 @@ public struct EntryPointScanner: Sendable {
                 if candidate.exactSuffix && !candidate.key.isEmpty {
                     new = seen.insert(candidate.key, hash: candidate.hash).inserted
                 } else {
-                    let unique = Self.uniqueKey(folder: folders.folder(candidate), path: root + "/" + folders.folder(candidate))
+                    let unique = Self.uniqueKey(
+                        folder: folders.folder(candidate), path: root + "/" + folders.folder(candidate))
                     new = seen.insert(unique, hash: KeySet.hash(unique)).inserted
                 }
                 guard new else {
@@ -147,7 +152,9 @@ public struct EntryPointScanner: Sendable {
                     continue
                 }
                 result.distributionsUnique += 1
-                if let failed = readEntryPoints(candidate, of: folders, directory: dirfd(directory), reader: &reader, groups: &groups, into: &result) {
+                if let failed = readEntryPoints(
+                    candidate, of: folders, directory: dirfd(directory), reader: &reader, groups: &groups, into: &result
+                ) {
                     skipped.add(failed)
                 }
             }
@@ -161,8 +168,10 @@ public struct EntryPointScanner: Sendable {
     }
 
     // Appends the candidate's entry points to `result`, or says why it has none.
-    private func readEntryPoints(_ candidate: MetadataFolders.Candidate, of folders: MetadataFolders, directory: Int32,
-                                 reader: inout RelativeFileReader, groups: inout [String], into result: inout ScanResult) -> SkipKind? {
+    private func readEntryPoints(
+        _ candidate: MetadataFolders.Candidate, of folders: MetadataFolders, directory: Int32,
+        reader: inout RelativeFileReader, groups: inout [String], into result: inout ScanResult
+    ) -> SkipKind? {
         let read = folders.names.withUnsafeBufferPointer {
             reader.read(UnsafeBufferPointer(rebasing: $0[candidate.name]), "/entry_points.txt", relativeTo: directory)
         }
@@ -173,7 +182,8 @@ public struct EntryPointScanner: Sendable {
             return reader.bytes.withUnsafeBufferPointer { all -> SkipKind? in
                 let bytes = UnsafeBufferPointer(rebasing: all[..<count])
                 if EntryPointsText.isASCII(bytes) {
-                    return EntryPointsText.appendASCII(bytes, distribution: folder, to: &result.entryPoints, groups: &groups) ? nil : .malformed
+                    return EntryPointsText.appendASCII(
+                        bytes, distribution: folder, to: &result.entryPoints, groups: &groups) ? nil : .malformed
                 }
                 guard let text = String(validating: bytes, as: UTF8.self) else { return .invalidUTF8 }
                 guard let parsed = EntryPointsText.parse(text, distribution: folder) else { return .malformed }
@@ -201,8 +211,9 @@ public struct EntryPointScanner: Sendable {
         }
         for file in ["METADATA", "PKG-INFO"] {
             if case .success(let bytes) = FileSystem.readFile(path + "/" + file),
-               let text = String(validating: bytes, as: UTF8.self),
-               let name = metadataName(text) {
+                let text = String(validating: bytes, as: UTF8.self),
+                let name = metadataName(text)
+            {
                 return normalize(name)
             }
         }
@@ -244,7 +255,8 @@ public struct EntryPointScanner: Sendable {
 
     // `posixpath.splitext`: split at the last dot unless everything before it is dots.
     private static func splitExtension(_ name: String) -> (String, String)? {
-        guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")), name.utf8[..<dot].contains(where: { $0 != UInt8(ascii: ".") })
+        guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")),
+            name.utf8[..<dot].contains(where: { $0 != UInt8(ascii: ".") })
         else { return nil }
         return (String(name[..<dot]), String(name[dot...]))
     }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One entry point, as `importlib.metadata.EntryPoint` describes it.
@@ -53,11 +53,12 @@ public enum EntryPointsText {
             guard let equals = line.firstIndex(of: "=") else { return nil }
             let name = strip(line[..<equals])
             let value = strip(line[line.index(after: equals)...])
-            result.append(EntryPoint(
-                name: String(String.UnicodeScalarView(name)),
-                group: group,
-                value: String(String.UnicodeScalarView(value)),
-                distribution: distribution))
+            result.append(
+                EntryPoint(
+                    name: String(String.UnicodeScalarView(name)),
+                    group: group,
+                    value: String(String.UnicodeScalarView(value)),
+                    distribution: distribution))
         }
         return result
     }
@@ -69,7 +70,9 @@ public enum EntryPointsText {
     public static func parseASCII(_ bytes: [UInt8], distribution: String) -> [EntryPoint]? {
         var result: [EntryPoint] = []
         var groups: [String] = []
-        let parsed = bytes.withUnsafeBufferPointer { appendASCII($0, distribution: distribution, to: &result, groups: &groups) }
+        let parsed = bytes.withUnsafeBufferPointer {
+            appendASCII($0, distribution: distribution, to: &result, groups: &groups)
+        }
         return parsed ? result : nil
     }
 
@@ -77,8 +80,10 @@ public enum EntryPointsText {
     /// with `result` as it was, where CPython would raise.
     /// - Parameter groups: group names seen lately, shared across files so that the same group
     ///   name (`console_scripts`, ...) is one `String`, not one allocation per header.
-    static func appendASCII(_ b: UnsafeBufferPointer<UInt8>, distribution: String, to result: inout [EntryPoint],
-                            groups: inout [String]) -> Bool {
+    static func appendASCII(
+        _ b: UnsafeBufferPointer<UInt8>, distribution: String, to result: inout [EntryPoint],
+        groups: inout [String]
+    ) -> Bool {
         let before = result.count
         var group: String?
         var i = 0
@@ -87,7 +92,8 @@ public enum EntryPointsText {
         func isBreak(_ c: UInt8) -> Bool { c <= 0x1E && (0x7000_3C00 as UInt32) >> c & 1 != 0 }
         func isSpace(_ c: UInt8) -> Bool { c <= 0x20 && (0x1_F000_3E00 as UInt64) >> c & 1 != 0 }
         func strip(_ range: Range<Int>) -> Range<Int> {
-            var lo = range.lowerBound, hi = range.upperBound
+            var lo = range.lowerBound
+            var hi = range.upperBound
             while lo < hi, isSpace(b[lo]) { lo += 1 }
             while hi > lo, isSpace(b[hi - 1]) { hi -= 1 }
             return lo..<hi
@@ -109,7 +115,8 @@ public enum EntryPointsText {
             i = end < n && b[end] == 0x0D && end + 1 < n && b[end + 1] == 0x0A ? end + 2 : end + 1
             guard !line.isEmpty, b[line.lowerBound] != UInt8(ascii: "#") else { continue }
             if b[line.lowerBound] == UInt8(ascii: "["), b[line.upperBound - 1] == UInt8(ascii: "]") {
-                var lo = line.lowerBound, hi = line.upperBound
+                var lo = line.lowerBound
+                var hi = line.upperBound
                 while lo < hi, b[lo] == UInt8(ascii: "[") || b[lo] == UInt8(ascii: "]") { lo += 1 }
                 while hi > lo, b[hi - 1] == UInt8(ascii: "[") || b[hi - 1] == UInt8(ascii: "]") { hi -= 1 }
                 group = groupName(UnsafeBufferPointer(rebasing: b[lo..<hi]), groups: &groups)
@@ -120,8 +127,10 @@ public enum EntryPointsText {
                 result.removeSubrange(before...)
                 return false
             }
-            result.append(EntryPoint(name: text(strip(line.lowerBound..<equals)), group: group,
-                                     value: text(strip((equals + 1)..<line.upperBound)), distribution: distribution))
+            result.append(
+                EntryPoint(
+                    name: text(strip(line.lowerBound..<equals)), group: group,
+                    value: text(strip((equals + 1)..<line.upperBound)), distribution: distribution))
         }
         return true
     }
@@ -129,7 +138,10 @@ public enum EntryPointsText {
     // The group name of `bytes`, reused from `groups` when it is there (a few recent ones are kept).
     private static func groupName(_ bytes: UnsafeBufferPointer<UInt8>, groups: inout [String]) -> String {
         for known in groups.reversed() where known.utf8.count == bytes.count {
-            let same = known.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
+            let same =
+                known.utf8.withContiguousStorageIfAvailable {
+                    memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+                }
                 ?? known.utf8.elementsEqual(bytes)
             if same { return known }
         }
@@ -169,7 +181,7 @@ public enum EntryPointsText {
     private static func isPythonSpace(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A,
-             0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
             return true
         default:
             return false

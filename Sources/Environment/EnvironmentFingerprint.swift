@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What `stat` said about one path.
@@ -36,8 +36,9 @@ public struct StatStamp: Codable, Equatable, Sendable {
     public init(path: String) {
         switch FileSystem.status(path) {
         case .success(let info):
-            self.init(status: .present, device: info.device, inode: info.inode, size: info.size,
-                      mtimeNanoseconds: info.mtimeNanoseconds, ctimeNanoseconds: info.ctimeNanoseconds)
+            self.init(
+                status: .present, device: info.device, inode: info.inode, size: info.size,
+                mtimeNanoseconds: info.mtimeNanoseconds, ctimeNanoseconds: info.ctimeNanoseconds)
         case .failure(let code):
             let status: StampStatus = code.value == ENOENT || code.value == ENOTDIR ? .missing : .unreadable
             self.init(status: status, device: 0, inode: 0, size: 0, mtimeNanoseconds: 0, ctimeNanoseconds: 0)
@@ -45,8 +46,10 @@ public struct StatStamp: Codable, Equatable, Sendable {
     }
 
     /// Creates a stamp from known values.
-    public init(status: StampStatus, device: UInt64, inode: UInt64, size: Int64,
-                mtimeNanoseconds: Int64, ctimeNanoseconds: Int64) {
+    public init(
+        status: StampStatus, device: UInt64, inode: UInt64, size: Int64,
+        mtimeNanoseconds: Int64, ctimeNanoseconds: Int64
+    ) {
         self.status = status
         self.device = device
         self.inode = inode
@@ -89,7 +92,9 @@ public enum EnvironmentFingerprint {
         for entry in paths {
             let root = entry.isEmpty ? "." : entry
             guard case .success(let listing) = FileSystem.list(root) else { continue }
-            for folder in listing.names.filter(FileSystem.isDistributionFolderName).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            for folder in listing.names.filter(FileSystem.isDistributionFolderName).sorted(by: {
+                $0.utf8.lexicographicallyPrecedes($1.utf8)
+            }) {
                 let path = root + "/" + folder + "/entry_points.txt"
                 stamps.append(FileStamp(path: path, stamp: StatStamp(path: path)))
             }

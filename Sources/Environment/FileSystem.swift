@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Thin POSIX wrappers. The scanner needs the exact `errno` of each failure (importlib treats
 /// `FileNotFoundError`, `IsADirectoryError`, `PermissionError`, ... differently from other
@@ -136,7 +137,9 @@ struct RelativeFileReader {
 
     /// Reads the whole file, as `FileSystem.readFile` does (the same `errno` on failure), and
     /// returns how many bytes it holds.
-    mutating func read(_ folder: UnsafeBufferPointer<UInt8>, _ file: StaticString, relativeTo directory: Int32) -> Result<Int, POSIXErrno> {
+    mutating func read(_ folder: UnsafeBufferPointer<UInt8>, _ file: StaticString, relativeTo directory: Int32)
+        -> Result<Int, POSIXErrno>
+    {
         let length = folder.count + file.utf8CodeUnitCount
         if path.count <= length { path = [UInt8](repeating: 0, count: length + 1) }
         let fd = path.withUnsafeMutableBufferPointer { buffer -> Int32 in
@@ -145,7 +148,9 @@ struct RelativeFileReader {
             (start + folder.count).update(from: file.utf8Start, count: file.utf8CodeUnitCount)
             start[length] = 0
             // O_NONBLOCK: a FIFO named like a metadata file must not hang the scan.
-            return openat(directory, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+            return openat(
+                directory, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self),
+                O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         }
         guard fd >= 0 else { return .failure(POSIXErrno(errno)) }
         defer { close(fd) }
@@ -194,11 +199,11 @@ struct StatInfo {
         size = Int64(info.st_size)
         mode = UInt32(info.st_mode)
         #if canImport(Darwin)
-        mtimeNanoseconds = Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
-        ctimeNanoseconds = Int64(info.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(info.st_ctimespec.tv_nsec)
+            mtimeNanoseconds = Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
+            ctimeNanoseconds = Int64(info.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(info.st_ctimespec.tv_nsec)
         #else
-        mtimeNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        ctimeNanoseconds = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+            mtimeNanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            ctimeNanoseconds = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
         #endif
     }
 }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The metadata folders of one path entry, found on the raw bytes of `readdir` names: a
@@ -51,17 +51,22 @@ struct MetadataFolders {
                 break
             }
             let raw = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: UInt8.self)
-            let bytes = UnsafeBufferPointer(start: raw, count: strlen(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self)))
+            let bytes = UnsafeBufferPointer(
+                start: raw, count: strlen(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self)))
             let ascii = EntryPointsText.isASCII(bytes)
             if !ascii, String(validating: bytes, as: UTF8.self) == nil {
                 undecodable += 1
                 continue
             }
-            guard let (key, hash, exact) = ascii ? Self.asciiKey(bytes) : Self.unicodeKey(String(decoding: bytes, as: UTF8.self)) else {
+            guard
+                let (key, hash, exact) = ascii
+                    ? Self.asciiKey(bytes) : Self.unicodeKey(String(decoding: bytes, as: UTF8.self))
+            else {
                 if baseIsEgg, bytes.count == 8, Self.equalsIgnoringASCIICase(bytes, "egg-info") {
                     let start = names.count
                     names.append(contentsOf: bytes)
-                    candidates.append(Candidate(name: start..<names.count, key: "", hash: 0, exactSuffix: false, group: Int.max))
+                    candidates.append(
+                        Candidate(name: start..<names.count, key: "", hash: 0, exactSuffix: false, group: Int.max))
                     eggs += 1
                 }
                 continue
@@ -70,18 +75,23 @@ struct MetadataFolders {
             if !new { regrouped = true }
             let start = names.count
             names.append(contentsOf: bytes)
-            candidates.append(Candidate(name: start..<names.count, key: key, hash: hash, exactSuffix: exact, group: group))
+            candidates.append(
+                Candidate(name: start..<names.count, key: key, hash: hash, exactSuffix: exact, group: group))
         }
         if regrouped || eggs > 0 {
             // Stable: by group, then by listing position.
-            candidates = candidates.enumerated().sorted { ($0.element.group, $0.offset) < ($1.element.group, $1.offset) }.map(\.element)
+            candidates = candidates.enumerated().sorted {
+                ($0.element.group, $0.offset) < ($1.element.group, $1.offset)
+            }.map(\.element)
         }
         return nil
     }
 
     /// The folder name of a candidate as a `String`.
     func folder(_ candidate: Candidate) -> String {
-        names.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[candidate.name]), as: UTF8.self) }
+        names.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[candidate.name]), as: UTF8.self)
+        }
     }
 
     // Grouping key of an ASCII name ending in `.dist-info` / `.egg-info` in any case, else nil.
@@ -135,7 +145,8 @@ struct MetadataFolders {
     private static func equalsIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: StaticString) -> Bool {
         guard bytes.count == lower.utf8CodeUnitCount else { return false }
         let expected = UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount)
-        for i in 0..<bytes.count where (bytes[i] >= 0x41 && bytes[i] <= 0x5A ? bytes[i] + 0x20 : bytes[i]) != expected[i] {
+        for i in 0..<bytes.count
+        where (bytes[i] >= 0x41 && bytes[i] <= 0x5A ? bytes[i] + 0x20 : bytes[i]) != expected[i] {
             return false
         }
         return true
@@ -143,9 +154,9 @@ struct MetadataFolders {
 }
 
 #if canImport(Darwin)
-/// What `opendir` returns.
-typealias DirectoryStream = UnsafeMutablePointer<DIR>
+    /// What `opendir` returns.
+    typealias DirectoryStream = UnsafeMutablePointer<DIR>
 #else
-/// What `opendir` returns.
-typealias DirectoryStream = OpaquePointer
+    /// What `opendir` returns.
+    typealias DirectoryStream = OpaquePointer
 #endif

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Makes an environment's files cold without root: every regular file is flushed
@@ -50,9 +50,9 @@ public struct PageCache: Sendable {
             }
             _ = fdatasync(fd)
             #if canImport(Darwin)
-            result.failed += 1  // no posix_fadvise on Darwin
+                result.failed += 1  // no posix_fadvise on Darwin
             #else
-            if posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0 { result.failed += 1 }
+                if posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) != 0 { result.failed += 1 }
             #endif
             close(fd)
         }
@@ -80,9 +80,12 @@ public struct PageCache: Sendable {
         let pages = (length + page - 1) / page
         var vector = [UInt8](repeating: 0, count: pages)
         #if canImport(Darwin)
-        let ok = vector.withUnsafeMutableBufferPointer { mincore(map, length, UnsafeMutablePointer<CChar>(OpaquePointer($0.baseAddress))) } == 0
+            let ok =
+                vector.withUnsafeMutableBufferPointer {
+                    mincore(map, length, UnsafeMutablePointer<CChar>(OpaquePointer($0.baseAddress)))
+                } == 0
         #else
-        let ok = vector.withUnsafeMutableBufferPointer { mincore(map, length, $0.baseAddress) } == 0
+            let ok = vector.withUnsafeMutableBufferPointer { mincore(map, length, $0.baseAddress) } == 0
         #endif
         guard ok else { return (0, 0) }
         return (vector.filter { $0 & 1 == 1 }.count, pages)
@@ -104,17 +107,21 @@ public struct ScanCacheComparison: Codable, Equatable, Sendable {
     public var eviction: PageCache.Eviction
 
     /// Cold over warm.
-    public var ratio: Double { warmMicrosecondsPerDistribution > 0 ? coldMicrosecondsPerDistribution / warmMicrosecondsPerDistribution : 0 }
+    public var ratio: Double {
+        warmMicrosecondsPerDistribution > 0 ? coldMicrosecondsPerDistribution / warmMicrosecondsPerDistribution : 0
+    }
 
     /// Scans `pathEntries` `repeats` times warm and `repeats` times right after a drop, interleaved.
     public static func measure(pathEntries: [String], repeats: Int = 5) -> ScanCacheComparison {
         let scanner = EntryPointScanner(pathEntries: pathEntries)
         let cache = PageCache(pathEntries: pathEntries)
         var distributions = scanner.scan().distributionsFound  // warms everything up once
-        var warm: [Double] = [], cold: [Double] = []
+        var warm: [Double] = []
+        var cold: [Double] = []
         var eviction = PageCache.Eviction()
         func timed() -> Double {
-            var start = timespec(), end = timespec()
+            var start = timespec()
+            var end = timespec()
             clock_gettime(CLOCK_MONOTONIC, &start)
             distributions = scanner.scan().distributionsFound
             clock_gettime(CLOCK_MONOTONIC, &end)
@@ -127,7 +134,8 @@ public struct ScanCacheComparison: Codable, Equatable, Sendable {
             cold.append(timed())
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-        return ScanCacheComparison(distributions: distributions, scansEach: warm.count, warmMicrosecondsPerDistribution: median(warm),
-                                   coldMicrosecondsPerDistribution: median(cold), eviction: eviction)
+        return ScanCacheComparison(
+            distributions: distributions, scansEach: warm.count, warmMicrosecondsPerDistribution: median(warm),
+            coldMicrosecondsPerDistribution: median(cold), eviction: eviction)
     }
 }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An environment ready to scan: synthetic (made by `SyntheticEnvironment`) or real.
@@ -21,8 +21,10 @@ public struct PreparedEnvironment: Codable, Sendable, CustomStringConvertible {
     public var description: String
 
     /// Creates a value from known parts.
-    public init(pathEntries: [String], distributionCount: Int, entryPointFileCount: Int,
-                reused: Bool, description: String) {
+    public init(
+        pathEntries: [String], distributionCount: Int, entryPointFileCount: Int,
+        reused: Bool, description: String
+    ) {
         self.pathEntries = pathEntries
         self.distributionCount = distributionCount
         self.entryPointFileCount = entryPointFileCount
@@ -46,15 +48,18 @@ public struct PreparedEnvironment: Codable, Sendable, CustomStringConvertible {
             for folder in names where FileSystem.isDistributionFolderName(folder) {
                 distributions += 1
                 if case .success(let info) = FileSystem.status(path + "/" + folder + "/entry_points.txt"),
-                   info.isRegularFile {
+                    info.isRegularFile
+                {
                     withEntryPoints += 1
                 }
             }
         }
-        let summary = "existing environment: \(distributions) distributions (\(withEntryPoints) with "
+        let summary =
+            "existing environment: \(distributions) distributions (\(withEntryPoints) with "
             + "entry_points.txt) in \(paths.joined(separator: ", "))"
-        return PreparedEnvironment(pathEntries: paths, distributionCount: distributions,
-                                   entryPointFileCount: withEntryPoints, reused: true, description: summary)
+        return PreparedEnvironment(
+            pathEntries: paths, distributionCount: distributions,
+            entryPointFileCount: withEntryPoints, reused: true, description: summary)
     }
 }
 

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The `stat` of every distribution's `entry_points.txt` in a compact binary form that two
@@ -51,9 +51,10 @@ public struct StampTable: Equatable, Sendable {
                     table.append(UInt64(bitPattern: stamp.size))
                     table.append(UInt64(bitPattern: stamp.mtimeNanoseconds))
                     table.append(UInt64(bitPattern: stamp.ctimeNanoseconds))
-                    table.safeAfterNanoseconds = max(table.safeAfterNanoseconds,
-                                                     Self.safeAfter(stamp.mtimeNanoseconds),
-                                                     Self.safeAfter(stamp.ctimeNanoseconds))
+                    table.safeAfterNanoseconds = max(
+                        table.safeAfterNanoseconds,
+                        Self.safeAfter(stamp.mtimeNanoseconds),
+                        Self.safeAfter(stamp.ctimeNanoseconds))
                 } else {
                     table.bytes.append(errno == ENOENT || errno == ENOTDIR ? 1 : 2)
                     table.bytes.append(contentsOf: repeatElement(0, count: 40))

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Makes (or reuses) a synthetic `site-packages` with a given number of distributions, so a
 /// scan's cost can be measured at any package count. Layout:
@@ -26,12 +27,14 @@ public enum SyntheticEnvironment {
         let root = cacheRoot.standardizedFileURL.path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let finalPath = root + "/env-\(packages)-\(seed)"
-        let wanted = Marker(formatVersion: formatVersion, packages: packages, seed: String(seed),
-                            distributionCount: packages,
-                            entryPointFileCount: entryPointFileCount(packages: packages))
+        let wanted = Marker(
+            formatVersion: formatVersion, packages: packages, seed: String(seed),
+            distributionCount: packages,
+            entryPointFileCount: entryPointFileCount(packages: packages))
         // A few rounds: another process may put its own copy in place between our checks.
         for _ in 0..<4 {
-            if let found = readMarker(finalPath), found == wanted, FileSystem.isDirectory(finalPath + "/site-packages") {
+            if let found = readMarker(finalPath), found == wanted, FileSystem.isDirectory(finalPath + "/site-packages")
+            {
                 return prepared(finalPath, wanted, reused: true)
             }
             if case .success = FileSystem.status(finalPath) {
@@ -73,12 +76,14 @@ public enum SyntheticEnvironment {
 
     private static func prepared(_ path: String, _ marker: Marker, reused: Bool) -> PreparedEnvironment {
         let site = path + "/site-packages"
-        let summary = "synthetic environment: \(marker.distributionCount) distributions "
+        let summary =
+            "synthetic environment: \(marker.distributionCount) distributions "
             + "(\(marker.entryPointFileCount) with entry_points.txt), seed \(marker.seed), "
             + "\(reused ? "reused" : "generated") at \(site)"
-        return PreparedEnvironment(pathEntries: [site], distributionCount: marker.distributionCount,
-                                   entryPointFileCount: marker.entryPointFileCount, reused: reused,
-                                   description: summary)
+        return PreparedEnvironment(
+            pathEntries: [site], distributionCount: marker.distributionCount,
+            entryPointFileCount: marker.entryPointFileCount, reused: reused,
+            description: summary)
     }
 
     private static func readMarker(_ path: String) -> Marker? {

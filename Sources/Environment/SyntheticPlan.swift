@@ -11,16 +11,22 @@ struct SyntheticPlan {
 
     let distributions: [Distribution]
 
-    private static let prefixes = ["", "", "", "", "py", "tap-", "target-", "django-", "flask-",
-                                   "types-", "pytest-", "sqlalchemy-", "singer-", "google-", "azure-"]
-    private static let syllables = ["ar", "bo", "ca", "de", "el", "fi", "go", "hu", "in", "jo", "ka",
-                                    "lu", "mo", "ne", "or", "pa", "qu", "ri", "so", "tu", "ve", "wy",
-                                    "xo", "za", "yaml", "json", "http", "sql", "core", "io"]
+    private static let prefixes = [
+        "", "", "", "", "py", "tap-", "target-", "django-", "flask-",
+        "types-", "pytest-", "sqlalchemy-", "singer-", "google-", "azure-",
+    ]
+    private static let syllables = [
+        "ar", "bo", "ca", "de", "el", "fi", "go", "hu", "in", "jo", "ka",
+        "lu", "mo", "ne", "or", "pa", "qu", "ri", "so", "tu", "ve", "wy",
+        "xo", "za", "yaml", "json", "http", "sql", "core", "io",
+    ]
     private static let suffixes = ["", "", "", "", "", "-sdk", "_utils", ".core", "-python", "lib", "-extras"]
     /// Groups other distributions use; never the two groups only meltano declares.
-    private static let groups = ["console_scripts", "gui_scripts", "pytest11", "meltano.plugins",
-                                 "singer_sdk.plugins", "sqlalchemy.dialects", "flake8.extension",
-                                 "pygments.lexers"]
+    private static let groups = [
+        "console_scripts", "gui_scripts", "pytest11", "meltano.plugins",
+        "singer_sdk.plugins", "sqlalchemy.dialects", "flake8.extension",
+        "pygments.lexers",
+    ]
 
     init(packages: Int, seed: UInt64) {
         var random = SeededRandom(seed: seed)
@@ -43,12 +49,15 @@ struct SyntheticPlan {
         var result: [Distribution] = []
         for (index, name) in names.enumerated() {
             let isMeltano = name == "meltano"
-            let version = isMeltano ? MeltanoEntryPoints.version
+            let version =
+                isMeltano
+                ? MeltanoEntryPoints.version
                 : "\(random.nextInt(below: 5)).\(random.nextInt(below: 30)).\(random.nextInt(below: 20))"
             // Older wheels escape only `-` in folder names and keep case and dots: exercises normalization.
             let folder = name.replacingDashes() + "-" + version + ".dist-info"
             let module = EntryPointScanner.normalize(name)
-            let metadata = "Metadata-Version: 2.1\nName: \(name)\nVersion: \(version)\n"
+            let metadata =
+                "Metadata-Version: 2.1\nName: \(name)\nVersion: \(version)\n"
                 + "Summary: Synthetic distribution \(index + 1) of \(packages) (seed \(seed))\n"
             var record = ""
             for file in ["\(module)/__init__.py", "\(module)/core.py", "\(folder)/METADATA"] {
@@ -63,8 +72,10 @@ struct SyntheticPlan {
                 record += "\(folder)/entry_points.txt,,\n"
             }
             record += "\(folder)/RECORD,,\n"
-            result.append(Distribution(name: name, version: version, folder: folder, metadata: metadata,
-                                       record: record, entryPoints: entryPoints))
+            result.append(
+                Distribution(
+                    name: name, version: version, folder: folder, metadata: metadata,
+                    record: record, entryPoints: entryPoints))
         }
         distributions = result
     }
@@ -77,8 +88,10 @@ struct SyntheticPlan {
         for group in pool.prefix(2 + random.nextInt(below: 3)) {
             text += "[\(group)]\n"
             for entry in 0..<(2 + random.nextInt(below: 4)) {
-                let name = group == "console_scripts" ? "\(module.replacingUnderscores())-\(entry)" : "\(module)_\(entry)"
-                text += "\(name) = \(module).\(random.pick(syllables)):\(random.pick(["main", "run", "Plugin", "register"]))\n"
+                let name =
+                    group == "console_scripts" ? "\(module.replacingUnderscores())-\(entry)" : "\(module)_\(entry)"
+                text +=
+                    "\(name) = \(module).\(random.pick(syllables)):\(random.pick(["main", "run", "Plugin", "register"]))\n"
             }
             text += "\n"
         }

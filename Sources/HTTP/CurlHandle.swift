@@ -89,24 +89,31 @@ public final class CurlHandle {
         try check(simulate_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context), "WRITEDATA")
         try check(simulate_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context), "HEADERDATA")
         // Capture-free closures: C function pointers cannot capture; the context arrives as a pointer.
-        try check(simulate_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
-            guard let data, let context else { return 0 }
-            let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
-            let bytes = size * count
-            data.withMemoryRebound(to: UInt8.self, capacity: bytes) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: bytes)) }
-            return bytes
-        }, "WRITEFUNCTION")
-        try check(simulate_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
-            guard let data, let context else { return 0 }
-            let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
-            let bytes = size * count
-            let line = data.withMemoryRebound(to: UInt8.self, capacity: bytes) { String(decoding: UnsafeBufferPointer(start: $0, count: bytes), as: UTF8.self) }
-            if let colon = line.firstIndex(of: ":") {
-                let name = line[..<colon].lowercased()
-                sink.headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            return bytes
-        }, "HEADERFUNCTION")
+        try check(
+            simulate_curl_setopt_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+                guard let data, let context else { return 0 }
+                let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+                let bytes = size * count
+                data.withMemoryRebound(to: UInt8.self, capacity: bytes) {
+                    sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: bytes))
+                }
+                return bytes
+            }, "WRITEFUNCTION")
+        try check(
+            simulate_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+                guard let data, let context else { return 0 }
+                let sink = Unmanaged<Sink>.fromOpaque(context).takeUnretainedValue()
+                let bytes = size * count
+                let line = data.withMemoryRebound(to: UInt8.self, capacity: bytes) {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: bytes), as: UTF8.self)
+                }
+                if let colon = line.firstIndex(of: ":") {
+                    let name = line[..<colon].lowercased()
+                    sink.headers[name] = line[line.index(after: colon)...].trimmingCharacters(
+                        in: .whitespacesAndNewlines)
+                }
+                return bytes
+            }, "HEADERFUNCTION")
     }
 
     deinit { curl_easy_cleanup(handle) }
@@ -124,12 +131,15 @@ public final class CurlHandle {
     ///
     /// `method` is GET, PUT or DELETE (any other verb is sent as given, without a body unless one
     /// is passed). `headers` are `Name: value` lines.
-    public func perform(method: String, url: String, headers: [String] = [], body: [UInt8]? = nil) throws -> ClientResponse {
+    public func perform(method: String, url: String, headers: [String] = [], body: [UInt8]? = nil) throws
+        -> ClientResponse
+    {
         sink.body.removeAll(keepingCapacity: true)
         sink.headers.removeAll(keepingCapacity: true)
         // Reset the verb from the previous request, then set this one's.
         try set(CURLOPT_HTTPGET, 1)
-        try check(simulate_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method == "GET" ? nil : method), "CUSTOMREQUEST")
+        try check(
+            simulate_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method == "GET" ? nil : method), "CUSTOMREQUEST")
         try check(simulate_curl_setopt_string(handle, CURLOPT_URL, url), "URL")
         // "Expect:" stops curl from waiting for `100 Continue` before larger bodies.
         var list: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "Expect:")
@@ -142,7 +152,8 @@ public final class CurlHandle {
             // An empty body still needs a valid pointer; the size set above says 0 bytes.
             let bytes = body.isEmpty ? [0] : body
             let code = bytes.withUnsafeBytes { buffer in
-                simulate_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress!))
+                simulate_curl_setopt_pointer(
+                    handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress!))
             }
             try check(code, "COPYPOSTFIELDS")
         }

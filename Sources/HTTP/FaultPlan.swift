@@ -22,8 +22,10 @@ public struct FaultSpec: Codable, Sendable, Equatable {
     public var jitterMilliseconds: Double
     public var jitter: JitterShape
 
-    public init(errorRate: Double = 0, stallRate: Double = 0, dropRate: Double = 0, latencyMilliseconds: Double = 0,
-                jitterMilliseconds: Double = 0, jitter: JitterShape = .uniform) {
+    public init(
+        errorRate: Double = 0, stallRate: Double = 0, dropRate: Double = 0, latencyMilliseconds: Double = 0,
+        jitterMilliseconds: Double = 0, jitter: JitterShape = .uniform
+    ) {
         self.errorRate = errorRate
         self.stallRate = stallRate
         self.dropRate = dropRate

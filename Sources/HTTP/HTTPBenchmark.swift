@@ -18,10 +18,13 @@ public enum HTTPBenchmark {
     /// - Parameters:
     ///   - requests: GETs per series (bounded: at most 1,000,000).
     ///   - pageRecords, recordBytes: the page each GET fetches.
-    public static func run(requests: Int, pageRecords: Int, recordBytes: Int) throws -> (series: [Series], stop: StopReport) {
+    public static func run(requests: Int, pageRecords: Int, recordBytes: Int) throws -> (
+        series: [Series], stop: StopReport
+    ) {
         let count = min(max(requests, 1), 1_000_000)
-        let server = try LoopbackServer.start(source: SourceAPIConfig(pages: 1, pageRecords: pageRecords, recordBytes: recordBytes),
-                                              faults: FaultPlan(seed: 0, stallMilliseconds: 0))
+        let server = try LoopbackServer.start(
+            source: SourceAPIConfig(pages: 1, pageRecords: pageRecords, recordBytes: recordBytes),
+            faults: FaultPlan(seed: 0, stallMilliseconds: 0))
         defer { server.stop() }
         let url = "http://127.0.0.1:\(server.port)/api/bench/records?page=0"
         let timeouts = CurlTimeouts(connectMilliseconds: 1000, totalMilliseconds: 5000)
@@ -44,8 +47,10 @@ public enum HTTPBenchmark {
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             shared = nil
-            series.append(Series(mode: reuse ? "reused handle (keep-alive)" : "new handle per request",
-                                 seconds: seconds, latencyMicroseconds: latencies, connections: connections))
+            series.append(
+                Series(
+                    mode: reuse ? "reused handle (keep-alive)" : "new handle per request",
+                    seconds: seconds, latencyMicroseconds: latencies, connections: connections))
         }
         return (series, server.stop())
     }

@@ -52,13 +52,18 @@ public final class HTTPStateStore: StateStore, @unchecked Sendable {
     /// Reads `state.json` without the lock, as Meltano does.
     public func get(stateID: String) throws -> StoredState? {
         operations += 1
-        let response = try client.send("GET", Self.path(stateID: stateID, object: "state.json"), key: "\(keyPrefix)/g\(operations)")
+        let response = try client.send(
+            "GET", Self.path(stateID: stateID, object: "state.json"), key: "\(keyPrefix)/g\(operations)")
         if response.status == 404 { return nil }
         try expect(response, [200], "read state of \(stateID)")
-        guard let document = try StateMerge.document(response.text, source: Self.path(stateID: stateID, object: "state.json")) else {
+        guard
+            let document = try StateMerge.document(
+                response.text, source: Self.path(stateID: stateID, object: "state.json"))
+        else {
             return nil
         }
-        return try StateMerge.storedState(document, updatedAt: response.headers["x-updated-at"] ?? StorageTimestamp.format(Date()))
+        return try StateMerge.storedState(
+            document, updatedAt: response.headers["x-updated-at"] ?? StorageTimestamp.format(Date()))
     }
 
     @discardableResult
@@ -76,12 +81,14 @@ public final class HTTPStateStore: StateStore, @unchecked Sendable {
                 try expect(current, [200], "read state of \(stateID)")
                 old = try StateMerge.document(current.text, source: statePath)
             }
-            let merged = try StateMerge.merge(oldPartial: old?.partial, oldCompleted: old?.completed,
-                                              newCompleted: completed, newPartial: partial)
+            let merged = try StateMerge.merge(
+                oldPartial: old?.partial, oldCompleted: old?.completed,
+                newCompleted: completed, newPartial: partial)
             text = try merged.documentText()
             sequence = merged.writeSequence
-            let written = try client.send("PUT", statePath, key: key + "/write", headers: ["Content-Type: application/json"],
-                                          body: Array(text.utf8))
+            let written = try client.send(
+                "PUT", statePath, key: key + "/write", headers: ["Content-Type: application/json"],
+                body: Array(text.utf8))
             try expect(written, [200, 201], "write state of \(stateID)")
         } catch {
             try? releaseLock(stateID: stateID, etag: lock.etag, key: key)
@@ -89,23 +96,27 @@ public final class HTTPStateStore: StateStore, @unchecked Sendable {
         }
         try releaseLock(stateID: stateID, etag: lock.etag, key: key)
         stats.writes += 1
-        var receipt = StateWriteReceipt(writeSequence: sequence, busyWaits: 0, lockWaits: lock.waits, waitNanoseconds: lock.waitedNanoseconds)
+        var receipt = StateWriteReceipt(
+            writeSequence: sequence, busyWaits: 0, lockWaits: lock.waits, waitNanoseconds: lock.waitedNanoseconds)
         receipt.storedDocument = text
         return receipt
     }
 
     // MARK: - Lock
 
-    private func acquireLock(stateID: String, key: String) throws -> (etag: String, waits: Int, waitedNanoseconds: UInt64) {
+    private func acquireLock(stateID: String, key: String) throws -> (
+        etag: String, waits: Int, waitedNanoseconds: UInt64
+    ) {
         let lockPath = Self.path(stateID: stateID, object: "lock")
         var waits = 0
         var waited: UInt64 = 0
         var round = 0
         while true {
             round += 1
-            let created = try client.send("PUT", lockPath, key: "\(key)/lock\(round)",
-                                          headers: ["If-None-Match: *", "x-meta-owner: \(owner)", "Content-Type: text/plain"],
-                                          body: Array(StorageTimestamp.format(Date()).utf8))
+            let created = try client.send(
+                "PUT", lockPath, key: "\(key)/lock\(round)",
+                headers: ["If-None-Match: *", "x-meta-owner: \(owner)", "Content-Type: text/plain"],
+                body: Array(StorageTimestamp.format(Date()).utf8))
             if created.status == 200 || created.status == 201, let etag = created.headers["etag"] {
                 return (etag, waits, waited)
             }
@@ -119,10 +130,12 @@ public final class HTTPStateStore: StateStore, @unchecked Sendable {
                 return (etag, waits, waited)
             }
             // The lock's text is its UTC timestamp; the object's write time stands in if it is unreadable.
-            let stamp = StorageTimestamp.parse(held.text.trimmingCharacters(in: .whitespacesAndNewlines))
+            let stamp =
+                StorageTimestamp.parse(held.text.trimmingCharacters(in: .whitespacesAndNewlines))
                 ?? held.headers["x-updated-at"].flatMap(StorageTimestamp.parse)
             if let stamp, Date().timeIntervalSince(stamp) > lockTimeoutSeconds {
-                let removed = try client.send("DELETE", lockPath, key: "\(key)/stale\(round)", headers: ["If-Match: \(etag)"])
+                let removed = try client.send(
+                    "DELETE", lockPath, key: "\(key)/stale\(round)", headers: ["If-Match: \(etag)"])
                 if removed.status == 204 { stats.staleLocksRemoved += 1 }
                 continue  // 404 or 412: someone else removed or replaced it; try again
             }
@@ -135,12 +148,15 @@ public final class HTTPStateStore: StateStore, @unchecked Sendable {
     }
 
     private func releaseLock(stateID: String, etag: String, key: String) throws {
-        let released = try client.send("DELETE", Self.path(stateID: stateID, object: "lock"), key: key + "/unlock",
-                                       headers: ["If-Match: \(etag)"])
+        let released = try client.send(
+            "DELETE", Self.path(stateID: stateID, object: "lock"), key: key + "/unlock",
+            headers: ["If-Match: \(etag)"])
         // 404: an earlier attempt of this DELETE went through, or the lock was taken away as
         // stale; 412: replaced by another writer's lock, which must stay.
         if released.status == 412 { stats.locksLost += 1 }
-        guard [204, 404, 412].contains(released.status) else { throw unexpected(released, "release lock of \(stateID)") }
+        guard [204, 404, 412].contains(released.status) else {
+            throw unexpected(released, "release lock of \(stateID)")
+        }
     }
 
     private func expect(_ response: ClientResponse, _ statuses: [Int], _ what: String) throws {
@@ -148,6 +164,8 @@ public final class HTTPStateStore: StateStore, @unchecked Sendable {
     }
 
     private func unexpected(_ response: ClientResponse, _ what: String) -> HTTPCallFailed {
-        HTTPCallFailed(cause: nil, attempts: 1, message: "\(what): unexpected HTTP \(response.status) \(response.text.prefix(120))")
+        HTTPCallFailed(
+            cause: nil, attempts: 1, message: "\(what): unexpected HTTP \(response.status) \(response.text.prefix(120))"
+        )
     }
 }

@@ -51,7 +51,8 @@ public final class LoopbackServer: @unchecked Sendable {
     }
 
     /// Starts a server and returns once it accepts connections (or throws within `timeout`).
-    public static func start(source: SourceAPIConfig, faults: FaultPlan, timeout: Double = 30) throws -> LoopbackServer {
+    public static func start(source: SourceAPIConfig, faults: FaultPlan, timeout: Double = 30) throws -> LoopbackServer
+    {
         let server = LoopbackServer(routes: ServerRoutes(source: source, faults: faults))
         try server.run(timeout: timeout)
         return server
@@ -61,11 +62,15 @@ public final class LoopbackServer: @unchecked Sendable {
         var logger = Logger(label: "simulate.loopback-server")
         // The coordinator's stdout is the headline and the report path: the server must say nothing
         // (SIMULATE_SERVER_LOG_LEVEL=debug, for instance, makes it talk, for debugging).
-        logger.logLevel = ProcessInfo.processInfo.environment["SIMULATE_SERVER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["SIMULATE_SERVER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            ?? .critical
         let listening = DispatchSemaphore(value: 0)
         let routes = self.routes
         let app = Application(
-            responder: CallbackResponder<LoopbackContext> { request, context in try await routes.respond(to: request, context: context) },
+            responder: CallbackResponder<LoopbackContext> { request, context in
+                try await routes.respond(to: request, context: context)
+            },
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { [weak self] channel in
                 self?.lock.withLock { self?.port = channel.localAddress?.port ?? 0 }
@@ -78,12 +83,16 @@ public final class LoopbackServer: @unchecked Sendable {
             listening.signal()  // a failed start must not leave `start` waiting
             finished.signal()
         }
-        lock.withLock { self.group = group; self.task = task }
+        lock.withLock {
+            self.group = group
+            self.task = task
+        }
         let ready = listening.wait(timeout: .now() + timeout) == .success
         let (port, error) = lock.withLock { (self.port, runError) }
         guard ready, port > 0, error == nil else {
             _ = stop()
-            throw ServerError("loopback server did not start within \(timeout) s: \(error.map { "\($0)" } ?? "no port")")
+            throw ServerError(
+                "loopback server did not start within \(timeout) s: \(error.map { "\($0)" } ?? "no port")")
         }
     }
 
@@ -115,9 +124,9 @@ public final class LoopbackServer: @unchecked Sendable {
     public static func isListening(port: Int) -> Bool {
         guard port > 0 else { return false }
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -126,7 +135,9 @@ public final class LoopbackServer: @unchecked Sendable {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         return result == 0
     }

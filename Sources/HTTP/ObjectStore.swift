@@ -38,8 +38,10 @@ public final class ObjectStore: @unchecked Sendable {
 
     /// Stores `body` under `key`. `ifNoneMatch` "*": only if absent. `ifMatch`: only if the
     /// current etag equals it.
-    public func put(_ key: String, body: [UInt8], metadata: [String: String], ifNoneMatch: String?, ifMatch: String?,
-                    now: String) -> WriteResult {
+    public func put(
+        _ key: String, body: [UInt8], metadata: [String: String], ifNoneMatch: String?, ifMatch: String?,
+        now: String
+    ) -> WriteResult {
         lock.withLock {
             let existing = objects[key]
             if ifNoneMatch == "*", existing != nil { return .preconditionFailed }

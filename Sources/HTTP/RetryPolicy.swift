@@ -1,5 +1,3 @@
-
-
 extension RetryPolicy {
     /// The cause to retry for a transport failure, or nil when retrying cannot help.
     public static func cause(failure: TransportFailure) -> RetryCause? {

@@ -38,9 +38,10 @@ public final class RetryingClient: @unchecked Sendable {
     public init(settings: ClientSettings, sleep: ((Double) -> Void)? = nil) throws {
         self.settings = settings
         self.handle = try CurlHandle(timeouts: settings.timeouts)
-        self.sleep = sleep ?? { milliseconds in
-            if milliseconds > 0 { usleep(useconds_t(min(milliseconds * 1000, Double(UInt32.max)))) }
-        }
+        self.sleep =
+            sleep ?? { milliseconds in
+                if milliseconds > 0 { usleep(useconds_t(min(milliseconds * 1000, Double(UInt32.max)))) }
+            }
     }
 
     /// Returns the counters so far and starts new ones (one set per phase).
@@ -53,7 +54,9 @@ public final class RetryingClient: @unchecked Sendable {
     ///
     /// Any non-5xx status is returned (callers decide what 404 or 412 mean). `key` names the call
     /// for the server's fault decision; each attempt sends `key/a<n>`.
-    public func send(_ method: String, _ path: String, key: String, headers: [String] = [], body: [UInt8]? = nil) throws -> ClientResponse {
+    public func send(_ method: String, _ path: String, key: String, headers: [String] = [], body: [UInt8]? = nil) throws
+        -> ClientResponse
+    {
         counters.calls += 1
         let url = settings.baseURL + path
         var attempt = 0
@@ -64,8 +67,9 @@ public final class RetryingClient: @unchecked Sendable {
             counters.requests += 1
             counters.bytesSent += body?.count ?? 0
             do {
-                let response = try handle.perform(method: method, url: url,
-                                                  headers: headers + ["\(Self.keyHeader): \(key)/a\(attempt)"], body: body)
+                let response = try handle.perform(
+                    method: method, url: url,
+                    headers: headers + ["\(Self.keyHeader): \(key)/a\(attempt)"], body: body)
                 record(started: started)
                 counters.bytesReceived += response.body.count
                 guard let retryable = RetryPolicy.cause(status: response.status) else { return response }

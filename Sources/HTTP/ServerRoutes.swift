@@ -65,10 +65,17 @@ public final class ServerRoutes: @unchecked Sendable {
     func respond(to request: Request, context: LoopbackContext) async throws -> Response {
         let path = request.uri.path
         let endpoint: Endpoint
-        if path.hasPrefix("/api/") { endpoint = .api } else if path.hasPrefix("/state/") { endpoint = .state } else {
+        if path.hasPrefix("/api/") {
+            endpoint = .api
+        } else if path.hasPrefix("/state/") {
+            endpoint = .state
+        } else {
             return Response(status: .notFound)
         }
-        let ordinal = lock.withLock { arrivals += 1; return arrivals }
+        let ordinal = lock.withLock {
+            arrivals += 1
+            return arrivals
+        }
         let decision = faults.decide(endpoint: endpoint, key: request.headers[Self.keyHeader], fallbackOrdinal: ordinal)
         count(endpoint) { stats in
             stats.requests += 1
@@ -108,7 +115,9 @@ public final class ServerRoutes: @unchecked Sendable {
         }
     }
 
-    private func answer(_ status: HTTPResponse.Status, _ bytes: [UInt8] = [], headers: HTTPFields = [:], endpoint: Endpoint) -> Response {
+    private func answer(
+        _ status: HTTPResponse.Status, _ bytes: [UInt8] = [], headers: HTTPFields = [:], endpoint: Endpoint
+    ) -> Response {
         count(endpoint) { $0.bytesSent += bytes.count }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
@@ -117,7 +126,8 @@ public final class ServerRoutes: @unchecked Sendable {
     private func page(_ request: Request) -> Response {
         let parts = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
         guard request.method == .get, parts.count == 4, parts[3] == "records", !parts[2].isEmpty,
-              let number = request.uri.queryParameters["page"].flatMap({ Int($0) }), number >= 0, number < source.pages else {
+            let number = request.uri.queryParameters["page"].flatMap({ Int($0) }), number >= 0, number < source.pages
+        else {
             return Response(status: .notFound)
         }
         let stream = String(parts[2])
@@ -125,7 +135,8 @@ public final class ServerRoutes: @unchecked Sendable {
         text.reserveCapacity(source.pageRecords * (source.recordBytes + 2) + 64)
         for r in 0..<source.pageRecords {
             let id = number * source.pageRecords + r
-            text += (r == 0 ? "" : ",") + "{\"id\":\(id),\"updated_at\":\"2026-01-08T00:00:00Z\",\"payload\":\"\(filler)\"}"
+            text +=
+                (r == 0 ? "" : ",") + "{\"id\":\(id),\"updated_at\":\"2026-01-08T00:00:00Z\",\"payload\":\"\(filler)\"}"
         }
         text += "],\"next_page\":" + (number + 1 < source.pages ? "\(number + 1)" : "null") + "}"
         var headers = HTTPFields()
@@ -137,7 +148,9 @@ public final class ServerRoutes: @unchecked Sendable {
     /// `GET|PUT|DELETE /state/<state id>/<state.json|lock>`.
     private func object(_ request: Request) async throws -> Response {
         let parts = request.uri.path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 4, !parts[2].isEmpty, Self.objects.contains(String(parts[3])) else { return Response(status: .notFound) }
+        guard parts.count == 4, !parts[2].isEmpty, Self.objects.contains(String(parts[3])) else {
+            return Response(status: .notFound)
+        }
         let key = "\(parts[2])/\(parts[3])"
         let ifMatch = request.headers[.ifMatch]
         switch request.method {
@@ -155,9 +168,10 @@ public final class ServerRoutes: @unchecked Sendable {
             for field in request.headers where field.name.canonicalName.hasPrefix("x-meta-") {
                 metadata[field.name.canonicalName] = field.value
             }
-            let result = store.put(key, body: Array(buffer.readableBytesView), metadata: metadata,
-                                   ifNoneMatch: request.headers[.ifNoneMatch], ifMatch: ifMatch,
-                                   now: StorageTimestamp.format(Date()))
+            let result = store.put(
+                key, body: Array(buffer.readableBytesView), metadata: metadata,
+                ifNoneMatch: request.headers[.ifNoneMatch], ifMatch: ifMatch,
+                now: StorageTimestamp.format(Date()))
             return written(result)
         case .delete:
             return written(store.delete(key, ifMatch: ifMatch))

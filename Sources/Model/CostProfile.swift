@@ -41,7 +41,9 @@ public struct CostProfile: Codable, Sendable {
     /// flattened to dotted keys; empty for hand-written profiles.
     public let calibration: [String: String]
 
-    public init(name: String, description: String, file: String?, units: [String: UnitCost], calibration: [String: String] = [:]) {
+    public init(
+        name: String, description: String, file: String?, units: [String: UnitCost], calibration: [String: String] = [:]
+    ) {
         self.name = name
         self.description = description
         self.file = file
@@ -49,7 +51,8 @@ public struct CostProfile: Codable, Sendable {
         self.calibration = calibration
     }
 
-    public static let native = CostProfile(name: "native", description: "no padding: the Swift mechanism's own cost", file: nil, units: [:])
+    public static let native = CostProfile(
+        name: "native", description: "no padding: the Swift mechanism's own cost", file: nil, units: [:])
 
     /// Microseconds for one unit, or nil when the profile does not model it.
     public func microseconds(_ unit: CostUnit) -> Double? { units[unit.rawValue]?.value }
@@ -83,15 +86,21 @@ public struct CostProfile: Codable, Sendable {
         var parsed: [String: UnitCost] = [:]
         for (key, value) in units {
             guard CostUnit(rawValue: key) != nil else {
-                throw CostProfileError(message: "\(path): key 'units.\(key)': unknown unit (known: \(CostUnit.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw CostProfileError(
+                    message:
+                        "\(path): key 'units.\(key)': unknown unit (known: \(CostUnit.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
-            guard let entry = value as? [String: Any], let v = (entry["value"] as? NSNumber)?.doubleValue, v >= 0, v.isFinite else {
+            guard let entry = value as? [String: Any], let v = (entry["value"] as? NSNumber)?.doubleValue, v >= 0,
+                v.isFinite
+            else {
                 throw CostProfileError(message: "\(path): key 'units.\(key).value': expected a non-negative number")
             }
             parsed[key] = UnitCost(value: v, source: entry["source"] as? String ?? "not stated")
         }
-        return CostProfile(name: name, description: raw["description"] as? String ?? "", file: path, units: parsed,
-                           calibration: flatten(raw["calibration"] as? [String: Any] ?? [:]))
+        return CostProfile(
+            name: name, description: raw["description"] as? String ?? "", file: path, units: parsed,
+            calibration: flatten(raw["calibration"] as? [String: Any] ?? [:]))
     }
 
     /// Nested objects become dotted keys; other values their compact JSON text.

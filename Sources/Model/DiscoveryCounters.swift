@@ -1,4 +1,3 @@
-
 /// The caching policy around the entry-point scan (docs/strategies.md, "Scan-count contracts"). With `L` lookups, `E`
 /// error-path `backends()` calls, `I` add-on objects used and `G` groups touched, one invocation
 /// scans: `static` 0, `uncached` L + E, `per-instance` I, `per-process` G, `persistent` and

@@ -28,9 +28,11 @@ public struct HTTPKnobs: Sendable, Equatable {
         func int(_ k: String) -> Int { values["http." + k]?.intValue ?? 0 }
         func dbl(_ k: String) -> Double { values["http." + k]?.doubleValue ?? 0 }
         func endpoint(_ name: String) -> Endpoint {
-            Endpoint(errorRate: dbl("\(name).error_rate"), stallRate: dbl("\(name).stall_rate"), dropRate: dbl("\(name).drop_rate"),
-                     latencyMilliseconds: dbl("\(name).latency_ms"), jitterMilliseconds: dbl("\(name).jitter_ms"),
-                     jitter: JitterShape(rawValue: values["http.\(name).jitter"]?.stringValue ?? "") ?? .uniform)
+            Endpoint(
+                errorRate: dbl("\(name).error_rate"), stallRate: dbl("\(name).stall_rate"),
+                dropRate: dbl("\(name).drop_rate"),
+                latencyMilliseconds: dbl("\(name).latency_ms"), jitterMilliseconds: dbl("\(name).jitter_ms"),
+                jitter: JitterShape(rawValue: values["http.\(name).jitter"]?.stringValue ?? "") ?? .uniform)
         }
         pages = int("pages")
         samplePages = int("sample_pages")

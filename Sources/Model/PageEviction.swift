@@ -21,7 +21,8 @@ public struct PageEviction: Codable, Equatable, Sendable {
 
     /// Both drops' counts summed.
     public func adding(_ other: PageEviction) -> PageEviction {
-        PageEviction(files: files + other.files, failed: failed + other.failed,
-                 residentPages: residentPages + other.residentPages, sampledPages: sampledPages + other.sampledPages)
+        PageEviction(
+            files: files + other.files, failed: failed + other.failed,
+            residentPages: residentPages + other.residentPages, sampledPages: sampledPages + other.sampledPages)
     }
 }

@@ -1,5 +1,3 @@
-
-
 /// How the catalog a tap prints during discovery reaches its file.
 public enum CatalogWriteMode: String, Codable, Sendable {
     /// Plain buffered writes (Meltano 3.6.0, 4.1+, 3.9.2+).
@@ -20,9 +18,11 @@ public enum ErrorMessageStyle: String, Codable, Sendable {
         case .enum360:
             return "'\(scheme)' is not a valid StateBackend"
         case .addon37:
-            return "No state backend found for scheme '\(scheme)'. Available backends: \(available.joined(separator: ", "))"
+            return
+                "No state backend found for scheme '\(scheme)'. Available backends: \(available.joined(separator: ", "))"
         case .addon4:
-            return "No state backend found for scheme '\(scheme)', available backends are: \(available.joined(separator: ", "))"
+            return
+                "No state backend found for scheme '\(scheme)', available backends are: \(available.joined(separator: ", "))"
         }
     }
 
@@ -50,21 +50,28 @@ public struct Profile: Sendable, Codable, Equatable {
 
     /// The profiles the tool knows, in the order the report lists them.
     public static let all: [Profile] = [
-        Profile(name: "meltano-3.6.0", summary: "fixed enum of backends; sync catalog writes",
-                strategy: .staticEnum, systemdbShortCircuit: true, scansSettingsGroup: false,
-                tapErrorRaisedTwice: true, errorMessage: .enum360, catalogWrite: .sync),
-        Profile(name: "meltano-3.7.9", summary: "entry-point add-on, class-level cached property; catalog written with a thread hop per line",
-                strategy: .perProcess, systemdbShortCircuit: true, scansSettingsGroup: true,
-                tapErrorRaisedTwice: true, errorMessage: .addon37, catalogWrite: .threadHop),
-        Profile(name: "seed-3.7.9", summary: "the benchmark note's account of 3.7.9: a fresh add-on object per use, no systemdb short-cut",
-                strategy: .perInstance, systemdbShortCircuit: false, scansSettingsGroup: true,
-                tapErrorRaisedTwice: true, errorMessage: .addon37, catalogWrite: .threadHop),
-        Profile(name: "fix-branch", summary: "the note's lazy init + module cache on 3.7.9 (catalog write untouched)",
-                strategy: .perProcess, systemdbShortCircuit: true, scansSettingsGroup: true,
-                tapErrorRaisedTwice: true, errorMessage: .addon37, catalogWrite: .threadHop),
-        Profile(name: "meltano-4.1", summary: "per-process discovery; sync catalog writes again (PR #9724)",
-                strategy: .perProcess, systemdbShortCircuit: true, scansSettingsGroup: true,
-                tapErrorRaisedTwice: true, errorMessage: .addon4, catalogWrite: .sync),
+        Profile(
+            name: "meltano-3.6.0", summary: "fixed enum of backends; sync catalog writes",
+            strategy: .staticEnum, systemdbShortCircuit: true, scansSettingsGroup: false,
+            tapErrorRaisedTwice: true, errorMessage: .enum360, catalogWrite: .sync),
+        Profile(
+            name: "meltano-3.7.9",
+            summary: "entry-point add-on, class-level cached property; catalog written with a thread hop per line",
+            strategy: .perProcess, systemdbShortCircuit: true, scansSettingsGroup: true,
+            tapErrorRaisedTwice: true, errorMessage: .addon37, catalogWrite: .threadHop),
+        Profile(
+            name: "seed-3.7.9",
+            summary: "the benchmark note's account of 3.7.9: a fresh add-on object per use, no systemdb short-cut",
+            strategy: .perInstance, systemdbShortCircuit: false, scansSettingsGroup: true,
+            tapErrorRaisedTwice: true, errorMessage: .addon37, catalogWrite: .threadHop),
+        Profile(
+            name: "fix-branch", summary: "the note's lazy init + module cache on 3.7.9 (catalog write untouched)",
+            strategy: .perProcess, systemdbShortCircuit: true, scansSettingsGroup: true,
+            tapErrorRaisedTwice: true, errorMessage: .addon37, catalogWrite: .threadHop),
+        Profile(
+            name: "meltano-4.1", summary: "per-process discovery; sync catalog writes again (PR #9724)",
+            strategy: .perProcess, systemdbShortCircuit: true, scansSettingsGroup: true,
+            tapErrorRaisedTwice: true, errorMessage: .addon4, catalogWrite: .sync),
     ]
 
     public static func named(_ name: String) -> Profile? { all.first { $0.name == name } }
@@ -91,11 +98,15 @@ public struct Variant: Sendable, Codable, Equatable {
             return .success(Variant(name: name, profile: profile, strategy: strategy))
         }
         let parts = name.split(separator: "+", maxSplits: 1).map(String.init)
-        if parts.count == 2, let profile = Profile.named(parts[0]), let strategy = DiscoveryStrategy(rawValue: parts[1]) {
+        if parts.count == 2, let profile = Profile.named(parts[0]), let strategy = DiscoveryStrategy(rawValue: parts[1])
+        {
             return .success(Variant(name: name, profile: profile, strategy: strategy))
         }
-        return .failure(KeyProblem("unknown variant '\(name)' (profiles: \(Profile.all.map(\.name).joined(separator: ", ")); "
-            + "strategies: \(DiscoveryStrategy.allCases.map(\.rawValue).joined(separator: ", ")); or PROFILE+STRATEGY)"))
+        return .failure(
+            KeyProblem(
+                "unknown variant '\(name)' (profiles: \(Profile.all.map(\.name).joined(separator: ", ")); "
+                    + "strategies: \(DiscoveryStrategy.allCases.map(\.rawValue).joined(separator: ", ")); or PROFILE+STRATEGY)"
+            ))
     }
 }
 

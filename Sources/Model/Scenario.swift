@@ -57,7 +57,9 @@ public struct Scenario: Sendable {
     public let variantPackages: [String: Int]
 
     /// Reads every key once into its typed field; only the loader calls it, after validating each value.
-    public init(file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant], baseline: Variant) {
+    public init(
+        file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant], baseline: Variant
+    ) {
         self.file = file
         self.values = values
         self.origins = origins
@@ -99,7 +101,8 @@ public struct Scenario: Sendable {
         productionGapSeconds = dbl("production.gap_seconds")
         // `tap-processing` is the tap's own work while extracting; the measured `extract` phase adds the HTTP time.
         assumedSeconds = Phase.assumed.map { ($0, dbl($0.assumedKey ?? "")) }
-        let ob = dbl("observed.baseline_minutes"), orr = dbl("observed.regressed_minutes")
+        let ob = dbl("observed.baseline_minutes")
+        let orr = dbl("observed.regressed_minutes")
         observedBaselineMinutes = ob > 0 ? ob : nil
         observedRegressedMinutes = orr > 0 ? orr : nil
         let ov = str("observed.regressed_variant")
@@ -138,7 +141,9 @@ public struct Scenario: Sendable {
     /// The knobs a user changed from the scenario file's values, as `--set` flags, for the reproduce line.
     public var commandLineOverrides: [String] {
         ScenarioKeys.all.compactMap { key in
-            guard let origin = origins[key.name], origin.hasPrefix("command line"), let v = values[key.name] else { return nil }
+            guard let origin = origins[key.name], origin.hasPrefix("command line"), let v = values[key.name] else {
+                return nil
+            }
             return "--set \(key.name)=\(v)"
         }
     }

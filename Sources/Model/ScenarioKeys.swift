@@ -51,18 +51,25 @@ public struct ScenarioKey: Sendable {
     public func check(_ value: ScenarioValue) -> Result<ScenarioValue, KeyProblem> {
         switch (kind, value) {
         case (.int(let range), .int(let v)):
-            guard range.contains(v) else { return .failure(KeyProblem("value \(v) is outside [\(range.lowerBound), \(range.upperBound)]")) }
+            guard range.contains(v) else {
+                return .failure(KeyProblem("value \(v) is outside [\(range.lowerBound), \(range.upperBound)]"))
+            }
             return .success(value)
         case (.double(let range), _):
             guard let v = value.doubleValue else { return .failure(KeyProblem("expected a number, got '\(value)'")) }
             guard range.contains(v) else {
-                return .failure(KeyProblem("value \(ScenarioValue.format(v)) is outside [\(ScenarioValue.format(range.lowerBound)), \(ScenarioValue.format(range.upperBound))]"))
+                return .failure(
+                    KeyProblem(
+                        "value \(ScenarioValue.format(v)) is outside [\(ScenarioValue.format(range.lowerBound)), \(ScenarioValue.format(range.upperBound))]"
+                    ))
             }
             return .success(.double(v))
         case (.string, .string):
             return .success(value)
         case (.choice(let choices), .string(let v)):
-            guard choices.contains(v) else { return .failure(KeyProblem("'\(v)' is not one of \(choices.joined(separator: ", "))")) }
+            guard choices.contains(v) else {
+                return .failure(KeyProblem("'\(v)' is not one of \(choices.joined(separator: ", "))"))
+            }
             return .success(value)
         case (.list, .list):
             return .success(value)
@@ -80,87 +87,154 @@ public struct ScenarioKey: Sendable {
 public enum ScenarioKeys {
     public static let big = 1_000_000_000
 
-    public static let all: [ScenarioKey] = [
-        ScenarioKey("name", .string, .string("unnamed"), "scenario name, used in the output folder"),
-        ScenarioKey("description", .string, .string(""), "one sentence for the report"),
-        ScenarioKey("workload", .choice(Workload.names), .string("pipeline"),
-                    "pipeline: replay `meltano run` invocations; microbench: the seed's three micro-benchmarks"),
-        ScenarioKey("variants", .list, .list(["meltano-3.6.0", "meltano-3.7.9"]),
-                    "profiles or strategies to compare (see `simulate variants`)"),
-        ScenarioKey("baseline", .string, .string("meltano-3.6.0"), "the variant every regression is measured against"),
-        ScenarioKey("invocations", .int(1...1_000_000), .int(9), "simulated invocations per variant"),
-        ScenarioKey("workers", .int(1...256), .int(2), "worker processes running at once"),
-        ScenarioKey("invocations_per_process", .int(1...1_000_000), .int(1),
-                    "invocations one worker process runs in sequence (each with fresh in-process caches)"),
-        ScenarioKey("seed", .int(0...Int.max), .int(1), "seed for the plan order, error decisions and environment"),
-        ScenarioKey("packages", .int(1...1_000_000), .int(200), "distributions in the synthetic site-packages"),
-        ScenarioKey("site_packages", .list, .list([]), "scan these real folders instead of a synthetic environment"),
-        ScenarioKey("error_rate", .double(0...1), .double(0), "probability that a state-backend init meets an unknown scheme"),
-        ScenarioKey("on_error", .choice(OnError.names), .string("retry"),
-                    "after the error path: retry with the right scheme, or fail the invocation"),
-        ScenarioKey("state_backend", .choice(StateBackendKind.names), .string("systemdb"),
-                    "where state is kept: the system database, files, or an object store over HTTP (`s3://`-like)"),
-        ScenarioKey("jobs", .int(1...100_000), .int(9), "distinct jobs (state ids); invocation i runs job i mod jobs"),
-        ScenarioKey("catalog_lines", .int(0...big), .int(300_000), "catalog lines a tap prints per invocation (production)"),
-        ScenarioKey("catalog_write", .choice(CatalogWriteSetting.names), .string("profile"),
-                    "catalog write mode: each profile's own, or held at sync / thread-hop for every variant"),
-        ScenarioKey("catalog_sample_lines", .int(1...big), .int(400), "catalog lines written for real per invocation; the rest extrapolated"),
-        ScenarioKey("state_messages", .int(0...big), .int(118), "STATE messages reaching Meltano per invocation (production)"),
-        ScenarioKey("state_sample_messages", .int(1...big), .int(118), "STATE messages written for real per invocation"),
-        ScenarioKey("cost_profile", .choice(CostProfileKind.names), .string("cpython"),
-                    "cpython pads each unit to its CPython cost; native measures the mechanism only"),
-        ScenarioKey("cost_file", .string, .string(""),
-                    "cost-profile JSON (default: scenarios/costs/cpython-calibrated.json from `simulate calibrate`, else cpython-public.json)"),
-        ScenarioKey("cache", .choice(CacheMode.names), .string("warm"),
-                    "page cache before each scan: warm, or cold (the environment's file pages dropped with posix_fadvise first; no root)"),
-        ScenarioKey("worker_spawn", .choice(WorkerSpawnMode.names), .string("zygote"),
-                    "how workers start: forked by one pre-started `simulate zygote`, or each exec'd as `simulate worker`"),
-        ScenarioKey("worker_timeout_seconds", .double(0.1...86_400), .double(300), "a worker process running longer is killed"),
-        ScenarioKey("heartbeat_interval_seconds", .double(0.01...3_600), .double(1), "runs heartbeat UPDATE interval"),
-        ScenarioKey("lock_timeout_seconds", .double(0.01...3_600), .double(10), "file and http backends: a lock older than this is stale"),
-        ScenarioKey("lock_retry_seconds", .double(0.001...3_600), .double(1), "file and http backends: wait between attempts on a held lock"),
-        ScenarioKey("production.runs", .int(1...1_000_000), .int(9), "`meltano run` processes in the production workload"),
-        ScenarioKey("production.gap_seconds", .double(0...86_400), .double(2.5), "pause between production runs"),
-        ScenarioKey("assumed.cli_start_seconds", .double(0...86_400), .double(4), "CLI start and plugin install (assumed, all variants)"),
-        ScenarioKey("assumed.pre_plugin_other_seconds", .double(0...86_400), .double(7),
-                    "catalog rules and process spawn, beyond what is simulated (assumed)"),
-        ScenarioKey("assumed.extract_seconds", .double(0...86_400), .double(53),
-                    "the tap's own processing during extraction (assumed); the measured `extract` phase adds its HTTP time"),
-        ScenarioKey("assumed.target_tail_seconds", .double(0...86_400), .double(21), "the target's tail and warehouse load (assumed)"),
-    ] + httpKeys + [
-        ScenarioKey("observed.baseline_minutes", .double(0...1_000_000), .double(0), "production minutes of the baseline, if known (0: none)"),
-        ScenarioKey("observed.regressed_minutes", .double(0...1_000_000), .double(0), "production minutes of the regressed version, if known"),
-        ScenarioKey("observed.regressed_variant", .string, .string(""), "the variant the observed regression belongs to"),
-        ScenarioKey("microbench.backends_calls", .int(0...1_000_000), .int(50), "microbench: backends() calls"),
-        ScenarioKey("microbench.creations", .int(0...1_000_000), .int(18), "microbench: state-backend creations"),
-        ScenarioKey("microbench.packages_by_variant", .list, .list([]),
-                    "microbench: VARIANT=N entries giving a variant its own synthetic environment of N distributions"),
-    ]
+    public static let all: [ScenarioKey] =
+        [
+            ScenarioKey("name", .string, .string("unnamed"), "scenario name, used in the output folder"),
+            ScenarioKey("description", .string, .string(""), "one sentence for the report"),
+            ScenarioKey(
+                "workload", .choice(Workload.names), .string("pipeline"),
+                "pipeline: replay `meltano run` invocations; microbench: the seed's three micro-benchmarks"),
+            ScenarioKey(
+                "variants", .list, .list(["meltano-3.6.0", "meltano-3.7.9"]),
+                "profiles or strategies to compare (see `simulate variants`)"),
+            ScenarioKey(
+                "baseline", .string, .string("meltano-3.6.0"), "the variant every regression is measured against"),
+            ScenarioKey("invocations", .int(1...1_000_000), .int(9), "simulated invocations per variant"),
+            ScenarioKey("workers", .int(1...256), .int(2), "worker processes running at once"),
+            ScenarioKey(
+                "invocations_per_process", .int(1...1_000_000), .int(1),
+                "invocations one worker process runs in sequence (each with fresh in-process caches)"),
+            ScenarioKey("seed", .int(0...Int.max), .int(1), "seed for the plan order, error decisions and environment"),
+            ScenarioKey("packages", .int(1...1_000_000), .int(200), "distributions in the synthetic site-packages"),
+            ScenarioKey(
+                "site_packages", .list, .list([]), "scan these real folders instead of a synthetic environment"),
+            ScenarioKey(
+                "error_rate", .double(0...1), .double(0),
+                "probability that a state-backend init meets an unknown scheme"),
+            ScenarioKey(
+                "on_error", .choice(OnError.names), .string("retry"),
+                "after the error path: retry with the right scheme, or fail the invocation"),
+            ScenarioKey(
+                "state_backend", .choice(StateBackendKind.names), .string("systemdb"),
+                "where state is kept: the system database, files, or an object store over HTTP (`s3://`-like)"),
+            ScenarioKey(
+                "jobs", .int(1...100_000), .int(9), "distinct jobs (state ids); invocation i runs job i mod jobs"),
+            ScenarioKey(
+                "catalog_lines", .int(0...big), .int(300_000), "catalog lines a tap prints per invocation (production)"),
+            ScenarioKey(
+                "catalog_write", .choice(CatalogWriteSetting.names), .string("profile"),
+                "catalog write mode: each profile's own, or held at sync / thread-hop for every variant"),
+            ScenarioKey(
+                "catalog_sample_lines", .int(1...big), .int(400),
+                "catalog lines written for real per invocation; the rest extrapolated"),
+            ScenarioKey(
+                "state_messages", .int(0...big), .int(118),
+                "STATE messages reaching Meltano per invocation (production)"),
+            ScenarioKey(
+                "state_sample_messages", .int(1...big), .int(118), "STATE messages written for real per invocation"),
+            ScenarioKey(
+                "cost_profile", .choice(CostProfileKind.names), .string("cpython"),
+                "cpython pads each unit to its CPython cost; native measures the mechanism only"),
+            ScenarioKey(
+                "cost_file", .string, .string(""),
+                "cost-profile JSON (default: scenarios/costs/cpython-calibrated.json from `simulate calibrate`, else cpython-public.json)"
+            ),
+            ScenarioKey(
+                "cache", .choice(CacheMode.names), .string("warm"),
+                "page cache before each scan: warm, or cold (the environment's file pages dropped with posix_fadvise first; no root)"
+            ),
+            ScenarioKey(
+                "worker_spawn", .choice(WorkerSpawnMode.names), .string("zygote"),
+                "how workers start: forked by one pre-started `simulate zygote`, or each exec'd as `simulate worker`"),
+            ScenarioKey(
+                "worker_timeout_seconds", .double(0.1...86_400), .double(300),
+                "a worker process running longer is killed"),
+            ScenarioKey(
+                "heartbeat_interval_seconds", .double(0.01...3_600), .double(1), "runs heartbeat UPDATE interval"),
+            ScenarioKey(
+                "lock_timeout_seconds", .double(0.01...3_600), .double(10),
+                "file and http backends: a lock older than this is stale"),
+            ScenarioKey(
+                "lock_retry_seconds", .double(0.001...3_600), .double(1),
+                "file and http backends: wait between attempts on a held lock"),
+            ScenarioKey(
+                "production.runs", .int(1...1_000_000), .int(9), "`meltano run` processes in the production workload"),
+            ScenarioKey("production.gap_seconds", .double(0...86_400), .double(2.5), "pause between production runs"),
+            ScenarioKey(
+                "assumed.cli_start_seconds", .double(0...86_400), .double(4),
+                "CLI start and plugin install (assumed, all variants)"),
+            ScenarioKey(
+                "assumed.pre_plugin_other_seconds", .double(0...86_400), .double(7),
+                "catalog rules and process spawn, beyond what is simulated (assumed)"),
+            ScenarioKey(
+                "assumed.extract_seconds", .double(0...86_400), .double(53),
+                "the tap's own processing during extraction (assumed); the measured `extract` phase adds its HTTP time"),
+            ScenarioKey(
+                "assumed.target_tail_seconds", .double(0...86_400), .double(21),
+                "the target's tail and warehouse load (assumed)"),
+        ] + httpKeys + [
+            ScenarioKey(
+                "observed.baseline_minutes", .double(0...1_000_000), .double(0),
+                "production minutes of the baseline, if known (0: none)"),
+            ScenarioKey(
+                "observed.regressed_minutes", .double(0...1_000_000), .double(0),
+                "production minutes of the regressed version, if known"),
+            ScenarioKey(
+                "observed.regressed_variant", .string, .string(""), "the variant the observed regression belongs to"),
+            ScenarioKey("microbench.backends_calls", .int(0...1_000_000), .int(50), "microbench: backends() calls"),
+            ScenarioKey("microbench.creations", .int(0...1_000_000), .int(18), "microbench: state-backend creations"),
+            ScenarioKey(
+                "microbench.packages_by_variant", .list, .list([]),
+                "microbench: VARIANT=N entries giving a variant its own synthetic environment of N distributions"),
+        ]
 
     /// The `http.*` keys: the extraction's pages, the client's timeouts and retries, and each
     /// endpoint family's faults and latency (`http.api.*` for the source API, `http.state.*` for
     /// the object store).
-    public static let httpKeys: [ScenarioKey] = [
-        ScenarioKey("http.pages", .int(0...big), .int(67), "pages the tap reads per invocation in production (~6,700 records / 100)"),
-        ScenarioKey("http.sample_pages", .int(1...big), .int(10), "pages read over HTTP for real per invocation; the rest extrapolated"),
-        ScenarioKey("http.page_records", .int(0...1_000_000), .int(100), "records per page"),
-        ScenarioKey("http.record_bytes", .int(0...1_000_000), .int(256), "JSON bytes per record (about)"),
-        ScenarioKey("http.connect_timeout_ms", .int(1...600_000), .int(1_000), "client connect timeout"),
-        ScenarioKey("http.timeout_ms", .int(1...600_000), .int(2_000), "client total timeout per request; a stalled answer takes twice this"),
-        ScenarioKey("http.max_retries", .int(0...100), .int(8), "retries per request on 5xx, timeout, reset or refused connection"),
-        ScenarioKey("http.backoff_ms", .double(0...600_000), .double(10), "first retry's backoff; doubles per retry"),
-        ScenarioKey("http.backoff_max_ms", .double(0...600_000), .double(500), "cap of the exponential backoff"),
-    ] + Endpoints.names.flatMap { endpoint in [
-        ScenarioKey("http.\(endpoint).error_rate", .double(0...1), .double(0), "\(endpoint) endpoints: share of requests answered 503"),
-        ScenarioKey("http.\(endpoint).stall_rate", .double(0...1), .double(0),
+    public static let httpKeys: [ScenarioKey] =
+        [
+            ScenarioKey(
+                "http.pages", .int(0...big), .int(67),
+                "pages the tap reads per invocation in production (~6,700 records / 100)"),
+            ScenarioKey(
+                "http.sample_pages", .int(1...big), .int(10),
+                "pages read over HTTP for real per invocation; the rest extrapolated"),
+            ScenarioKey("http.page_records", .int(0...1_000_000), .int(100), "records per page"),
+            ScenarioKey("http.record_bytes", .int(0...1_000_000), .int(256), "JSON bytes per record (about)"),
+            ScenarioKey("http.connect_timeout_ms", .int(1...600_000), .int(1_000), "client connect timeout"),
+            ScenarioKey(
+                "http.timeout_ms", .int(1...600_000), .int(2_000),
+                "client total timeout per request; a stalled answer takes twice this"),
+            ScenarioKey(
+                "http.max_retries", .int(0...100), .int(8),
+                "retries per request on 5xx, timeout, reset or refused connection"),
+            ScenarioKey(
+                "http.backoff_ms", .double(0...600_000), .double(10), "first retry's backoff; doubles per retry"),
+            ScenarioKey("http.backoff_max_ms", .double(0...600_000), .double(500), "cap of the exponential backoff"),
+        ]
+        + Endpoints.names.flatMap { endpoint in
+            [
+                ScenarioKey(
+                    "http.\(endpoint).error_rate", .double(0...1), .double(0),
+                    "\(endpoint) endpoints: share of requests answered 503"),
+                ScenarioKey(
+                    "http.\(endpoint).stall_rate", .double(0...1), .double(0),
                     "\(endpoint) endpoints: share answered only after the client's timeout (the operation is done)"),
-        ScenarioKey("http.\(endpoint).drop_rate", .double(0...1), .double(0),
-                    "\(endpoint) endpoints: share whose connection is closed without an answer (the operation is not done)"),
-        ScenarioKey("http.\(endpoint).latency_ms", .double(0...600_000), .double(0), "\(endpoint) endpoints: server-side latency per answer"),
-        ScenarioKey("http.\(endpoint).jitter_ms", .double(0...600_000), .double(0), "\(endpoint) endpoints: latency jitter (scale)"),
-        ScenarioKey("http.\(endpoint).jitter", .choice(JitterShape.names), .string("uniform"),
+                ScenarioKey(
+                    "http.\(endpoint).drop_rate", .double(0...1), .double(0),
+                    "\(endpoint) endpoints: share whose connection is closed without an answer (the operation is not done)"
+                ),
+                ScenarioKey(
+                    "http.\(endpoint).latency_ms", .double(0...600_000), .double(0),
+                    "\(endpoint) endpoints: server-side latency per answer"),
+                ScenarioKey(
+                    "http.\(endpoint).jitter_ms", .double(0...600_000), .double(0),
+                    "\(endpoint) endpoints: latency jitter (scale)"),
+                ScenarioKey(
+                    "http.\(endpoint).jitter", .choice(JitterShape.names), .string("uniform"),
                     "\(endpoint) endpoints: jitter shape: U(0, jitter) or an exponential tail of mean jitter"),
-    ] }
+            ]
+        }
 
     /// The endpoint families faults are set for.
     public enum Endpoints {

@@ -22,7 +22,10 @@ public enum ScenarioValue: Sendable, Equatable, CustomStringConvertible {
         return String(v)
     }
 
-    public var intValue: Int? { if case .int(let v) = self { return v }; return nil }
+    public var intValue: Int? {
+        if case .int(let v) = self { return v }
+        return nil
+    }
     public var doubleValue: Double? {
         switch self {
         case .double(let v): return v
@@ -30,6 +33,12 @@ public enum ScenarioValue: Sendable, Equatable, CustomStringConvertible {
         default: return nil
         }
     }
-    public var stringValue: String? { if case .string(let v) = self { return v }; return nil }
-    public var listValue: [String]? { if case .list(let v) = self { return v }; return nil }
+    public var stringValue: String? {
+        if case .string(let v) = self { return v }
+        return nil
+    }
+    public var listValue: [String]? {
+        if case .list(let v) = self { return v }
+        return nil
+    }
 }

@@ -1,8 +1,5 @@
 import Foundation
 
-
-
-
 /// Where a phase's number comes from, as the report labels it.
 public enum Provenance: String, Codable, Sendable {
     /// Every unit done for real.
@@ -27,8 +24,10 @@ public struct PhaseRecord: Codable, Sendable, Equatable {
     public var scans: Int
     public var scanModelledNs: UInt64
 
-    public init(phase: Phase, provenance: Provenance, units: Int, productionUnits: Int, nativeNs: UInt64, modelledNs: UInt64,
-                scans: Int = 0, scanModelledNs: UInt64 = 0) {
+    public init(
+        phase: Phase, provenance: Provenance, units: Int, productionUnits: Int, nativeNs: UInt64, modelledNs: UInt64,
+        scans: Int = 0, scanModelledNs: UInt64 = 0
+    ) {
         self.phase = phase
         self.provenance = provenance
         self.units = units
@@ -98,9 +97,11 @@ public struct InvocationOutcome: Codable, Sendable, Equatable {
     /// The last state this invocation wrote, where the backend keeps a document (file, http).
     public var lastStateWrite: LastStateWrite? = nil
 
-    public init(succeeded: Bool, discovery: DiscoveryCounters, storage: StorageCounters, heartbeats: Int, jobOverlap: Bool,
-                stateWrites: Int, errorPaths: Int, wallNs: UInt64, coldCache: PageEviction? = nil,
-                http: [Phase: HTTPCounters]? = nil, failure: String? = nil, lastStateWrite: LastStateWrite? = nil) {
+    public init(
+        succeeded: Bool, discovery: DiscoveryCounters, storage: StorageCounters, heartbeats: Int, jobOverlap: Bool,
+        stateWrites: Int, errorPaths: Int, wallNs: UInt64, coldCache: PageEviction? = nil,
+        http: [Phase: HTTPCounters]? = nil, failure: String? = nil, lastStateWrite: LastStateWrite? = nil
+    ) {
         self.succeeded = succeeded
         self.discovery = discovery
         self.storage = storage
@@ -126,7 +127,8 @@ public struct LastStateWrite: Codable, Sendable, Equatable {
 
     /// Events are written snake_case and read back camelCase: `state_id` reads as `stateId`.
     enum CodingKeys: String, CodingKey {
-        case stateID = "stateId", sequence, document
+        case stateID = "stateId"
+        case sequence, document
     }
 
     public init(stateID: String, sequence: Int, document: String) {

@@ -1,7 +1,5 @@
 import Foundation
 
-
-
 /// One planned invocation: which variant runs it, which job, and the seeded decisions it meets.
 public struct InvocationSpec: Codable, Sendable, Equatable {
     /// Unique within a run; events carry it.
@@ -60,11 +58,15 @@ public struct WorkerJob: Codable, Sendable {
     /// The URI scheme the state backend resolves through: `http` stands for Meltano's `s3://` shape.
     public var backendScheme: String { stateBackend.scheme }
 
-    public init(workload: Workload, databasePath: String, stateRoot: String, stateBackend: StateBackendKind, pathEntries: [String],
-                discoveryCacheDirectory: String, scratchDirectory: String, costProfile: CostProfile, cacheMode: CacheMode = .warm,
-                catalogLines: Int, catalogSampleLines: Int, stateMessages: Int, stateSampleMessages: Int,
-                heartbeatIntervalSeconds: Double, lockTimeoutSeconds: Double, retryOnError: Bool,
-                microbenchBackendsCalls: Int, microbenchCreations: Int, variants: [Variant], invocations: [InvocationSpec]) {
+    public init(
+        workload: Workload, databasePath: String, stateRoot: String, stateBackend: StateBackendKind,
+        pathEntries: [String],
+        discoveryCacheDirectory: String, scratchDirectory: String, costProfile: CostProfile,
+        cacheMode: CacheMode = .warm,
+        catalogLines: Int, catalogSampleLines: Int, stateMessages: Int, stateSampleMessages: Int,
+        heartbeatIntervalSeconds: Double, lockTimeoutSeconds: Double, retryOnError: Bool,
+        microbenchBackendsCalls: Int, microbenchCreations: Int, variants: [Variant], invocations: [InvocationSpec]
+    ) {
         self.workload = workload
         self.databasePath = databasePath
         self.stateRoot = stateRoot
@@ -92,7 +94,8 @@ public struct WorkerJob: Codable, Sendable {
     public static let startUpProbe = WorkerJob(
         workload: .pipeline, databasePath: "", stateRoot: "", stateBackend: .systemdb, pathEntries: [],
         discoveryCacheDirectory: "", scratchDirectory: "", costProfile: .native, catalogLines: 0, catalogSampleLines: 1,
-        stateMessages: 0, stateSampleMessages: 1, heartbeatIntervalSeconds: 1, lockTimeoutSeconds: 1, retryOnError: true,
+        stateMessages: 0, stateSampleMessages: 1, heartbeatIntervalSeconds: 1, lockTimeoutSeconds: 1,
+        retryOnError: true,
         microbenchBackendsCalls: 0, microbenchCreations: 0, variants: [], invocations: [])
 
     /// The same job with only some invocations: what one worker process receives.

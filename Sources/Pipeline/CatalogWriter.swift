@@ -72,7 +72,10 @@ final class ThreadHopLineWriter: @unchecked Sendable {
     private func loop() {
         while true {
             request.wait()
-            if stopping { done.signal(); return }
+            if stopping {
+                done.signal()
+                return
+            }
             fputs(pending, file)
             done.signal()
         }
@@ -98,7 +101,9 @@ public struct CatalogLines {
         case perStream - 2: return "      }},\n"
         case perStream - 1: return "    },\n"
         default:
-            let kinds = ["\"string\"", "\"integer\"", "\"number\"", "\"boolean\"", "\"string\", \"format\": \"date-time\""]
+            let kinds = [
+                "\"string\"", "\"integer\"", "\"number\"", "\"boolean\"", "\"string\", \"format\": \"date-time\"",
+            ]
             return "        \"field_\(stream)_\(k)\": {\"type\": [\"null\", \(kinds[(i &* 31) % kinds.count])]},\n"
         }
     }

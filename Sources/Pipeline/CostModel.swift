@@ -10,7 +10,9 @@ public struct CostPadder: Sendable {
     /// Runs `body` as `count` units of `unit` plus an optional fixed unit, pads to the profile's
     /// cost if the native run was faster, and returns what it measured.
     @discardableResult
-    public func run<T>(_ unit: CostUnit?, count: Int = 1, fixed: CostUnit? = nil, timing: inout UnitTiming, _ body: () throws -> T) rethrows -> T {
+    public func run<T>(
+        _ unit: CostUnit?, count: Int = 1, fixed: CostUnit? = nil, timing: inout UnitTiming, _ body: () throws -> T
+    ) rethrows -> T {
         let start = MonotonicClock.now()
         let result = try body()
         let end = MonotonicClock.now()
@@ -25,7 +27,9 @@ public struct CostPadder: Sendable {
     ///
     /// The padding is CPU time of this thread, not a wall-clock deadline: when parallel workers
     /// outnumber the cores, a preempted worker takes longer, as the CPython process would.
-    public func pad(started start: UInt64, nativeEnd end: UInt64, targetMicros: Double, units: Int, timing: inout UnitTiming) {
+    public func pad(
+        started start: UInt64, nativeEnd end: UInt64, targetMicros: Double, units: Int, timing: inout UnitTiming
+    ) {
         let native = end - start
         let target = UInt64(targetMicros * 1_000)
         var modelled = native

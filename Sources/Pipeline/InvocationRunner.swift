@@ -1,6 +1,6 @@
-import Foundation
 import Discovery
 import Environment
+import Foundation
 import HTTP
 import Scenario
 import Storage
@@ -19,7 +19,8 @@ final class PaddingLedger: @unchecked Sendable {
     var http: [Phase: HTTPCounters] = [:]
 
     var paddingNs: UInt64 {
-        (scanTiming.modelledNanoseconds - scanTiming.nativeNanoseconds) + (unitTiming.modelledNanoseconds - unitTiming.nativeNanoseconds)
+        (scanTiming.modelledNanoseconds - scanTiming.nativeNanoseconds)
+            + (unitTiming.modelledNanoseconds - unitTiming.nativeNanoseconds)
     }
 }
 
@@ -46,8 +47,11 @@ final class InvocationState {
     var lockWaits = 0
     var lastWrite: LastStateWrite?
 
-    init(spec: InvocationSpec, variant: Variant, ledger: PaddingLedger, session: DiscoverySession, resolver: StateBackendResolver,
-         database: SystemDatabase, store: StateStore, started: UInt64) {
+    init(
+        spec: InvocationSpec, variant: Variant, ledger: PaddingLedger, session: DiscoverySession,
+        resolver: StateBackendResolver,
+        database: SystemDatabase, store: StateStore, started: UInt64
+    ) {
         self.spec = spec
         self.variant = variant
         self.ledger = ledger
@@ -81,7 +85,9 @@ public final class InvocationRunner {
     /// The worker's HTTP client, created on first use.
     func httpClient() throws -> RetryingClient {
         if let client { return client }
-        guard let settings = job.http?.client else { throw PipelineError("the job has no HTTP server for the http state backend") }
+        guard let settings = job.http?.client else {
+            throw PipelineError("the job has no HTTP server for the http state backend")
+        }
         let made = try RetryingClient(settings: settings)
         client = made
         return made
@@ -97,8 +103,9 @@ public final class InvocationRunner {
     func environment(for variant: String) -> ScanEnvironment {
         let paths = job.variantPathEntries[variant] ?? job.pathEntries
         if let known = environments[paths] { return known }
-        let made = ScanEnvironment(pathEntries: paths,
-                                   pageCache: job.cacheMode == .cold ? PageCache(pathEntries: paths) : nil)
+        let made = ScanEnvironment(
+            pathEntries: paths,
+            pageCache: job.cacheMode == .cold ? PageCache(pathEntries: paths) : nil)
         environments[paths] = made
         return made
     }
@@ -115,13 +122,16 @@ public final class InvocationRunner {
 
     /// Runs `body` (system-database work, plus `jsonMessages` STATE messages' JSON) and pads it to
     /// the profile's cost of the statements it executed: counted from the connection, not assumed.
-    func padded<T>(_ database: SystemDatabase, jsonMessages: Int = 0, ledger: PaddingLedger, _ body: () throws -> T) rethrows -> T {
+    func padded<T>(_ database: SystemDatabase, jsonMessages: Int = 0, ledger: PaddingLedger, _ body: () throws -> T)
+        rethrows -> T
+    {
         let statements = database.connection.stats.statementsExecuted
         let start = MonotonicClock.now()
         let result = try body()
         let end = MonotonicClock.now()
         let executed = database.connection.stats.statementsExecuted - statements
-        let micros = (padder.profile.microseconds(.sqliteStatement) ?? 0) * Double(executed)
+        let micros =
+            (padder.profile.microseconds(.sqliteStatement) ?? 0) * Double(executed)
             + (padder.profile.microseconds(.jsonState) ?? 0) * Double(jsonMessages)
         padder.pad(started: start, nativeEnd: end, targetMicros: micros, units: executed, timing: &ledger.unitTiming)
         return result
@@ -130,12 +140,16 @@ public final class InvocationRunner {
     /// A discovery session whose every scan is real, timed, and padded to the profile's cost.
     func makeSession(strategy: DiscoveryStrategy, variant: String, ledger: PaddingLedger) -> DiscoverySession {
         let scanEnvironment = environment(for: variant)
-        let padder = self.padder, pageCache = scanEnvironment.pageCache
+        let padder = self.padder
+        let pageCache = scanEnvironment.pageCache
         // One session is one simulated `meltano` process: CPython's listing cache starts empty and
         // is reused by its later scans. A cold cache lists every scan, as `cache: cold` promises.
-        let scanner = EntryPointScanner(pathEntries: scanEnvironment.pathEntries, listings: pageCache == nil ? ListingCache() : nil)
-        return DiscoverySession(strategy: strategy, pathEntries: scanEnvironment.pathEntries,
-                                persistentCacheDirectory: URL(fileURLWithPath: job.discoveryCacheDirectory)) { [self] in
+        let scanner = EntryPointScanner(
+            pathEntries: scanEnvironment.pathEntries, listings: pageCache == nil ? ListingCache() : nil)
+        return DiscoverySession(
+            strategy: strategy, pathEntries: scanEnvironment.pathEntries,
+            persistentCacheDirectory: URL(fileURLWithPath: job.discoveryCacheDirectory)
+        ) { [self] in
             if let pageCache {
                 let dropStart = MonotonicClock.now()
                 let eviction = pageCache.evict()
@@ -154,27 +168,36 @@ public final class InvocationRunner {
 
     /// Times `body` as one phase: modelled = wall time (padding included), native = wall − padding.
     /// A phase of a pipeline invocation: sampled when it does fewer units than production.
-    func phase(_ name: Phase, _ run: InvocationState, units: Int = 1, productionUnits: Int? = nil,
-               _ body: () throws -> Void) rethrows {
+    func phase(
+        _ name: Phase, _ run: InvocationState, units: Int = 1, productionUnits: Int? = nil,
+        _ body: () throws -> Void
+    ) rethrows {
         try phase(name, spec: run.spec, ledger: run.ledger, units: units, productionUnits: productionUnits, body)
     }
 
     /// Times `body` as one phase of `spec`; the ledger says how much of it was padding and scans.
-    func phase(_ name: Phase, spec: InvocationSpec, ledger: PaddingLedger, units: Int = 1, productionUnits: Int? = nil,
-               _ body: () throws -> Void) rethrows {
-        let scans0 = ledger.scans, scanNs0 = ledger.scanTiming.modelledNanoseconds, pad0 = ledger.paddingNs
+    func phase(
+        _ name: Phase, spec: InvocationSpec, ledger: PaddingLedger, units: Int = 1, productionUnits: Int? = nil,
+        _ body: () throws -> Void
+    ) rethrows {
+        let scans0 = ledger.scans
+        let scanNs0 = ledger.scanTiming.modelledNanoseconds
+        let pad0 = ledger.paddingNs
         let excluded0 = ledger.excludedNs
         _ = client?.takeCounters()
         let start = MonotonicClock.now()
         try body()
         let wall = MonotonicClock.now() - start - (ledger.excludedNs - excluded0)
-        if let counters = client?.takeCounters(), !counters.isEmpty { ledger.http[name, default: HTTPCounters()].add(counters) }
+        if let counters = client?.takeCounters(), !counters.isEmpty {
+            ledger.http[name, default: HTTPCounters()].add(counters)
+        }
         let padding = ledger.paddingNs - pad0
         let production = productionUnits ?? units
         var event = WorkerEvent(.phase, invocation: spec.index, variant: spec.variant)
-        event.phase = PhaseRecord(phase: name, provenance: units < production ? .sampled : .measured, units: units,
-                                  productionUnits: production, nativeNs: wall - min(wall, padding), modelledNs: wall,
-                                  scans: ledger.scans - scans0, scanModelledNs: ledger.scanTiming.modelledNanoseconds - scanNs0)
+        event.phase = PhaseRecord(
+            phase: name, provenance: units < production ? .sampled : .measured, units: units,
+            productionUnits: production, nativeNs: wall - min(wall, padding), modelledNs: wall,
+            scans: ledger.scans - scans0, scanModelledNs: ledger.scanTiming.modelledNanoseconds - scanNs0)
         emit(event)
     }
 
@@ -209,18 +232,22 @@ public final class InvocationRunner {
         let ledger = PaddingLedger()
         let session = makeSession(strategy: variant.strategy, variant: variant.name, ledger: ledger)
         let database = try SystemDatabase(path: job.databasePath)
-        return InvocationState(spec: spec, variant: variant, ledger: ledger, session: session,
-                               resolver: StateBackendResolver(profile: variant.profile, session: session),
-                               database: database, store: try stateStore(spec: spec, database: database), started: start)
+        return InvocationState(
+            spec: spec, variant: variant, ledger: ledger, session: session,
+            resolver: StateBackendResolver(profile: variant.profile, session: session),
+            database: database, store: try stateStore(spec: spec, database: database), started: start)
     }
 
     /// The state store the job's backend names.
     func stateStore(spec: InvocationSpec, database: SystemDatabase) throws -> StateStore {
         switch job.stateBackend {
         case .file:
-            return try FileStateStore(root: job.stateRoot, lockTimeoutSeconds: job.lockTimeoutSeconds, retryInterval: job.lockRetrySeconds)
+            return try FileStateStore(
+                root: job.stateRoot, lockTimeoutSeconds: job.lockTimeoutSeconds, retryInterval: job.lockRetrySeconds)
         case .http:
-            let http = HTTPStateStore(client: try httpClient(), lockTimeoutSeconds: job.lockTimeoutSeconds, retryInterval: job.lockRetrySeconds)
+            let http = HTTPStateStore(
+                client: try httpClient(), lockTimeoutSeconds: job.lockTimeoutSeconds,
+                retryInterval: job.lockRetrySeconds)
             // Keyed by ordinal: the same write of every variant meets the same faults.
             http.keyPrefix = "state/o\(spec.ordinal)"
             return http
@@ -238,13 +265,16 @@ public final class InvocationRunner {
 
     /// Step 2: job bookkeeping: stale runs, the running check, the `runs` row, the heartbeat.
     func recordRunStart(_ run: InvocationState) throws {
-        let now = Date(), database = run.database, job = run.spec.job
+        let now = Date()
+        let database = run.database
+        let job = run.spec.job
         try padded(database, ledger: run.ledger) {
             _ = try database.markStaleRuns(heartbeatOlderThan: now.addingTimeInterval(-300), now: now)
             run.overlap = try database.runningCount(jobName: job) > 0
             run.runRowID = try database.insertRun(jobName: job, runID: UUID().uuidString, trigger: "simulate", now: now)
         }
-        run.heartbeat = try Heartbeat(databasePath: self.job.databasePath, runRowID: run.runRowID, interval: self.job.heartbeatIntervalSeconds)
+        run.heartbeat = try Heartbeat(
+            databasePath: self.job.databasePath, runRowID: run.runRowID, interval: self.job.heartbeatIntervalSeconds)
     }
 
     /// Step 3: state-backend initialization #1 (with the profile's error path), then the tap's state `get`.
@@ -302,13 +332,15 @@ public final class InvocationRunner {
                     let state = Self.statePayload(job: spec.job, message: m)
                     // One STATE message: its JSON (decoded and re-encoded for the store) and its statements.
                     let receipt = try padded(run.database, jsonMessages: 1, ledger: run.ledger) {
-                        try run.database.updateRunPayload(runRowID: run.runRowID, payload: "{\"singer_state\":\(state)}", flags: 1)
+                        try run.database.updateRunPayload(
+                            runRowID: run.runRowID, payload: "{\"singer_state\":\(state)}", flags: 1)
                         return try run.store.set(stateID: spec.stateID, completed: state, partial: nil)
                     }
                     run.lockWaits += receipt.lockWaits
                     run.stateWrites += 1
                     if let document = receipt.storedDocument {
-                        run.lastWrite = LastStateWrite(stateID: spec.stateID, sequence: receipt.writeSequence, document: document)
+                        run.lastWrite = LastStateWrite(
+                            stateID: spec.stateID, sequence: receipt.writeSequence, document: document)
                     }
                 }
             }
@@ -336,11 +368,12 @@ public final class InvocationRunner {
         storage.retries = stats.retries
         storage.lockWaits = run.lockWaits
         let ledger = run.ledger
-        finished.outcome = InvocationOutcome(succeeded: run.succeeded, discovery: run.session.counters, storage: storage,
-                                             heartbeats: run.beats, jobOverlap: run.overlap, stateWrites: run.stateWrites,
-                                             errorPaths: run.errorPaths, wallNs: MonotonicClock.now() - run.started,
-                                             coldCache: ledger.eviction, http: ledger.http.isEmpty ? nil : ledger.http,
-                                             failure: run.failure, lastStateWrite: run.lastWrite)
+        finished.outcome = InvocationOutcome(
+            succeeded: run.succeeded, discovery: run.session.counters, storage: storage,
+            heartbeats: run.beats, jobOverlap: run.overlap, stateWrites: run.stateWrites,
+            errorPaths: run.errorPaths, wallNs: MonotonicClock.now() - run.started,
+            coldCache: ledger.eviction, http: ledger.http.isEmpty ? nil : ledger.http,
+            failure: run.failure, lastStateWrite: run.lastWrite)
         emit(finished)
     }
 
@@ -367,7 +400,9 @@ public final class InvocationRunner {
             emit(event)
             guard job.retryOnError else { return false }
             // The operator fixes the URI and the run goes on: a fresh manager, the right scheme.
-            if case .resolved = run.resolver.initialize(scheme: job.backendScheme, initialization: number, raisesTwice: raisesTwice) {
+            if case .resolved = run.resolver.initialize(
+                scheme: job.backendScheme, initialization: number, raisesTwice: raisesTwice)
+            {
                 return true
             }
             return false

@@ -1,5 +1,5 @@
-import Foundation
 import Discovery
+import Foundation
 import Scenario
 
 /// The benchmark note's three micro-benchmarks, in one fresh process per invocation:
@@ -38,12 +38,15 @@ public struct MicrobenchRunner {
             for _ in 0..<job.microbenchBackendsCalls { _ = session.backends(group: group, via: addon) }
         }
         measure(.creations, job.microbenchCreations) {
-            for i in 0..<job.microbenchCreations { _ = resolver.initialize(scheme: "systemdb", initialization: i + 1, raisesTwice: false) }
+            for i in 0..<job.microbenchCreations {
+                _ = resolver.initialize(scheme: "systemdb", initialization: i + 1, raisesTwice: false)
+            }
         }
         var finished = WorkerEvent(.invocationFinished, invocation: spec.index, variant: spec.variant)
-        finished.outcome = InvocationOutcome(succeeded: true, discovery: session.counters, storage: StorageCounters(), heartbeats: 0,
-                                             jobOverlap: false, stateWrites: 0, errorPaths: 0, wallNs: MonotonicClock.now() - start,
-                                             coldCache: ledger.eviction)
+        finished.outcome = InvocationOutcome(
+            succeeded: true, discovery: session.counters, storage: StorageCounters(), heartbeats: 0,
+            jobOverlap: false, stateWrites: 0, errorPaths: 0, wallNs: MonotonicClock.now() - start,
+            coldCache: ledger.eviction)
         runner.emit(finished)
     }
 }

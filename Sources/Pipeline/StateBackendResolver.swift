@@ -38,7 +38,9 @@ struct StateBackendResolver {
             }
             message = profile.errorMessage.message(scheme: scheme, available: available)
         }
-        return .failed(ErrorPathRecord(initialization: initialization, scheme: scheme, message: message, backendsCalls: backendsCalls))
+        return .failed(
+            ErrorPathRecord(
+                initialization: initialization, scheme: scheme, message: message, backendsCalls: backendsCalls))
     }
 
 }

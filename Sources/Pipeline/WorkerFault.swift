@@ -15,11 +15,15 @@ public struct WorkerFault: Sendable, Equatable {
     public static let environmentVariable = "SIMULATE_WORKER_FAULT"
 
     /// The faults the environment asks for; malformed entries are ignored (a test hook, not input).
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [WorkerFault] {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> [WorkerFault]
+    {
         guard let text = environment[environmentVariable] else { return [] }
         return text.split(separator: ",").compactMap { entry in
             let parts = entry.split(separator: "@")
-            guard parts.count == 2, let kind = Kind(rawValue: String(parts[0])), let n = Int(parts[1]) else { return nil }
+            guard parts.count == 2, let kind = Kind(rawValue: String(parts[0])), let n = Int(parts[1]) else {
+                return nil
+            }
             return WorkerFault(kind: kind, invocation: n)
         }
     }

@@ -51,7 +51,10 @@ public enum WorkerProcess {
             let count = buf.count - 1
             while offset < count {
                 let n = Glibc.write(1, buf.baseAddress! + offset, count - offset)
-                if n < 0 { if errno == EINTR { continue }; return }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
                 offset += n
             }
         }

@@ -33,7 +33,9 @@ public struct ZygoteMessage: Equatable, Sendable {
     public func send(on socket: Int32, fds: [Int32] = []) -> Bool {
         let words = [kind.rawValue, a, b]
         return words.withUnsafeBytes { raw in
-            fds.withUnsafeBufferPointer { pc_send_message(socket, raw.baseAddress, raw.count, $0.baseAddress, Int32($0.count)) }
+            fds.withUnsafeBufferPointer {
+                pc_send_message(socket, raw.baseAddress, raw.count, $0.baseAddress, Int32($0.count))
+            }
         } == Self.size
     }
 
@@ -43,7 +45,9 @@ public struct ZygoteMessage: Equatable, Sendable {
         var fds: [Int32] = [-1, -1, -1, -1]
         var count: Int32 = 0
         let n = words.withUnsafeMutableBytes { raw in
-            fds.withUnsafeMutableBufferPointer { pc_receive_message(socket, raw.baseAddress, raw.count, $0.baseAddress, &count) }
+            fds.withUnsafeMutableBufferPointer {
+                pc_receive_message(socket, raw.baseAddress, raw.count, $0.baseAddress, &count)
+            }
         }
         let received = Array(fds.prefix(Int(count)))
         guard n == size, let kind = Kind(rawValue: words[0]) else {
@@ -73,7 +77,8 @@ public enum WorkerZygote {
     }
 
     public static func main() -> Int32 {
-        let control: Int32 = 0, statuses: Int32 = 1
+        let control: Int32 = 0
+        let statuses: Int32 = 1
         // Ctrl-C reaches the whole process group; the coordinator decides what happens to workers.
         signal(SIGINT, SIG_IGN)
         warmUp()
@@ -90,10 +95,14 @@ public enum WorkerZygote {
         var workers = Set<pid_t>()
         var spare = forkSpare(zygote: zygote, closing: sigchld)
         guard ZygoteMessage(.ready, 1, 1).send(on: control) else {
-            FileHandle.standardError.write(Data("simulate zygote: stdin is not a coordinator's socket (it is started by a run)\n".utf8))
+            FileHandle.standardError.write(
+                Data("simulate zygote: stdin is not a coordinator's socket (it is started by a run)\n".utf8))
             return 1  // the spare dies with this process (PR_SET_PDEATHSIG)
         }
-        var polled = [pollfd(fd: control, events: Int16(POLLIN), revents: 0), pollfd(fd: sigchld, events: Int16(POLLIN), revents: 0)]
+        var polled = [
+            pollfd(fd: control, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: sigchld, events: Int16(POLLIN), revents: 0),
+        ]
         serving: while true {
             if poll(&polled, 2, -1) < 0 {
                 if errno == EINTR { continue }
@@ -140,7 +149,9 @@ public enum WorkerZygote {
     /// Forks the next worker ahead of its request; nil if fork fails (spawns then fork on demand).
     private static func forkSpare(zygote: pid_t, closing sigchld: Int32) -> Spare? {
         var pair: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return nil }
+        guard socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            return nil
+        }
         let pid = fork()
         if pid == 0 {
             close(pair[0])

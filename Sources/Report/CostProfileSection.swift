@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 
 /// The cost profile as the report and `simulate calibrate` show it: which file, where and when it
 /// was measured, and every unit with its source.
@@ -34,19 +34,25 @@ public enum CostProfileSection {
         line("Cold page cache", "cold_cache")
         for fit in c.keys.filter({ $0.hasPrefix("fits.") && $0.hasSuffix(".b_us") }).sorted() {
             let name = String(fit.dropFirst("fits.".count).dropLast(".b_us".count))
-            let a = c["fits.\(name).a_us"] ?? "?", b = c[fit] ?? "?", r2 = c["fits.\(name).r2"] ?? "?"
+            let a = c["fits.\(name).a_us"] ?? "?"
+            let b = c[fit] ?? "?"
+            let r2 = c["fits.\(name).r2"] ?? "?"
             out += "- Fit `\(name)`: \(a) µs + \(b) µs × N, R² = \(r2)\n"
         }
         if let n = c["site_packages_check.distributions"], let measured = c["site_packages_check.measured_us"],
-           let predicted = c["site_packages_check.predicted_us"] {
-            out += "- Interpreter's own site-packages (\(n) distributions): entry_points() \(measured) µs measured, "
+            let predicted = c["site_packages_check.predicted_us"]
+        {
+            out +=
+                "- Interpreter's own site-packages (\(n) distributions): entry_points() \(measured) µs measured, "
                 + "\(predicted) µs predicted by the warm fit\n"
         }
         let statements = c.keys.filter { $0.hasPrefix("sqlite_statements_us.") }.sorted()
         if !statements.isEmpty {
-            out += "- SQLite per statement (µs): " + statements.map {
-                "\($0.dropFirst("sqlite_statements_us.".count)) \(c[$0] ?? "")"
-            }.joined(separator: "; ") + "\n"
+            out +=
+                "- SQLite per statement (µs): "
+                + statements.map {
+                    "\($0.dropFirst("sqlite_statements_us.".count)) \(c[$0] ?? "")"
+                }.joined(separator: "; ") + "\n"
         }
         return out
     }

@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 
 /// Renders a `RunSummary` as Markdown that stands on its own in a GitHub issue: the title, the
 /// headline (at most two sentences), the tables a maintainer reads with the chart inline as text,
@@ -13,7 +13,8 @@ public enum MarkdownReport {
         var out = "# simulate --scenario \(s.scenario.name)\n\n"
         out += s.headline + "\n\n"
         let status = s.complete ? "complete" : "**incomplete**: some invocations did not finish (see Failures)"
-        out += "Run of \(s.startedAt), \(String(format: "%.1f", s.wallSeconds)) s wall time on \(s.machine.cpuCount) cores, "
+        out +=
+            "Run of \(s.startedAt), \(String(format: "%.1f", s.wallSeconds)) s wall time on \(s.machine.cpuCount) cores, "
             + "\(s.workerProcesses) worker processes\(spawnNote(s.workerSpawn)); \(status). \(profileCitation(s.costProfile)).\n\n"
         let callouts = s.warnings.map { "> **Warning:** \($0)\n" } + s.notes.map { "> **Note:** \($0)\n" }
         if !callouts.isEmpty { out += callouts.joined(separator: ">\n") + "\n" }
@@ -86,16 +87,26 @@ public enum MarkdownReport {
     }
 
     static func variantsSection(_ s: RunSummary) -> String {
-        var t = MarkdownTable(["variant", "profile", "discovery", "catalog write", "ok / failed / lost", "scans: total; first invocation, later (max)",
-                               "error paths", "s per run", "production min", "regression min (95%)", "invocations differ? (Mann–Whitney p)"],
-                              numeric: [6, 7, 8, 9])
+        var t = MarkdownTable(
+            [
+                "variant", "profile", "discovery", "catalog write", "ok / failed / lost",
+                "scans: total; first invocation, later (max)",
+                "error paths", "s per run", "production min", "regression min (95%)",
+                "invocations differ? (Mann–Whitney p)",
+            ],
+            numeric: [6, 7, 8, 9])
         for v in s.variants {
-            let regression = v.name == s.baseline ? "baseline"
-                : v.regressionMinutes.map { interval($0) + (Headline.beyondNoise($0) ? "" : " within noise") } ?? "n/a (no finished invocation)"
-            t.add([v.name, v.profile, v.strategy, v.catalogWrite, "\(v.succeeded) / \(v.failed) / \(v.lost)",
-                   "\(v.scans.total); \(v.scans.firstInvocation), \(v.scans.maxAfterFirst)",
-                   "\(v.errorPaths)", f(v.secondsPerRun, 1), f(v.productionMinutes), regression,
-                   v.mannWhitney.map { "\($0.significant ? "yes" : "no") (p \(pValue($0.pValue)))" } ?? "–"])
+            let regression =
+                v.name == s.baseline
+                ? "baseline"
+                : v.regressionMinutes.map { interval($0) + (Headline.beyondNoise($0) ? "" : " within noise") }
+                    ?? "n/a (no finished invocation)"
+            t.add([
+                v.name, v.profile, v.strategy, v.catalogWrite, "\(v.succeeded) / \(v.failed) / \(v.lost)",
+                "\(v.scans.total); \(v.scans.firstInvocation), \(v.scans.maxAfterFirst)",
+                "\(v.errorPaths)", f(v.secondsPerRun, 1), f(v.productionMinutes), regression,
+                v.mannWhitney.map { "\($0.significant ? "yes" : "no") (p \(pValue($0.pValue)))" } ?? "–",
+            ])
         }
         return "## Variants\n\n" + fold(t, "All \(s.variants.count) variants") + "\n"
     }
@@ -103,7 +114,8 @@ public enum MarkdownReport {
     /// The chart as Unicode bars, which render in an issue and a terminal; the SVG is a file beside.
     static func chartSection(_ s: RunSummary) -> String {
         guard s.scenario.workload == .pipeline, !s.variants.isEmpty else { return "" }
-        return "End-to-end minutes per variant over the \(knob(s, "production.runs"))-run production workload, by phase in pipeline "
+        return
+            "End-to-end minutes per variant over the \(knob(s, "production.runs"))-run production workload, by phase in pipeline "
             + "order (the same chart as an image: the file `\(RunChart.fileName)` beside this report):\n\n"
             + "```text\n" + RunChart.text(s) + "```\n\n"
     }
@@ -112,12 +124,15 @@ public enum MarkdownReport {
 
     /// Minutes of each variant's regression by kind of work, with shares (which sum to 100%) where shareable.
     static func categoryTable(_ others: [VariantSummary]) -> String {
-        var t = MarkdownTable(["kind of work"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(1...others.count))
+        var t = MarkdownTable(
+            ["kind of work"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(1...others.count))
         for category in others.first?.categories.map(\.category) ?? [] {
-            t.add([category.rawValue] + others.map { v in
-                let c = v.categories.first { $0.category == category }
-                return minutesCell(v, c?.minutes ?? 0, c?.share)
-            })
+            t.add(
+                [category.rawValue]
+                    + others.map { v in
+                        let c = v.categories.first { $0.category == category }
+                        return minutesCell(v, c?.minutes ?? 0, c?.share)
+                    })
         }
         return fold(t, "By kind of work")
     }
@@ -127,34 +142,43 @@ public enum MarkdownReport {
         guard !others.isEmpty, let first = s.variants.first else { return "" }
         let minimum = f(RunAnalyzer.minimumShareableMinutes)
         var out = "## Where the regression comes from\n\n"
-        out += "Each variant's regression against `\(s.baseline)` over the \(knob(s, "production.runs"))-run workload, in minutes, "
+        out +=
+            "Each variant's regression against `\(s.baseline)` over the \(knob(s, "production.runs"))-run workload, in minutes, "
             + "by kind of work and then by phase. A share (of that variant's regression) is given only where the regression is "
             + "beyond noise (its 95% interval excludes 0) and at least \(minimum) min"
         let unshared = others.filter { !Headline.shareable($0) }
         if unshared.count == others.count {
             out += ": no variant's is, so there are no shares."
         } else if !unshared.isEmpty {
-            out += "; not for " + unshared.map { v -> String in
-                let r = v.regressionMinutes!
-                return "`\(v.name)` (\(interval(r)) min, " + (Headline.beyondNoise(r) ? "under \(minimum) min)" : "within noise)")
-            }.joined(separator: ", ") + "."
+            out +=
+                "; not for "
+                + unshared.map { v -> String in
+                    let r = v.regressionMinutes!
+                    return "`\(v.name)` (\(interval(r)) min, "
+                        + (Headline.beyondNoise(r) ? "under \(minimum) min)" : "within noise)")
+                }.joined(separator: ", ") + "."
         } else {
             out += ", as every variant's is."
         }
         out += "\n\n" + categoryTable(others) + "\n"
 
-        var t = MarkdownTable(["phase", "source"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(2..<(2 + others.count)))
+        var t = MarkdownTable(
+            ["phase", "source"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(2..<(2 + others.count)))
         for phase in PhaseOrder.pipeline(first.phases) where phase.provenance != "assumed" {
-            t.add([phase.phase.rawValue, phase.provenance] + others.map { v in
-                let p = v.phases.first { $0.phase == phase.phase }
-                return minutesCell(v, p?.deltaMinutes ?? 0, p?.share)
-            })
+            t.add(
+                [phase.phase.rawValue, phase.provenance]
+                    + others.map { v in
+                        let p = v.phases.first { $0.phase == phase.phase }
+                        return minutesCell(v, p?.deltaMinutes ?? 0, p?.share)
+                    })
         }
         t.add(["*of which discovery scans*", "measured"] + others.map { signed($0.scanRegressionMinutes ?? 0) })
-        t.add(["**total**", ""] + others.map { v in
-            let r = v.regressionMinutes!
-            return "**\(signed(r.estimate))**" + (Headline.beyondNoise(r) ? "" : " (within noise)")
-        })
+        t.add(
+            ["**total**", ""]
+                + others.map { v in
+                    let r = v.regressionMinutes!
+                    return "**\(signed(r.estimate))**" + (Headline.beyondNoise(r) ? "" : " (within noise)")
+                })
         out += "By phase" + assumedNote(s) + "\n\n" + fold(t, "By phase") + "\n"
         for v in others { out += "- " + attributionLine(v) + "\n" }
         return out + "\n"
@@ -168,8 +192,10 @@ public enum MarkdownReport {
         let same = assumed.allSatisfy { a in
             s.variants.allSatisfy { v in v.phases.first { $0.phase == a.phase }?.secondsPerRun == a.secondsPerRun }
         }
-        let list = assumed.map { "\($0.phase) \(f($0.secondsPerRun, $0.secondsPerRun == $0.secondsPerRun.rounded() ? 0 : 1)) s" }
-            .joined(separator: ", ")
+        let list = assumed.map {
+            "\($0.phase) \(f($0.secondsPerRun, $0.secondsPerRun == $0.secondsPerRun.rounded() ? 0 : 1)) s"
+        }
+        .joined(separator: ", ")
         return same
             ? " (the assumed phases, \(list) per run, are the same in every variant: they add nothing to a regression and are left out):"
             : " (the assumed phases differ between variants, \(list) per run in `\(first.name)`: see the Phases table):"
@@ -179,37 +205,54 @@ public enum MarkdownReport {
     static func attributionLine(_ v: VariantSummary) -> String {
         let r = v.regressionMinutes!
         let head = "`\(v.name)` (\(interval(r)) min)"
-        guard Headline.beyondNoise(r) else { return head + ": within noise (the 95% interval includes 0); nothing to attribute." }
+        guard Headline.beyondNoise(r) else {
+            return head + ": within noise (the 95% interval includes 0); nothing to attribute."
+        }
         guard Headline.shareable(v), let top = v.topPhase, let phase = v.phases.first(where: { $0.phase == top }),
-              let share = phase.share else {
+            let share = phase.share
+        else {
             return head + ": beyond noise but under \(f(RunAnalyzer.minimumShareableMinutes)) min; not shared out."
         }
         var out = head + ": "
-        out += share > 0.5 ? "\(top) explains most of it, \(signed(phase.deltaMinutes)) min (\(percent(share)))"
+        out +=
+            share > 0.5
+            ? "\(top) explains most of it, \(signed(phase.deltaMinutes)) min (\(percent(share)))"
             : "the largest part is \(top), \(signed(phase.deltaMinutes)) min (\(percent(share)))"
         let byKind = v.categories.sorted { abs($0.minutes) > abs($1.minutes) }
         if let kind = byKind.first {
-            out += "; by kind of work, \(kind.category) \(signed(kind.minutes)) min" + (kind.share.map { " (\(percent($0)))" } ?? "")
-            if kind.category != .discoveryScans, let scans = v.categories.first(where: { $0.category == .discoveryScans }) {
-                out += " and discovery scans \(signed(scans.minutes)) min" + (scans.share.map { " (\(percent($0)))" } ?? "")
+            out +=
+                "; by kind of work, \(kind.category) \(signed(kind.minutes)) min"
+                + (kind.share.map { " (\(percent($0)))" } ?? "")
+            if kind.category != .discoveryScans,
+                let scans = v.categories.first(where: { $0.category == .discoveryScans })
+            {
+                out +=
+                    " and discovery scans \(signed(scans.minutes)) min"
+                    + (scans.share.map { " (\(percent($0)))" } ?? "")
             }
         }
         return out + "."
     }
 
     static func observedSection(_ s: RunSummary) -> String {
-        guard let base = Double(knob(s, "observed.baseline_minutes")), let regressed = Double(knob(s, "observed.regressed_minutes")),
-              base > 0, regressed > 0 else { return "" }
+        guard let base = Double(knob(s, "observed.baseline_minutes")),
+            let regressed = Double(knob(s, "observed.regressed_minutes")),
+            base > 0, regressed > 0
+        else { return "" }
         let name = knob(s, "observed.regressed_variant")
         let observed = regressed - base
         var out = "## Observed in production\n\n"
-        out += "Production logs: \(f(base, 1)) min on the baseline (`\(s.baseline)`), \(f(regressed, 1)) min on `\(name)` "
+        out +=
+            "Production logs: \(f(base, 1)) min on the baseline (`\(s.baseline)`), \(f(regressed, 1)) min on `\(name)` "
             + "(\(signed(observed, 1)) min). "
         guard let v = s.variants.first(where: { $0.name == name }), let r = v.regressionMinutes,
-              let b = s.variants.first(where: { $0.name == s.baseline }) else {
-            return out + "`\(name)` has no estimate in this run (not among its variants, or no finished invocation).\n\n"
+            let b = s.variants.first(where: { $0.name == s.baseline })
+        else {
+            return out
+                + "`\(name)` has no estimate in this run (not among its variants, or no finished invocation).\n\n"
         }
-        out += "This run estimates \(f(b.productionMinutes, 1)) min and \(f(v.productionMinutes, 1)) min "
+        out +=
+            "This run estimates \(f(b.productionMinutes, 1)) min and \(f(v.productionMinutes, 1)) min "
             + "(\(signed(r.estimate, 1)) min, 95% interval \(signed(r.low, 1)) to \(signed(r.high, 1))): the observed "
             + "\(signed(observed, 1)) min lies "
         if observed > r.high {
@@ -221,39 +264,55 @@ public enum MarkdownReport {
         }
         out += "."
         // The catalog size is a scenario knob, not a production number: say so when the estimate rests on it.
-        if Headline.shareable(v), let catalog = v.phases.first(where: { $0.phase == .catalogWrite }), let share = catalog.share,
-           abs(share) >= 0.1, let lines = s.scenario.knobs.first(where: { $0.key == "catalog_lines" }) {
-            out += " `catalog-write`, \(percent(share)) of the estimate, scales with the catalog size (`catalog_lines` = \(lines.value), "
-                + (lines.origin == "default" ? "the default" : "set at \(lines.origin)") + "), which the production log does not give."
+        if Headline.shareable(v), let catalog = v.phases.first(where: { $0.phase == .catalogWrite }),
+            let share = catalog.share,
+            abs(share) >= 0.1, let lines = s.scenario.knobs.first(where: { $0.key == "catalog_lines" })
+        {
+            out +=
+                " `catalog-write`, \(percent(share)) of the estimate, scales with the catalog size (`catalog_lines` = \(lines.value), "
+                + (lines.origin == "default" ? "the default" : "set at \(lines.origin)")
+                + "), which the production log does not give."
         }
         return out + "\n\n"
     }
 
     static func phaseSection(_ s: RunSummary) -> String {
-        var t = MarkdownTable(["variant", "phase", "source", "n", "median ms", "MAD ms", "p90 ms", "p99 ms", "mean ms", "native mean ms",
-                               "units done → production", "scans", "s per run"], numeric: [3, 4, 5, 6, 7, 8, 9, 11, 12])
+        var t = MarkdownTable(
+            [
+                "variant", "phase", "source", "n", "median ms", "MAD ms", "p90 ms", "p99 ms", "mean ms",
+                "native mean ms",
+                "units done → production", "scans", "s per run",
+            ], numeric: [3, 4, 5, 6, 7, 8, 9, 11, 12])
         for v in s.variants {
             for p in PhaseOrder.pipeline(v.phases) {
                 let units = p.provenance == "assumed" ? "assumed" : "\(p.unitsDone) → \(p.productionUnits)"
-                t.add([v.name, p.phase.rawValue, p.provenance, "\(p.invocations)", f(p.modelledMs.median), f(p.modelledMs.mad), f(p.modelledMs.p90),
-                       f(p.modelledMs.p99), f(p.modelledMs.mean),
-                       p.provenance == "assumed" ? "–" : f(p.nativeMeanMs, 3), units, f(p.scansMean), f(p.secondsPerRun, 3)])
+                t.add([
+                    v.name, p.phase.rawValue, p.provenance, "\(p.invocations)", f(p.modelledMs.median),
+                    f(p.modelledMs.mad), f(p.modelledMs.p90),
+                    f(p.modelledMs.p99), f(p.modelledMs.mean),
+                    p.provenance == "assumed" ? "–" : f(p.nativeMeanMs, 3), units, f(p.scansMean),
+                    f(p.secondsPerRun, 3),
+                ])
             }
         }
         let names = ranPhases(s)
-        var out = "## Phases\n\nPer invocation, modelled milliseconds ("
+        var out =
+            "## Phases\n\nPer invocation, modelled milliseconds ("
             + (s.costProfile.units.isEmpty ? "not padded: cost profile `native`" : "padded to the cost profile")
             + "; sampled phases extrapolated to their production unit count), phases in pipeline order."
         if names.contains(.extract) {
-            out += " `extract` is the tap's HTTP requests (measured on loopback, \(knob(s, "http.sample_pages")) of "
+            out +=
+                " `extract` is the tap's HTTP requests (measured on loopback, \(knob(s, "http.sample_pages")) of "
                 + "\(knob(s, "http.pages")) pages sampled)."
         }
         if names.contains(.tapProcessing) {
-            out += " `tap-processing` is the rest of the tap's extraction time, assumed (`assumed.extract_seconds` = "
+            out +=
+                " `tap-processing` is the rest of the tap's extraction time, assumed (`assumed.extract_seconds` = "
                 + "\(knob(s, "assumed.extract_seconds")))."
         }
         let phases = s.variants.map(\.phases.count).max() ?? 0
-        return out + "\n\n" + fold(t, "Every phase of every variant: \(s.variants.count) variants × \(phases) phases") + "\n"
+        return out + "\n\n" + fold(t, "Every phase of every variant: \(s.variants.count) variants × \(phases) phases")
+            + "\n"
     }
 
     static func knobSection(_ s: RunSummary) -> String {
@@ -269,28 +328,41 @@ public enum MarkdownReport {
         let first = s.variants.first.map { PhaseOrder.pipeline($0.phases) } ?? []
         let names = ranPhases(s)
         let httpState = knob(s, "state_backend") == "http"
-        out += "- **Measured**: discovery scans (real directory listings and `entry_points.txt` reads of \(s.environment.distributions) "
+        out +=
+            "- **Measured**: discovery scans (real directory listings and `entry_points.txt` reads of \(s.environment.distributions) "
             + "distributions), SQLite statements on the shared system database, state-backend initializations and error paths"
-            + (s.httpServer == nil ? "" : ", and HTTP requests to the loopback server"
-                + (httpState ? " (state over HTTP with the `http` backend)" : ""))
+            + (s.httpServer == nil
+                ? ""
+                : ", and HTTP requests to the loopback server"
+                    + (httpState ? " (state over HTTP with the `http` backend)" : ""))
             + ".\n"
         if names.contains(.catalogWrite) {
             func part(_ sample: String, _ total: String) -> String {
                 sample == total || sample.isEmpty ? "all \(total)" : "\(sample) of \(total)"
             }
             let hops = s.variants.filter { $0.catalogWrite == "thread-hop" }.map { "`\($0.name)`" }
-            var sampled = ["the catalog write (\(part(knob(s, "catalog_sample_lines"), knob(s, "catalog_lines"))) lines written for real"
-                + (hops.isEmpty ? "" : ", with one real thread hop per line in \(hops.joined(separator: ", "))") + ")",
-                           "STATE messages (\(part(knob(s, "state_sample_messages"), knob(s, "state_messages"))))"]
+            var sampled = [
+                "the catalog write (\(part(knob(s, "catalog_sample_lines"), knob(s, "catalog_lines"))) lines written for real"
+                    + (hops.isEmpty ? "" : ", with one real thread hop per line in \(hops.joined(separator: ", "))")
+                    + ")",
+                "STATE messages (\(part(knob(s, "state_sample_messages"), knob(s, "state_messages"))))",
+            ]
             if names.contains(.extract), let pages = Int(knob(s, "http.pages")), pages > 0 {
                 sampled.append("the tap's pages (\(part(knob(s, "http.sample_pages"), knob(s, "http.pages"))) GETs)")
             }
-            out += "- **Sampled**: " + sampled.joined(separator: ", ") + "; the rest is extrapolated from the sample's mean.\n"
+            out +=
+                "- **Sampled**: " + sampled.joined(separator: ", ")
+                + "; the rest is extrapolated from the sample's mean.\n"
         }
         let assumed = first.filter { $0.provenance == "assumed" }
         if !assumed.isEmpty {
-            out += "- **Assumed**: " + assumed.map { "\($0.phase) \(f($0.secondsPerRun, $0.secondsPerRun == $0.secondsPerRun.rounded() ? 0 : 1)) s" }
-                .joined(separator: ", ") + " per run, from the scenario's `assumed.*` keys (the production log); the same for every variant."
+            out +=
+                "- **Assumed**: "
+                + assumed.map {
+                    "\($0.phase) \(f($0.secondsPerRun, $0.secondsPerRun == $0.secondsPerRun.rounded() ? 0 : 1)) s"
+                }
+                .joined(separator: ", ")
+                + " per run, from the scenario's `assumed.*` keys (the production log); the same for every variant."
             if names.contains(.extract) && names.contains(.tapProcessing) {
                 out += " The extraction's HTTP time is measured (`extract`) and adds to the assumed `tap-processing`"
                 let latency = knob(s, "http.api.latency_ms")
@@ -298,7 +370,8 @@ public enum MarkdownReport {
                 if (Double(latency) ?? 0) > 0 {
                     out += "; the loopback server adds `http.api.latency_ms` = \(latency) ms per page."
                 } else if let median = medians.sorted().dropFirst(medians.count / 2).first {
-                    out += ": the loopback server answered in a median of \(f(median, 3)) ms here, so to model a slow API set "
+                    out +=
+                        ": the loopback server answered in a median of \(f(median, 3)) ms here, so to model a slow API set "
                         + "`http.api.latency_ms` and take `http.pages` × that latency off `assumed.extract_seconds`."
                 } else {
                     out += "."
@@ -310,12 +383,16 @@ public enum MarkdownReport {
         let p = s.costProfile
         out += profileCitation(p) + ": "
         guard !p.units.isEmpty else { return out + "no padding; every time is the Swift mechanism's own.\n\n" }
-        let native = [("sqlite.statement_us", "SQLite statements"), ("json.state_us", "STATE JSON")]
+        let native =
+            [("sqlite.statement_us", "SQLite statements"), ("json.state_us", "STATE JSON")]
             .filter { p.units[$0.0] == nil }.map(\.1) + ["error formatting"]
-        out += "\(p.description) Each unit below is padded with busy CPU to its CPython cost; "
+        out +=
+            "\(p.description) Each unit below is padded with busy CPU to its CPython cost; "
             + "\(native.joined(separator: ", ")) \(native.count == 1 ? "is" : "are") native (not calibrated).\n\n"
         out += CostProfileSection.calibration(p.calibration)
-        out += (p.calibration.isEmpty ? "" : "\n") + CostProfileSection.unitsTable(units: p.units, sources: p.sources) + "\n"
+        out +=
+            (p.calibration.isEmpty ? "" : "\n") + CostProfileSection.unitsTable(units: p.units, sources: p.sources)
+            + "\n"
         return out
     }
 
@@ -328,20 +405,25 @@ public enum MarkdownReport {
         out += "- Invocations that failed by design (`on_error: fail`): \(failed - (f.httpFailedInvocations ?? 0)).\n"
         out += HTTPSection.failureLines(f)
         out += "- Invocations lost (never finished): \(f.lostInvocations).\n"
-        out += "- Worker processes that exited non-zero or by a signal: \(f.workerExits); killed after their timeout: \(f.workerTimeouts).\n"
-        out += "- Lines from workers that were not events (kept in events.jsonl as `malformed_line`): \(f.malformedLines).\n\n"
+        out +=
+            "- Worker processes that exited non-zero or by a signal: \(f.workerExits); killed after their timeout: \(f.workerTimeouts).\n"
+        out +=
+            "- Lines from workers that were not events (kept in events.jsonl as `malformed_line`): \(f.malformedLines).\n\n"
         return out
     }
 
     static func integritySection(_ s: RunSummary) -> String {
         guard let i = s.integrity else { return "" }
         var out = "## System database after the run\n\n"
-        out += "- `runs`: \(i.runsRows) rows (\(i.runsByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))); "
+        out +=
+            "- `runs`: \(i.runsRows) rows (\(i.runsByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))); "
             + "\(i.nonTerminalRuns) not terminal.\n"
-        out += "- `state`: \(i.stateRows) \(i.locksLeft == nil ? "rows" : "`state.json` objects on the server") for \(i.expectedStateRows) "
+        out +=
+            "- `state`: \(i.stateRows) \(i.locksLeft == nil ? "rows" : "`state.json` objects on the server") for \(i.expectedStateRows) "
             + "jobs; \(i.stateWritesRecorded) writes recorded vs \(i.stateWritesReported) reported by workers: \(i.lostUpdates) lost updates.\n"
         if let locks = i.locksLeft, let matching = i.stateDocumentsMatchingLastWrite {
-            out += "- Object store: \(matching) of \(i.expectedStateRows) `state.json` equal to the last state written to them; "
+            out +=
+                "- Object store: \(matching) of \(i.expectedStateRows) `state.json` equal to the last state written to them; "
                 + "\(locks) locks left behind.\n"
         }
         out += i.ok ? "- Consistent.\n\n" : "- **Inconsistent**: see the numbers above.\n\n"
@@ -349,27 +431,42 @@ public enum MarkdownReport {
     }
 
     static func environmentSection(_ s: RunSummary) -> String {
-        let m = s.machine, e = s.environment
-        return "## Environment\n\n- Machine: \(m.cpuModel), \(m.cpuCount) cores, \(m.os), kernel \(m.kernel), load average \(f(m.loadAverage)); Swift \(m.swiftVersion).\n"
+        let m = s.machine
+        let e = s.environment
+        return
+            "## Environment\n\n- Machine: \(m.cpuModel), \(m.cpuCount) cores, \(m.os), kernel \(m.kernel), load average \(f(m.loadAverage)); Swift \(m.swiftVersion).\n"
             + "- Distributions scanned: \(e.description).\n\n"
     }
 
     static func rawSection(_ s: RunSummary) -> String {
         var out = "<details><summary>Raw numbers</summary>\n\n"
-        var t = MarkdownTable(["variant", "invocation", "ok", "scans", "lookups", "backends()", "add-on objects", "groups", "error paths", "cache hits"],
-                              numeric: [1, 3, 4, 5, 6, 7, 8, 9])
+        var t = MarkdownTable(
+            [
+                "variant", "invocation", "ok", "scans", "lookups", "backends()", "add-on objects", "groups",
+                "error paths", "cache hits",
+            ],
+            numeric: [1, 3, 4, 5, 6, 7, 8, 9])
         for v in s.variants {
             for c in v.invocations {
-                t.add([v.name, "\(c.index)", c.succeeded ? "yes" : "no", "\(c.scans)", "\(c.lookups)", "\(c.backendsCalls)",
-                       "\(c.addonObjects)", "\(c.groupsTouched)", "\(c.errorPaths)", "\(c.persistentHits)"])
+                t.add([
+                    v.name, "\(c.index)", c.succeeded ? "yes" : "no", "\(c.scans)", "\(c.lookups)",
+                    "\(c.backendsCalls)",
+                    "\(c.addonObjects)", "\(c.groupsTouched)", "\(c.errorPaths)", "\(c.persistentHits)",
+                ])
             }
         }
         out += "Discovery counts per invocation, in the order they started:\n\n" + t.text + "\n"
-        var st = MarkdownTable(["variant", "statements", "transactions", "busy waits", "busy wait ms", "retries", "heartbeats", "job overlaps"],
-                               numeric: [1, 2, 3, 4, 5, 6, 7])
+        var st = MarkdownTable(
+            [
+                "variant", "statements", "transactions", "busy waits", "busy wait ms", "retries", "heartbeats",
+                "job overlaps",
+            ],
+            numeric: [1, 2, 3, 4, 5, 6, 7])
         for v in s.variants {
-            st.add([v.name, "\(v.storage.statements)", "\(v.storage.transactions)", "\(v.storage.busyWaits)",
-                    f(Double(v.storage.busyWaitNs) / 1e6, 1), "\(v.storage.retries)", "\(v.heartbeats)", "\(v.jobOverlaps)"])
+            st.add([
+                v.name, "\(v.storage.statements)", "\(v.storage.transactions)", "\(v.storage.busyWaits)",
+                f(Double(v.storage.busyWaitNs) / 1e6, 1), "\(v.storage.retries)", "\(v.heartbeats)", "\(v.jobOverlaps)",
+            ])
         }
         out += "SQLite work per variant:\n\n" + st.text + "\n"
         let messages = Set(s.variants.flatMap(\.errorMessages)).sorted()

@@ -23,12 +23,14 @@ public enum RunChart {
 
     public static func svg(_ s: RunSummary) -> String {
         let (series, values) = series(s)
-        return SVGChart.stackedBars(title: title(s), unit: "minutes", rows: s.variants.map(\.name), series: series, values: values)
+        return SVGChart.stackedBars(
+            title: title(s), unit: "minutes", rows: s.variants.map(\.name), series: series, values: values)
     }
 
     /// The chart as lines of text for a fenced code block (no fence), at most `width` columns.
     public static func text(_ s: RunSummary, width: Int = 100) -> String {
         let (series, values) = series(s)
-        return TextChart.stackedBars(rows: s.variants.map(\.name), series: series, values: values, unit: "min", width: width)
+        return TextChart.stackedBars(
+            rows: s.variants.map(\.name), series: series, values: values, unit: "min", width: width)
     }
 }

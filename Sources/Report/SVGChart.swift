@@ -3,8 +3,10 @@ import Foundation
 /// Small dependency-free SVG charts that GitHub and browsers render as images (no script).
 public enum SVGChart {
     /// Fifteen distinct colours: a stacked bar of every phase (twelve) and the gaps between runs has one each.
-    static let palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-                          "#9c755f", "#bab0ac", "#17becf", "#555555", "#bcbd22", "#1b3a6b", "#c51b7d"]
+    static let palette = [
+        "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+        "#9c755f", "#bab0ac", "#17becf", "#555555", "#bcbd22", "#1b3a6b", "#c51b7d",
+    ]
 
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
@@ -22,8 +24,14 @@ public enum SVGChart {
     }
 
     /// Horizontal stacked bars: one bar per row, one coloured segment per series.
-    public static func stackedBars(title: String, unit: String, rows: [String], series: [String], values: [[Double]]) -> String {
-        let left = 150.0, right = 30.0, top = 50.0, barHeight = 26.0, gap = 12.0
+    public static func stackedBars(title: String, unit: String, rows: [String], series: [String], values: [[Double]])
+        -> String
+    {
+        let left = 150.0
+        let right = 30.0
+        let top = 50.0
+        let barHeight = 26.0
+        let gap = 12.0
         let legendRows = (series.count + 3) / 4
         let width = 960.0
         let plotWidth = width - left - right
@@ -36,27 +44,36 @@ public enum SVGChart {
         var tick = 0.0
         while tick <= axisMax + step / 2 {
             let x = left + tick * scale
-            svg += "<line x1=\"\(number(x))\" y1=\"\(number(top - 6))\" x2=\"\(number(x))\" y2=\"\(number(top + Double(rows.count) * (barHeight + gap)))\" stroke=\"#ddd\"/>\n"
-            svg += "<text x=\"\(number(x))\" y=\"\(number(top - 10))\" text-anchor=\"middle\" font-size=\"11\">\(String(format: "%g", tick))</text>\n"
+            svg +=
+                "<line x1=\"\(number(x))\" y1=\"\(number(top - 6))\" x2=\"\(number(x))\" y2=\"\(number(top + Double(rows.count) * (barHeight + gap)))\" stroke=\"#ddd\"/>\n"
+            svg +=
+                "<text x=\"\(number(x))\" y=\"\(number(top - 10))\" text-anchor=\"middle\" font-size=\"11\">\(String(format: "%g", tick))</text>\n"
             tick += step
         }
         for (r, row) in rows.enumerated() {
             let y = top + Double(r) * (barHeight + gap)
-            svg += "<text x=\"\(number(left - 8))\" y=\"\(number(y + barHeight / 2 + 4))\" text-anchor=\"end\" font-size=\"12\">\(escape(row))</text>\n"
+            svg +=
+                "<text x=\"\(number(left - 8))\" y=\"\(number(y + barHeight / 2 + 4))\" text-anchor=\"end\" font-size=\"12\">\(escape(row))</text>\n"
             var x = left
             for (s, value) in values[r].enumerated() where value > 0 {
                 let w = value * scale
-                svg += "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(w))\" height=\"\(number(barHeight))\" fill=\"\(palette[s % palette.count])\">"
-                svg += "<title>\(escape(row)) · \(escape(series[s])): \(String(format: "%.2f", value)) \(unit)</title></rect>\n"
+                svg +=
+                    "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(w))\" height=\"\(number(barHeight))\" fill=\"\(palette[s % palette.count])\">"
+                svg +=
+                    "<title>\(escape(row)) · \(escape(series[s])): \(String(format: "%.2f", value)) \(unit)</title></rect>\n"
                 x += w
             }
-            svg += "<text x=\"\(number(x + 4))\" y=\"\(number(y + barHeight / 2 + 4))\" font-size=\"11\">\(String(format: "%.1f", values[r].reduce(0, +)))</text>\n"
+            svg +=
+                "<text x=\"\(number(x + 4))\" y=\"\(number(y + barHeight / 2 + 4))\" font-size=\"11\">\(String(format: "%.1f", values[r].reduce(0, +)))</text>\n"
         }
         let legendTop = top + Double(rows.count) * (barHeight + gap) + 20
-        svg += "<text x=\"\(number(left))\" y=\"\(number(legendTop - 2))\" font-size=\"11\" fill=\"#555\">\(escape(unit))</text>\n"
+        svg +=
+            "<text x=\"\(number(left))\" y=\"\(number(legendTop - 2))\" font-size=\"11\" fill=\"#555\">\(escape(unit))</text>\n"
         for (s, name) in series.enumerated() {
-            let x = left + Double(s % 4) * 190, y = legendTop + 10 + Double(s / 4) * 22
-            svg += "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"14\" height=\"14\" fill=\"\(palette[s % palette.count])\"/>"
+            let x = left + Double(s % 4) * 190
+            let y = legendTop + 10 + Double(s / 4) * 22
+            svg +=
+                "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"14\" height=\"14\" fill=\"\(palette[s % palette.count])\"/>"
             svg += "<text x=\"\(number(x + 20))\" y=\"\(number(y + 11))\" font-size=\"12\">\(escape(name))</text>\n"
         }
         return svg + "</svg>\n"
@@ -72,28 +89,44 @@ public enum SVGChart {
         }
     }
 
-    public static func lines(title: String, xLabel: String, yLabel: String, xValues: [String], series: [LineSeries]) -> String {
-        let width = 860.0, height = 460.0, left = 80.0, right = 190.0, top = 50.0, bottom = 60.0
-        let plotW = width - left - right, plotH = height - top - bottom
+    public static func lines(title: String, xLabel: String, yLabel: String, xValues: [String], series: [LineSeries])
+        -> String
+    {
+        let width = 860.0
+        let height = 460.0
+        let left = 80.0
+        let right = 190.0
+        let top = 50.0
+        let bottom = 60.0
+        let plotW = width - left - right
+        let plotH = height - top - bottom
         let all = series.flatMap { $0.points.compactMap { $0 } }.flatMap { [$0.low, $0.high, $0.y] }
-        var lo = min(0, all.min() ?? 0), hi = max(all.max() ?? 1, lo + 1e-9)
+        var lo = min(0, all.min() ?? 0)
+        var hi = max(all.max() ?? 1, lo + 1e-9)
         let step = tickStep(hi - lo)
         lo = floor(lo / step) * step
         hi = ceil(hi / step) * step
         func yPos(_ v: Double) -> Double { top + plotH - (v - lo) / (hi - lo) * plotH }
-        func xPos(_ i: Int) -> Double { xValues.count == 1 ? left + plotW / 2 : left + Double(i) / Double(xValues.count - 1) * plotW }
+        func xPos(_ i: Int) -> Double {
+            xValues.count == 1 ? left + plotW / 2 : left + Double(i) / Double(xValues.count - 1) * plotW
+        }
         var svg = header(width: width, height: height, title: title)
         var tick = lo
         while tick <= hi + step / 2 {
-            svg += "<line x1=\"\(number(left))\" y1=\"\(number(yPos(tick)))\" x2=\"\(number(left + plotW))\" y2=\"\(number(yPos(tick)))\" stroke=\"#ddd\"/>"
-            svg += "<text x=\"\(number(left - 8))\" y=\"\(number(yPos(tick) + 4))\" text-anchor=\"end\" font-size=\"11\">\(String(format: "%g", tick))</text>\n"
+            svg +=
+                "<line x1=\"\(number(left))\" y1=\"\(number(yPos(tick)))\" x2=\"\(number(left + plotW))\" y2=\"\(number(yPos(tick)))\" stroke=\"#ddd\"/>"
+            svg +=
+                "<text x=\"\(number(left - 8))\" y=\"\(number(yPos(tick) + 4))\" text-anchor=\"end\" font-size=\"11\">\(String(format: "%g", tick))</text>\n"
             tick += step
         }
         for (i, label) in xValues.enumerated() {
-            svg += "<text x=\"\(number(xPos(i)))\" y=\"\(number(top + plotH + 18))\" text-anchor=\"middle\" font-size=\"11\">\(escape(label))</text>\n"
+            svg +=
+                "<text x=\"\(number(xPos(i)))\" y=\"\(number(top + plotH + 18))\" text-anchor=\"middle\" font-size=\"11\">\(escape(label))</text>\n"
         }
-        svg += "<text x=\"\(number(left + plotW / 2))\" y=\"\(number(height - 14))\" text-anchor=\"middle\" font-size=\"12\">\(escape(xLabel))</text>\n"
-        svg += "<text transform=\"translate(18 \(number(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(escape(yLabel))</text>\n"
+        svg +=
+            "<text x=\"\(number(left + plotW / 2))\" y=\"\(number(height - 14))\" text-anchor=\"middle\" font-size=\"12\">\(escape(xLabel))</text>\n"
+        svg +=
+            "<text transform=\"translate(18 \(number(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">\(escape(yLabel))</text>\n"
         for (s, line) in series.enumerated() {
             let colour = palette[s % palette.count]
             let pts = line.points.enumerated().compactMap { i, p in p.map { (xPos(i), $0) } }
@@ -101,13 +134,16 @@ public enum SVGChart {
             svg += "<g class=\"series\"><title>\(escape(line.name))</title>"
             svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(path)\"/>\n"
             for (x, p) in pts {
-                svg += "<line x1=\"\(number(x))\" y1=\"\(number(yPos(p.low)))\" x2=\"\(number(x))\" y2=\"\(number(yPos(p.high)))\" stroke=\"\(colour)\"/>"
+                svg +=
+                    "<line x1=\"\(number(x))\" y1=\"\(number(yPos(p.low)))\" x2=\"\(number(x))\" y2=\"\(number(yPos(p.high)))\" stroke=\"\(colour)\"/>"
                 svg += "<circle cx=\"\(number(x))\" cy=\"\(number(yPos(p.y)))\" r=\"3.5\" fill=\"\(colour)\"/>\n"
             }
             svg += "</g>\n"
             let ly = top + 10 + Double(s) * 20
-            svg += "<rect x=\"\(number(left + plotW + 20))\" y=\"\(number(ly - 10))\" width=\"14\" height=\"3\" fill=\"\(colour)\"/>"
-            svg += "<text x=\"\(number(left + plotW + 40))\" y=\"\(number(ly - 5))\" font-size=\"12\">\(escape(line.name))</text>\n"
+            svg +=
+                "<rect x=\"\(number(left + plotW + 20))\" y=\"\(number(ly - 10))\" width=\"14\" height=\"3\" fill=\"\(colour)\"/>"
+            svg +=
+                "<text x=\"\(number(left + plotW + 40))\" y=\"\(number(ly - 5))\" font-size=\"12\">\(escape(line.name))</text>\n"
         }
         return svg + "</svg>\n"
     }

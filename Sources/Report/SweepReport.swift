@@ -1,5 +1,5 @@
-import Foundation
 import Analysis
+import Foundation
 
 /// `simulate sweep`'s table and chart: each variant's regression per cell of the knob grid.
 public enum SweepReport {
@@ -9,7 +9,10 @@ public enum SweepReport {
         public var complete: Bool
         public var regression: [String: Interval]
         public var topPhase: [String: Phase]
-        public init(knobs: [String: String], folder: String, complete: Bool, regression: [String: Interval], topPhase: [String: Phase]) {
+        public init(
+            knobs: [String: String], folder: String, complete: Bool, regression: [String: Interval],
+            topPhase: [String: Phase]
+        ) {
             self.knobs = knobs
             self.folder = folder
             self.complete = complete
@@ -21,20 +24,29 @@ public enum SweepReport {
     public static let chartFile = "sweep.svg"
 
     /// - Parameters: `axes` in order (first = x axis of the chart, second = one line per value).
-    public static func markdown(scenario: String, baseline: String, axes: [(key: String, values: [String])], variants: [String],
-                                chartVariant: String, cells: [Cell], command: String, seconds: Double) -> String {
+    public static func markdown(
+        scenario: String, baseline: String, axes: [(key: String, values: [String])], variants: [String],
+        chartVariant: String, cells: [Cell], command: String, seconds: Double
+    ) -> String {
         var out = "# simulate sweep --scenario \(scenario)\n\n"
-        out += "Regression against `\(baseline)` over the production workload, in minutes with 95% intervals, for each cell of "
+        out +=
+            "Regression against `\(baseline)` over the production workload, in minutes with 95% intervals, for each cell of "
             + axes.map { "`\($0.key)` ∈ {\($0.values.joined(separator: ", "))}" }.joined(separator: " × ")
             + " (\(cells.count) runs, \(String(format: "%.0f", seconds)) s).\n\n"
         let header = axes.map(\.key) + variants.map { "\($0) (min)" } + ["top phase (\(chartVariant))", "run"]
         var t = MarkdownTable(header, numeric: Set(axes.count..<(axes.count + variants.count)))
         for c in cells {
             let values = variants.map { v in
-                c.regression[v].map { "\(MarkdownReport.signed($0.estimate)) [\(MarkdownReport.signed($0.low)), \(MarkdownReport.signed($0.high))]" } ?? "–"
+                c.regression[v].map {
+                    "\(MarkdownReport.signed($0.estimate)) [\(MarkdownReport.signed($0.low)), \(MarkdownReport.signed($0.high))]"
+                } ?? "–"
             }
-            t.add(axes.map { c.knobs[$0.key] ?? "" } + values + [c.topPhase[chartVariant]?.rawValue ?? "–", "[\(c.folder)](\(c.folder)/REPORT.md)"
-                + (c.complete ? "" : " (incomplete)")])
+            t.add(
+                axes.map { c.knobs[$0.key] ?? "" } + values + [
+                    c.topPhase[chartVariant]?.rawValue ?? "–",
+                    "[\(c.folder)](\(c.folder)/REPORT.md)"
+                        + (c.complete ? "" : " (incomplete)"),
+                ])
         }
         out += t.text + "\n![Regression of \(chartVariant) against the first knob](\(chartFile))\n\n"
         out += "Reproduce:\n\n```sh\n\(command)\n```\n"
@@ -42,17 +54,25 @@ public enum SweepReport {
     }
 
     /// Regression of one variant against the first axis, one line per value of the second.
-    public static func svg(axes: [(key: String, values: [String])], variant: String, baseline: String, cells: [Cell]) -> String {
+    public static func svg(axes: [(key: String, values: [String])], variant: String, baseline: String, cells: [Cell])
+        -> String
+    {
         guard let x = axes.first else { return "" }
-        let groups: [(name: String, match: (Cell) -> Bool)] = axes.count > 1
+        let groups: [(name: String, match: (Cell) -> Bool)] =
+            axes.count > 1
             ? axes[1].values.map { v in ("\(axes[1].key) = \(v)", { (c: Cell) in c.knobs[axes[1].key] == v }) }
             : [(variant, { _ in true })]
         let series = groups.map { g in
-            SVGChart.LineSeries(name: g.name, points: x.values.map { xv in
-                cells.first { $0.knobs[x.key] == xv && g.match($0) }.flatMap { $0.regression[variant] }.map { ($0.estimate, $0.low, $0.high) }
-            })
+            SVGChart.LineSeries(
+                name: g.name,
+                points: x.values.map { xv in
+                    cells.first { $0.knobs[x.key] == xv && g.match($0) }.flatMap { $0.regression[variant] }.map {
+                        ($0.estimate, $0.low, $0.high)
+                    }
+                })
         }
-        return SVGChart.lines(title: "Regression of \(variant) against \(baseline) (minutes, 95% interval)", xLabel: x.key,
-                              yLabel: "regression (minutes)", xValues: x.values, series: series)
+        return SVGChart.lines(
+            title: "Regression of \(variant) against \(baseline) (minutes, 95% interval)", xLabel: x.key,
+            yLabel: "regression (minutes)", xValues: x.values, series: series)
     }
 }

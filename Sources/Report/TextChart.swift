@@ -4,11 +4,15 @@ import Foundation
 /// request comment and a terminal. Glyphs are block elements and ASCII, one column wide each.
 public enum TextChart {
     /// One glyph per series, in series order; distinct from each other.
-    static let glyphs: [Character] = ["▓", "▀", "▄", "▌", "░", "█", "▐", "▒", "#", "=", "+", "~", "·", "*", "o", "%", "@", ":", "x"]
+    static let glyphs: [Character] = [
+        "▓", "▀", "▄", "▌", "░", "█", "▐", "▒", "#", "=", "+", "~", "·", "*", "o", "%", "@", ":", "x",
+    ]
 
     /// Horizontal stacked bars: one bar per row, one glyph per series, the total at the end, an axis
     /// below and a legend of the series that show. Lines are at most `width` columns.
-    public static func stackedBars(rows: [String], series: [String], values: [[Double]], unit: String, width: Int = 100) -> String {
+    public static func stackedBars(rows: [String], series: [String], values: [[Double]], unit: String, width: Int = 100)
+        -> String
+    {
         let labelWidth = min(rows.map(\.count).max() ?? 0, 24)
         let totals = values.map { $0.reduce(0, +) }
         let totalTexts = totals.map { String(format: "%.2f", $0) }
@@ -17,7 +21,7 @@ public enum TextChart {
         let maxTotal = max(totals.max() ?? 0, 1e-9)
         let step = SVGChart.tickStep(maxTotal, ticks: 5)
         let axisMax = ceil(maxTotal / step) * step
-        let scale = Double(barWidth) / axisMax   // columns per unit
+        let scale = Double(barWidth) / axisMax  // columns per unit
         let indent = String(repeating: " ", count: labelWidth + 2)
 
         var lines: [String] = []
@@ -38,7 +42,9 @@ public enum TextChart {
             bar += String(repeating: " ", count: barWidth - column)
             let label = row.count > labelWidth ? String(row.prefix(labelWidth - 1)) + "…" : row
             let total = String(repeating: " ", count: numberWidth - totalTexts[r].count) + totalTexts[r]
-            lines.append(label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  " + bar + "  " + total + " " + unit)
+            lines.append(
+                label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  " + bar + "  " + total + " "
+                    + unit)
         }
 
         // Axis: ├──┼──┤ under the bars, tick labels under that.
@@ -70,10 +76,12 @@ public enum TextChart {
         if !line.isEmpty { lines.append(line) }
         let hidden = series.indices.filter { s in !drawn.contains(s) && values.contains { s < $0.count && $0[s] > 0 } }
         if !hidden.isEmpty {
-            lines += wrap("Under one column (\(String(format: "%.2f", 1 / scale)) \(unit)) in every bar, not drawn: "
-                + hidden.map { series[$0] }.joined(separator: ", ") + ".", width: width)
+            lines += wrap(
+                "Under one column (\(String(format: "%.2f", 1 / scale)) \(unit)) in every bar, not drawn: "
+                    + hidden.map { series[$0] }.joined(separator: ", ") + ".", width: width)
         }
-        return lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n") + "\n"
+        return lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(
+            separator: "\n") + "\n"
     }
 
     static func glyph(_ s: Int) -> Character { glyphs[s % glyphs.count] }

@@ -11,7 +11,8 @@ struct DuplicateKeyLocator {
     /// dotted name (`http.api.error_rate`), built from the keys of the enclosing lines above it.
     func locate(_ key: String, mappingLine: Int) -> (lines: [Int], dottedName: String) {
         let start = max(0, min(mappingLine - 1, lines.count - 1))
-        guard let indent = lines.indices.dropFirst(start).first(where: { isContent($0) }).map({ indentation($0) }) else {
+        guard let indent = lines.indices.dropFirst(start).first(where: { isContent($0) }).map({ indentation($0) })
+        else {
             return ([], key)
         }
         var found: [Int] = []
@@ -21,7 +22,8 @@ struct DuplicateKeyLocator {
             if depth == indent, keyName(i) == key { found.append(i + 1) }
         }
         // Enclosing keys: each nearest line above with less indentation than the last one found.
-        var path = [key], depth = indent
+        var path = [key]
+        var depth = indent
         for i in lines.indices.prefix(start).reversed() where depth > 0 && isContent(i) && indentation(i) < depth {
             if let name = keyName(i) { path.insert(name, at: 0) }
             depth = indentation(i)

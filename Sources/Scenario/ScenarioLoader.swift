@@ -17,7 +17,8 @@ public struct ScenarioOverride: Sendable {
     /// Parses `key=value` as given to `--set`.
     public static func parseSet(_ assignment: String) throws -> ScenarioOverride {
         guard let eq = assignment.firstIndex(of: "="), eq != assignment.startIndex else {
-            throw ScenarioError(location: "command line (--set)", key: nil, problem: "expected key=value, got '\(assignment)'")
+            throw ScenarioError(
+                location: "command line (--set)", key: nil, problem: "expected key=value, got '\(assignment)'")
         }
         let key = assignment[..<eq].trimmingCharacters(in: .whitespaces)
         let value = String(assignment[assignment.index(after: eq)...])
@@ -28,10 +29,11 @@ public struct ScenarioOverride: Sendable {
 /// Finds, parses and validates scenario files.
 public enum ScenarioLoader {
     /// Sections whose nested keys are flattened to `section.key`, at any depth (`http`, `http.api`).
-    static let sections: Set<String> = Set(ScenarioKeys.all.flatMap { k in
-        let parts = k.name.split(separator: ".")
-        return (1..<max(parts.count, 1)).map { parts[..<$0].joined(separator: ".") }
-    })
+    static let sections: Set<String> = Set(
+        ScenarioKeys.all.flatMap { k in
+            let parts = k.name.split(separator: ".")
+            return (1..<max(parts.count, 1)).map { parts[..<$0].joined(separator: ".") }
+        })
 
     /// Resolves `--scenario NAME|PATH`: a path is taken as is; a name is looked up as
     /// `scenarios/NAME.yaml` in the current folder, then next to the binary's package.
@@ -43,7 +45,9 @@ public enum ScenarioLoader {
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
                 throw ScenarioError(location: nameOrPath, key: nil, problem: "no such file")
             }
-            if isDir.boolValue { throw ScenarioError(location: nameOrPath, key: nil, problem: "is a directory, not a scenario file") }
+            if isDir.boolValue {
+                throw ScenarioError(location: nameOrPath, key: nil, problem: "is a directory, not a scenario file")
+            }
             return url
         }
         for folder in scenarioFolders(currentDirectory: currentDirectory, executable: executable) {
@@ -54,8 +58,9 @@ public enum ScenarioLoader {
             .flatMap { (try? FileManager.default.contentsOfDirectory(atPath: $0.path)) ?? [] }
             .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
         let list = Array(Set(known)).sorted().joined(separator: ", ")
-        throw ScenarioError(location: "--scenario", key: nil,
-                            problem: "no scenario named '\(nameOrPath)' (known: \(list.isEmpty ? "none found" : list))")
+        throw ScenarioError(
+            location: "--scenario", key: nil,
+            problem: "no scenario named '\(nameOrPath)' (known: \(list.isEmpty ? "none found" : list))")
     }
 
     /// `scenarios/` folders to search: the current folder's, then those above the executable
@@ -66,7 +71,8 @@ public enum ScenarioLoader {
         for _ in 0..<6 {
             let candidate = dir.appendingPathComponent("scenarios")
             if FileManager.default.fileExists(atPath: candidate.appendingPathComponent(".").path),
-               !folders.contains(where: { $0.standardizedFileURL == candidate.standardizedFileURL }) {
+                !folders.contains(where: { $0.standardizedFileURL == candidate.standardizedFileURL })
+            {
                 folders.append(candidate)
             }
             dir = dir.deletingLastPathComponent()
@@ -76,7 +82,9 @@ public enum ScenarioLoader {
 
     /// Loads `file`, applies `overrides` in order, and validates everything.
     /// - Parameter displayName: how to name the file in errors and the report (defaults to its path).
-    public static func load(file: URL, displayName: String? = nil, overrides: [ScenarioOverride] = []) throws -> Scenario {
+    public static func load(file: URL, displayName: String? = nil, overrides: [ScenarioOverride] = []) throws
+        -> Scenario
+    {
         let shown = displayName ?? file.path
         let data: Data
         do { data = try Data(contentsOf: file) } catch {
@@ -89,9 +97,12 @@ public enum ScenarioLoader {
     }
 
     /// Loads a scenario from YAML text (tests and `--scenario -` use this).
-    public static func load(yaml text: String, displayName: String, overrides: [ScenarioOverride] = []) throws -> Scenario {
+    public static func load(yaml text: String, displayName: String, overrides: [ScenarioOverride] = []) throws
+        -> Scenario
+    {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw ScenarioError(location: displayName, key: nil, problem: "is empty; expected a mapping of scenario keys")
+            throw ScenarioError(
+                location: displayName, key: nil, problem: "is empty; expected a mapping of scenario keys")
         }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
@@ -99,7 +110,8 @@ public enum ScenarioLoader {
         }
         guard let root, case .mapping(let mapping) = root else {
             let line = root?.mark.map { ":\($0.line)" } ?? ""
-            throw ScenarioError(location: displayName + line, key: nil, problem: "expected a mapping of scenario keys at the top level")
+            throw ScenarioError(
+                location: displayName + line, key: nil, problem: "expected a mapping of scenario keys at the top level")
         }
         var values: [String: ScenarioValue] = [:]
         var origins: [String: String] = [:]
@@ -114,7 +126,9 @@ public enum ScenarioLoader {
                 throw ScenarioError(location: location, key: override.key, problem: "unknown key")
             }
             switch key.parse(commandLine: override.text) {
-            case .success(let v): values[key.name] = v; origins[key.name] = location
+            case .success(let v):
+                values[key.name] = v
+                origins[key.name] = location
             case .failure(let why): throw ScenarioError(location: location, key: key.name, problem: why.text)
             }
         }
@@ -129,9 +143,11 @@ public enum ScenarioLoader {
             let found = DuplicateKeyLocator(text: text).locate(key, mappingLine: context.mark.line)
             let first = found.lines.first ?? context.mark.line
             let second = found.lines.dropFirst().first ?? context.mark.line
-            return ScenarioError(location: "\(file):\(second)", key: found.dottedName,
-                                 problem: "duplicate key (first set at \(file):\(first))")
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            return ScenarioError(
+                location: "\(file):\(second)", key: found.dottedName,
+                problem: "duplicate key (first set at \(file):\(first))")
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
             return ScenarioError(location: "\(file):\(mark.line)", key: nil, problem: "YAML syntax error: \(problem)")
         case .reader(let problem, _, _, _):
             return ScenarioError(location: file, key: nil, problem: "unreadable YAML: \(problem)")
@@ -140,8 +156,10 @@ public enum ScenarioLoader {
         }
     }
 
-    static func flatten(_ mapping: Node.Mapping, prefix: String, file: String,
-                        into values: inout [String: ScenarioValue], origins: inout [String: String]) throws {
+    static func flatten(
+        _ mapping: Node.Mapping, prefix: String, file: String,
+        into values: inout [String: ScenarioValue], origins: inout [String: String]
+    ) throws {
         for (keyNode, valueNode) in mapping {
             let line = keyNode.mark?.line ?? valueNode.mark?.line ?? 0
             let location = "\(file):\(line)"
@@ -164,7 +182,9 @@ public enum ScenarioLoader {
             }
             let raw = try typed(valueNode, for: key, location: location)
             switch key.check(raw) {
-            case .success(let v): values[name] = v; origins[name] = location
+            case .success(let v):
+                values[name] = v
+                origins[name] = location
             case .failure(let why): throw ScenarioError(location: location, key: name, problem: why.text)
             }
         }
@@ -179,12 +199,18 @@ public enum ScenarioLoader {
         case .list:
             switch node {
             case .sequence(let seq):
-                return .list(try seq.map { item -> String in
-                    guard case .scalar(let s) = item, !s.string.isEmpty else { throw fail("expected a list of names") }
-                    return s.string
-                })
+                return .list(
+                    try seq.map { item -> String in
+                        guard case .scalar(let s) = item, !s.string.isEmpty else {
+                            throw fail("expected a list of names")
+                        }
+                        return s.string
+                    })
             case .scalar(let s):
-                return .list(s.string.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+                return .list(
+                    s.string.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                        !$0.isEmpty
+                    })
             default:
                 throw fail("expected a list")
             }
@@ -211,14 +237,16 @@ public enum ScenarioLoader {
         func where_(_ key: String) -> String { origins[key] ?? file }
         let names = values["variants"]?.listValue ?? []
         guard !names.isEmpty else {
-            throw ScenarioError(location: where_("variants"), key: "variants", problem: "at least one variant is needed")
+            throw ScenarioError(
+                location: where_("variants"), key: "variants", problem: "at least one variant is needed")
         }
         var variants: [Variant] = []
         for name in names {
             switch Variant.resolve(name) {
             case .success(let v):
                 if variants.contains(where: { $0.name == v.name }) {
-                    throw ScenarioError(location: where_("variants"), key: "variants", problem: "variant '\(name)' is listed twice")
+                    throw ScenarioError(
+                        location: where_("variants"), key: "variants", problem: "variant '\(name)' is listed twice")
                 }
                 variants.append(v)
             case .failure(let why):
@@ -227,36 +255,49 @@ public enum ScenarioLoader {
         }
         let baselineName = values["baseline"]?.stringValue ?? ""
         guard let baseline = variants.first(where: { $0.name == baselineName }) else {
-            throw ScenarioError(location: where_("baseline"), key: "baseline",
-                                problem: "'\(baselineName)' is not one of the variants (\(names.joined(separator: ", ")))")
+            throw ScenarioError(
+                location: where_("baseline"), key: "baseline",
+                problem: "'\(baselineName)' is not one of the variants (\(names.joined(separator: ", ")))")
         }
         if let observed = values["observed.regressed_variant"]?.stringValue, !observed.isEmpty,
-           !names.contains(observed), origins["observed.regressed_variant"]?.hasPrefix("command line") == true {
-            throw ScenarioError(location: where_("observed.regressed_variant"), key: "observed.regressed_variant",
-                                problem: "'\(observed)' is not one of the variants")
+            !names.contains(observed), origins["observed.regressed_variant"]?.hasPrefix("command line") == true
+        {
+            throw ScenarioError(
+                location: where_("observed.regressed_variant"), key: "observed.regressed_variant",
+                problem: "'\(observed)' is not one of the variants")
         }
         let byVariant = values["microbench.packages_by_variant"]?.listValue ?? []
         guard let parsed = Scenario.variantPackages(byVariant) else {
-            throw ScenarioError(location: where_("microbench.packages_by_variant"), key: "microbench.packages_by_variant",
-                                problem: "expected VARIANT=N entries with N at least 1, got '\(byVariant.joined(separator: ", "))'")
+            throw ScenarioError(
+                location: where_("microbench.packages_by_variant"), key: "microbench.packages_by_variant",
+                problem: "expected VARIANT=N entries with N at least 1, got '\(byVariant.joined(separator: ", "))'")
         }
         if origins["microbench.packages_by_variant"]?.hasPrefix("command line") == true,
-           let unknown = parsed.keys.sorted().first(where: { !names.contains($0) }) {
-            throw ScenarioError(location: where_("microbench.packages_by_variant"), key: "microbench.packages_by_variant",
-                                problem: "'\(unknown)' is not one of the variants")
+            let unknown = parsed.keys.sorted().first(where: { !names.contains($0) })
+        {
+            throw ScenarioError(
+                location: where_("microbench.packages_by_variant"), key: "microbench.packages_by_variant",
+                problem: "'\(unknown)' is not one of the variants")
         }
         for endpoint in ScenarioKeys.Endpoints.names {
             let keys = ["error_rate", "stall_rate", "drop_rate"].map { "http.\(endpoint).\($0)" }
             let sum = keys.reduce(0) { $0 + (values[$1]?.doubleValue ?? 0) }
             if sum > 1 {
                 // Name the key set last (command line over file) as the one to fix.
-                let key = keys.last { origins[$0]?.hasPrefix("command line") == true } ?? keys.last { origins[$0] != "default" } ?? keys[0]
-                throw ScenarioError(location: where_(key), key: key,
-                                    problem: "error, stall and drop rates of '\(endpoint)' add up to \(ScenarioValue.format(sum)), more than 1")
+                let key =
+                    keys.last { origins[$0]?.hasPrefix("command line") == true } ?? keys.last {
+                        origins[$0] != "default"
+                    } ?? keys[0]
+                throw ScenarioError(
+                    location: where_(key), key: key,
+                    problem:
+                        "error, stall and drop rates of '\(endpoint)' add up to \(ScenarioValue.format(sum)), more than 1"
+                )
             }
         }
         if let sample = values["catalog_sample_lines"]?.intValue, sample < 1 {
-            throw ScenarioError(location: where_("catalog_sample_lines"), key: "catalog_sample_lines", problem: "must be at least 1")
+            throw ScenarioError(
+                location: where_("catalog_sample_lines"), key: "catalog_sample_lines", problem: "must be at least 1")
         }
         return Scenario(file: file, values: values, origins: origins, variants: variants, baseline: baseline)
     }

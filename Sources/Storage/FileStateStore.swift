@@ -57,7 +57,8 @@ public final class FileStateStore: StateStore, @unchecked Sendable {
     public static func folderName(forStateID stateID: String) -> String {
         var name = ""
         for (offset, byte) in stateID.utf8.enumerated() {
-            let safe = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+            let safe =
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
                 || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte == 0x2D
                 || (byte == 0x2E && offset > 0)
             if safe {
@@ -101,13 +102,15 @@ public final class FileStateStore: StateStore, @unchecked Sendable {
 
         let path = folder + "/state.json"
         let old = try readDocument(path)
-        let merged = try StateMerge.merge(oldPartial: old?.partial, oldCompleted: old?.completed,
-                                          newCompleted: completed, newPartial: partial)
+        let merged = try StateMerge.merge(
+            oldPartial: old?.partial, oldCompleted: old?.completed,
+            newCompleted: completed, newPartial: partial)
         let text = try merged.documentText()
         try Self.writeAtomically(Array(text.utf8), to: path, folder: folder)
         lock.withLock { counters.writes += 1 }
-        var receipt = StateWriteReceipt(writeSequence: merged.writeSequence, busyWaits: 0,
-                                        lockWaits: waited.waits, waitNanoseconds: waited.nanoseconds)
+        var receipt = StateWriteReceipt(
+            writeSequence: merged.writeSequence, busyWaits: 0,
+            lockWaits: waited.waits, waitNanoseconds: waited.nanoseconds)
         receipt.storedDocument = text
         return receipt
     }
@@ -190,7 +193,8 @@ public final class FileStateStore: StateStore, @unchecked Sendable {
         let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if let stamp = StorageTimestamp.parse(text) { return Date().timeIntervalSince(stamp) }
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let modified = attributes[.modificationDate] as? Date else { return nil }
+            let modified = attributes[.modificationDate] as? Date
+        else { return nil }
         return Date().timeIntervalSince(modified)
     }
 
@@ -257,8 +261,8 @@ public final class FileStateStore: StateStore, @unchecked Sendable {
     }
 }
 
-private extension String {
-    func leftPadded(to width: Int) -> String {
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -55,11 +55,13 @@ public final class SQLiteConnection: @unchecked Sendable {
         // A capture-free closure is a C function pointer; the context travels as an
         // unretained pointer, valid because `busyContext` lives as long as the handle.
         let context = Unmanaged.passUnretained(busyContext).toOpaque()
-        sqlite3_busy_handler(handle, { context, count in
-            guard let context else { return 0 }
-            return Unmanaged<BusyContext>.fromOpaque(context).takeUnretainedValue()
-                .shouldRetry(afterPriorWaits: Int(count)) ? 1 : 0
-        }, context)
+        sqlite3_busy_handler(
+            handle,
+            { context, count in
+                guard let context else { return 0 }
+                return Unmanaged<BusyContext>.fromOpaque(context).takeUnretainedValue()
+                    .shouldRetry(afterPriorWaits: Int(count)) ? 1 : 0
+            }, context)
 
         do {
             // Switching to WAL needs a brief lock; run it through the retrying path.
@@ -188,15 +190,20 @@ public final class SQLiteConnection: @unchecked Sendable {
             let before = statsBox.snapshot
             let result = try body()
             let after = statsBox.snapshot
-            return (result, after.totalWaits - before.totalWaits,
-                    after.totalWaitNanoseconds - before.totalWaitNanoseconds)
+            return (
+                result, after.totalWaits - before.totalWaits,
+                after.totalWaitNanoseconds - before.totalWaitNanoseconds
+            )
         }
     }
 
     // MARK: - Internals (all called with `lock` held)
 
     private func openHandle(sql: String?) throws -> OpaquePointer {
-        guard let db else { throw StorageError(kind: .sqlite(code: SQLITE_MISUSE), message: "connection is closed", sql: sql, path: path) }
+        guard let db else {
+            throw StorageError(
+                kind: .sqlite(code: SQLITE_MISUSE), message: "connection is closed", sql: sql, path: path)
+        }
         return db
     }
 
@@ -221,9 +228,10 @@ public final class SQLiteConnection: @unchecked Sendable {
         let limit = UInt64(retryLimitSeconds * 1e9)
         let elapsed = monotonicNanoseconds() - started
         guard elapsed < limit else {
-            throw StorageError(kind: .busyTimeout,
-                               message: "still busy after \(retryLimitSeconds) s and \(attempt) retries: \(cause.message)",
-                               sql: sql, path: path)
+            throw StorageError(
+                kind: .busyTimeout,
+                message: "still busy after \(retryLimitSeconds) s and \(attempt) retries: \(cause.message)",
+                sql: sql, path: path)
         }
         let delay = min(UInt64(BackOff.step(attempt).delay) * 1_000_000, limit - elapsed)
         let before = monotonicNanoseconds()
@@ -303,8 +311,9 @@ public final class SQLiteConnection: @unchecked Sendable {
     private func bind(_ values: [SQLiteValue], to statement: OpaquePointer, sql: String) throws {
         let expected = Int(sqlite3_bind_parameter_count(statement))
         guard values.count == expected else {
-            throw StorageError(kind: .sqlite(code: SQLITE_RANGE),
-                               message: "expected \(expected) bindings, got \(values.count)", sql: sql)
+            throw StorageError(
+                kind: .sqlite(code: SQLITE_RANGE),
+                message: "expected \(expected) bindings, got \(values.count)", sql: sql)
         }
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)

@@ -42,7 +42,8 @@ public enum SQLiteValue: Sendable, Hashable {
 }
 
 extension SQLiteValue: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
-    ExpressibleByStringLiteral, ExpressibleByNilLiteral {
+    ExpressibleByStringLiteral, ExpressibleByNilLiteral
+{
     public init(integerLiteral value: Int64) { self = .integer(value) }
     public init(floatLiteral value: Double) { self = .real(value) }
     public init(stringLiteral value: String) { self = .text(value) }
@@ -113,8 +114,9 @@ func monotonicNanoseconds() -> UInt64 {
 /// waiting on a lock).
 func sleepNanoseconds(_ nanoseconds: UInt64) {
     guard nanoseconds > 0 else { return }
-    var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000),
-                           tv_nsec: Int(nanoseconds % 1_000_000_000))
+    var request = timespec(
+        tv_sec: Int(nanoseconds / 1_000_000_000),
+        tv_nsec: Int(nanoseconds % 1_000_000_000))
     var remaining = timespec()
     while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
 }

@@ -84,8 +84,10 @@ public enum StateMerge {
     }
 
     /// Applies one write to the stored (`old…`) state; `new…` are the caller's JSON texts.
-    package static func merge(oldPartial: [String: Any]?, oldCompleted: [String: Any]?,
-                      newCompleted: String?, newPartial: String?) throws -> Merged {
+    package static func merge(
+        oldPartial: [String: Any]?, oldCompleted: [String: Any]?,
+        newCompleted: String?, newPartial: String?
+    ) throws -> Merged {
         let previousCount = oldCompleted?[writeCounterKey].flatMap(integer) ?? 0
         var completed: [String: Any]
         let partial: [String: Any]
@@ -134,7 +136,8 @@ public enum StateMerge {
     /// Serializes with sorted keys so equal states give equal text.
     package static func serialize(_ object: [String: Any]) throws -> String {
         do {
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            let data = try JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
             return String(decoding: data, as: UTF8.self)
         } catch {
             throw StorageError(kind: .invalidState, message: "cannot serialize state: \(error)")
@@ -143,7 +146,9 @@ public enum StateMerge {
 
     /// Parses a file or object-store state document into its partial and completed objects
     /// (`{}` for a missing or null part); nil for empty text. `source` names it in errors.
-    package static func document(_ text: String, source: String) throws -> (partial: [String: Any], completed: [String: Any])? {
+    package static func document(_ text: String, source: String) throws -> (
+        partial: [String: Any], completed: [String: Any]
+    )? {
         guard let object = try parseObject(text, what: "state document \(source)") else { return nil }
         func part(_ key: String) throws -> [String: Any] {
             guard let value = object[key], !(value is NSNull) else { return [:] }
@@ -156,8 +161,12 @@ public enum StateMerge {
     }
 
     /// A stored state as `get` returns it, from a parsed document.
-    package static func storedState(_ document: (partial: [String: Any], completed: [String: Any]), updatedAt: String) throws -> StoredState {
-        StoredState(partialState: try serialize(document.partial), completedState: try serialize(document.completed), updatedAt: updatedAt)
+    package static func storedState(_ document: (partial: [String: Any], completed: [String: Any]), updatedAt: String)
+        throws -> StoredState
+    {
+        StoredState(
+            partialState: try serialize(document.partial), completedState: try serialize(document.completed),
+            updatedAt: updatedAt)
     }
 
     /// An integer JSON value (JSONSerialization may give `Int` or `NSNumber`). No Bool check:

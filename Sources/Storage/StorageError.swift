@@ -56,7 +56,8 @@ public struct StorageError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// An error from the current `errno`.
     static func posix(_ operation: String, path: String, errno code: Int32 = errno) -> StorageError {
-        StorageError(kind: .fileSystem(errno: code),
-                     message: "\(operation): \(String(cString: strerror(code)))", path: path)
+        StorageError(
+            kind: .fileSystem(errno: code),
+            message: "\(operation): \(String(cString: strerror(code)))", path: path)
     }
 }

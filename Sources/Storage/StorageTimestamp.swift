@@ -11,7 +11,10 @@ public enum StorageTimestamp {
         // Floor division so dates before 1970 still get a fraction in 0..<1_000_000.
         var seconds = totalMicros / 1_000_000
         var micros = totalMicros % 1_000_000
-        if micros < 0 { micros += 1_000_000; seconds -= 1 }
+        if micros < 0 {
+            micros += 1_000_000
+            seconds -= 1
+        }
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
@@ -43,8 +46,9 @@ public enum StorageTimestamp {
             return true
         }
         guard let year = number(4), expect("-"), let month = number(2), expect("-"),
-              let day = number(2), expect("T "), let hour = number(2), expect(":"),
-              let minute = number(2), expect(":"), let second = number(2) else { return nil }
+            let day = number(2), expect("T "), let hour = number(2), expect(":"),
+            let minute = number(2), expect(":"), let second = number(2)
+        else { return nil }
         var fraction = 0.0
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
@@ -69,7 +73,8 @@ public enum StorageTimestamp {
             }
         }
         guard index == bytes.count, (1...12).contains(month), (1...31).contains(day),
-              hour < 24, minute < 60, second < 61 else { return nil }
+            hour < 24, minute < 60, second < 61
+        else { return nil }
         var parts = tm()
         parts.tm_year = Int32(year - 1900)
         parts.tm_mon = Int32(month - 1)

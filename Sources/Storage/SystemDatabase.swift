@@ -45,8 +45,9 @@ public final class SystemDatabase: StateStore, Sendable {
 
     /// Opens an existing system database (see `create(at:)`).
     public init(path: String, busyTimeoutMilliseconds: Int = 5000, retryLimitSeconds: Double = 30) throws {
-        connection = try SQLiteConnection(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
-                                          retryLimitSeconds: retryLimitSeconds)
+        connection = try SQLiteConnection(
+            path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds,
+            retryLimitSeconds: retryLimitSeconds)
     }
 
     /// Uses an already open connection.
@@ -77,7 +78,8 @@ public final class SystemDatabase: StateStore, Sendable {
         let timestamp = StorageTimestamp.format(now)
         // One transaction so `last_insert_rowid` is read before another statement runs.
         return try connection.transaction {
-            try connection.execute("""
+            try connection.execute(
+                """
                 INSERT INTO runs (job_name, run_id, state, started_at, last_heartbeat_at, payload, payload_flags, "trigger")
                 VALUES (?, ?, 'RUNNING', ?, ?, '{}', 0, ?)
                 """, [.text(jobName), .text(runID), .text(timestamp), .text(timestamp), .text(trigger)])
@@ -87,31 +89,37 @@ public final class SystemDatabase: StateStore, Sendable {
 
     /// Records a heartbeat (Meltano does this every second while a job runs).
     public func heartbeat(runRowID: Int64, now: Date) throws {
-        try connection.execute("UPDATE runs SET last_heartbeat_at = ? WHERE id = ?",
-                               [.text(StorageTimestamp.format(now)), .integer(runRowID)])
+        try connection.execute(
+            "UPDATE runs SET last_heartbeat_at = ? WHERE id = ?",
+            [.text(StorageTimestamp.format(now)), .integer(runRowID)])
     }
 
     /// Stores the run's payload (Meltano writes it on every STATE message).
     public func updateRunPayload(runRowID: Int64, payload: String, flags: Int) throws {
-        try connection.execute("UPDATE runs SET payload = ?, payload_flags = ? WHERE id = ?",
-                               [.text(payload), SQLiteValue(flags), .integer(runRowID)])
+        try connection.execute(
+            "UPDATE runs SET payload = ?, payload_flags = ? WHERE id = ?",
+            [.text(payload), SQLiteValue(flags), .integer(runRowID)])
     }
 
     /// Ends the run as SUCCESS or FAIL.
     public func endRun(runRowID: Int64, succeeded: Bool, now: Date) throws {
         let state = succeeded ? RunState.success : RunState.fail
-        try connection.execute("UPDATE runs SET state = ?, ended_at = ? WHERE id = ?",
-                               [.text(state.rawValue), .text(StorageTimestamp.format(now)), .integer(runRowID)])
+        try connection.execute(
+            "UPDATE runs SET state = ?, ended_at = ? WHERE id = ?",
+            [.text(state.rawValue), .text(StorageTimestamp.format(now)), .integer(runRowID)])
     }
 
     // MARK: - StateStore (Meltano's systemdb backend)
 
     public func get(stateID: String) throws -> StoredState? {
-        guard let row = try connection.queryRow(
-            "SELECT partial_state, completed_state, updated_at FROM state WHERE state_id = ?",
-            [.text(stateID)]) else { return nil }
-        return StoredState(partialState: row[0].stringValue, completedState: row[1].stringValue,
-                           updatedAt: row[2].stringValue ?? "")
+        guard
+            let row = try connection.queryRow(
+                "SELECT partial_state, completed_state, updated_at FROM state WHERE state_id = ?",
+                [.text(stateID)])
+        else { return nil }
+        return StoredState(
+            partialState: row[0].stringValue, completedState: row[1].stringValue,
+            updatedAt: row[2].stringValue ?? "")
     }
 
     /// systemdb's lock is a no-op; the write is one immediate transaction:
@@ -129,13 +137,16 @@ public final class SystemDatabase: StateStore, Sendable {
                 try connection.execute("DELETE FROM state WHERE state_id = ?", [.text(stateID)])
                 try connection.execute(
                     "INSERT INTO state (state_id, partial_state, completed_state, updated_at) VALUES (?, ?, ?, ?)",
-                    [.text(stateID), .text(try StateMerge.serialize(merged.partial)),
-                     .text(try StateMerge.serialize(merged.completed)),
-                     .text(StorageTimestamp.format(Date()))])
+                    [
+                        .text(stateID), .text(try StateMerge.serialize(merged.partial)),
+                        .text(try StateMerge.serialize(merged.completed)),
+                        .text(StorageTimestamp.format(Date())),
+                    ])
                 return merged.writeSequence
             }
         }
-        return StateWriteReceipt(writeSequence: measured.result, busyWaits: measured.waits, lockWaits: 0,
-                                 waitNanoseconds: measured.waitNanoseconds)
+        return StateWriteReceipt(
+            writeSequence: measured.result, busyWaits: measured.waits, lockWaits: 0,
+            waitNanoseconds: measured.waitNanoseconds)
     }
 }

@@ -21,11 +21,17 @@ enum CostProfileLocator {
         } else {
             // Beside the scenario file first, then in the scenarios/ folders the loader searches;
             // a calibrated profile anywhere on that list wins over the public one.
-            let folders = [scenarioFile.deletingLastPathComponent()]
-                + ScenarioLoader.scenarioFolders(currentDirectory: cwd, executable: URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: cwd))
-            let candidates = [calibratedFile, publicFile].flatMap { file in folders.map { $0.appendingPathComponent(file) } }
+            let folders =
+                [scenarioFile.deletingLastPathComponent()]
+                + ScenarioLoader.scenarioFolders(
+                    currentDirectory: cwd, executable: URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: cwd))
+            let candidates = [calibratedFile, publicFile].flatMap { file in
+                folders.map { $0.appendingPathComponent(file) }
+            }
             guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-                throw CostProfileError(message: "scenarios/\(publicFile): cost profile not found (set cost_file, or --cost-profile native)")
+                throw CostProfileError(
+                    message: "scenarios/\(publicFile): cost profile not found (set cost_file, or --cost-profile native)"
+                )
             }
             path = found.path
         }
@@ -36,8 +42,10 @@ enum CostProfileLocator {
 
     /// Where `simulate calibrate` writes by default: the first scenarios/ folder that exists.
     static func defaultCalibratedPath(currentDirectory cwd: URL) -> URL {
-        let folders = ScenarioLoader.scenarioFolders(currentDirectory: cwd, executable: URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: cwd))
-        let folder = folders.first { FileManager.default.fileExists(atPath: $0.path) } ?? cwd.appendingPathComponent("scenarios")
+        let folders = ScenarioLoader.scenarioFolders(
+            currentDirectory: cwd, executable: URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: cwd))
+        let folder =
+            folders.first { FileManager.default.fileExists(atPath: $0.path) } ?? cwd.appendingPathComponent("scenarios")
         return folder.appendingPathComponent(calibratedFile)
     }
 }

@@ -6,28 +6,43 @@ import Scenario
 
 /// The options every scenario-running subcommand shares: which scenario, its knobs, where output goes.
 struct ScenarioOptions: ParsableArguments {
-    @Option(name: .long, help: "Scenario name (scenarios/NAME.yaml here or next to the binary's package) or a path to a YAML file.")
+    @Option(
+        name: .long,
+        help: "Scenario name (scenarios/NAME.yaml here or next to the binary's package) or a path to a YAML file.")
     var scenario: String = "matatika"
 
     // `.unconditional` so that `--packages -3` reaches validation (one line, exit 2) rather than
     // being taken for a flag.
     @Option(parsing: .unconditional, help: "Distributions in the synthetic site-packages.") var packages: String?
-    @Option(name: .customLong("error-rate"), parsing: .unconditional, help: "Probability in [0, 1] that a state-backend init meets an unknown scheme.")
+    @Option(
+        name: .customLong("error-rate"), parsing: .unconditional,
+        help: "Probability in [0, 1] that a state-backend init meets an unknown scheme.")
     var errorRate: String?
     @Option(parsing: .unconditional, help: "Worker processes running at once.") var workers: String?
     @Option(parsing: .unconditional, help: "Simulated invocations per variant.") var invocations: String?
     @Option(help: "Comma-separated variants to compare (see `simulate variants`).") var variants: String?
-    @Option(parsing: .unconditional, help: "Seed for the plan order, error decisions and the synthetic environment.") var seed: String?
-    @Option(name: .customLong("catalog-lines"), parsing: .unconditional, help: "Catalog lines a tap prints per invocation in production.")
+    @Option(parsing: .unconditional, help: "Seed for the plan order, error decisions and the synthetic environment.")
+    var seed: String?
+    @Option(
+        name: .customLong("catalog-lines"), parsing: .unconditional,
+        help: "Catalog lines a tap prints per invocation in production.")
     var catalogLines: String?
-    @Option(name: .customLong("cost-profile"), help: "cpython (pad to CPython costs) or native.") var costProfile: String?
-    @Option(help: "Page cache before each scan: warm, or cold (the environment's pages dropped first; no root needed).") var cache: String?
-    @Option(name: .customLong("set"), help: ArgumentHelp("Set any scenario key (see `simulate keys`); repeatable.", valueName: "key=value"))
+    @Option(name: .customLong("cost-profile"), help: "cpython (pad to CPython costs) or native.") var costProfile:
+        String?
+    @Option(help: "Page cache before each scan: warm, or cold (the environment's pages dropped first; no root needed).")
+    var cache: String?
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Set any scenario key (see `simulate keys`); repeatable.", valueName: "key=value"))
     var assignments: [String] = []
-    @Option(name: .customLong("site-packages"), help: ArgumentHelp("Scan this real folder instead of a synthetic environment; repeatable.", valueName: "path"))
+    @Option(
+        name: .customLong("site-packages"),
+        help: ArgumentHelp("Scan this real folder instead of a synthetic environment; repeatable.", valueName: "path"))
     var sitePackages: [String] = []
     @Option(name: .customLong("output-root"), help: "Folder that receives run folders.") var outputRoot: String = "runs"
-    @Option(name: .customLong("cache-dir"), help: "Where synthetic environments are cached (default: <output-root>/.cache).")
+    @Option(
+        name: .customLong("cache-dir"), help: "Where synthetic environments are cached (default: <output-root>/.cache)."
+    )
     var cacheDir: String?
 
     var cwd: URL { URL(fileURLWithPath: FileManager.default.currentDirectoryPath) }
@@ -36,13 +51,20 @@ struct ScenarioOptions: ParsableArguments {
     func overrides() throws -> [ScenarioOverride] {
         var list: [ScenarioOverride] = []
         let named: [(String, String?, String)] = [
-            ("packages", packages, "--packages"), ("error_rate", errorRate, "--error-rate"), ("workers", workers, "--workers"),
-            ("invocations", invocations, "--invocations"), ("variants", variants, "--variants"), ("seed", seed, "--seed"),
-            ("catalog_lines", catalogLines, "--catalog-lines"), ("cost_profile", costProfile, "--cost-profile"), ("cache", cache, "--cache"),
+            ("packages", packages, "--packages"), ("error_rate", errorRate, "--error-rate"),
+            ("workers", workers, "--workers"),
+            ("invocations", invocations, "--invocations"), ("variants", variants, "--variants"),
+            ("seed", seed, "--seed"),
+            ("catalog_lines", catalogLines, "--catalog-lines"), ("cost_profile", costProfile, "--cost-profile"),
+            ("cache", cache, "--cache"),
         ]
-        for (key, value, flag) in named { if let value { list.append(ScenarioOverride(key: key, text: value, flag: flag)) } }
+        for (key, value, flag) in named {
+            if let value { list.append(ScenarioOverride(key: key, text: value, flag: flag)) }
+        }
         if !sitePackages.isEmpty {
-            list.append(ScenarioOverride(key: "site_packages", text: sitePackages.joined(separator: ","), flag: "--site-packages"))
+            list.append(
+                ScenarioOverride(
+                    key: "site_packages", text: sitePackages.joined(separator: ","), flag: "--site-packages"))
         }
         for assignment in assignments { list.append(try ScenarioOverride.parseSet(assignment)) }
         return list
@@ -55,8 +77,9 @@ struct ScenarioOptions: ParsableArguments {
         do {
             let executable = URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: cwd)
             let file = try ScenarioLoader.locate(scenario, currentDirectory: cwd, executable: executable)
-            let loaded = try ScenarioLoader.load(file: file, displayName: PathDisplay.relative(file.path, to: cwd),
-                                                 overrides: try overrides().filter { !swept.contains($0.key) } + extra)
+            let loaded = try ScenarioLoader.load(
+                file: file, displayName: PathDisplay.relative(file.path, to: cwd),
+                overrides: try overrides().filter { !swept.contains($0.key) } + extra)
             return (loaded, try CostProfileLocator.load(for: loaded, scenarioFile: file, currentDirectory: cwd))
         } catch let error as ScenarioError {
             throw CleanExit.badInput(error.description)
@@ -66,10 +89,11 @@ struct ScenarioOptions: ParsableArguments {
     }
 
     func options(output: String?, progress: Bool, command: String) -> Simulation.Options {
-        Simulation.Options(outputRoot: URL(fileURLWithPath: outputRoot, relativeTo: cwd),
-                           output: output.map { URL(fileURLWithPath: $0, relativeTo: cwd) },
-                           cacheRoot: URL(fileURLWithPath: cacheDir ?? outputRoot + "/.cache", relativeTo: cwd),
-                           progress: progress, command: command)
+        Simulation.Options(
+            outputRoot: URL(fileURLWithPath: outputRoot, relativeTo: cwd),
+            output: output.map { URL(fileURLWithPath: $0, relativeTo: cwd) },
+            cacheRoot: URL(fileURLWithPath: cacheDir ?? outputRoot + "/.cache", relativeTo: cwd),
+            progress: progress, command: command)
     }
 
     /// The command that makes the same run again: the scenario as given plus every changed knob.

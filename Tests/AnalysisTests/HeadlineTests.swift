@@ -7,8 +7,9 @@ import Testing
 @Suite struct HeadlineTests {
     /// Three variants: meltano-3.7.9 as in `HandCase`, persistent equal to the baseline.
     func threeVariantSummary() throws -> (RunSummary, Scenario) {
-        let yaml = HandCase.yaml.replacingOccurrences(of: "variants: [meltano-3.6.0, meltano-3.7.9]",
-                                                      with: "variants: [meltano-3.6.0, meltano-3.7.9, persistent]")
+        let yaml = HandCase.yaml.replacingOccurrences(
+            of: "variants: [meltano-3.6.0, meltano-3.7.9]",
+            with: "variants: [meltano-3.6.0, meltano-3.7.9, persistent]")
         let scenario = try ScenarioLoader.load(yaml: yaml, displayName: "three.yaml")
         let base = try HandCase.invocations().filter { $0.variant == "meltano-3.6.0" }
         let copies = try base.enumerated().map { offset, inv -> HandInvocation in
@@ -19,8 +20,9 @@ import Testing
             return copy
         }
         let plan = HandCase.plan + [spec(10, 0, "persistent"), spec(11, 1, "persistent")]
-        let all = try events(HandCase.invocations() + copies, startOrder: HandCase.startOrder + [10, 11],
-                           finishOrder: HandCase.finishOrder + [10, 11])
+        let all = try events(
+            HandCase.invocations() + copies, startOrder: HandCase.startOrder + [10, 11],
+            finishOrder: HandCase.finishOrder + [10, 11])
         return (analyze(scenario, plan: plan, events: all), scenario)
     }
 
@@ -34,7 +36,9 @@ import Testing
         let (summary, scenario) = try threeVariantSummary()
         let sentence = Headline.sentence(variants: summary.variants, scenario: scenario, complete: true)
         #expect(sentence == summary.headline)
-        #expect(sentence.hasPrefix("Regression against meltano-3.6.0 over the 9-run production workload: meltano-3.7.9 +0.22 min ["))
+        #expect(
+            sentence.hasPrefix(
+                "Regression against meltano-3.6.0 over the 9-run production workload: meltano-3.7.9 +0.22 min ["))
         #expect(!sentence.contains("\n"))
         // At most two sentences: a full stop before a space or the end ends one ("+0.22" does not).
         #expect(sentence.components(separatedBy: ". ").count + (sentence.hasSuffix(".") ? 0 : -1) <= 2, "\(sentence)")
@@ -48,9 +52,14 @@ import Testing
         // The baseline appears only as the reference.
         #expect(sentence.components(separatedBy: "meltano-3.6.0").count == 2)
         // The worst variant's top phase, the discovery scans; then the others by whether their interval excludes 0.
-        #expect(sentence.contains(" (95% interval), of which settings +0.15 min (69%); discovery scans at most +0.18 min in any variant. "),
-                "\(sentence)")
-        #expect(sentence.hasSuffix(" Within noise (interval includes 0): persistent +0.00 min [-0.06, +0.06]."), "\(sentence)")
+        #expect(
+            sentence.contains(
+                " (95% interval), of which settings +0.15 min (69%); discovery scans at most +0.18 min in any variant. "
+            ),
+            "\(sentence)")
+        #expect(
+            sentence.hasSuffix(" Within noise (interval includes 0): persistent +0.00 min [-0.06, +0.06]."),
+            "\(sentence)")
     }
 
     @Test func incompleteRunsSayIncompleteFirst() throws {
@@ -66,8 +75,9 @@ import Testing
     @Test func smallRegressionsGetNoAttributionSentence() throws {
         // Only the persistent variant, which matches the baseline: within noise, no phase named.
         let (summary, _) = try threeVariantSummary()
-        let yaml = HandCase.yaml.replacingOccurrences(of: "variants: [meltano-3.6.0, meltano-3.7.9]",
-                                                      with: "variants: [meltano-3.6.0, persistent]")
+        let yaml = HandCase.yaml.replacingOccurrences(
+            of: "variants: [meltano-3.6.0, meltano-3.7.9]",
+            with: "variants: [meltano-3.6.0, persistent]")
         let scenario = try ScenarioLoader.load(yaml: yaml, displayName: "two.yaml")
         let variants = summary.variants.filter { $0.name != "meltano-3.7.9" }
         let sentence = Headline.sentence(variants: variants, scenario: scenario, complete: true)

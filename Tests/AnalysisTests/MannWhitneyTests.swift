@@ -12,13 +12,15 @@ import Testing
     }
 
     @Test func tiesUseAverageRanksAndTheTieCorrection() throws {
-        let r = try #require(MannWhitney.test([1.1, 2.2, 3.3, 4.4, 5.5, 6.6, 7.7, 8.8], [3.3, 3.3, 9.9, 10.1, 11.2, 12.3, 4.4]))
+        let r = try #require(
+            MannWhitney.test([1.1, 2.2, 3.3, 4.4, 5.5, 6.6, 7.7, 8.8], [3.3, 3.3, 9.9, 10.1, 11.2, 12.3, 4.4]))
         #expect(r.u == 15.5)
         #expect(abs(r.pValue - 0.1630243843065704) < 1e-9)
     }
 
     @Test func separatedSamplesAreSignificantAndIdenticalOnesAreNot() throws {
-        let low = (0..<20).map { Double($0) }, high = (0..<20).map { Double($0) + 100 }
+        let low = (0..<20).map { Double($0) }
+        let high = (0..<20).map { Double($0) + 100 }
         #expect(try #require(MannWhitney.test(high, low)).significant)
         let same = try #require(MannWhitney.test(low, low))
         #expect(!same.significant)

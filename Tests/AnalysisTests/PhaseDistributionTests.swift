@@ -6,7 +6,7 @@ import Testing
     @Test func mergeEqualsTheHistogramOfTheUnion() {
         var rng: UInt64 = 0x1234_5678
         func next() -> Double {
-            rng = rng &* 6364136223846793005 &+ 1442695040888963407
+            rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Double(rng >> 40) * 37.5  // up to ~6e8 ns, spread over many buckets
         }
         let workers = (0..<4).map { _ in (0..<500).map { _ in next() } }

@@ -21,7 +21,8 @@ struct SplitMix64 {
 
     /// Normal by Box–Muller.
     mutating func normal(mean: Double, sd: Double) -> Double {
-        let u1 = unit(), u2 = unit()
+        let u1 = unit()
+        let u2 = unit()
         return mean + sd * (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)
     }
 }
@@ -35,7 +36,7 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool { abs(
         #expect(s.min == 1)
         #expect(s.max == 4)
         #expect(close(s.median, 2.5))
-        #expect(close(s.p90, 3.7))   // position 0.9 × 3 = 2.7: 3 + 0.7 × (4 − 3)
+        #expect(close(s.p90, 3.7))  // position 0.9 × 3 = 2.7: 3 + 0.7 × (4 − 3)
         #expect(close(s.mean, 2.5))
     }
 
@@ -55,14 +56,14 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool { abs(
 
     /// Values numpy gives: np.percentile(x, 50), np.percentile(x, 90), np.mean(x).
     @Test func matchesNumpyLinearPercentiles() {
-        let s = SampleStatistics([3, 1, 4, 1, 5, 9, 2, 6])   // sorted: 1 1 2 3 4 5 6 9
+        let s = SampleStatistics([3, 1, 4, 1, 5, 9, 2, 6])  // sorted: 1 1 2 3 4 5 6 9
         #expect(s.count == 8)
-        #expect(close(s.median, 3.5))   // position 3.5
-        #expect(close(s.p90, 6.9))      // position 6.3: 6 + 0.3 × 3
+        #expect(close(s.median, 3.5))  // position 3.5
+        #expect(close(s.p90, 6.9))  // position 6.3: 6 + 0.3 × 3
         #expect(close(s.mean, 3.875))
         let t = SampleStatistics([10, 20, 30, 40, 50])
         #expect(close(t.median, 30))
-        #expect(close(t.p90, 46))       // position 3.6: 40 + 0.6 × 10
+        #expect(close(t.p90, 46))  // position 3.6: 40 + 0.6 × 10
         #expect(close(t.mean, 30))
     }
 
@@ -95,7 +96,8 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool { abs(
     @Test func intervalContainsTheScaledEstimate() {
         let a = Self.samples(seed: 3, n: 30, mean: 5, sd: 1)
         let b = Self.samples(seed: 4, n: 30, mean: 4, sd: 1)
-        let meanA = a.reduce(0, +) / Double(a.count), meanB = b.reduce(0, +) / Double(b.count)
+        let meanA = a.reduce(0, +) / Double(a.count)
+        let meanB = b.reduce(0, +) / Double(b.count)
         let i = Bootstrap.differenceOfMeans(a, b, scale: 0.15, resamples: 2000, level: 0.95, seed: 9)
         #expect(close(i.estimate, 0.15 * (meanA - meanB), 1e-12))
         #expect(i.level == 0.95)
@@ -121,7 +123,8 @@ func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool { abs(
     /// Coverage on a known difference: the 95% interval should cover the true difference in
     /// roughly 95% of trials (percentile bootstrap undercovers a little at small n).
     @Test func coverageOfTheTrueDifference() {
-        let trials = 200, n = 30
+        let trials = 200
+        let n = 30
         let trueDifference = 3.0
         var covered = 0
         var rng = SplitMix64(seed: 2024)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Coordinator
 
 /// The plan's order and its error decisions come from independent streams: knowing every draw of
@@ -10,8 +11,10 @@ import Testing
         let shuffleDraws = Set((0..<8_192).map { _ in order.next() })
         var shared = 0
         for ordinal in 0..<2_000 {
-            for initialization in 1...2 where shuffleDraws.contains(
-                InvocationPlan.errorDraw(seed: seed, ordinal: ordinal, initialization: initialization)) {
+            for initialization in 1...2
+            where shuffleDraws.contains(
+                InvocationPlan.errorDraw(seed: seed, ordinal: ordinal, initialization: initialization))
+            {
                 shared += 1
             }
         }
@@ -22,7 +25,8 @@ import Testing
         // 20,000 decisions at 5%: a binomial's 5σ band is about ±770 around 1,000.
         var met = 0
         for ordinal in 0..<10_000 {
-            for initialization in 1...2 where InvocationPlan.meetsError(seed: 3, ordinal: ordinal, initialization: initialization, rate: 0.05) {
+            for initialization in 1...2
+            where InvocationPlan.meetsError(seed: 3, ordinal: ordinal, initialization: initialization, rate: 0.05) {
                 met += 1
             }
         }
@@ -30,11 +34,14 @@ import Testing
     }
 
     @Test func sameSeedSameDecisionsAndOrder() {
-        var a = InvocationPlan.orderStream(seed: 42), b = InvocationPlan.orderStream(seed: 42)
+        var a = InvocationPlan.orderStream(seed: 42)
+        var b = InvocationPlan.orderStream(seed: 42)
         #expect((0..<100).map { _ in a.next() } == (0..<100).map { _ in b.next() })
-        #expect(InvocationPlan.errorDraw(seed: 42, ordinal: 5, initialization: 2)
+        #expect(
+            InvocationPlan.errorDraw(seed: 42, ordinal: 5, initialization: 2)
                 == InvocationPlan.errorDraw(seed: 42, ordinal: 5, initialization: 2))
-        #expect(InvocationPlan.errorDraw(seed: 42, ordinal: 5, initialization: 2)
+        #expect(
+            InvocationPlan.errorDraw(seed: 42, ordinal: 5, initialization: 2)
                 != InvocationPlan.errorDraw(seed: 43, ordinal: 5, initialization: 2))
     }
 }

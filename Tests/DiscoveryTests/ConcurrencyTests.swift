@@ -11,7 +11,8 @@ import Testing
         let threads = 8
         let outcomes = Locked<[ScriptOutcome]>([])
         let counters = Locked<[DiscoveryCounters]>([])
-        let ready = DispatchGroup(), done = DispatchGroup()
+        let ready = DispatchGroup()
+        let done = DispatchGroup()
         let start = DispatchSemaphore(value: 0)
         for _ in 0..<threads {
             ready.enter()

@@ -19,8 +19,10 @@ import Testing
         let goFile = try #require(env["DISCOVERY_TEST_WORKER_GO"])
         let report = try #require(env["DISCOVERY_TEST_WORKER_REPORT"])
         let scanner = EntryPointScanner(pathEntries: [site])
-        let session = DiscoverySession(strategy: strategy, pathEntries: [site],
-                                       persistentCacheDirectory: URL(fileURLWithPath: cache)) { scanner.scan() }
+        let session = DiscoverySession(
+            strategy: strategy, pathEntries: [site],
+            persistentCacheDirectory: URL(fileURLWithPath: cache)
+        ) { scanner.scan() }
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: goFile) && Date() < deadline { usleep(200) }
         let outcome = runScript(session)
@@ -38,7 +40,8 @@ import Testing
 
     /// Parent side: starts `count` processes, releases them at once, and collects their reports.
     private func race(_ fixture: Fixture, _ strategy: DiscoveryStrategy, count: Int, round: Int) throws -> [Report] {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let goFile = fixture.root.path + "/go-\(round)"
         var processes: [(Process, String)] = []
         for index in 0..<count {
@@ -64,11 +67,14 @@ import Testing
         for (process, report) in processes {
             process.waitUntilExit()
             #expect(process.terminationStatus == 0)
-            let lines = try String(contentsOfFile: report, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = try String(contentsOfFile: report, encoding: .utf8).split(
+                separator: "\n", omittingEmptySubsequences: false)
             let numbers = lines[0].split(separator: " ").compactMap { Int($0) }
             try #require(numbers.count == 3)
-            reports.append(Report(scans: numbers[0], hits: numbers[1], misses: numbers[2],
-                                  backends: lines[1].split(separator: ",").map(String.init)))
+            reports.append(
+                Report(
+                    scans: numbers[0], hits: numbers[1], misses: numbers[2],
+                    backends: lines[1].split(separator: ",").map(String.init)))
         }
         return reports
     }
@@ -94,7 +100,9 @@ import Testing
         let third = try race(fixture, strategy, count: 4, round: 3)
         #expect(third.map(\.scans).reduce(0, +) == 1)
         #expect(third.allSatisfy { $0.backends == builtIn })
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.cacheDirectory.path).filter { $0.hasPrefix(".tmp-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.cacheDirectory.path).filter {
+            $0.hasPrefix(".tmp-")
+        }
         #expect(leftovers.isEmpty)  // every write was renamed into place
     }
 }

@@ -3,10 +3,11 @@ import Environment
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite struct PersistentCacheTests {
@@ -63,8 +64,10 @@ import Darwin
         // Put the directory's mtime back to the exact old value, as `tar` or `rsync -t` can.
         let seconds = before.mtimeNanoseconds / 1_000_000_000
         let nanos = before.mtimeNanoseconds % 1_000_000_000
-        var times = [timespec(tv_sec: Int(seconds), tv_nsec: Int(nanos)),
-                     timespec(tv_sec: Int(seconds), tv_nsec: Int(nanos))]
+        var times = [
+            timespec(tv_sec: Int(seconds), tv_nsec: Int(nanos)),
+            timespec(tv_sec: Int(seconds), tv_nsec: Int(nanos)),
+        ]
         #expect(utimensat(AT_FDCWD, fixture.site, &times, 0) == 0)
         #expect(StatStamp(path: fixture.site).mtimeNanoseconds == before.mtimeNanoseconds)
         #expect(fixture.probe().value == "addon.backend:Manager")
@@ -138,14 +141,17 @@ import Darwin
         let paths = fixture.environment.pathEntries + [extra]
         let scanner = EntryPointScanner(pathEntries: paths)
         func session() -> DiscoverySession {
-            DiscoverySession(strategy: .persistent, pathEntries: paths,
-                             persistentCacheDirectory: fixture.cacheDirectory) { scanner.scan() }
+            DiscoverySession(
+                strategy: .persistent, pathEntries: paths,
+                persistentCacheDirectory: fixture.cacheDirectory
+            ) { scanner.scan() }
         }
         #expect(fixture.probe().scans == 1)  // the single-entry key
         let first = session()
         _ = first.backends(group: group, via: first.newAddonObject())
         #expect(first.counters.scans == 1)  // a different key: its own cache file
-        try FileManager.default.createDirectory(atPath: extra + "/late-1.0.dist-info", withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            atPath: extra + "/late-1.0.dist-info", withIntermediateDirectories: false)
         try Data("[meltano.state_backends]\nlate = late:M\n".utf8)
             .write(to: URL(fileURLWithPath: extra + "/late-1.0.dist-info/entry_points.txt"))
         let second = session()
@@ -160,8 +166,10 @@ import Darwin
         try Data().write(to: URL(fileURLWithPath: blocker))
         for directory in [nil, URL(fileURLWithPath: blocker + "/cache")] {
             for _ in 0..<2 {
-                let session = DiscoverySession(strategy: .persistent, pathEntries: fixture.environment.pathEntries,
-                                               persistentCacheDirectory: directory) {
+                let session = DiscoverySession(
+                    strategy: .persistent, pathEntries: fixture.environment.pathEntries,
+                    persistentCacheDirectory: directory
+                ) {
                     EntryPointScanner(pathEntries: fixture.environment.pathEntries).scan()
                 }
                 #expect(runScript(session).backends.first == ["systemdb", "azure", "file", "gs", "s3"])
@@ -183,8 +191,10 @@ import Darwin
         }
         let stamp = StatStamp(path: fixture.site)
         let scanStarted = Locked<Int64>(0)
-        let session = DiscoverySession(strategy: .persistent, pathEntries: fixture.environment.pathEntries,
-                                       persistentCacheDirectory: fixture.cacheDirectory) {
+        let session = DiscoverySession(
+            strategy: .persistent, pathEntries: fixture.environment.pathEntries,
+            persistentCacheDirectory: fixture.cacheDirectory
+        ) {
             var now = timespec()
             clock_gettime(CLOCK_REALTIME, &now)
             scanStarted.withValue { $0 = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec) }

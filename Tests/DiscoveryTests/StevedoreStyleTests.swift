@@ -2,10 +2,11 @@ import Discovery
 import Environment
 import Foundation
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The stevedore-style comparison strategy reproduces stevedore's design, including its flaws.
@@ -15,8 +16,10 @@ import Darwin
         let vectors = [
             ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
             ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-            ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+            (
+                "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+                "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+            ),
         ]
         for (text, digest) in vectors {
             var hash = SHA256()
@@ -35,7 +38,8 @@ import Darwin
         let hit = fixture.probe(.stevedore)
         #expect(hit.scans == 0 && hit.counters.persistentHits == 1)
         // One stat of the path entry, one lstat per dist-info folder, one stat per entry_points.txt.
-        let n = fixture.environment.distributionCount, files = fixture.environment.entryPointFileCount
+        let n = fixture.environment.distributionCount
+        let files = fixture.environment.entryPointFileCount
         #expect(hit.counters.validationStats == 1 + n + files)
 
         var before = stat()

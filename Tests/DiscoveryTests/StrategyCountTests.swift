@@ -7,10 +7,10 @@ import Testing
     // The script: L = 3 lookups, E = 4 backends() calls, I = 3 used objects, G = 2 groups.
     static let expected: [DiscoveryStrategy: (first: Int, second: Int)] = [
         .staticEnum: (0, 0),
-        .uncached: (7, 7),        // L + E
-        .perInstance: (3, 3),     // I
-        .perProcess: (2, 2),      // G
-        .persistent: (1, 0),      // 1 on a new environment, 0 while unchanged
+        .uncached: (7, 7),  // L + E
+        .perInstance: (3, 3),  // I
+        .perProcess: (2, 2),  // G
+        .persistent: (1, 0),  // 1 on a new environment, 0 while unchanged
         .persistentStrict: (1, 0),
         .stevedore: (1, 0),
     ]
@@ -71,7 +71,10 @@ import Testing
         let decoded = try JSONDecoder().decode(DiscoveryCounters.self, from: JSONEncoder().encode(session.counters))
         #expect(decoded == session.counters)
         #expect(DiscoveryStrategy(rawValue: "per-instance") == .perInstance)
-        #expect(DiscoveryStrategy.allCases.map(\.rawValue)
-                == ["static", "uncached", "per-instance", "per-process", "persistent", "persistent-strict", "stevedore"])
+        #expect(
+            DiscoveryStrategy.allCases.map(\.rawValue)
+                == [
+                    "static", "uncached", "per-instance", "per-process", "persistent", "persistent-strict", "stevedore",
+                ])
     }
 }

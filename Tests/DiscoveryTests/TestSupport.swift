@@ -19,8 +19,10 @@ struct Fixture: Sendable {
     func session(_ strategy: DiscoveryStrategy) -> DiscoverySession {
         let scanner = EntryPointScanner(pathEntries: environment.pathEntries)
         let scans = self.scans
-        return DiscoverySession(strategy: strategy, pathEntries: environment.pathEntries,
-                                persistentCacheDirectory: cacheDirectory) {
+        return DiscoverySession(
+            strategy: strategy, pathEntries: environment.pathEntries,
+            persistentCacheDirectory: cacheDirectory
+        ) {
             scans.withValue { $0 += 1 }
             return scanner.scan()
         }
@@ -28,9 +30,12 @@ struct Fixture: Sendable {
 
     /// One session of `strategy` looking state backend `name` up once: its scans, the value found
     /// and its counters.
-    func probe(_ strategy: DiscoveryStrategy = .persistent, name: String = "dbm") -> (scans: Int, value: String?, counters: DiscoveryCounters) {
+    func probe(_ strategy: DiscoveryStrategy = .persistent, name: String = "dbm") -> (
+        scans: Int, value: String?, counters: DiscoveryCounters
+    ) {
         let session = session(strategy)
-        let value = session.lookup(group: MeltanoEntryPoints.stateBackendsGroup, name: name, via: session.newAddonObject())?.value
+        let value = session.lookup(
+            group: MeltanoEntryPoints.stateBackendsGroup, name: name, via: session.newAddonObject())?.value
         return (session.counters.scans, value, session.counters)
     }
 
@@ -62,12 +67,15 @@ struct ScriptOutcome: Equatable {
 func runScript(_ session: DiscoverySession, scheme: String = "gcs") -> ScriptOutcome {
     var outcome = ScriptOutcome(settingFound: false, lookups: [], backends: [])
     let settings = session.newAddonObject()
-    outcome.settingFound = session.lookup(group: MeltanoEntryPoints.settingsGroup,
-                                          name: MeltanoEntryPoints.settings[0].name, via: settings) != nil
+    outcome.settingFound =
+        session.lookup(
+            group: MeltanoEntryPoints.settingsGroup,
+            name: MeltanoEntryPoints.settings[0].name, via: settings) != nil
     _ = session.newAddonObject()  // made, never used: not part of I
     for _ in 0..<2 {
         let manager = session.newAddonObject()
-        outcome.lookups.append(session.lookup(group: MeltanoEntryPoints.stateBackendsGroup, name: scheme, via: manager)?.value)
+        outcome.lookups.append(
+            session.lookup(group: MeltanoEntryPoints.stateBackendsGroup, name: scheme, via: manager)?.value)
         for _ in 0..<2 {
             outcome.backends.append(session.backends(group: MeltanoEntryPoints.stateBackendsGroup, via: manager))
         }

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import XCTest
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// `compare`, `sweep` and the exports on real runs of the binary.
 final class AnalysisCommandsTests: XCTestCase {
@@ -22,7 +23,8 @@ final class AnalysisCommandsTests: XCTestCase {
     }
 
     func testCompareExitCodesAndRefusal() throws {
-        let a = try runSmoke("a", ["--invocations", "6"]), b = try runSmoke("b", ["--invocations", "6", "--packages", "30"])
+        let a = try runSmoke("a", ["--invocations", "6"])
+        let b = try runSmoke("b", ["--invocations", "6", "--packages", "30"])
         let same = try SimulateBinary.run(["compare", a.path, a.path])
         XCTAssertEqual(same.status, 0, same.stderr)
         XCTAssertTrue(same.stdout.contains("**equal**"), same.stdout)
@@ -42,12 +44,15 @@ final class AnalysisCommandsTests: XCTestCase {
     }
 
     func testExportsAndChartAreWritten() throws {
-        let csv = scratch.appendingPathComponent("out.csv"), md = scratch.appendingPathComponent("out.md")
+        let csv = scratch.appendingPathComponent("out.csv")
+        let md = scratch.appendingPathComponent("out.md")
         let folder = try runSmoke("run", ["--export-csv", csv.path, "--export-markdown", md.path])
         let rows = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
         XCTAssertTrue(rows[0].hasPrefix("variant,phase,provenance"))
         XCTAssertEqual(rows.count, 1 + 4 * 12, "4 variants × (8 simulated + 4 assumed phases)")
-        XCTAssertEqual(try String(contentsOf: md, encoding: .utf8), try String(contentsOf: folder.appendingPathComponent("REPORT.md"), encoding: .utf8))
+        XCTAssertEqual(
+            try String(contentsOf: md, encoding: .utf8),
+            try String(contentsOf: folder.appendingPathComponent("REPORT.md"), encoding: .utf8))
         let svg = try String(contentsOf: folder.appendingPathComponent("chart.svg"), encoding: .utf8)
         XCTAssertTrue(svg.hasPrefix("<svg"))
         XCTAssertEqual(svg.components(separatedBy: "<text x=\"142.0\"").count - 1, 4, "one labelled bar per variant")
@@ -57,8 +62,11 @@ final class AnalysisCommandsTests: XCTestCase {
 
     func testSweepRunsEveryCellAndDrawsOneLinePerValueOfTheSecondKnob() throws {
         let folder = scratch.appendingPathComponent("sweep")
-        let r = try SimulateBinary.run(["sweep", "--scenario", smoke, "--output", folder.path, "--packages", "10,30",
-                                        "--set", "error_rate=0:0.4:0.2", "--invocations", "2"] + cache)
+        let r = try SimulateBinary.run(
+            [
+                "sweep", "--scenario", smoke, "--output", folder.path, "--packages", "10,30",
+                "--set", "error_rate=0:0.4:0.2", "--invocations", "2",
+            ] + cache)
         XCTAssertEqual(r.status, 0, r.stderr)
         let markdown = try String(contentsOf: folder.appendingPathComponent("SWEEP.md"), encoding: .utf8)
         for cell in 1...6 { XCTAssertTrue(markdown.contains("cell-0\(cell)/REPORT.md"), "cell \(cell)") }
@@ -70,7 +78,8 @@ final class AnalysisCommandsTests: XCTestCase {
 
     func testSweepWithABadValueWritesNothing() throws {
         let folder = scratch.appendingPathComponent("bad-sweep")
-        let r = try SimulateBinary.run(["sweep", "--scenario", smoke, "--output", folder.path, "--error-rate", "0,1.5"] + cache)
+        let r = try SimulateBinary.run(
+            ["sweep", "--scenario", smoke, "--output", folder.path, "--error-rate", "0,1.5"] + cache)
         XCTAssertEqual(r.status, 2, r.stderr)
         XCTAssertTrue(r.stderr.contains("key 'error_rate'"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path))

@@ -10,12 +10,15 @@ final class BadScenarioFilesTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(files.count, 38)
         let scratch = try SimulateBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let inputs = files.map { fixtures.appendingPathComponent($0).path }
+        let inputs =
+            files.map { fixtures.appendingPathComponent($0).path }
             + [fixtures.appendingPathComponent("does-not-exist.yaml").path, fixtures.path]
         for (i, input) in inputs.enumerated() {
             let output = scratch.appendingPathComponent("out-\(i)")
-            let r = try SimulateBinary.run(["--scenario", input, "--output", output.path, "--output-root", scratch.path,
-                                            "--cache-dir", scratch.appendingPathComponent("cache").path])
+            let r = try SimulateBinary.run([
+                "--scenario", input, "--output", output.path, "--output-root", scratch.path,
+                "--cache-dir", scratch.appendingPathComponent("cache").path,
+            ])
             let name = (input as NSString).lastPathComponent
             XCTAssertEqual(r.status, 2, "\(name): \(r.stderr)")
             XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(name): \(r.stderr)")
@@ -24,6 +27,8 @@ final class BadScenarioFilesTests: XCTestCase {
             XCTAssertEqual(r.stdout, "")
             XCTAssertFalse(FileManager.default.fileExists(atPath: output.path), "\(name) wrote its output folder")
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("cache").path), "nothing cached either")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: scratch.appendingPathComponent("cache").path),
+            "nothing cached either")
     }
 }

@@ -11,16 +11,21 @@ final class ContractRunTests: XCTestCase {
 
     func run(_ flags: [String]) throws -> [String: Any] {
         let folder = scratch.appendingPathComponent("run")
-        let result = try SimulateBinary.run(["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/matatika.yaml").path,
-                                              "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path,
-                                              "--cost-profile", "native", "--set", "catalog_sample_lines=20"] + flags)
+        let result = try SimulateBinary.run(
+            [
+                "--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/matatika.yaml").path,
+                "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path,
+                "--cost-profile", "native", "--set", "catalog_sample_lines=20",
+            ] + flags)
         XCTAssertEqual(result.status, 0, result.stderr)
         return try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
     }
 
     func testScansPerInvocationFollowEachStrategysContract() throws {
-        let summary = try run(["--variants", "meltano-3.6.0,meltano-3.7.9,seed-3.7.9,fix-branch,meltano-4.1,persistent",
-                               "--error-rate", "0.2", "--packages", "60", "--invocations", "8", "--catalog-lines", "100"])
+        let summary = try run([
+            "--variants", "meltano-3.6.0,meltano-3.7.9,seed-3.7.9,fix-branch,meltano-4.1,persistent",
+            "--error-rate", "0.2", "--packages", "60", "--invocations", "8", "--catalog-lines", "100",
+        ])
         let variants = try XCTUnwrap(summary["variants"] as? [[String: Any]])
         XCTAssertEqual(variants.count, 6)
         var errorPaths = 0
@@ -35,9 +40,11 @@ final class ContractRunTests: XCTestCase {
             case "static":
                 XCTAssertEqual(scans, Array(repeating: 0, count: 8), name)
             case "per-process":
-                XCTAssertEqual(scans, invocations.map { $0["groups_touched"] as! Int }, "\(name): one scan per group touched")
+                XCTAssertEqual(
+                    scans, invocations.map { $0["groups_touched"] as! Int }, "\(name): one scan per group touched")
             case "per-instance":
-                XCTAssertEqual(scans, invocations.map { $0["addon_objects"] as! Int }, "\(name): one scan per new add-on object")
+                XCTAssertEqual(
+                    scans, invocations.map { $0["addon_objects"] as! Int }, "\(name): one scan per new add-on object")
                 XCTAssertTrue(scans.allSatisfy { $0 >= 3 }, "\(name): settings + two managers at least")
             case "persistent":
                 XCTAssertEqual(scans.reduce(0, +), 1, "\(name): one scan in the whole run")
@@ -50,8 +57,10 @@ final class ContractRunTests: XCTestCase {
     }
 
     func testEightWorkersLeaveOneTerminalRunPerInvocationAndOneStatePerJob() throws {
-        let summary = try run(["--variants", "meltano-3.6.0,meltano-3.7.9", "--workers", "8", "--invocations", "40",
-                               "--catalog-lines", "50", "--set", "state_messages=20", "--set", "state_sample_messages=20"])
+        let summary = try run([
+            "--variants", "meltano-3.6.0,meltano-3.7.9", "--workers", "8", "--invocations", "40",
+            "--catalog-lines", "50", "--set", "state_messages=20", "--set", "state_sample_messages=20",
+        ])
         let integrity = try XCTUnwrap(summary["integrity"] as? [String: Any])
         XCTAssertEqual(integrity["runs_rows"] as? Int, 80)
         XCTAssertEqual(integrity["non_terminal_runs"] as? Int, 0)

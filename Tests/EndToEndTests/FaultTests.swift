@@ -22,17 +22,25 @@ final class FaultTests: XCTestCase {
     func run(fault: String?, _ flags: [String] = []) throws -> Outcome {
         let folder = scratch.appendingPathComponent("run-\(UUID().uuidString.prefix(8))")
         let started = Date()
-        let result = try SimulateBinary.run(["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path,
-                                              "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path] + flags,
-                                             environment: fault.map { ["SIMULATE_WORKER_FAULT": $0] } ?? [:], timeout: 120)
+        let result = try SimulateBinary.run(
+            [
+                "--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path,
+                "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path,
+            ] + flags,
+            environment: fault.map { ["SIMULATE_WORKER_FAULT": $0] } ?? [:], timeout: 120)
         let seconds = Date().timeIntervalSince(started)
-        let lines = try String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8).split(
+            separator: "\n")
         let events = try lines.map { line in
-            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "line does not parse: \(line)")
+            try XCTUnwrap(
+                JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "line does not parse: \(line)")
         }
         assertWorkersGone(events)
-        return Outcome(status: result.status, events: events, summary: try SimulateBinary.json(folder.appendingPathComponent("summary.json")),
-                       report: try String(contentsOf: folder.appendingPathComponent("REPORT.md"), encoding: .utf8), seconds: seconds)
+        return Outcome(
+            status: result.status, events: events,
+            summary: try SimulateBinary.json(folder.appendingPathComponent("summary.json")),
+            report: try String(contentsOf: folder.appendingPathComponent("REPORT.md"), encoding: .utf8),
+            seconds: seconds)
     }
 
     /// Every worker pid the run saw is gone (the coordinator has exited; 2 s of grace).
@@ -56,12 +64,19 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(o.summary["complete"] as? Bool, false)
         XCTAssertEqual(failures(o)["lost_invocations"] as? Int, 1)
         XCTAssertEqual(failures(o)["worker_exits"] as? Int, 1)
-        XCTAssertTrue(o.report.split(separator: "\n").dropFirst().first?.hasPrefix("INCOMPLETE") == true, String(o.report.prefix(200)))
+        XCTAssertTrue(
+            o.report.split(separator: "\n").dropFirst().first?.hasPrefix("INCOMPLETE") == true,
+            String(o.report.prefix(200)))
         XCTAssertTrue(o.report.contains("Invocations lost (never finished): 1."))
-        let exited = o.events.filter { $0["event"] as? String == "worker_exited" && ($0["exit_status"] as? Int) == 128 + Int(SIGKILL) }
+        let exited = o.events.filter {
+            $0["event"] as? String == "worker_exited" && ($0["exit_status"] as? Int) == 128 + Int(SIGKILL)
+        }
         XCTAssertEqual(exited.count, 1)
         // Its phases before the kill reached the log.
-        XCTAssertTrue(o.events.contains { $0["invocation"] as? Int == 3 && ($0["phase"] as? [String: Any])?["phase"] as? String == "catalog-write" })
+        XCTAssertTrue(
+            o.events.contains {
+                $0["invocation"] as? Int == 3 && ($0["phase"] as? [String: Any])?["phase"] as? String == "catalog-write"
+            })
     }
 
     func testHungWorkerIsKilledAtItsTimeout() throws {
@@ -103,8 +118,12 @@ final class FaultTests: XCTestCase {
     func testExclusivelyLockedDatabaseIsWaitedForNotFailed() throws {
         let folder = scratch.appendingPathComponent("locked")
         let process = try SimulateBinary.startRun(
-            ["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path, "--output", folder.path,
-             "--cache-dir", scratch.appendingPathComponent("cache").path, "--invocations", "60", "--set", "worker_timeout_seconds=60"],
+            [
+                "--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path, "--output",
+                folder.path,
+                "--cache-dir", scratch.appendingPathComponent("cache").path, "--invocations", "60", "--set",
+                "worker_timeout_seconds=60",
+            ],
             events: folder.appendingPathComponent("events.jsonl"), afterFinished: 2)
         let blocker = try SQLiteConnection(path: folder.appendingPathComponent("work/system.db").path)
         _ = try blocker.execute("BEGIN EXCLUSIVE")

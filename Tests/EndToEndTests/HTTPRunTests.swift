@@ -13,10 +13,18 @@ final class HTTPRunTests: XCTestCase {
 
     func testHTTPStateWithFaultsEndsConsistentWithRetriesCountedAndThePortClosed() throws {
         let folder = scratch.appendingPathComponent("run")
-        let faults = ["api", "state"].flatMap { ["--set", "http.\($0).error_rate=0.2", "--set", "http.\($0).stall_rate=0.05"] }
-        let result = try SimulateBinary.run(["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path,
-                                              "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path] + faults
-            + ["--set", "state_backend=http", "--workers", "4", "--set", "http.timeout_ms=300", "--set", "http.backoff_ms=1"])
+        let faults = ["api", "state"].flatMap {
+            ["--set", "http.\($0).error_rate=0.2", "--set", "http.\($0).stall_rate=0.05"]
+        }
+        let result = try SimulateBinary.run(
+            [
+                "--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path,
+                "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path,
+            ] + faults
+                + [
+                    "--set", "state_backend=http", "--workers", "4", "--set", "http.timeout_ms=300", "--set",
+                    "http.backoff_ms=1",
+                ])
         XCTAssertEqual(result.status, 0, result.stderr)
         let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
         XCTAssertEqual(summary["complete"] as? Bool, true)
@@ -24,7 +32,8 @@ final class HTTPRunTests: XCTestCase {
         let integrity = try XCTUnwrap(summary["integrity"] as? [String: Any])
         XCTAssertEqual(integrity["ok"] as? Bool, true, "\(integrity)")
         XCTAssertEqual(integrity["locks_left"] as? Int, 0)
-        XCTAssertEqual(integrity["state_documents_matching_last_write"] as? Int, integrity["expected_state_rows"] as? Int)
+        XCTAssertEqual(
+            integrity["state_documents_matching_last_write"] as? Int, integrity["expected_state_rows"] as? Int)
         XCTAssertEqual(integrity["lost_updates"] as? Int, 0)
 
         var retries: [String: Int] = [:]

@@ -10,11 +10,14 @@ struct SimulateBinary {
     }
 
     static var url: URL {
-        let bundle = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                         ?? CommandLine.arguments[0])
+        let bundle = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0])
         var dir = bundle.deletingLastPathComponent()
         // On Linux the test bundle is an executable in the build folder; elsewhere a bundle inside it.
-        while !FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("simulate").path), dir.path != "/" {
+        while !FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("simulate").path),
+            dir.path != "/"
+        {
             dir = dir.deletingLastPathComponent()
         }
         return dir.appendingPathComponent("simulate")
@@ -22,11 +25,14 @@ struct SimulateBinary {
 
     /// The repository root, for the shipped scenario files.
     static var repository: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
-                    timeout: TimeInterval = 300) throws -> Output {
+    static func run(
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+        timeout: TimeInterval = 300
+    ) throws -> Output {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -34,14 +40,16 @@ struct SimulateBinary {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
         if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
         // Drain both pipes while it runs so a chatty child never blocks.
         let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data(), errData = Data()
+        nonisolated(unsafe) var outData = Data()
+        nonisolated(unsafe) var errData = Data()
         DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
         if group.wait(timeout: .now() + timeout) == .timedOut {
@@ -49,8 +57,9 @@ struct SimulateBinary {
             XCTFail("simulate \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
         }
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// Starts a run in the background (output discarded) and returns once `finished` invocations
@@ -64,7 +73,9 @@ struct SimulateBinary {
         try process.run()
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, process.isRunning,
-              ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "invocation_finished").count ?? 1) - 1 < finished {
+            ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "invocation_finished").count
+                ?? 1) - 1 < finished
+        {
             Thread.sleep(forTimeInterval: 0.01)
         }
         return process

@@ -10,8 +10,11 @@ final class SmokeRunTests: XCTestCase {
 
     func smoke(_ extra: [String] = [], output: String = "run") throws -> (SimulateBinary.Output, URL) {
         let folder = scratch.appendingPathComponent(output)
-        let result = try SimulateBinary.run(["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path,
-                                              "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path] + extra)
+        let result = try SimulateBinary.run(
+            [
+                "--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path,
+                "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path,
+            ] + extra)
         return (result, folder)
     }
 
@@ -20,7 +23,8 @@ final class SmokeRunTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("Report: \(folder.path)/REPORT.md"), result.stdout)
 
-        let lines = try String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8).split(
+            separator: "\n")
         XCTAssertFalse(lines.isEmpty)
         for line in lines {
             XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(line.utf8)), "not JSON: \(line)")
@@ -29,7 +33,8 @@ final class SmokeRunTests: XCTestCase {
         XCTAssertEqual(summary["schema_version"] as? Int, 1)
         XCTAssertEqual(summary["complete"] as? Bool, true)
         let variants = try XCTUnwrap(summary["variants"] as? [[String: Any]])
-        XCTAssertEqual(variants.map { $0["name"] as? String }, ["meltano-3.6.0", "meltano-3.7.9", "seed-3.7.9", "persistent"])
+        XCTAssertEqual(
+            variants.map { $0["name"] as? String }, ["meltano-3.6.0", "meltano-3.7.9", "seed-3.7.9", "persistent"])
         for v in variants { XCTAssertEqual(v["succeeded"] as? Int, 3, "\(v["name"] ?? "")") }
         let integrity = try XCTUnwrap(summary["integrity"] as? [String: Any])
         XCTAssertEqual(integrity["ok"] as? Bool, true, "\(integrity)")
@@ -42,7 +47,9 @@ final class SmokeRunTests: XCTestCase {
         XCTAssertEqual(reportLines.first, "# simulate --scenario smoke")
         let headline = try XCTUnwrap(reportLines.dropFirst().first)
         XCTAssertTrue(headline.hasPrefix("Regression against meltano-3.6.0"), String(headline))
-        for name in ["meltano-3.7.9", "seed-3.7.9", "persistent"] { XCTAssertTrue(headline.contains("\(name) "), "\(name) in \(headline)") }
+        for name in ["meltano-3.7.9", "seed-3.7.9", "persistent"] {
+            XCTAssertTrue(headline.contains("\(name) "), "\(name) in \(headline)")
+        }
         XCTAssertTrue(report.contains("## Where the regression comes from"))
         XCTAssertTrue(report.contains("<details>"))
         XCTAssertTrue(report.contains("simulate --scenario"))
@@ -50,7 +57,8 @@ final class SmokeRunTests: XCTestCase {
 
     func testSameSeedSameErrorDecisionsAndAnotherSeedOthers() throws {
         func decisions(_ seed: String, _ name: String) throws -> Set<String> {
-            let (result, folder) = try smoke(["--seed", seed, "--error-rate", "0.5", "--invocations", "6"], output: name)
+            let (result, folder) = try smoke(
+                ["--seed", seed, "--error-rate", "0.5", "--invocations", "6"], output: name)
             XCTAssertEqual(result.status, 0, result.stderr)
             let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
             let variants = try XCTUnwrap(summary["variants"] as? [[String: Any]])
@@ -62,15 +70,20 @@ final class SmokeRunTests: XCTestCase {
             }
             return out
         }
-        let a = try decisions("11", "a"), b = try decisions("11", "b"), c = try decisions("12", "c")
+        let a = try decisions("11", "a")
+        let b = try decisions("11", "b")
+        let c = try decisions("12", "c")
         XCTAssertEqual(a.count, 24)
         XCTAssertEqual(a, b)
         XCTAssertNotEqual(a, c)
     }
 
     func testMalformedFlagValuesExitTwoWithOneLineAndWriteNothing() throws {
-        for (flags, key) in [(["--error-rate", "1.5"], "error_rate"), (["--packages", "-3"], "packages"), (["--workers", "two"], "workers"),
-                             (["--variants", "meltano-3.6.0,nope"], "variants"), (["--set", "bogus=1"], "bogus")] {
+        for (flags, key) in [
+            (["--error-rate", "1.5"], "error_rate"), (["--packages", "-3"], "packages"),
+            (["--workers", "two"], "workers"),
+            (["--variants", "meltano-3.6.0,nope"], "variants"), (["--set", "bogus=1"], "bogus"),
+        ] {
             let (result, folder) = try smoke(flags, output: "bad-\(key)")
             XCTAssertEqual(result.status, 2, "\(flags): \(result.stderr)")
             let lines = result.stderr.split(separator: "\n")

@@ -13,19 +13,28 @@ final class ZygoteTests: XCTestCase {
     var smoke: String { SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path }
 
     func events(_ folder: URL) throws -> [[String: Any]] {
-        try String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8).split(separator: "\n").map { line in
-            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "line does not parse: \(line)")
-        }
+        try String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8).split(separator: "\n")
+            .map { line in
+                try XCTUnwrap(
+                    JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                    "line does not parse: \(line)")
+            }
     }
 
-    func count(_ kind: String, in events: [[String: Any]]) -> Int { events.filter { $0["event"] as? String == kind }.count }
+    func count(_ kind: String, in events: [[String: Any]]) -> Int {
+        events.filter { $0["event"] as? String == kind }.count
+    }
 
     func testForkedAndExecdWorkersRecordTheSameRun() throws {
         var finished: [String: Int] = [:]
         for mode in ["zygote", "exec"] {
             let folder = scratch.appendingPathComponent(mode)
-            let result = try SimulateBinary.run(["--scenario", smoke, "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path,
-                                                 "--set", "worker_spawn=\(mode)"], timeout: 120)
+            let result = try SimulateBinary.run(
+                [
+                    "--scenario", smoke, "--output", folder.path, "--cache-dir",
+                    scratch.appendingPathComponent("cache").path,
+                    "--set", "worker_spawn=\(mode)",
+                ], timeout: 120)
             XCTAssertEqual(result.status, 0, result.stderr)
             let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
             XCTAssertEqual(summary["worker_spawn"] as? String, mode)
@@ -45,9 +54,13 @@ final class ZygoteTests: XCTestCase {
     /// A job that does not fit in the pipe is written after the fork instead of before it.
     func testAJobLargerThanThePipeReachesAForkedWorker() throws {
         let folder = scratch.appendingPathComponent("big")
-        let result = try SimulateBinary.run(["--scenario", smoke, "--output", folder.path, "--cache-dir", scratch.appendingPathComponent("cache").path,
-                                             "--invocations", "300", "--set", "invocations_per_process=1200", "--set", "workers=1",
-                                             "--set", "catalog_sample_lines=1", "--set", "state_sample_messages=1"], timeout: 120)
+        let result = try SimulateBinary.run(
+            [
+                "--scenario", smoke, "--output", folder.path, "--cache-dir",
+                scratch.appendingPathComponent("cache").path,
+                "--invocations", "300", "--set", "invocations_per_process=1200", "--set", "workers=1",
+                "--set", "catalog_sample_lines=1", "--set", "state_sample_messages=1",
+            ], timeout: 120)
         XCTAssertEqual(result.status, 0, result.stderr)
         let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
         XCTAssertEqual(summary["worker_spawn"] as? String, "zygote")
@@ -64,7 +77,8 @@ final class ZygoteTests: XCTestCase {
         try waitForExit(process, seconds: 120)
         XCTAssertEqual(process.terminationStatus, 3, "the killed workers' invocations are lost: incomplete")
         let all = try events(folder)
-        XCTAssertEqual(count("worker_started", in: all), count("worker_exited", in: all), "every worker's end is recorded")
+        XCTAssertEqual(
+            count("worker_started", in: all), count("worker_exited", in: all), "every worker's end is recorded")
         XCTAssertGreaterThan(count("invocation_finished", in: all), before, "the run went on with exec'd workers")
         let log = try String(contentsOf: folder.appendingPathComponent("work/workers.stderr.log"), encoding: .utf8)
         XCTAssertTrue(log.contains("workers are exec'd from now on"), log)
@@ -72,7 +86,9 @@ final class ZygoteTests: XCTestCase {
         XCTAssertEqual(summary["worker_spawn"] as? String, "exec")
         // The headline, under the title, says so first.
         let report = try String(contentsOf: folder.appendingPathComponent("REPORT.md"), encoding: .utf8)
-        XCTAssertTrue(report.split(separator: "\n").dropFirst().first?.hasPrefix("INCOMPLETE") == true, String(report.prefix(200)))
+        XCTAssertTrue(
+            report.split(separator: "\n").dropFirst().first?.hasPrefix("INCOMPLETE") == true, String(report.prefix(200))
+        )
         assertGone(workerPids(all), within: 2)
     }
 
@@ -90,8 +106,12 @@ final class ZygoteTests: XCTestCase {
 
     func startMatatika(_ folder: URL) throws -> Process {
         try SimulateBinary.startRun(
-            ["--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/matatika.yaml").path, "--output", folder.path,
-             "--cache-dir", scratch.appendingPathComponent("cache").path, "--invocations", "40", "--variants", "meltano-3.6.0,meltano-3.7.9"],
+            [
+                "--scenario", SimulateBinary.repository.appendingPathComponent("scenarios/matatika.yaml").path,
+                "--output", folder.path,
+                "--cache-dir", scratch.appendingPathComponent("cache").path, "--invocations", "40", "--variants",
+                "meltano-3.6.0,meltano-3.7.9",
+            ],
             events: folder.appendingPathComponent("events.jsonl"), afterFinished: 2)
     }
 
@@ -110,7 +130,8 @@ final class ZygoteTests: XCTestCase {
     /// Parent pid and state letter from /proc/PID/stat, nil when the process is gone.
     static func stat(_ pid: pid_t) -> (parent: pid_t, state: Character)? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
+            let close = text.lastIndex(of: ")")
+        else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 2, let state = fields[0].first, let parent = pid_t(fields[1]) else { return nil }
         return (parent, state)

@@ -2,10 +2,11 @@ import Environment
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite struct EntryPointScannerTests {
@@ -15,29 +16,32 @@ import Darwin
 
     @Test func parsesGroupsValuesCommentsAndWhitespace() throws {
         let root = TemporaryDirectory()
-        try root.distribution("site/demo-1.0.dist-info", entryPoints: """
-            orphan = before any header
-            no equals before a header is fine
-            [console_scripts]
-            # a comment
-              demo = demo.cli:main\r
-            \tspaced   =   demo.x : y  \t
+        try root.distribution(
+            "site/demo-1.0.dist-info",
+            entryPoints: """
+                orphan = before any header
+                no equals before a header is fine
+                [console_scripts]
+                # a comment
+                  demo = demo.cli:main\r
+                \tspaced   =   demo.x : y  \t
 
-            ; semi = colon is not a comment
-            [meltano.plugins]
-            a = b = c
-            [[nested]]
-            k=
-            """)
+                ; semi = colon is not a comment
+                [meltano.plugins]
+                a = b = c
+                [[nested]]
+                k=
+                """)
         let result = scan([root.path + "/site"])
         let found = result.entryPoints.map { [$0.group, $0.name, $0.value] }
-        #expect(found == [
-            ["console_scripts", "demo", "demo.cli:main"],
-            ["console_scripts", "spaced", "demo.x : y"],
-            ["console_scripts", "; semi", "colon is not a comment"],
-            ["meltano.plugins", "a", "b = c"],
-            ["nested", "k", ""],
-        ])
+        #expect(
+            found == [
+                ["console_scripts", "demo", "demo.cli:main"],
+                ["console_scripts", "spaced", "demo.x : y"],
+                ["console_scripts", "; semi", "colon is not a comment"],
+                ["meltano.plugins", "a", "b = c"],
+                ["nested", "k", ""],
+            ])
         #expect(result.entryPoints.allSatisfy { $0.distribution == "demo-1.0.dist-info" })
         #expect(result.select(group: "meltano.plugins").map(\.name) == ["a"])
         #expect(result.entryPointFilesRead == 1 && result.pathEntriesListed == 1)
@@ -48,10 +52,12 @@ import Darwin
         // a BOM is not whitespace, so "\u{FEFF}[g]" is no header.
         let text = "[g]\nz=1\u{1C}q = 2\u{85}w=\u{3000}x\u{3000}\n\u{FEFF}[h]\n"
         #expect(EntryPointsText.parse(text, distribution: "d") == nil)
-        let parsed = EntryPointsText.parse("[g]\nz=1\u{1C}q = 2\u{85}w=\u{3000}x\u{3000}\n[ sp ]\n=\n", distribution: "d")
-        #expect(parsed?.map { [$0.group, $0.name, $0.value] } == [
-            ["g", "z", "1"], ["g", "q", "2"], ["g", "w", "x"], [" sp ", "", ""],
-        ])
+        let parsed = EntryPointsText.parse(
+            "[g]\nz=1\u{1C}q = 2\u{85}w=\u{3000}x\u{3000}\n[ sp ]\n=\n", distribution: "d")
+        #expect(
+            parsed?.map { [$0.group, $0.name, $0.value] } == [
+                ["g", "z", "1"], ["g", "q", "2"], ["g", "w", "x"], [" sp ", "", ""],
+            ])
         #expect(EntryPointsText.parse("\u{FEFF}[g]\nignored = 1\n", distribution: "d") == [])
     }
 
@@ -86,7 +92,8 @@ import Darwin
         try root.distribution("site/noep-1.0.dist-info")
         try root.distribution("site/empty-1.0.dist-info", entryPoints: "")
         let folder = try root.distribution("site/direp-1.0.dist-info")
-        try FileManager.default.createDirectory(atPath: folder + "/entry_points.txt", withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            atPath: folder + "/entry_points.txt", withIntermediateDirectories: false)
         let binary = try root.distribution("site/binary-1.0.dist-info")
         try Data([0x5B, 0x67, 0x5D, 0x0A, 0x78, 0x3D, 0xFF, 0xFE, 0x0A])
             .write(to: URL(fileURLWithPath: binary + "/entry_points.txt"))

@@ -29,7 +29,8 @@ import Testing
         try root.distribution("site/b-1.0.dist-info")
         try root.distribution("site/unrelated")
         let files = EnvironmentFingerprint.entryPointFiles([site])
-        #expect(files.map { URL(fileURLWithPath: $0.path).deletingLastPathComponent().lastPathComponent }
+        #expect(
+            files.map { URL(fileURLWithPath: $0.path).deletingLastPathComponent().lastPathComponent }
                 == ["a-1.0.dist-info", "b-1.0.dist-info"])
         #expect(files.map(\.stamp.status) == [.present, .missing])
         let paths = EnvironmentFingerprint.pathEntries([site])

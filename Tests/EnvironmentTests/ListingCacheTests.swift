@@ -2,10 +2,11 @@ import Environment
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The scanner's `ListingCache` behaves as CPython's `FastPath.lookup(mtime)`: same results as a
@@ -24,12 +25,15 @@ import Darwin
         let paths = [root.path + "/site", root.path + "/missing"]
         let fresh = EntryPointScanner(pathEntries: paths).scan()
         let reusing = EntryPointScanner(pathEntries: paths, listings: ListingCache())
-        let first = reusing.scan(), second = reusing.scan()
+        let first = reusing.scan()
+        let second = reusing.scan()
         for r in [first, second] {
             #expect(signature(r) == signature(fresh))
             #expect(r.skipped == fresh.skipped)
-            #expect(r.distributionsFound == fresh.distributionsFound && r.distributionsUnique == fresh.distributionsUnique)
-            #expect(r.pathEntriesListed == fresh.pathEntriesListed && r.entryPointFilesRead == fresh.entryPointFilesRead)
+            #expect(
+                r.distributionsFound == fresh.distributionsFound && r.distributionsUnique == fresh.distributionsUnique)
+            #expect(
+                r.pathEntriesListed == fresh.pathEntriesListed && r.entryPointFilesRead == fresh.entryPointFilesRead)
         }
         #expect(first.skipped["shadowed"] == 1 && first.skipped["pathEntryMissing"] == 1)
     }
@@ -63,7 +67,8 @@ import Darwin
         #expect(scanner.scan().distributionsFound == 1)
         #expect(EntryPointScanner(pathEntries: [site]).scan().distributionsFound == 2)
         // The files themselves are read on every scan: an edit shows at once.
-        try "[g]\nrenamed = x\n".write(toFile: site + "/alpha-1.0.dist-info/entry_points.txt", atomically: false, encoding: .utf8)
+        try "[g]\nrenamed = x\n".write(
+            toFile: site + "/alpha-1.0.dist-info/entry_points.txt", atomically: false, encoding: .utf8)
         #expect(scanner.scan().entryPoints.map(\.name) == ["renamed"])
     }
 }

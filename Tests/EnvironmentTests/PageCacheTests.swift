@@ -24,7 +24,7 @@ import Testing
         let environment = try SyntheticEnvironment.prepare(packages: 40, seed: 5, cacheRoot: root.url)
         let cache = PageCache(pathEntries: environment.pathEntries)
         #expect(cache.files.count == 40 * 2 + environment.entryPointFileCount)  // METADATA, RECORD, entry_points.txt
-        _ = EntryPointScanner(pathEntries: environment.pathEntries).scan()    // warm them
+        _ = EntryPointScanner(pathEntries: environment.pathEntries).scan()  // warm them
         let eviction = cache.evict()
         #expect(eviction.files == cache.files.count && eviction.failed == 0)
         #expect(eviction.sampledPages > 0)

@@ -11,7 +11,9 @@ import Testing
     }
 
     @Test func sameSeedSameSequenceDifferentSeedDifferent() {
-        var a = SeededRandom(seed: 42), b = SeededRandom(seed: 42), c = SeededRandom(seed: 43)
+        var a = SeededRandom(seed: 42)
+        var b = SeededRandom(seed: 42)
+        var c = SeededRandom(seed: 43)
         let first = (0..<16).map { _ in a.next() }
         #expect(first == (0..<16).map { _ in b.next() })
         #expect(first != (0..<16).map { _ in c.next() })
@@ -31,8 +33,10 @@ import Testing
     }
 
     @Test func shuffleIsAPermutationFixedBySeed() {
-        var a = SeededRandom(seed: 3), b = SeededRandom(seed: 3)
-        var x = Array(0..<50), y = Array(0..<50)
+        var a = SeededRandom(seed: 3)
+        var b = SeededRandom(seed: 3)
+        var x = Array(0..<50)
+        var y = Array(0..<50)
         a.shuffle(&x)
         b.shuffle(&y)
         #expect(x == y)

@@ -5,11 +5,13 @@ import Testing
 
 @Suite struct SyntheticEnvironmentTests {
     @Test func sameInputsGiveByteIdenticalTreesAndOtherSeedsDiffer() throws {
-        let one = TemporaryDirectory(), two = TemporaryDirectory()
+        let one = TemporaryDirectory()
+        let two = TemporaryDirectory()
         let a = try SyntheticEnvironment.prepare(packages: 120, seed: 9, cacheRoot: one.url)
         let b = try SyntheticEnvironment.prepare(packages: 120, seed: 9, cacheRoot: two.url)
         let c = try SyntheticEnvironment.prepare(packages: 120, seed: 10, cacheRoot: two.url)
-        let treeA = try fileTree(a.pathEntries[0] + "/.."), treeB = try fileTree(b.pathEntries[0] + "/..")
+        let treeA = try fileTree(a.pathEntries[0] + "/..")
+        let treeB = try fileTree(b.pathEntries[0] + "/..")
         #expect(treeA.count > 240)
         #expect(treeA == treeB)
         #expect(try fileTree(c.pathEntries[0] + "/..") != treeA)

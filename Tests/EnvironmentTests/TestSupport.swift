@@ -14,7 +14,6 @@ extension TemporaryDirectory {
     }
 }
 
-
 /// Every regular file under `root` as relative path → bytes.
 func fileTree(_ root: String) throws -> [String: Data] {
     var tree: [String: Data] = [:]

@@ -1,6 +1,7 @@
 import CCurl
 import Foundation
 import XCTest
+
 @testable import HTTP
 
 /// The curl shim: options reach the handle, requests round-trip, and curl's errors map to causes.
@@ -29,7 +30,8 @@ final class CurlShimTests: XCTestCase {
         XCTAssertEqual(get.status, 200)
         XCTAssertEqual(get.body, body)
         XCTAssertEqual(get.headers["x-meta-owner"], "me")
-        XCTAssertEqual(try handle.perform(method: "PUT", url: url, headers: ["If-None-Match: *"], body: body).status, 412)
+        XCTAssertEqual(
+            try handle.perform(method: "PUT", url: url, headers: ["If-None-Match: *"], body: body).status, 412)
         XCTAssertEqual(try handle.perform(method: "DELETE", url: url, headers: ["If-Match: \"999\""]).status, 412)
         XCTAssertEqual(try handle.perform(method: "DELETE", url: url).status, 204)
         XCTAssertEqual(try handle.perform(method: "GET", url: url).status, 404)
@@ -61,7 +63,10 @@ final class CurlShimTests: XCTestCase {
 
         let handle = try CurlHandle(timeouts: timeouts)
         func failure(_ url: String) -> TransportFailure? {
-            do { _ = try handle.perform(method: "GET", url: url); return nil } catch let e as CurlError { return e.failure } catch { return nil }
+            do {
+                _ = try handle.perform(method: "GET", url: url)
+                return nil
+            } catch let e as CurlError { return e.failure } catch { return nil }
         }
         XCTAssertEqual(failure("http://127.0.0.1:\(try closedPort())/api/s/records?page=0"), .connect)
         XCTAssertEqual(failure("gopherx://127.0.0.1/"), .other)
@@ -83,7 +88,9 @@ final class CurlShimTests: XCTestCase {
 
         let dropping = try startServer(api: FaultSpec(dropRate: 1))
         defer { dropping.stop() }
-        XCTAssertThrowsError(try handle.perform(method: "GET", url: "http://127.0.0.1:\(dropping.port)/api/s/records?page=0")) { error in
+        XCTAssertThrowsError(
+            try handle.perform(method: "GET", url: "http://127.0.0.1:\(dropping.port)/api/s/records?page=0")
+        ) { error in
             XCTAssertEqual((error as? CurlError)?.failure, .reset, "\(error)")
         }
     }

@@ -1,14 +1,18 @@
 import Foundation
 import Storage
 import XCTest
+
 @testable import HTTP
 
 /// The http state backend's lock, as docs/model.md gives it for file and object-store backends:
 /// a UTC timestamp, stale after `lock_timeout_seconds`, a held lock waited for in retry steps.
 final class LockSemanticsTests: XCTestCase {
-    func store(_ server: LoopbackServer, retryInterval: Double = 0.01, timeoutMilliseconds: Int = 200) throws -> HTTPStateStore {
-        HTTPStateStore(client: try RetryingClient(settings: settings(server, timeoutMilliseconds: timeoutMilliseconds)),
-                       lockTimeoutSeconds: 10, retryInterval: retryInterval)
+    func store(_ server: LoopbackServer, retryInterval: Double = 0.01, timeoutMilliseconds: Int = 200) throws
+        -> HTTPStateStore
+    {
+        HTTPStateStore(
+            client: try RetryingClient(settings: settings(server, timeoutMilliseconds: timeoutMilliseconds)),
+            lockTimeoutSeconds: 10, retryInterval: retryInterval)
     }
 
     func lockKey(_ stateID: String) -> String { FileStateStore.folderName(forStateID: stateID) + "/lock" }
@@ -16,8 +20,9 @@ final class LockSemanticsTests: XCTestCase {
     /// Puts a lock another writer holds, stamped `age` seconds ago.
     func plantLock(_ server: LoopbackServer, stateID: String, age: Double) {
         let stamp = StorageTimestamp.format(Date().addingTimeInterval(-age))
-        _ = server.store.put(lockKey(stateID), body: Array(stamp.utf8), metadata: ["x-meta-owner": "someone-else"],
-                             ifNoneMatch: "*", ifMatch: nil, now: stamp)
+        _ = server.store.put(
+            lockKey(stateID), body: Array(stamp.utf8), metadata: ["x-meta-owner": "someone-else"],
+            ifNoneMatch: "*", ifMatch: nil, now: stamp)
     }
 
     func testWritesMergeCountAndLeaveNoLock() throws {
@@ -31,7 +36,9 @@ final class LockSemanticsTests: XCTestCase {
         let stored = try XCTUnwrap(try states.get(stateID: "dev:job"))
         XCTAssertEqual(stored.partialState, #"{"a":{"x":1,"y":2}}"#)
         XCTAssertEqual(stored.writeCount, 2)
-        XCTAssertEqual(server.store.get(FileStateStore.folderName(forStateID: "dev:job") + "/state.json")?.text, receipt.storedDocument)
+        XCTAssertEqual(
+            server.store.get(FileStateStore.folderName(forStateID: "dev:job") + "/state.json")?.text,
+            receipt.storedDocument)
         XCTAssertNil(server.store.get(lockKey("dev:job")))
     }
 
@@ -70,10 +77,13 @@ final class LockSemanticsTests: XCTestCase {
         // requests are answered, so exactly that case is exercised.
         let plan = FaultPlan(seed: 5, state: FaultSpec(stallRate: 0.5), stallMilliseconds: 600)
         func action(_ key: String) -> FaultAction { plan.decide(endpoint: .state, key: key, fallbackOrdinal: 0).action }
-        let prefix = try XCTUnwrap((0..<20_000).map { "t\($0)" }.first { p in
-            action("\(p)/s1/lock1/a0") == .stall
-                && ["lock1/a1", "check1/a0", "read/a0", "write/a0", "unlock/a0"].allSatisfy { action("\(p)/s1/\($0)") == .answer }
-        })
+        let prefix = try XCTUnwrap(
+            (0..<20_000).map { "t\($0)" }.first { p in
+                action("\(p)/s1/lock1/a0") == .stall
+                    && ["lock1/a1", "check1/a0", "read/a0", "write/a0", "unlock/a0"].allSatisfy {
+                        action("\(p)/s1/\($0)") == .answer
+                    }
+            })
         let server = try startServer(state: plan.state, stallMilliseconds: 600, seed: 5)
         defer { server.stop() }
         let states = try store(server, retryInterval: 5)

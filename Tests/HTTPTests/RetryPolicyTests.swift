@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import XCTest
+
 @testable import HTTP
 
 /// Capped exponential backoff, which failures are retried, and seeded fault decisions (no server).
@@ -24,8 +25,9 @@ import XCTest
     }
 
     @Test func faultDecisionsAreSeededPerKeyAndHitTheirRates() {
-        let plan = FaultPlan(seed: 42, api: FaultSpec(errorRate: 0.2, stallRate: 0.05, latencyMilliseconds: 2, jitterMilliseconds: 4),
-                             stallMilliseconds: 10)
+        let plan = FaultPlan(
+            seed: 42, api: FaultSpec(errorRate: 0.2, stallRate: 0.05, latencyMilliseconds: 2, jitterMilliseconds: 4),
+            stallMilliseconds: 10)
         let again = FaultPlan(seed: 42, api: plan.api, stallMilliseconds: 10)
         let other = FaultPlan(seed: 43, api: plan.api, stallMilliseconds: 10)
         let keys = (0..<20_000).map { "api/o\($0 % 9)/p\($0)/a0" }
@@ -65,7 +67,8 @@ final class RetryingClientTests: XCTestCase {
     }
 
     func testRetriesAreCountedByCauseAndMatchTheFaultsTheServerInjected() throws {
-        let server = try startServer(api: FaultSpec(errorRate: 0.2, stallRate: 0.05, dropRate: 0.05), stallMilliseconds: 600)
+        let server = try startServer(
+            api: FaultSpec(errorRate: 0.2, stallRate: 0.05, dropRate: 0.05), stallMilliseconds: 600)
         defer { server.stop() }
         let client = try RetryingClient(settings: settings(server, timeoutMilliseconds: 250, maxRetries: 10))
         for page in 0..<60 {
@@ -90,9 +93,11 @@ final class RetryingClientTests: XCTestCase {
 
     func testNothingListeningIsRetriedAsConnectThenGivenUp() throws {
         let port = try closedPort()
-        let client = try RetryingClient(settings: ClientSettings(
-            baseURL: "http://127.0.0.1:\(port)", timeouts: CurlTimeouts(connectMilliseconds: 200, totalMilliseconds: 200),
-            retry: RetryPolicy(maxRetries: 2, baseDelayMilliseconds: 0, maxDelayMilliseconds: 0)))
+        let client = try RetryingClient(
+            settings: ClientSettings(
+                baseURL: "http://127.0.0.1:\(port)",
+                timeouts: CurlTimeouts(connectMilliseconds: 200, totalMilliseconds: 200),
+                retry: RetryPolicy(maxRetries: 2, baseDelayMilliseconds: 0, maxDelayMilliseconds: 0)))
         XCTAssertThrowsError(try client.send("GET", "/api/s/records?page=0", key: "k"))
         let c = client.takeCounters()
         XCTAssertEqual(c.retries.connect, 2)

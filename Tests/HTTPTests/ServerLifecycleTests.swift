@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import HTTP
 
 /// The loopback server binds 127.0.0.1 on an ephemeral port, serves pages, and after a stop,
@@ -29,7 +30,9 @@ final class ServerLifecycleTests: XCTestCase {
         XCTAssertTrue(json["next_page"] is NSNull)
         // About record_bytes per record.
         XCTAssertTrue(abs(page.body.count - 3 * 100) < 80)
-        XCTAssertEqual(try handle.perform(method: "GET", url: "http://127.0.0.1:\(server.port)/api/orders/records?page=2").status, 404)
+        XCTAssertEqual(
+            try handle.perform(method: "GET", url: "http://127.0.0.1:\(server.port)/api/orders/records?page=2").status,
+            404)
         XCTAssertEqual(try handle.perform(method: "GET", url: "http://127.0.0.1:\(server.port)/elsewhere").status, 404)
     }
 

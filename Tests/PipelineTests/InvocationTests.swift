@@ -9,7 +9,8 @@ final class InvocationTests: XCTestCase {
         XCTAssertFalse(outcome.succeeded)
         XCTAssertEqual(outcome.stateWrites, 0)
         let error = try XCTUnwrap(fixture.events.first { $0.event == .errorPath }?.errorPath)
-        XCTAssertEqual(error.message, "No state backend found for scheme 'gcs'. Available backends: systemdb, azure, file, gs, s3")
+        XCTAssertEqual(
+            error.message, "No state backend found for scheme 'gcs'. Available backends: systemdb, azure, file, gs, s3")
         XCTAssertEqual(error.backendsCalls, 2, "the tap lookup raises twice")
         let db = try SystemDatabase(path: fixture.job.databasePath)
         XCTAssertEqual(try db.connection.queryRow("SELECT state FROM runs")?.first, .text("FAIL"))
@@ -22,7 +23,10 @@ final class InvocationTests: XCTestCase {
         XCTAssertEqual(outcome.errorPaths, 2)
         XCTAssertEqual(outcome.stateWrites, 2, "state_sample_messages")
         let messages = fixture.events.compactMap(\.errorPath?.message)
-        XCTAssertTrue(messages.allSatisfy { $0.hasPrefix("No state backend found for scheme 'gcs', available backends are: systemdb") })
+        XCTAssertTrue(
+            messages.allSatisfy {
+                $0.hasPrefix("No state backend found for scheme 'gcs', available backends are: systemdb")
+            })
         let db = try SystemDatabase(path: fixture.job.databasePath)
         let state = try XCTUnwrap(db.get(stateID: "meltano-4.1:job-0"))
         XCTAssertEqual(state.writeCount, 2)
@@ -39,7 +43,8 @@ final class InvocationTests: XCTestCase {
         let fixture = try PipelineFixture(variants: ["meltano-3.7.9"], catalogLines: 100)
         try fixture.run("meltano-3.7.9")
         let names = fixture.events.compactMap(\.phase?.phase)
-        XCTAssertEqual(names, [.settings, .bookkeeping, .stateLookup, .catalogWrite, .targetStateInit, .stateWrite, .teardown])
+        XCTAssertEqual(
+            names, [.settings, .bookkeeping, .stateLookup, .catalogWrite, .targetStateInit, .stateWrite, .teardown])
         let catalog = try XCTUnwrap(fixture.phases(of: 0)[.catalogWrite])
         XCTAssertEqual(catalog.provenance, .sampled)
         XCTAssertEqual(catalog.units, 10)
@@ -48,8 +53,9 @@ final class InvocationTests: XCTestCase {
     }
 
     func testCostProfilePadsEachThreadHopLineToItsCPythonCost() throws {
-        let costs = CostProfile(name: "test", description: "", file: nil,
-                                units: ["catalog.line_thread_hop_us": .init(value: 2000, source: "test")])
+        let costs = CostProfile(
+            name: "test", description: "", file: nil,
+            units: ["catalog.line_thread_hop_us": .init(value: 2000, source: "test")])
         let fixture = try PipelineFixture(variants: ["meltano-3.7.9", "meltano-3.6.0"], costs: costs)
         try fixture.run("meltano-3.7.9", index: 0)
         try fixture.run("meltano-3.6.0", index: 1)
@@ -61,7 +67,8 @@ final class InvocationTests: XCTestCase {
     }
 
     func testCatalogLinesAreDeterministicAndLookLikeACatalog() {
-        let a = CatalogLines(streams: 3), b = CatalogLines(streams: 3)
+        let a = CatalogLines(streams: 3)
+        let b = CatalogLines(streams: 3)
         XCTAssertEqual((0..<200).map(a.line), (0..<200).map(b.line))
         XCTAssertTrue(a.line(1).contains("tap_stream_id"))
         XCTAssertTrue((0..<200).allSatisfy { a.line($0).hasSuffix("\n") })

@@ -1,5 +1,5 @@
-import Foundation
 import Environment
+import Foundation
 import Pipeline
 import Scenario
 import Storage
@@ -11,12 +11,17 @@ final class PipelineFixture {
     var job: WorkerJob
     private(set) var events: [WorkerEvent] = []
 
-    init(variants: [String], packages: Int = 12, stateMessages: Int = 3, retry: Bool = true, backend: StateBackendKind = .systemdb,
-         costs: CostProfile = .native, catalogLines: Int = 20) throws {
+    init(
+        variants: [String], packages: Int = 12, stateMessages: Int = 3, retry: Bool = true,
+        backend: StateBackendKind = .systemdb,
+        costs: CostProfile = .native, catalogLines: Int = 20
+    ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString)")
-        let environment = try SyntheticEnvironment.prepare(packages: packages, seed: 3, cacheRoot: root.appendingPathComponent("cache"))
+        let environment = try SyntheticEnvironment.prepare(
+            packages: packages, seed: 3, cacheRoot: root.appendingPathComponent("cache"))
         for dir in ["state", "discovery", "scratch"] {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
         }
         let database = root.appendingPathComponent("system.db").path
         try SystemDatabase.create(at: database)
@@ -24,13 +29,14 @@ final class PipelineFixture {
             guard case .success(let v) = Variant.resolve(name) else { throw PipelineError("bad variant \(name)") }
             return v
         }
-        job = WorkerJob(workload: .pipeline, databasePath: database, stateRoot: root.appendingPathComponent("state").path,
-                        stateBackend: backend, pathEntries: environment.pathEntries,
-                        discoveryCacheDirectory: root.appendingPathComponent("discovery").path,
-                        scratchDirectory: root.appendingPathComponent("scratch").path, costProfile: costs,
-                        catalogLines: catalogLines, catalogSampleLines: 10, stateMessages: stateMessages, stateSampleMessages: 2,
-                        heartbeatIntervalSeconds: 0.05, lockTimeoutSeconds: 10, retryOnError: retry,
-                        microbenchBackendsCalls: 5, microbenchCreations: 3, variants: resolved, invocations: [])
+        job = WorkerJob(
+            workload: .pipeline, databasePath: database, stateRoot: root.appendingPathComponent("state").path,
+            stateBackend: backend, pathEntries: environment.pathEntries,
+            discoveryCacheDirectory: root.appendingPathComponent("discovery").path,
+            scratchDirectory: root.appendingPathComponent("scratch").path, costProfile: costs,
+            catalogLines: catalogLines, catalogSampleLines: 10, stateMessages: stateMessages, stateSampleMessages: 2,
+            heartbeatIntervalSeconds: 0.05, lockTimeoutSeconds: 10, retryOnError: retry,
+            microbenchBackendsCalls: 5, microbenchCreations: 3, variants: resolved, invocations: [])
     }
 
     deinit { try? FileManager.default.removeItem(at: root) }
@@ -40,8 +46,10 @@ final class PipelineFixture {
     func run(_ variant: String, index: Int = 0, errors: [Bool] = [false, false]) throws -> InvocationOutcome {
         var collected: [WorkerEvent] = []
         let runner = InvocationRunner(job: job) { collected.append($0) }
-        try runner.run(InvocationSpec(index: index, ordinal: index, variant: variant, job: "job-\(index % 2)",
-                                      stateID: "\(variant):job-\(index % 2)", errorAtInit: errors))
+        try runner.run(
+            InvocationSpec(
+                index: index, ordinal: index, variant: variant, job: "job-\(index % 2)",
+                stateID: "\(variant):job-\(index % 2)", errorAtInit: errors))
         events += collected
         guard let outcome = collected.last(where: { $0.event == .invocationFinished })?.outcome else {
             throw PipelineError("no invocation_finished event")
@@ -50,6 +58,8 @@ final class PipelineFixture {
     }
 
     func phases(of index: Int) -> [Phase: PhaseRecord] {
-        Dictionary(events.filter { $0.invocation == index }.compactMap(\.phase).map { ($0.phase, $0) }, uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            events.filter { $0.invocation == index }.compactMap(\.phase).map { ($0.phase, $0) },
+            uniquingKeysWith: { a, _ in a })
     }
 }

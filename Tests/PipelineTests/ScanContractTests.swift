@@ -69,7 +69,8 @@ final class ScanContractTests: XCTestCase {
     func testNoStateMessagesMeansNoTargetInitialization() throws {
         let fixture = try PipelineFixture(variants: ["seed-3.7.9"], stateMessages: 0)
         let outcome = try fixture.run("seed-3.7.9")
-        XCTAssertEqual(outcome.discovery.addonObjects, 2, "settings + tap lookup; the target's backend is created lazily")
+        XCTAssertEqual(
+            outcome.discovery.addonObjects, 2, "settings + tap lookup; the target's backend is created lazily")
         XCTAssertNil(fixture.phases(of: 0)[.targetStateInit])
     }
 }

@@ -1,12 +1,15 @@
 import Analysis
 import Foundation
-@testable import Report
 import Testing
+
+@testable import Report
 
 /// The pieces under the report: phase order, both charts, path display.
 @Suite struct ReportPartsTests {
-    static let pipeline = ["cli-start", "settings", "bookkeeping", "state-lookup", "catalog-write", "pre-plugin-other", "extract",
-                           "tap-processing", "target-state-init", "state-write", "target-tail", "teardown"]
+    static let pipeline = [
+        "cli-start", "settings", "bookkeeping", "state-lookup", "catalog-write", "pre-plugin-other", "extract",
+        "tap-processing", "target-state-init", "state-write", "target-tail", "teardown",
+    ]
 
     @Test func phasesInTheOrderOfAnInvocation() throws {
         let s = try SyntheticRuns.scansExplain()
@@ -20,10 +23,14 @@ import Testing
         // Legend entries: a swatch, then the name.
         let legend = svg.split(separator: "\n").filter { $0.hasPrefix("<rect") && $0.contains("width=\"14\"") }
         let names = legend.compactMap { line in
-            line.range(of: "font-size=\"12\">").flatMap { open in line[open.upperBound...].split(separator: "<").first.map(String.init) }
+            line.range(of: "font-size=\"12\">").flatMap { open in
+                line[open.upperBound...].split(separator: "<").first.map(String.init)
+            }
         }
         #expect(names == Self.pipeline + ["gaps between runs"])
-        let fills = legend.compactMap { line in line.range(of: "fill=\"#[0-9a-f]{6}\"", options: .regularExpression).map { String(line[$0]) } }
+        let fills = legend.compactMap { line in
+            line.range(of: "fill=\"#[0-9a-f]{6}\"", options: .regularExpression).map { String(line[$0]) }
+        }
         #expect(fills.count == names.count)
         #expect(Set(fills).count == fills.count, "two series share a colour: \(fills)")
     }
@@ -42,7 +49,8 @@ import Testing
         #expect(text.contains("not drawn: state-lookup, catalog-write, teardown."), "\(text)")
         #expect(Set(TextChart.glyphs).count == TextChart.glyphs.count)
         // Bars scale: a variant with twice the minutes has about twice the glyphs.
-        let drawn = TextChart.stackedBars(rows: ["a", "b"], series: ["x", "y"], values: [[1, 1], [2, 2]], unit: "min", width: 60)
+        let drawn = TextChart.stackedBars(
+            rows: ["a", "b"], series: ["x", "y"], values: [[1, 1], [2, 2]], unit: "min", width: 60)
         let counts = drawn.split(separator: "\n").prefix(2).map { $0.filter { "▓▀".contains($0) }.count }
         #expect(abs(counts[1] - 2 * counts[0]) <= 1, "\(drawn)")
     }
@@ -55,7 +63,9 @@ import Testing
         #expect(ReportPaths.display("/tmp/run/", cwd: cwd) == "<outside>/run")
         #expect(ReportPaths.scrub("at /tmp/a/b.json.", cwd: cwd) == "at `<outside>/b.json`.")
         #expect(ReportPaths.scrub("`--out /tmp/a/b`", cwd: cwd) == "`--out <outside>/b`")
-        #expect(ReportPaths.scrub("```sh\nsimulate --scenario /tmp/s.yaml\n```", cwd: cwd) == "```sh\nsimulate --scenario <outside>/s.yaml\n```")
+        #expect(
+            ReportPaths.scrub("```sh\nsimulate --scenario /tmp/s.yaml\n```", cwd: cwd)
+                == "```sh\nsimulate --scenario <outside>/s.yaml\n```")
         #expect(ReportPaths.scrub("(/home/tester/project/a.yaml:4)", cwd: cwd) == "(a.yaml:4)")
         // Not paths: URLs, closing tags, ratios, relative paths.
         let untouched = "see https://github.com/meltano/meltano/issues/1 </details> 0 / 4 KiB a/b runs/x 5xx / timeout"

@@ -1,7 +1,8 @@
 import Analysis
 import Foundation
-@testable import Report
 import Testing
+
+@testable import Report
 
 /// What a maintainer pastes into an issue: checked on summaries whose numbers differ from the
 /// committed example, so that fixed prose (written for one run) shows up as wrong.
@@ -16,12 +17,15 @@ import Testing
     /// Sentences end with `.`, `!` or `?` followed by a space or the end ("+0.30" and "4.1" do not end one).
     func sentences(_ text: String) -> Int {
         let chars = Array(text)
-        return chars.indices.filter { i in ".!?".contains(chars[i]) && (i + 1 == chars.count || chars[i + 1] == " ") }.count
+        return chars.indices.filter { i in ".!?".contains(chars[i]) && (i + 1 == chars.count || chars[i + 1] == " ") }
+            .count
     }
 
     /// The bullet of one variant in "Where the regression comes from".
     func attributionLine(_ report: String, _ variant: String) throws -> String {
-        try #require(report.split(separator: "\n").first { $0.hasPrefix("- `\(variant)` (") }.map(String.init), "no line for \(variant)")
+        try #require(
+            report.split(separator: "\n").first { $0.hasPrefix("- `\(variant)` (") }.map(String.init),
+            "no line for \(variant)")
     }
 
     func section(_ report: String, _ title: String) throws -> String {
@@ -40,12 +44,17 @@ import Testing
         let line = headline(report)
         #expect(line == s.headline)
         #expect(sentences(line) <= 2, "\(line)")
-        #expect(line.hasPrefix("Regression against meltano-3.6.0 over the 9-run production workload: meltano-3.7.9 +0.30 min ["), "\(line)")
+        #expect(
+            line.hasPrefix(
+                "Regression against meltano-3.6.0 over the 9-run production workload: meltano-3.7.9 +0.30 min ["),
+            "\(line)")
         #expect(line.contains("of which settings +0.30 min (100%)"), "\(line)")
         #expect(line.contains("discovery scans at most +0.30 min in any variant"), "\(line)")
         #expect(!line.contains("catalog-write"), "\(line)")
-        #expect(line.contains("Within noise (interval includes 0): persistent +0.08 min [") || line.contains("within noise (interval includes 0): persistent +0.08 min ["),
-                "\(line)")
+        #expect(
+            line.contains("Within noise (interval includes 0): persistent +0.08 min [")
+                || line.contains("within noise (interval includes 0): persistent +0.08 min ["),
+            "\(line)")
 
         let scans = try attributionLine(report, "meltano-3.7.9")
         #expect(scans.contains("settings explains most of it, +0.30 min (100%)"), "\(scans)")
@@ -56,7 +65,7 @@ import Testing
         let p = try #require(s.variants.first { $0.name == "persistent" })
         let r = try #require(p.regressionMinutes)
         #expect(r.low < 0 && r.high > 0 && r.estimate >= RunAnalyzer.minimumShareableMinutes, "\(r)")
-        #expect(p.topPhase == .catalogWrite)   // the analyzer's own gate is size only
+        #expect(p.topPhase == .catalogWrite)  // the analyzer's own gate is size only
         let noisy = try attributionLine(report, "persistent")
         #expect(noisy.contains("within noise (the 95% interval includes 0)"), "\(noisy)")
         #expect(!noisy.contains("explains"), "\(noisy)")
@@ -65,7 +74,10 @@ import Testing
         #expect(regression.contains("| catalog-write | sampled | +0.00 (0%) | +0.08 |"), "\(regression)")
         #expect(regression.contains("| discovery scans | +0.30 (100%) | +0.00 |"), "\(regression)")
         #expect(regression.contains("| **total** |  | **+0.30** | **+0.08** (within noise) |"), "\(regression)")
-        #expect(regression.contains("cli-start 4 s, pre-plugin-other 7 s, tap-processing 53 s, target-tail 21 s per run, are the same in every variant"))
+        #expect(
+            regression.contains(
+                "cli-start 4 s, pre-plugin-other 7 s, tap-processing 53 s, target-tail 21 s per run, are the same in every variant"
+            ))
 
         // Observed: +0.3 min in production, inside the run's interval; catalog-write explains nothing, so no catalog caveat.
         let observed = try section(report, "Observed in production")
@@ -84,7 +96,9 @@ import Testing
         #expect(line == s.headline)
         #expect(sentences(line) == 1, "\(line)")
         #expect(line.contains("persistent +0.08 min ["), "\(line)")
-        #expect(line.contains("(95% interval), within noise (the interval includes 0); discovery scans +0.00 min."), "\(line)")
+        #expect(
+            line.contains("(95% interval), within noise (the interval includes 0); discovery scans +0.00 min."),
+            "\(line)")
         #expect(!line.contains("of which"), "\(line)")
 
         let regression = try section(report, "Where the regression comes from")
@@ -102,9 +116,11 @@ import Testing
     @Test func aBeyondNoiseRegressionUnderHalfIsNotMost() throws {
         // meltano-3.7.9: +1 s per run in settings scans and +1.5 s in the catalog write (sampled ×10), +0.5 s elsewhere:
         // catalog-write is the largest part but under half.
-        let more = [SyntheticRuns.phase(.settings, seconds: 1.1, scans: 1, scanSeconds: 1.0),
-                    SyntheticRuns.phase(.stateLookup, seconds: 0.7), SyntheticRuns.catalog(0.2),
-                    SyntheticRuns.phase(.teardown, seconds: 0.6)]
+        let more = [
+            SyntheticRuns.phase(.settings, seconds: 1.1, scans: 1, scanSeconds: 1.0),
+            SyntheticRuns.phase(.stateLookup, seconds: 0.7), SyntheticRuns.catalog(0.2),
+            SyntheticRuns.phase(.teardown, seconds: 0.6),
+        ]
         let s = try SyntheticRuns.summary([
             ("meltano-3.6.0", [0.049, 0.051, 0.05, 0.05].map { SyntheticRuns.plain(catalogSeconds: $0) }),
             ("meltano-3.7.9", [more, more, more, more]),
@@ -122,7 +138,8 @@ import Testing
         s.costProfile.file = "/opt/profiles/calibrated.json"
         s.costProfile.calibration = ["interpreter": "/usr/local/bin/python3.12", "date": "2026-01-01"]
         s.costProfile.units = ["scan.fixed_us": 300]
-        s.environment.description = "real environment: 12 distributions at /usr/lib/python3/dist-packages, \(cwd)/runs/.cache/env"
+        s.environment.description =
+            "real environment: 12 distributions at /usr/lib/python3/dist-packages, \(cwd)/runs/.cache/env"
         for i in s.scenario.knobs.indices where s.scenario.knobs[i].origin != "default" {
             s.scenario.knobs[i].origin = "/srv/elsewhere/my.yaml:3"
         }
@@ -130,10 +147,14 @@ import Testing
         for absolute in ["/srv/", "/opt/", "/usr/", cwd] {
             #expect(!report.contains(absolute), "\(absolute) in the report")
         }
-        #expect(report.contains("simulate --scenario <outside>/my.yaml --set cost_file=scenarios/costs/x.json\n"), "in the code block as is")
+        #expect(
+            report.contains("simulate --scenario <outside>/my.yaml --set cost_file=scenarios/costs/x.json\n"),
+            "in the code block as is")
         #expect(report.contains("Scenario file `<outside>/my.yaml`."))
         #expect(report.contains("Cost profile `native` (`<outside>/calibrated.json`"))
-        #expect(report.contains("at `<outside>/dist-packages`, runs/.cache/env."), "prose: a code span, so that GitHub shows `<outside>`")
+        #expect(
+            report.contains("at `<outside>/dist-packages`, runs/.cache/env."),
+            "prose: a code span, so that GitHub shows `<outside>`")
         #expect(report.contains("| `<outside>/my.yaml`:3 |"))
         #expect(report.contains("Interpreter: `<outside>/python3.12`"))
         // Any other absolute path: a `/` after a space, quote, bracket, `=` or `:` and before a name.

@@ -6,18 +6,19 @@ import Testing
 @Suite struct HTTPKeysTests {
     @Test func nestedEndpointKeysLoadFromYAMLAndTheCommandLine() throws {
         let yaml = """
-        name: nested
-        state_backend: http
-        http:
-          pages: 30
-          sample_pages: 5
-          api:
-            error_rate: 0.2
-            stall_rate: 0.05
-            jitter: exponential
-        """
-        let s = try ScenarioLoader.load(yaml: yaml, displayName: "nested.yaml",
-                                        overrides: [try ScenarioOverride.parseSet("http.state.drop_rate=0.1")])
+            name: nested
+            state_backend: http
+            http:
+              pages: 30
+              sample_pages: 5
+              api:
+                error_rate: 0.2
+                stall_rate: 0.05
+                jitter: exponential
+            """
+        let s = try ScenarioLoader.load(
+            yaml: yaml, displayName: "nested.yaml",
+            overrides: [try ScenarioOverride.parseSet("http.state.drop_rate=0.1")])
         #expect(s.stateBackend == .http)
         #expect(s.http.pages == 30)
         #expect(s.http.pagesRead == 5)
@@ -32,8 +33,9 @@ import Testing
 
     @Test func ratesAddingUpToMoreThanOneNameTheKeySetOnTheCommandLine() throws {
         do {
-            _ = try ScenarioLoader.load(yaml: "name: x\nhttp:\n  state:\n    error_rate: 0.6\n", displayName: "x.yaml",
-                                        overrides: [try ScenarioOverride.parseSet("http.state.drop_rate=0.5")])
+            _ = try ScenarioLoader.load(
+                yaml: "name: x\nhttp:\n  state:\n    error_rate: 0.6\n", displayName: "x.yaml",
+                overrides: [try ScenarioOverride.parseSet("http.state.drop_rate=0.5")])
             Issue.record("rates adding up to 1.1 were accepted")
         } catch let error as ScenarioError {
             #expect(error.description.hasPrefix("command line (--set): key 'http.state.drop_rate':"), "\(error)")
@@ -47,8 +49,10 @@ import Testing
                 #expect(names.contains("http.\(endpoint).\(key)"))
             }
         }
-        for key in ["pages", "sample_pages", "page_records", "record_bytes", "connect_timeout_ms", "timeout_ms", "max_retries",
-                    "backoff_ms", "backoff_max_ms"] {
+        for key in [
+            "pages", "sample_pages", "page_records", "record_bytes", "connect_timeout_ms", "timeout_ms", "max_retries",
+            "backoff_ms", "backoff_max_ms",
+        ] {
             #expect(names.contains("http.\(key)"))
         }
         #expect((try? ScenarioKeys.key(named: "state_backend")?.check(.string("http")).get()) == .string("http"))

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Scenario
+import TestSupport
 import Testing
 
 @Suite struct LocateTests {
@@ -15,7 +15,8 @@ import Testing
             try root.write("work/scenarios/alpha.yaml", "name: alpha\n")
             try root.write("work/scenarios/beta.yaml", "name: beta\n")
             try root.write("work/scenarios/notes.txt", "not a scenario\n")
-            try FileManager.default.createDirectory(at: root.url.appendingPathComponent("work/somedir"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: root.url.appendingPathComponent("work/somedir"), withIntermediateDirectories: true)
             try root.write("tool/bin/simulate", "")
         }
     }
@@ -23,7 +24,9 @@ import Testing
     @Test func nameIsFoundInTheCurrentFoldersScenarios() throws {
         let l = try Layout()
         let url = try ScenarioLoader.locate("alpha", currentDirectory: l.cwd, executable: l.executable)
-        #expect(url.standardizedFileURL.path == l.cwd.appendingPathComponent("scenarios/alpha.yaml").standardizedFileURL.path)
+        #expect(
+            url.standardizedFileURL.path
+                == l.cwd.appendingPathComponent("scenarios/alpha.yaml").standardizedFileURL.path)
         let s = try ScenarioLoader.load(file: url)
         #expect(s.name == "alpha")
     }
@@ -53,7 +56,8 @@ import Testing
     @Test func relativeAndAbsolutePathsAreTakenAsGiven() throws {
         let l = try Layout()
         let want = l.cwd.appendingPathComponent("scenarios/beta.yaml").standardizedFileURL.path
-        let relative = try ScenarioLoader.locate("scenarios/beta.yaml", currentDirectory: l.cwd, executable: l.executable)
+        let relative = try ScenarioLoader.locate(
+            "scenarios/beta.yaml", currentDirectory: l.cwd, executable: l.executable)
         #expect(relative.standardizedFileURL.path == want)
         let absolute = try ScenarioLoader.locate(want, currentDirectory: l.root.url, executable: l.executable)
         #expect(absolute.standardizedFileURL.path == want)
@@ -75,11 +79,15 @@ import Testing
         try l.root.write("pkg/.build/release/simulate", "")
         let executable = l.root.url.appendingPathComponent("pkg/.build/release/simulate")
         let url = try ScenarioLoader.locate("delta", currentDirectory: l.cwd, executable: executable)
-        #expect(url.standardizedFileURL.path == l.root.url.appendingPathComponent("pkg/scenarios/delta.yaml").standardizedFileURL.path)
+        #expect(
+            url.standardizedFileURL.path
+                == l.root.url.appendingPathComponent("pkg/scenarios/delta.yaml").standardizedFileURL.path)
         // The current folder comes first.
         try l.root.write("pkg/scenarios/alpha.yaml", "name: other-alpha\n")
         let alpha = try ScenarioLoader.locate("alpha", currentDirectory: l.cwd, executable: executable)
-        #expect(alpha.standardizedFileURL.path == l.cwd.appendingPathComponent("scenarios/alpha.yaml").standardizedFileURL.path)
+        #expect(
+            alpha.standardizedFileURL.path
+                == l.cwd.appendingPathComponent("scenarios/alpha.yaml").standardizedFileURL.path)
         // Both folders' names are listed when nothing matches.
         let error = try #require(throws: ScenarioError.self) {
             try ScenarioLoader.locate("gamma", currentDirectory: l.cwd, executable: executable)
@@ -89,8 +97,9 @@ import Testing
 
     @Test func theRepositoryScenariosAreFoundByName() throws {
         for name in ["matatika", "smoke", "seed-microbench"] {
-            let url = try ScenarioLoader.locate(name, currentDirectory: repositoryRoot,
-                                                executable: URL(fileURLWithPath: "/nonexistent/bin/simulate"))
+            let url = try ScenarioLoader.locate(
+                name, currentDirectory: repositoryRoot,
+                executable: URL(fileURLWithPath: "/nonexistent/bin/simulate"))
             #expect(url.lastPathComponent == "\(name).yaml")
             _ = try ScenarioLoader.load(file: url)
         }

@@ -6,7 +6,8 @@ import Testing
     static let matatikaName = "scenarios/matatika.yaml"
 
     func matatika(_ overrides: [ScenarioOverride]) throws -> Scenario {
-        try ScenarioLoader.load(file: repositoryScenario("matatika"), displayName: Self.matatikaName, overrides: overrides)
+        try ScenarioLoader.load(
+            file: repositoryScenario("matatika"), displayName: Self.matatikaName, overrides: overrides)
     }
 
     @Test func setChangesValueAndOrigin() throws {
@@ -21,8 +22,10 @@ import Testing
     }
 
     @Test func namedFlagChangesValueAndOrigin() throws {
-        let s = try matatika([ScenarioOverride(key: "packages", text: "500", flag: "--packages"),
-                              ScenarioOverride(key: "workers", text: "4", flag: "--workers")])
+        let s = try matatika([
+            ScenarioOverride(key: "packages", text: "500", flag: "--packages"),
+            ScenarioOverride(key: "workers", text: "4", flag: "--workers"),
+        ])
         #expect(s.packages == 500)
         #expect(s.workers == 4)
         #expect(s.origins["packages"] == "command line (--packages)")
@@ -31,15 +34,19 @@ import Testing
     }
 
     @Test func laterOverrideWins() throws {
-        let s = try matatika([ScenarioOverride(key: "packages", text: "500", flag: "--packages"),
-                              try ScenarioOverride.parseSet("packages=600")])
+        let s = try matatika([
+            ScenarioOverride(key: "packages", text: "500", flag: "--packages"),
+            try ScenarioOverride.parseSet("packages=600"),
+        ])
         #expect(s.packages == 600)
         #expect(s.origins["packages"] == "command line (--set)")
     }
 
     @Test func overrideOfNestedAndDefaultedKeys() throws {
-        let s = try matatika([try ScenarioOverride.parseSet("production.runs=3"),
-                              try ScenarioOverride.parseSet("lock-timeout-seconds=2.5")])
+        let s = try matatika([
+            try ScenarioOverride.parseSet("production.runs=3"),
+            try ScenarioOverride.parseSet("lock-timeout-seconds=2.5"),
+        ])
         #expect(s.productionRuns == 3)
         #expect(s.origins["production.runs"] == "command line (--set)")
         #expect(s.lockTimeoutSeconds == 2.5)
@@ -47,12 +54,16 @@ import Testing
     }
 
     @Test func unknownKeyIsNamed() throws {
-        let error = try #require(throws: ScenarioError.self) { try matatika([try ScenarioOverride.parseSet("nosuch=1")]) }
+        let error = try #require(throws: ScenarioError.self) {
+            try matatika([try ScenarioOverride.parseSet("nosuch=1")])
+        }
         #expect(error.description == "command line (--set): key 'nosuch': unknown key")
     }
 
     @Test func badIntegerNamesTheKey() throws {
-        let error = try #require(throws: ScenarioError.self) { try matatika([try ScenarioOverride.parseSet("packages=abc")]) }
+        let error = try #require(throws: ScenarioError.self) {
+            try matatika([try ScenarioOverride.parseSet("packages=abc")])
+        }
         #expect(error.key == "packages")
         #expect(error.description == "command line (--set): key 'packages': expected an integer, got 'abc'")
     }
@@ -69,10 +80,15 @@ import Testing
         ("error_rate=abc", "command line (--set): key 'error_rate': expected a number, got 'abc'"),
         ("error_rate=nan", "command line (--set): key 'error_rate': expected a number, got 'nan'"),
         ("on_error=maybe", "command line (--set): key 'on_error': 'maybe' is not one of retry, fail"),
-        ("observed.regressed_variant=nope", "command line (--set): key 'observed.regressed_variant': 'nope' is not one of the variants"),
+        (
+            "observed.regressed_variant=nope",
+            "command line (--set): key 'observed.regressed_variant': 'nope' is not one of the variants"
+        ),
     ])
     func badValuesAreRejected(assignment: String, expected: String) throws {
-        let error = try #require(throws: ScenarioError.self) { try matatika([try ScenarioOverride.parseSet(assignment)]) }
+        let error = try #require(throws: ScenarioError.self) {
+            try matatika([try ScenarioOverride.parseSet(assignment)])
+        }
         #expect(error.description == expected)
     }
 

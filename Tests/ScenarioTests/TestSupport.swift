@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Scenario
+import TestSupport
 import Testing
 
 /// The package root, found from this file's path (Tests/ScenarioTests/TestSupport.swift).
@@ -16,8 +16,8 @@ func repositoryScenario(_ name: String) -> URL {
 
 /// The malformed fixtures, as copied into the test bundle.
 func malformedFixturesFolder() throws -> URL {
-    let fixtures = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil),
-                                "the Fixtures folder is missing from the test bundle")
+    let fixtures = try #require(
+        Bundle.module.url(forResource: "Fixtures", withExtension: nil),
+        "the Fixtures folder is missing from the test bundle")
     return fixtures.appendingPathComponent("malformed", isDirectory: true)
 }
-

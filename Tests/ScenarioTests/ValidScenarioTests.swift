@@ -9,7 +9,10 @@ import Testing
         #expect(s.name == "matatika")
         #expect(s.description.hasPrefix("Nine `meltano run` invocations"))
         #expect(s.workload == .pipeline)
-        #expect(s.variants.map(\.name) == ["meltano-3.6.0", "meltano-3.7.9", "seed-3.7.9", "fix-branch", "meltano-4.1", "persistent"])
+        #expect(
+            s.variants.map(\.name) == [
+                "meltano-3.6.0", "meltano-3.7.9", "seed-3.7.9", "fix-branch", "meltano-4.1", "persistent",
+            ])
         #expect(s.baseline.name == "meltano-3.6.0")
         #expect(s.invocations == 18)
         #expect(s.workers == 2)
@@ -46,8 +49,10 @@ import Testing
         #expect(s.origins["production.runs"] == "\(f):30")
         #expect(s.origins["assumed.extract_seconds"] == "\(f):38")
         #expect(s.origins["observed.regressed_variant"] == "\(f):44")
-        for key in ["cost_file", "heartbeat_interval_seconds", "lock_timeout_seconds", "site_packages",
-                    "microbench.backends_calls", "microbench.creations"] {
+        for key in [
+            "cost_file", "heartbeat_interval_seconds", "lock_timeout_seconds", "site_packages",
+            "microbench.backends_calls", "microbench.creations",
+        ] {
             #expect(s.origins[key] == "default", "\(key)")
         }
         #expect(s.heartbeatIntervalSeconds == 1)
@@ -84,14 +89,17 @@ import Testing
         #expect(s.assumedSeconds.map(\.seconds) == [4, 7, 53, 21])
         #expect(s.observedBaselineMinutes == nil)
         #expect(s.observedRegressedVariant == nil)
-        for key in ["invocations_per_process", "state_backend", "assumed.cli_start_seconds", "assumed.extract_seconds",
-                    "observed.baseline_minutes"] {
+        for key in [
+            "invocations_per_process", "state_backend", "assumed.cli_start_seconds", "assumed.extract_seconds",
+            "observed.baseline_minutes",
+        ] {
             #expect(s.origins[key] == "default", "\(key)")
         }
     }
 
     @Test func seedMicrobenchLoadsWithItsValues() throws {
-        let s = try ScenarioLoader.load(file: repositoryScenario("seed-microbench"), displayName: "seed-microbench.yaml")
+        let s = try ScenarioLoader.load(
+            file: repositoryScenario("seed-microbench"), displayName: "seed-microbench.yaml")
         #expect(s.name == "seed-microbench")
         #expect(s.workload == .microbench)
         #expect(s.variants.map(\.name) == ["meltano-3.6.0", "meltano-3.7.9", "fix-branch", "seed-3.7.9"])
@@ -128,15 +136,15 @@ import Testing
 
     @Test func yamlSpellingsAreAccepted() throws {
         let yaml = """
-        variants:
-          - meltano-3.6.0
-          - meltano-4.1+persistent
-        packages: 1_000
-        error_rate: 1
-        on_error: fail
-        catalog_lines: 0
-        production: {runs: 2, gap_seconds: 0}
-        """
+            variants:
+              - meltano-3.6.0
+              - meltano-4.1+persistent
+            packages: 1_000
+            error_rate: 1
+            on_error: fail
+            catalog_lines: 0
+            production: {runs: 2, gap_seconds: 0}
+            """
         let s = try ScenarioLoader.load(yaml: yaml, displayName: "spellings.yaml")
         #expect(s.variants.map(\.name) == ["meltano-3.6.0", "meltano-4.1+persistent"])
         #expect(s.packages == 1000)
@@ -151,7 +159,8 @@ import Testing
 
     @Test func variantListedTwiceIsRejected() throws {
         let error = try #require(throws: ScenarioError.self) {
-            try ScenarioLoader.load(yaml: "name: x\nvariants: [meltano-3.6.0, meltano-3.6.0]\n", displayName: "twice.yaml")
+            try ScenarioLoader.load(
+                yaml: "name: x\nvariants: [meltano-3.6.0, meltano-3.6.0]\n", displayName: "twice.yaml")
         }
         #expect(error.description == "twice.yaml:2: key 'variants': variant 'meltano-3.6.0' is listed twice")
     }
@@ -177,8 +186,10 @@ import Testing
             #expect(key.name.split(separator: ".").count <= 3, "\(key.name)")  // `http.api.error_rate` at most
         }
         #expect(ScenarioKeys.key(named: "nosuch") == nil)
-        for name in ["error_rate", "packages", "workers", "invocations", "variants", "seed", "baseline",
-                     "production.runs", "assumed.extract_seconds"] {
+        for name in [
+            "error_rate", "packages", "workers", "invocations", "variants", "seed", "baseline",
+            "production.runs", "assumed.extract_seconds",
+        ] {
             #expect(names.contains(name), "\(name)")
         }
     }

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct VariantTests {
     @Test func profileNamesAreTheKnownOnes() {
-        #expect(Profile.all.map(\.name) == ["meltano-3.6.0", "meltano-3.7.9", "seed-3.7.9", "fix-branch", "meltano-4.1"])
+        #expect(
+            Profile.all.map(\.name) == ["meltano-3.6.0", "meltano-3.7.9", "seed-3.7.9", "fix-branch", "meltano-4.1"])
     }
 
     @Test(arguments: Profile.all.map(\.name))
@@ -16,7 +17,9 @@ import Testing
         #expect(variant.strategy == profile.strategy)
     }
 
-    @Test(arguments: ["persistent", "uncached", "static", "per-instance", "per-process", "persistent-strict", "stevedore"])
+    @Test(arguments: [
+        "persistent", "uncached", "static", "per-instance", "per-process", "persistent-strict", "stevedore",
+    ])
     func bareStrategyUsesMeltano379(_ name: String) throws {
         let variant = try Variant.resolve(name).get()
         #expect(variant.name == name)
@@ -25,8 +28,11 @@ import Testing
     }
 
     @Test func everyStrategyIsCovered() {
-        #expect(Set(DiscoveryStrategy.allCases.map(\.rawValue))
-                == ["persistent", "uncached", "static", "per-instance", "per-process", "persistent-strict", "stevedore"])
+        #expect(
+            Set(DiscoveryStrategy.allCases.map(\.rawValue))
+                == [
+                    "persistent", "uncached", "static", "per-instance", "per-process", "persistent-strict", "stevedore",
+                ])
     }
 
     @Test func profilePlusStrategyResolves() throws {
@@ -39,7 +45,9 @@ import Testing
         #expect(variant.profile.catalogWrite == .sync)
     }
 
-    @Test(arguments: ["nonsense", "meltano-4.1+nonsense", "persistent+meltano-4.1", "meltano-9+persistent", "", "Meltano-3.6.0"])
+    @Test(arguments: [
+        "nonsense", "meltano-4.1+nonsense", "persistent+meltano-4.1", "meltano-9+persistent", "", "Meltano-3.6.0",
+    ])
     func unknownNamesFailListingTheProfiles(_ name: String) throws {
         guard case .failure(let problem) = Variant.resolve(name) else {
             Issue.record("'\(name)' resolved")
@@ -47,7 +55,9 @@ import Testing
         }
         #expect(problem.text.hasPrefix("unknown variant '\(name)' (profiles: "))
         #expect(problem.text.contains("profiles: meltano-3.6.0, meltano-3.7.9, seed-3.7.9, fix-branch, meltano-4.1;"))
-        #expect(problem.text.contains("strategies: static, uncached, per-instance, per-process, persistent, persistent-strict, stevedore"))
+        #expect(
+            problem.text.contains(
+                "strategies: static, uncached, per-instance, per-process, persistent, persistent-strict, stevedore"))
         #expect(problem.text.contains("PROFILE+STRATEGY"))
     }
 
@@ -55,11 +65,14 @@ import Testing
 
     /// The three wordings of docs/model.md, exactly.
     @Test func errorMessagesMatchTheDesign() {
-        #expect(ErrorMessageStyle.enum360.message(scheme: "x", available: Self.backends)
+        #expect(
+            ErrorMessageStyle.enum360.message(scheme: "x", available: Self.backends)
                 == "'x' is not a valid StateBackend")
-        #expect(ErrorMessageStyle.addon37.message(scheme: "x", available: Self.backends)
+        #expect(
+            ErrorMessageStyle.addon37.message(scheme: "x", available: Self.backends)
                 == "No state backend found for scheme 'x'. Available backends: systemdb, azure, file, gs, s3")
-        #expect(ErrorMessageStyle.addon4.message(scheme: "x", available: Self.backends)
+        #expect(
+            ErrorMessageStyle.addon4.message(scheme: "x", available: Self.backends)
                 == "No state backend found for scheme 'x', available backends are: systemdb, azure, file, gs, s3")
         #expect(!ErrorMessageStyle.enum360.callsBackends)
         #expect(ErrorMessageStyle.addon37.callsBackends)

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Storage
 
 /// Contention between real OS processes: the test binary re-runs itself (fork is unsafe in
@@ -18,15 +19,17 @@ import Testing
         let writes = Int(env["STORAGE_TEST_WORKER_WRITES"] ?? "") ?? 0
         let name = env["STORAGE_TEST_WORKER_NAME"] ?? "w"
 
-        let store: any StateStore = kind == "file"
+        let store: any StateStore =
+            kind == "file"
             ? try FileStateStore(root: target, retryInterval: 0.001)
             : try SystemDatabase(path: target)
         TestWorkers.waitForGo()
         var sequences: [Int] = []
         var waits = 0
         for write in 0..<writes {
-            let receipt = try store.set(stateID: "dev:cross-process", completed: nil,
-                                        partial: #"{"\#(name)": \#(write)}"#)
+            let receipt = try store.set(
+                stateID: "dev:cross-process", completed: nil,
+                partial: #"{"\#(name)": \#(write)}"#)
             sequences.append(receipt.writeSequence)
             waits += receipt.busyWaits + receipt.lockWaits
         }
@@ -34,11 +37,16 @@ import Testing
     }
 
     /// Parent side: spawns `count` workers and returns (all sequences, total waits).
-    private func spawnWorkers(kind: String, target: String, count: Int, writes: Int,
-                              folder: TemporaryDirectory) throws -> (sequences: [Int], waits: Int) {
-        let reports = try TestWorkers.run(count: count, filter: "workerWritesStateWhenSpawned", folder: folder.path) { index in
-            ["STORAGE_TEST_WORKER_TARGET": target, "STORAGE_TEST_WORKER_KIND": kind,
-             "STORAGE_TEST_WORKER_WRITES": String(writes), "STORAGE_TEST_WORKER_NAME": "process\(index)"]
+    private func spawnWorkers(
+        kind: String, target: String, count: Int, writes: Int,
+        folder: TemporaryDirectory
+    ) throws -> (sequences: [Int], waits: Int) {
+        let reports = try TestWorkers.run(count: count, filter: "workerWritesStateWhenSpawned", folder: folder.path) {
+            index in
+            [
+                "STORAGE_TEST_WORKER_TARGET": target, "STORAGE_TEST_WORKER_KIND": kind,
+                "STORAGE_TEST_WORKER_WRITES": String(writes), "STORAGE_TEST_WORKER_NAME": "process\(index)",
+            ]
         }
         for report in reports { #expect(report.status == 0) }
         return (reports.flatMap(\.sequences), reports.reduce(0) { $0 + $1.waits })

@@ -1,13 +1,16 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Storage
 
 @Suite struct FileStateStoreTests {
     private func writeLock(_ path: String, age seconds: Double) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
-        try StorageTimestamp.format(Date().addingTimeInterval(-seconds)).write(toFile: path, atomically: false, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
+        try StorageTimestamp.format(Date().addingTimeInterval(-seconds)).write(
+            toFile: path, atomically: false, encoding: .utf8)
     }
 
     private func leftovers(_ folder: String) -> [String] {
@@ -43,7 +46,8 @@ import Testing
         #expect(store.statePath(forStateID: stateID) == folder.path + "/dev%3Atap-a-to-target-b/state.json")
 
         let onDisk = try String(contentsOfFile: store.statePath(forStateID: stateID), encoding: .utf8)
-        #expect(jsonObject(onDisk) == ["completed": ["singer_state": ["a": 1], "_simulate_writes": 1], "partial": [:]])
+        #expect(
+            jsonObject(onDisk) == ["completed": ["singer_state": ["a": 1], "_simulate_writes": 1], "partial": [:]])
         #expect(leftovers(store.folderPath(forStateID: stateID)).isEmpty)
     }
 
@@ -52,9 +56,13 @@ import Testing
         defer { folder.remove() }
         let store = try FileStateStore(root: folder.path, retryInterval: 0.01)
         try store.set(stateID: "s", completed: nil, partial: #"{"bookmarks": {"users": {"page": 1, "since": "x"}}}"#)
-        try store.set(stateID: "s", completed: nil, partial: #"{"bookmarks": {"users": {"page": 2}, "orders": {"page": 3}}}"#)
+        try store.set(
+            stateID: "s", completed: nil, partial: #"{"bookmarks": {"users": {"page": 2}, "orders": {"page": 3}}}"#)
         let merged = try #require(try store.get(stateID: "s"))
-        #expect(jsonObject(merged.partialState) == ["bookmarks": ["users": ["page": 2, "since": "x"], "orders": ["page": 3]]])
+        #expect(
+            jsonObject(merged.partialState) == [
+                "bookmarks": ["users": ["page": 2, "since": "x"], "orders": ["page": 3]]
+            ])
         #expect(merged.writeCount == 2)
         #expect(StorageTimestamp.parse(merged.updatedAt) != nil)
 
@@ -120,8 +128,9 @@ import Testing
         let sequences = Locked<[Int]>([])
         let errors = runOnThreads(2) { index in
             for write in 0..<50 {
-                let receipt = try stores[index].set(stateID: "dev:contended", completed: nil,
-                                                   partial: #"{"writer\#(index)": \#(write)}"#)
+                let receipt = try stores[index].set(
+                    stateID: "dev:contended", completed: nil,
+                    partial: #"{"writer\#(index)": \#(write)}"#)
                 sequences.withValue { $0.append(receipt.writeSequence) }
             }
         }

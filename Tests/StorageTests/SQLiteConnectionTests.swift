@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Storage
 
 @Suite struct SQLiteConnectionTests {
@@ -12,7 +13,8 @@ import Testing
         #expect(try connection.queryRow("PRAGMA synchronous")?.first == .integer(1))  // NORMAL
 
         try connection.execute("CREATE TABLE t (i INTEGER, r REAL, s TEXT, n TEXT)")
-        try connection.execute("INSERT INTO t VALUES (?, ?, ?, ?)", [.integer(42), .real(1.5), .text("héllo:1"), .null])
+        try connection.execute(
+            "INSERT INTO t VALUES (?, ?, ?, ?)", [.integer(42), .real(1.5), .text("héllo:1"), .null])
         let row = try #require(try connection.queryRow("SELECT i, r, s, n FROM t"))
         #expect(row == [.integer(42), .real(1.5), .text("héllo:1"), .null])
     }
@@ -145,6 +147,8 @@ import Testing
         let python = try #require(StorageTimestamp.parse("2023-11-14T23:13:20.5+01:00"))
         #expect(abs(python.timeIntervalSince1970 - 1_700_000_000.5) < 0.000_001)
         #expect(StorageTimestamp.parse("yesterday") == nil)
-        #expect(StorageTimestamp.format(Date(timeIntervalSince1970: 9)) < StorageTimestamp.format(Date(timeIntervalSince1970: 10)))
+        #expect(
+            StorageTimestamp.format(Date(timeIntervalSince1970: 9))
+                < StorageTimestamp.format(Date(timeIntervalSince1970: 10)))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Storage
 
 @Suite struct SystemDatabaseTests {
@@ -23,10 +24,14 @@ import Testing
             try database.connection.query("PRAGMA table_info(\(table))").compactMap { $0[1].stringValue }
         }
         #expect(try columns("state") == ["state_id", "partial_state", "completed_state", "updated_at"])
-        #expect(try columns("runs") == ["id", "job_name", "run_id", "state", "started_at", "last_heartbeat_at",
-                                       "ended_at", "payload", "payload_flags", "trigger"])
-        let autoincrement = try database.connection.queryRow(
-            "SELECT sql FROM sqlite_master WHERE name = 'runs'")?.first?.stringValue ?? ""
+        #expect(
+            try columns("runs") == [
+                "id", "job_name", "run_id", "state", "started_at", "last_heartbeat_at",
+                "ended_at", "payload", "payload_flags", "trigger",
+            ])
+        let autoincrement =
+            try database.connection.queryRow(
+                "SELECT sql FROM sqlite_master WHERE name = 'runs'")?.first?.stringValue ?? ""
         #expect(autoincrement.contains("AUTOINCREMENT"))
     }
 
@@ -43,7 +48,8 @@ import Testing
         try database.endRun(runRowID: id, succeeded: true, now: start.addingTimeInterval(2))
 
         let rows = try database.connection.query(
-            "SELECT id, job_name, run_id, state, started_at, last_heartbeat_at, ended_at, payload, payload_flags, \"trigger\" FROM runs")
+            "SELECT id, job_name, run_id, state, started_at, last_heartbeat_at, ended_at, payload, payload_flags, \"trigger\" FROM runs"
+        )
         #expect(rows.count == 1)
         let row = try #require(rows.first)
         #expect(row[0] == .integer(id))
@@ -64,10 +70,13 @@ import Testing
         defer { folder.remove() }
         let database = try makeDatabase(folder)
         let now = Date(timeIntervalSince1970: 1_700_000_000)
-        let stale = try database.insertRun(jobName: "job", runID: "stale", trigger: "cli", now: now.addingTimeInterval(-600))
-        let fresh = try database.insertRun(jobName: "job", runID: "fresh", trigger: "cli", now: now.addingTimeInterval(-600))
+        let stale = try database.insertRun(
+            jobName: "job", runID: "stale", trigger: "cli", now: now.addingTimeInterval(-600))
+        let fresh = try database.insertRun(
+            jobName: "job", runID: "fresh", trigger: "cli", now: now.addingTimeInterval(-600))
         try database.heartbeat(runRowID: fresh, now: now.addingTimeInterval(-1))
-        let finished = try database.insertRun(jobName: "job", runID: "done", trigger: "cli", now: now.addingTimeInterval(-600))
+        let finished = try database.insertRun(
+            jobName: "job", runID: "done", trigger: "cli", now: now.addingTimeInterval(-600))
         try database.endRun(runRowID: finished, succeeded: true, now: now.addingTimeInterval(-590))
 
         let changed = try database.markStaleRuns(heartbeatOlderThan: now.addingTimeInterval(-300), now: now)
@@ -78,7 +87,8 @@ import Testing
         #expect(try state(stale) == "FAIL")
         #expect(try state(fresh) == "RUNNING")
         #expect(try state(finished) == "SUCCESS")
-        let endedAt = try database.connection.queryRow("SELECT ended_at FROM runs WHERE id = ?", [.integer(stale)])?.first
+        let endedAt = try database.connection.queryRow("SELECT ended_at FROM runs WHERE id = ?", [.integer(stale)])?
+            .first
         #expect(endedAt == .text(StorageTimestamp.format(now)))
         #expect(try database.runningCount(jobName: "job") == 1)
     }
@@ -99,7 +109,9 @@ import Testing
 
         #expect(try database.set(stateID: "dev:job", completed: nil, partial: #"{"x": 1}"#).writeSequence == 2)
         // A caller's own _simulate_writes is overwritten by the counter.
-        #expect(try database.set(stateID: "dev:job", completed: #"{"_simulate_writes": 99}"#, partial: nil).writeSequence == 3)
+        #expect(
+            try database.set(stateID: "dev:job", completed: #"{"_simulate_writes": 99}"#, partial: nil).writeSequence
+                == 3)
         #expect(try database.get(stateID: "dev:job")?.writeCount == 3)
         #expect(try database.get(stateID: "other") == nil)
     }
@@ -109,15 +121,18 @@ import Testing
         defer { folder.remove() }
         let database = try makeDatabase(folder)
         try database.set(stateID: "s", completed: #"{"bookmarks": {"old": 1}}"#, partial: nil)
-        try database.set(stateID: "s", completed: nil,
-                         partial: #"{"bookmarks": {"users": {"since": "2024-01-01", "page": 1}}, "n": 1}"#)
-        try database.set(stateID: "s", completed: nil,
-                         partial: #"{"bookmarks": {"users": {"page": 2}, "orders": {"page": 7}}, "n": [2]}"#)
+        try database.set(
+            stateID: "s", completed: nil,
+            partial: #"{"bookmarks": {"users": {"since": "2024-01-01", "page": 1}}, "n": 1}"#)
+        try database.set(
+            stateID: "s", completed: nil,
+            partial: #"{"bookmarks": {"users": {"page": 2}, "orders": {"page": 7}}, "n": [2]}"#)
         let merged = try #require(try database.get(stateID: "s"))
-        #expect(jsonObject(merged.partialState) == [
-            "bookmarks": ["users": ["since": "2024-01-01", "page": 2], "orders": ["page": 7]],
-            "n": [2],
-        ])
+        #expect(
+            jsonObject(merged.partialState) == [
+                "bookmarks": ["users": ["since": "2024-01-01", "page": 2], "orders": ["page": 7]],
+                "n": [2],
+            ])
         // Partial writes keep the completed state (and count).
         #expect(jsonObject(merged.completedState) == ["bookmarks": ["old": 1], "_simulate_writes": 3])
 
@@ -148,8 +163,9 @@ import Testing
 
         let errors = runOnThreads(2) { index in
             for write in 0..<200 {
-                let receipt = try databases[index].set(stateID: "dev:contended", completed: nil,
-                                                      partial: #"{"writer\#(index)": \#(write)}"#)
+                let receipt = try databases[index].set(
+                    stateID: "dev:contended", completed: nil,
+                    partial: #"{"writer\#(index)": \#(write)}"#)
                 sequences.withValue { $0.append(receipt.writeSequence) }
                 receiptWaits.withValue { $0 += receipt.busyWaits }
             }
@@ -164,7 +180,9 @@ import Testing
         let totalWaits = databases.map { $0.connection.stats.totalWaits }.reduce(0, +)
         #expect(receiptWaits.current == totalWaits)
         #expect(databases.map { $0.connection.stats.transactions }.reduce(0, +) == 400)
-        print("systemdb contention: \(totalWaits) waits, busy handler waits \(databases.map { $0.connection.stats.busyWaits })")
+        print(
+            "systemdb contention: \(totalWaits) waits, busy handler waits \(databases.map { $0.connection.stats.busyWaits })"
+        )
     }
 
     @Test func stateWriteWaitsForAnotherConnectionsTransaction() throws {

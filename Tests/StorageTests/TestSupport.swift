@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+
 @testable import Storage
 
 /// Runs `body(index)` on `count` dedicated OS threads at once and waits for all of them.

@@ -17,8 +17,11 @@ public enum TestWorkers {
 
     /// Parent side: spawns `count` copies of this test binary running the test `filter`, each with
     /// `environment(index)` added; starts them together; waits for all and returns their reports.
-    public static func run(count: Int, filter: String, folder: String, environment: (Int) -> [String: String]) throws -> [Report] {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    public static func run(count: Int, filter: String, folder: String, environment: (Int) -> [String: String]) throws
+        -> [Report]
+    {
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let goFile = folder + "/go"
         var processes: [(Process, String)] = []
         for index in 0..<count {
@@ -44,8 +47,9 @@ public enum TestWorkers {
         return processes.map { process, report in
             process.waitUntilExit()
             let lines = ((try? String(contentsOfFile: report, encoding: .utf8)) ?? "").split(separator: "\n")
-            return Report(status: process.terminationStatus, waits: Int(lines.first ?? "") ?? 0,
-                          sequences: (lines.dropFirst().first ?? "").split(separator: ",").compactMap { Int($0) })
+            return Report(
+                status: process.terminationStatus, waits: Int(lines.first ?? "") ?? 0,
+                sequences: (lines.dropFirst().first ?? "").split(separator: ",").compactMap { Int($0) })
         }
     }
 
@@ -59,6 +63,7 @@ public enum TestWorkers {
     /// Worker side: writes the report the parent reads.
     public static func report(waits: Int, sequences: [Int]) throws {
         guard let path = ProcessInfo.processInfo.environment[reportVariable] else { return }
-        try "\(waits)\n\(sequences.map(String.init).joined(separator: ","))".write(toFile: path, atomically: true, encoding: .utf8)
+        try "\(waits)\n\(sequences.map(String.init).joined(separator: ","))".write(
+            toFile: path, atomically: true, encoding: .utf8)
     }
 }

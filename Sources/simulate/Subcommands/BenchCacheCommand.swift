@@ -9,22 +9,25 @@ import Report
 struct BenchCacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-cache",
-        abstract: "Benchmark the cross-process discovery caches (hit, miss, invalidation) against the stevedore-style design.",
+        abstract:
+            "Benchmark the cross-process discovery caches (hit, miss, invalidation) against the stevedore-style design.",
         discussion: """
-        Each sample is one fresh session's first lookup of `meltano.state_backends`: fingerprint, cache file, and on a \
-        miss the real scan and the write. Strategies are interleaved within each repetition so they share conditions. \
-        Build with -c release for numbers worth quoting.
-        """
+            Each sample is one fresh session's first lookup of `meltano.state_backends`: fingerprint, cache file, and on a \
+            miss the real scan and the write. Strategies are interleaved within each repetition so they share conditions. \
+            Build with -c release for numbers worth quoting.
+            """
     )
 
     @Option(help: "Comma-separated distribution counts.") var packages: String = "100,1000,10000"
     @Option(name: .customLong("hit-repeats"), help: "Hits measured per strategy and size.") var hitRepeats: Int = 21
     @Option(help: "Misses and invalidations measured per strategy and size.") var repeats: Int = 5
-    @Option(name: .customLong("settle-ms"), help: "Untimed pause after each change to the environment, in ms.") var settleMs: Int = 30
+    @Option(name: .customLong("settle-ms"), help: "Untimed pause after each change to the environment, in ms.")
+    var settleMs: Int = 30
     @Option(name: .customLong("work-dir"), help: "Environments and cache folders (environments are reused).")
     var workDir: String = "runs/.cache/bench"
     @Option(help: "Seed of the synthetic environments.") var seed: UInt64 = 1
-    @Option(help: "Comma-separated strategies to compare.") var strategies: String = "persistent,persistent-strict,stevedore"
+    @Option(help: "Comma-separated strategies to compare.") var strategies: String =
+        "persistent,persistent-strict,stevedore"
 
     func run() throws {
         let sizes = packages.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -34,13 +37,18 @@ struct BenchCacheCommand: ParsableCommand {
         guard hitRepeats >= 1, repeats >= 1, settleMs >= 0 else {
             throw CleanExit.badInput("--hit-repeats and --repeats must be at least 1, --settle-ms at least 0")
         }
-        let chosen = strategies.split(separator: ",").map { DiscoveryStrategy(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
-        guard !chosen.isEmpty, chosen.allSatisfy({ [.persistent, .persistentStrict, .stevedore].contains($0) }) else {
-            throw CleanExit.badInput("--strategies: expected some of persistent, persistent-strict, stevedore, got '\(strategies)'")
+        let chosen = strategies.split(separator: ",").map {
+            DiscoveryStrategy(rawValue: $0.trimmingCharacters(in: .whitespaces))
         }
-        let benchmark = CacheBenchmark(options: .init(
-            sizes: sizes.compactMap { $0 }, strategies: chosen.compactMap { $0 }, hitRepeats: hitRepeats, missRepeats: repeats,
-            settleMilliseconds: settleMs, workRoot: URL(fileURLWithPath: workDir), seed: seed))
+        guard !chosen.isEmpty, chosen.allSatisfy({ [.persistent, .persistentStrict, .stevedore].contains($0) }) else {
+            throw CleanExit.badInput(
+                "--strategies: expected some of persistent, persistent-strict, stevedore, got '\(strategies)'")
+        }
+        let benchmark = CacheBenchmark(
+            options: .init(
+                sizes: sizes.compactMap { $0 }, strategies: chosen.compactMap { $0 }, hitRepeats: hitRepeats,
+                missRepeats: repeats,
+                settleMilliseconds: settleMs, workRoot: URL(fileURLWithPath: workDir), seed: seed))
         let rows: [CacheBenchmark.Row]
         do {
             rows = try benchmark.run { FileHandle.standardError.write(Data("bench-cache: \($0)\n".utf8)) }
@@ -52,8 +60,11 @@ struct BenchCacheCommand: ParsableCommand {
 
     /// The table and its two goals (persistent ≥ 20×, strict ≥ 2× faster hits than stevedore).
     static func render(_ rows: [CacheBenchmark.Row], hitRepeats: Int, repeats: Int, settleMs: Int) -> String {
-        var table = MarkdownTable(["distributions", "strategy", "hit median µs", "hit p90 µs", "stats per hit",
-                                   "hit: stevedore ÷ this", "miss median ms", "invalidation median ms"], numeric: [0, 2, 3, 4, 5, 6, 7])
+        var table = MarkdownTable(
+            [
+                "distributions", "strategy", "hit median µs", "hit p90 µs", "stats per hit",
+                "hit: stevedore ÷ this", "miss median ms", "invalidation median ms",
+            ], numeric: [0, 2, 3, 4, 5, 6, 7])
         func f(_ v: Double, _ d: Int) -> String { String(format: "%.\(d)f", v) }
         var goals: [String] = []
         for size in Array(Set(rows.map(\.packages))).sorted() {
@@ -62,17 +73,22 @@ struct BenchCacheCommand: ParsableCommand {
             for row in group {
                 let hit = SampleStatistics(row.hit)
                 let ratio = reference.map { $0 / hit.median }
-                table.add([size.formatted(), row.strategy.rawValue, f(hit.median, 1), f(hit.p90, 1), "\(row.hitStats)",
-                           ratio.map { f($0, 1) + "×" } ?? "–", f(SampleStatistics(row.miss).median / 1_000, 2),
-                           f(SampleStatistics(row.invalidation).median / 1_000, 2)])
+                table.add([
+                    size.formatted(), row.strategy.rawValue, f(hit.median, 1), f(hit.p90, 1), "\(row.hitStats)",
+                    ratio.map { f($0, 1) + "×" } ?? "–", f(SampleStatistics(row.miss).median / 1_000, 2),
+                    f(SampleStatistics(row.invalidation).median / 1_000, 2),
+                ])
                 if size == rows.map(\.packages).max(), let ratio, row.strategy != .stevedore {
                     let goal = row.strategy == .persistent ? 20.0 : 2.0
-                    goals.append("- at \(size.formatted()) distributions, `\(row.strategy.rawValue)` hit is \(f(ratio, 1))× faster "
-                        + "than the stevedore-style hit (goal ≥ \(Int(goal))×): \(ratio >= goal ? "met" : "NOT met")")
+                    goals.append(
+                        "- at \(size.formatted()) distributions, `\(row.strategy.rawValue)` hit is \(f(ratio, 1))× faster "
+                            + "than the stevedore-style hit (goal ≥ \(Int(goal))×): \(ratio >= goal ? "met" : "NOT met")"
+                    )
                 }
             }
         }
-        return "Medians of \(hitRepeats) hits and \(repeats) misses / invalidations per cell; invalidation = a new dist-info "
+        return
+            "Medians of \(hitRepeats) hits and \(repeats) misses / invalidations per cell; invalidation = a new dist-info "
             + "installed \(settleMs) ms before the lookup (untimed), then detect, scan, write.\n\n" + table.text + "\n"
             + goals.joined(separator: "\n")
     }

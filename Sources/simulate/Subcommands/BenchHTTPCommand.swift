@@ -17,10 +17,13 @@ struct BenchHTTPCommand: ParsableCommand {
 
     func run() throws {
         guard (1...1_000_000).contains(requests), pageRecords >= 0, recordBytes >= 0 else {
-            throw CleanExit.badInput("command line (--requests): expected 1 to 1000000 requests and non-negative page sizes")
+            throw CleanExit.badInput(
+                "command line (--requests): expected 1 to 1000000 requests and non-negative page sizes")
         }
         let result: (series: [HTTPBenchmark.Series], stop: StopReport)
-        do { result = try HTTPBenchmark.run(requests: requests, pageRecords: pageRecords, recordBytes: recordBytes) } catch {
+        do {
+            result = try HTTPBenchmark.run(requests: requests, pageRecords: pageRecords, recordBytes: recordBytes)
+        } catch {
             throw CleanExit.failure("bench-http: \(error)")
         }
         print("| client | requests | req/s | p50 µs | p99 µs | connections |")
@@ -29,8 +32,11 @@ struct BenchHTTPCommand: ParsableCommand {
             var distribution = PhaseDistribution()
             for micros in s.latencyMicroseconds { distribution.record(nanoseconds: Double(micros) * 1000) }
             let d = distribution.summary
-            print(String(format: "| %@ | %d | %.0f | %.0f | %.0f | %d |", s.mode, s.latencyMicroseconds.count, s.requestsPerSecond,
-                         d.median * 1000, d.p99 * 1000, s.connections))
+            print(
+                String(
+                    format: "| %@ | %d | %.0f | %.0f | %.0f | %d |", s.mode, s.latencyMicroseconds.count,
+                    s.requestsPerSecond,
+                    d.median * 1000, d.p99 * 1000, s.connections))
         }
         print("Server on 127.0.0.1:\(result.stop.port) stopped; port closed: \(result.stop.portClosed ? "yes" : "no").")
     }

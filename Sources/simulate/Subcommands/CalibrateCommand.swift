@@ -14,15 +14,17 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Measure CPython's per-unit costs on this machine and write the cpython cost profile.",
         discussion: """
-        Prepares synthetic environments at each --packages count (the same ones `simulate` scans), then runs \
-        scripts/calibrate.py with --python (any interpreter: calibrate inside your production image by pointing at its \
-        python). Every measurement runs in a fresh interpreter process. Writes scenarios/costs/cpython-calibrated.json \
-        (git-ignored: it names the interpreter's path), which runs then use instead of the public profile.
-        """
+            Prepares synthetic environments at each --packages count (the same ones `simulate` scans), then runs \
+            scripts/calibrate.py with --python (any interpreter: calibrate inside your production image by pointing at its \
+            python). Every measurement runs in a fresh interpreter process. Writes scenarios/costs/cpython-calibrated.json \
+            (git-ignored: it names the interpreter's path), which runs then use instead of the public profile.
+            """
     )
 
     @Option(help: "The interpreter to measure.") var python: String = "python3"
-    @Option(name: .customLong("site-packages"), help: "Also measure entry_points() over this real site-packages (default: the interpreter's own).")
+    @Option(
+        name: .customLong("site-packages"),
+        help: "Also measure entry_points() over this real site-packages (default: the interpreter's own).")
     var sitePackages: String?
     @Option(help: "Comma-separated distribution counts of the synthetic environments (at least two).")
     var packages: String = "50,100,200,400,800,1600"
@@ -30,31 +32,44 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Catalog lines per write measurement.") var lines: Int = 20_000
     @Option(help: "SQLite statements per kind (JSON round trips: ten times as many).") var iterations: Int = 300
     @Option(help: "Profile to write (default: scenarios/costs/cpython-calibrated.json).") var output: String?
-    @Option(help: "The calibration script (default: scripts/calibrate.py here or beside the binary's package).") var script: String?
-    @Option(name: .customLong("cache-dir"), help: "Where synthetic environments are cached.") var cacheDir: String = "runs/.cache"
+    @Option(help: "The calibration script (default: scripts/calibrate.py here or beside the binary's package).")
+    var script: String?
+    @Option(name: .customLong("cache-dir"), help: "Where synthetic environments are cached.") var cacheDir: String =
+        "runs/.cache"
     @Option(help: "Seed of the synthetic environments (as the scenario's `seed`).") var seed: UInt64 = 1
 
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let sizes = packages.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard sizes.count == packages.split(separator: ",").count, Set(sizes).count >= 2, sizes.allSatisfy({ $0 >= 1 }) else {
-            throw CleanExit.badInput("--packages: expected at least two different counts of at least 1, got '\(packages)'")
+        guard sizes.count == packages.split(separator: ",").count, Set(sizes).count >= 2, sizes.allSatisfy({ $0 >= 1 })
+        else {
+            throw CleanExit.badInput(
+                "--packages: expected at least two different counts of at least 1, got '\(packages)'")
         }
         guard repeats >= 1, lines >= 1, iterations >= 1 else {
             throw CleanExit.badInput("--repeats, --lines and --iterations must be at least 1")
         }
-        if python.contains("/") && !FileManager.default.isExecutableFile(atPath: URL(fileURLWithPath: python, relativeTo: cwd).path) {
+        if python.contains("/")
+            && !FileManager.default.isExecutableFile(atPath: URL(fileURLWithPath: python, relativeTo: cwd).path)
+        {
             throw CleanExit.badInput("--python \(python): not an executable file")
         }
         let scriptURL = try locateScript(cwd: cwd)
-        let outputURL = output.map { URL(fileURLWithPath: $0, relativeTo: cwd) } ?? CostProfileLocator.defaultCalibratedPath(currentDirectory: cwd)
-        var arguments = [scriptURL.path, "--output", outputURL.path, "--repeats", "\(repeats)", "--lines", "\(lines)",
-                         "--iterations", "\(iterations)"]
-        if let sitePackages { arguments += ["--site-packages", URL(fileURLWithPath: sitePackages, relativeTo: cwd).path] }
+        let outputURL =
+            output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
+            ?? CostProfileLocator.defaultCalibratedPath(currentDirectory: cwd)
+        var arguments = [
+            scriptURL.path, "--output", outputURL.path, "--repeats", "\(repeats)", "--lines", "\(lines)",
+            "--iterations", "\(iterations)",
+        ]
+        if let sitePackages {
+            arguments += ["--site-packages", URL(fileURLWithPath: sitePackages, relativeTo: cwd).path]
+        }
         for size in sizes.sorted() {
             let environment: PreparedEnvironment
             do {
-                environment = try SyntheticEnvironment.prepare(packages: size, seed: seed, cacheRoot: URL(fileURLWithPath: cacheDir, relativeTo: cwd))
+                environment = try SyntheticEnvironment.prepare(
+                    packages: size, seed: seed, cacheRoot: URL(fileURLWithPath: cacheDir, relativeTo: cwd))
             } catch {
                 throw CleanExit.failure("preparing \(size) distributions: \(error)")
             }
@@ -72,24 +87,30 @@ struct CalibrateCommand: ParsableCommand {
 
     /// The profile as `simulate calibrate` prints it: where from, then the units.
     static func render(_ profile: CostProfile, file: String) -> String {
-        "Cost profile `\(profile.name)` written to \(file)\n\n" + CostProfileSection.calibration(profile.calibration) + "\n"
-            + CostProfileSection.unitsTable(units: profile.units.mapValues(\.value), sources: profile.units.mapValues(\.source))
+        "Cost profile `\(profile.name)` written to \(file)\n\n" + CostProfileSection.calibration(profile.calibration)
+            + "\n"
+            + CostProfileSection.unitsTable(
+                units: profile.units.mapValues(\.value), sources: profile.units.mapValues(\.source))
     }
 
     private func locateScript(cwd: URL) throws -> URL {
         if let script {
             let url = URL(fileURLWithPath: script, relativeTo: cwd)
-            guard FileManager.default.fileExists(atPath: url.path) else { throw CleanExit.badInput("\(script): no such calibration script") }
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw CleanExit.badInput("\(script): no such calibration script")
+            }
             return url
         }
         var candidates = [cwd.appendingPathComponent("scripts/calibrate.py")]
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: cwd).resolvingSymlinksInPath().deletingLastPathComponent()
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: cwd).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         for _ in 0..<5 {
             candidates.append(dir.appendingPathComponent("scripts/calibrate.py"))
             dir = dir.deletingLastPathComponent()
         }
         guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-            throw CleanExit.badInput("scripts/calibrate.py not found here or beside the binary's package (use --script)")
+            throw CleanExit.badInput(
+                "scripts/calibrate.py not found here or beside the binary's package (use --script)")
         }
         return found
     }
@@ -115,7 +136,8 @@ struct CalibrateCommand: ParsableCommand {
             throw CleanExit.badInput("--python \(python): not found on PATH")
         }
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw CleanExit.failure("\(python) \(arguments[0]) failed (status \(process.terminationStatus)); see its message above")
+            throw CleanExit.failure(
+                "\(python) \(arguments[0]) failed (status \(process.terminationStatus)); see its message above")
         }
     }
 }

@@ -9,9 +9,9 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare two runs' summary.json: per variant and phase, with intervals.",
         discussion: """
-        Exit status: 0 equal within the threshold and noise; 2 a regression (or the runs cannot be compared: \
-        different knobs, package count, cost profile or machine, unless --force); 4 only improvements.
-        """
+            Exit status: 0 equal within the threshold and noise; 2 a regression (or the runs cannot be compared: \
+            different knobs, package count, cost profile or machine, unless --force); 4 only improvements.
+            """
     )
 
     @Argument(help: "The earlier run's summary.json (or its run folder).") var old: String
@@ -21,7 +21,8 @@ struct CompareCommand: ParsableCommand {
     var thresholdPercent: Double = 2
 
     func run() throws {
-        let before = try Self.load(old), after = try Self.load(new)
+        let before = try Self.load(old)
+        let after = try Self.load(new)
         let reason = SummaryComparison.incompatibility(before, after)
         if let reason, !force {
             throw CleanExit.badInput("refusing to compare \(old) and \(new): \(reason); use --force to compare anyway")
@@ -49,7 +50,8 @@ struct CompareCommand: ParsableCommand {
         do {
             let summary = try decoder.decode(RunSummary.self, from: data)
             guard summary.schemaVersion == RunSummary.currentSchemaVersion else {
-                throw CleanExit.badInput("\(path): schema_version \(summary.schemaVersion), expected \(RunSummary.currentSchemaVersion)")
+                throw CleanExit.badInput(
+                    "\(path): schema_version \(summary.schemaVersion), expected \(RunSummary.currentSchemaVersion)")
             }
             return summary
         } catch let error as ExitCode {

@@ -11,25 +11,28 @@ struct FitCommand: ParsableCommand {
         commandName: "fit",
         abstract: "Find the value of one knob that makes a variant's estimated regression equal an observed one.",
         discussion: """
-        Each step is a real run of the baseline and the variant. Knobs: catalog-lines (0 to 2,000,000), \
-        packages (1 to 10,000), error-rate (0 to 1). Says so when no value in range explains the observation. \
-        Example: simulate fit --scenario matatika --observed 12.6m --knob catalog-lines
-        """
+            Each step is a real run of the baseline and the variant. Knobs: catalog-lines (0 to 2,000,000), \
+            packages (1 to 10,000), error-rate (0 to 1). Says so when no value in range explains the observation. \
+            Example: simulate fit --scenario matatika --observed 12.6m --knob catalog-lines
+            """
     )
 
     @OptionGroup var scenarioOptions: ScenarioOptions
     @Option(help: "The observed regression: minutes (12.6m or 12.6) or seconds (756s).") var observed: String
     @Option(help: "The knob to fit: catalog-lines, packages or error-rate.") var knob: String
-    @Option(help: "The variant whose regression is observed (default: the scenario's observed variant).") var variant: String?
+    @Option(help: "The variant whose regression is observed (default: the scenario's observed variant).") var variant:
+        String?
     @Option(help: "Write into this new folder instead of runs/fit-<scenario>-<time>/.") var output: String?
 
     func run() throws {
         let cwd = scenarioOptions.cwd
         guard let minutes = Self.minutes(observed) else {
-            throw CleanExit.badInput("command line (--observed): expected minutes like 12.6m or seconds like 756s, got '\(observed)'")
+            throw CleanExit.badInput(
+                "command line (--observed): expected minutes like 12.6m or seconds like 756s, got '\(observed)'")
         }
         guard Fit.knobs[knob] != nil else {
-            throw CleanExit.badInput("command line (--knob): '\(knob)' is not one of \(Fit.knobs.keys.sorted().joined(separator: ", "))")
+            throw CleanExit.badInput(
+                "command line (--knob): '\(knob)' is not one of \(Fit.knobs.keys.sorted().joined(separator: ", "))")
         }
         let (base, _) = try scenarioOptions.load()
         if let variant, !base.variants.contains(where: { $0.name == variant }) {
@@ -39,29 +42,42 @@ struct FitCommand: ParsableCommand {
         if let spec = Fit.knobs[knob] {
             for end in [spec.lower, spec.upper] {
                 let text = spec.integer ? String(Int(end)) : String(end)
-                _ = try scenarioOptions.load(extra: [ScenarioOverride(key: spec.key, text: text, flag: "--knob \(knob)")])
+                _ = try scenarioOptions.load(extra: [
+                    ScenarioOverride(key: spec.key, text: text, flag: "--knob \(knob)")
+                ])
             }
         }
-        let folder = output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
-            ?? RunFolder.freshURL(root: URL(fileURLWithPath: scenarioOptions.outputRoot, relativeTo: cwd), name: "fit-\(base.name)")
-        if FileManager.default.fileExists(atPath: folder.path) { throw CleanExit.badInput("\(folder.relativePath): output folder already exists") }
-        let fit = Fit(knob: knob, observedMinutes: minutes, options: scenarioOptions.options(output: nil, progress: false, command: "")) {
+        let folder =
+            output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
+            ?? RunFolder.freshURL(
+                root: URL(fileURLWithPath: scenarioOptions.outputRoot, relativeTo: cwd), name: "fit-\(base.name)")
+        if FileManager.default.fileExists(atPath: folder.path) {
+            throw CleanExit.badInput("\(folder.relativePath): output folder already exists")
+        }
+        let fit = Fit(
+            knob: knob, observedMinutes: minutes,
+            options: scenarioOptions.options(output: nil, progress: false, command: "")
+        ) {
             try scenarioOptions.load(extra: $0)
         }
         let result: Fit.Result
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            result = try fit.run(into: folder, variant: variant) { FileHandle.standardError.write(Data("fit: \($0)\n".utf8)) }
+            result = try fit.run(into: folder, variant: variant) {
+                FileHandle.standardError.write(Data("fit: \($0)\n".utf8))
+            }
         } catch let error as ExitCode {
             throw error
         } catch {
             throw CleanExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }
-        let command = (["simulate", "fit", "--scenario", base.file, "--observed", observed, "--knob", knob]
+        let command =
+            (["simulate", "fit", "--scenario", base.file, "--observed", observed, "--knob", knob]
             + base.commandLineOverrides + (variant.map { ["--variant", $0] } ?? [])).joined(separator: " ")
-        let markdown = FitReport.markdown(scenario: base.name, knob: result.knob, integer: Fit.knobs[knob]?.integer ?? false,
-                                          variant: result.variant, observed: minutes,
-                                          sentence: result.sentence, steps: result.steps, command: command)
+        let markdown = FitReport.markdown(
+            scenario: base.name, knob: result.knob, integer: Fit.knobs[knob]?.integer ?? false,
+            variant: result.variant, observed: minutes,
+            sentence: result.sentence, steps: result.steps, command: command)
         try Data(markdown.utf8).write(to: folder.appendingPathComponent("FIT.md"), options: .atomic)
         print(result.sentence)
         print("Fit: \(PathDisplay.relative(folder.appendingPathComponent("FIT.md").path, to: cwd))")

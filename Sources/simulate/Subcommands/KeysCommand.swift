@@ -3,7 +3,8 @@ import Scenario
 
 /// `simulate keys`: the scenario format, from the same table the loader validates against.
 struct KeysCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "keys", abstract: "List every scenario key, its type, default and meaning.")
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "List every scenario key, its type, default and meaning.")
 
     func run() throws {
         for key in ScenarioKeys.all {
@@ -15,7 +16,9 @@ struct KeysCommand: ParsableCommand {
             case .choice(let c): kind = c.joined(separator: "|")
             case .list: kind = "list"
             }
-            print("\(key.name) (\(kind), default \(key.defaultValue.description.isEmpty ? "none" : key.defaultValue.description))")
+            print(
+                "\(key.name) (\(kind), default \(key.defaultValue.description.isEmpty ? "none" : key.defaultValue.description))"
+            )
             print("    \(key.help)")
         }
     }

@@ -10,16 +10,18 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario and write its report (the default subcommand).",
         discussion: """
-        Exit status: 0 the run is complete; 2 bad input (scenario, knob or cost profile), nothing written; \\
-        3 the run finished incomplete (a worker died, hung or was killed; the report says so); 1 any other failure.
-        """
+            Exit status: 0 the run is complete; 2 bad input (scenario, knob or cost profile), nothing written; \\
+            3 the run finished incomplete (a worker died, hung or was killed; the report says so); 1 any other failure.
+            """
     )
 
     @OptionGroup var scenarioOptions: ScenarioOptions
     @Option(help: "Write into this new folder instead of runs/<scenario>-<time>/.") var output: String?
-    @Option(name: .customLong("export-markdown"), help: "Also write the Markdown report to this file.") var exportMarkdown: String?
+    @Option(name: .customLong("export-markdown"), help: "Also write the Markdown report to this file.")
+    var exportMarkdown: String?
     @Option(name: .customLong("export-json"), help: "Also write summary.json to this file.") var exportJSON: String?
-    @Option(name: .customLong("export-csv"), help: "Also write per-variant, per-phase statistics as CSV to this file.") var exportCSV: String?
+    @Option(name: .customLong("export-csv"), help: "Also write per-variant, per-phase statistics as CSV to this file.")
+    var exportCSV: String?
 
     func run() throws {
         let cwd = scenarioOptions.cwd
@@ -27,8 +29,9 @@ struct RunCommand: ParsableCommand {
         if let output, FileManager.default.fileExists(atPath: URL(fileURLWithPath: output, relativeTo: cwd).path) {
             throw CleanExit.badInput("\(output): output folder already exists; choose a new one")
         }
-        let options = scenarioOptions.options(output: output, progress: isatty(2) == 1,
-                                              command: ScenarioOptions.reproduceCommand(scenario))
+        let options = scenarioOptions.options(
+            output: output, progress: isatty(2) == 1,
+            command: ScenarioOptions.reproduceCommand(scenario))
         let result: Simulation.Result
         do {
             result = try Simulation(scenario: scenario, costProfile: costs, options: options).run()

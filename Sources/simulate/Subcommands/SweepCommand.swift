@@ -11,16 +11,18 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Run a scenario over a grid of knob values and tabulate each variant's regression.",
         discussion: """
-        Give any knob a list (a,b,c) or an inclusive range (start:end:step), with its flag or --set: \
-        simulate sweep --scenario matatika --packages 50,200,1000 --error-rate 0,0.05,0.2. \
-        The first swept knob is the chart's x axis, the second one line per value. \
-        Writes runs/sweep-<scenario>-<time>/SWEEP.md, sweep.svg and one run folder per cell.
-        """
+            Give any knob a list (a,b,c) or an inclusive range (start:end:step), with its flag or --set: \
+            simulate sweep --scenario matatika --packages 50,200,1000 --error-rate 0,0.05,0.2. \
+            The first swept knob is the chart's x axis, the second one line per value. \
+            Writes runs/sweep-<scenario>-<time>/SWEEP.md, sweep.svg and one run folder per cell.
+            """
     )
 
     @OptionGroup var scenarioOptions: ScenarioOptions
     @Option(help: "Write into this new folder instead of runs/sweep-<scenario>-<time>/.") var output: String?
-    @Option(name: .customLong("chart-variant"), help: "The variant the chart shows (default: the observed one, else the first non-baseline).")
+    @Option(
+        name: .customLong("chart-variant"),
+        help: "The variant the chart shows (default: the observed one, else the first non-baseline).")
     var chartVariant: String?
 
     func run() throws {
@@ -30,29 +32,41 @@ struct SweepCommand: ParsableCommand {
         var axes: [(SweepAxis, Int)] = []
         var fixed: [ScenarioOverride] = []
         for o in try scenarioOptions.overrides() {
-            let isList = ScenarioKeys.key(named: o.key).map { if case .list = $0.kind { return true } else { return false } } ?? false
+            let isList =
+                ScenarioKeys.key(named: o.key).map { if case .list = $0.kind { return true } else { return false } }
+                ?? false
             let axis: SweepAxis?
             do { axis = isList ? nil : try SweepAxis.parse(key: o.key, text: o.text) } catch let e as ScenarioError {
                 throw CleanExit.badInput(e.description)
             }
             if let axis {
-                let position = arguments.firstIndex { $0 == o.flag || $0.hasPrefix(o.flag + "=") || $0.contains("\(o.key)=") } ?? Int.max
+                let position =
+                    arguments.firstIndex { $0 == o.flag || $0.hasPrefix(o.flag + "=") || $0.contains("\(o.key)=") }
+                    ?? Int.max
                 axes.append((axis, position))
             } else {
                 fixed.append(o)
             }
         }
-        guard !axes.isEmpty else { throw CleanExit.badInput("sweep: give at least one knob several values (e.g. --packages 50,200,1000)") }
+        guard !axes.isEmpty else {
+            throw CleanExit.badInput("sweep: give at least one knob several values (e.g. --packages 50,200,1000)")
+        }
         let ordered = axes.sorted { $0.1 < $1.1 }.map(\.0)
         // The first cell stands for the scenario in names and labels (every cell is validated before running).
         let firstCell = ordered.map { ScenarioOverride(key: $0.key, text: $0.values[0], flag: "sweep") }
         let swept = Set(ordered.map(\.key))
         let (base, _) = try scenarioOptions.load(extra: firstCell, swept: swept)
-        let folder = output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
-            ?? RunFolder.freshURL(root: URL(fileURLWithPath: scenarioOptions.outputRoot, relativeTo: cwd), name: "sweep-\(base.name)")
-        if FileManager.default.fileExists(atPath: folder.path) { throw CleanExit.badInput("\(folder.relativePath): output folder already exists") }
+        let folder =
+            output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
+            ?? RunFolder.freshURL(
+                root: URL(fileURLWithPath: scenarioOptions.outputRoot, relativeTo: cwd), name: "sweep-\(base.name)")
+        if FileManager.default.fileExists(atPath: folder.path) {
+            throw CleanExit.badInput("\(folder.relativePath): output folder already exists")
+        }
         let options = scenarioOptions.options(output: nil, progress: false, command: "")
-        let sweep = Sweep(axes: ordered, options: options) { extra in try scenarioOptions.load(extra: extra, swept: swept) }
+        let sweep = Sweep(axes: ordered, options: options) { extra in
+            try scenarioOptions.load(extra: extra, swept: swept)
+        }
         let started = Date()
         let cells: [Sweep.Cell]
         do {
@@ -67,11 +81,18 @@ struct SweepCommand: ParsableCommand {
         let variants = base.variants.map(\.name).filter { $0 != base.baseline.name }
         let focal = chartVariant ?? base.focalVariant
         let axisList = ordered.map { ($0.key, $0.values) }
-        let reportCells = cells.map { SweepReport.Cell(knobs: $0.knobs, folder: $0.folder, complete: $0.complete, regression: $0.variants, topPhase: $0.topPhase) }
-        let settings = fixed.map { "--set \($0.key)=\($0.text)" } + ordered.map { "--set \($0.key)=\($0.values.joined(separator: ","))" }
+        let reportCells = cells.map {
+            SweepReport.Cell(
+                knobs: $0.knobs, folder: $0.folder, complete: $0.complete, regression: $0.variants,
+                topPhase: $0.topPhase)
+        }
+        let settings =
+            fixed.map { "--set \($0.key)=\($0.text)" }
+            + ordered.map { "--set \($0.key)=\($0.values.joined(separator: ","))" }
         let command = (["simulate", "sweep", "--scenario", base.file] + settings).joined(separator: " ")
-        let markdown = SweepReport.markdown(scenario: base.name, baseline: base.baseline.name, axes: axisList, variants: variants,
-                                            chartVariant: focal, cells: reportCells, command: command, seconds: Date().timeIntervalSince(started))
+        let markdown = SweepReport.markdown(
+            scenario: base.name, baseline: base.baseline.name, axes: axisList, variants: variants,
+            chartVariant: focal, cells: reportCells, command: command, seconds: Date().timeIntervalSince(started))
         try Data(markdown.utf8).write(to: folder.appendingPathComponent("SWEEP.md"), options: .atomic)
         try Data(SweepReport.svg(axes: axisList, variant: focal, baseline: base.baseline.name, cells: reportCells).utf8)
             .write(to: folder.appendingPathComponent(SweepReport.chartFile), options: .atomic)

@@ -11,12 +11,16 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let text = String(decoding: bytes, as: UTF8.self)
     let reference = EntryPointsText.parse(text, distribution: "fuzz-1.0.dist-info")
-    if EntryPointsText.isASCII(bytes), EntryPointsText.parseASCII(bytes, distribution: "fuzz-1.0.dist-info") != reference {
+    if EntryPointsText.isASCII(bytes),
+        EntryPointsText.parseASCII(bytes, distribution: "fuzz-1.0.dist-info") != reference
+    {
         fatalError("ASCII fast path disagrees with the reference parser")
     }
     if let points = reference {
         for p in points {
-            if p.name != p.name.trimmingCharacters(in: .whitespaces) || p.value != p.value.trimmingCharacters(in: .whitespaces) {
+            if p.name != p.name.trimmingCharacters(in: .whitespaces)
+                || p.value != p.value.trimmingCharacters(in: .whitespaces)
+            {
                 fatalError("unstripped entry point: \(p)")
             }
         }
