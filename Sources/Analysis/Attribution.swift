@@ -1,5 +1,4 @@
 import Foundation
-import Pipeline
 
 extension CostCategory {
     /// Seconds of one invocation per category, sampled phases extrapolated.

@@ -1,5 +1,4 @@
 import Foundation
-import Scenario
 
 /// The report's headline (and `summary.json`'s): at most two sentences, every word from the run's numbers.
 ///

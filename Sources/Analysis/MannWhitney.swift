@@ -1,18 +1,5 @@
 import Foundation
 
-/// The Mann–Whitney U test: are two samples from the same distribution? Non-parametric, so a
-/// few slow outliers do not decide it.
-public struct MannWhitneyResult: Codable, Sendable, Equatable {
-    /// U of the first sample (count of pairs where it is larger, ties counting half).
-    public var u: Double
-    /// Standardized statistic, normal approximation with tie correction and continuity correction.
-    public var z: Double
-    /// Two-sided p-value from the normal approximation.
-    public var pValue: Double
-    /// Whether the difference is distinguishable from noise at the 5% level.
-    public var significant: Bool
-}
-
 public enum MannWhitney {
     public static func test(_ a: [Double], _ b: [Double], alpha: Double = 0.05) -> MannWhitneyResult? {
         let n1 = Double(a.count)

@@ -1,25 +1,6 @@
 import Foundation
 import Histogram
 
-/// Summary of a distribution of durations, in milliseconds.
-public struct DistributionSummary: Codable, Sendable, Equatable {
-    public var count: Int
-    public var min: Double
-    public var median: Double
-    /// Median absolute deviation from the median.
-    public var mad: Double
-    public var mean: Double
-    public var stdDev: Double
-    public var p90: Double
-    public var p99: Double
-    public var max: Double
-
-    /// A fixed value taken as given (assumed phases): every statistic is that value.
-    public static func constant(milliseconds v: Double) -> DistributionSummary {
-        DistributionSummary(count: 0, min: v, median: v, mad: 0, mean: v, stdDev: 0, p90: v, p99: v, max: v)
-    }
-}
-
 /// Durations of one phase kept in an HDR histogram (3 significant digits), so that histograms
 /// built per worker merge into one per variant without losing precision.
 public struct PhaseDistribution: Sendable {

@@ -1,8 +1,4 @@
-import Environment
 import Foundation
-import HTTP
-import Pipeline
-import Scenario
 
 /// Turns a run's events into per-variant, per-phase statistics and the production estimate.
 ///
@@ -298,7 +294,7 @@ public struct RunAnalyzer {
     /// `--cache cold`: the reference measurement plus what the run's own drops did.
     func pageCache(_ input: Input) -> PageCacheInfo? {
         guard let reference = input.coldReference else { return nil }
-        let run = input.events.compactMap { $0.outcome?.coldCache }.reduce(PageCache.Eviction()) { $0.adding($1) }
+        let run = input.events.compactMap { $0.outcome?.coldCache }.reduce(PageEviction()) { $0.adding($1) }
         let cold = input.costProfile.microseconds(.scanColdPerDistribution) != nil
         return PageCacheInfo(
             method:

@@ -34,3 +34,18 @@ extension HTTPKnobs {
                 maxDelayMilliseconds: backoffMaxMilliseconds))
     }
 }
+
+extension HTTPServerSummary {
+    /// What the run's loopback server counted and how it stopped.
+    init(stats: [Endpoint: EndpointStats], stop: StopReport) {
+        let endpoints = Endpoint.allCases.map { e in
+            let s = stats[e] ?? EndpointStats()
+            return EndpointCounts(
+                endpoint: e.rawValue, requests: s.requests, serverErrors: s.serverErrors, stalls: s.stalls,
+                drops: s.drops, bytesSent: s.bytesSent)
+        }
+        self.init(
+            port: stop.port, endpoints: endpoints, stoppedGracefully: stop.graceful, portClosedAfterRun: stop.portClosed
+        )
+    }
+}

@@ -92,25 +92,7 @@ public struct PageCache: Sendable {
     }
 }
 
-/// The native scan's cost per distribution with a warm and a cold page cache, measured side by
-/// side (interleaved, median of each), so a run with `--cache cold` can say what cold costs here.
-public struct ScanCacheComparison: Codable, Equatable, Sendable {
-    /// Distributions the scans found.
-    public var distributions: Int
-    /// Scans of each kind (warm, cold).
-    public var scansEach: Int
-    /// Median whole-scan time divided by the distribution count, warm.
-    public var warmMicrosecondsPerDistribution: Double
-    /// The same, right after dropping the environment's pages.
-    public var coldMicrosecondsPerDistribution: Double
-    /// The drops before the cold scans, summed.
-    public var eviction: PageCache.Eviction
-
-    /// Cold over warm.
-    public var ratio: Double {
-        warmMicrosecondsPerDistribution > 0 ? coldMicrosecondsPerDistribution / warmMicrosecondsPerDistribution : 0
-    }
-
+extension ScanCacheComparison {
     /// Scans `pathEntries` `repeats` times warm and `repeats` times right after a drop, interleaved.
     public static func measure(pathEntries: [String], repeats: Int = 5) -> ScanCacheComparison {
         let scanner = EntryPointScanner(pathEntries: pathEntries)

@@ -26,3 +26,34 @@ public struct PageEviction: Codable, Equatable, Sendable {
             residentPages: residentPages + other.residentPages, sampledPages: sampledPages + other.sampledPages)
     }
 }
+
+/// The native scan's cost per distribution with a warm and a cold page cache, measured side by
+/// side (interleaved, median of each), so a run with `--cache cold` can say what cold costs here.
+public struct ScanCacheComparison: Codable, Equatable, Sendable {
+    /// Distributions the scans found.
+    public var distributions: Int
+    /// Scans of each kind (warm, cold).
+    public var scansEach: Int
+    /// Median whole-scan time divided by the distribution count, warm.
+    public var warmMicrosecondsPerDistribution: Double
+    /// The same, right after dropping the environment's pages.
+    public var coldMicrosecondsPerDistribution: Double
+    /// The drops before the cold scans, summed.
+    public var eviction: PageEviction
+
+    /// Cold over warm.
+    public var ratio: Double {
+        warmMicrosecondsPerDistribution > 0 ? coldMicrosecondsPerDistribution / warmMicrosecondsPerDistribution : 0
+    }
+
+    public init(
+        distributions: Int, scansEach: Int, warmMicrosecondsPerDistribution: Double,
+        coldMicrosecondsPerDistribution: Double, eviction: PageEviction
+    ) {
+        self.distributions = distributions
+        self.scansEach = scansEach
+        self.warmMicrosecondsPerDistribution = warmMicrosecondsPerDistribution
+        self.coldMicrosecondsPerDistribution = coldMicrosecondsPerDistribution
+        self.eviction = eviction
+    }
+}

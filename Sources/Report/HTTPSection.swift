@@ -1,5 +1,4 @@
 import Analysis
-import HTTP
 
 /// The report's HTTP section: per variant and phase, requests, retries by cause, latency
 /// percentiles and bytes; and the loopback server's own counts of the faults it injected.

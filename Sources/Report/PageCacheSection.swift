@@ -1,5 +1,4 @@
 import Analysis
-import Environment
 import Foundation
 
 /// `--cache cold`: how the page cache was dropped, whether that took effect, and what cold costs.
@@ -27,7 +26,7 @@ enum PageCacheSection {
         return out
     }
 
-    static func verdict(_ e: PageCache.Eviction) -> String {
+    static func verdict(_ e: PageEviction) -> String {
         guard e.files > 0 else { return "no files to drop" }
         let share = e.sampledPages > 0 ? Double(e.residentPages) / Double(e.sampledPages) * 100 : 100
         return (e.tookEffect ? "**yes**" : "**no**") + " (\(e.files) file drops, \(e.failed) failed; "

@@ -1,7 +1,4 @@
-import Environment
 import Foundation
-import HTTP
-import Pipeline
 
 /// The machine-readable result of a run: `summary.json`. Fields are documented in the README;
 /// `schemaVersion` changes whenever a field changes meaning or disappears.
@@ -34,6 +31,35 @@ public struct RunSummary: Codable, Sendable {
     public var notes: [String]
     /// Reasons not to trust the numbers too far (spread, sample size, machine load).
     public var warnings: [String]
+
+    public init(
+        tool: String, scenario: ScenarioInfo, command: String, startedAt: String, wallSeconds: Double, complete: Bool,
+        environment: EnvironmentInfo, machine: MachineInfo, costProfile: CostProfileInfo,
+        pageCache: PageCacheInfo? = nil, workerProcesses: Int, workerSpawn: String? = nil, baseline: String,
+        variants: [VariantSummary], integrity: IntegrityInfo? = nil, httpServer: HTTPServerSummary? = nil,
+        failures: FailureCounts, headline: String, notes: [String], warnings: [String]
+    ) {
+        self.tool = tool
+        self.scenario = scenario
+        self.command = command
+        self.startedAt = startedAt
+        self.wallSeconds = wallSeconds
+        self.complete = complete
+        self.environment = environment
+        self.machine = machine
+        self.costProfile = costProfile
+        self.pageCache = pageCache
+        self.workerProcesses = workerProcesses
+        self.workerSpawn = workerSpawn
+        self.baseline = baseline
+        self.variants = variants
+        self.integrity = integrity
+        self.httpServer = httpServer
+        self.failures = failures
+        self.headline = headline
+        self.notes = notes
+        self.warnings = warnings
+    }
 }
 
 public struct ScenarioInfo: Codable, Sendable {
@@ -47,6 +73,19 @@ public struct ScenarioInfo: Codable, Sendable {
         public var key: String
         public var value: String
         public var origin: String
+
+        public init(key: String, value: String, origin: String) {
+            self.key = key
+            self.value = value
+            self.origin = origin
+        }
+    }
+
+    public init(name: String, file: String, workload: Workload, knobs: [Knob]) {
+        self.name = name
+        self.file = file
+        self.workload = workload
+        self.knobs = knobs
     }
 }
 
@@ -78,6 +117,18 @@ public struct CostProfileInfo: Codable, Sendable {
     public var sources: [String: String]
     /// Where a calibrated profile was measured (dotted keys: interpreter, python_version, date, machine.*, fits.*).
     public var calibration: [String: String]
+
+    public init(
+        name: String, description: String, file: String? = nil, units: [String: Double], sources: [String: String],
+        calibration: [String: String]
+    ) {
+        self.name = name
+        self.description = description
+        self.file = file
+        self.units = units
+        self.sources = sources
+        self.calibration = calibration
+    }
 }
 
 /// What `--cache cold` did and cost on this machine.
@@ -87,9 +138,16 @@ public struct PageCacheInfo: Codable, Sendable {
     /// Native scans measured warm and cold side by side before the run.
     public var reference: ScanCacheComparison
     /// The drops before the run's own scans, summed over invocations.
-    public var run: PageCache.Eviction
+    public var run: PageEviction
     /// Which units the cold scans were padded to.
     public var paddedWith: String
+
+    public init(method: String, reference: ScanCacheComparison, run: PageEviction, paddedWith: String) {
+        self.method = method
+        self.reference = reference
+        self.run = run
+        self.paddedWith = paddedWith
+    }
 }
 
 /// One phase of one variant, over its invocations. Times are modelled (padded) milliseconds per
@@ -111,6 +169,26 @@ public struct PhaseSummary: Codable, Sendable {
     public var deltaMinutes: Double
     /// Share of this variant's regression the phase explains (nil for the baseline or no regression).
     public var share: Double?
+
+    public init(
+        phase: Phase, provenance: String, invocations: Int, unitsDone: Int, productionUnits: Int,
+        modelledMs: DistributionSummary, nativeMeanMs: Double, scansMean: Double, scanMeanMs: Double,
+        secondsPerRun: Double, productionMinutes: Double, deltaMinutes: Double, share: Double? = nil
+    ) {
+        self.phase = phase
+        self.provenance = provenance
+        self.invocations = invocations
+        self.unitsDone = unitsDone
+        self.productionUnits = productionUnits
+        self.modelledMs = modelledMs
+        self.nativeMeanMs = nativeMeanMs
+        self.scansMean = scansMean
+        self.scanMeanMs = scanMeanMs
+        self.secondsPerRun = secondsPerRun
+        self.productionMinutes = productionMinutes
+        self.deltaMinutes = deltaMinutes
+        self.share = share
+    }
 }
 
 /// Discovery counts of one invocation; a variant lists them in the order its invocations started.
@@ -125,6 +203,22 @@ public struct InvocationCounts: Codable, Sendable, Equatable {
     public var groupsTouched: Int
     public var errorPaths: Int
     public var persistentHits: Int
+
+    public init(
+        index: Int, ordinal: Int, succeeded: Bool, scans: Int, lookups: Int, backendsCalls: Int, addonObjects: Int,
+        groupsTouched: Int, errorPaths: Int, persistentHits: Int
+    ) {
+        self.index = index
+        self.ordinal = ordinal
+        self.succeeded = succeeded
+        self.scans = scans
+        self.lookups = lookups
+        self.backendsCalls = backendsCalls
+        self.addonObjects = addonObjects
+        self.groupsTouched = groupsTouched
+        self.errorPaths = errorPaths
+        self.persistentHits = persistentHits
+    }
 }
 
 public struct ScanSummary: Codable, Sendable {
@@ -132,6 +226,13 @@ public struct ScanSummary: Codable, Sendable {
     public var perInvocation: SampleStatistics
     public var firstInvocation: Int
     public var maxAfterFirst: Int
+
+    public init(total: Int, perInvocation: SampleStatistics, firstInvocation: Int, maxAfterFirst: Int) {
+        self.total = total
+        self.perInvocation = perInvocation
+        self.firstInvocation = firstInvocation
+        self.maxAfterFirst = maxAfterFirst
+    }
 }
 
 public struct VariantSummary: Codable, Sendable {
@@ -176,6 +277,45 @@ public struct VariantSummary: Codable, Sendable {
     /// scans` row of `categories`, nil for the baseline.
     public var scanRegressionMinutes: Double? {
         categories.first { $0.category == .discoveryScans }?.minutes
+    }
+
+    public init(
+        name: String, distributions: Int, profile: String, strategy: String, catalogWrite: String, planned: Int,
+        succeeded: Int, failed: Int, lost: Int, scans: ScanSummary, errorPaths: Int, errorMessages: [String],
+        storage: StorageCounters, heartbeats: Int, jobOverlaps: Int, phases: [PhaseSummary],
+        http: [HTTPPhaseSummary]? = nil, httpFailedInvocations: Int? = nil, simulatedSecondsPerRun: Double,
+        secondsPerRun: Double, productionMinutes: Double, regressionMinutes: Interval? = nil, topPhase: Phase? = nil,
+        topPhaseMinutes: Interval? = nil, mannWhitney: MannWhitneyResult? = nil, categories: [CategoryShare],
+        simulatedSeconds: [Double], invocations: [InvocationCounts]
+    ) {
+        self.name = name
+        self.distributions = distributions
+        self.profile = profile
+        self.strategy = strategy
+        self.catalogWrite = catalogWrite
+        self.planned = planned
+        self.succeeded = succeeded
+        self.failed = failed
+        self.lost = lost
+        self.scans = scans
+        self.errorPaths = errorPaths
+        self.errorMessages = errorMessages
+        self.storage = storage
+        self.heartbeats = heartbeats
+        self.jobOverlaps = jobOverlaps
+        self.phases = phases
+        self.http = http
+        self.httpFailedInvocations = httpFailedInvocations
+        self.simulatedSecondsPerRun = simulatedSecondsPerRun
+        self.secondsPerRun = secondsPerRun
+        self.productionMinutes = productionMinutes
+        self.regressionMinutes = regressionMinutes
+        self.topPhase = topPhase
+        self.topPhaseMinutes = topPhaseMinutes
+        self.mannWhitney = mannWhitney
+        self.categories = categories
+        self.simulatedSeconds = simulatedSeconds
+        self.invocations = invocations
     }
 }
 

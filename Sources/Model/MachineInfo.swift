@@ -48,4 +48,17 @@ public struct MachineInfo: Codable, Sendable {
             return "6.0"
         #endif
     }
+
+    public init(
+        cpuModel: String, cpuCount: Int, os: String, kernel: String, loadAverage: Double,
+        loadAverageAtStart: Double? = nil, swiftVersion: String
+    ) {
+        self.cpuModel = cpuModel
+        self.cpuCount = cpuCount
+        self.os = os
+        self.kernel = kernel
+        self.loadAverage = loadAverage
+        self.loadAverageAtStart = loadAverageAtStart
+        self.swiftVersion = swiftVersion
+    }
 }
