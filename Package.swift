@@ -45,12 +45,20 @@ let package = Package(
         .target(name: "Discovery", dependencies: ["Model", "Environment"]),
         .target(name: "Scenario", dependencies: ["Model", .product(name: "Yams", package: "Yams")]),
         .target(name: "Pipeline", dependencies: ["CProcessControl", "Model", "Scenario", "Environment", "Discovery", "Storage", "HTTP"]),
-        .target(name: "Coordinator", dependencies: ["CProcessControl", "Model", "Scenario", "Pipeline", "Environment", "Discovery", "Storage", "HTTP", "Analysis", "Report"]),
+        // Process control: the plan, spawning workers (zygote or exec), the event log.
+        .target(name: "ProcessControl", dependencies: ["CProcessControl", "Model", "Pipeline"]),
+        // The application layer the subcommands call: a whole run, sweep, fit, the tool's own benchmarks.
+        .target(
+            name: "Application",
+            dependencies: [
+                "Model", "Scenario", "Environment", "Discovery", "Storage", "HTTP", "Pipeline", "ProcessControl",
+                "Analysis", "Report",
+            ]),
         // Evidence: they read the model only, so the summary's shape never changes because a room's did.
         .target(name: "Analysis", dependencies: ["Model", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Report", dependencies: ["Model", "Analysis"]),
         .executableTarget(name: "simulate", dependencies: [
-            "Scenario", "Pipeline", "Coordinator", "Analysis", "Report", "Environment", "Discovery", "HTTP",
+            "Scenario", "Pipeline", "ProcessControl", "Application", "Analysis", "Report", "Environment", "Discovery", "HTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // What several test targets share: temporary folders, and copies of a test binary as worker processes.
@@ -64,7 +72,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: [
             "Analysis", "Pipeline", "Scenario", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator"]),
+        .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Pipeline", "Scenario"]),
         .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Storage", "HTTP"]),
     ]

@@ -241,8 +241,17 @@ public enum ScenarioKeys {
         public static let names = ["api", "state"]
     }
 
-    /// Looks a key up by its dotted name.
+    /// Looks a key up by its dotted name, in either spelling (`catalog_lines` or `catalog-lines`).
     public static func key(named name: String) -> ScenarioKey? {
-        all.first { $0.name == name }
+        let canonical = canonicalName(name)
+        return all.first { $0.name == canonical }
     }
+
+    /// The one rule between the two spellings of a key, applied everywhere a key is named: YAML
+    /// and `--set` write `catalog_lines`, flags and `fit --knob` write `catalog-lines`; each place
+    /// accepts both.
+    public static func canonicalName(_ name: String) -> String { name.replacingOccurrences(of: "-", with: "_") }
+
+    /// The command-line spelling of a key (`catalog-lines`).
+    public static func commandLineName(_ key: String) -> String { key.replacingOccurrences(of: "_", with: "-") }
 }

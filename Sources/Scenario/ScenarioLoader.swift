@@ -22,7 +22,7 @@ public struct ScenarioOverride: Sendable {
         }
         let key = assignment[..<eq].trimmingCharacters(in: .whitespaces)
         let value = String(assignment[assignment.index(after: eq)...])
-        return ScenarioOverride(key: key.replacingOccurrences(of: "-", with: "_"), text: value, flag: "--set")
+        return ScenarioOverride(key: ScenarioKeys.canonicalName(key), text: value, flag: "--set")
     }
 }
 
@@ -120,6 +120,16 @@ public enum ScenarioLoader {
             values[key.name] = key.defaultValue
             origins[key.name] = "default"
         }
+        try apply(overrides, to: &values, origins: &origins)
+        return try validate(file: displayName, values: values, origins: origins)
+    }
+
+    /// Command-line overrides over a scenario's values: each typed by its key, its origin recorded.
+    static func apply(
+        _ overrides: [ScenarioOverride], to values: inout [String: ScenarioValue], origins: inout [String: String]
+    )
+        throws
+    {
         for override in overrides {
             let location = "command line (\(override.flag))"
             guard let key = ScenarioKeys.key(named: override.key) else {
@@ -132,7 +142,6 @@ public enum ScenarioLoader {
             case .failure(let why): throw ScenarioError(location: location, key: key.name, problem: why.text)
             }
         }
-        return try validate(file: displayName, values: values, origins: origins)
     }
 
     static func yamlProblem(_ error: YamlError, file: String, text: String) -> ScenarioError {
@@ -300,5 +309,16 @@ public enum ScenarioLoader {
                 location: where_("catalog_sample_lines"), key: "catalog_sample_lines", problem: "must be at least 1")
         }
         return Scenario(file: file, values: values, origins: origins, variants: variants, baseline: baseline)
+    }
+}
+
+extension Scenario {
+    /// This scenario with more overrides applied and validated again, without reading its file:
+    /// how `fit` and `sweep` make each step's scenario.
+    public func applying(_ overrides: [ScenarioOverride]) throws -> Scenario {
+        var values = self.values
+        var origins = self.origins
+        try ScenarioLoader.apply(overrides, to: &values, origins: &origins)
+        return try ScenarioLoader.validate(file: file, values: values, origins: origins)
     }
 }

@@ -1,6 +1,7 @@
-import Coordinator
+import Application
 import Foundation
 import Pipeline
+import ProcessControl
 import Scenario
 
 /// Finds the cost profile a scenario asks for: `native`; its `cost_file`; else this machine's

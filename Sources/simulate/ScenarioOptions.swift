@@ -1,7 +1,8 @@
+import Application
 import ArgumentParser
-import Coordinator
 import Foundation
 import Pipeline
+import ProcessControl
 import Scenario
 
 /// The options every scenario-running subcommand shares: which scenario, its knobs, where output goes.
@@ -50,16 +51,16 @@ struct ScenarioOptions: ParsableArguments {
     /// The named flags and `--set`, in the order the loader applies them (`--set` last wins).
     func overrides() throws -> [ScenarioOverride] {
         var list: [ScenarioOverride] = []
-        let named: [(String, String?, String)] = [
-            ("packages", packages, "--packages"), ("error_rate", errorRate, "--error-rate"),
-            ("workers", workers, "--workers"),
-            ("invocations", invocations, "--invocations"), ("variants", variants, "--variants"),
-            ("seed", seed, "--seed"),
-            ("catalog_lines", catalogLines, "--catalog-lines"), ("cost_profile", costProfile, "--cost-profile"),
-            ("cache", cache, "--cache"),
+        // Each named flag is its key in the command-line spelling (`--error-rate` sets `error_rate`).
+        let named: [(String, String?)] = [
+            ("packages", packages), ("error_rate", errorRate), ("workers", workers), ("invocations", invocations),
+            ("variants", variants), ("seed", seed), ("catalog_lines", catalogLines), ("cost_profile", costProfile),
+            ("cache", cache),
         ]
-        for (key, value, flag) in named {
-            if let value { list.append(ScenarioOverride(key: key, text: value, flag: flag)) }
+        for (key, value) in named {
+            if let value {
+                list.append(ScenarioOverride(key: key, text: value, flag: "--" + ScenarioKeys.commandLineName(key)))
+            }
         }
         if !sitePackages.isEmpty {
             list.append(
@@ -82,9 +83,26 @@ struct ScenarioOptions: ParsableArguments {
                 overrides: try overrides().filter { !swept.contains($0.key) } + extra)
             return (loaded, try CostProfileLocator.load(for: loaded, scenarioFile: file, currentDirectory: cwd))
         } catch let error as ScenarioError {
-            throw CleanExit.badInput(error.description)
+            throw SimulateExit.badInput(error.description)
         } catch let error as CostProfileError {
-            throw CleanExit.badInput(error.description)
+            throw SimulateExit.badInput(error.description)
+        }
+    }
+
+    /// One step of a sweep or fit: the scenario loaded once, with `extra` applied in memory (its
+    /// file is not read again), and its cost profile, read again only when the step changes it.
+    func derive(from base: (Scenario, CostProfile), extra: [ScenarioOverride]) throws -> (Scenario, CostProfile) {
+        do {
+            let scenario = try base.0.applying(extra)
+            guard scenario.costProfile != base.0.costProfile || scenario.costFile != base.0.costFile else {
+                return (scenario, base.1)
+            }
+            let file = URL(fileURLWithPath: scenario.file, relativeTo: cwd)
+            return (scenario, try CostProfileLocator.load(for: scenario, scenarioFile: file, currentDirectory: cwd))
+        } catch let error as ScenarioError {
+            throw SimulateExit.badInput(error.description)
+        } catch let error as CostProfileError {
+            throw SimulateExit.badInput(error.description)
         }
     }
 
@@ -99,18 +117,5 @@ struct ScenarioOptions: ParsableArguments {
     /// The command that makes the same run again: the scenario as given plus every changed knob.
     static func reproduceCommand(_ s: Scenario, subcommand: [String] = []) -> String {
         (["simulate"] + subcommand + ["--scenario", s.file] + s.commandLineOverrides).joined(separator: " ")
-    }
-}
-
-/// Ends the process with a one-line message on stderr and a documented status.
-enum CleanExit {
-    static func badInput(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("simulate: \(message)\n".utf8))
-        return ExitCode(2)
-    }
-
-    static func failure(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("simulate: \(message)\n".utf8))
-        return ExitCode(1)
     }
 }

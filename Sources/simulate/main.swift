@@ -11,4 +11,11 @@ if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "worker" {
 if CommandLine.arguments.count == 2, CommandLine.arguments[1] == "zygote" {
     exit(WorkerZygote.main())
 }
-Simulate.main()
+do {
+    var command = try Simulate.parseAsRoot()
+    try command.run()
+} catch let ending as SimulateExit {
+    ending.exit()
+} catch {
+    Simulate.exit(withError: error)
+}

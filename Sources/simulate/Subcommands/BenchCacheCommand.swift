@@ -32,16 +32,16 @@ struct BenchCacheCommand: ParsableCommand {
     func run() throws {
         let sizes = packages.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-            throw CleanExit.badInput("--packages: expected comma-separated counts of at least 1, got '\(packages)'")
+            throw SimulateExit.badInput("--packages: expected comma-separated counts of at least 1, got '\(packages)'")
         }
         guard hitRepeats >= 1, repeats >= 1, settleMs >= 0 else {
-            throw CleanExit.badInput("--hit-repeats and --repeats must be at least 1, --settle-ms at least 0")
+            throw SimulateExit.badInput("--hit-repeats and --repeats must be at least 1, --settle-ms at least 0")
         }
         let chosen = strategies.split(separator: ",").map {
             DiscoveryStrategy(rawValue: $0.trimmingCharacters(in: .whitespaces))
         }
         guard !chosen.isEmpty, chosen.allSatisfy({ [.persistent, .persistentStrict, .stevedore].contains($0) }) else {
-            throw CleanExit.badInput(
+            throw SimulateExit.badInput(
                 "--strategies: expected some of persistent, persistent-strict, stevedore, got '\(strategies)'")
         }
         let benchmark = CacheBenchmark(
@@ -53,7 +53,7 @@ struct BenchCacheCommand: ParsableCommand {
         do {
             rows = try benchmark.run { FileHandle.standardError.write(Data("bench-cache: \($0)\n".utf8)) }
         } catch {
-            throw CleanExit.failure(String(describing: error))
+            throw SimulateExit.failure(String(describing: error))
         }
         print(Self.render(rows, hitRepeats: hitRepeats, repeats: repeats, settleMs: settleMs))
     }

@@ -1,7 +1,8 @@
+import Application
 import ArgumentParser
-import Coordinator
 import Environment
 import Foundation
+import ProcessControl
 
 /// `simulate bench`: the tool's own costs beside their floors; `scripts/bench` adds CPython and the full run.
 struct BenchCommand: ParsableCommand {
@@ -24,7 +25,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let parts = Set(measure.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         if let unknown = parts.subtracting(["spawn", "scan", "merge"]).sorted().first {
-            throw CleanExit.badInput("command line (--measure): '\(unknown)' is not one of spawn, scan, merge")
+            throw SimulateExit.badInput("command line (--measure): '\(unknown)' is not one of spawn, scan, merge")
         }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let environment = try SyntheticEnvironment.prepare(

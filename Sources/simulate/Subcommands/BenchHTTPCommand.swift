@@ -17,14 +17,14 @@ struct BenchHTTPCommand: ParsableCommand {
 
     func run() throws {
         guard (1...1_000_000).contains(requests), pageRecords >= 0, recordBytes >= 0 else {
-            throw CleanExit.badInput(
+            throw SimulateExit.badInput(
                 "command line (--requests): expected 1 to 1000000 requests and non-negative page sizes")
         }
         let result: (series: [HTTPBenchmark.Series], stop: StopReport)
         do {
             result = try HTTPBenchmark.run(requests: requests, pageRecords: pageRecords, recordBytes: recordBytes)
         } catch {
-            throw CleanExit.failure("bench-http: \(error)")
+            throw SimulateExit.failure("bench-http: \(error)")
         }
         print("| client | requests | req/s | p50 µs | p99 µs | connections |")
         print("|---|---:|---:|---:|---:|---:|")

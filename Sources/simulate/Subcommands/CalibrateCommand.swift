@@ -1,8 +1,9 @@
+import Application
 import ArgumentParser
-import Coordinator
 import Environment
 import Foundation
 import Pipeline
+import ProcessControl
 import Report
 import Scenario
 
@@ -43,16 +44,16 @@ struct CalibrateCommand: ParsableCommand {
         let sizes = packages.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard sizes.count == packages.split(separator: ",").count, Set(sizes).count >= 2, sizes.allSatisfy({ $0 >= 1 })
         else {
-            throw CleanExit.badInput(
+            throw SimulateExit.badInput(
                 "--packages: expected at least two different counts of at least 1, got '\(packages)'")
         }
         guard repeats >= 1, lines >= 1, iterations >= 1 else {
-            throw CleanExit.badInput("--repeats, --lines and --iterations must be at least 1")
+            throw SimulateExit.badInput("--repeats, --lines and --iterations must be at least 1")
         }
         if python.contains("/")
             && !FileManager.default.isExecutableFile(atPath: URL(fileURLWithPath: python, relativeTo: cwd).path)
         {
-            throw CleanExit.badInput("--python \(python): not an executable file")
+            throw SimulateExit.badInput("--python \(python): not an executable file")
         }
         let scriptURL = try locateScript(cwd: cwd)
         let outputURL =
@@ -71,7 +72,7 @@ struct CalibrateCommand: ParsableCommand {
                 environment = try SyntheticEnvironment.prepare(
                     packages: size, seed: seed, cacheRoot: URL(fileURLWithPath: cacheDir, relativeTo: cwd))
             } catch {
-                throw CleanExit.failure("preparing \(size) distributions: \(error)")
+                throw SimulateExit.failure("preparing \(size) distributions: \(error)")
             }
             arguments += ["--env", "\(size):\(environment.pathEntries[0])"]
         }
@@ -80,7 +81,7 @@ struct CalibrateCommand: ParsableCommand {
         do {
             profile = try CostProfile.load(path: outputURL.path)
         } catch let error as CostProfileError {
-            throw CleanExit.failure("calibrate.py wrote a profile simulate cannot read: \(error)")
+            throw SimulateExit.failure("calibrate.py wrote a profile simulate cannot read: \(error)")
         }
         print(Self.render(profile, file: PathDisplay.relative(outputURL.path, to: cwd)))
     }
@@ -97,7 +98,7 @@ struct CalibrateCommand: ParsableCommand {
         if let script {
             let url = URL(fileURLWithPath: script, relativeTo: cwd)
             guard FileManager.default.fileExists(atPath: url.path) else {
-                throw CleanExit.badInput("\(script): no such calibration script")
+                throw SimulateExit.badInput("\(script): no such calibration script")
             }
             return url
         }
@@ -109,7 +110,7 @@ struct CalibrateCommand: ParsableCommand {
             dir = dir.deletingLastPathComponent()
         }
         guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-            throw CleanExit.badInput(
+            throw SimulateExit.badInput(
                 "scripts/calibrate.py not found here or beside the binary's package (use --script)")
         }
         return found
@@ -129,14 +130,14 @@ struct CalibrateCommand: ParsableCommand {
         do {
             try process.run()
         } catch {
-            throw CleanExit.badInput("--python \(python): cannot run it (\(error.localizedDescription))")
+            throw SimulateExit.badInput("--python \(python): cannot run it (\(error.localizedDescription))")
         }
         process.waitUntilExit()
         if !python.contains("/"), process.terminationReason == .exit, process.terminationStatus == 127 {
-            throw CleanExit.badInput("--python \(python): not found on PATH")
+            throw SimulateExit.badInput("--python \(python): not found on PATH")
         }
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw CleanExit.failure(
+            throw SimulateExit.failure(
                 "\(python) \(arguments[0]) failed (status \(process.terminationStatus)); see its message above")
         }
     }

@@ -25,14 +25,15 @@ struct CompareCommand: ParsableCommand {
         let after = try Self.load(new)
         let reason = SummaryComparison.incompatibility(before, after)
         if let reason, !force {
-            throw CleanExit.badInput("refusing to compare \(old) and \(new): \(reason); use --force to compare anyway")
+            throw SimulateExit.badInput(
+                "refusing to compare \(old) and \(new): \(reason); use --force to compare anyway")
         }
         let comparison = SummaryComparison(old: before, new: after, thresholdPercent: thresholdPercent)
         print(ComparisonReport.render(comparison, oldLabel: old, newLabel: new, forced: reason), terminator: "")
         switch comparison.verdict {
         case .equal: return
-        case .regression: throw ExitCode(2)
-        case .improvement: throw ExitCode(4)
+        case .regression: throw SimulateExit.regression
+        case .improvement: throw SimulateExit.improvement
         }
     }
 
@@ -43,21 +44,21 @@ struct CompareCommand: ParsableCommand {
             url = url.appendingPathComponent("summary.json")
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw CleanExit.badInput("\(path): cannot be read")
+            throw SimulateExit.badInput("\(path): cannot be read")
         }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
             let summary = try decoder.decode(RunSummary.self, from: data)
             guard summary.schemaVersion == RunSummary.currentSchemaVersion else {
-                throw CleanExit.badInput(
+                throw SimulateExit.badInput(
                     "\(path): schema_version \(summary.schemaVersion), expected \(RunSummary.currentSchemaVersion)")
             }
             return summary
-        } catch let error as ExitCode {
+        } catch let error as SimulateExit {
             throw error
         } catch {
-            throw CleanExit.badInput("\(path): not a simulate summary.json (\(error.localizedDescription))")
+            throw SimulateExit.badInput("\(path): not a simulate summary.json (\(error.localizedDescription))")
         }
     }
 }

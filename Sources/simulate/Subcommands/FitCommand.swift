@@ -1,7 +1,8 @@
 import Analysis
+import Application
 import ArgumentParser
-import Coordinator
 import Foundation
+import ProcessControl
 import Report
 import Scenario
 
@@ -27,38 +28,35 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         let cwd = scenarioOptions.cwd
         guard let minutes = Self.minutes(observed) else {
-            throw CleanExit.badInput(
+            throw SimulateExit.badInput(
                 "command line (--observed): expected minutes like 12.6m or seconds like 756s, got '\(observed)'")
         }
-        guard Fit.knobs[knob] != nil else {
-            throw CleanExit.badInput(
-                "command line (--knob): '\(knob)' is not one of \(Fit.knobs.keys.sorted().joined(separator: ", "))")
+        guard let spec = Fit.range(for: knob) else {
+            throw SimulateExit.badInput(
+                "command line (--knob): '\(knob)' is not one of \(Fit.knobNames.joined(separator: ", "))")
         }
-        let (base, _) = try scenarioOptions.load()
+        let loaded = try scenarioOptions.load()
+        let base = loaded.0
         if let variant, !base.variants.contains(where: { $0.name == variant }) {
-            throw CleanExit.badInput("command line (--variant): '\(variant)' is not one of the scenario's variants")
+            throw SimulateExit.badInput("command line (--variant): '\(variant)' is not one of the scenario's variants")
         }
         // Both ends of the range must make valid scenarios before anything is written.
-        if let spec = Fit.knobs[knob] {
-            for end in [spec.lower, spec.upper] {
-                let text = spec.integer ? String(Int(end)) : String(end)
-                _ = try scenarioOptions.load(extra: [
-                    ScenarioOverride(key: spec.key, text: text, flag: "--knob \(knob)")
-                ])
-            }
+        for end in [spec.lower, spec.upper] {
+            _ = try scenarioOptions.derive(
+                from: loaded, extra: [ScenarioOverride(key: spec.key, text: spec.text(end), flag: "--knob \(knob)")])
         }
         let folder =
             output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
             ?? RunFolder.freshURL(
                 root: URL(fileURLWithPath: scenarioOptions.outputRoot, relativeTo: cwd), name: "fit-\(base.name)")
         if FileManager.default.fileExists(atPath: folder.path) {
-            throw CleanExit.badInput("\(folder.relativePath): output folder already exists")
+            throw SimulateExit.badInput("\(folder.relativePath): output folder already exists")
         }
         let fit = Fit(
             knob: knob, observedMinutes: minutes,
             options: scenarioOptions.options(output: nil, progress: false, command: "")
         ) {
-            try scenarioOptions.load(extra: $0)
+            try scenarioOptions.derive(from: loaded, extra: $0)
         }
         let result: Fit.Result
         do {
@@ -66,16 +64,16 @@ struct FitCommand: ParsableCommand {
             result = try fit.run(into: folder, variant: variant) {
                 FileHandle.standardError.write(Data("fit: \($0)\n".utf8))
             }
-        } catch let error as ExitCode {
+        } catch let error as SimulateExit {
             throw error
         } catch {
-            throw CleanExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
+            throw SimulateExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }
         let command =
             (["simulate", "fit", "--scenario", base.file, "--observed", observed, "--knob", knob]
             + base.commandLineOverrides + (variant.map { ["--variant", $0] } ?? [])).joined(separator: " ")
         let markdown = FitReport.markdown(
-            scenario: base.name, knob: result.knob, integer: Fit.knobs[knob]?.integer ?? false,
+            scenario: base.name, knob: result.knob, integer: spec.integer,
             variant: result.variant, observed: minutes,
             sentence: result.sentence, steps: result.steps, command: command)
         try Data(markdown.utf8).write(to: folder.appendingPathComponent("FIT.md"), options: .atomic)

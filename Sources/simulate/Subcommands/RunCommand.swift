@@ -1,7 +1,8 @@
 import Analysis
+import Application
 import ArgumentParser
-import Coordinator
 import Foundation
+import ProcessControl
 import Report
 
 /// `simulate [run] --scenario NAME`: the main job.
@@ -27,7 +28,7 @@ struct RunCommand: ParsableCommand {
         let cwd = scenarioOptions.cwd
         let (scenario, costs) = try scenarioOptions.load()
         if let output, FileManager.default.fileExists(atPath: URL(fileURLWithPath: output, relativeTo: cwd).path) {
-            throw CleanExit.badInput("\(output): output folder already exists; choose a new one")
+            throw SimulateExit.badInput("\(output): output folder already exists; choose a new one")
         }
         let options = scenarioOptions.options(
             output: output, progress: isatty(2) == 1,
@@ -37,13 +38,13 @@ struct RunCommand: ParsableCommand {
             result = try Simulation(scenario: scenario, costProfile: costs, options: options).run()
             try Exports(markdown: exportMarkdown, json: exportJSON, csv: exportCSV).write(result, cwd: cwd)
         } catch {
-            throw CleanExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
+            throw SimulateExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }
         print(result.summary.headline)
         if result.summary.scenario.workload == .microbench { print("\n" + MicrobenchSection.render(result.summary)) }
         print("Report: \(PathDisplay.relative(result.folder.report.path, to: cwd))")
         print("Summary: \(PathDisplay.relative(result.folder.summary.path, to: cwd))")
-        if !result.summary.complete { throw ExitCode(3) }
+        if !result.summary.complete { throw SimulateExit.incomplete }
     }
 }
 

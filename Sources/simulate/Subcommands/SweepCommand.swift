@@ -1,7 +1,8 @@
 import Analysis
+import Application
 import ArgumentParser
-import Coordinator
 import Foundation
+import ProcessControl
 import Report
 import Scenario
 
@@ -37,7 +38,7 @@ struct SweepCommand: ParsableCommand {
                 ?? false
             let axis: SweepAxis?
             do { axis = isList ? nil : try SweepAxis.parse(key: o.key, text: o.text) } catch let e as ScenarioError {
-                throw CleanExit.badInput(e.description)
+                throw SimulateExit.badInput(e.description)
             }
             if let axis {
                 let position =
@@ -49,23 +50,24 @@ struct SweepCommand: ParsableCommand {
             }
         }
         guard !axes.isEmpty else {
-            throw CleanExit.badInput("sweep: give at least one knob several values (e.g. --packages 50,200,1000)")
+            throw SimulateExit.badInput("sweep: give at least one knob several values (e.g. --packages 50,200,1000)")
         }
         let ordered = axes.sorted { $0.1 < $1.1 }.map(\.0)
         // The first cell stands for the scenario in names and labels (every cell is validated before running).
         let firstCell = ordered.map { ScenarioOverride(key: $0.key, text: $0.values[0], flag: "sweep") }
         let swept = Set(ordered.map(\.key))
-        let (base, _) = try scenarioOptions.load(extra: firstCell, swept: swept)
+        let loaded = try scenarioOptions.load(extra: firstCell, swept: swept)
+        let base = loaded.0
         let folder =
             output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
             ?? RunFolder.freshURL(
                 root: URL(fileURLWithPath: scenarioOptions.outputRoot, relativeTo: cwd), name: "sweep-\(base.name)")
         if FileManager.default.fileExists(atPath: folder.path) {
-            throw CleanExit.badInput("\(folder.relativePath): output folder already exists")
+            throw SimulateExit.badInput("\(folder.relativePath): output folder already exists")
         }
         let options = scenarioOptions.options(output: nil, progress: false, command: "")
         let sweep = Sweep(axes: ordered, options: options) { extra in
-            try scenarioOptions.load(extra: extra, swept: swept)
+            try scenarioOptions.derive(from: loaded, extra: extra)
         }
         let started = Date()
         let cells: [Sweep.Cell]
@@ -73,10 +75,10 @@ struct SweepCommand: ParsableCommand {
             cells = try sweep.run(into: folder) { k, n in
                 FileHandle.standardError.write(Data("sweep: cell \(k)/\(n)\n".utf8))
             }
-        } catch let error as ExitCode {
+        } catch let error as SimulateExit {
             throw error
         } catch {
-            throw CleanExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
+            throw SimulateExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }
         let variants = base.variants.map(\.name).filter { $0 != base.baseline.name }
         let focal = chartVariant ?? base.focalVariant

@@ -4,14 +4,14 @@ import Model
 /// Starts workers for one run the way the scenario asks, falling back from the zygote to exec
 /// (for the rest of the run) when the zygote cannot start, ends, or does not answer a spawn
 /// within `ZygoteClient`'s timeout.
-final class WorkerLauncher: @unchecked Sendable {
+public final class WorkerLauncher: @unchecked Sendable {
     let executable: String
     let stderrFD: Int32
     private var zygote: ZygoteClient?
     /// What the run actually used; `exec` after a fallback.
-    private(set) var mode: WorkerSpawnMode
+    public private(set) var mode: WorkerSpawnMode
 
-    init(mode: WorkerSpawnMode, executable: String, stderrFD: Int32) {
+    public init(mode: WorkerSpawnMode, executable: String, stderrFD: Int32) {
         self.executable = executable
         self.stderrFD = stderrFD
         zygote = mode == .zygote ? ZygoteClient.start(executable: executable, stderrFD: stderrFD) : nil
@@ -19,7 +19,7 @@ final class WorkerLauncher: @unchecked Sendable {
     }
 
     /// Starts one worker and hands it `input` (its job) on stdin.
-    func launch(input: Data) throws -> ChildProcess {
+    public func launch(input: Data) throws -> ChildProcess {
         if let zygote {
             do { return try zygote.spawn(input: input, stderrFD: stderrFD) } catch {
                 let line = "simulate: \(error); workers are exec'd from now on\n"
@@ -36,7 +36,7 @@ final class WorkerLauncher: @unchecked Sendable {
     }
 
     /// Ends the zygote, if any; call once every worker has been waited for.
-    func stop() {
+    public func stop() {
         zygote?.stop()
         zygote = nil
     }

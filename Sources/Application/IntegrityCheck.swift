@@ -2,6 +2,7 @@ import Analysis
 import Foundation
 import HTTP
 import Pipeline
+import ProcessControl
 import Storage
 
 /// Reads the system database and state store after a run and checks them against the events:

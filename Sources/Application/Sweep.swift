@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import Pipeline
+import ProcessControl
 import Report
 import Scenario
 

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Coordinator
+@testable import ProcessControl
 
 /// The plan's order and its error decisions come from independent streams: knowing every draw of
 /// the shuffle must tell nothing about which invocations meet an error.

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessControl
 
 /// Paths as a person wants to read them in output and reports: relative to the current folder when
 /// inside it, so that nothing in a report names this machine's folders.

@@ -5,11 +5,16 @@ import Foundation
 ///
 /// `posix_spawn` rather than Foundation's `Process`: direct control of the pipes and no run loop,
 /// and the measured round trip was the cheapest option here (TOOLCHAIN.md).
-final class ChildProcess: @unchecked Sendable {
-    let pid: pid_t
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
     let stdoutFD: Int32
     /// Set when a zygote forked this worker: waiting and signalling go through it.
     private let zygote: ZygoteClient?
+
+    /// A process this one spawned itself, with no pipe to read: only its exit status is wanted.
+    public convenience init(spawned pid: pid_t) {
+        self.init(pid: pid, stdoutFD: -1, zygote: nil)
+    }
 
     init(pid: pid_t, stdoutFD: Int32, zygote: ZygoteClient?) {
         self.pid = pid
@@ -52,7 +57,8 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// `posix_spawn` with `stdio` as descriptors 0, 1, 2 and nothing else open; the pid or the error.
-    static func spawn(executable: String, arguments: [String], stdio: [Int32]) -> Result<pid_t, POSIXSpawnError> {
+    public static func spawn(executable: String, arguments: [String], stdio: [Int32]) -> Result<pid_t, POSIXSpawnError>
+    {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -86,7 +92,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Calls `line` for each complete line of stdout until EOF; returns a trailing partial line, if any.
-    func readLines(_ line: (Substring) -> Void) -> String? {
+    public func readLines(_ line: (Substring) -> Void) -> String? {
         var pending = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -109,7 +115,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Waits for the child and returns its exit status, or 128 + signal when a signal ended it.
-    func wait() -> Int32 {
+    public func wait() -> Int32 {
         if let zygote { return Self.exitCode(waitStatus: zygote.waitForExit(of: pid)) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -122,12 +128,12 @@ final class ChildProcess: @unchecked Sendable {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
-    func kill(_ signal: Int32 = SIGKILL) {
+    public func kill(_ signal: Int32 = SIGKILL) {
         if let zygote { zygote.signal(pid, signal) } else { _ = Glibc.kill(pid, signal) }
     }
 
     /// The path of the running binary, so workers are the same build as their coordinator.
-    static func currentExecutable() -> String {
+    public static func currentExecutable() -> String {
         var buf = [CChar](repeating: 0, count: 4096)
         let n = readlink("/proc/self/exe", &buf, buf.count - 1)
         if n > 0 { return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
@@ -143,12 +149,12 @@ private let closeFrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addc
 }
 
 /// A `posix_spawn` failure code.
-struct POSIXSpawnError: Error, CustomStringConvertible {
+public struct POSIXSpawnError: Error, CustomStringConvertible {
     let code: Int32
-    var description: String { String(cString: strerror(code)) }
+    public var description: String { String(cString: strerror(code)) }
 }
 
-struct ChildProcessError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct ChildProcessError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

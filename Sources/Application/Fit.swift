@@ -1,17 +1,39 @@
 import Analysis
 import Foundation
 import Pipeline
+import ProcessControl
 import Scenario
 
 /// Finds the value of one knob that makes a variant's estimated regression equal an observed one:
 /// each step is a real run (baseline and that variant only), bracketing then bisection.
 public struct Fit {
-    /// The knobs `fit` can move, with the range it searches.
-    public static let knobs: [String: (key: String, lower: Double, upper: Double, integer: Bool, tolerance: Double)] = [
-        "catalog-lines": ("catalog_lines", 0, 2_000_000, true, 2_000),
-        "packages": ("packages", 1, 10_000, true, 25),
-        "error-rate": ("error_rate", 0, 1, false, 0.01),
+    /// A knob `fit` can move and the range it searches.
+    public struct Range: Sendable {
+        public let key: String
+        public let lower: Double
+        public let upper: Double
+        public let integer: Bool
+        public let tolerance: Double
+
+        /// The knob's value at `x`, as the scenario takes it (full precision: no rounding round trip).
+        public func text(_ x: Double) -> String { integer ? String(Int(x.rounded())) : ScenarioValue.format(x) }
+    }
+
+    /// The knobs `fit` can move, by scenario key.
+    public static let ranges: [Range] = [
+        Range(key: "catalog_lines", lower: 0, upper: 2_000_000, integer: true, tolerance: 2_000),
+        Range(key: "packages", lower: 1, upper: 10_000, integer: true, tolerance: 25),
+        Range(key: "error_rate", lower: 0, upper: 1, integer: false, tolerance: 0.01),
     ]
+
+    /// The range of a knob named in either spelling (`catalog-lines` or `catalog_lines`).
+    public static func range(for knob: String) -> Range? {
+        let key = ScenarioKeys.canonicalName(knob)
+        return ranges.first { $0.key == key }
+    }
+
+    /// The knobs as the command line spells them.
+    public static var knobNames: [String] { ranges.map { ScenarioKeys.commandLineName($0.key) } }
 
     public struct Result: Sendable {
         public var knob: String
@@ -38,7 +60,7 @@ public struct Fit {
     }
 
     public func run(into folder: URL, variant requested: String?, progress: (String) -> Void) throws -> Result {
-        guard let spec = Self.knobs[knob] else { throw PipelineError("unknown knob \(knob)") }
+        guard let spec = Self.range(for: knob) else { throw PipelineError("unknown knob \(knob)") }
         let (scenario, _) = try load([])
         let baseline = scenario.baseline.name
         let variant = requested ?? scenario.focalVariant
@@ -47,7 +69,7 @@ public struct Fit {
             lower: spec.lower, upper: spec.upper, integer: spec.integer, tolerance: spec.tolerance)
         let (outcome, steps) = try bisection.solve(target: observedMinutes) { x in
             step += 1
-            let text = spec.integer ? String(Int(x)) : String(format: "%.4f", x)
+            let text = spec.text(x)
             progress("step \(step): \(spec.key) = \(text)")
             let (s, costs) = try load([
                 ScenarioOverride(key: spec.key, text: text, flag: "fit"),

@@ -3,6 +3,7 @@ import Discovery
 import Environment
 import Foundation
 import Pipeline
+import ProcessControl
 import Scenario
 
 /// The tool's own speed beside its physical floors (`simulate bench`, `scripts/bench`): each
@@ -28,7 +29,7 @@ public enum Benchmarks {
             else {
                 throw ChildProcessError("cannot spawn /bin/true")
             }
-            _ = ChildProcess(pid: pid, stdoutFD: -1, zygote: nil).wait()
+            _ = ChildProcess(spawned: pid).wait()
         }
     }
 

@@ -3,6 +3,7 @@ import Environment
 import Foundation
 import HTTP
 import Pipeline
+import ProcessControl
 import Report
 import Scenario
 import Storage

@@ -6,12 +6,12 @@ import Pipeline
 /// A worker's line is written as the worker sent it with the coordinator's worker number spliced
 /// in (re-encoded only if it already names a worker); a line that is not
 /// an event is kept too, as a `malformed_line` event carrying the raw text, so nothing is lost.
-final class EventLog: @unchecked Sendable {
+public final class EventLog: @unchecked Sendable {
     private let handle: FileHandle
     private let lock = NSLock()
     private(set) var events: [WorkerEvent] = []
 
-    init(url: URL) throws {
+    public init(url: URL) throws {
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw ChildProcessError("\(url.path): cannot create the event log")
         }
@@ -20,7 +20,7 @@ final class EventLog: @unchecked Sendable {
 
     /// Logs one line from a worker and returns it parsed (nil when it is not an event).
     @discardableResult
-    func record(line: Substring, worker: Int) -> WorkerEvent? {
+    public func record(line: Substring, worker: Int) -> WorkerEvent? {
         guard var event = WorkerEvent.parse(line), line.first == "{" else {
             var malformed = WorkerEvent(.malformedLine)
             malformed.detail = String(line.prefix(4096))
@@ -44,7 +44,7 @@ final class EventLog: @unchecked Sendable {
         return event
     }
 
-    func record(_ event: WorkerEvent) {
+    public func record(_ event: WorkerEvent) {
         let data = Data((event.jsonLine() + "\n").utf8)
         lock.withLock {
             handle.write(data)
@@ -52,9 +52,9 @@ final class EventLog: @unchecked Sendable {
         }
     }
 
-    var snapshot: [WorkerEvent] { lock.withLock { events } }
+    public var snapshot: [WorkerEvent] { lock.withLock { events } }
 
-    func close() {
+    public func close() {
         lock.withLock { try? handle.close() }
     }
 }
