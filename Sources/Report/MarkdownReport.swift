@@ -343,7 +343,7 @@ public enum MarkdownReport {
             let hops = s.variants.filter { $0.catalogWrite == "thread-hop" }.map { "`\($0.name)`" }
             var sampled = [
                 "the catalog write (\(part(knob(s, "catalog_sample_lines"), knob(s, "catalog_lines"))) lines written for real"
-                    + (hops.isEmpty ? "" : ", with one real thread hop per line in \(hops.joined(separator: ", "))")
+                    + (hops.isEmpty ? "" : ", with one real thread hop per line in \(listing(hops))")
                     + ")",
                 "STATE messages (\(part(knob(s, "state_sample_messages"), knob(s, "state_messages"))))",
             ]
@@ -351,7 +351,7 @@ public enum MarkdownReport {
                 sampled.append("the tap's pages (\(part(knob(s, "http.sample_pages"), knob(s, "http.pages"))) GETs)")
             }
             out +=
-                "- **Sampled**: " + sampled.joined(separator: ", ")
+                "- **Sampled**: " + listing(sampled)
                 + "; the rest is extrapolated from the sample's mean.\n"
         }
         let assumed = first.filter { $0.provenance == "assumed" }
@@ -479,6 +479,12 @@ public enum MarkdownReport {
     /// Phases some invocation ran (an analyzer lists every phase, also those no invocation reached), and the assumed ones.
     static func ranPhases(_ s: RunSummary) -> Set<Phase> {
         Set(s.variants.flatMap { $0.phases.filter { $0.invocations > 0 || $0.provenance == "assumed" }.map(\.phase) })
+    }
+
+    /// "a", "a and b", "a, b and c".
+    static func listing(_ items: [String]) -> String {
+        items.count <= 2
+            ? items.joined(separator: " and ") : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 
     static func knob(_ s: RunSummary, _ key: String) -> String { s.scenario.knobs.first { $0.key == key }?.value ?? "" }

@@ -3,9 +3,10 @@ import Foundation
 /// Charts as plain text for a fenced code block: they render the same in a GitHub issue, a pull
 /// request comment and a terminal. Glyphs are block elements and ASCII, one column wide each.
 public enum TextChart {
-    /// One glyph per series, in series order; distinct from each other.
+    /// Glyphs by rank of size: the largest series gets the densest, the next ones alternate light and
+    /// dense, so that neighbouring large segments stay apart whatever their order. Distinct, one column each.
     static let glyphs: [Character] = [
-        "▓", "▀", "▄", "▌", "░", "█", "▐", "▒", "#", "=", "+", "~", "·", "*", "o", "%", "@", ":", "x",
+        "█", "░", "▓", "=", ":", "·", "▒", "#", "+", "~", "*", "o", "%", "@", "x", "▀", "▄", "▌", "▐",
     ]
 
     /// Horizontal stacked bars: one bar per row, one glyph per series, the total at the end, an axis
@@ -23,6 +24,13 @@ public enum TextChart {
         let axisMax = ceil(maxTotal / step) * step
         let scale = Double(barWidth) / axisMax  // columns per unit
         let indent = String(repeating: " ", count: labelWidth + 2)
+
+        // Each series' glyph by the rank of its largest value (ties in series order).
+        let peaks = series.indices.map { s in values.map { s < $0.count ? $0[s] : 0 }.max() ?? 0 }
+        let ranked = series.indices.sorted { peaks[$0] > peaks[$1] || (peaks[$0] == peaks[$1] && $0 < $1) }
+        var glyphOf = [Int: Character]()
+        for (rank, s) in ranked.enumerated() { glyphOf[s] = glyphs[rank % glyphs.count] }
+        func glyph(_ s: Int) -> Character { glyphOf[s] ?? "?" }
 
         var lines: [String] = []
         var drawn = Set<Int>()
@@ -83,8 +91,6 @@ public enum TextChart {
         return lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(
             separator: "\n") + "\n"
     }
-
-    static func glyph(_ s: Int) -> Character { glyphs[s % glyphs.count] }
 
     /// Words into lines of at most `width` columns.
     static func wrap(_ text: String, width: Int) -> [String] {

@@ -45,13 +45,14 @@ import Testing
             #expect(bar.hasSuffix(String(format: "%.2f min", v.productionMinutes)), "\(bar)")
         }
         // Legend: every glyph once; the phases too small to draw are named.
-        #expect(text.contains("▒ tap-processing"), "\(text)")
+        // Glyphs by size: the largest phase (tap-processing, 53 s per run) the densest, the next (target-tail) light.
+        #expect(text.contains("█ tap-processing   ░ target-tail"), "\(text)")
         #expect(text.contains("not drawn: state-lookup, catalog-write, teardown."), "\(text)")
         #expect(Set(TextChart.glyphs).count == TextChart.glyphs.count)
         // Bars scale: a variant with twice the minutes has about twice the glyphs.
         let drawn = TextChart.stackedBars(
             rows: ["a", "b"], series: ["x", "y"], values: [[1, 1], [2, 2]], unit: "min", width: 60)
-        let counts = drawn.split(separator: "\n").prefix(2).map { $0.filter { "▓▀".contains($0) }.count }
+        let counts = drawn.split(separator: "\n").prefix(2).map { $0.filter { "█░".contains($0) }.count }
         #expect(abs(counts[1] - 2 * counts[0]) <= 1, "\(drawn)")
     }
 
