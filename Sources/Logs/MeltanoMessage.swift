@@ -1,0 +1,141 @@
+import Foundation
+
+/// The structlog lines `RunSplitter` acts on, recognised by the text Meltano (and the Singer SDK)
+/// print for them; every other line is `.other`.
+enum MeltanoMessage: Equatable {
+    /// `Environment 'dev' is active`: a process begins.
+    case environmentActive(String)
+    /// `Installed 3/3 plugins` or `Skipped installing 3/4 plugins`: the install step's summary.
+    case installSummary
+    /// `Force option is enabled, ignoring stale job check.`
+    case forceOption
+    /// `Using systemdb state backend` (Meltano ≥ 3.7).
+    case stateBackend
+    /// `Reader '...' completed processing N lines of input (...)`, from a plugin.
+    case readerDone(ReaderCounts)
+    /// `Incremental state has been updated at ...`
+    case incrementalState
+    /// `Block run completed.` with its `success=` and `err=` keys.
+    case blockCompleted(success: Bool?, err: String?)
+    /// `meltano el`: `Running extract & load...`
+    case extractLoadStarted
+    /// `meltano el`: `Extract & load complete!`
+    case extractLoadComplete
+    /// A failure Meltano reports in its own words.
+    case failure(String)
+    case other
+
+    init(_ line: LogLine) {
+        let event = line.event
+        if line.plugin != nil {
+            // A plugin's line: only the SDK's Reader summary matters.
+            if line.eventContains("completed processing"), let counts = ReaderCounts(event: event, line: line) {
+                self = .readerDone(counts)
+            } else {
+                self = .other
+            }
+            return
+        }
+        if event.hasPrefix("Environment '") && event.hasSuffix("' is active") {
+            self = .environmentActive(String(event.dropFirst(13).dropLast(11)))
+        } else if event.hasPrefix("Force option is enabled") {
+            self = .forceOption
+        } else if (event.hasPrefix("Installed ") || event.hasPrefix("Skipped installing ")) && event.hasSuffix(" plugins") {
+            self = .installSummary
+        } else if event == "Using systemdb state backend" {
+            self = .stateBackend
+        } else if event.hasPrefix("Incremental state has been updated") {
+            self = .incrementalState
+        } else if event.hasPrefix("Block run completed") {
+            self = .blockCompleted(success: line.fields.bool("success"), err: line.fields["err"])
+        } else if event.hasPrefix("Running extract & load") {
+            self = .extractLoadStarted
+        } else if event.hasPrefix("Extract & load complete") {
+            self = .extractLoadComplete
+        } else if let failure = Self.failure(in: event) {
+            self = .failure(failure)
+        } else if line.eventContains("completed processing"), let counts = ReaderCounts(event: event, line: line) {
+            self = .readerDone(counts)
+        } else {
+            self = .other
+        }
+    }
+
+    /// Meltano's own failure texts: `meltano el`'s `Extraction failed` / `Loading failed` /
+    /// `Transformation failed`, and click's `Run invocation could not be completed as block failed: ...`
+    /// (printed without a timestamp, so it reaches here as a plain line).
+    static func failure(in text: String) -> String? {
+        let prefixes = ["Run invocation could not be completed", "Extraction failed", "Loading failed", "Transformation failed",
+                        "Extractor failed", "Loader failed", "Mappers failed", "Extractor and loader failed"]
+        return prefixes.contains(where: { text.hasPrefix($0) }) ? text : nil
+    }
+}
+
+extension ReaderCounts {
+    /// Parses the Singer SDK's `Reader 'NAME' completed processing N lines of input (S schemas,
+    /// R records, B batch manifests, M state messages, A activate version messages)`; older SDKs
+    /// print fewer items, which stay nil.
+    init?(event: String, line: LogLine) {
+        guard let open = event.range(of: "Reader '") else { return nil }
+        let afterName = event[open.upperBound...]
+        guard let close = afterName.firstIndex(of: "'") else { return nil }
+        let rest = afterName[afterName.index(after: close)...]
+        guard rest.hasPrefix(" completed processing ") else { return nil }
+        let numbers = rest.dropFirst(" completed processing ".count)
+        guard let space = numbers.firstIndex(of: " "), let total = Int(numbers[..<space]) else { return nil }
+        self.init(reader: String(afterName[..<close]), plugin: line.fields["name"], role: PluginRole(fields: line.fields),
+                  line: line.number, lines: total)
+        guard let paren = numbers.firstIndex(of: "("), let end = numbers[paren...].firstIndex(of: ")") else { return }
+        for item in numbers[numbers.index(after: paren)..<end].split(separator: ",") {
+            let words = item.split(separator: " ", maxSplits: 1)
+            guard words.count == 2, let n = Int(words[0]) else { continue }
+            switch words[1] {
+            case "schemas", "schema": schemas = n
+            case "records", "record": records = n
+            case "batch manifests", "batch manifest": batchManifests = n
+            case "state messages", "state message": stateMessages = n
+            case "activate version messages", "activate version message": activateVersionMessages = n
+            default: continue
+            }
+        }
+    }
+}
+
+/// A task runner's own (plain) lines that mean the Meltano process before them has ended.
+enum TaskRunnerLine: Equatable {
+    /// A shell echo of the next command: `meltano run -f tap mapper target ...` (also after `+ ` or `$ `).
+    case command(String, RunKind)
+    /// `Executing Inline stage`, `Exit code 0 from Inline stage`, `End: <id>`.
+    case stage
+    /// Neither.
+    case none
+
+    /// meltano's global options that take their value as the next word.
+    static let optionsWithValue: Set<Substring> = ["--environment", "-e", "--log-level", "--log-config", "--log-format", "--cwd"]
+
+    init(_ text: String) {
+        var body = Substring(text)
+        while body.first == " " || body.first == "\t" { body = body.dropFirst() }
+        if body.hasPrefix("+ ") || body.hasPrefix("$ ") { body = body.dropFirst(2) }
+        if body.hasPrefix("meltano ") {
+            // The first word that is neither an option nor an option's value is the subcommand.
+            var words = body.split(separator: " ").dropFirst()
+            while let word = words.first, word.hasPrefix("-") {
+                words = words.dropFirst(Self.optionsWithValue.contains(word) ? 2 : 1)
+            }
+            if let sub = words.first {
+                switch sub {
+                case "run": self = .command(String(body), .run); return
+                case "el", "elt": self = .command(String(body), .el); return
+                default: break
+                }
+            }
+        }
+        if (body.hasPrefix("Executing ") && body.hasSuffix(" stage"))
+            || (body.hasPrefix("Exit code ") && body.hasSuffix(" stage")) || body.hasPrefix("End: ") {
+            self = .stage
+        } else {
+            self = .none
+        }
+    }
+}
