@@ -60,7 +60,7 @@ public struct LogFileTimeline: Sendable {
     }
 
     private static func split(_ reader: LineReader, name: String) throws -> LogFileTimeline {
-        let parser = StructlogLineParser()
+        var parser = StructlogLineParser()
         var splitter = RunSplitter()
         var structured = 0
         var cutLines = DiagnosticLog()
@@ -84,6 +84,11 @@ public struct LogFileTimeline: Sendable {
 public struct LogReadError: Error, Equatable, CustomStringConvertible {
     public var file: String
     public var reason: String
+
+    public init(file: String, reason: String) {
+        self.file = file
+        self.reason = reason
+    }
 
     /// `FILE: cannot be read (REASON)`.
     public var description: String { "\(file): cannot be read (\(reason))" }

@@ -21,6 +21,8 @@ public struct LogLine: Sendable, Equatable {
     public var timestamp: Timestamp?
     /// structlog's level (`info`, `warning`, `error`, ...), lowercased; nil for plain lines.
     public var level: String?
+    /// Meltano 4's name column: the plugin that printed the line, or `meltano`; nil before Meltano 4.
+    public var source: String?
     /// The event (message) text, trailing padding removed; the whole line for plain lines.
     public var event: String
     /// The `key=value` pairs (or the JSON object's other members), in the order printed.
@@ -28,12 +30,13 @@ public struct LogLine: Sendable, Equatable {
     /// The line held bytes that are not UTF-8; they were replaced with U+FFFD.
     public var hadInvalidUTF8: Bool
 
-    public init(number: Int, format: Format, timestamp: Timestamp? = nil, level: String? = nil, event: String,
-                fields: LogFields = LogFields(), hadInvalidUTF8: Bool = false) {
+    public init(number: Int, format: Format, timestamp: Timestamp? = nil, level: String? = nil, source: String? = nil,
+                event: String, fields: LogFields = LogFields(), hadInvalidUTF8: Bool = false) {
         self.number = number
         self.format = format
         self.timestamp = timestamp
         self.level = level
+        self.source = source
         self.event = event
         self.fields = fields
         self.hadInvalidUTF8 = hadInvalidUTF8
@@ -42,9 +45,11 @@ public struct LogLine: Sendable, Equatable {
     /// A line structlog wrote (console or JSON), as opposed to a plain line.
     public var isStructured: Bool { format != .plain }
 
-    /// The plugin that printed the line (`name=`), when the line is a plugin's output relayed by
-    /// Meltano: such lines carry `stdio=`, `cmd_type=`, `consumer=` or `producer=` beside `name=`.
+    /// The plugin that printed the line, when the line is a plugin's output relayed by Meltano:
+    /// Meltano 4's name column when it is not `meltano`; before that, `name=` on a line that also
+    /// carries `stdio=`, `cmd_type=`, `consumer=` or `producer=`.
     public var plugin: String? {
+        if let source { return source == "meltano" ? nil : source }
         guard let name = fields["name"] else { return nil }
         for key in ["stdio", "cmd_type", "consumer", "producer"] where fields[key] != nil { return name }
         return nil

@@ -7,6 +7,9 @@ enum MeltanoMessage: Equatable {
     case environmentActive(String)
     /// `Installed 3/3 plugins` or `Skipped installing 3/4 plugins`: the install step's summary.
     case installSummary
+    /// Meltano 4: `Running job with name 'dev:tap-to-target' and run ID '...'`, just before the
+    /// stale-job check.
+    case runningJob(name: String, runID: String?)
     /// `Force option is enabled, ignoring stale job check.`
     case forceOption
     /// `Using systemdb state backend` (Meltano ≥ 3.7).
@@ -38,6 +41,8 @@ enum MeltanoMessage: Equatable {
         }
         if event.hasPrefix("Environment '") && event.hasSuffix("' is active") {
             self = .environmentActive(String(event.dropFirst(13).dropLast(11)))
+        } else if event.hasPrefix("Running job with name '"), let job = Self.runningJob(event) {
+            self = .runningJob(name: job.0, runID: job.1)
         } else if event.hasPrefix("Force option is enabled") {
             self = .forceOption
         } else if (event.hasPrefix("Installed ") || event.hasPrefix("Skipped installing ")) && event.hasSuffix(" plugins") {
@@ -59,6 +64,17 @@ enum MeltanoMessage: Equatable {
         } else {
             self = .other
         }
+    }
+
+    /// Whether the line shows a process is under way (anything but `.other`): outside a process,
+    /// such a line opens one whose start is not in the log; an `.other` line does not.
+    var showsAProcess: Bool { self != .other }
+
+    static func runningJob(_ event: String) -> (String, String?)? {
+        let parts = event.split(separator: "'", omittingEmptySubsequences: false)
+        // Running job with name ' NAME ' and run ID ' ID '
+        guard parts.count >= 3 else { return nil }
+        return (String(parts[1]), parts.count >= 5 ? String(parts[3]) : nil)
     }
 
     /// Meltano's own failure texts: `meltano el`'s `Extraction failed` / `Loading failed` /

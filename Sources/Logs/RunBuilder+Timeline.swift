@@ -6,7 +6,7 @@ extension RunBuilder {
     func timeline(index: Int, endReason: String?) -> RunTimeline {
         var marks = boundaries
         marks[.processStart] = processStart
-        marks[.blockStart] = force ?? installEnd
+        marks[.blockStart] = force ?? runningJob ?? installEnd
         let (status, statusReason) = self.status(endReason: endReason)
         var run = RunTimeline(
             index: index, kind: kind, jobName: jobName, command: command, environment: environment, runID: runID,
@@ -75,10 +75,7 @@ extension RunBuilder {
 
     /// The tap when its own lines are hidden: Meltano names the job `ENV:TAP-to-TARGET[:SUFFIX]`.
     private var tapFromJobName: String? {
-        guard let jobName, let target else { return nil }
-        var job = Substring(jobName)
-        if let environment, job.hasPrefix(environment + ":") { job = job.dropFirst(environment.count + 1) }
-        guard let range = job.range(of: "-to-" + target) else { return nil }
-        return String(job[..<range.lowerBound])
+        guard let jobPlugins, target == nil || target == jobPlugins.target else { return nil }
+        return jobPlugins.tap
     }
 }

@@ -13,6 +13,7 @@ struct RunBuilder {
     var processStart: LineMark?
     var lastStructured: LogLine
     var installEnd: LineMark?
+    var runningJob: LineMark?
     var force: LineMark?
     var boundaries: [LogBoundary: LineMark] = [:]
     var lastTargetLine: LogLine?
@@ -51,16 +52,21 @@ struct RunBuilder {
             errorLineCount += 1
             if errorLines.count < 50 { errorLines.append(line.number) }
         }
-        if let plugin = line.plugin { pluginLine(line, plugin) }
+        let role = line.plugin.flatMap { pluginLine(line, $0) }
         switch message {
         case .installSummary: installEnd = LineMark(line)
+        case .runningJob(let name, let id):
+            if runningJob == nil { runningJob = LineMark(line) }
+            if jobName == nil { jobName = name }
+            if runID == nil { runID = id }
         case .forceOption: if force == nil { force = LineMark(line) }
         case .stateBackend: stateBackendLines.append(LineMark(line))
-        case .readerDone(let counts):
+        case .readerDone(var counts):
+            counts.plugin = line.plugin ?? counts.plugin
+            counts.role = role ?? counts.role
             readers.append(counts)
             if boundaries[.firstReaderDone] == nil { boundaries[.firstReaderDone] = LineMark(line) }
-            let isTarget = counts.role == .target || (counts.role == nil && counts.plugin != nil && counts.plugin == target)
-            if isTarget && boundaries[.targetReaderDone] == nil { boundaries[.targetReaderDone] = LineMark(line) }
+            if counts.role == .target && boundaries[.targetReaderDone] == nil { boundaries[.targetReaderDone] = LineMark(line) }
         case .incrementalState:
             // The last one wins: Meltano prints one each time the target emits a STATE message.
             boundaries[.targetLastLine] = lastTargetLine.map(LineMark.init)
@@ -88,10 +94,11 @@ struct RunBuilder {
         if failure == nil, MeltanoMessage.failure(in: line.event) != nil { failure = LineMark(line) }
     }
 
-    private mutating func pluginLine(_ line: LogLine, _ plugin: String) {
+    /// Records what a plugin's line says about the run; returns the plugin's role.
+    private mutating func pluginLine(_ line: LogLine, _ plugin: String) -> PluginRole? {
         if jobName == nil { jobName = line.fields["job_name"] ?? line.fields["state_id"] }
         if runID == nil { runID = line.fields["run_id"] }
-        let role = PluginRole(fields: line.fields)
+        let role = PluginRole(fields: line.fields) ?? roleFromJobName(plugin)
         if let type = line.fields["cmd_type"], type == "extractor" || type == "loader" { kind = .el }
         switch role {
         case .tap?: if tap == nil { tap = plugin }
@@ -103,6 +110,30 @@ struct RunBuilder {
             boundaries[.firstConsumerLine] = LineMark(line)
         }
         if role == .target || (role == nil && plugin == target) { lastTargetLine = line }
+        return role ?? (plugin == target ? .target : nil)
+    }
+}
+
+extension RunBuilder {
+    /// The tap and target named by the job, `ENV:TAP-to-TARGET[:SUFFIX]` (Meltano's state ID).
+    var jobPlugins: (tap: String, target: String)? {
+        guard let jobName else { return nil }
+        var job = Substring(jobName)
+        if let environment, job.hasPrefix(environment + ":") {
+            job = job.dropFirst(environment.count + 1)
+        } else if let colon = job.firstIndex(of: ":") {
+            job = job[job.index(after: colon)...]
+        }
+        if let colon = job.firstIndex(of: ":") { job = job[..<colon] }
+        guard let range = job.range(of: "-to-") else { return nil }
+        return (String(job[..<range.lowerBound]), String(job[range.upperBound...]))
+    }
+
+    /// A plugin's role when its lines carry no `consumer=`/`producer=` keys (Meltano 4 hides
+    /// them): from the job name; any other plugin of an extract-load block is a mapper.
+    func roleFromJobName(_ plugin: String) -> PluginRole? {
+        guard let (tap, target) = jobPlugins else { return nil }
+        return plugin == tap ? .tap : plugin == target ? .target : .mapper
     }
 }
 

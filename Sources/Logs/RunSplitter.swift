@@ -20,6 +20,9 @@ public struct RunSplitter: Sendable {
     /// After `Block run completed.` and before the task runner's next line or the next process.
     private var afterBlockOf: Int?
     private var pendingCommand: (String, RunKind)?
+    /// Meltano lines before the next `Environment '...' is active` (start-up output such as
+    /// alembic's at debug level): the first of them, and how many.
+    private var preamble: (LineMark, Int)?
     private var lastTimestamp: (Timestamp, Int)?
     private var lastLineNumber = 0
     private var diagnosticLog = DiagnosticLog()
@@ -59,10 +62,12 @@ public struct RunSplitter: Sendable {
             close(reason: "the task runner started `\(shorten(text))` at line \(line.number) before `Block run completed.`")
             pendingCommand = (text, kind)
             afterBlockOf = nil
+            preamble = nil
         case .stage:
             close(reason: "the task runner's line \(line.number) (`\(shorten(line.event))`) came before `Block run completed.`")
             pendingCommand = nil
             afterBlockOf = nil
+            preamble = nil
         case .none:
             open?.consumePlain(line)
         }
@@ -73,10 +78,21 @@ public struct RunSplitter: Sendable {
         if case .environmentActive(let name) = message {
             close(reason: "a new process began at line \(line.number) before `Block run completed.`")
             start(line, environment: name)
+            if let (first, count) = preamble {
+                open!.notes.append(LogDiagnostic(line: first.line, "\(count) Meltano line\(count == 1 ? "" : "s") before `Environment '...' is active` "
+                    + "(from line \(first.line)): the process began before its `start` phase, which counts from the Environment line"))
+            }
+            preamble = nil
             open!.consume(line, message)
             return
         }
         if open == nil {
+            if line.plugin == nil && !message.showsAProcess {
+                // Start-up output of a process yet to print its Environment line, or a finished
+                // process's last words (Meltano 4's `Run completed`): part of no phase.
+                if afterBlockOf == nil { preamble = (preamble?.0 ?? LineMark(line), (preamble?.1 ?? 0) + 1) }
+                return
+            }
             if let blockLine = afterBlockOf {
                 diagnosticLog.add("Meltano lines after `Block run completed.`", line: line.number,
                                   "a Meltano line after `Block run completed.` (line \(blockLine)) and before the next process belongs to no run")
@@ -85,7 +101,9 @@ public struct RunSplitter: Sendable {
             start(line, environment: nil)
             open!.notes.append(LogDiagnostic(line: line.number, "no `Environment '...' is active` line: the process's start is not in the log"))
         }
-        if line.plugin != nil, let id = line.fields["run_id"], let own = open!.runID, id != own {
+        if line.plugin != nil, let id = line.fields["run_id"],
+           open!.runID.map({ $0 != id }) ?? (finishedRunIDs[id] != nil) {
+            // Another process's line: a different run_id, or an earlier process's before this one has its own.
             interleave(line, foreignRunID: id)
             return
         }
@@ -105,6 +123,7 @@ public struct RunSplitter: Sendable {
 
     /// Ends the open process; `reason` is nil when it printed `Block run completed.`.
     private mutating func close(reason: String?) {
+        preamble = nil
         guard let builder = open else { return }
         let run = builder.timeline(index: finished.count + 1, endReason: reason)
         if let id = run.runID { finishedRunIDs[id] = finished.count }
@@ -112,19 +131,23 @@ public struct RunSplitter: Sendable {
         open = nil
     }
 
-    /// A plugin line whose `run_id` is not the open process's.
+    /// A plugin line whose `run_id` is not the open process's: the open process and any finished
+    /// one with either run_id are interleaved; their phases become unknown.
     private mutating func interleave(_ line: LogLine, foreignRunID: String) {
         guard open!.interleaving == nil else { return }
         let what = "line \(line.number) carries run_id \(foreignRunID)"
         diagnosticLog.add("interleaved processes", line: line.number,
-                          "two processes are interleaved: \(what), but the process begun at line \(open!.firstLine) has run_id \(open!.runID ?? "?")")
+                          "two processes are interleaved: \(what), not the run_id of the process begun at line \(open!.firstLine)"
+                          + (open!.runID.map { " (\($0))" } ?? ""))
         open!.interleaving = what
-        if let other = finishedRunIDs[foreignRunID] {
-            // The earlier process was closed as partial when this one began; it was still running.
+        for id in [foreignRunID, open!.runID].compactMap({ $0 }) {
+            guard let other = finishedRunIDs[id] else { continue }
+            // That process was closed as partial when this one began; it was still running.
             var run = finished[other]
-            run.phases = run.phases.map { PhaseDuration(phase: $0.phase, microseconds: nil, reason: "interleaved with another process (\(what))") }
+            let reason = "interleaved with another process (\(what))"
+            run.phases = run.phases.map { PhaseDuration(phase: $0.phase, microseconds: nil, reason: reason) }
             run.totalMicroseconds = nil
-            run.totalReason = "interleaved with another process (\(what))"
+            run.totalReason = reason
             if run.status != .failed {
                 run.status = .partial
                 run.statusReason = "interleaved with the process begun at line \(open!.firstLine) (\(what))"

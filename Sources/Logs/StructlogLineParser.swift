@@ -3,21 +3,30 @@ import Foundation
 /// Turns the raw bytes of one log line into a `LogLine`: structlog console, structlog JSON, or plain.
 ///
 /// Console lines are `TIMESTAMP [level    ] event key=value ...`. structlog's `ConsoleRenderer`
-/// pads the event to 30 columns and prints the keys **sorted**, with string values unquoted,
-/// so the key block is found from the end of the line: the trailing run of `key=value` tokens
-/// whose keys ascend. A token that breaks the order (a tap's own `server_id=17` inside its
-/// message, say) belongs to the event. A value may contain spaces only when it is the last key's
-/// or when it reads as a Python repr (`err=RunnerError('Loader failed')`,
-/// `exit_codes={<PluginType.LOADERS: 'loaders'>: 1}`): otherwise an event ending in
-/// `word=value` would swallow the words before it.
+/// pads the event to 30 columns and prints the keys sorted, with string values unquoted, so the
+/// key block is read from the end of the line: the trailing run of `key=value` tokens. A value
+/// with spaces in it is taken only when its key sorts before the key after it and the value is
+/// the last key's or reads as a Python repr (`err=RunnerError('Loader failed')`,
+/// `exit_codes={<PluginType.LOADERS: 'loaders'>: 1}`); otherwise the words belong to the event.
+/// An event that itself ends in `word=value` (a tap's `... server_id=17`) gives up that pair as
+/// a key; the keys Meltano adds after it, printed later, win a lookup.
+///
+/// Meltano 4 adds a column between the level and the event: the plugin's name, or `meltano` for
+/// Meltano's own lines, padded to 12 (and it hides most keys). The parser cannot tell that
+/// column from a word of the event on a plugin's line, so it switches to reading it once it has
+/// seen one of Meltano's own lines in that layout (`meltano` and padding), which a Meltano 4
+/// process prints first. Parse a file's lines in order with one parser.
 ///
 /// Never fails: bytes that fit no structlog format make a `.plain` line; bytes that are not
 /// UTF-8 are replaced with U+FFFD and flagged; ANSI colour codes are removed first.
 public struct StructlogLineParser: Sendable {
+    /// Whether console lines carry Meltano 4's name column (set by the first line that shows it).
+    public private(set) var readsNameColumn = false
+
     public init() {}
 
     /// Parses one line given without its line terminator (a trailing `\r` is dropped here).
-    public func parse(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) -> LogLine {
+    public mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) -> LogLine {
         var end = bytes.count
         if end > 0 && bytes[end - 1] == 0x0D { end -= 1 }
         let line = UnsafeBufferPointer(rebasing: bytes[0..<end])
@@ -29,12 +38,12 @@ public struct StructlogLineParser: Sendable {
     }
 
     /// Parses one line of text (convenience for tests and small inputs).
-    public func parse(_ text: String, number: Int) -> LogLine {
+    public mutating func parse(_ text: String, number: Int) -> LogLine {
         var text = text
         return text.withUTF8 { parse($0, number: number) }
     }
 
-    private func parseClean(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> LogLine {
+    private mutating func parseClean(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> LogLine {
         var decoder = LossyDecoder()
         var start = 0
         while start < line.count && line[start] == 0x20 { start += 1 }
@@ -50,13 +59,29 @@ public struct StructlogLineParser: Sendable {
         }
         guard let level = Self.level(&scanner, strict: timestamp == nil) else { return plain(line, number: number, &decoder) }
         _ = scanner.take(0x20)
+        if !readsNameColumn && Self.startsWithMeltanoColumn(line, at: scanner.position) { readsNameColumn = true }
+        var source: String?
+        if readsNameColumn {
+            let start = scanner.position
+            while let b = scanner.current, b != 0x20 { scanner.position += 1 }
+            source = decoder.string(line, start, scanner.position)
+            while scanner.current == 0x20 { scanner.position += 1 }
+        }
         let (event, fields) = Self.eventAndFields(line, from: scanner.position, &decoder)
-        return LogLine(number: number, format: .console, timestamp: timestamp, level: level, event: event, fields: fields,
-                       hadInvalidUTF8: decoder.replaced)
+        return LogLine(number: number, format: .console, timestamp: timestamp, level: level, source: source, event: event,
+                       fields: fields, hadInvalidUTF8: decoder.replaced)
     }
 
     private func plain(_ line: UnsafeBufferPointer<UInt8>, number: Int, _ decoder: inout LossyDecoder) -> LogLine {
         LogLine(number: number, format: .plain, event: decoder.string(line, 0, line.count), hadInvalidUTF8: decoder.replaced)
+    }
+
+    /// `meltano` then at least six spaces: Meltano 4's name column on one of its own lines.
+    static func startsWithMeltanoColumn(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        let column = Array("meltano      ".utf8)
+        guard line.count - start > column.count else { return false }
+        for (i, b) in column.enumerated() where line[start + i] != b { return false }
+        return true
     }
 
     /// `[info     ]`: letters then padding. Without a timestamp in front, the word must be
@@ -85,9 +110,11 @@ public struct StructlogLineParser: Sendable {
         while tokenEnd > from {
             var tokenStart = tokenEnd
             while tokenStart > from && line[tokenStart - 1] != 0x20 { tokenStart -= 1 }
+            // A value without spaces is taken whatever its key; one with spaces only in sorted
+            // order, and as the last key's or a repr.
             if let equals = keyEnd(line, tokenStart, tokenEnd),
-               previousKey.map({ less(line, (tokenStart, equals), $0) }) ?? true,
-               previousKey == nil || valueEnd == tokenEnd || looksLikeRepr(line, equals + 1, valueEnd) {
+               valueEnd == tokenEnd || ((previousKey.map { less(line, (tokenStart, equals), $0) } ?? true)
+                                        && (previousKey == nil || looksLikeRepr(line, equals + 1, valueEnd))) {
                 found.append((tokenStart, equals, valueEnd))
                 previousKey = (tokenStart, equals)
                 valueEnd = tokenStart - 1
