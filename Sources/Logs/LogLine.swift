@@ -51,17 +51,11 @@ public struct LogLine: Sendable, Equatable {
     public var plugin: String? {
         if let source { return source == "meltano" ? nil : source }
         guard let name = fields["name"] else { return nil }
-        for key in ["stdio", "cmd_type", "consumer", "producer"] where fields[key] != nil { return name }
-        return nil
+        return fields["stdio"] != nil || fields["cmd_type"] != nil || fields["consumer"] != nil || fields["producer"] != nil ? name : nil
     }
 
     /// True when the event text contains `needle` (a byte search: no allocation, no Unicode folding).
-    public func eventContains(_ needle: StaticString) -> Bool {
-        var event = event
-        return event.withUTF8 { haystack in
-            needle.withUTF8Buffer { ByteSearch.find($0, in: haystack) != nil }
-        }
-    }
+    public func eventContains(_ needle: StaticString) -> Bool { ByteSearch.offset(of: needle, in: event) != nil }
 }
 
 /// The `key=value` pairs of a structlog line, in printed order; a key looked up twice gives its last value.
@@ -74,7 +68,11 @@ public struct LogFields: Sendable, Equatable, Sequence {
     public init(_ pairs: [(key: String, value: String)] = []) { self.pairs = pairs }
 
     public subscript(key: String) -> String? {
-        for pair in pairs.reversed() where pair.key == key { return pair.value }
+        var i = pairs.count
+        while i > 0 {
+            i -= 1
+            if pairs[i].key == key { return pairs[i].value }
+        }
         return nil
     }
 
@@ -102,6 +100,12 @@ public struct LogFields: Sendable, Equatable, Sequence {
 
 /// Byte-level substring search over UTF-8.
 enum ByteSearch {
+    /// The UTF-8 offset of the first `needle` in `text`, or nil.
+    static func offset(of needle: StaticString, in text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { haystack in needle.withUTF8Buffer { find($0, in: haystack) } }
+    }
+
     /// The offset of the first `needle` in `haystack`, or nil.
     static func find(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Int? {
         let n = needle.count

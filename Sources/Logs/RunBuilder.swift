@@ -4,7 +4,10 @@ struct RunBuilder {
     var kind: RunKind
     var command: String?
     var environment: String?
-    var jobName: String?
+    var jobName: String? { didSet { jobPlugins = Self.plugins(ofJob: jobName, environment: environment) } }
+    /// The tap and target the job name gives (see `plugins(ofJob:environment:)`), kept rather than
+    /// recomputed on every line.
+    private(set) var jobPlugins: (tap: String, target: String)?
     var runID: String?
     let firstLine: Int
     var lastLine: Int
@@ -115,8 +118,8 @@ struct RunBuilder {
 }
 
 extension RunBuilder {
-    /// The tap and target named by the job, `ENV:TAP-to-TARGET[:SUFFIX]` (Meltano's state ID).
-    var jobPlugins: (tap: String, target: String)? {
+    /// The tap and target named by a job, `ENV:TAP-to-TARGET[:SUFFIX]` (Meltano's state ID).
+    static func plugins(ofJob jobName: String?, environment: String?) -> (tap: String, target: String)? {
         guard let jobName else { return nil }
         var job = Substring(jobName)
         if let environment, job.hasPrefix(environment + ":") {

@@ -26,6 +26,7 @@ public struct RunSplitter: Sendable {
     private var lastTimestamp: (Timestamp, Int)?
     private var lastLineNumber = 0
     private var diagnosticLog = DiagnosticLog()
+    private var interner = TextInterner()
 
     public init() {}
 
@@ -79,8 +80,8 @@ public struct RunSplitter: Sendable {
             close(reason: "a new process began at line \(line.number) before `Block run completed.`")
             start(line, environment: name)
             if let (first, count) = preamble {
-                open!.notes.append(LogDiagnostic(line: first.line, "\(count) Meltano line\(count == 1 ? "" : "s") before `Environment '...' is active` "
-                    + "(from line \(first.line)): the process began before its `start` phase, which counts from the Environment line"))
+                open!.notes.append(LogDiagnostic(line: first.line, "\(count) Meltano line\(count == 1 ? "" : "s") before `Environment '...' is active`: "
+                    + "the process began before its `start` phase, which counts from the Environment line"))
             }
             preamble = nil
             open!.consume(line, message)
@@ -123,9 +124,9 @@ public struct RunSplitter: Sendable {
 
     /// Ends the open process; `reason` is nil when it printed `Block run completed.`.
     private mutating func close(reason: String?) {
-        preamble = nil
         guard let builder = open else { return }
-        let run = builder.timeline(index: finished.count + 1, endReason: reason)
+        preamble = nil
+        let run = interner.intern(builder.timeline(index: finished.count + 1, endReason: reason))
         if let id = run.runID { finishedRunIDs[id] = finished.count }
         finished.append(run)
         open = nil
@@ -164,4 +165,44 @@ func shorten(_ text: String, _ limit: Int = 80) -> String {
 func secondsText(_ seconds: Double) -> String {
     let rounded = (seconds * 1000).rounded() / 1000
     return String(rounded)
+}
+
+/// Shares the storage of texts that repeat from run to run (`Block run completed`, job and plugin
+/// names), so a log of tens of thousands of runs keeps one copy of each.
+struct TextInterner: Sendable {
+    private var seen: [String: String] = [:]
+
+    mutating func intern(_ text: String) -> String {
+        if text.utf8.count <= 15 { return text }  // stored inline anyway
+        if let known = seen[text] { return known }
+        if seen.count < 4096 { seen[text] = text }
+        return text
+    }
+
+    mutating func intern(_ text: String?) -> String? { text.map { intern($0) } }
+
+    mutating func intern(_ mark: LineMark) -> LineMark {
+        var mark = mark
+        mark.text = intern(mark.text)
+        return mark
+    }
+
+    mutating func intern(_ run: RunTimeline) -> RunTimeline {
+        var run = run
+        run.jobName = intern(run.jobName)
+        run.command = intern(run.command)
+        run.environment = intern(run.environment)
+        run.tap = intern(run.tap)
+        run.target = intern(run.target)
+        run.mappers = run.mappers.map { intern($0) }
+        run.boundaries = run.boundaries.mapValues { intern($0) }
+        run.stateBackendLines = run.stateBackendLines.map { intern($0) }
+        run.readers = run.readers.map { reader in
+            var reader = reader
+            reader.reader = intern(reader.reader)
+            reader.plugin = intern(reader.plugin)
+            return reader
+        }
+        return run
+    }
 }

@@ -4,13 +4,14 @@ public struct LineMark: Equatable, Sendable {
     public var line: Int
     /// Nil when the line carried no timestamp.
     public var timestamp: Timestamp?
-    /// The line's event text (shortened to 160 characters).
+    /// The line's event text, shortened to 100 characters (a run keeps a dozen of these, and a
+    /// 100 MB log can hold tens of thousands of runs).
     public var text: String
 
     public init(line: Int, timestamp: Timestamp?, text: String) {
         self.line = line
         self.timestamp = timestamp
-        self.text = text.count > 160 ? String(text.prefix(157)) + "..." : text
+        self.text = text.utf8.count <= 100 ? text : String(text.prefix(97)) + "..."
     }
 }
 
