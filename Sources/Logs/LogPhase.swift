@@ -25,6 +25,19 @@ public enum LogBoundary: String, CaseIterable, Codable, Sendable {
     /// `Block run completed.`
     case blockEnd = "block-end"
 
+    /// Why a phase bounded here is unknown when the boundary's line is not in the run.
+    public var missing: String {
+        switch self {
+        case .processStart: return "the process's first line (`Environment '...' is active`) is not in the log"
+        case .blockStart: return "no `Force option is enabled` line, and no `Installed N/N plugins` line to fall back on"
+        case .firstConsumerLine: return "no line from a mapper or the target (consumer=True)"
+        case .firstReaderDone: return "no `Reader '...' completed processing` line"
+        case .targetReaderDone: return "no `Reader '...' completed processing` line from the target"
+        case .targetLastLine: return "no `Incremental state has been updated` line after a line from the target"
+        case .blockEnd: return "no `Block run completed.` line"
+        }
+    }
+
     public var description: String {
         switch self {
         case .processStart: return "`Environment '...' is active` (the process's first line)"

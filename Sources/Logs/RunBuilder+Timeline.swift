@@ -39,11 +39,8 @@ extension RunBuilder {
                       phase: LogPhase?) -> PhaseDuration {
         let name = phase ?? .start
         func unknown(_ reason: String) -> PhaseDuration { PhaseDuration(phase: name, microseconds: nil, reason: reason) }
-        guard let from else {
-            if missingFrom == .processStart { return unknown("the process's first line (`Environment '...' is active`) is not in the log") }
-            return unknown("no \(missingFrom.description) line")
-        }
-        guard let to else { return unknown("no \(missingTo?.description ?? "last") line") }
+        guard let from else { return unknown(missingFrom.missing) }
+        guard let to else { return unknown(missingTo?.missing ?? "no last line") }
         guard let start = from.timestamp else { return unknown("line \(from.line) has no timestamp") }
         guard let end = to.timestamp else { return unknown("line \(to.line) has no timestamp") }
         if to.line < from.line { return unknown("its end (line \(to.line)) comes before its start (line \(from.line))") }

@@ -16,7 +16,9 @@
 public struct RunSplitter: Sendable {
     private var open: RunBuilder?
     private var finished: [RunTimeline] = []
-    private var finishedRunIDs: [String: Int] = [:]
+    /// run_id → index in `finished` of processes cut short by the start of the next one: only
+    /// these can turn out to have been interleaved with it.
+    private var interruptedRunIDs: [String: Int] = [:]
     /// After `Block run completed.` and before the task runner's next line or the next process.
     private var afterBlockOf: Int?
     private var pendingCommand: (String, RunKind)?
@@ -77,7 +79,7 @@ public struct RunSplitter: Sendable {
     private mutating func consumeStructured(_ line: LogLine) {
         let message = MeltanoMessage(line)
         if case .environmentActive(let name) = message {
-            close(reason: "a new process began at line \(line.number) before `Block run completed.`")
+            close(reason: "a new process began at line \(line.number) before `Block run completed.`", interrupted: true)
             start(line, environment: name)
             if let (first, count) = preamble {
                 open!.notes.append(LogDiagnostic(line: first.line, "\(count) Meltano line\(count == 1 ? "" : "s") before `Environment '...' is active`: "
@@ -103,7 +105,7 @@ public struct RunSplitter: Sendable {
             open!.notes.append(LogDiagnostic(line: line.number, "no `Environment '...' is active` line: the process's start is not in the log"))
         }
         if line.plugin != nil, let id = line.fields["run_id"],
-           open!.runID.map({ $0 != id }) ?? (finishedRunIDs[id] != nil) {
+           open!.runID.map({ $0 != id }) ?? (interruptedRunIDs[id] != nil) {
             // Another process's line: a different run_id, or an earlier process's before this one has its own.
             interleave(line, foreignRunID: id)
             return
@@ -123,11 +125,11 @@ public struct RunSplitter: Sendable {
     }
 
     /// Ends the open process; `reason` is nil when it printed `Block run completed.`.
-    private mutating func close(reason: String?) {
+    private mutating func close(reason: String?, interrupted: Bool = false) {
         guard let builder = open else { return }
         preamble = nil
         let run = interner.intern(builder.timeline(index: finished.count + 1, endReason: reason))
-        if let id = run.runID { finishedRunIDs[id] = finished.count }
+        if interrupted, let id = run.runID { interruptedRunIDs[id] = finished.count }
         finished.append(run)
         open = nil
     }
@@ -142,7 +144,7 @@ public struct RunSplitter: Sendable {
                           + (open!.runID.map { " (\($0))" } ?? ""))
         open!.interleaving = what
         for id in [foreignRunID, open!.runID].compactMap({ $0 }) {
-            guard let other = finishedRunIDs[id] else { continue }
+            guard let other = interruptedRunIDs[id] else { continue }
             // That process was closed as partial when this one began; it was still running.
             var run = finished[other]
             let reason = "interleaved with another process (\(what))"

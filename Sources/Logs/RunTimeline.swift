@@ -23,6 +23,12 @@ public struct PhaseDuration: Equatable, Sendable {
     /// Why `microseconds` is nil.
     public var reason: String?
 
+    public init(phase: LogPhase, microseconds: Int64?, reason: String?) {
+        self.phase = phase
+        self.microseconds = microseconds
+        self.reason = reason
+    }
+
     public var seconds: Double? { microseconds.map { Double($0) / 1_000_000 } }
 }
 

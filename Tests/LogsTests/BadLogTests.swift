@@ -54,7 +54,7 @@ import Testing
         #expect(run.status == .partial)
         #expect(run.statusReason == "the file ends at line \(lines.count) before `Block run completed.`")
         #expect(run.phases.prefix(4).allSatisfy { $0.microseconds != nil })
-        #expect(run.duration(.loadFinalize).reason == "no \(LogBoundary.targetLastLine.description) line")
+        #expect(run.duration(.loadFinalize).reason == "no `Incremental state has been updated` line after a line from the target")
         #expect(run.duration(.stateWrite).microseconds == nil)
         #expect(run.lastLine == lines.count)
         #expect(run.totalMicroseconds != nil, "the wall time of what is there")
@@ -132,7 +132,7 @@ import Testing
         #expect(run.status == .failed)
         #expect(run.statusReason == "line \(block): block failed (err=RunnerError('Loader failed'))")
         #expect(run.errorLines == [block])
-        #expect(run.duration(.loadFinalize).reason == "no \(LogBoundary.targetLastLine.description) line")
+        #expect(run.duration(.loadFinalize).reason == "no `Incremental state has been updated` line after a line from the target")
         #expect(run.duration(.stateWrite).microseconds == nil)
         #expect(run.phases.prefix(4).allSatisfy { $0.microseconds != nil })
     }
