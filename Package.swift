@@ -10,6 +10,7 @@ let package = Package(
         // For the fuzzing package in fuzz/, which builds these with -sanitize=fuzzer.
         .library(name: "SimulateScenario", targets: ["Scenario"]),
         .library(name: "SimulateEnvironment", targets: ["Environment"]),
+        .library(name: "SimulateLogs", targets: ["Logs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,8 +48,10 @@ let package = Package(
             "Scenario", "Pipeline", "Environment", "HTTP", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .target(name: "Report", dependencies: ["Scenario", "Pipeline", "Analysis", "HTTP"]),
+        // Meltano's own logs split into per-run phase timelines (docs/logs.md); Foundation only.
+        .target(name: "Logs"),
         .executableTarget(name: "simulate", dependencies: [
-            "Scenario", "Pipeline", "Coordinator", "Analysis", "Report", "Environment", "Discovery", "HTTP",
+            "Scenario", "Pipeline", "Coordinator", "Analysis", "Report", "Environment", "Discovery", "HTTP", "Logs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // What several test targets share: temporary folders, and copies of a test binary as worker processes.
@@ -62,6 +65,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: [
             "Analysis", "Pipeline", "Scenario", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
+        .testTarget(name: "LogsTests", dependencies: ["Logs"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Storage", "HTTP"]),
     ]
 )
