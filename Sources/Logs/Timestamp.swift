@@ -25,13 +25,17 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]` (a space may stand for the `T`; no zone
     /// means UTC; fraction digits beyond six are dropped). Returns nil for anything else, including
-    /// out-of-range fields.
+    /// out-of-range fields and moments outside the years 0001...9999 UTC.
     public static func parse<C: Collection>(_ bytes: C) -> Timestamp? where C.Element == UInt8 {
         Array(bytes).withUnsafeBufferPointer { buffer in
             var scanner = ByteScanner(buffer)
             return scanner.timestamp(requireEnd: true)
         }
     }
+
+    /// 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z in seconds since the epoch.
+    static let firstSecond = days(year: 1, month: 1, day: 1) * 86_400
+    static let endSecond = days(year: 10000, month: 1, day: 1) * 86_400
 
     /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
     static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
@@ -130,6 +134,8 @@ struct ByteScanner {
         if requireEnd && !atEnd { return nil }
         let days = Timestamp.days(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        // Years 0001...9999 in UTC, so that `description` reads back as the same moment.
+        guard seconds >= Timestamp.firstSecond, seconds < Timestamp.endSecond else { return nil }
         return Timestamp(microseconds: seconds * 1_000_000 + micros)
     }
 }
