@@ -47,7 +47,7 @@ final class TimelineCommandTests: XCTestCase {
         let folder = try SimulateBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let empty = folder.appendingPathComponent("empty.log")
-        FileManager.default.createFile(atPath: empty.path, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty.path, contents: Data())
         let r = try SimulateBinary.run(["timeline", empty.path])
         XCTAssertEqual(r.status, 2)
         XCTAssertEqual(r.stderr, "simulate: \(empty.path): empty file: no Meltano process in it\n")
