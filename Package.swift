@@ -10,6 +10,7 @@ let package = Package(
         // For the fuzzing package in fuzz/, which builds these with -sanitize=fuzzer.
         .library(name: "SimulateScenario", targets: ["Scenario"]),
         .library(name: "SimulateEnvironment", targets: ["Environment"]),
+        .library(name: "SimulateLogs", targets: ["Logs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,11 +55,13 @@ let package = Package(
                 "Model", "Scenario", "Environment", "Discovery", "Storage", "HTTP", "Pipeline", "ProcessControl",
                 "Analysis", "Report",
             ]),
+        // Meltano's own logs split into per-run phase timelines (docs/logs.md); Foundation only.
+        .target(name: "Logs"),
         // Evidence: they read the model only, so the summary's shape never changes because a room's did.
         .target(name: "Analysis", dependencies: ["Model", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Report", dependencies: ["Model", "Analysis"]),
         .executableTarget(name: "simulate", dependencies: [
-            "Scenario", "Pipeline", "ProcessControl", "Application", "Analysis", "Report", "Environment", "Discovery", "HTTP",
+            "Scenario", "Pipeline", "ProcessControl", "Application", "Analysis", "Report", "Environment", "Discovery", "HTTP", "Logs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // What several test targets share: temporary folders, and copies of a test binary as worker processes.
@@ -74,6 +77,7 @@ let package = Package(
         ]),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Pipeline", "Scenario"]),
+        .testTarget(name: "LogsTests", dependencies: ["Logs"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Storage", "HTTP"]),
     ]
 )

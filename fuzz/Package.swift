@@ -10,5 +10,6 @@ let package = Package(
         .target(name: "FuzzDriver"),
         .executableTarget(name: "FuzzScenario", dependencies: ["FuzzDriver", .product(name: "SimulateScenario", package: "main")]),
         .executableTarget(name: "FuzzEntryPoints", dependencies: ["FuzzDriver", .product(name: "SimulateEnvironment", package: "main")]),
+        .executableTarget(name: "FuzzLogLine", dependencies: ["FuzzDriver", .product(name: "SimulateLogs", package: "main")]),
     ]
 )

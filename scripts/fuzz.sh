@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the scenario loader and the entry_points.txt parser with libFuzzer, each for a bounded
+# Fuzzes the scenario loader, the entry_points.txt parser and the Meltano log reader with libFuzzer, each for a bounded
 # number of runs (default 1,000,000) or time, starting from the corpus in fuzz/corpus/.
 #   scripts/fuzz.sh [RUNS] [MAX_SECONDS]
 set -euo pipefail
@@ -10,7 +10,7 @@ swift build -Xswiftc -sanitize=fuzzer -Xswiftc -use-ld=lld
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 status=0
-for target in FuzzScenario:scenario FuzzEntryPoints:entry-points; do
+for target in FuzzScenario:scenario FuzzEntryPoints:entry-points FuzzLogLine:log-line; do
   binary="${target%%:*}"; corpus="${target##*:}"
   mkdir -p "$work/$corpus"
   echo "== $binary: up to $runs runs or $seconds s (new inputs go to a scratch folder, not the committed corpus)"

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Every Meltano process found in one log file, with what was odd about the file.
+public struct LogFileTimeline: Sendable {
+    /// The file as the caller named it.
+    public var name: String
+    public var runs: [RunTimeline]
+    public var lineCount: Int
+    public var byteCount: Int
+    /// Lines structlog wrote (console or JSON); the rest are plain.
+    public var structuredLineCount: Int
+    /// Offset of the NUL byte that marked the file as binary (it was then not read further).
+    public var binaryAt: Int?
+    /// Bad bytes, overlong lines, a clock going backwards, interleaved processes, stray lines.
+    public var diagnostics: [LogDiagnostic]
+
+    /// Why there are no runs, when there are none: the file is empty, binary, or holds no
+    /// structlog line (a task runner's lines only, or another program's log).
+    public var noRunsReason: String? {
+        guard runs.isEmpty else { return nil }
+        if byteCount == 0 && binaryAt == nil { return "empty file: no Meltano process in it" }
+        if let binaryAt { return "binary data (a NUL byte at offset \(binaryAt)), not a text log" }
+        return
+            "no Meltano log line among its \(lineCount) lines (only a task runner's or a shell's lines?), so no Meltano process"
+    }
+
+    /// Reads and splits a log file, streaming: a chunk and a line in memory at a time.
+    /// - Throws: `LogReadError` when the file cannot be opened or read.
+    public static func read(path: String, name: String? = nil) throws -> LogFileTimeline {
+        let display = name ?? path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw LogReadError(file: display, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            throw LogReadError(file: display, reason: "is a directory")
+        }
+        let reader = LineReader { buffer in
+            while true {
+                let n = Foundation.read(fd, buffer.baseAddress, buffer.count)
+                if n >= 0 { return n }
+                if errno != EINTR { throw LogReadError(file: display, reason: String(cString: strerror(errno))) }
+            }
+        }
+        return try split(reader, name: display)
+    }
+
+    /// Splits a log held in memory (tests, the fuzzer).
+    public static func parse(_ bytes: [UInt8], name: String) -> LogFileTimeline {
+        var offset = 0
+        let reader = LineReader { buffer in
+            let n = min(buffer.count, bytes.count - offset)
+            bytes.withUnsafeBytes { source in
+                buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: n)
+            }
+            offset += n
+            return n
+        }
+        // An in-memory source never throws.
+        return (try? split(reader, name: name))!
+    }
+
+    private static func split(_ reader: LineReader, name: String) throws -> LogFileTimeline {
+        var parser = StructlogLineParser()
+        var splitter = RunSplitter()
+        var structured = 0
+        var cutLines = DiagnosticLog()
+        let summary = try reader.forEachLine { raw in
+            if let length = raw.cutFrom {
+                cutLines.add(
+                    "overlong lines", line: raw.number,
+                    "the line is \(length) bytes long; only its first and last \(LineReader.keptBytes / 1024) KiB were read"
+                )
+            }
+            let line = parser.parse(raw.bytes, number: raw.number)
+            if line.isStructured { structured += 1 }
+            splitter.consume(line)
+        }
+        let runs = summary.binaryAt == nil ? splitter.finish() : []
+        return LogFileTimeline(
+            name: name, runs: runs, lineCount: summary.lines, byteCount: summary.bytes,
+            structuredLineCount: structured, binaryAt: summary.binaryAt,
+            diagnostics: (cutLines.all + splitter.diagnostics).sorted { ($0.line ?? .max) < ($1.line ?? .max) })
+    }
+}
+
+/// A log file that could not be opened or read.
+public struct LogReadError: Error, Equatable, CustomStringConvertible {
+    public var file: String
+    public var reason: String
+
+    public init(file: String, reason: String) {
+        self.file = file
+        self.reason = reason
+    }
+
+    /// `FILE: cannot be read (REASON)`.
+    public var description: String { "\(file): cannot be read (\(reason))" }
+}

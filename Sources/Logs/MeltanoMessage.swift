@@ -1,0 +1,202 @@
+import Foundation
+
+/// The structlog lines `RunSplitter` acts on, recognised by the text Meltano (and the Singer SDK)
+/// print for them; every other line is `.other`.
+enum MeltanoMessage: Equatable {
+    /// `Environment 'dev' is active`: a process begins.
+    case environmentActive(String)
+    /// `Installed 3/3 plugins` or `Skipped installing 3/4 plugins`: the install step's summary.
+    case installSummary
+    /// Meltano 4: `Running job with name 'dev:tap-to-target' and run ID '...'`, just before the
+    /// stale-job check.
+    case runningJob(name: String, runID: String?)
+    /// `Force option is enabled, ignoring stale job check.`
+    case forceOption
+    /// `Using systemdb state backend` (Meltano ≥ 3.7).
+    case stateBackend
+    /// `Reader '...' completed processing N lines of input (...)`, from a plugin.
+    case readerDone(ReaderCounts)
+    /// `Incremental state has been updated at ...`
+    case incrementalState
+    /// `Block run completed.` with its `success=` and `err=` keys.
+    case blockCompleted(success: Bool?, err: String?)
+    /// `meltano el`: `Running extract & load...`
+    case extractLoadStarted
+    /// `meltano el`: `Extract & load complete!`
+    case extractLoadComplete
+    /// A failure Meltano reports in its own words.
+    case failure(String)
+    case other
+
+    init(_ line: LogLine) {
+        let event = line.event
+        if line.plugin != nil {
+            // A plugin's line: only the SDK's Reader summary matters.
+            if line.eventContains("completed processing"), let counts = ReaderCounts(event: event, line: line) {
+                self = .readerDone(counts)
+            } else {
+                self = .other
+            }
+            return
+        }
+        if event.hasPrefix("Environment '") && event.hasSuffix("' is active") {
+            self = .environmentActive(String(event.dropFirst(13).dropLast(11)))
+        } else if event.hasPrefix("Running job with name '"), let job = Self.runningJob(event) {
+            self = .runningJob(name: job.0, runID: job.1)
+        } else if event.hasPrefix("Force option is enabled") {
+            self = .forceOption
+        } else if (event.hasPrefix("Installed ") || event.hasPrefix("Skipped installing "))
+            && event.hasSuffix(" plugins")
+        {
+            self = .installSummary
+        } else if event == "Using systemdb state backend" {
+            self = .stateBackend
+        } else if event.hasPrefix("Incremental state has been updated") {
+            self = .incrementalState
+        } else if event.hasPrefix("Block run completed") {
+            self = .blockCompleted(success: line.fields.bool("success"), err: line.fields["err"])
+        } else if event.hasPrefix("Running extract & load") {
+            self = .extractLoadStarted
+        } else if event.hasPrefix("Extract & load complete") {
+            self = .extractLoadComplete
+        } else if let failure = Self.failure(in: event) {
+            self = .failure(failure)
+        } else if line.eventContains("completed processing"), let counts = ReaderCounts(event: event, line: line) {
+            self = .readerDone(counts)
+        } else {
+            self = .other
+        }
+    }
+
+    /// Whether the line shows a process is under way (anything but `.other`): outside a process,
+    /// such a line opens one whose start is not in the log; an `.other` line does not.
+    var showsAProcess: Bool { self != .other }
+
+    static func runningJob(_ event: String) -> (String, String?)? {
+        let parts = event.split(separator: "'", omittingEmptySubsequences: false)
+        // Running job with name ' NAME ' and run ID ' ID '
+        guard parts.count >= 3 else { return nil }
+        return (String(parts[1]), parts.count >= 5 ? String(parts[3]) : nil)
+    }
+
+    /// Meltano's own failure texts: `meltano el`'s `Extraction failed` / `Loading failed` /
+    /// `Transformation failed`, and click's `Run invocation could not be completed as block failed: ...`
+    /// (printed without a timestamp, so it reaches here as a plain line).
+    static func failure(in text: String) -> String? {
+        failurePrefixes.contains(where: { text.hasPrefix($0) }) ? text : nil
+    }
+
+    static let failurePrefixes = [
+        "Run invocation could not be completed", "Extraction failed", "Loading failed", "Transformation failed",
+        "Extractor failed", "Loader failed", "Mappers failed", "Extractor and loader failed",
+    ]
+}
+
+extension ReaderCounts {
+    /// Parses the Singer SDK's `Reader 'NAME' completed processing N lines of input (S schemas,
+    /// R records, B batch manifests, M state messages, A activate version messages)`; older SDKs
+    /// print fewer items, which stay nil. Reads bytes: this runs on every such line of a 100 MB log.
+    init?(event: String, line: LogLine) {
+        var text = event
+        guard let parsed = text.withUTF8({ Self.parse($0) }) else { return nil }
+        self.init(
+            reader: parsed.reader, plugin: line.fields["name"], role: PluginRole(fields: line.fields),
+            line: line.number, lines: parsed.total)
+        for (label, n) in parsed.items {
+            switch label {
+            case "schemas", "schema": schemas = n
+            case "records", "record": records = n
+            case "batch manifests", "batch manifest": batchManifests = n
+            case "state messages", "state message": stateMessages = n
+            case "activate version messages", "activate version message": activateVersionMessages = n
+            default: continue
+            }
+        }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (
+        reader: String, total: Int, items: [(String, Int)]
+    )? {
+        let open: StaticString = "Reader '"
+        let middle: StaticString = "' completed processing "
+        guard let start = open.withUTF8Buffer({ ByteSearch.find($0, in: bytes) }) else { return nil }
+        let nameStart = start + open.utf8CodeUnitCount
+        guard let quote = ByteSearch.firstIndex(of: 0x27, in: bytes, from: nameStart, to: bytes.count),
+            middle.withUTF8Buffer({ ByteSearch.find($0, in: bytes, from: quote) }) == quote
+        else { return nil }
+        var i = quote + middle.utf8CodeUnitCount
+        func number() -> Int? {
+            var value = 0
+            var digits = 0
+            while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39, digits < 18 {
+                value = value * 10 + Int(bytes[i] - 0x30)
+                digits += 1
+                i += 1
+            }
+            return digits > 0 ? value : nil
+        }
+        guard let total = number() else { return nil }
+        let reader = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<quote]), as: UTF8.self)
+        var items: [(String, Int)] = []
+        guard let paren = ByteSearch.firstIndex(of: 0x28, in: bytes, from: i, to: bytes.count),
+            let close = ByteSearch.firstIndex(of: 0x29, in: bytes, from: paren, to: bytes.count)
+        else { return (reader, total, items) }
+        i = paren + 1
+        while i < close {
+            while i < close, bytes[i] == 0x20 || bytes[i] == 0x2C { i += 1 }
+            guard let n = number(), i < close, bytes[i] == 0x20 else { break }
+            let labelStart = i + 1
+            let labelEnd = ByteSearch.firstIndex(of: 0x2C, in: bytes, from: labelStart, to: close) ?? close
+            items.append(
+                (String(decoding: UnsafeBufferPointer(rebasing: bytes[labelStart..<labelEnd]), as: UTF8.self), n))
+            i = labelEnd
+        }
+        return (reader, total, items)
+    }
+}
+
+/// A task runner's own (plain) lines that mean the Meltano process before them has ended.
+enum TaskRunnerLine: Equatable {
+    /// A shell echo of the next command: `meltano run -f tap mapper target ...` (also after `+ ` or `$ `).
+    case command(String, RunKind)
+    /// `Executing Inline stage`, `Exit code 0 from Inline stage`, `End: <id>`.
+    case stage
+    /// Neither.
+    case none
+
+    /// meltano's global options that take their value as the next word.
+    static let optionsWithValue: Set<Substring> = [
+        "--environment", "-e", "--log-level", "--log-config", "--log-format", "--cwd",
+    ]
+
+    init(_ text: String) {
+        var body = Substring(text)
+        while body.first == " " || body.first == "\t" { body = body.dropFirst() }
+        if body.hasPrefix("+ ") || body.hasPrefix("$ ") { body = body.dropFirst(2) }
+        if body.hasPrefix("meltano ") {
+            // The first word that is neither an option nor an option's value is the subcommand.
+            var words = body.split(separator: " ").dropFirst()
+            while let word = words.first, word.hasPrefix("-") {
+                words = words.dropFirst(Self.optionsWithValue.contains(word) ? 2 : 1)
+            }
+            if let sub = words.first {
+                switch sub {
+                case "run":
+                    self = .command(String(body), .run)
+                    return
+                case "el", "elt":
+                    self = .command(String(body), .el)
+                    return
+                default: break
+                }
+            }
+        }
+        if (body.hasPrefix("Executing ") && body.hasSuffix(" stage"))
+            || (body.hasPrefix("Exit code ") && body.hasSuffix(" stage")) || body.hasPrefix("End: ")
+        {
+            self = .stage
+        } else {
+            self = .none
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+extension RunBuilder {
+    /// The finished `RunTimeline`. `endReason` says how the process ended when it did not print
+    /// `Block run completed.` (nil when it did).
+    func timeline(index: Int, endReason: String?) -> RunTimeline {
+        var marks = boundaries
+        marks[.processStart] = processStart
+        marks[.blockStart] = force ?? runningJob ?? installEnd
+        let (status, statusReason) = self.status(endReason: endReason)
+        var run = RunTimeline(
+            index: index, kind: kind, jobName: jobName, command: command, environment: environment, runID: runID,
+            firstLine: firstLine, lastLine: boundaries[.blockEnd]?.line ?? lastLine,
+            startedAt: processStart?.timestamp, endedAt: lastStructured.timestamp,
+            boundaries: marks, phases: [], totalMicroseconds: nil, totalReason: nil,
+            tap: tap ?? tapFromJobName, mappers: mappers, target: target, readers: readers,
+            stateBackendLines: stateBackendLines, errorLines: errorLines, errorLineCount: errorLineCount,
+            status: status, statusReason: statusReason, notes: notes)
+        run.phases = LogPhase.allCases.map { phase in
+            if let reason = unsplittable { return PhaseDuration(phase: phase, microseconds: nil, reason: reason) }
+            return span(
+                from: marks[phase.from], to: marks[phase.to],
+                missingFrom: phase.from, missingTo: phase.to, phase: phase)
+        }
+        let total = span(
+            from: processStart, to: LineMark(lastStructured), missingFrom: .processStart, missingTo: nil, phase: nil)
+        run.totalMicroseconds = total.microseconds
+        run.totalReason = total.reason
+        return run
+    }
+
+    /// Why no phase can be measured at all, if so.
+    private var unsplittable: String? {
+        if kind == .el { return "a `meltano el` process has no blocks; phases are defined for `meltano run`" }
+        if let interleaving { return "interleaved with another process (\(interleaving))" }
+        return nil
+    }
+
+    /// From one boundary to the next, or why not: never a guess.
+    private func span(
+        from: LineMark?, to: LineMark?, missingFrom: LogBoundary, missingTo: LogBoundary?,
+        phase: LogPhase?
+    ) -> PhaseDuration {
+        let name = phase ?? .start
+        func unknown(_ reason: String) -> PhaseDuration {
+            PhaseDuration(phase: name, microseconds: nil, reason: reason)
+        }
+        guard let from else { return unknown(missingFrom.missing) }
+        guard let to else { return unknown(missingTo?.missing ?? "no last line") }
+        guard let start = from.timestamp else { return unknown("line \(from.line) has no timestamp") }
+        guard let end = to.timestamp else { return unknown("line \(to.line) has no timestamp") }
+        if to.line < from.line {
+            return unknown("its end (line \(to.line)) comes before its start (line \(from.line))")
+        }
+        if let jump = backwardsAt.first(where: { $0 > from.line && $0 <= to.line }) {
+            return unknown("the clock goes backwards at line \(jump), between lines \(from.line) and \(to.line)")
+        }
+        if end < start { return unknown("line \(to.line) is timestamped before line \(from.line)") }
+        return PhaseDuration(phase: name, microseconds: end.microseconds - start.microseconds, reason: nil)
+    }
+
+    private func status(endReason: String?) -> (RunStatus, String?) {
+        if let failure { return (.failed, "line \(failure.line): \(failure.text)") }
+        if kind == .el {
+            if extractLoadComplete { return processStart == nil ? (.partial, startMissing) : (.completed, nil) }
+            return (.partial, endReason ?? "no `Extract & load complete!` line")
+        }
+        if let end = boundaries[.blockEnd] {
+            if blockSuccess == false {
+                return (.failed, "line \(end.line): block failed" + (blockError.map { " (err=\($0))" } ?? ""))
+            }
+            if let interleaving { return (.partial, "interleaved with another process (\(interleaving))") }
+            return processStart == nil ? (.partial, startMissing) : (.completed, nil)
+        }
+        if let interleaving { return (.partial, "interleaved with another process (\(interleaving))") }
+        return (.partial, endReason ?? "no `Block run completed.` line")
+    }
+
+    private var startMissing: String {
+        "its first line (`Environment '...' is active`) is not in the log; it begins at line \(firstLine)"
+    }
+
+    /// The tap when its own lines are hidden: Meltano names the job `ENV:TAP-to-TARGET[:SUFFIX]`.
+    private var tapFromJobName: String? {
+        guard let jobPlugins, target == nil || target == jobPlugins.target else { return nil }
+        return jobPlugins.tap
+    }
+}

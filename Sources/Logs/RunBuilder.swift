@@ -1,0 +1,149 @@
+/// What `RunSplitter` has gathered about the process it is reading; `timeline` turns it into a
+/// `RunTimeline` once the process has ended.
+struct RunBuilder {
+    var kind: RunKind
+    var command: String?
+    var environment: String?
+    var jobName: String? { didSet { jobPlugins = Self.plugins(ofJob: jobName, environment: environment) } }
+    /// The tap and target the job name gives (see `plugins(ofJob:environment:)`), kept rather than
+    /// recomputed on every line.
+    private(set) var jobPlugins: (tap: String, target: String)?
+    var runID: String?
+    let firstLine: Int
+    var lastLine: Int
+    /// The process's first line when it is `Environment '...' is active`; nil when the process's
+    /// start is not in the log.
+    var processStart: LineMark?
+    var lastStructured: LogLine
+    var installEnd: LineMark?
+    var runningJob: LineMark?
+    var force: LineMark?
+    var boundaries: [LogBoundary: LineMark] = [:]
+    var lastTargetLine: LogLine?
+    var tap: String?
+    var mappers: [String] = []
+    var target: String?
+    var readers: [ReaderCounts] = []
+    var stateBackendLines: [LineMark] = []
+    var errorLines: [Int] = []
+    var errorLineCount = 0
+    var blockSuccess: Bool?
+    var blockError: String?
+    var extractLoadComplete = false
+    var failure: LineMark?
+    /// Lines where the clock went backwards, inside this process.
+    var backwardsAt: [Int] = []
+    var interleaving: String?
+    var notes: [LogDiagnostic] = []
+    /// Set by `Block run completed.` (or `Extract & load complete!`): the process has ended.
+    var finished = false
+
+    init(first line: LogLine, environment: String?, command: (String, RunKind)?) {
+        kind = command?.1 ?? .run
+        self.command = command?.0
+        self.environment = environment
+        firstLine = line.number
+        lastLine = line.number
+        lastStructured = line
+        if environment != nil { processStart = LineMark(line) }
+    }
+
+    mutating func consume(_ line: LogLine, _ message: MeltanoMessage) {
+        lastLine = line.number
+        lastStructured = line
+        if let level = line.level, level == "error" || level == "critical" || level == "exception" {
+            errorLineCount += 1
+            if errorLines.count < 50 { errorLines.append(line.number) }
+        }
+        let role = line.plugin.flatMap { pluginLine(line, $0) }
+        switch message {
+        case .installSummary: installEnd = LineMark(line)
+        case .runningJob(let name, let id):
+            if runningJob == nil { runningJob = LineMark(line) }
+            if jobName == nil { jobName = name }
+            if runID == nil { runID = id }
+        case .forceOption: if force == nil { force = LineMark(line) }
+        case .stateBackend: stateBackendLines.append(LineMark(line))
+        case .readerDone(var counts):
+            counts.plugin = line.plugin ?? counts.plugin
+            counts.role = role ?? counts.role
+            readers.append(counts)
+            if boundaries[.firstReaderDone] == nil { boundaries[.firstReaderDone] = LineMark(line) }
+            if counts.role == .target && boundaries[.targetReaderDone] == nil {
+                boundaries[.targetReaderDone] = LineMark(line)
+            }
+        case .incrementalState:
+            // The last one wins: Meltano prints one each time the target emits a STATE message.
+            boundaries[.targetLastLine] = lastTargetLine.map(LineMark.init)
+            if lastTargetLine == nil {
+                notes.append(
+                    LogDiagnostic(
+                        line: line.number, "`Incremental state has been updated` before any line from the target"))
+            }
+        case .blockCompleted(let success, let err):
+            boundaries[.blockEnd] = LineMark(line)
+            blockSuccess = success ?? (line.level == "error" ? false : nil)
+            blockError = err
+            finished = true
+        case .extractLoadStarted: kind = .el
+        case .extractLoadComplete:
+            kind = .el
+            extractLoadComplete = true
+            finished = true
+        case .failure: if failure == nil { failure = LineMark(line) }
+        case .environmentActive, .other: break
+        }
+    }
+
+    /// A plain line inside the process (a traceback, click's error message): only failures count.
+    mutating func consumePlain(_ line: LogLine) {
+        lastLine = line.number
+        if failure == nil, MeltanoMessage.failure(in: line.event) != nil { failure = LineMark(line) }
+    }
+
+    /// Records what a plugin's line says about the run; returns the plugin's role.
+    private mutating func pluginLine(_ line: LogLine, _ plugin: String) -> PluginRole? {
+        if jobName == nil { jobName = line.fields["job_name"] ?? line.fields["state_id"] }
+        if runID == nil { runID = line.fields["run_id"] }
+        let role = PluginRole(fields: line.fields) ?? roleFromJobName(plugin)
+        if let type = line.fields["cmd_type"], type == "extractor" || type == "loader" { kind = .el }
+        switch role {
+        case .tap?: if tap == nil { tap = plugin }
+        case .mapper?: if !mappers.contains(plugin) { mappers.append(plugin) }
+        case .target?: if target == nil { target = plugin }
+        case nil: break
+        }
+        if (role == .mapper || role == .target) && boundaries[.firstConsumerLine] == nil {
+            boundaries[.firstConsumerLine] = LineMark(line)
+        }
+        if role == .target || (role == nil && plugin == target) { lastTargetLine = line }
+        return role ?? (plugin == target ? .target : nil)
+    }
+}
+
+extension RunBuilder {
+    /// The tap and target named by a job, `ENV:TAP-to-TARGET[:SUFFIX]` (Meltano's state ID).
+    static func plugins(ofJob jobName: String?, environment: String?) -> (tap: String, target: String)? {
+        guard let jobName else { return nil }
+        var job = Substring(jobName)
+        if let environment, job.hasPrefix(environment + ":") {
+            job = job.dropFirst(environment.count + 1)
+        } else if let colon = job.firstIndex(of: ":") {
+            job = job[job.index(after: colon)...]
+        }
+        if let colon = job.firstIndex(of: ":") { job = job[..<colon] }
+        guard let range = job.range(of: "-to-") else { return nil }
+        return (String(job[..<range.lowerBound]), String(job[range.upperBound...]))
+    }
+
+    /// A plugin's role when its lines carry no `consumer=`/`producer=` keys (Meltano 4 hides
+    /// them): from the job name; any other plugin of an extract-load block is a mapper.
+    func roleFromJobName(_ plugin: String) -> PluginRole? {
+        guard let (tap, target) = jobPlugins else { return nil }
+        return plugin == tap ? .tap : plugin == target ? .target : .mapper
+    }
+}
+
+extension LineMark {
+    init(_ line: LogLine) { self.init(line: line.number, timestamp: line.timestamp, text: line.event) }
+}

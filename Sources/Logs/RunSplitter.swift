@@ -1,0 +1,227 @@
+/// Finds the Meltano processes in a log, one line at a time, and splits each into phases.
+///
+/// A process begins at `Environment '...' is active` (every `meltano run` prints it first) and
+/// ends at `Block run completed.`. It also ends, as a *partial* run, when the next process
+/// begins, when the task runner prints its next command or stage line (`meltano run ...`,
+/// `Exit code 0 from Inline stage`), or at the end of the file. A structlog line outside any
+/// process opens one whose start is unknown (a log cut at the front, or `meltano el` without an
+/// environment), also partial. A task runner's echo of `meltano run ...` just before a process is
+/// kept as that process's command.
+///
+/// Lines from another process (a different `run_id=` on plugin lines) mark both processes as
+/// interleaved: their phases are then unknown rather than mixed.
+///
+/// Memory stays flat: only the open process's boundary lines and each finished `RunTimeline`
+/// are kept.
+public struct RunSplitter: Sendable {
+    private var open: RunBuilder?
+    private var finished: [RunTimeline] = []
+    /// run_id → index in `finished` of processes cut short by the start of the next one: only
+    /// these can turn out to have been interleaved with it.
+    private var interruptedRunIDs: [String: Int] = [:]
+    /// After `Block run completed.` and before the task runner's next line or the next process.
+    private var afterBlockOf: Int?
+    private var pendingCommand: (String, RunKind)?
+    /// Meltano lines before the next `Environment '...' is active` (start-up output such as
+    /// alembic's at debug level): the first of them, and how many.
+    private var preamble: (LineMark, Int)?
+    private var lastTimestamp: (Timestamp, Int)?
+    private var lastLineNumber = 0
+    private var diagnosticLog = DiagnosticLog()
+    private var interner = TextInterner()
+
+    public init() {}
+
+    /// File-level findings so far (bad bytes, a clock going backwards, stray lines).
+    public var diagnostics: [LogDiagnostic] { diagnosticLog.all }
+
+    /// Feeds the next line (lines must come in file order).
+    public mutating func consume(_ line: LogLine) {
+        lastLineNumber = line.number
+        if line.hadInvalidUTF8 {
+            diagnosticLog.add(
+                "bytes that are not UTF-8", line: line.number, "bytes that are not UTF-8, shown as U+FFFD")
+        }
+        if let time = line.timestamp {
+            if let (previous, previousLine) = lastTimestamp, time < previous {
+                let back = previous.seconds(to: time)
+                diagnosticLog.add(
+                    "the clock goes backwards", line: line.number,
+                    "the clock goes backwards: \(time) is \(secondsText(-back)) s before line \(previousLine)'s \(previous)"
+                )
+                open?.backwardsAt.append(line.number)
+            }
+            lastTimestamp = (time, line.number)
+        }
+        if line.isStructured { consumeStructured(line) } else { consumePlain(line) }
+    }
+
+    /// Ends the file: an open process becomes a partial run. Returns every run, in order.
+    public mutating func finish() -> [RunTimeline] {
+        close(reason: "the file ends at line \(lastLineNumber) before `Block run completed.`")
+        return finished
+    }
+
+    private mutating func consumePlain(_ line: LogLine) {
+        switch TaskRunnerLine(line.event) {
+        case .command(let text, let kind):
+            close(
+                reason:
+                    "the task runner started `\(shorten(text))` at line \(line.number) before `Block run completed.`")
+            pendingCommand = (text, kind)
+            afterBlockOf = nil
+            preamble = nil
+        case .stage:
+            close(
+                reason:
+                    "the task runner's line \(line.number) (`\(shorten(line.event))`) came before `Block run completed.`"
+            )
+            pendingCommand = nil
+            afterBlockOf = nil
+            preamble = nil
+        case .none:
+            open?.consumePlain(line)
+        }
+    }
+
+    private mutating func consumeStructured(_ line: LogLine) {
+        let message = MeltanoMessage(line)
+        if case .environmentActive(let name) = message {
+            close(reason: "a new process began at line \(line.number) before `Block run completed.`", interrupted: true)
+            start(line, environment: name)
+            if let (first, count) = preamble {
+                open!.notes.append(
+                    LogDiagnostic(
+                        line: first.line,
+                        "\(count) Meltano line\(count == 1 ? "" : "s") before `Environment '...' is active`: "
+                            + "the process began before its `start` phase, which counts from the Environment line"))
+            }
+            preamble = nil
+            open!.consume(line, message)
+            return
+        }
+        if open == nil {
+            if line.plugin == nil && !message.showsAProcess {
+                // Start-up output of a process yet to print its Environment line, or a finished
+                // process's last words (Meltano 4's `Run completed`): part of no phase.
+                if afterBlockOf == nil { preamble = (preamble?.0 ?? LineMark(line), (preamble?.1 ?? 0) + 1) }
+                return
+            }
+            if let blockLine = afterBlockOf {
+                diagnosticLog.add(
+                    "Meltano lines after `Block run completed.`", line: line.number,
+                    "a Meltano line after `Block run completed.` (line \(blockLine)) and before the next process belongs to no run"
+                )
+                return
+            }
+            start(line, environment: nil)
+            open!.notes.append(
+                LogDiagnostic(
+                    line: line.number, "no `Environment '...' is active` line: the process's start is not in the log"))
+        }
+        if line.plugin != nil, let id = line.fields["run_id"],
+            open!.runID.map({ $0 != id }) ?? (interruptedRunIDs[id] != nil)
+        {
+            // Another process's line: a different run_id, or an earlier process's before this one has its own.
+            interleave(line, foreignRunID: id)
+            return
+        }
+        open!.consume(line, message)
+        if open!.finished {
+            let blockLine = line.number
+            close(reason: nil)
+            afterBlockOf = blockLine
+        }
+    }
+
+    private mutating func start(_ line: LogLine, environment: String?) {
+        open = RunBuilder(first: line, environment: environment, command: pendingCommand)
+        pendingCommand = nil
+        afterBlockOf = nil
+    }
+
+    /// Ends the open process; `reason` is nil when it printed `Block run completed.`.
+    private mutating func close(reason: String?, interrupted: Bool = false) {
+        guard let builder = open else { return }
+        preamble = nil
+        let run = interner.intern(builder.timeline(index: finished.count + 1, endReason: reason))
+        if interrupted, let id = run.runID { interruptedRunIDs[id] = finished.count }
+        finished.append(run)
+        open = nil
+    }
+
+    /// A plugin line whose `run_id` is not the open process's: the open process and any finished
+    /// one with either run_id are interleaved; their phases become unknown.
+    private mutating func interleave(_ line: LogLine, foreignRunID: String) {
+        guard open!.interleaving == nil else { return }
+        let what = "line \(line.number) carries run_id \(foreignRunID)"
+        diagnosticLog.add(
+            "interleaved processes", line: line.number,
+            "two processes are interleaved: \(what), not the run_id of the process begun at line \(open!.firstLine)"
+                + (open!.runID.map { " (\($0))" } ?? ""))
+        open!.interleaving = what
+        for id in [foreignRunID, open!.runID].compactMap({ $0 }) {
+            guard let other = interruptedRunIDs[id] else { continue }
+            // That process was closed as partial when this one began; it was still running.
+            var run = finished[other]
+            let reason = "interleaved with another process (\(what))"
+            run.phases = run.phases.map { PhaseDuration(phase: $0.phase, microseconds: nil, reason: reason) }
+            run.totalMicroseconds = nil
+            run.totalReason = reason
+            if run.status != .failed {
+                run.status = .partial
+                run.statusReason = "interleaved with the process begun at line \(open!.firstLine) (\(what))"
+            }
+            finished[other] = run
+        }
+    }
+}
+
+func shorten(_ text: String, _ limit: Int = 80) -> String {
+    text.count <= limit ? text : String(text.prefix(limit - 3)) + "..."
+}
+
+func secondsText(_ seconds: Double) -> String {
+    let rounded = (seconds * 1000).rounded() / 1000
+    return String(rounded)
+}
+
+/// Shares the storage of texts that repeat from run to run (`Block run completed`, job and plugin
+/// names), so a log of tens of thousands of runs keeps one copy of each.
+struct TextInterner: Sendable {
+    private var seen: [String: String] = [:]
+
+    mutating func intern(_ text: String) -> String {
+        if text.utf8.count <= 15 { return text }  // stored inline anyway
+        if let known = seen[text] { return known }
+        if seen.count < 4096 { seen[text] = text }
+        return text
+    }
+
+    mutating func intern(_ text: String?) -> String? { text.map { intern($0) } }
+
+    mutating func intern(_ mark: LineMark) -> LineMark {
+        var mark = mark
+        mark.text = intern(mark.text)
+        return mark
+    }
+
+    mutating func intern(_ run: RunTimeline) -> RunTimeline {
+        var run = run
+        run.jobName = intern(run.jobName)
+        run.command = intern(run.command)
+        run.environment = intern(run.environment)
+        run.tap = intern(run.tap)
+        run.target = intern(run.target)
+        run.mappers = run.mappers.map { intern($0) }
+        run.boundaries = run.boundaries.mapValues { intern($0) }
+        run.stateBackendLines = run.stateBackendLines.map { intern($0) }
+        run.readers = run.readers.map { reader in
+            var reader = reader
+            reader.reader = intern(reader.reader)
+            reader.plugin = intern(reader.plugin)
+            return reader
+        }
+        return run
+    }
+}

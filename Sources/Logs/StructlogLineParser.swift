@@ -1,0 +1,228 @@
+import Foundation
+
+/// Turns the raw bytes of one log line into a `LogLine`: structlog console, structlog JSON, or plain.
+///
+/// Console lines are `TIMESTAMP [level    ] event key=value ...`. structlog's `ConsoleRenderer`
+/// pads the event to 30 columns and prints the keys sorted, with string values unquoted, so the
+/// key block is read from the end of the line: the trailing run of `key=value` tokens. A value
+/// with spaces in it is taken only when its key sorts before the key after it and the value is
+/// the last key's or reads as a Python repr (`err=RunnerError('Loader failed')`,
+/// `exit_codes={<PluginType.LOADERS: 'loaders'>: 1}`); otherwise the words belong to the event.
+/// An event that itself ends in `word=value` (a tap's `... server_id=17`) gives up that pair as
+/// a key; the keys Meltano adds after it, printed later, win a lookup.
+///
+/// Meltano 4 adds a column between the level and the event: the plugin's name, or `meltano` for
+/// Meltano's own lines, padded to 12 (and it hides most keys). The parser cannot tell that
+/// column from a word of the event on a plugin's line, so it switches to reading it once it has
+/// seen one of Meltano's own lines in that layout (`meltano` and padding), which a Meltano 4
+/// process prints first. Parse a file's lines in order with one parser.
+///
+/// Never fails: bytes that fit no structlog format make a `.plain` line; bytes that are not
+/// UTF-8 are replaced with U+FFFD and flagged; ANSI colour codes are removed first.
+public struct StructlogLineParser: Sendable {
+    /// Whether console lines carry Meltano 4's name column (set by the first line that shows it).
+    public private(set) var readsNameColumn = false
+
+    public init() {}
+
+    /// Parses one line given without its line terminator (a trailing `\r` is dropped here).
+    public mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) -> LogLine {
+        var end = bytes.count
+        if end > 0 && bytes[end - 1] == 0x0D { end -= 1 }
+        let line = UnsafeBufferPointer(rebasing: bytes[0..<end])
+        if ByteSearch.firstIndex(of: 0x1B, in: line, from: 0, to: line.count) != nil {
+            let cleaned = Self.removingANSIEscapes(line)
+            return cleaned.withUnsafeBufferPointer { parseClean($0, number: number) }
+        }
+        return parseClean(line, number: number)
+    }
+
+    /// Parses one line of text (convenience for tests and small inputs).
+    public mutating func parse(_ text: String, number: Int) -> LogLine {
+        var text = text
+        return text.withUTF8 { parse($0, number: number) }
+    }
+
+    private mutating func parseClean(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> LogLine {
+        var decoder = LossyDecoder()
+        var start = 0
+        while start < line.count && line[start] == 0x20 { start += 1 }
+        if start < line.count && line[start] == 0x7B, let parsed = JSONLogLineParser.parse(line, number: number) {
+            return parsed
+        }
+        var scanner = ByteScanner(line)
+        let timestamp = scanner.timestamp(requireEnd: false)
+        if timestamp != nil {
+            guard scanner.take(0x20) else { return plain(line, number: number, &decoder) }
+        } else {
+            scanner.position = 0
+        }
+        guard let level = Self.level(&scanner, strict: timestamp == nil) else {
+            return plain(line, number: number, &decoder)
+        }
+        _ = scanner.take(0x20)
+        if !readsNameColumn && Self.startsWithMeltanoColumn(line, at: scanner.position) { readsNameColumn = true }
+        var source: String?
+        if readsNameColumn {
+            let start = scanner.position
+            while let b = scanner.current, b != 0x20 { scanner.position += 1 }
+            source = decoder.string(line, start, scanner.position)
+            while scanner.current == 0x20 { scanner.position += 1 }
+        }
+        let (event, fields) = Self.eventAndFields(line, from: scanner.position, &decoder)
+        return LogLine(
+            number: number, format: .console, timestamp: timestamp, level: level, source: source, event: event,
+            fields: fields, hadInvalidUTF8: decoder.replaced)
+    }
+
+    private func plain(_ line: UnsafeBufferPointer<UInt8>, number: Int, _ decoder: inout LossyDecoder) -> LogLine {
+        LogLine(
+            number: number, format: .plain, event: decoder.string(line, 0, line.count), hadInvalidUTF8: decoder.replaced
+        )
+    }
+
+    /// `meltano` then at least six spaces: Meltano 4's name column on one of its own lines.
+    static func startsWithMeltanoColumn(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        let column = Array("meltano      ".utf8)
+        guard line.count - start > column.count else { return false }
+        for (i, b) in column.enumerated() where line[start + i] != b { return false }
+        return true
+    }
+
+    /// `[info     ]`: letters then padding. Without a timestamp in front, the word must be
+    /// lowercase and the padding present, so a task runner's `[INFO] ...` stays plain.
+    static func level(_ scanner: inout ByteScanner, strict: Bool) -> String? {
+        guard scanner.take(0x5B) else { return nil }
+        let start = scanner.position
+        var letters = 0
+        var spaces = 0
+        while let b = scanner.current, b != 0x5D, scanner.position - start < 16 {
+            let isLetter = (b >= 0x61 && b <= 0x7A) || (!strict && b >= 0x41 && b <= 0x5A)
+            if isLetter && spaces == 0 {
+                letters += 1
+            } else if b == 0x20 && letters > 0 {
+                spaces += 1
+            } else {
+                return nil
+            }
+            scanner.position += 1
+        }
+        guard letters > 0, scanner.take(0x5D), !strict || letters + spaces >= 8 else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: scanner.bytes[start..<(start + letters)]), as: UTF8.self)
+            .lowercased()
+    }
+
+    /// Splits `line[from...]` into the event and its trailing, sorted `key=value` block.
+    static func eventAndFields(
+        _ line: UnsafeBufferPointer<UInt8>, from: Int,
+        _ decoder: inout LossyDecoder
+    ) -> (String, LogFields) {
+        var found: [(keyStart: Int, keyEnd: Int, valueEnd: Int)] = []
+        var end = line.count
+        while end > from && line[end - 1] == 0x20 { end -= 1 }
+        var valueEnd = end
+        var tokenEnd = end
+        var previousKey: (Int, Int)?
+        while tokenEnd > from {
+            var tokenStart = tokenEnd
+            while tokenStart > from && line[tokenStart - 1] != 0x20 { tokenStart -= 1 }
+            // A value without spaces is taken whatever its key; one with spaces only in sorted
+            // order, and as the last key's or a repr.
+            if let equals = keyEnd(line, tokenStart, tokenEnd),
+                valueEnd == tokenEnd
+                    || ((previousKey.map { less(line, (tokenStart, equals), $0) } ?? true)
+                        && (previousKey == nil || looksLikeRepr(line, equals + 1, valueEnd)))
+            {
+                found.append((tokenStart, equals, valueEnd))
+                previousKey = (tokenStart, equals)
+                valueEnd = tokenStart - 1
+                while valueEnd > from && line[valueEnd - 1] == 0x20 { valueEnd -= 1 }
+                tokenEnd = valueEnd
+                continue
+            }
+            tokenEnd = tokenStart > from ? tokenStart - 1 : from
+        }
+        var fields = LogFields()
+        for f in found.reversed() {
+            fields.append(
+                decoder.string(line, f.keyStart, f.keyEnd),
+                decoder.string(line, f.keyEnd + 1, max(f.keyEnd + 1, f.valueEnd)))
+        }
+        let eventEnd = found.last.map { max(from, $0.keyStart - 1) } ?? end
+        var trimmed = eventEnd
+        while trimmed > from && line[trimmed - 1] == 0x20 { trimmed -= 1 }
+        return (decoder.string(line, from, trimmed), fields)
+    }
+
+    /// The index of `=` when `line[start..<end]` is `identifier=...`.
+    static func keyEnd(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+        guard start < end else { return nil }
+        var i = start
+        while i < end {
+            let b = line[i]
+            if b == 0x3D { return i > start ? i : nil }
+            let letter = (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == 0x5F
+            guard letter || (i > start && b >= 0x30 && b <= 0x39) else { return nil }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Byte order of two keys, as Python's `sorted` orders ASCII identifiers.
+    static func less(_ line: UnsafeBufferPointer<UInt8>, _ a: (Int, Int), _ b: (Int, Int)) -> Bool {
+        let la = a.1 - a.0
+        let lb = b.1 - b.0
+        for i in 0..<min(la, lb) where line[a.0 + i] != line[b.0 + i] { return line[a.0 + i] < line[b.0 + i] }
+        return la < lb
+    }
+
+    /// A value with spaces in it is taken as one only when it reads as a Python repr: it starts
+    /// with a bracket or quote, or with `Name(`.
+    static func looksLikeRepr(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard start < end else { return false }
+        switch line[start] {
+        case 0x7B, 0x5B, 0x28, 0x27, 0x22, 0x3C: return true
+        default:
+            var i = start
+            while i < end, line[i] != 0x20 {
+                if line[i] == 0x28 { return i > start }
+                i += 1
+            }
+            return false
+        }
+    }
+
+    /// Drops `ESC [ ... final` (CSI) sequences and lone escapes.
+    static func removingANSIEscapes(_ line: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(line.count)
+        var i = 0
+        while i < line.count {
+            if line[i] == 0x1B {
+                i += 1
+                if i < line.count && line[i] == 0x5B {
+                    i += 1
+                    while i < line.count && !(line[i] >= 0x40 && line[i] <= 0x7E) { i += 1 }
+                }
+                i += 1
+                continue
+            }
+            out.append(line[i])
+            i += 1
+        }
+        return out
+    }
+}
+
+/// Decodes byte ranges as UTF-8, replacing invalid bytes with U+FFFD and remembering that it did.
+struct LossyDecoder {
+    private(set) var replaced = false
+
+    mutating func string(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        guard start < end else { return "" }
+        let slice = UnsafeBufferPointer(rebasing: line[start..<end])
+        if let valid = String(validating: slice, as: UTF8.self) { return valid }
+        replaced = true
+        return String(decoding: slice, as: UTF8.self)
+    }
+}

@@ -1,0 +1,145 @@
+/// A moment on a log line, in whole microseconds since 1970-01-01T00:00:00Z.
+///
+/// Meltano's structlog `TimeStamper(fmt="iso", utc=True)` prints microseconds
+/// (`2026-01-08T13:31:02.647435Z`), so integers keep every phase exact: phases computed from
+/// the same lines add up to the run's wall time with no rounding.
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Microseconds since the Unix epoch, UTC.
+    public var microseconds: Int64
+
+    public init(microseconds: Int64) { self.microseconds = microseconds }
+
+    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
+
+    /// Seconds from `self` to `later` (negative when `later` is earlier).
+    public func seconds(to later: Timestamp) -> Double { Double(later.microseconds - microseconds) / 1_000_000 }
+
+    /// ISO 8601 in UTC with six fraction digits, as Meltano prints it: `2026-01-08T13:31:02.647435Z`.
+    public var description: String {
+        let (days, micros) = microseconds.quotientAndRemainderFloored(dividingBy: 86_400_000_000)
+        let (y, m, d) = Self.civil(fromDays: days)
+        let second = micros / 1_000_000
+        let fraction = micros % 1_000_000
+        return
+            "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2)):\(pad(second % 60, 2))"
+            + ".\(pad(fraction, 6))Z"
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]` (a space may stand for the `T`; no zone
+    /// means UTC; fraction digits beyond six are dropped). Returns nil for anything else, including
+    /// out-of-range fields and moments outside the years 0001...9999 UTC.
+    public static func parse<C: Collection>(_ bytes: C) -> Timestamp? where C.Element == UInt8 {
+        Array(bytes).withUnsafeBufferPointer { buffer in
+            var scanner = ByteScanner(buffer)
+            return scanner.timestamp(requireEnd: true)
+        }
+    }
+
+    /// 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z in seconds since the epoch.
+    static let firstSecond = days(year: 1, month: 1, day: 1) * 86_400
+    static let endSecond = days(year: 10000, month: 1, day: 1) * 86_400
+
+    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The inverse of `days(year:month:day:)`.
+    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}
+
+private func pad(_ value: Int64, _ width: Int) -> String {
+    let digits = String(value)
+    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+}
+
+extension Int64 {
+    /// Division rounding towards negative infinity, so times before 1970 print correctly.
+    func quotientAndRemainderFloored(dividingBy d: Int64) -> (Int64, Int64) {
+        let (q, r) = quotientAndRemainder(dividingBy: d)
+        return r < 0 ? (q - 1, r + d) : (q, r)
+    }
+}
+
+/// Reads fixed-format fields from the bytes of one line (valid only while those bytes are).
+struct ByteScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position: Int
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int = 0) {
+        self.bytes = bytes
+        self.position = position
+    }
+
+    var atEnd: Bool { position >= bytes.count }
+    var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    mutating func take(_ byte: UInt8) -> Bool {
+        guard current == byte else { return false }
+        position += 1
+        return true
+    }
+
+    /// Exactly `count` ASCII digits as a number.
+    mutating func digits(_ count: Int) -> Int64? {
+        guard position + count <= bytes.count else { return nil }
+        var value: Int64 = 0
+        for i in position..<(position + count) {
+            let b = bytes[i]
+            guard b >= 0x30, b <= 0x39 else { return nil }
+            value = value * 10 + Int64(b - 0x30)
+        }
+        position += count
+        return value
+    }
+
+    /// An ISO 8601 timestamp starting at `position`; with `requireEnd`, nothing may follow it.
+    mutating func timestamp(requireEnd: Bool) -> Timestamp? {
+        guard let year = digits(4), take(0x2D), let month = digits(2), take(0x2D), let day = digits(2),
+            take(0x54) || take(0x20), let hour = digits(2), take(0x3A), let minute = digits(2), take(0x3A),
+            let second = digits(2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60
+        else { return nil }
+        var micros: Int64 = 0
+        if take(0x2E) {
+            var scale: Int64 = 100_000
+            var count = 0
+            while let b = current, b >= 0x30, b <= 0x39 {
+                micros += Int64(b - 0x30) * scale
+                scale /= 10
+                count += 1
+                position += 1
+            }
+            guard count > 0 else { return nil }
+        }
+        var offset: Int64 = 0
+        if take(0x5A) {
+            // Z: UTC
+        } else if let sign = current, sign == 0x2B || sign == 0x2D {
+            position += 1
+            guard let oh = digits(2), take(0x3A), let om = digits(2), oh < 24, om < 60 else { return nil }
+            offset = (oh * 60 + om) * 60 * (sign == 0x2B ? 1 : -1)
+        }
+        if requireEnd && !atEnd { return nil }
+        let days = Timestamp.days(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        // Years 0001...9999 in UTC, so that `description` reads back as the same moment.
+        guard seconds >= Timestamp.firstSecond, seconds < Timestamp.endSecond else { return nil }
+        return Timestamp(microseconds: seconds * 1_000_000 + micros)
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import Logs
+
+/// `simulate timeline LOG...`: Meltano's own console logs split into per-run phase timelines;
+/// with `--baseline` and `--regressed`, how each phase moved between two workloads.
+struct TimelineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "timeline",
+        abstract: "Split Meltano logs into per-run phase timelines, or compare two workloads phase by phase.",
+        discussion: """
+            Reads console logs (`meltano run` output, a task runner's own lines allowed in between) or \
+            `--log-format json` logs, finds every `meltano run` process, and splits each into contiguous phases \
+            that add up to its wall time: start, pre-plugin, extraction, target-tail, load-finalize, state-write, \
+            bounded by lines Meltano prints. A phase whose boundary line is missing is unknown (?), never guessed. \
+            See docs/logs.md for the boundaries, the JSON schema and what happens with damaged logs.
+
+            Exit status: 0; 2 when a log cannot be read or holds no Meltano process. Warnings about a log \
+            (partial runs, a clock going backwards, bad bytes) go to stderr, naming the file and line.
+
+            Examples:
+              simulate timeline scenarios/matatika-logs/OK-*.txt
+              simulate timeline --json scenarios/matatika-logs/*.txt
+              simulate timeline --baseline scenarios/matatika-logs/OK-*.txt --regressed scenarios/matatika-logs/SLOW-f78c1b80-*.txt
+            """
+    )
+
+    @Argument(help: "Meltano log files to split.") var logs: [String] = []
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("The baseline workload's logs.", valueName: "log"))
+    var baseline: [String] = []
+    @Option(
+        parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "The regressed workload's logs, paired with the baseline's runs by job name.", valueName: "log"))
+    var regressed: [String] = []
+    @Flag(
+        help:
+            "Write JSON (schema simulate-timeline/1, or simulate-timeline-comparison/1 with --baseline) instead of Markdown."
+    )
+    var json = false
+
+    func run() throws {
+        let comparing = !baseline.isEmpty || !regressed.isEmpty
+        if comparing && (baseline.isEmpty || regressed.isEmpty) {
+            throw SimulateExit.badInput("timeline: --baseline and --regressed go together, each with at least one log")
+        }
+        if comparing && !logs.isEmpty {
+            throw SimulateExit.badInput(
+                "timeline: give logs either as arguments or after --baseline/--regressed, not both")
+        }
+        if !comparing && logs.isEmpty {
+            throw SimulateExit.badInput("timeline: no log given (simulate timeline LOG...)")
+        }
+
+        if comparing {
+            let before = try baseline.map(Self.read)
+            let after = try regressed.map(Self.read)
+            (before + after).forEach(Self.warn)
+            let comparison = TimelineComparison(baseline: before, regressed: after)
+            if json {
+                try Self.write(ComparisonDocument(comparison, baseline: baseline, regressed: regressed).encoded())
+            } else {
+                print(TimelineMarkdown.render(comparison, baseline: baseline, regressed: regressed), terminator: "")
+            }
+            return
+        }
+        let read = try logs.map(Self.read)
+        read.forEach(Self.warn)
+        if json {
+            try Self.write(TimelineDocument(logs: read).encoded())
+        } else {
+            print(read.map(TimelineMarkdown.render).joined(separator: "\n"), terminator: "")
+        }
+    }
+
+    /// The log's runs; a file that cannot be read or holds no Meltano process is bad input (exit 2).
+    static func read(_ path: String) throws -> LogFileTimeline {
+        let log: LogFileTimeline
+        do {
+            log = try LogFileTimeline.read(path: path)
+        } catch let error as LogReadError {
+            throw SimulateExit.badInput(error.description)
+        }
+        if let reason = log.noRunsReason { throw SimulateExit.badInput("\(path): \(reason)") }
+        return log
+    }
+
+    /// One stderr line per diagnostic and per partial run: `simulate: FILE:LINE: message`.
+    static func warn(_ log: LogFileTimeline) {
+        var lines = log.diagnostics.map { d in "\(log.name)\(d.line.map { ":\($0)" } ?? ""): \(d.message)" }
+        for run in log.runs where run.status == .partial {
+            lines.append("\(log.name):\(run.firstLine): run \(run.index) is partial: \(run.statusReason ?? "?")")
+        }
+        for line in lines { FileHandle.standardError.write(Data("simulate: \(line)\n".utf8)) }
+    }
+
+    static func write(_ data: Data) throws {
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+}

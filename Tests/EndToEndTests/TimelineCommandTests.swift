@@ -1,0 +1,89 @@
+import Foundation
+import XCTest
+
+/// `simulate timeline` through the real binary: a Matatika log, a comparison, and bad input.
+final class TimelineCommandTests: XCTestCase {
+    var logs: URL { SimulateBinary.repository.appendingPathComponent("scenarios/matatika-logs") }
+    let ok = "OK-c0b5a778-1bb7-4343-8c62-02ae0f8d1ed5.txt"
+    let slow = "SLOW-f78c1b80-9431-4a29-98d7-439f20cf2833.txt"
+
+    func testMarkdownTableOfAMatatikaLog() throws {
+        let r = try SimulateBinary.run(["timeline", logs.appendingPathComponent(ok).path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "")
+        XCTAssertTrue(r.stdout.contains("9 runs (9 completed) in 608 lines."), r.stdout)
+        XCTAssertTrue(
+            r.stdout.contains(
+                "| run | job | started (UTC) | start s | pre-plugin s | extraction s | target-tail s | load-finalize s | state-write s | total s | records | STATE msgs | state-backend lines | status |"
+            ))
+        XCTAssertTrue(
+            r.stdout.contains(
+                "| 1 | dev:mysql-bigdb_prd9_ci_leadplatform-to-target-snowflake:bigdb_prd9_ci_leadplatform | 2026-01-08 13:31:02 | 19.47 | 19.80 | 106.49 | 37.17 | 79.75 | 0.61 | 263.28 | 42305 | 210 | 0 | completed |"
+            ), r.stdout)
+        XCTAssertEqual(r.stdout.components(separatedBy: "| completed |").count - 1, 9)
+    }
+
+    func testJSONDocument() throws {
+        let r = try SimulateBinary.run([
+            "timeline", "--json", logs.appendingPathComponent(ok).path, logs.appendingPathComponent(slow).path,
+        ])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["schema"] as? String, "simulate-timeline/1")
+        let files = try XCTUnwrap(object["logs"] as? [[String: Any]])
+        XCTAssertEqual(files.compactMap { ($0["runs"] as? [Any])?.count }, [9, 9])
+    }
+
+    func testBaselineAgainstRegressed() throws {
+        let r = try SimulateBinary.run([
+            "timeline", "--baseline", logs.appendingPathComponent(ok).path,
+            "--regressed", logs.appendingPathComponent(slow).path,
+        ])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(
+            r.stdout.contains("| pre-plugin | 79.43 | 624.11 | +544.68 | +60.52 | +53.40..+74.53 | 9 |"), r.stdout)
+        XCTAssertTrue(
+            r.stdout.contains("| **total** | 780.43 | 1532.42 | +751.99 | +83.55 | +60.49..+101.63 | 9 |"), r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("Unmatched runs: none.\n"))
+    }
+
+    func testMissingFileIsOneLineAndExitTwo() throws {
+        let missing = logs.appendingPathComponent("no-such.log").path
+        let r = try SimulateBinary.run(["timeline", logs.appendingPathComponent(ok).path, missing])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "simulate: \(missing): cannot be read (No such file or directory)\n")
+        XCTAssertEqual(r.stdout, "")
+    }
+
+    func testLogWithoutAMeltanoProcessIsOneLineAndExitTwo() throws {
+        let folder = try SimulateBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let empty = folder.appendingPathComponent("empty.log")
+        _ = FileManager.default.createFile(atPath: empty.path, contents: Data())
+        let r = try SimulateBinary.run(["timeline", empty.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "simulate: \(empty.path): empty file: no Meltano process in it\n")
+        let usage = try SimulateBinary.run(["timeline", "--baseline", empty.path])
+        XCTAssertEqual(usage.status, 2)
+        XCTAssertEqual(usage.stderr.split(separator: "\n").count, 1, usage.stderr)
+    }
+
+    func testPartialRunIsWarnedOnStderr() throws {
+        let folder = try SimulateBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = try String(contentsOf: logs.appendingPathComponent(ok), encoding: .utf8)
+        let cut = folder.appendingPathComponent("cut.log")
+        try text.split(separator: "\n", omittingEmptySubsequences: false).prefix(100).joined(separator: "\n")
+            .write(to: cut, atomically: true, encoding: .utf8)
+        let r = try SimulateBinary.run(["timeline", cut.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(
+            r.stderr,
+            "simulate: \(cut.path):12: run 1 is partial: the file ends at line 100 before `Block run completed.`\n")
+        XCTAssertTrue(r.stdout.contains("| partial |"), r.stdout)
+        XCTAssertTrue(
+            r.stdout.contains(
+                "- run 1: state-write unknown: no `Incremental state has been updated` line after a line from the target"
+            ), r.stdout)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Logs
+import Testing
+
+/// The `--json` document: every key present, unknown values as null, line numbers of every boundary.
+@Suite struct TimelineDocumentTests {
+    @Test func documentOfAMatatikaLog() throws {
+        let log = try LogFileTimeline.read(path: LogFixtures.matatikaPath(LogFixtures.ok), name: LogFixtures.ok)
+        let data = try TimelineDocument(logs: [log]).encoded()
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["schema"] as? String == "simulate-timeline/1")
+        #expect(
+            object["phase_order"] as? [String] == [
+                "start", "pre-plugin", "extraction", "target-tail", "load-finalize", "state-write",
+            ])
+        let logs = try #require(object["logs"] as? [[String: Any]])
+        #expect(logs.count == 1 && logs[0]["file"] as? String == LogFixtures.ok && logs[0]["lines"] as? Int == 608)
+        let runs = try #require(logs[0]["runs"] as? [[String: Any]])
+        #expect(runs.count == 9)
+        let run = runs[0]
+        let keys = [
+            "index", "kind", "job", "command", "environment", "run_id", "started_at", "ended_at", "first_line",
+            "last_line",
+            "phases", "phase_reasons", "total_seconds", "total_reason", "tap", "mappers", "target", "records",
+            "state_messages",
+            "readers", "state_backend_lines", "boundaries", "status", "status_reason", "error_lines",
+            "error_line_count", "notes",
+        ]
+        #expect(Set(run.keys) == Set(keys))
+        #expect(
+            run["job"] as? String
+                == "dev:mysql-bigdb_prd9_ci_leadplatform-to-target-snowflake:bigdb_prd9_ci_leadplatform")
+        #expect(run["started_at"] as? String == "2026-01-08T13:31:02.647435Z")
+        #expect(run["total_seconds"] as? Double == 263.28384)
+        #expect(run["total_reason"] is NSNull && run["status_reason"] is NSNull)
+        let phases = try #require(run["phases"] as? [String: Double])
+        #expect(
+            phases == [
+                "start": 19.469632, "pre-plugin": 19.795927, "extraction": 106.49083, "target-tail": 37.16859,
+                "load-finalize": 79.745982, "state-write": 0.612879,
+            ])
+        let boundaries = try #require(run["boundaries"] as? [String: [String: Any]])
+        #expect(Set(boundaries.keys) == Set(LogBoundary.allCases.map(\.rawValue)))
+        #expect(
+            LogBoundary.allCases.map { boundaries[$0.rawValue]?["line"] as? Int } == [12, 21, 25, 45, 76, 199, 201])
+        #expect(boundaries["block-start"]?["at"] as? String == "2026-01-08T13:31:22.117067Z")
+        #expect(run["records"] as? Int == 42305 && run["state_messages"] as? Int == 210)
+    }
+
+    @Test func unknownValuesAreNull() throws {
+        let lines = Array(try LogFixtures.matatikaLines(LogFixtures.ok)[8...99])
+        let data = try TimelineDocument(logs: [LogFixtures.parse(lines: lines, name: "cut.log")]).encoded()
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains(#""load-finalize" : null"#) && text.contains(#""state-write" : null"#))
+        #expect(text.contains(#""block-end" : null"#) && text.contains(#""status" : "partial""#))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let run = try #require(((object["logs"] as? [[String: Any]])?[0]["runs"] as? [[String: Any]])?[0])
+        #expect(
+            (run["phase_reasons"] as? [String: String])?["state-write"]
+                == "no `Incremental state has been updated` line after a line from the target")
+        #expect(run["status_reason"] as? String == "the file ends at line 92 before `Block run completed.`")
+    }
+
+    @Test func roundTrip() throws {
+        let logs =
+            try LogFixtures.matatika.map { try LogFileTimeline.read(path: LogFixtures.matatikaPath($0), name: $0) }
+            + [LogFixtures.parse("", name: "empty.log")]
+        let document = TimelineDocument(logs: logs)
+        #expect(try TimelineDocument.decode(try document.encoded()) == document)
+        #expect(document.logs.last?.noRunsReason == "empty file: no Meltano process in it")
+    }
+}
