@@ -20,8 +20,8 @@ from singer_sdk.helpers._util import dump_json
 BASE_TIME = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 
 # STATE messages the SDK writes by itself in a sync of one incremental stream, besides
-# the ones this tap asks for: the one after the stream's last record. Checked by
-# `tap-synthetic --config ... | grep -c '"type": *"STATE"'` in scripts/real-meltano/setup.
+# the ones this tap asks for: the one after the stream's last record, and, when the input
+# state is not empty, one before the first. (Count: `tap-synthetic ... | grep -c STATE`.)
 SDK_OWN_STATE_MESSAGES = 1
 
 FIXED_PROPERTIES = {
@@ -48,9 +48,10 @@ class RecordsStream(Stream):
     def get_records(self, context: dict | None) -> t.Iterable[dict]:
         cfg = self.config
         total = int(cfg.get("records", 100))
-        wanted = max(int(cfg.get("state_messages", 5)) - SDK_OWN_STATE_MESSAGES, 0)
-        fail_after = int(cfg.get("fail_after_records", -1))
         start = self.get_starting_timestamp(context)
+        own = SDK_OWN_STATE_MESSAGES + (1 if start is not None else 0)
+        wanted = max(int(cfg.get("state_messages", 5)) - own, 0)
+        fail_after = int(cfg.get("fail_after_records", -1))
         first_id = 1
         if start is not None:
             first_id = int((start - BASE_TIME).total_seconds()) + 1
