@@ -53,10 +53,10 @@ let package = Package(
             name: "Application",
             dependencies: [
                 "Model", "Scenario", "Environment", "Discovery", "Storage", "HTTP", "Pipeline", "ProcessControl",
-                "Analysis", "Report",
+                "Logs", "Analysis", "Report",
             ]),
         // Meltano's own logs split into per-run phase timelines (docs/logs.md); Foundation only.
-        .target(name: "Logs"),
+        .target(name: "Logs", dependencies: ["Model"]),
         // Evidence: they read the model only, so the summary's shape never changes because a room's did.
         .target(name: "Analysis", dependencies: ["Model", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Report", dependencies: ["Model", "Analysis"]),

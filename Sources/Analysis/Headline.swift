@@ -6,7 +6,19 @@ import Foundation
 /// regression was observed on, else the largest) with the phase that explains it, or "within noise";
 /// the second sorts the other variants into beyond noise and within noise.
 public enum Headline {
-    public static func sentence(variants: [VariantSummary], scenario: Scenario, complete: Bool) -> String {
+    /// The variant the headline is about: the one the production regression was observed on, else
+    /// the one with the largest regression; nil when only the baseline ran.
+    public static func focal(_ variants: [VariantSummary], scenario: Scenario) -> VariantSummary? {
+        let others = variants.filter { $0.name != scenario.baseline.name }
+        return others.first(where: { $0.name == scenario.observedRegressedVariant })
+            ?? others.max(by: {
+                ($0.regressionMinutes?.estimate ?? -.infinity) < ($1.regressionMinutes?.estimate ?? -.infinity)
+            })
+    }
+
+    public static func sentence(
+        variants: [VariantSummary], scenario: Scenario, complete: Bool, observed: ObservedComparison? = nil
+    ) -> String {
         let prefix = complete ? "" : "INCOMPLETE RUN (see Failures): "
         if scenario.workload == .microbench {
             let parts = variants.map { v -> String in
@@ -21,12 +33,9 @@ public enum Headline {
         }
         let base = scenario.baseline.name
         let others = variants.filter { $0.name != base }
-        guard
-            let focal = others.first(where: { $0.name == scenario.observedRegressedVariant })
-                ?? others.max(by: {
-                    ($0.regressionMinutes?.estimate ?? -.infinity) < ($1.regressionMinutes?.estimate ?? -.infinity)
-                })
-        else { return prefix + "Only the baseline \(base) ran: there is no regression to estimate." }
+        guard let focal = focal(variants, scenario: scenario) else {
+            return prefix + "Only the baseline \(base) ran: there is no regression to estimate."
+        }
 
         var first = prefix + "Regression against \(base) over the \(scenario.productionRuns)-run production workload: "
         if let r = focal.regressionMinutes {
@@ -35,6 +44,12 @@ public enum Headline {
                 let share = phase.share
             {
                 first += ", of which \(top) \(signed(phase.deltaMinutes)) min (\(percent(share)))"
+                // Never more minutes to a mechanism than production's logs put in the phase where it runs.
+                if let logPhase = top.logPhase, let row = observed?.rows.first(where: { $0.phase == logPhase }),
+                    let seen = row.observedMinutes, phase.deltaMinutes > seen + (observed?.slackMinutes ?? 0)
+                {
+                    first += ", more than the \(signed(seen)) min production's logs show in \(logPhase), where it runs"
+                }
             } else if !beyondNoise(r) {
                 first += ", within noise (the interval includes 0)"
             }
@@ -48,6 +63,7 @@ public enum Headline {
         }
         first += "."
 
+        if let observed, let sentence = productionSentence(observed) { return first + " " + sentence }
         // The second sentence: every other variant, grouped by whether its interval excludes 0.
         let rest = others.filter { $0.name != focal.name }
         guard !rest.isEmpty else { return first }
@@ -93,6 +109,29 @@ public enum Headline {
     static func signed(_ minutes: Double) -> String {
         let v = abs(minutes) < 0.005 ? 0 : minutes
         return (v >= 0 ? "+" : "") + String(format: "%.2f", v)
+    }
+}
+
+extension Headline {
+    /// With production's logs: whether the model explains their change, and where it does not.
+    public static func productionSentence(_ o: ObservedComparison) -> String? {
+        guard let total = o.observedTotalMinutes else { return nil }
+        var text = "Production's logs changed \(signed(total)) min over \(o.logs.pairs) paired runs"
+        func rows(_ phases: [LogPhase]) -> [ObservedComparison.Row] { o.rows.filter { phases.contains($0.phase) } }
+        let over = rows(o.overExplained).map {
+            "\($0.phase) (\(signed($0.simulatedMinutes)) simulated vs \(signed($0.observedMinutes ?? 0)) observed)"
+        }
+        let under = rows(o.underExplained).map { "\($0.phase) \(signed($0.unexplainedMinutes ?? 0))" }
+        if over.isEmpty && under.isEmpty {
+            text += "; the model matches every phase within \(String(format: "%.2f", o.slackMinutes)) min"
+        } else {
+            if !over.isEmpty { text += "; the model puts too many minutes in " + over.joined(separator: ", ") }
+            if !under.isEmpty { text += "; unexplained by the model: " + under.joined(separator: ", ") + " min" }
+            if abs(o.simulatedTotalMinutes - total) <= o.slackMinutes, !over.isEmpty {
+                text += " (the totals agree only because the phases' errors cancel)"
+            }
+        }
+        return text + "."
     }
 }
 

@@ -29,6 +29,8 @@ public struct RunAnalyzer {
         public var variantDistributions: [String: Int]
         /// The loopback server, when the run had one.
         public var httpServer: HTTPServerSummary?
+        /// Production's own logs of the workload, when the scenario names them.
+        public var observedLogs: ObservedLogs? = nil
 
         public init(
             scenario: Scenario, plan: [InvocationSpec], events: [WorkerEvent], command: String, startedAt: Date,
@@ -36,7 +38,7 @@ public struct RunAnalyzer {
             workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?,
             loadAverageAtStart: Double? = nil, coldReference: ScanCacheComparison? = nil,
             variantDistributions: [String: Int] = [:],
-            httpServer: HTTPServerSummary? = nil, workerSpawn: String? = nil
+            httpServer: HTTPServerSummary? = nil, workerSpawn: String? = nil, observedLogs: ObservedLogs? = nil
         ) {
             self.scenario = scenario
             self.plan = plan
@@ -54,6 +56,7 @@ public struct RunAnalyzer {
             self.variantDistributions = variantDistributions
             self.httpServer = httpServer
             self.workerSpawn = workerSpawn
+            self.observedLogs = observedLogs
         }
     }
 
@@ -204,7 +207,12 @@ public struct RunAnalyzer {
         attribute(
             &variants, scenario: scenario, totals: totals, phaseSeconds: phaseSeconds,
             categorySeconds: categorySeconds)
-        return RunSummary(
+        let observed = input.observedLogs.flatMap { logs in
+            Headline.focal(variants, scenario: scenario).map {
+                ObservedAttribution.compare(logs: logs, variant: $0, productionRuns: scenario.productionRuns)
+            }
+        }
+        var summary = RunSummary(
             tool: "simulate", scenario: scenarioInfo(scenario), command: input.command,
             startedAt: ISO8601DateFormatter().string(from: input.startedAt), wallSeconds: input.wallSeconds,
             complete: input.complete, environment: input.environment,
@@ -217,11 +225,14 @@ public struct RunAnalyzer {
             workerProcesses: input.workerProcesses, workerSpawn: input.workerSpawn, baseline: scenario.baseline.name,
             variants: variants,
             integrity: input.integrity, httpServer: input.httpServer, failures: failures(input.events),
-            headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
+            headline: Headline.sentence(
+                variants: variants, scenario: scenario, complete: input.complete, observed: observed),
             notes: notes(scenario: scenario, costProfile: input.costProfile),
             warnings: StatisticalChecks.warnings(
                 variants: variants, loadAverage: input.loadAverageAtStart,
                 cores: ProcessInfo.processInfo.activeProcessorCount))
+        summary.observed = observed
+        return summary
     }
 
     /// Regression per variant with its interval, each phase's share of it, and the top phase.

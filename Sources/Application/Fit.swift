@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Logs
 import Pipeline
 import ProcessControl
 import Scenario
@@ -46,6 +47,8 @@ public struct Fit {
 
     public let knob: String
     public let observedMinutes: Double
+    /// Fit to this log phase's observed change (the scenario's production logs) instead of the total.
+    public var observedPhase: LogPhase? = nil
     public let load: ([ScenarioOverride]) throws -> (Scenario, CostProfile)
     public let options: Simulation.Options
 
@@ -81,6 +84,11 @@ public struct Fit {
             let summary = try Simulation(scenario: s, costProfile: costs, options: o).run().summary
             // A step from an interrupted run is not a point to bisect on.
             if interruptedBySignal { throw FitInterrupted(step: step, folder: o.output!.path) }
+            if let phase = observedPhase {
+                // The simulated minutes the model puts in that log phase (a sum of phase means: no interval).
+                let y = summary.observed?.rows.first { $0.phase == phase }?.simulatedMinutes ?? 0
+                return Bisection.Step(x: x, y: y, low: y, high: y)
+            }
             let r =
                 summary.variants.first { $0.name == variant }?.regressionMinutes
                 ?? Interval(estimate: 0, low: 0, high: 0, level: 0.95)
@@ -102,6 +110,12 @@ public struct Fit {
     {
         func show(_ x: Double) -> String { integer ? String(Int(x.rounded())) : String(format: "%.3f", x) }
         let observed = String(format: "%.2f", observedMinutes)
+        if let phase = observedPhase, case .found(let x, _, _) = outcome {
+            // A phase's simulated minutes are a sum of means: no interval to quote.
+            return
+                "\(key) = \(show(x)) makes the simulated change of \(variant) against \(scenario.baseline.name) in the "
+                + "log phase \(phase) equal the observed \(observed) min of the production logs."
+        }
         switch outcome {
         case .found(let x, let lo, let hi):
             return
@@ -114,5 +128,23 @@ public struct Fit {
                 "No \(key) in range explains \(observed) min for \(variant): the closest, \(key) = \(show(best.x)), gives "
                 + "\(String(format: "%.2f", best.y)) min [\(String(format: "%.2f", best.low)), \(String(format: "%.2f", best.high))] (with \(others))."
         }
+    }
+}
+
+extension Fit {
+    /// The observed change of one log phase over the production workload, from the scenario's
+    /// production logs: what `fit --observed-phase` solves for.
+    public static func observedMinutes(of phase: LogPhase, scenario: Scenario, currentDirectory: URL) throws -> Double {
+        guard let logs = try ObservedLogsLoader.load(scenario, currentDirectory: currentDirectory) else {
+            throw ScenarioError(
+                location: scenario.file, key: "observed.baseline_logs",
+                problem: "--observed-phase needs production logs (observed.baseline_logs and observed.regressed_logs)")
+        }
+        guard let perRun = logs.phases.first(where: { $0.phase == phase })?.deltaSecondsPerRun else {
+            throw ScenarioError(
+                location: scenario.file, key: "observed.regressed_logs",
+                problem: "no paired run of the logs knows the phase \(phase)")
+        }
+        return perRun * Double(scenario.productionRuns) / 60
     }
 }

@@ -52,9 +52,11 @@ public struct Simulation {
     }
 
     public func run() throws -> Result {
-        // Check a real environment before anything is written.
+        // Check a real environment and the production logs before anything is written.
         let realEnvironment =
             scenario.sitePackages.isEmpty ? nil : try PreparedEnvironment.existing(paths: scenario.sitePackages)
+        let observedLogs = try ObservedLogsLoader.load(
+            scenario, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let loadAtStart = MachineInfo.loadAverage()
         let folder = try RunFolder.create(
             root: options.outputRoot, scenarioName: scenario.name, explicit: options.output)
@@ -125,7 +127,7 @@ public struct Simulation {
                 wallSeconds: record.wallSeconds, complete: record.complete, workerProcesses: record.workerProcesses,
                 environment: info, costProfile: costProfile, integrity: integrity, loadAverageAtStart: loadAtStart,
                 coldReference: coldReference, variantDistributions: variantDistributions, httpServer: serverSummary,
-                workerSpawn: record.workerSpawn.rawValue))
+                workerSpawn: record.workerSpawn.rawValue, observedLogs: observedLogs))
         try write(summary: summary, to: folder)
         return Result(folder: folder, summary: summary)
     }

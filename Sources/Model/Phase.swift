@@ -80,3 +80,21 @@ extension Phase: CustomStringConvertible {
     /// The name events, summaries and reports print (`catalog-write`).
     public var description: String { rawValue }
 }
+
+extension Phase {
+    /// The phase of Meltano's own log in which this simulated phase's work happens
+    /// (docs/logs.md, "Simulated phases in the log's phases"); nil for the micro-benchmarks.
+    ///
+    /// The target's tail and warehouse load (one assumed number) is put under `load-finalize`; the
+    /// log's `target-tail` then has no simulated counterpart and its change stays unexplained.
+    public var logPhase: LogPhase? {
+        switch self {
+        case .cliStart: return .start
+        case .settings, .bookkeeping, .stateLookup, .catalogWrite, .prePluginOther: return .prePlugin
+        case .extract, .tapProcessing, .targetStateInit, .stateWrite: return .extraction
+        case .targetTail: return .loadFinalize
+        case .teardown: return .stateWrite
+        case .import, .backends, .creations: return nil
+        }
+    }
+}

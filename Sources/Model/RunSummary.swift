@@ -28,6 +28,8 @@ public struct RunSummary: Codable, Sendable {
     public var httpServer: HTTPServerSummary?
     public var failures: FailureCounts
     public var headline: String
+    /// The simulation against production's own logs, phase by phase, when the scenario names them.
+    public var observed: ObservedComparison? = nil
     public var notes: [String]
     /// Reasons not to trust the numbers too far (spread, sample size, machine load).
     public var warnings: [String]

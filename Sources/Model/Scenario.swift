@@ -51,6 +51,9 @@ public struct Scenario: Sendable {
     public let observedBaselineMinutes: Double?
     public let observedRegressedMinutes: Double?
     public let observedRegressedVariant: String?
+    /// Production logs of the baseline and of the regressed version, as the scenario gives them.
+    public let observedBaselineLogs: [String]
+    public let observedRegressedLogs: [String]
     public let microbenchBackendsCalls: Int
     public let microbenchCreations: Int
     /// Variants that scan their own synthetic environment of this many distributions (microbench).
@@ -107,6 +110,8 @@ public struct Scenario: Sendable {
         observedRegressedMinutes = orr > 0 ? orr : nil
         let ov = str("observed.regressed_variant")
         observedRegressedVariant = ov.isEmpty ? nil : ov
+        observedBaselineLogs = values["observed.baseline_logs"]?.listValue ?? []
+        observedRegressedLogs = values["observed.regressed_logs"]?.listValue ?? []
         microbenchBackendsCalls = int("microbench.backends_calls")
         microbenchCreations = int("microbench.creations")
         variantPackages = Self.variantPackages(values["microbench.packages_by_variant"]?.listValue ?? []) ?? [:]

@@ -180,6 +180,13 @@ public enum ScenarioKeys {
                 "observed.regressed_minutes", .double(0...1_000_000), .double(0),
                 "production minutes of the regressed version, if known"),
             ScenarioKey(
+                "observed.baseline_logs", .list, .list([]),
+                "Meltano console logs of the baseline (in a scenario file, relative to its folder): the report compares phase by phase"
+            ),
+            ScenarioKey(
+                "observed.regressed_logs", .list, .list([]),
+                "Meltano console logs of the regressed version, paired with the baseline's runs by job name"),
+            ScenarioKey(
                 "observed.regressed_variant", .string, .string(""), "the variant the observed regression belongs to"),
             ScenarioKey("microbench.backends_calls", .int(0...1_000_000), .int(50), "microbench: backends() calls"),
             ScenarioKey("microbench.creations", .int(0...1_000_000), .int(18), "microbench: state-backend creations"),

@@ -235,6 +235,7 @@ public enum MarkdownReport {
     }
 
     static func observedSection(_ s: RunSummary) -> String {
+        if let observed = s.observed { return ObservedSection.render(observed, baseline: s.baseline) }
         guard let base = Double(knob(s, "observed.baseline_minutes")),
             let regressed = Double(knob(s, "observed.regressed_minutes")),
             base > 0, regressed > 0

@@ -87,3 +87,49 @@ final class TimelineCommandTests: XCTestCase {
             ), r.stdout)
     }
 }
+
+/// A run whose scenario names production logs: the report compares phase by phase; a bad log is
+/// bad input before anything is written.
+final class ObservedLogsRunTests: XCTestCase {
+    var logs: URL { SimulateBinary.repository.appendingPathComponent("scenarios/matatika-logs") }
+    var smoke: String { SimulateBinary.repository.appendingPathComponent("scenarios/smoke.yaml").path }
+
+    func testReportComparesWithProductionPhaseByPhase() throws {
+        let folder = try SimulateBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let r = try SimulateBinary.run([
+            "--scenario", smoke, "--output", folder.appendingPathComponent("run").path,
+            "--set",
+            "observed.baseline_logs=" + logs.appendingPathComponent("OK-c0b5a778-1bb7-4343-8c62-02ae0f8d1ed5.txt").path,
+            "--set",
+            "observed.regressed_logs="
+                + logs.appendingPathComponent("SLOW-f78c1b80-9431-4a29-98d7-439f20cf2833.txt").path,
+            "--set", "observed.regressed_variant=meltano-3.7.9",
+        ])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let report = try String(contentsOf: folder.appendingPathComponent("run/REPORT.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("## Observed in production, phase by phase"), report)
+        XCTAssertTrue(
+            report.contains("| pre-plugin | settings, bookkeeping, state-lookup, catalog-write, pre-plugin-other |"))
+        // Over the smoke scenario's 3 production runs: 60.52 s per run → +3.03 min in pre-plugin.
+        XCTAssertTrue(report.contains("+3.03"), report)
+        let summary = try SimulateBinary.json(folder.appendingPathComponent("run/summary.json"))
+        let observed = try XCTUnwrap(summary["observed"] as? [String: Any])
+        XCTAssertEqual((observed["rows"] as? [Any])?.count, 6)
+    }
+
+    func testAMissingLogIsBadInputAndNothingIsWritten() throws {
+        let folder = try SimulateBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let r = try SimulateBinary.run([
+            "--scenario", smoke, "--output", folder.appendingPathComponent("run").path,
+            "--set", "observed.baseline_logs=nowhere.log", "--set", "observed.regressed_logs=nowhere-either.log",
+        ])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(
+            r.stderr.hasPrefix(
+                "simulate: command line (--set): key 'observed.baseline_logs': nowhere.log: cannot be read"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("run").path))
+    }
+}

@@ -19,7 +19,17 @@ struct FitCommand: ParsableCommand {
     )
 
     @OptionGroup var scenarioOptions: ScenarioOptions
-    @Option(help: "The observed regression: minutes (12.6m or 12.6) or seconds (756s).") var observed: String
+    @Option(
+        help:
+            "The observed regression: minutes (12.6m or 12.6) or seconds (756s); with --observed-phase, taken from the logs."
+    )
+    var observed: String?
+    @Option(
+        name: .customLong("observed-phase"),
+        help:
+            "Fit to this phase of the scenario's production logs (start, pre-plugin, extraction, ...) instead of the total."
+    )
+    var observedPhase: String?
     @Option(help: "The knob to fit: catalog-lines, packages or error-rate.") var knob: String
     @Option(help: "The variant whose regression is observed (default: the scenario's observed variant).") var variant:
         String?
@@ -27,9 +37,23 @@ struct FitCommand: ParsableCommand {
 
     func run() throws {
         let cwd = scenarioOptions.cwd
-        guard let minutes = Self.minutes(observed) else {
-            throw SimulateExit.badInput(
-                "command line (--observed): expected minutes like 12.6m or seconds like 756s, got '\(observed)'")
+        let phase = try observedPhase.map { name -> LogPhase in
+            guard let phase = LogPhase(rawValue: name) else {
+                throw SimulateExit.badInput(
+                    "command line (--observed-phase): '\(name)' is not one of \(LogPhase.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            return phase
+        }
+        if phase == nil && observed == nil {
+            throw SimulateExit.badInput("command line (--observed): give the observed regression, or --observed-phase")
+        }
+        let given = try observed.map { text -> Double in
+            guard let minutes = Self.minutes(text) else {
+                throw SimulateExit.badInput(
+                    "command line (--observed): expected minutes like 12.6m or seconds like 756s, got '\(text)'")
+            }
+            return minutes
         }
         guard let spec = Fit.range(for: knob) else {
             throw SimulateExit.badInput(
@@ -37,6 +61,12 @@ struct FitCommand: ParsableCommand {
         }
         let loaded = try scenarioOptions.load()
         let base = loaded.0
+        let minutes: Double
+        do {
+            minutes = try given ?? Fit.observedMinutes(of: phase!, scenario: base, currentDirectory: cwd)
+        } catch let error as ScenarioError {
+            throw SimulateExit.badInput(error.description)
+        }
         if let variant, !base.variants.contains(where: { $0.name == variant }) {
             throw SimulateExit.badInput("command line (--variant): '\(variant)' is not one of the scenario's variants")
         }
@@ -52,12 +82,13 @@ struct FitCommand: ParsableCommand {
         if FileManager.default.fileExists(atPath: folder.path) {
             throw SimulateExit.badInput("\(folder.relativePath): output folder already exists")
         }
-        let fit = Fit(
+        var fit = Fit(
             knob: knob, observedMinutes: minutes,
             options: scenarioOptions.options(output: nil, progress: false, command: "")
         ) {
             try scenarioOptions.derive(from: loaded, extra: $0)
         }
+        fit.observedPhase = phase
         let result: Fit.Result
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -70,7 +101,8 @@ struct FitCommand: ParsableCommand {
             throw SimulateExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }
         let command =
-            (["simulate", "fit", "--scenario", base.file, "--observed", observed, "--knob", knob]
+            (["simulate", "fit", "--scenario", base.file] + (observed.map { ["--observed", $0] } ?? [])
+            + (observedPhase.map { ["--observed-phase", $0] } ?? []) + ["--knob", knob]
             + base.commandLineOverrides + (variant.map { ["--variant", $0] } ?? [])).joined(separator: " ")
         let markdown = FitReport.markdown(
             scenario: base.name, knob: result.knob, integer: spec.integer,

@@ -37,6 +37,8 @@ struct RunCommand: ParsableCommand {
         do {
             result = try Simulation(scenario: scenario, costProfile: costs, options: options).run()
             try Exports(markdown: exportMarkdown, json: exportJSON, csv: exportCSV).write(result, cwd: cwd)
+        } catch let error as ScenarioError {
+            throw SimulateExit.badInput(error.description)
         } catch {
             throw SimulateExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }

@@ -93,3 +93,8 @@ public enum LogPhase: String, CaseIterable, Codable, Sendable {
     /// `from → to`, from the boundaries' own descriptions.
     public var boundaryDescription: String { "\(from.description) → \(to.description)" }
 }
+
+extension LogPhase: CustomStringConvertible {
+    /// The name the timeline and the report print (`pre-plugin`).
+    public var description: String { rawValue }
+}

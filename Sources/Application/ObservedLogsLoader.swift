@@ -1,0 +1,58 @@
+import Foundation
+import Logs
+import Scenario
+
+/// Reads the production logs a scenario names (`observed.baseline_logs`, `observed.regressed_logs`)
+/// and pairs their runs by job, as `simulate timeline --baseline --regressed` does, into what the
+/// analysis compares the simulation with. Bad logs are bad input: they are read before anything
+/// is written.
+enum ObservedLogsLoader {
+    static func load(_ scenario: Scenario, currentDirectory: URL) throws -> ObservedLogs? {
+        let baseline = scenario.observedBaselineLogs
+        let regressed = scenario.observedRegressedLogs
+        guard !baseline.isEmpty || !regressed.isEmpty else { return nil }
+        guard !baseline.isEmpty, !regressed.isEmpty else {
+            let key = baseline.isEmpty ? "observed.baseline_logs" : "observed.regressed_logs"
+            throw ScenarioError(
+                location: scenario.origins[key] ?? scenario.file, key: key,
+                problem: "give the baseline's and the regressed version's logs together")
+        }
+        let before = try baseline.map { try read($0, key: "observed.baseline_logs", scenario, currentDirectory) }
+        let after = try regressed.map { try read($0, key: "observed.regressed_logs", scenario, currentDirectory) }
+        let comparison = TimelineComparison(baseline: before, regressed: after)
+        let phases = comparison.phases.compactMap { delta -> ObservedLogs.PhaseDelta? in
+            guard let phase = LogPhase(rawValue: delta.name) else { return nil }
+            return ObservedLogs.PhaseDelta(
+                phase: phase, deltaSecondsPerRun: delta.mean.map { $0 / 1e6 },
+                baselineSecondsPerRun: delta.pairs == 0 ? nil : Double(delta.baselineSum) / Double(delta.pairs) / 1e6,
+                pairs: delta.pairs)
+        }
+        let total = comparison.total
+        return ObservedLogs(
+            baselineLogs: baseline, regressedLogs: regressed, pairs: comparison.pairs.count, phases: phases,
+            totalDeltaSecondsPerRun: total.mean.map { $0 / 1e6 },
+            baselineTotalSecondsPerRun: total.pairs == 0 ? nil : Double(total.baselineSum) / Double(total.pairs) / 1e6)
+    }
+
+    /// A log named in a scenario file is found relative to that file's folder; one given on the
+    /// command line, relative to the current folder.
+    static func read(_ name: String, key: String, _ scenario: Scenario, _ currentDirectory: URL) throws
+        -> LogFileTimeline
+    {
+        let origin = scenario.origins[key] ?? scenario.file
+        let fromFile = !origin.hasPrefix("command line") && origin != "default"
+        let folder =
+            fromFile
+            ? URL(fileURLWithPath: scenario.file, relativeTo: currentDirectory).deletingLastPathComponent()
+            : currentDirectory
+        let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : folder.appendingPathComponent(name)
+        let log: LogFileTimeline
+        do { log = try LogFileTimeline.read(path: url.path, name: name) } catch {
+            throw ScenarioError(location: origin, key: key, problem: "\(name): cannot be read (\(error))")
+        }
+        if let reason = log.noRunsReason {
+            throw ScenarioError(location: origin, key: key, problem: "\(name): \(reason)")
+        }
+        return log
+    }
+}
