@@ -131,6 +131,9 @@ extension Headline {
                 text += " (the totals agree only because the phases' errors cancel)"
             }
         }
+        if let top = o.dominantUnexplained {
+            text += "; most of the change is in \(top.phase), which the modelled version difference does not touch"
+        }
         return text + "."
     }
 }

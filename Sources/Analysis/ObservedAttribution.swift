@@ -34,3 +34,15 @@ public enum ObservedAttribution {
             underExplained: rows.filter { (gap($0) ?? 0) > slack }.map(\.phase), slackMinutes: slack)
     }
 }
+
+extension ObservedComparison {
+    /// The log phase holding most of production's change when the simulated variants barely differ
+    /// there: production changed for a reason the modelled version difference does not touch.
+    public var dominantUnexplained: Row? {
+        guard let total = observedTotalMinutes, abs(total) >= slackMinutes,
+            let top = rows.max(by: { abs($0.observedMinutes ?? 0) < abs($1.observedMinutes ?? 0) }),
+            let seen = top.observedMinutes, seen / total >= 0.5, abs(top.simulatedMinutes) <= slackMinutes
+        else { return nil }
+        return top
+    }
+}

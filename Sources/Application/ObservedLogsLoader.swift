@@ -48,7 +48,7 @@ enum ObservedLogsLoader {
         let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : folder.appendingPathComponent(name)
         let log: LogFileTimeline
         do { log = try LogFileTimeline.read(path: url.path, name: name) } catch {
-            throw ScenarioError(location: origin, key: key, problem: "\(name): cannot be read (\(error))")
+            throw ScenarioError(location: origin, key: key, problem: "\(error)")
         }
         if let reason = log.noRunsReason {
             throw ScenarioError(location: origin, key: key, problem: "\(name): \(reason)")

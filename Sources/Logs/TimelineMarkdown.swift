@@ -102,6 +102,7 @@ public enum TimelineMarkdown {
         if c.total.pairs > 0 {
             out += "\nTotal: \(signed(c.total.sum, digits: 1, scale: 60_000_000)) min over the workload, "
             out += "\(signed(Int64(c.total.mean!.rounded()))) s per run.\n"
+            out += dominantPhase(c)
         }
         out += "\nUnmatched runs: "
         if c.unmatchedBaseline.isEmpty && c.unmatchedRegressed.isEmpty { return out + "none.\n" }
@@ -146,5 +147,16 @@ public enum TimelineMarkdown {
     static func shortTime(_ t: Timestamp) -> String {
         let full = t.description
         return String(full.prefix(10)) + " " + String(full.dropFirst(11).prefix(8))
+    }
+
+    /// The phase that holds most of the change, when one does: where a maintainer looks first.
+    static func dominantPhase(_ c: TimelineComparison) -> String {
+        guard c.total.sum != 0, let top = c.phases.max(by: { abs($0.sum) < abs($1.sum) }), top.pairs > 0 else {
+            return ""
+        }
+        let share = Double(top.sum) / Double(c.total.sum)
+        guard share >= 0.5 else { return "" }
+        return "Most of it is in \(top.name): \(signed(top.sum, digits: 1, scale: 60_000_000)) min "
+            + "(\(Int((share * 100).rounded()))% of the total).\n"
     }
 }

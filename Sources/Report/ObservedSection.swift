@@ -53,8 +53,15 @@ enum ObservedSection {
                 "- `\(row.phase)`: production's logs \(R.signed(row.observedMinutes ?? 0)) min; \(modelled); "
                     + "\(R.signed(row.unexplainedMinutes ?? 0)) min unexplained.")
         }
+        var closing = ""
+        if let top = o.dominantUnexplained, let total = o.observedTotalMinutes {
+            closing =
+                "\n\nMost of production's change (\(R.signed(top.observedMinutes ?? 0)) of \(R.signed(total)) min) is in "
+                + "`\(top.phase)`, where the simulated variants differ by \(R.signed(top.simulatedMinutes)) min: it is not the "
+                + "version difference the model simulates; `\(top.phase)` explains it."
+        }
         if lines.isEmpty {
-            return "Every log phase's change is matched by the model within \(slack) min."
+            return "Every log phase's change is matched by the model within \(slack) min." + closing
         }
         var text =
             "Where the model and production differ by more than \(slack) min:\n\n" + lines.joined(separator: "\n")
@@ -65,7 +72,7 @@ enum ObservedSection {
                 "\n\nThe totals agree (\(R.signed(o.simulatedTotalMinutes)) vs \(R.signed(total)) min) only because "
                 + "these errors cancel: the total alone would have confirmed the model for the wrong reason."
         }
-        return text
+        return text + closing
     }
 
     static func names(_ logs: [String]) -> String {
