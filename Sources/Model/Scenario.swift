@@ -145,11 +145,11 @@ public struct Scenario: Sendable {
 
     /// The knobs a user changed from the scenario file's values, as `--set` flags, for the reproduce line.
     public var commandLineOverrides: [String] {
-        ScenarioKeys.all.compactMap { key in
+        ScenarioKeys.all.flatMap { key -> [String] in
             guard let origin = origins[key.name], origin.hasPrefix("command line"), let v = values[key.name] else {
-                return nil
+                return []
             }
-            return "--set \(key.name)=\(v)"
+            return ["--set", "\(key.name)=\(v)"]
         }
     }
 }

@@ -244,6 +244,20 @@ public enum ScenarioLoader {
 
     static func validate(file: String, values: [String: ScenarioValue], origins: [String: String]) throws -> Scenario {
         func where_(_ key: String) -> String { origins[key] ?? file }
+        // The name becomes a folder under the output root: one path component, nothing the shell or
+        // the file system reads specially.
+        let name = values["name"]?.stringValue ?? ""
+        let allowed = name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                || "._-".unicodeScalars.contains($0)
+        }
+        guard !name.isEmpty, name.count <= 64, allowed, !name.hasPrefix(".") else {
+            throw ScenarioError(
+                location: where_("name"), key: "name",
+                problem:
+                    "'\(name)' is not a plain name: use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'"
+            )
+        }
         let names = values["variants"]?.listValue ?? []
         guard !names.isEmpty else {
             throw ScenarioError(

@@ -116,6 +116,6 @@ struct ScenarioOptions: ParsableArguments {
 
     /// The command that makes the same run again: the scenario as given plus every changed knob.
     static func reproduceCommand(_ s: Scenario, subcommand: [String] = []) -> String {
-        (["simulate"] + subcommand + ["--scenario", s.file] + s.commandLineOverrides).joined(separator: " ")
+        ShellCommand.line(["simulate"] + subcommand + ["--scenario", s.file] + s.commandLineOverrides)
     }
 }

@@ -15,7 +15,7 @@ import Testing
         #expect(s.errorRate == 0.2)
         #expect(s.values["error_rate"] == .double(0.2))
         #expect(s.origins["error_rate"] == "command line (--set)")
-        #expect(s.commandLineOverrides == ["--set error_rate=0.2"])
+        #expect(s.commandLineOverrides == ["--set", "error_rate=0.2"])
         // Everything else keeps its file origin.
         #expect(s.origins["packages"] == "\(Self.matatikaName):15")
         #expect(s.packages == 200)
@@ -30,7 +30,7 @@ import Testing
         #expect(s.workers == 4)
         #expect(s.origins["packages"] == "command line (--packages)")
         #expect(s.origins["workers"] == "command line (--workers)")
-        #expect(s.commandLineOverrides == ["--set workers=4", "--set packages=500"])
+        #expect(s.commandLineOverrides == ["--set", "workers=4", "--set", "packages=500"])
     }
 
     @Test func laterOverrideWins() throws {
@@ -97,7 +97,7 @@ import Testing
         #expect(s.variants.map(\.name) == ["meltano-3.6.0", "persistent"])
         #expect(s.baseline.name == "meltano-3.6.0")
         #expect(s.origins["variants"] == "command line (--set)")
-        #expect(s.commandLineOverrides == ["--set variants=meltano-3.6.0,persistent"])
+        #expect(s.commandLineOverrides == ["--set", "variants=meltano-3.6.0,persistent"])
     }
 
     @Test func variantsOverrideDroppingTheBaselineFails() throws {

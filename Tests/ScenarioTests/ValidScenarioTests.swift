@@ -48,7 +48,7 @@ import Testing
         #expect(s.origins["packages"] == "\(f):15")
         #expect(s.origins["production.runs"] == "\(f):30")
         #expect(s.origins["assumed.extract_seconds"] == "\(f):38")
-        #expect(s.origins["observed.regressed_variant"] == "\(f):44")
+        #expect(s.origins["observed.regressed_variant"] == "\(f):46")
         for key in [
             "cost_file", "heartbeat_interval_seconds", "lock_timeout_seconds", "site_packages",
             "microbench.backends_calls", "microbench.creations",

@@ -101,9 +101,10 @@ struct FitCommand: ParsableCommand {
             throw SimulateExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }
         let command =
-            (["simulate", "fit", "--scenario", base.file] + (observed.map { ["--observed", $0] } ?? [])
-            + (observedPhase.map { ["--observed-phase", $0] } ?? []) + ["--knob", knob]
-            + base.commandLineOverrides + (variant.map { ["--variant", $0] } ?? [])).joined(separator: " ")
+            ShellCommand.line(
+                ["simulate", "fit", "--scenario", base.file] + (observed.map { ["--observed", $0] } ?? [])
+                    + (observedPhase.map { ["--observed-phase", $0] } ?? []) + ["--knob", knob]
+                    + base.commandLineOverrides + (variant.map { ["--variant", $0] } ?? []))
         let markdown = FitReport.markdown(
             scenario: base.name, knob: result.knob, integer: spec.integer,
             variant: result.variant, observed: minutes,

@@ -89,9 +89,9 @@ struct SweepCommand: ParsableCommand {
                 topPhase: $0.topPhase)
         }
         let settings =
-            fixed.map { "--set \($0.key)=\($0.text)" }
-            + ordered.map { "--set \($0.key)=\($0.values.joined(separator: ","))" }
-        let command = (["simulate", "sweep", "--scenario", base.file] + settings).joined(separator: " ")
+            fixed.flatMap { ["--set", "\($0.key)=\($0.text)"] }
+            + ordered.flatMap { ["--set", "\($0.key)=\($0.values.joined(separator: ","))"] }
+        let command = ShellCommand.line(["simulate", "sweep", "--scenario", base.file] + settings)
         let markdown = SweepReport.markdown(
             scenario: base.name, baseline: base.baseline.name, axes: axisList, variants: variants,
             chartVariant: focal, cells: reportCells, command: command, seconds: Date().timeIntervalSince(started))
