@@ -88,6 +88,23 @@ public struct ScanResult: Codable, Equatable, Sendable {
     }
 }
 
+/// A distribution a scan kept after de-duplication: where its metadata folder is.
+public struct KeptDistribution: Equatable, Sendable {
+    /// The path entry it was found in, as given (an empty string is the current directory).
+    public var pathEntry: String
+    /// The metadata folder's name, e.g. `meltano-3.7.9.dist-info`.
+    public var folder: String
+
+    /// The folder's path: `pathEntry/folder` (relative to the current directory for `""`).
+    public var path: String { (pathEntry.isEmpty ? "." : pathEntry) + "/" + folder }
+
+    /// Creates a record of a kept distribution.
+    public init(pathEntry: String, folder: String) {
+        self.pathEntry = pathEntry
+        self.folder = folder
+    }
+}
+
 /// Emulates CPython's `importlib.metadata.entry_points()` (3.10–3.13) with real file I/O: lists
 /// each path entry, keeps the first distribution per normalized name, reads and parses each kept
 /// distribution's `entry_points.txt`. Unlike CPython it never raises: broken files are counted.
@@ -107,6 +124,20 @@ public struct EntryPointScanner: Sendable {
     /// Performs one scan: every kept distribution's `entry_points.txt` is opened and read again.
     /// Each path entry is listed again too, unless `listings` holds it at an unchanged mtime.
     public func scan() -> ScanResult {
+        var none: [KeptDistribution]?
+        return scan(keeping: &none)
+    }
+
+    /// `scan()`, also naming every kept distribution in discovery order: what CPython's
+    /// `_unique(distributions())` yields, the distributions `entry_points()` reads.
+    public func scanKeepingDistributions() -> (result: ScanResult, distributions: [KeptDistribution]) {
+        var kept: [KeptDistribution]? = []
+        let result = scan(keeping: &kept)
+        return (result, kept ?? [])
+    }
+
+    // `kept` is nil for plain scans, so they build no folder names they do not need.
+    private func scan(keeping kept: inout [KeptDistribution]?) -> ScanResult {
         var result = ScanResult()
         var seen = KeySet()
         var skipped = SkipCounts()
@@ -152,6 +183,7 @@ public struct EntryPointScanner: Sendable {
                     continue
                 }
                 result.distributionsUnique += 1
+                if kept != nil { kept?.append(KeptDistribution(pathEntry: entry, folder: folders.folder(candidate))) }
                 if let failed = readEntryPoints(
                     candidate, of: folders, directory: dirfd(directory), reader: &reader, groups: &groups, into: &result
                 ) {

@@ -25,7 +25,7 @@ struct Simulate: ParsableCommand {
             RunCommand.self, SweepCommand.self, FitCommand.self, CompareCommand.self, CalibrateCommand.self,
             KeysCommand.self,
             VariantsCommand.self, WorkerCommand.self, ZygoteCommand.self, BenchCommand.self, BenchCacheCommand.self,
-            BenchHTTPCommand.self, TimelineCommand.self,
+            BenchHTTPCommand.self, TimelineCommand.self, ScanCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )
