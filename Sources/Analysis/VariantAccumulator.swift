@@ -106,6 +106,8 @@ struct VariantAccumulator {
     var storage = StorageCounters()
     var errorMessages = Set<String>()
 
+    static let scanCategory = CostCategory.allCases.firstIndex(of: .discoveryScans)!
+
     init(phaseCount: Int) {
         phases = Array(repeating: PhaseAccumulator(), count: phaseCount)
         http = Array(repeating: nil, count: phaseCount)
@@ -129,8 +131,12 @@ struct VariantAccumulator {
             }
         }
         if finished.count > DifferenceOfMeans.bootstrapLimit { phaseSeconds = nil }
-        for (category, seconds) in CostCategory.seconds(of: all, stateBackend: stateBackend) {
-            categorySums[CostCategory.allCases.firstIndex(of: category)!] += seconds
+        // CostCategory.seconds(of:stateBackend:) without its dictionary per invocation.
+        for record in all {
+            let scan = Double(record.scanModelledNs)
+            categorySums[Self.scanCategory] += scan / 1e9
+            let category = CostCategory.allCases.firstIndex(of: record.phase.category(stateBackend: stateBackend))!
+            categorySums[category] += max(0, record.productionModelledNs - scan) / 1e9
         }
         if o.succeeded { succeeded += 1 } else { failed += 1 }
         errorPaths += o.errorPaths

@@ -30,12 +30,12 @@ public enum EventLineDecoder {
     }
 
     static func workerEvent(_ s: inout JSONByteScanner) throws(Unrecognized) -> WorkerEvent {
-        var e = WorkerEvent(.workerStarted)
+        var e = WorkerEvent(decoded: .workerStarted)
         var seen = Seen()
         try s.object { (s, key) throws(Unrecognized) in
             if key.is("event") {
                 try seen.mark(0)
-                e.event = try enumValue(&s, WorkerEvent.Kind.self)
+                e.event = try enumValue(&s, kinds)
             } else if key.is("time") {
                 try seen.mark(1)
                 e.time = try s.double()
@@ -77,11 +77,25 @@ public enum EventLineDecoder {
         return e
     }
 
-    static func enumValue<T: RawRepresentable>(_ s: inout JSONByteScanner, _: T.Type) throws(Unrecognized) -> T
-    where T.RawValue == String {
-        guard let value = T(rawValue: try s.string()) else { throw Unrecognized() }
-        return value
+    /// An enum from its raw value, matched on the bytes (no String made).
+    static func enumValue<T>(_ s: inout JSONByteScanner, _ table: [([UInt8], T)]) throws(Unrecognized) -> T {
+        let raw = try s.plainString()
+        for (bytes, value) in table where bytes.count == raw.count {
+            if bytes.withUnsafeBytes({ memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }) { return value }
+        }
+        throw Unrecognized()
     }
+
+    static func table<T: RawRepresentable>(_ cases: [T]) -> [([UInt8], T)] where T.RawValue == String {
+        cases.map { (Array($0.rawValue.utf8), $0) }
+    }
+
+    static let kinds = table([
+        WorkerEvent.Kind.workerStarted, .invocationStarted, .phase, .errorPath, .invocationFinished, .workerFinished,
+        .workerExited, .workerTimeout, .malformedLine, .invocationLost, .runInterrupted,
+    ])
+    static let phases = table(Phase.allCases)
+    static let provenances = table([Provenance.measured, .sampled, .assumed])
 
     static func phaseRecord(_ s: inout JSONByteScanner) throws(Unrecognized) -> PhaseRecord {
         var r = PhaseRecord(
@@ -90,10 +104,10 @@ public enum EventLineDecoder {
         try s.object { (s, key) throws(Unrecognized) in
             if key.is("phase") {
                 try seen.mark(0)
-                r.phase = try enumValue(&s, Phase.self)
+                r.phase = try enumValue(&s, phases)
             } else if key.is("provenance") {
                 try seen.mark(1)
-                r.provenance = try enumValue(&s, Provenance.self)
+                r.provenance = try enumValue(&s, provenances)
             } else if key.is("units") {
                 try seen.mark(2)
                 r.units = try s.integer()
@@ -142,5 +156,13 @@ public enum EventLineDecoder {
         }
         guard seen.bits == 0xF else { throw Unrecognized() }
         return r
+    }
+}
+
+extension WorkerEvent {
+    /// An empty event for the decoder to fill: without `init(_:)`'s clock read, which the line's `time` replaces.
+    init(decoded kind: Kind) {
+        event = kind
+        time = 0
     }
 }

@@ -158,21 +158,43 @@ struct JSONByteScanner {
         while i < bytes.count, bytes[i] &- 0x30 < 10 { i += 1 }
     }
 
+    /// A string's bytes, for one without escapes (an enum's raw value); anything else throws.
+    mutating func plainString() throws(Unrecognized) -> UnsafeRawBufferPointer {
+        try expect(UInt8(ascii: "\""))
+        let start = i
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
+            guard bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 else { throw Unrecognized() }
+            i += 1
+        }
+        guard i < bytes.count, i > start else { throw Unrecognized() }
+        i += 1
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<i - 1])
+    }
+
     /// A string; escapes decoded, surrogate pairs joined. Invalid UTF-8, control characters and lone
     /// surrogates throw (JSONDecoder's verdict on those is its own).
     mutating func string() throws(Unrecognized) -> String {
         try expect(UInt8(ascii: "\""))
         let start = i
+        var ascii = true
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
                 let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
                 i += 1
+                // ASCII is valid UTF-8 as it stands: copied without the (generic, slower) validation.
+                if ascii {
+                    return String(unsafeUninitializedCapacity: raw.count) {
+                        UnsafeMutableRawBufferPointer($0).copyMemory(from: raw)
+                        return raw.count
+                    }
+                }
                 guard let text = String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
                     throw Unrecognized()
                 }
                 return text
             }
+            ascii = ascii && b < 0x80
             if b == UInt8(ascii: "\\") { return try escapedString(from: start) }
             guard b >= 0x20 else { throw Unrecognized() }
             i += 1
