@@ -66,6 +66,7 @@ let package = Package(
         ]),
         // What several test targets share: temporary folders, and copies of a test binary as worker processes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ModelTests", dependencies: ["Model"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CCurl", "Storage", "TestSupport"]),
         .testTarget(name: "EnvironmentTests", dependencies: ["Environment", "TestSupport"]),

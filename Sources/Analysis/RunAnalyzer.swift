@@ -1,16 +1,18 @@
 import Foundation
 
-/// Turns a run's events into per-variant, per-phase statistics and the production estimate.
+/// Turns a run's folded events (`RunAccumulator`) into per-variant, per-phase statistics and the
+/// production estimate, in three steps: collect (the accumulator's fold, as events arrive), then
+/// `summarize` each variant, then `attribute` the regression.
 ///
 /// Estimate: each invocation's simulated seconds (sampled phases extrapolated to their production
 /// unit counts) plus the scenario's assumed per-run seconds, times `production.runs`, plus the
-/// gaps between runs. The regression against the baseline carries a bootstrap interval over
-/// invocations.
+/// gaps between runs. The regression against the baseline carries an interval over invocations
+/// (`DifferenceOfMeans`: bootstrap, or the normal approximation for large samples).
 public struct RunAnalyzer {
     public struct Input {
         public var scenario: Scenario
-        public var plan: [InvocationSpec]
-        public var events: [WorkerEvent]
+        /// The run's events, folded (and the plan it was made with).
+        public var accumulator: RunAccumulator
         public var command: String
         public var startedAt: Date
         public var wallSeconds: Double
@@ -33,7 +35,7 @@ public struct RunAnalyzer {
         public var observedLogs: ObservedLogs? = nil
 
         public init(
-            scenario: Scenario, plan: [InvocationSpec], events: [WorkerEvent], command: String, startedAt: Date,
+            scenario: Scenario, accumulator: RunAccumulator, command: String, startedAt: Date,
             wallSeconds: Double, complete: Bool,
             workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?,
             loadAverageAtStart: Double? = nil, coldReference: ScanCacheComparison? = nil,
@@ -41,8 +43,7 @@ public struct RunAnalyzer {
             httpServer: HTTPServerSummary? = nil, workerSpawn: String? = nil, observedLogs: ObservedLogs? = nil
         ) {
             self.scenario = scenario
-            self.plan = plan
-            self.events = events
+            self.accumulator = accumulator
             self.command = command
             self.startedAt = startedAt
             self.wallSeconds = wallSeconds
@@ -58,155 +59,38 @@ public struct RunAnalyzer {
             self.workerSpawn = workerSpawn
             self.observedLogs = observedLogs
         }
+
+        /// Folds `events` (all of a run's, in the order they arrived) into a fresh accumulator.
+        public init(
+            scenario: Scenario, plan: [InvocationSpec], events: [WorkerEvent], command: String, startedAt: Date,
+            wallSeconds: Double, complete: Bool,
+            workerProcesses: Int, environment: EnvironmentInfo, costProfile: CostProfile, integrity: IntegrityInfo?,
+            loadAverageAtStart: Double? = nil, coldReference: ScanCacheComparison? = nil,
+            variantDistributions: [String: Int] = [:],
+            httpServer: HTTPServerSummary? = nil, workerSpawn: String? = nil
+        ) {
+            let accumulator = RunAccumulator(scenario: scenario, plan: plan)
+            for event in events { accumulator.fold(event) }
+            self.init(
+                scenario: scenario, accumulator: accumulator, command: command, startedAt: startedAt,
+                wallSeconds: wallSeconds, complete: complete, workerProcesses: workerProcesses,
+                environment: environment, costProfile: costProfile, integrity: integrity,
+                loadAverageAtStart: loadAverageAtStart, coldReference: coldReference,
+                variantDistributions: variantDistributions, httpServer: httpServer, workerSpawn: workerSpawn)
+        }
     }
 
-    /// Phases in the order an invocation runs them; assumed ones are the scenario's.
     /// Regressions smaller than this (minutes over the production workload) get no phase shares.
     public static let minimumShareableMinutes = 0.05
 
     public init() {}
 
-    /// Per invocation: its phase records and outcome, from the events.
-    struct InvocationData {
-        var index: Int
-        var phases: [Phase: PhaseRecord] = [:]
-        var outcome: InvocationOutcome?
-        var lost = false
-        var worker = 0
-        var errorMessages: [String] = []
-    }
-
+    /// Summarizes the accumulator (putting its invocations in start order as it goes).
     public func analyze(_ input: Input) -> RunSummary {
         let scenario = input.scenario
-        var byIndex: [Int: InvocationData] = [:]
-        var startOrder: [Int] = []
-        for event in input.events {
-            guard let i = event.invocation else { continue }
-            var data = byIndex[i] ?? InvocationData(index: i)
-            if let w = event.worker { data.worker = w }
-            switch event.event {
-            case .phase: if let p = event.phase { data.phases[p.phase] = p }
-            case .invocationStarted: startOrder.append(i)
-            case .invocationFinished: data.outcome = event.outcome
-            case .invocationLost: data.lost = true
-            case .errorPath: if let e = event.errorPath { data.errorMessages.append(e.message) }
-            default: break
-            }
-            byIndex[i] = data
-        }
-        let specs = Dictionary(uniqueKeysWithValues: input.plan.map { ($0.index, $0) })
-
-        let phaseNames = scenario.workload == .microbench ? Phase.microbench : Phase.simulated
-        let assumedPerRun = scenario.workload == .microbench ? 0 : scenario.assumedSeconds.reduce(0) { $0 + $1.seconds }
-        let runs = Double(scenario.productionRuns)
-        let gapMinutes = Double(scenario.productionRuns - 1) * scenario.productionGapSeconds / 60
-
-        // Seconds per finished invocation, per variant, for the bootstrap.
-        var totals: [String: [Double]] = [:]
-        var phaseSeconds: [String: [Phase: [Double]]] = [:]
-        var categorySeconds: [String: [CostCategory: [Double]]] = [:]
-        var variants: [VariantSummary] = []
-        for variant in scenario.variants {
-            let ordered = startOrder.filter { byIndex[$0]?.outcome != nil && specs[$0]?.variant == variant.name }
-            let datas = ordered.compactMap { byIndex[$0] }
-            totals[variant.name] = datas.map { d in d.phases.values.reduce(0) { $0 + $1.productionModelledNs } / 1e9 }
-            let perInvocation = datas.map {
-                CostCategory.seconds(of: Array($0.phases.values), stateBackend: scenario.stateBackend)
-            }
-            for category in CostCategory.allCases {
-                categorySeconds[variant.name, default: [:]][category] = perInvocation.map { $0[category] ?? 0 }
-            }
-            var phases: [PhaseSummary] = []
-            for name in phaseNames {
-                let records = datas.compactMap { $0.phases[name] }
-                // One histogram per worker, merged: what a coordinator merging workers' statistics does.
-                // Sized from the largest value first: a histogram that resizes while recording is slow.
-                let maximum = UInt64(records.map(\.productionModelledNs).max() ?? 0) + 1
-                var perWorker: [Int: PhaseDistribution] = [:]
-                for d in datas {
-                    guard let r = d.phases[name] else { continue }
-                    perWorker[d.worker, default: PhaseDistribution(maximum: maximum)].record(
-                        nanoseconds: r.productionModelledNs)
-                }
-                let distribution = perWorker.values.reduce(into: PhaseDistribution(maximum: maximum)) { $0.merge($1) }
-                // An invocation that skipped a phase (it failed earlier) spent zero seconds in it.
-                let seconds = datas.map { ($0.phases[name]?.productionModelledNs ?? 0) / 1e9 }
-                phaseSeconds[variant.name, default: [:]][name] = seconds
-                let perRun = mean(seconds)
-                phases.append(
-                    PhaseSummary(
-                        phase: name,
-                        provenance: records.contains { $0.provenance == .sampled } ? "sampled" : "measured",
-                        invocations: records.count,
-                        unitsDone: records.reduce(0) { $0 + $1.units },
-                        productionUnits: records.reduce(0) { $0 + $1.productionUnits },
-                        modelledMs: distribution.summary,
-                        nativeMeanMs: mean(records.map { $0.productionNativeNs / 1e6 }),
-                        scansMean: mean(records.map { Double($0.scans) }),
-                        scanMeanMs: mean(records.map { Double($0.scanModelledNs) / 1e6 }),
-                        secondsPerRun: perRun, productionMinutes: perRun * runs / 60, deltaMinutes: 0, share: nil))
-            }
-            if scenario.workload != .microbench {
-                for assumed in scenario.assumedSeconds {
-                    phases.append(
-                        PhaseSummary(
-                            phase: assumed.phase, provenance: "assumed", invocations: 0, unitsDone: 0,
-                            productionUnits: 0, modelledMs: .constant(milliseconds: assumed.seconds * 1000),
-                            nativeMeanMs: 0, scansMean: 0, scanMeanMs: 0, secondsPerRun: assumed.seconds,
-                            productionMinutes: assumed.seconds * runs / 60, deltaMinutes: 0, share: nil))
-                }
-            }
-            let outcomes = datas.compactMap(\.outcome)
-            let counts = ordered.compactMap { i -> InvocationCounts? in
-                guard let d = byIndex[i], let o = d.outcome else { return nil }
-                return InvocationCounts(
-                    index: i, ordinal: specs[i]?.ordinal ?? -1, succeeded: o.succeeded, scans: o.discovery.scans,
-                    lookups: o.discovery.lookups, backendsCalls: o.discovery.backendsCalls,
-                    addonObjects: o.discovery.addonObjects, groupsTouched: o.discovery.groupsTouched,
-                    errorPaths: o.errorPaths, persistentHits: o.discovery.persistentHits)
-            }
-            var storage = StorageCounters()
-            for o in outcomes {
-                storage.statements += o.storage.statements
-                storage.transactions += o.storage.transactions
-                storage.busyWaits += o.storage.busyWaits
-                storage.busyWaitNs += o.storage.busyWaitNs
-                storage.retries += o.storage.retries
-                storage.lockWaits += o.storage.lockWaits
-            }
-            let http = phaseNames.compactMap { name -> HTTPPhaseSummary? in
-                let perWorker = datas.compactMap { d in d.outcome?.http?[name].map { (worker: d.worker, counters: $0) }
-                }
-                return perWorker.isEmpty ? nil : HTTPPhaseSummary.build(phase: name, perWorker: perWorker)
-            }
-            let simulated = mean(totals[variant.name] ?? [])
-            let perRun = simulated + assumedPerRun
-            let scanCounts = counts.map(\.scans)
-            variants.append(
-                VariantSummary(
-                    name: variant.name,
-                    distributions: input.variantDistributions[variant.name] ?? input.environment.distributions,
-                    profile: variant.profile.name, strategy: variant.strategy.rawValue,
-                    catalogWrite: scenario.catalogWrite(of: variant).rawValue,
-                    planned: input.plan.filter { $0.variant == variant.name }.count,
-                    succeeded: outcomes.filter(\.succeeded).count, failed: outcomes.filter { !$0.succeeded }.count,
-                    lost: byIndex.values.filter { $0.lost && specs[$0.index]?.variant == variant.name }.count,
-                    scans: ScanSummary(
-                        total: scanCounts.reduce(0, +), perInvocation: SampleStatistics(scanCounts.map(Double.init)),
-                        firstInvocation: scanCounts.first ?? 0, maxAfterFirst: scanCounts.dropFirst().max() ?? 0),
-                    errorPaths: outcomes.reduce(0) { $0 + $1.errorPaths },
-                    errorMessages: Array(Set(datas.flatMap(\.errorMessages))).sorted(),
-                    storage: storage, heartbeats: outcomes.reduce(0) { $0 + $1.heartbeats },
-                    jobOverlaps: outcomes.filter(\.jobOverlap).count, phases: phases, http: http,
-                    httpFailedInvocations: outcomes.filter { $0.failure != nil }.count,
-                    simulatedSecondsPerRun: simulated, secondsPerRun: perRun,
-                    productionMinutes: perRun * runs / 60 + gapMinutes,
-                    regressionMinutes: nil, topPhase: nil, topPhaseMinutes: nil, mannWhitney: nil, categories: [],
-                    simulatedSeconds: totals[variant.name] ?? [], invocations: counts))
-        }
-        attribute(
-            &variants, scenario: scenario, totals: totals, phaseSeconds: phaseSeconds,
-            categorySeconds: categorySeconds)
+        let accumulator = input.accumulator
+        var variants = scenario.variants.indices.map { summarize(variant: $0, input) }
+        attribute(&variants, accumulator)
         let observed = input.observedLogs.flatMap { logs in
             Headline.focal(variants, scenario: scenario).map {
                 ObservedAttribution.compare(logs: logs, variant: $0, productionRuns: scenario.productionRuns)
@@ -224,7 +108,7 @@ public struct RunAnalyzer {
             pageCache: pageCache(input),
             workerProcesses: input.workerProcesses, workerSpawn: input.workerSpawn, baseline: scenario.baseline.name,
             variants: variants,
-            integrity: input.integrity, httpServer: input.httpServer, failures: failures(input.events),
+            integrity: input.integrity, httpServer: input.httpServer, failures: accumulator.failures,
             headline: Headline.sentence(
                 variants: variants, scenario: scenario, complete: input.complete, observed: observed),
             notes: notes(scenario: scenario, costProfile: input.costProfile),
@@ -235,77 +119,10 @@ public struct RunAnalyzer {
         return summary
     }
 
-    /// Regression per variant with its interval, each phase's share of it, and the top phase.
-    func attribute(
-        _ variants: inout [VariantSummary], scenario: Scenario, totals: [String: [Double]],
-        phaseSeconds: [String: [Phase: [Double]]],
-        categorySeconds: [String: [CostCategory: [Double]]]
-    ) {
-        let base = scenario.baseline.name
-        guard let baseIndex = variants.firstIndex(where: { $0.name == base }) else { return }
-        let runs = Double(scenario.productionRuns)
-        for v in variants.indices where v != baseIndex {
-            let name = variants[v].name
-            // No finished invocation on either side: there is nothing to compare, not a zero.
-            guard !(totals[name] ?? []).isEmpty, !(totals[base] ?? []).isEmpty else { continue }
-            let interval = Bootstrap.differenceOfMeans(
-                totals[name] ?? [], totals[base] ?? [], scale: runs / 60,
-                seed: scenario.seed ^ UInt64(v + 1))
-            variants[v].regressionMinutes = interval
-            // Shares of a regression indistinguishable from zero are noise over noise: leave them out.
-            let shareable = abs(interval.estimate) >= Self.minimumShareableMinutes
-            for p in variants[v].phases.indices where variants[v].phases[p].provenance != "assumed" {
-                let phase = variants[v].phases[p].phase
-                let delta =
-                    runs / 60 * (mean(phaseSeconds[name]?[phase] ?? []) - mean(phaseSeconds[base]?[phase] ?? []))
-                variants[v].phases[p].deltaMinutes = delta
-                variants[v].phases[p].share = shareable ? delta / interval.estimate : nil
-            }
-            variants[v].topPhase =
-                shareable ? variants[v].phases.max { abs($0.deltaMinutes) < abs($1.deltaMinutes) }?.phase : nil
-            if let top = variants[v].topPhase {
-                variants[v].topPhaseMinutes = Bootstrap.differenceOfMeans(
-                    phaseSeconds[name]?[top] ?? [], phaseSeconds[base]?[top] ?? [],
-                    scale: runs / 60, seed: scenario.seed ^ UInt64(100 + v))
-            }
-            variants[v].mannWhitney = MannWhitney.test(totals[name] ?? [], totals[base] ?? [])
-            variants[v].categories = CostCategory.allCases.map { category in
-                let delta =
-                    runs / 60
-                    * (mean(categorySeconds[name]?[category] ?? []) - mean(categorySeconds[base]?[category] ?? []))
-                return CategoryShare(
-                    category: category, minutes: delta, share: shareable ? delta / interval.estimate : nil)
-            }
-        }
-    }
-
-    func failures(_ events: [WorkerEvent]) -> FailureCounts {
-        var f = FailureCounts()
-        for e in events {
-            switch e.event {
-            case .workerExited where (e.exitStatus ?? 0) != 0: f.workerExits += 1
-            case .workerTimeout: f.workerTimeouts += 1
-            case .malformedLine: f.malformedLines += 1
-            case .invocationLost: f.lostInvocations += 1
-            case .runInterrupted: f.interrupted = e.detail ?? "interrupted"
-            case .invocationFinished:
-                guard let outcome = e.outcome else { break }
-                if outcome.failure != nil { f.httpFailedInvocations = (f.httpFailedInvocations ?? 0) + 1 }
-                for counters in (outcome.http ?? [:]).values {
-                    var gaveUp = f.httpCallsGaveUp ?? CauseCounts()
-                    gaveUp.add(counters.failures)
-                    f.httpCallsGaveUp = gaveUp
-                }
-            default: break
-            }
-        }
-        return f
-    }
-
     /// `--cache cold`: the reference measurement plus what the run's own drops did.
     func pageCache(_ input: Input) -> PageCacheInfo? {
         guard let reference = input.coldReference else { return nil }
-        let run = input.events.compactMap { $0.outcome?.coldCache }.reduce(PageEviction()) { $0.adding($1) }
+        let run = input.accumulator.coldCache
         let cold = input.costProfile.microseconds(.scanColdPerDistribution) != nil
         return PageCacheInfo(
             method:

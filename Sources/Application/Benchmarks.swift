@@ -148,8 +148,10 @@ public enum Benchmarks {
             floorListing: median(floorListing), distributions: found)
     }
 
-    /// The coordinator's merge path for `count` events: each line logged to disk as it arrives and
-    /// parsed, then the analysis over all of them. Returns seconds and the process's peak RSS in MiB.
+    /// The coordinator's merge path for `count` events: each line made as a worker writes it, logged
+    /// to disk through the event log (parsed, spliced, folded) as it arrives, then the analysis of the
+    /// folded run. Nothing is built up front. Returns seconds (all of it, and until the log is
+    /// closed) and the process's peak RSS in MiB.
     public static func merge(events count: Int, folder: URL) throws -> (
         seconds: Double, logSeconds: Double, peakMiB: Double
     ) {
@@ -157,36 +159,42 @@ public enum Benchmarks {
             yaml: "name: bench\nvariants: [meltano-3.6.0, meltano-3.7.9]\ninvocations: 1\n", displayName: "bench")
         let phases = Phase.simulated.filter { $0 != .extract }
         let invocations = count / (phases.count + 2)
-        var plan: [InvocationSpec] = []
-        var lines: [String] = []
-        lines.reserveCapacity(count)
-        for i in 0..<invocations {
-            let variant = i % 2 == 0 ? "meltano-3.6.0" : "meltano-3.7.9"
-            plan.append(
-                InvocationSpec(
-                    index: i, ordinal: i / 2, variant: variant, job: "j", stateID: "j", errorAtInit: [false, false]))
-            lines.append(WorkerEvent(.invocationStarted, invocation: i, variant: variant).jsonLine())
-            for (k, name) in phases.enumerated() {
-                var e = WorkerEvent(.phase, invocation: i, variant: variant)
-                e.phase = PhaseRecord(
-                    phase: name, provenance: .measured, units: 1, productionUnits: 1,
-                    nativeNs: UInt64(1_000 + i % 997 + k), modelledNs: UInt64(2_000 + i % 991 + k))
-                lines.append(e.jsonLine())
-            }
-            var done = WorkerEvent(.invocationFinished, invocation: i, variant: variant)
-            done.outcome = InvocationOutcome(
-                succeeded: true, discovery: DiscoveryCounters(), storage: StorageCounters(), heartbeats: 1,
-                jobOverlap: false, stateWrites: 1, errorPaths: 0, wallNs: 10_000)
-            lines.append(done.jsonLine())
+        let variants = ["meltano-3.6.0", "meltano-3.7.9"]
+        let noErrors = [false, false]
+        let plan = (0..<invocations).lazy.map {
+            InvocationSpec(
+                index: $0, ordinal: $0 / 2, variant: variants[$0 % 2], job: "j", stateID: "j", errorAtInit: noErrors)
         }
         let start = MonotonicClock.now()
-        let log = try EventLog(url: folder.appendingPathComponent("events.jsonl"))
-        for line in lines { log.record(line: Substring(line), worker: 0) }
+        let accumulator = RunAccumulator(scenario: scenario, plan: plan)
+        let log = try EventLog(url: folder.appendingPathComponent("events.jsonl"), accumulator: accumulator)
+        var line = ""
+        line.reserveCapacity(512)
+        // Each line built in one reused buffer: the bench measures the log, not string building.
+        func send(_ parts: String...) {
+            line.removeAll(keepingCapacity: true)
+            for part in parts { line += part }
+            log.record(line: Substring(line), worker: 0)
+        }
+        for i in 0..<invocations {
+            let number = String(i)
+            let tail = ",\"time\":\(1.7e9 + Double(i) / 1024),\"variant\":\"\(variants[i % 2])\"}"
+            send("{\"event\":\"invocation_started\",\"invocation\":", number, tail)
+            for (k, name) in phases.enumerated() {
+                send(
+                    "{\"event\":\"phase\",\"invocation\":", number, ",\"phase\":{\"modelled_ns\":",
+                    String(2_000 + i % 991 + k),
+                    ",\"native_ns\":", String(1_000 + i % 997 + k), ",\"phase\":\"", name.rawValue,
+                    "\",\"production_units\":1,\"provenance\":\"measured\",\"scan_modelled_ns\":0,\"scans\":0,\"units\":1}",
+                    tail)
+            }
+            send("{\"event\":\"invocation_finished\",\"invocation\":", number, ",", finishedOutcome, tail)
+        }
         log.close()
         let logged = MonotonicClock.now()
         _ = RunAnalyzer().analyze(
             .init(
-                scenario: scenario, plan: plan, events: log.snapshot, command: "", startedAt: Date(), wallSeconds: 0,
+                scenario: scenario, accumulator: accumulator, command: "", startedAt: Date(), wallSeconds: 0,
                 complete: true, workerProcesses: 1,
                 environment: EnvironmentInfo(
                     kind: "none", pathEntries: 0, distributions: 0, entryPointFiles: 0,
@@ -197,4 +205,12 @@ public enum Benchmarks {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return (seconds, Double(logged - start) / 1e9, Double(usage.ru_maxrss) / 1024)
     }
+
+    /// A successful invocation's outcome as a worker writes it (JSONEncoder's key order).
+    static let finishedOutcome =
+        "\"outcome\":{\"discovery\":{\"addon_objects\":0,\"backends_calls\":0,\"groups_touched\":0,\"lookups\":0,"
+        + "\"persistent_corrupt\":0,\"persistent_hits\":0,\"persistent_misses\":0,\"persistent_writes_skipped\":0,"
+        + "\"scans\":0,\"validation_stats\":0},\"error_paths\":0,\"heartbeats\":1,\"job_overlap\":false,"
+        + "\"state_writes\":1,\"storage\":{\"busy_wait_ns\":0,\"busy_waits\":0,\"lock_waits\":0,\"retries\":0,"
+        + "\"statements\":0,\"transactions\":0},\"succeeded\":true,\"wall_ns\":10000}"
 }

@@ -5,13 +5,13 @@ import Pipeline
 import ProcessControl
 import Storage
 
-/// Reads the system database and state store after a run and checks them against the events:
+/// Reads the system database and state store after a run and checks them against the events' folded facts:
 /// one terminal `runs` row per finished invocation, one state per job, no lost update; with the
 /// http backend also, read from the server's object store: one `state.json` per job equal to the
 /// last state written to it, and no lock left behind.
 enum IntegrityCheck {
     static func run(
-        folder: RunFolder, stateBackend: StateBackendKind, events: [WorkerEvent], plan: InvocationPlan,
+        folder: RunFolder, stateBackend: StateBackendKind, facts: RunAccumulator.IntegrityFacts,
         objectStore: ObjectStore? = nil
     ) throws -> IntegrityInfo {
         let database = try SystemDatabase(path: folder.database.path)
@@ -20,10 +20,10 @@ enum IntegrityCheck {
             guard let objectStore else {
                 throw ChildProcessError("integrity check: the http backend needs the run's server")
             }
-            return try httpBackend(objectStore, database: database, events: events, plan: plan)
+            return try httpBackend(objectStore, database: database, facts: facts)
         }
         let store: StateStore = stateBackend == .file ? try FileStateStore(root: folder.stateRoot.path) : database
-        let (reported, written) = stateWrites(events: events, plan: plan)
+        let (reported, written) = (facts.stateWritesReported, facts.stateIDsWritten)
         var recorded = 0
         var rows = 0
         for id in written.sorted() {
@@ -37,26 +37,13 @@ enum IntegrityCheck {
             rows = Int(n)
         }
         return try info(
-            database: database, events: events, stateRows: rows, expected: written.count, recorded: recorded,
-            reported: reported)
-    }
-
-    /// State writes the workers reported, and the state ids they wrote.
-    static func stateWrites(events: [WorkerEvent], plan: InvocationPlan) -> (reported: Int, written: Set<String>) {
-        let specs = Dictionary(uniqueKeysWithValues: plan.invocations.map { ($0.index, $0) })
-        var reported = 0
-        var written = Set<String>()
-        for event in events where event.event == .invocationFinished {
-            guard let outcome = event.outcome, let i = event.invocation, let spec = specs[i] else { continue }
-            reported += outcome.stateWrites
-            if outcome.stateWrites > 0 { written.insert(spec.stateID) }
-        }
-        return (reported, written)
+            database: database, finished: facts.finishedEvents, stateRows: rows, expected: written.count,
+            recorded: recorded, reported: reported)
     }
 
     /// The `runs` rows by state, checked with the state counts into one verdict.
     static func info(
-        database: SystemDatabase, events: [WorkerEvent], stateRows rows: Int, expected: Int, recorded: Int,
+        database: SystemDatabase, finished: Int, stateRows rows: Int, expected: Int, recorded: Int,
         reported: Int,
         locksLeft: Int? = nil, matching: Int? = nil
     ) throws -> IntegrityInfo {
@@ -64,7 +51,6 @@ enum IntegrityCheck {
         for row in try database.connection.query("SELECT state, count(*) FROM runs GROUP BY state") {
             if case .text(let state) = row[0], case .integer(let n) = row[1] { byState[state] = Int(n) }
         }
-        let finished = events.filter { $0.event == .invocationFinished }.count
         let runsRows = byState.values.reduce(0, +)
         let nonTerminal = byState["RUNNING", default: 0]
         let objectStoreOK = (locksLeft ?? 0) == 0 && (matching ?? expected) == expected
@@ -77,15 +63,10 @@ enum IntegrityCheck {
 
     /// The http backend, read straight from the server's store: every `state.json`, every lock left,
     /// and for each job the document of its highest-sequence write compared byte for byte.
-    static func httpBackend(_ store: ObjectStore, database: SystemDatabase, events: [WorkerEvent], plan: InvocationPlan)
+    static func httpBackend(_ store: ObjectStore, database: SystemDatabase, facts: RunAccumulator.IntegrityFacts)
         throws -> IntegrityInfo
     {
-        let (reported, written) = stateWrites(events: events, plan: plan)
-        var last: [String: LastStateWrite] = [:]
-        for event in events where event.event == .invocationFinished {
-            guard let write = event.outcome?.lastStateWrite else { continue }
-            if write.sequence > last[write.stateID]?.sequence ?? 0 { last[write.stateID] = write }
-        }
+        let (reported, written, last) = (facts.stateWritesReported, facts.stateIDsWritten, facts.lastWrites)
         let objects = store.snapshot()
         let documents = objects.filter { $0.key.hasSuffix("/state.json") }
         var recorded = 0
@@ -99,7 +80,8 @@ enum IntegrityCheck {
             if let expected = last[id], expected.document == object.text { matching += 1 }
         }
         return try info(
-            database: database, events: events, stateRows: documents.count, expected: written.count, recorded: recorded,
+            database: database, finished: facts.finishedEvents, stateRows: documents.count, expected: written.count,
+            recorded: recorded,
             reported: reported, locksLeft: objects.filter { $0.key.hasSuffix("/lock") }.count, matching: matching)
     }
 }

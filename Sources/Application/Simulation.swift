@@ -108,11 +108,12 @@ public struct Simulation {
         }
         let coordinator = Coordinator(
             scenario: scenario, job: job, folder: folder, executable: options.executable, progress: options.progress)
-        let record = try coordinator.run(plan: plan)
+        let accumulator = RunAccumulator(scenario: scenario, plan: plan.invocations)
+        let record = try coordinator.run(plan: plan, accumulator: accumulator)
         let integrity =
             scenario.workload == .pipeline
             ? try IntegrityCheck.run(
-                folder: folder, stateBackend: scenario.stateBackend, events: record.events, plan: plan,
+                folder: folder, stateBackend: scenario.stateBackend, facts: accumulator.integrity,
                 objectStore: server?.store) : nil
         // Stopped before the analysis so that the summary can say whether the port is free again.
         let serverSummary = server.map { HTTPServerSummary(stats: $0.stats, stop: $0.stop()) }
@@ -122,7 +123,7 @@ public struct Simulation {
             reused: environment.reused, description: PathDisplay.relative(environment.description))
         let summary = RunAnalyzer().analyze(
             .init(
-                scenario: scenario, plan: plan.invocations, events: record.events, command: options.command,
+                scenario: scenario, accumulator: accumulator, command: options.command,
                 startedAt: record.startedAt,
                 wallSeconds: record.wallSeconds, complete: record.complete, workerProcesses: record.workerProcesses,
                 environment: info, costProfile: costProfile, integrity: integrity, loadAverageAtStart: loadAtStart,

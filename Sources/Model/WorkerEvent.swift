@@ -194,7 +194,16 @@ public struct WorkerEvent: Codable, Sendable {
         String(decoding: try! WorkerEvent.encoder.encode(self), as: UTF8.self)
     }
 
+    /// The event a line holds, or nil: `EventLineDecoder` first, `JSONDecoder` for what it does not recognise.
     public static func parse(_ line: Substring) -> WorkerEvent? {
-        try? decoder.decode(WorkerEvent.self, from: Data(line.utf8))
+        if let fast = line.utf8.withContiguousStorageIfAvailable({ parse(utf8: UnsafeRawBufferPointer($0)) }) {
+            return fast
+        }
+        return try? decoder.decode(WorkerEvent.self, from: Data(line.utf8))
+    }
+
+    /// `parse` for a line's bytes (without the newline).
+    public static func parse(utf8 line: UnsafeRawBufferPointer) -> WorkerEvent? {
+        EventLineDecoder.decode(line) ?? (try? decoder.decode(WorkerEvent.self, from: Data(line)))
     }
 }

@@ -13,7 +13,6 @@ public var interruptedBySignal: Bool { interruptRequested.load(ordering: .relaxe
 /// What a finished (or stopped) run leaves for the analysis.
 public struct RunRecord: Sendable {
     public let folder: RunFolder
-    public let events: [WorkerEvent]
     public let plan: InvocationPlan
     public let startedAt: Date
     public let wallSeconds: Double
@@ -63,11 +62,12 @@ public final class Coordinator: @unchecked Sendable {
         }
     }
 
-    /// Runs the whole plan; returns when every worker has ended.
-    public func run(plan: InvocationPlan) throws -> RunRecord {
+    /// Runs the whole plan, folding every event into `accumulator` as it is logged; returns when
+    /// every worker has ended.
+    public func run(plan: InvocationPlan, accumulator: any EventFolding) throws -> RunRecord {
         let startedAt = Date()
         let t0 = MonotonicClock.now()
-        let log = try EventLog(url: folder.events)
+        let log = try EventLog(url: folder.events, accumulator: accumulator)
         defer { log.close() }
         let stderrFD = open(folder.workerLog.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         guard stderrFD >= 0 else { throw ChildProcessError("\(folder.workerLog.path): cannot create (errno \(errno))") }
@@ -98,15 +98,14 @@ public final class Coordinator: @unchecked Sendable {
             }
             group.enter()
             Thread.detachNewThread {
-                var seen = Set<Int>()
                 let partial = child.readLines { line in
                     if let event = log.record(line: line, worker: id), event.event == .invocationFinished,
-                        let i = event.invocation
+                        event.invocation != nil
                     {
-                        seen.insert(i)
                         shared.with { _, finished, _ in finished += 1 }
                     }
                 }
+                log.flush()
                 if let partial {
                     var event = WorkerEvent(.malformedLine)
                     event.worker = id
@@ -119,14 +118,15 @@ public final class Coordinator: @unchecked Sendable {
                 exited.pid = child.pid
                 exited.exitStatus = status
                 log.record(exited)
-                for spec in batch where !seen.contains(spec.index) {
+                let unfinished = batch.filter { !log.hasFinished(invocation: $0.index) }
+                for spec in unfinished {
                     var lost = WorkerEvent(.invocationLost, invocation: spec.index, variant: spec.variant)
                     lost.worker = id
                     lost.detail = "worker exited with status \(status) before the invocation finished"
                     log.record(lost)
                 }
                 shared.with { active, _, complete in
-                    if status != 0 || seen.count != batch.count { complete = false }
+                    if status != 0 || !unfinished.isEmpty { complete = false }
                     active[id] = nil
                 }
                 workerEnded.signal()
@@ -151,6 +151,7 @@ public final class Coordinator: @unchecked Sendable {
             if workerEnded.wait(timeout: .now() + .milliseconds(100)) == .success {
                 if !pending.isEmpty { try spawnNext() }
             }
+            log.flush()
             let now = MonotonicClock.now()
             let signalNumber = interruptRequested.load(ordering: .relaxed)
             if signalNumber != 0, interruptedAt == nil {
@@ -193,7 +194,7 @@ public final class Coordinator: @unchecked Sendable {
         group.wait()
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         return RunRecord(
-            folder: folder, events: log.snapshot, plan: plan, startedAt: startedAt,
+            folder: folder, plan: plan, startedAt: startedAt,
             wallSeconds: Double(MonotonicClock.now() - t0) / 1e9, workerProcesses: spawned, workerSpawn: launcher.mode,
             complete: shared.with { _, _, complete in complete })
     }

@@ -1,0 +1,60 @@
+import Foundation
+
+extension RunAnalyzer {
+    /// Regression per variant with its interval, each phase's and category's share of it, and the
+    /// top phase with its own interval.
+    func attribute(_ variants: inout [VariantSummary], _ accumulator: RunAccumulator) {
+        let scenario = accumulator.scenario
+        guard let b = variants.firstIndex(where: { $0.name == scenario.baseline.name }) else { return }
+        let scale = Double(scenario.productionRuns) / 60
+        let base = accumulator.variants[b]
+        for v in variants.indices where v != b {
+            let totals = variants[v].simulatedSeconds
+            let baseTotals = variants[b].simulatedSeconds
+            // No finished invocation on either side: there is nothing to compare, not a zero.
+            guard !totals.isEmpty, !baseTotals.isEmpty else { continue }
+            let mine = accumulator.variants[v]
+            let interval = DifferenceOfMeans.interval(
+                totals, baseTotals, scale: scale, seed: scenario.seed ^ UInt64(v + 1))
+            variants[v].regressionMinutes = interval
+            // Shares of a regression indistinguishable from zero are noise over noise: leave them out.
+            let shareable = abs(interval.estimate) >= Self.minimumShareableMinutes
+            for p in accumulator.phaseNames.indices {
+                let delta = scale * (mine.phases[p].seconds.mean - base.phases[p].seconds.mean)
+                variants[v].phases[p].deltaMinutes = delta
+                variants[v].phases[p].share = shareable ? delta / interval.estimate : nil
+            }
+            variants[v].topPhase =
+                shareable ? variants[v].phases.max { abs($0.deltaMinutes) < abs($1.deltaMinutes) }?.phase : nil
+            if let top = variants[v].topPhase, let p = accumulator.phaseNames.firstIndex(of: top) {
+                variants[v].topPhaseMinutes = topPhaseInterval(
+                    mine, base, phase: p, scale: scale, seed: scenario.seed ^ UInt64(100 + v))
+            }
+            variants[v].mannWhitney = MannWhitney.test(totals, baseTotals)
+            variants[v].categories = CostCategory.allCases.indices.map { c in
+                let delta =
+                    scale
+                    * (average(mine.categorySums[c], over: mine.finished.count)
+                        - average(base.categorySums[c], over: base.finished.count))
+                return CategoryShare(
+                    category: CostCategory.allCases[c], minutes: delta,
+                    share: shareable ? delta / interval.estimate : nil)
+            }
+        }
+    }
+
+    /// The bootstrap over each invocation's seconds in the phase while both variants kept them,
+    /// the normal approximation from the folded moments once either outgrew the bootstrap.
+    func topPhaseInterval(
+        _ a: VariantAccumulator, _ b: VariantAccumulator, phase p: Int, scale: Double, seed: UInt64
+    ) -> Interval {
+        if DifferenceOfMeans.usesBootstrap(a.finished.count, b.finished.count),
+            let x = a.seconds(ofPhaseAt: p), let y = b.seconds(ofPhaseAt: p)
+        {
+            return Bootstrap.differenceOfMeans(x, y, scale: scale, seed: seed)
+        }
+        return DifferenceOfMeans.normal(a.phases[p].seconds, b.phases[p].seconds, scale: scale)
+    }
+
+    func average(_ sum: Double, over count: Int) -> Double { count == 0 ? 0 : sum / Double(count) }
+}

@@ -1,0 +1,172 @@
+import Foundation
+
+/// One phase of one variant, folded over its finished invocations.
+struct PhaseAccumulator {
+    /// Sized for 10 s up front (a histogram that grows while recording is slow); it still grows past that.
+    var distribution = PhaseDistribution(maximum: 10_000_000_000)
+    /// Invocations that recorded the phase, and their sums.
+    var invocations = 0
+    var unitsDone = 0
+    var productionUnits = 0
+    var sampled = false
+    var nativeMsSum = 0.0
+    var scansSum = 0.0
+    var scanMsSum = 0.0
+    /// Seconds per finished invocation, zero where it skipped the phase (it failed earlier).
+    var seconds = Moments()
+
+    mutating func add(_ record: PhaseRecord) {
+        distribution.record(nanoseconds: record.productionModelledNs)
+        invocations += 1
+        unitsDone += record.units
+        productionUnits += record.productionUnits
+        sampled = sampled || record.provenance == .sampled
+        nativeMsSum += record.productionNativeNs / 1e6
+        scansSum += Double(record.scans)
+        scanMsSum += Double(record.scanModelledNs) / 1e6
+    }
+}
+
+/// HTTP work of one phase of one variant: counters summed, attempt latencies in one histogram.
+struct HTTPAccumulator {
+    var total = HTTPCounters()
+    var latency = PhaseDistribution()
+
+    mutating func add(_ counters: HTTPCounters) {
+        var sums = counters
+        sums.latencyMicroseconds = []
+        total.add(sums)
+        for micros in counters.latencyMicroseconds { latency.record(nanoseconds: Double(micros) * 1000) }
+    }
+
+    func summary(phase: Phase) -> HTTPPhaseSummary {
+        HTTPPhaseSummary(
+            phase: phase, calls: total.calls, requests: total.requests, retries: total.retries,
+            failures: total.failures, latencyMs: latency.summary, bytesSent: total.bytesSent,
+            bytesReceived: total.bytesReceived, backoffMs: Double(total.backoffMicroseconds) / 1000,
+            connectionsOpened: total.connectionsOpened)
+    }
+}
+
+/// What the summary lists per finished invocation, kept compact (counts above 2³¹ − 1 are clamped).
+struct FinishedInvocation {
+    var total: Double
+    var startRank: Int32
+    var index: Int32
+    var scans: Int32
+    var lookups: Int32
+    var backendsCalls: Int32
+    var addonObjects: Int32
+    var groupsTouched: Int32
+    var errorPaths: Int32
+    var persistentHits: Int32
+    var succeeded: Bool
+
+    init(index: Int, startRank: Int32, total: Double, outcome o: InvocationOutcome) {
+        self.total = total
+        self.startRank = startRank
+        self.index = Int32(clamping: index)
+        scans = Int32(clamping: o.discovery.scans)
+        lookups = Int32(clamping: o.discovery.lookups)
+        backendsCalls = Int32(clamping: o.discovery.backendsCalls)
+        addonObjects = Int32(clamping: o.discovery.addonObjects)
+        groupsTouched = Int32(clamping: o.discovery.groupsTouched)
+        errorPaths = Int32(clamping: o.errorPaths)
+        persistentHits = Int32(clamping: o.discovery.persistentHits)
+        succeeded = o.succeeded
+    }
+
+    func counts(ordinal: Int) -> InvocationCounts {
+        InvocationCounts(
+            index: Int(index), ordinal: ordinal, succeeded: succeeded, scans: Int(scans), lookups: Int(lookups),
+            backendsCalls: Int(backendsCalls), addonObjects: Int(addonObjects), groupsTouched: Int(groupsTouched),
+            errorPaths: Int(errorPaths), persistentHits: Int(persistentHits))
+    }
+}
+
+/// One variant's statistics, folded invocation by invocation as each finishes.
+struct VariantAccumulator {
+    var planned = 0
+    var lost = 0
+    /// Parallel to the accumulator's `phaseNames`.
+    var phases: [PhaseAccumulator]
+    var http: [HTTPAccumulator?]
+    /// Seconds per category (indexed like `CostCategory.allCases`), summed over finished invocations.
+    var categorySums = [Double](repeating: 0, count: CostCategory.allCases.count)
+    var finished: [FinishedInvocation] = []
+    /// Per finished invocation (rows parallel to `finished`), each phase's seconds: kept only while
+    /// the variant is small enough for the bootstrap of the top phase, dropped past that.
+    var phaseSeconds: [Double]? = []
+    var succeeded = 0
+    var failed = 0
+    var errorPaths = 0
+    var heartbeats = 0
+    var jobOverlaps = 0
+    var httpFailedInvocations = 0
+    var storage = StorageCounters()
+    var errorMessages = Set<String>()
+
+    static let scanCategory = CostCategory.allCases.firstIndex(of: .discoveryScans)!
+
+    init(phaseCount: Int) {
+        phases = Array(repeating: PhaseAccumulator(), count: phaseCount)
+        http = Array(repeating: nil, count: phaseCount)
+    }
+
+    /// Folds one finished invocation: `records` by position in `phaseNames` (nil: not recorded),
+    /// `all` every phase it recorded (also ones outside `phaseNames`).
+    mutating func add(
+        _ invocation: FinishedInvocation, records: [PhaseRecord?], all: [PhaseRecord], outcome o: InvocationOutcome,
+        phaseNames: [Phase], stateBackend: StateBackendKind, messages: [String]
+    ) {
+        finished.append(invocation)
+        for (p, record) in records.enumerated() {
+            let seconds = (record?.productionModelledNs ?? 0) / 1e9
+            if let record { phases[p].add(record) }
+            phases[p].seconds.add(seconds)
+            phaseSeconds?.append(seconds)
+            if let counters = o.http?[phaseNames[p]] {
+                if http[p] == nil { http[p] = HTTPAccumulator() }
+                http[p]!.add(counters)
+            }
+        }
+        if finished.count > DifferenceOfMeans.bootstrapLimit { phaseSeconds = nil }
+        // CostCategory.seconds(of:stateBackend:) without its dictionary per invocation.
+        for record in all {
+            let scan = Double(record.scanModelledNs)
+            categorySums[Self.scanCategory] += scan / 1e9
+            let category = CostCategory.allCases.firstIndex(of: record.phase.category(stateBackend: stateBackend))!
+            categorySums[category] += max(0, record.productionModelledNs - scan) / 1e9
+        }
+        if o.succeeded { succeeded += 1 } else { failed += 1 }
+        errorPaths += o.errorPaths
+        heartbeats += o.heartbeats
+        if o.jobOverlap { jobOverlaps += 1 }
+        if o.failure != nil { httpFailedInvocations += 1 }
+        storage.statements += o.storage.statements
+        storage.transactions += o.storage.transactions
+        storage.busyWaits += o.storage.busyWaits
+        storage.busyWaitNs += o.storage.busyWaitNs
+        storage.retries += o.storage.retries
+        storage.lockWaits += o.storage.lockWaits
+        errorMessages.formUnion(messages)
+    }
+
+    /// Puts the finished invocations (and their phase rows) in the order they started.
+    mutating func sortByStart() {
+        guard finished.indices.dropFirst().contains(where: { finished[$0 - 1].startRank > finished[$0].startRank })
+        else { return }
+        let order = finished.indices.sorted { finished[$0].startRank < finished[$1].startRank }
+        finished = order.map { finished[$0] }
+        if let rows = phaseSeconds {
+            let width = phases.count
+            phaseSeconds = order.flatMap { rows[$0 * width..<($0 + 1) * width] }
+        }
+    }
+
+    /// Each phase's seconds per finished invocation, in start order; nil once the rows were dropped.
+    func seconds(ofPhaseAt p: Int) -> [Double]? {
+        guard let rows = phaseSeconds else { return nil }
+        return stride(from: p, to: rows.count, by: phases.count).map { rows[$0] }
+    }
+}
