@@ -34,8 +34,9 @@ struct EnvironmentStamps: Equatable {
 /// `<directory>/entry-points[-strict]-v<format>-<hash of path entries>.cache`, beside a `.lock`.
 /// The format (`PersistentCacheFile`) lets a hit read only a small header and the groups it uses.
 struct PersistentEntryPointCache {
-    /// Version 1 was one JSON document, decoded whole on every hit.
-    static let formatVersion = 2
+    /// Version 1 was one JSON document, decoded whole on every hit; version 2 a JSON header and
+    /// JSON slices per group; version 3 is binary (see `PersistentCacheFile`).
+    static let formatVersion = 3
 
     let directory: String
     let pathEntries: [String]
@@ -45,7 +46,7 @@ struct PersistentEntryPointCache {
     var strategyName: String { strict ? "persistent-strict" : "persistent" }
 
     init(directory: URL, pathEntries: [String], strict: Bool) {
-        self.directory = directory.standardizedFileURL.path
+        self.directory = FileURLPath.standardized(directory)
         self.pathEntries = pathEntries
         self.strict = strict
         let kind = strict ? "entry-points-strict" : "entry-points"
@@ -61,9 +62,7 @@ struct PersistentEntryPointCache {
 
     /// Opens the cache file; a hit needs the same format, strategy, key and stamps.
     func read(expecting stamps: EnvironmentStamps) -> PersistentCacheFile.Opened {
-        PersistentCacheFile.validate(
-            filePath, version: Self.formatVersion, strategy: strategyName,
-            pathEntries: pathEntries, expecting: stamps)
+        PersistentCacheFile.validate(filePath, version: Self.formatVersion, strategy: strategyName, expecting: stamps)
     }
 
     /// Writes atomically: a temporary file in the same folder, then `rename`, so readers see
@@ -71,9 +70,8 @@ struct PersistentEntryPointCache {
     /// file decodes as corrupt, which is a miss, not a wrong answer.
     func write(stamps: EnvironmentStamps, entryPoints: [EntryPoint]) -> Bool {
         guard
-            let data = try? PersistentCacheFile.encode(
-                version: Self.formatVersion, strategy: strategyName,
-                pathEntries: pathEntries, stamps: stamps, entryPoints: entryPoints)
+            let data = PersistentCacheFile.encode(
+                version: Self.formatVersion, strategy: strategyName, stamps: stamps, entryPoints: entryPoints)
         else { return false }
         var random = SystemRandomNumberGenerator()
         let temporary = directory + "/.tmp-\(getpid())-\(String(random.next(), radix: 16))"
@@ -122,8 +120,9 @@ struct PersistentEntryPointCache {
     /// themselves are stored in the file and compared, so a collision is only a miss.
     private static func hash(_ paths: [String]) -> String {
         var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in paths.joined(separator: "\u{0}").utf8 {
-            value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        for (index, path) in paths.enumerated() {
+            if index > 0 { value = value &* 0x0000_0100_0000_01B3 }  // the separator: 0 ^ value
+            for byte in path.utf8 { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         }
         return String(value, radix: 16)
     }
