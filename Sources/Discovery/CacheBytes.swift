@@ -47,6 +47,17 @@ struct ByteReader {
         return T(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: range.lowerBound, as: T.self) })
     }
 
+    /// Where a length-prefixed string's bytes are, or nil when it overruns the end or is not
+    /// valid UTF-8 (checked without making a string when it is ASCII).
+    mutating func utf8() -> Range<Int>? {
+        guard let length = integer(UInt32.self), let range = take(Int(length)) else { return nil }
+        let valid = bytes.withUnsafeBufferPointer { buffer in
+            let text = UnsafeBufferPointer(rebasing: buffer[range])
+            return text.allSatisfy { $0 < 0x80 } || String(validating: text, as: UTF8.self) != nil
+        }
+        return valid ? range : nil
+    }
+
     /// A length-prefixed string, or nil when it overruns the end or is not valid UTF-8.
     mutating func string() -> String? {
         guard let length = integer(UInt32.self), let range = take(Int(length)) else { return nil }

@@ -30,8 +30,9 @@ enum PersistentCacheFile {
     /// environment (one path entry, a dozen groups).
     static let firstRead = 4096
 
+    /// One group's record in the index; its name stays as bytes of the header until compared.
     struct GroupIndex: Equatable {
-        var name: String
+        var name: Range<Int>
         var offset: Int
         var length: Int
         var count: Int

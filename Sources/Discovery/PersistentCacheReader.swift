@@ -60,17 +60,20 @@ extension PersistentCacheFile {
             guard table == expectedTable else { return .stale }
         }
         keep = true
-        return .hit(Reader(fd: fd, bodyOffset: line.end + line.header + line.table, groups: groups, start: start))
+        return .hit(
+            Reader(
+                fd: fd, bodyOffset: line.end + line.header + line.table, header: buffer, groups: groups, start: start))
     }
 
-    /// The group index, every slice within the body; nil when anything does not add up.
+    /// The group index, every slice within the body and every name UTF-8; nil when anything does
+    /// not add up. Names stay bytes: a hit compares one of them, it never needs them all as strings.
     static func decodeIndex(_ index: inout ByteReader, bodyLength: Int) -> [GroupIndex]? {
         // Every record holds at least a name length, offset, length, count and hash: 32 bytes.
         guard let count = index.integer(UInt32.self), Int(count) <= index.remaining / 32 else { return nil }
         var groups: [GroupIndex] = []
         groups.reserveCapacity(Int(count))
         for _ in 0..<count {
-            guard let name = index.string(), let offset = index.integer(UInt64.self),
+            guard let name = index.utf8(), let offset = index.integer(UInt64.self),
                 let length = index.integer(UInt64.self), let entries = index.integer(UInt32.self),
                 let checksum = index.integer(UInt64.self),
                 offset <= UInt64(bodyLength), length <= UInt64(bodyLength) - offset
@@ -100,12 +103,14 @@ extension PersistentCacheFile {
     final class Reader {
         private let fd: Int32
         private let bodyOffset: Int
+        private let header: [UInt8]  // holds the index's names
         private let groups: [GroupIndex]
         private let start: [UInt8]  // the file's first bytes, already read
 
-        init(fd: Int32, bodyOffset: Int, groups: [GroupIndex], start: [UInt8]) {
+        init(fd: Int32, bodyOffset: Int, header: [UInt8], groups: [GroupIndex], start: [UInt8]) {
             self.fd = fd
             self.bodyOffset = bodyOffset
+            self.header = header
             self.groups = groups
             self.start = start
         }
@@ -114,7 +119,12 @@ extension PersistentCacheFile {
 
         /// The group's entry points ([] when the scan found none), or nil when the slice is damaged.
         func entries(group: String) -> [EntryPoint]? {
-            guard let slice = groups.first(where: { $0.name == group }) else { return [] }
+            let name = Array(group.utf8)
+            guard
+                let slice = groups.first(where: {
+                    $0.name.count == name.count && equal(header, at: $0.name.lowerBound, name)
+                })
+            else { return [] }
             let offset = bodyOffset + slice.offset
             var bytes = start
             var range = offset..<(offset + slice.length)
@@ -130,7 +140,8 @@ extension PersistentCacheFile {
 
     /// Whether `bytes` holds `expected` at `offset` (which the caller has checked fits).
     static func equal(_ bytes: [UInt8], at offset: Int, _ expected: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { buffer in
+        if expected.isEmpty { return true }
+        return bytes.withUnsafeBytes { buffer in
             expected.withUnsafeBytes { memcmp(buffer.baseAddress! + offset, $0.baseAddress!, $0.count) == 0 }
         }
     }

@@ -37,6 +37,7 @@ struct PersistentEntryPointCache {
     /// Version 1 was one JSON document, decoded whole on every hit; version 2 a JSON header and
     /// JSON slices per group; version 3 is binary (see `PersistentCacheFile`).
     static let formatVersion = 3
+    private static let versionText = String(formatVersion)
 
     let directory: String
     let pathEntries: [String]
@@ -49,8 +50,10 @@ struct PersistentEntryPointCache {
         self.directory = FileURLPath.standardized(directory)
         self.pathEntries = pathEntries
         self.strict = strict
-        let kind = strict ? "entry-points-strict" : "entry-points"
-        filePath = self.directory + "/\(kind)-v\(Self.formatVersion)-\(Self.hash(pathEntries)).cache"
+        // Concatenation, not interpolation: this runs on every hit, cold.
+        filePath =
+            self.directory + (strict ? "/entry-points-strict-v" : "/entry-points-v") + Self.versionText + "-"
+            + Self.hash(pathEntries) + ".cache"
     }
 
     /// The current environment's stamps: O(path entries) `stat` calls, plus O(N) when strict.
@@ -124,6 +127,18 @@ struct PersistentEntryPointCache {
             if index > 0 { value = value &* 0x0000_0100_0000_01B3 }  // the separator: 0 ^ value
             for byte in path.utf8 { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         }
-        return String(value, radix: 16)
+        return hex(value)
+    }
+
+    /// `String(value, radix: 16)`, without the generic integer formatting.
+    private static func hex(_ value: UInt64) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        var rest = value
+        repeat {
+            text.append(digits[Int(rest & 0xF)])
+            rest >>= 4
+        } while rest != 0
+        return String(decoding: text.reversed(), as: UTF8.self)
     }
 }

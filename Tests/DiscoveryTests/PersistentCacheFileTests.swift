@@ -15,6 +15,7 @@ import Testing
         EntryPoint(name: "run", group: "console_scripts", value: "pkg.cli:main", distribution: "a-1.dist-info"),
         EntryPoint(name: "gs", group: "meltano.state_backends", value: "pkg.gs:Manager", distribution: "b-2.dist-info"),
         EntryPoint(name: "évé", group: "ünï", value: "", distribution: "c-3.dist-info"),
+        EntryPoint(name: "", group: "", value: "x:y", distribution: "d-4.dist-info"),
     ]
 
     private func stamps(mtime: Int64 = 1_700_000_000_123_456_789, table: [UInt8]? = nil) -> EnvironmentStamps {
