@@ -7,10 +7,11 @@ import Foundation
 /// non-ASCII) takes Foundation's way.
 enum FileURLPath {
     static func standardized(_ url: URL) -> String {
-        let base = url.baseURL
-        if base == nil, let path = absolute(url.relativeString) { return path }
-        if let base, base.baseURL == nil, let basePath = absolute(base.relativeString) {
-            let bytes = Array(url.relativeString.utf8)
+        let string = url.relativeString
+        // An absolute `file:///` string ignores any base, so the base is not even asked for.
+        if let path = absolute(string) { return path }
+        if let base = url.baseURL, base.baseURL == nil, let basePath = absolute(base.relativeString) {
+            let bytes = Array(string.utf8)
             if let relative = plain(bytes, from: 0), !relative.isEmpty {
                 return (basePath == "/" ? "" : basePath) + "/" + String(decoding: bytes[relative], as: UTF8.self)
             }

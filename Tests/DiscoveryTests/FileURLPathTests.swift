@@ -33,8 +33,10 @@ import Testing
 
     @Test func matchesFoundationForURLStrings() throws {
         for string in ["file:///tmp/a", "file:///tmp/a/", "file://localhost/tmp/a", "file:///tmp/%41", "file:///"] {
-            let url = try #require(URL(string: string))
-            #expect(FileURLPath.standardized(url) == url.standardizedFileURL.path, "\(url)")
+            for url in [URL(string: string), URL(string: string, relativeTo: URL(fileURLWithPath: "/tmp/base/"))] {
+                let url = try #require(url)
+                #expect(FileURLPath.standardized(url) == url.standardizedFileURL.path, "\(url)")
+            }
         }
     }
 }
