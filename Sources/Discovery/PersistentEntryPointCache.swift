@@ -34,8 +34,10 @@ struct EnvironmentStamps: Equatable {
 /// `<directory>/entry-points[-strict]-v<format>-<hash of path entries>.cache`, beside a `.lock`.
 /// The format (`PersistentCacheFile`) lets a hit read only a small header and the groups it uses.
 struct PersistentEntryPointCache {
-    /// Version 1 was one JSON document, decoded whole on every hit.
-    static let formatVersion = 2
+    /// Version 1 was one JSON document, decoded whole on every hit; version 2 a JSON header and
+    /// JSON slices per group; version 3 is binary (see `PersistentCacheFile`).
+    static let formatVersion = 3
+    private static let versionText = String(formatVersion)
 
     let directory: String
     let pathEntries: [String]
@@ -45,11 +47,13 @@ struct PersistentEntryPointCache {
     var strategyName: String { strict ? "persistent-strict" : "persistent" }
 
     init(directory: URL, pathEntries: [String], strict: Bool) {
-        self.directory = directory.standardizedFileURL.path
+        self.directory = FileURLPath.standardized(directory)
         self.pathEntries = pathEntries
         self.strict = strict
-        let kind = strict ? "entry-points-strict" : "entry-points"
-        filePath = self.directory + "/\(kind)-v\(Self.formatVersion)-\(Self.hash(pathEntries)).cache"
+        // Concatenation, not interpolation: this runs on every hit, cold.
+        filePath =
+            self.directory + (strict ? "/entry-points-strict-v" : "/entry-points-v") + Self.versionText + "-"
+            + Self.hash(pathEntries) + ".cache"
     }
 
     /// The current environment's stamps: O(path entries) `stat` calls, plus O(N) when strict.
@@ -61,9 +65,7 @@ struct PersistentEntryPointCache {
 
     /// Opens the cache file; a hit needs the same format, strategy, key and stamps.
     func read(expecting stamps: EnvironmentStamps) -> PersistentCacheFile.Opened {
-        PersistentCacheFile.validate(
-            filePath, version: Self.formatVersion, strategy: strategyName,
-            pathEntries: pathEntries, expecting: stamps)
+        PersistentCacheFile.validate(filePath, version: Self.formatVersion, strategy: strategyName, expecting: stamps)
     }
 
     /// Writes atomically: a temporary file in the same folder, then `rename`, so readers see
@@ -71,9 +73,8 @@ struct PersistentEntryPointCache {
     /// file decodes as corrupt, which is a miss, not a wrong answer.
     func write(stamps: EnvironmentStamps, entryPoints: [EntryPoint]) -> Bool {
         guard
-            let data = try? PersistentCacheFile.encode(
-                version: Self.formatVersion, strategy: strategyName,
-                pathEntries: pathEntries, stamps: stamps, entryPoints: entryPoints)
+            let data = PersistentCacheFile.encode(
+                version: Self.formatVersion, strategy: strategyName, stamps: stamps, entryPoints: entryPoints)
         else { return false }
         var random = SystemRandomNumberGenerator()
         let temporary = directory + "/.tmp-\(getpid())-\(String(random.next(), radix: 16))"
@@ -122,9 +123,22 @@ struct PersistentEntryPointCache {
     /// themselves are stored in the file and compared, so a collision is only a miss.
     private static func hash(_ paths: [String]) -> String {
         var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in paths.joined(separator: "\u{0}").utf8 {
-            value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        for (index, path) in paths.enumerated() {
+            if index > 0 { value = value &* 0x0000_0100_0000_01B3 }  // the separator: 0 ^ value
+            for byte in path.utf8 { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         }
-        return String(value, radix: 16)
+        return hex(value)
+    }
+
+    /// `String(value, radix: 16)`, without the generic integer formatting.
+    private static func hex(_ value: UInt64) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        var rest = value
+        repeat {
+            text.append(digits[Int(rest & 0xF)])
+            rest >>= 4
+        } while rest != 0
+        return String(decoding: text.reversed(), as: UTF8.self)
     }
 }

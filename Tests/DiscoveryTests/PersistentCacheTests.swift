@@ -89,7 +89,9 @@ import Testing
 
         // A well-formed file of another format version: a plain miss, not a corrupt one.
         var foreign = try #require(String(data: good, encoding: .isoLatin1))
-        foreign = foreign.replacingOccurrences(of: "simulate-entry-points 2 ", with: "simulate-entry-points 999 ")
+        let version = try #require(foreign.split(separator: " ").dropFirst().first)  // the current format's
+        foreign = foreign.replacingOccurrences(
+            of: "simulate-entry-points \(version) ", with: "simulate-entry-points 999 ")
         try #require(foreign.data(using: .isoLatin1)).write(to: URL(fileURLWithPath: file))
         let other = fixture.probe()
         #expect(other.scans == 1 && other.counters.persistentCorrupt == 0)
