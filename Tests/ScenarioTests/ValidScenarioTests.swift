@@ -23,7 +23,7 @@ import Testing
         #expect(s.retryOnError)
         #expect(s.stateBackend == .systemdb)
         #expect(s.jobs == 9)
-        #expect(s.catalogLines == 220_000)
+        #expect(s.catalogLines == 250_000)
         #expect(s.catalogSampleLines == 400)
         #expect(s.stateMessages == 118)
         #expect(s.stateSampleMessages == 118)
@@ -46,9 +46,9 @@ import Testing
         #expect(s.origins["name"] == "\(f):4")
         #expect(s.origins["variants"] == "\(f):7")
         #expect(s.origins["packages"] == "\(f):15")
-        #expect(s.origins["production.runs"] == "\(f):35")
-        #expect(s.origins["assumed.extract_seconds"] == "\(f):45")
-        #expect(s.origins["observed.regressed_variant"] == "\(f):53")
+        #expect(s.origins["production.runs"] == "\(f):37")
+        #expect(s.origins["assumed.extract_seconds"] == "\(f):47")
+        #expect(s.origins["observed.regressed_variant"] == "\(f):55")
         for key in [
             "cost_file", "heartbeat_interval_seconds", "lock_timeout_seconds", "site_packages",
             "microbench.backends_calls", "microbench.creations",
