@@ -31,6 +31,16 @@ public struct SummaryComparison: Sendable {
 
     /// Why the two runs cannot be compared, or nil. Knobs, environment, cost profile and machine must match.
     public static func incompatibility(_ old: RunSummary, _ new: RunSummary) -> String? {
+        // An incomplete run's estimate lacks invocations: "equal" against it would be a false pass.
+        if !old.complete || !new.complete {
+            return "\(!old.complete ? "the earlier" : "the later") run is INCOMPLETE (lost or failed invocations)"
+        }
+        let oldVariants = old.variants.map(\.name)
+        let newVariants = new.variants.map(\.name)
+        if Set(oldVariants) != Set(newVariants) {
+            return
+                "the variants differ (\(oldVariants.joined(separator: ", ")) vs \(newVariants.joined(separator: ", ")))"
+        }
         let oldKnobs = Dictionary(old.scenario.knobs.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         for knob in new.scenario.knobs where !incidentalKnobs.contains(knob.key) {
             let before = oldKnobs[knob.key] ?? "unset"

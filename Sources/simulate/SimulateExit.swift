@@ -10,7 +10,7 @@ enum SimulateExit: Error {
     case failure(String)
     /// The run ended but not every invocation did: the report says INCOMPLETE, exit 3.
     case incomplete
-    /// `compare`: a change beyond the threshold and the noise, exit 2.
+    /// `compare`: a change beyond the threshold and the noise, exit 5 (apart from "cannot compare", 2).
     case regression
     /// `compare`: only improvements, exit 4.
     case improvement
@@ -19,9 +19,10 @@ enum SimulateExit: Error {
     var status: Int32 {
         switch self {
         case .failure: return 1
-        case .badInput, .regression: return 2
+        case .badInput: return 2
         case .incomplete: return 3
         case .improvement: return 4
+        case .regression: return 5
         }
     }
 

@@ -36,11 +36,51 @@ final class AnalysisCommandsTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("knob 'packages' differs (20 vs 30)"), refused.stderr)
 
         let forced = try SimulateBinary.run(["compare", a.path, b.path, "--force"])
-        XCTAssertTrue([0, 2, 4].contains(forced.status))
+        XCTAssertTrue([0, 4, 5].contains(forced.status))
         XCTAssertTrue(forced.stdout.contains("| variant | old min | new min |"), forced.stdout)
 
         let notSummary = try SimulateBinary.run(["compare", a.appendingPathComponent("REPORT.md").path, a.path])
         XCTAssertEqual(notSummary.status, 2)
+    }
+
+    /// `compare` as a CI gate: it never passes what it cannot compare, and its statuses say which is which.
+    func testCompareRefusesIncompleteOrMismatchedRunsAndBadThresholds() throws {
+        let a = try runSmoke("a", ["--invocations", "6"])
+        let summary = a.appendingPathComponent("summary.json")
+        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: summary)) as! [String: Any]
+        func variant(_ edit: (inout [String: Any]) -> Void) throws -> URL {
+            var copy = original
+            edit(&copy)
+            let url = scratch.appendingPathComponent("edited-\(UUID().uuidString).json")
+            try JSONSerialization.data(withJSONObject: copy).write(to: url)
+            return url
+        }
+        let incomplete = try variant { $0["complete"] = false }
+        let r1 = try SimulateBinary.run(["compare", summary.path, incomplete.path])
+        XCTAssertEqual(r1.status, 2, r1.stdout)
+        XCTAssertTrue(r1.stderr.contains("the later run is INCOMPLETE"), r1.stderr)
+        let fewer = try variant { $0["variants"] = Array(($0["variants"] as! [Any]).prefix(2)) }
+        let r2 = try SimulateBinary.run(["compare", summary.path, fewer.path])
+        XCTAssertEqual(r2.status, 2, r2.stdout)
+        XCTAssertTrue(r2.stderr.contains("the variants differ"), r2.stderr)
+        for bad in ["nan", "inf", "1e9", "-5", "x"] {
+            let r = try SimulateBinary.run(["compare", summary.path, summary.path, "--threshold", bad])
+            XCTAssertEqual(r.status, 2, "\(bad): \(r.stderr)")
+            XCTAssertEqual(
+                r.stderr, "simulate: command line (--threshold): expected a percentage from 0 to 100, got '\(bad)'\n")
+        }
+        // Every invocation of every non-baseline variant 10 s slower: a regression, exit 5.
+        let slower = try variant { summary in
+            var variants = summary["variants"] as! [[String: Any]]
+            for i in variants.indices where i > 0 {
+                variants[i]["simulated_seconds"] = (variants[i]["simulated_seconds"] as! [Double]).map { $0 + 10 }
+            }
+            summary["variants"] = variants
+        }
+        let r3 = try SimulateBinary.run(["compare", summary.path, slower.path])
+        XCTAssertEqual(r3.status, 5, r3.stdout + r3.stderr)
+        let r4 = try SimulateBinary.run(["compare", slower.path, summary.path])
+        XCTAssertEqual(r4.status, 4, r4.stdout + r4.stderr)
     }
 
     func testExportsAndChartAreWritten() throws {

@@ -9,18 +9,27 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare two runs' summary.json: per variant and phase, with intervals.",
         discussion: """
-            Exit status: 0 equal within the threshold and noise; 2 a regression (or the runs cannot be compared: \
-            different knobs, package count, cost profile or machine, unless --force); 4 only improvements.
+            Exit status: 0 equal within the threshold and noise; 5 a regression; 4 only improvements; 2 the runs \
+            cannot be read or compared (an INCOMPLETE run, other variants, knobs, package count, cost profile or \
+            machine, unless --force) or the threshold is not a percentage.
             """
     )
 
     @Argument(help: "The earlier run's summary.json (or its run folder).") var old: String
     @Argument(help: "The later run's summary.json (or its run folder).") var new: String
     @Flag(help: "Compare even when the scenarios, environments, cost profiles or machines differ.") var force = false
-    @Option(name: .customLong("threshold"), help: "Changes below this percentage of the old minutes count as equal.")
-    var thresholdPercent: Double = 2
+    // `.unconditional`: `--threshold -5` reaches validation (one line, exit 2) instead of being taken for a flag.
+    @Option(
+        name: .customLong("threshold"), parsing: .unconditional,
+        help: "Changes below this percentage (0 to 100) of the old minutes count as equal.")
+    var threshold: String = "2"
 
     func run() throws {
+        guard let thresholdPercent = Double(threshold), thresholdPercent.isFinite, (0...100).contains(thresholdPercent)
+        else {
+            throw SimulateExit.badInput(
+                "command line (--threshold): expected a percentage from 0 to 100, got '\(threshold)'")
+        }
         let before = try Self.load(old)
         let after = try Self.load(new)
         let reason = SummaryComparison.incompatibility(before, after)
