@@ -14,7 +14,8 @@ public struct SweepAxis: Sendable {
     public static func parse(key: String, text: String) throws -> SweepAxis? {
         let parts = text.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
         if parts.count == 3 {
-            guard let start = Double(parts[0]), let end = Double(parts[1]), let step = Double(parts[2]), step > 0,
+            guard let start = NumberGrammar.number(parts[0]), let end = NumberGrammar.number(parts[1]),
+                let step = NumberGrammar.number(parts[2]), step > 0,
                 end >= start
             else {
                 throw ScenarioError(

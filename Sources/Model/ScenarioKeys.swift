@@ -30,12 +30,12 @@ public struct ScenarioKey: Sendable {
     public func parse(commandLine text: String) -> Result<ScenarioValue, KeyProblem> {
         switch kind {
         case .int:
-            guard let v = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            guard let v = NumberGrammar.integer(text.trimmingCharacters(in: .whitespaces)) else {
                 return .failure(KeyProblem("expected an integer, got '\(text)'"))
             }
             return check(.int(v))
         case .double:
-            guard let v = Double(text.trimmingCharacters(in: .whitespaces)), v.isFinite else {
+            guard let v = NumberGrammar.number(text.trimmingCharacters(in: .whitespaces)) else {
                 return .failure(KeyProblem("expected a number, got '\(text)'"))
             }
             return check(.double(v))

@@ -225,13 +225,13 @@ public enum ScenarioLoader {
             }
         case .int:
             guard case .scalar(let s) = node else { throw fail("expected an integer") }
-            guard s.style == .plain, let v = Int(s.string.replacingOccurrences(of: "_", with: "")) else {
+            guard s.style == .plain, let v = NumberGrammar.integer(s.string) else {
                 throw fail("expected an integer, got '\(s.string)'")
             }
             return .int(v)
         case .double:
             guard case .scalar(let s) = node else { throw fail("expected a number") }
-            guard s.style == .plain, let v = Double(s.string.replacingOccurrences(of: "_", with: "")), v.isFinite else {
+            guard s.style == .plain, let v = NumberGrammar.number(s.string) else {
                 throw fail("expected a number, got '\(s.string)'")
             }
             return .double(v)

@@ -133,3 +133,29 @@ import Testing
         #expect(error.description == "command line (--set): expected key=value, got '\(assignment)'")
     }
 }
+
+/// A number means the same in a scenario file as on the command line.
+@Suite struct NumberSpellingTests {
+    @Test(arguments: [
+        ("workers", "_5_"), ("workers", "010"), ("workers", "0x10"), ("error_rate", "0x1p-1"),
+        ("error_rate", "0x10"), ("seed", "-0"),
+    ])
+    func refusedInTheFileAndOnTheCommandLine(key: String, text: String) {
+        #expect(throws: ScenarioError.self) {
+            try ScenarioLoader.load(yaml: "name: n\n\(key): \(text)\n", displayName: "n.yaml")
+        }
+        #expect(throws: ScenarioError.self) {
+            try ScenarioLoader.load(
+                yaml: "name: n\n", displayName: "n.yaml",
+                overrides: [ScenarioOverride(key: key, text: text, flag: "--set")])
+        }
+    }
+
+    @Test func groupedDigitsMeanTheSameEverywhere() throws {
+        let file = try ScenarioLoader.load(yaml: "name: n\npackages: 1_000\n", displayName: "n.yaml")
+        let flag = try ScenarioLoader.load(
+            yaml: "name: n\n", displayName: "n.yaml",
+            overrides: [ScenarioOverride(key: "packages", text: "1_000", flag: "--packages")])
+        #expect(file.packages == 1000 && flag.packages == 1000)
+    }
+}
