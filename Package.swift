@@ -77,6 +77,7 @@ let package = Package(
             "Analysis", "Pipeline", "Scenario", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl"]),
+        .testTarget(name: "ApplicationTests", dependencies: ["Application"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Pipeline", "Scenario"]),
         .testTarget(name: "LogsTests", dependencies: ["Logs"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Storage", "HTTP"]),

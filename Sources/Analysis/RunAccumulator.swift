@@ -29,8 +29,10 @@ public final class RunAccumulator: EventFolding {
         public var finishedEvents = 0
         /// State writes the workers reported (invocations of the plan).
         public var stateWritesReported = 0
+        /// State ids of planned invocations that wrote state, with the writes reported for each.
+        public var stateWritesByID: [String: Int] = [:]
         /// State ids of planned invocations that wrote state.
-        public var stateIDsWritten = Set<String>()
+        public var stateIDsWritten: Set<String> { Set(stateWritesByID.keys) }
         /// Per state id, the write with the highest sequence.
         public var lastWrites: [String: LastStateWrite] = [:]
     }
@@ -102,7 +104,9 @@ public final class RunAccumulator: EventFolding {
         plan.flags[i] |= CompactPlan.finishedEvent
         guard let outcome else { return }
         integrity.stateWritesReported += outcome.stateWrites
-        if outcome.stateWrites > 0 { integrity.stateIDsWritten.insert(plan.stateIDs[Int(plan.stateID[i])]) }
+        if outcome.stateWrites > 0 {
+            integrity.stateWritesByID[plan.stateIDs[Int(plan.stateID[i])], default: 0] += outcome.stateWrites
+        }
         // Only invocations seen starting count, once; as before, in the order they started.
         guard plan.contains(i), plan.startRank[i] >= 0, plan.flags[i] & CompactPlan.folded == 0 else { return }
         plan.flags[i] |= CompactPlan.folded

@@ -26,10 +26,12 @@ enum IntegrityCheck {
         let (reported, written) = (facts.stateWritesReported, facts.stateIDsWritten)
         var recorded = 0
         var rows = 0
+        var tally = WriteTally()
         for id in written.sorted() {
-            guard let state = try store.get(stateID: id) else { continue }
-            rows += 1
-            recorded += state.writeCount ?? 0
+            let count = try store.get(stateID: id).map { $0.writeCount ?? 0 }
+            if count != nil { rows += 1 }
+            recorded += count ?? 0
+            tally.add(reported: facts.stateWritesByID[id] ?? 0, recorded: count ?? 0)
         }
         if stateBackend != .file, let row = try database.connection.queryRow("SELECT count(*) FROM state"),
             case .integer(let n) = row[0]
@@ -38,13 +40,25 @@ enum IntegrityCheck {
         }
         return try info(
             database: database, finished: facts.finishedEvents, stateRows: rows, expected: written.count,
-            recorded: recorded, reported: reported)
+            recorded: recorded, reported: reported, tally: tally)
+    }
+
+    /// Writes reported against writes recorded, state id by state id: a loss in one job is never
+    /// hidden by a surplus in another (a worker killed after its write, before its report).
+    struct WriteTally {
+        var lost = 0
+        var unreported = 0
+
+        mutating func add(reported: Int, recorded: Int) {
+            lost += max(0, reported - recorded)
+            unreported += max(0, recorded - reported)
+        }
     }
 
     /// The `runs` rows by state, checked with the state counts into one verdict.
     static func info(
         database: SystemDatabase, finished: Int, stateRows rows: Int, expected: Int, recorded: Int,
-        reported: Int,
+        reported: Int, tally: WriteTally,
         locksLeft: Int? = nil, matching: Int? = nil
     ) throws -> IntegrityInfo {
         var byState: [String: Int] = [:]
@@ -57,8 +71,10 @@ enum IntegrityCheck {
         return IntegrityInfo(
             runsRows: runsRows, runsByState: byState, nonTerminalRuns: nonTerminal, stateRows: rows,
             expectedStateRows: expected, stateWritesRecorded: recorded, stateWritesReported: reported,
-            lostUpdates: reported - recorded, locksLeft: locksLeft, stateDocumentsMatchingLastWrite: matching,
-            ok: nonTerminal == 0 && runsRows == finished && rows == expected && reported == recorded && objectStoreOK)
+            lostUpdates: tally.lost, locksLeft: locksLeft, stateDocumentsMatchingLastWrite: matching,
+            ok: nonTerminal == 0 && runsRows == finished && rows == expected && tally.lost == 0
+                && tally.unreported == 0 && objectStoreOK,
+            unreportedWrites: tally.unreported)
     }
 
     /// The http backend, read straight from the server's store: every `state.json`, every lock left,
@@ -71,17 +87,23 @@ enum IntegrityCheck {
         let documents = objects.filter { $0.key.hasSuffix("/state.json") }
         var recorded = 0
         var matching = 0
+        var tally = WriteTally()
         for id in written {
             let key = FileStateStore.folderName(forStateID: id) + "/state.json"
-            guard let object = documents.first(where: { $0.key == key })?.object else { continue }
-            if let document = try StateMerge.document(object.text, source: key) {
-                recorded += try StateMerge.storedState(document, updatedAt: object.updatedAt).writeCount ?? 0
+            var count = 0
+            if let object = documents.first(where: { $0.key == key })?.object {
+                if let document = try StateMerge.document(object.text, source: key) {
+                    count = try StateMerge.storedState(document, updatedAt: object.updatedAt).writeCount ?? 0
+                }
+                if let expected = last[id], expected.document == object.text { matching += 1 }
             }
-            if let expected = last[id], expected.document == object.text { matching += 1 }
+            recorded += count
+            tally.add(reported: facts.stateWritesByID[id] ?? 0, recorded: count)
         }
         return try info(
             database: database, finished: facts.finishedEvents, stateRows: documents.count, expected: written.count,
             recorded: recorded,
-            reported: reported, locksLeft: objects.filter { $0.key.hasSuffix("/lock") }.count, matching: matching)
+            reported: reported, tally: tally, locksLeft: objects.filter { $0.key.hasSuffix("/lock") }.count,
+            matching: matching)
     }
 }

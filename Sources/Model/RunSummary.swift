@@ -330,7 +330,12 @@ public struct IntegrityInfo: Codable, Sendable {
     public var expectedStateRows: Int
     public var stateWritesRecorded: Int
     public var stateWritesReported: Int
+    /// Writes workers reported that the store does not hold, summed state id by state id (never net
+    /// of a surplus elsewhere).
     public var lostUpdates: Int
+    /// Writes the store holds that no worker reported (a worker killed after a write, before its
+    /// report), summed state id by state id; nil in summaries from before it was counted.
+    public var unreportedWrites: Int?
     /// http backend: locks left on the server after the run (nil for other backends).
     public var locksLeft: Int?
     /// http backend: jobs whose `state.json` on the server equals the last state written to it.
@@ -340,8 +345,9 @@ public struct IntegrityInfo: Codable, Sendable {
     public init(
         runsRows: Int, runsByState: [String: Int], nonTerminalRuns: Int, stateRows: Int, expectedStateRows: Int,
         stateWritesRecorded: Int, stateWritesReported: Int, lostUpdates: Int, locksLeft: Int? = nil,
-        stateDocumentsMatchingLastWrite: Int? = nil, ok: Bool
+        stateDocumentsMatchingLastWrite: Int? = nil, ok: Bool, unreportedWrites: Int? = nil
     ) {
+        self.unreportedWrites = unreportedWrites
         self.runsRows = runsRows
         self.runsByState = runsByState
         self.nonTerminalRuns = nonTerminalRuns

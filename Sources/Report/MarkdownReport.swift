@@ -421,7 +421,8 @@ public enum MarkdownReport {
             + "\(i.nonTerminalRuns) not terminal.\n"
         out +=
             "- `state`: \(i.stateRows) \(i.locksLeft == nil ? "rows" : "`state.json` objects on the server") for \(i.expectedStateRows) "
-            + "jobs; \(i.stateWritesRecorded) writes recorded vs \(i.stateWritesReported) reported by workers: \(i.lostUpdates) lost updates.\n"
+            + "jobs; \(i.stateWritesRecorded) writes recorded vs \(i.stateWritesReported) reported by workers: \(i.lostUpdates) lost updates"
+            + (i.unreportedWrites.map { ", \($0) writes no worker reported" } ?? "") + ".\n"
         if let locks = i.locksLeft, let matching = i.stateDocumentsMatchingLastWrite {
             out +=
                 "- Object store: \(matching) of \(i.expectedStateRows) `state.json` equal to the last state written to them; "
