@@ -153,29 +153,9 @@ final class ScanCommandTests: XCTestCase {
         }
     }
 
-    private static func run(_ executable: String, _ arguments: [String], in directory: URL) throws -> (
-        status: Int32, stdout: String, stderr: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        group.wait()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
-        )
+    private static func run(_ executable: String, _ arguments: [String], in directory: URL) throws
+        -> SimulateBinary.Output
+    {
+        try SimulateBinary.run(arguments, in: directory, executable: URL(fileURLWithPath: executable))
     }
 }

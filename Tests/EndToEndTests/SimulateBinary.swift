@@ -29,12 +29,13 @@ struct SimulateBinary {
             .deletingLastPathComponent()
     }
 
+    /// Runs the binary (or `executable`, for a reference program such as python3) to its end.
     static func run(
         _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
-        timeout: TimeInterval = 300
+        timeout: TimeInterval = 300, executable: URL? = nil
     ) throws -> Output {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable ?? url
         process.arguments = arguments
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
