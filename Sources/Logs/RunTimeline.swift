@@ -33,7 +33,7 @@ public struct PhaseDuration: Equatable, Sendable {
 }
 
 /// The counts in a Singer SDK `Reader '...' completed processing N lines of input (...)` line.
-public struct ReaderCounts: Equatable, Sendable {
+public struct ReaderCounts: Codable, Equatable, Sendable {
     /// The reader's name in quotes (the SDK's name for the plugin).
     public var reader: String
     /// The Meltano plugin that printed the line (`name=`), and its role, when the line says.

@@ -47,7 +47,7 @@ public struct TimelineDocument: Codable, Equatable, Sendable {
         /// The target's records and STATE messages (its own `Reader` line).
         public var records: Int?
         public var stateMessages: Int?
-        public var readers: [Reader]
+        public var readers: [ReaderCounts]
         public var stateBackendLines: [Mark]
         /// Boundary name → the line it was found at, or null when missing.
         public var boundaries: [String: Mark?]
@@ -97,19 +97,6 @@ public struct TimelineDocument: Codable, Equatable, Sendable {
         public var text: String
     }
 
-    public struct Reader: Codable, Equatable, Sendable {
-        public var reader: String
-        public var plugin: String?
-        public var role: String?
-        public var line: Int
-        public var lines: Int
-        public var schemas: Int?
-        public var records: Int?
-        public var batchManifests: Int?
-        public var stateMessages: Int?
-        public var activateVersionMessages: Int?
-    }
-
     public struct Diagnostic: Codable, Equatable, Sendable {
         public var line: Int?
         public var message: String
@@ -152,13 +139,7 @@ public struct TimelineDocument: Codable, Equatable, Sendable {
                 uniqueKeysWithValues: r.phases.compactMap { p in p.reason.map { (p.phase.rawValue, $0) } }),
             totalSeconds: r.totalSeconds, totalReason: r.totalReason, tap: r.tap, mappers: r.mappers, target: r.target,
             records: r.records, stateMessages: r.stateMessages,
-            readers: r.readers.map { c in
-                Reader(
-                    reader: c.reader, plugin: c.plugin, role: c.role?.rawValue, line: c.line, lines: c.lines,
-                    schemas: c.schemas,
-                    records: c.records, batchManifests: c.batchManifests, stateMessages: c.stateMessages,
-                    activateVersionMessages: c.activateVersionMessages)
-            },
+            readers: r.readers,
             stateBackendLines: r.stateBackendLines.map(mark), boundaries: boundaries, status: r.status.rawValue,
             statusReason: r.statusReason, errorLines: r.errorLines, errorLineCount: r.errorLineCount,
             notes: r.notes.map(diagnostic))
