@@ -26,12 +26,11 @@ public enum ObservedAttribution {
         }
         let observedTotal = logs.totalDeltaSecondsPerRun.map { $0 * perRunToMinutes }
         let slack = max(minimumSlackMinutes, 0.1 * abs(observedTotal ?? 0))
-        func gap(_ row: ObservedComparison.Row) -> Double? { row.unexplainedMinutes }
         return ObservedComparison(
             variant: variant.name, logs: logs, rows: rows, observedTotalMinutes: observedTotal,
             simulatedTotalMinutes: variant.regressionMinutes?.estimate ?? 0,
-            overExplained: rows.filter { (gap($0) ?? 0) < -slack }.map(\.phase),
-            underExplained: rows.filter { (gap($0) ?? 0) > slack }.map(\.phase), slackMinutes: slack)
+            overExplained: rows.filter { ($0.unexplainedMinutes ?? 0) < -slack }.map(\.phase),
+            underExplained: rows.filter { ($0.unexplainedMinutes ?? 0) > slack }.map(\.phase), slackMinutes: slack)
     }
 }
 

@@ -28,7 +28,7 @@ public final class RunAccumulator: EventFolding {
         /// `invocation_finished` events.
         public var finishedEvents = 0
         /// State writes the workers reported (invocations of the plan).
-        public var stateWritesReported = 0
+        public var stateWritesReported: Int { stateWritesByID.values.reduce(0, +) }
         /// State ids of planned invocations that wrote state, with the writes reported for each.
         public var stateWritesByID: [String: Int] = [:]
         /// State ids of planned invocations that wrote state.
@@ -103,7 +103,6 @@ public final class RunAccumulator: EventFolding {
         guard plan.isPlanned(i) else { return }
         plan.flags[i] |= CompactPlan.finishedEvent
         guard let outcome else { return }
-        integrity.stateWritesReported += outcome.stateWrites
         if outcome.stateWrites > 0 {
             integrity.stateWritesByID[plan.stateIDs[Int(plan.stateID[i])], default: 0] += outcome.stateWrites
         }

@@ -136,7 +136,7 @@ struct LegacyRunAnalyzer {
                 phases.append(
                     PhaseSummary(
                         phase: name,
-                        provenance: records.contains { $0.provenance == .sampled } ? "sampled" : "measured",
+                        provenance: records.contains { $0.provenance == .sampled } ? .sampled : .measured,
                         invocations: records.count,
                         unitsDone: records.reduce(0) { $0 + $1.units },
                         productionUnits: records.reduce(0) { $0 + $1.productionUnits },
@@ -150,7 +150,7 @@ struct LegacyRunAnalyzer {
                 for assumed in scenario.assumedSeconds {
                     phases.append(
                         PhaseSummary(
-                            phase: assumed.phase, provenance: "assumed", invocations: 0, unitsDone: 0,
+                            phase: assumed.phase, provenance: .assumed, invocations: 0, unitsDone: 0,
                             productionUnits: 0, modelledMs: .constant(milliseconds: assumed.seconds * 1000),
                             nativeMeanMs: 0, scansMean: 0, scanMeanMs: 0, secondsPerRun: assumed.seconds,
                             productionMinutes: assumed.seconds * runs / 60, deltaMinutes: 0, share: nil))
@@ -246,7 +246,7 @@ struct LegacyRunAnalyzer {
             variants[v].regressionMinutes = interval
             // Shares of a regression indistinguishable from zero are noise over noise: leave them out.
             let shareable = abs(interval.estimate) >= Self.minimumShareableMinutes
-            for p in variants[v].phases.indices where variants[v].phases[p].provenance != "assumed" {
+            for p in variants[v].phases.indices where variants[v].phases[p].provenance != .assumed {
                 let phase = variants[v].phases[p].phase
                 let delta =
                     runs / 60 * (mean(phaseSeconds[name]?[phase] ?? []) - mean(phaseSeconds[base]?[phase] ?? []))
@@ -337,5 +337,28 @@ struct LegacyRunAnalyzer {
                 ScenarioInfo.Knob(
                     key: $0.name, value: s.values[$0.name]?.description ?? "", origin: s.origins[$0.name] ?? "default")
             })
+    }
+}
+
+// The old analyzer's HTTP summary, kept here with it: the streaming analyzer folds HTTP counters itself.
+extension HTTPPhaseSummary {
+    /// Sums the counters of every invocation's phase, merging per-worker latency histograms.
+    static func build(phase: Phase, perWorker: [(worker: Int, counters: HTTPCounters)]) -> HTTPPhaseSummary {
+        var total = HTTPCounters()
+        var histograms: [Int: PhaseDistribution] = [:]
+        for (worker, counters) in perWorker {
+            var latencies = counters
+            latencies.latencyMicroseconds = []
+            total.add(latencies)
+            for micros in counters.latencyMicroseconds {
+                histograms[worker, default: PhaseDistribution()].record(nanoseconds: Double(micros) * 1000)
+            }
+        }
+        let merged = histograms.values.reduce(into: PhaseDistribution()) { $0.merge($1) }
+        return HTTPPhaseSummary(
+            phase: phase, calls: total.calls, requests: total.requests, retries: total.retries,
+            failures: total.failures, latencyMs: merged.summary, bytesSent: total.bytesSent,
+            bytesReceived: total.bytesReceived, backoffMs: Double(total.backoffMicroseconds) / 1000,
+            connectionsOpened: total.connectionsOpened)
     }
 }
