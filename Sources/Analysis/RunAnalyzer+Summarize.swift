@@ -45,7 +45,7 @@ extension RunAnalyzer {
             let n = Double(stats.invocations)
             let perRun = stats.seconds.mean
             return PhaseSummary(
-                phase: names[p], provenance: stats.sampled ? "sampled" : "measured", invocations: stats.invocations,
+                phase: names[p], provenance: stats.sampled ? .sampled : .measured, invocations: stats.invocations,
                 unitsDone: stats.unitsDone, productionUnits: stats.productionUnits,
                 modelledMs: stats.distribution.summary, nativeMeanMs: n > 0 ? stats.nativeMsSum / n : 0,
                 scansMean: n > 0 ? stats.scansSum / n : 0, scanMeanMs: n > 0 ? stats.scanMsSum / n : 0,
@@ -55,7 +55,7 @@ extension RunAnalyzer {
         for assumed in scenario.assumedSeconds {
             phases.append(
                 PhaseSummary(
-                    phase: assumed.phase, provenance: "assumed", invocations: 0, unitsDone: 0,
+                    phase: assumed.phase, provenance: .assumed, invocations: 0, unitsDone: 0,
                     productionUnits: 0, modelledMs: .constant(milliseconds: assumed.seconds * 1000),
                     nativeMeanMs: 0, scansMean: 0, scanMeanMs: 0, secondsPerRun: assumed.seconds,
                     productionMinutes: assumed.seconds * runs / 60, deltaMinutes: 0, share: nil))

@@ -156,7 +156,7 @@ public struct PageCacheInfo: Codable, Sendable {
 /// invocation, already extrapolated to the production unit count for sampled phases.
 public struct PhaseSummary: Codable, Sendable {
     public var phase: Phase
-    public var provenance: String
+    public var provenance: Provenance
     public var invocations: Int
     public var unitsDone: Int
     public var productionUnits: Int
@@ -173,7 +173,7 @@ public struct PhaseSummary: Codable, Sendable {
     public var share: Double?
 
     public init(
-        phase: Phase, provenance: String, invocations: Int, unitsDone: Int, productionUnits: Int,
+        phase: Phase, provenance: Provenance, invocations: Int, unitsDone: Int, productionUnits: Int,
         modelledMs: DistributionSummary, nativeMeanMs: Double, scansMean: Double, scanMeanMs: Double,
         secondsPerRun: Double, productionMinutes: Double, deltaMinutes: Double, share: Double? = nil
     ) {

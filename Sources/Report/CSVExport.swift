@@ -12,7 +12,7 @@ public enum CSVExport {
             for p in v.phases {
                 let r = v.regressionMinutes
                 let cells: [String] = [
-                    field(v.name), field(p.phase.rawValue), p.provenance, "\(p.invocations)",
+                    field(v.name), field(p.phase.rawValue), p.provenance.rawValue, "\(p.invocations)",
                     num(p.modelledMs.median), num(p.modelledMs.mad), num(p.modelledMs.mean), num(p.modelledMs.p90),
                     num(p.modelledMs.p99),
                     num(p.nativeMeanMs), num(p.secondsPerRun), num(p.productionMinutes), num(p.deltaMinutes),

@@ -164,9 +164,9 @@ public enum MarkdownReport {
 
         var t = MarkdownTable(
             ["phase", "source"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(2..<(2 + others.count)))
-        for phase in PhaseOrder.pipeline(first.phases) where phase.provenance != "assumed" {
+        for phase in PhaseOrder.pipeline(first.phases) where phase.provenance != .assumed {
             t.add(
-                [phase.phase.rawValue, phase.provenance]
+                [phase.phase.rawValue, phase.provenance.rawValue]
                     + others.map { v in
                         let p = v.phases.first { $0.phase == phase.phase }
                         return minutesCell(v, p?.deltaMinutes ?? 0, p?.share)
@@ -187,7 +187,7 @@ public enum MarkdownReport {
     /// Why the assumed phases are not in the by-phase table, from their own numbers.
     static func assumedNote(_ s: RunSummary) -> String {
         guard let first = s.variants.first else { return ":" }
-        let assumed = PhaseOrder.pipeline(first.phases).filter { $0.provenance == "assumed" }
+        let assumed = PhaseOrder.pipeline(first.phases).filter { $0.provenance == .assumed }
         guard !assumed.isEmpty else { return ":" }
         let same = assumed.allSatisfy { a in
             s.variants.allSatisfy { v in v.phases.first { $0.phase == a.phase }?.secondsPerRun == a.secondsPerRun }
@@ -286,12 +286,12 @@ public enum MarkdownReport {
             ], numeric: [3, 4, 5, 6, 7, 8, 9, 11, 12])
         for v in s.variants {
             for p in PhaseOrder.pipeline(v.phases) {
-                let units = p.provenance == "assumed" ? "assumed" : "\(p.unitsDone) → \(p.productionUnits)"
+                let units = p.provenance == .assumed ? "assumed" : "\(p.unitsDone) → \(p.productionUnits)"
                 t.add([
-                    v.name, p.phase.rawValue, p.provenance, "\(p.invocations)", f(p.modelledMs.median),
+                    v.name, p.phase.rawValue, p.provenance.rawValue, "\(p.invocations)", f(p.modelledMs.median),
                     f(p.modelledMs.mad), f(p.modelledMs.p90),
                     f(p.modelledMs.p99), f(p.modelledMs.mean),
-                    p.provenance == "assumed" ? "–" : f(p.nativeMeanMs, 3), units, f(p.scansMean),
+                    p.provenance == .assumed ? "–" : f(p.nativeMeanMs, 3), units, f(p.scansMean),
                     f(p.secondsPerRun, 3),
                 ])
             }
@@ -355,7 +355,7 @@ public enum MarkdownReport {
                 "- **Sampled**: " + listing(sampled)
                 + "; the rest is extrapolated from the sample's mean.\n"
         }
-        let assumed = first.filter { $0.provenance == "assumed" }
+        let assumed = first.filter { $0.provenance == .assumed }
         if !assumed.isEmpty {
             out +=
                 "- **Assumed**: "
@@ -480,7 +480,7 @@ public enum MarkdownReport {
 
     /// Phases some invocation ran (an analyzer lists every phase, also those no invocation reached), and the assumed ones.
     static func ranPhases(_ s: RunSummary) -> Set<Phase> {
-        Set(s.variants.flatMap { $0.phases.filter { $0.invocations > 0 || $0.provenance == "assumed" }.map(\.phase) })
+        Set(s.variants.flatMap { $0.phases.filter { $0.invocations > 0 || $0.provenance == .assumed }.map(\.phase) })
     }
 
     /// "a", "a and b", "a, b and c".

@@ -222,7 +222,7 @@ enum HandCase {
         #expect(r.level == 0.95)
         #expect(close(r.estimate, v.productionMinutes - base.productionMinutes, tolerance))
 
-        let simulated = v.phases.filter { $0.provenance != "assumed" }
+        let simulated = v.phases.filter { $0.provenance != .assumed }
         let expectedDelta: [Phase: Double] = [
             .settings: 0.15, .bookkeeping: 0, .stateLookup: 0.015, .catalogWrite: 0.06, .extract: 0,
             .targetStateInit: 0, .stateWrite: 0, .teardown: -0.0075,
@@ -245,7 +245,7 @@ enum HandCase {
         // Discovery scans: (1.0 + 1.4) / 2 s per run against none.
         #expect(close(try #require(v.scanRegressionMinutes), 9.0 / 60 * 1.2, tolerance))
 
-        let assumed = v.phases.filter { $0.provenance == "assumed" }
+        let assumed = v.phases.filter { $0.provenance == .assumed }
         #expect(assumed.map(\.phase) == [.cliStart, .prePluginOther, .tapProcessing, .targetTail])
         #expect(assumed.allSatisfy { $0.deltaMinutes == 0 && $0.share == nil })
         #expect(assumed.map(\.secondsPerRun) == [4, 7, 53, 21])
@@ -258,7 +258,7 @@ enum HandCase {
         let summary = try HandCase.summary()
         let base = try variant(summary, "meltano-3.6.0")
         let catalog = try #require(base.phases.first { $0.phase == .catalogWrite })
-        #expect(catalog.provenance == "sampled")
+        #expect(catalog.provenance == .sampled)
         #expect(catalog.invocations == 2)
         #expect(catalog.unitsDone == 20)
         #expect(catalog.productionUnits == 200)
@@ -271,7 +271,7 @@ enum HandCase {
         #expect(close(catalog.productionMinutes, 0.6 * 9 / 60, tolerance))
         #expect(close(catalog.nativeMeanMs, 60, 1e-6))  // native (a tenth of modelled) extrapolated too
         let settings = try #require(base.phases.first { $0.phase == .settings })
-        #expect(settings.provenance == "measured")
+        #expect(settings.provenance == .measured)
         // A phase no invocation ran.
         let stateWrite = try #require(base.phases.first { $0.phase == .stateWrite })
         #expect(stateWrite.invocations == 0 && stateWrite.secondsPerRun == 0)
