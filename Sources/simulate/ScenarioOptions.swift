@@ -75,31 +75,32 @@ struct ScenarioOptions: ParsableArguments {
     /// Overrides of the `swept` keys are left out (a sweep supplies one value at a time).
     /// Bad input becomes a one-line message and exit status 2.
     func load(extra: [ScenarioOverride] = [], swept: Set<String> = []) throws -> (Scenario, CostProfile) {
-        do {
+        try asBadInput {
             let executable = URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: cwd)
             let file = try ScenarioLoader.locate(scenario, currentDirectory: cwd, executable: executable)
             let loaded = try ScenarioLoader.load(
                 file: file, displayName: PathDisplay.relative(file.path, to: cwd),
                 overrides: try overrides().filter { !swept.contains($0.key) } + extra)
             return (loaded, try CostProfileLocator.load(for: loaded, scenarioFile: file, currentDirectory: cwd))
-        } catch let error as ScenarioError {
-            throw SimulateExit.badInput(error.description)
-        } catch let error as CostProfileError {
-            throw SimulateExit.badInput(error.description)
         }
     }
 
     /// One step of a sweep or fit: the scenario loaded once, with `extra` applied in memory (its
     /// file is not read again), and its cost profile, read again only when the step changes it.
     func derive(from base: (Scenario, CostProfile), extra: [ScenarioOverride]) throws -> (Scenario, CostProfile) {
-        do {
+        try asBadInput {
             let scenario = try base.0.applying(extra)
             guard scenario.costProfile != base.0.costProfile || scenario.costFile != base.0.costFile else {
                 return (scenario, base.1)
             }
             let file = URL(fileURLWithPath: scenario.file, relativeTo: cwd)
             return (scenario, try CostProfileLocator.load(for: scenario, scenarioFile: file, currentDirectory: cwd))
-        } catch let error as ScenarioError {
+        }
+    }
+
+    /// A scenario or cost profile that cannot be used is bad input: one line, exit status 2.
+    private func asBadInput<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as ScenarioError {
             throw SimulateExit.badInput(error.description)
         } catch let error as CostProfileError {
             throw SimulateExit.badInput(error.description)
