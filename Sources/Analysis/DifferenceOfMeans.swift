@@ -16,6 +16,14 @@ public struct Moments: Sendable, Equatable {
         for x in values { add(x) }
     }
 
+    /// The moments a summary stored.
+    public init(_ stored: SecondsMoments) {
+        count = stored.count
+        sum = stored.mean * Double(stored.count)
+        runningMean = stored.mean
+        m2 = stored.variance * Double(max(0, stored.count - 1))
+    }
+
     public mutating func add(_ x: Double) {
         count += 1
         sum += x
@@ -36,7 +44,8 @@ public struct Moments: Sendable, Equatable {
 public enum DifferenceOfMeans {
     /// Per side; above it the normal approximation is used (DifferenceOfMeansTests checks that the
     /// two agree at this size).
-    public static let bootstrapLimit = 20_000
+    /// Summaries list this many invocations at most, so a list that is whole is never past it.
+    public static let bootstrapLimit = VariantSummary.listedInvocationLimit
 
     /// Whether samples of these sizes get the bootstrap.
     public static func usesBootstrap(_ a: Int, _ b: Int) -> Bool { max(a, b) <= bootstrapLimit }
@@ -48,6 +57,18 @@ public enum DifferenceOfMeans {
             return normal(Moments(a), Moments(b), scale: scale, level: level)
         }
         return Bootstrap.differenceOfMeans(a, b, scale: scale, level: level, seed: seed)
+    }
+
+    /// The interval of two variants' simulated seconds per invocation as their summaries hold them:
+    /// over the lists while both are whole, from the stored moments once either list was capped.
+    public static func interval(
+        _ a: VariantSummary, _ b: VariantSummary, scale: Double, level: Double = 0.95, seed: UInt64
+    ) -> Interval {
+        guard a.listsEveryInvocation, b.listsEveryInvocation else {
+            return normal(
+                Moments(a.everyInvocationMoments), Moments(b.everyInvocationMoments), scale: scale, level: level)
+        }
+        return interval(a.simulatedSeconds, b.simulatedSeconds, scale: scale, level: level, seed: seed)
     }
 
     /// estimate ± z · scale · √(var_a/n_a + var_b/n_b).

@@ -5,21 +5,29 @@ public enum MannWhitney {
         let n1 = Double(a.count)
         let n2 = Double(b.count)
         guard n1 > 0, n2 > 0 else { return nil }
-        // Rank the pooled sample, averaging ranks over ties.
-        let pooled = (a.map { ($0, 0) } + b.map { ($0, 1) }).sorted { $0.0 < $1.0 }
-        var ranks = [Double](repeating: 0, count: pooled.count)
-        var tieTerm = 0.0
+        // Rank the pooled sample, averaging ranks over ties: a merge of the two sorted samples, tie
+        // group by tie group, so memory stays at one copy of each sample.
+        let x = a.sorted()
+        let y = b.sorted()
         var i = 0
-        while i < pooled.count {
-            var j = i
-            while j + 1 < pooled.count && pooled[j + 1].0 == pooled[i].0 { j += 1 }
-            let rank = Double(i + j) / 2 + 1
-            for k in i...j { ranks[k] = rank }
-            let t = Double(j - i + 1)
+        var j = 0
+        var ranked = 0.0
+        var r1 = 0.0
+        var tieTerm = 0.0
+        while i < x.count || j < y.count {
+            let value = min(i < x.count ? x[i] : .infinity, j < y.count ? y[j] : .infinity)
+            var inA = 0.0
+            while i < x.count && x[i] == value { (i, inA) = (i + 1, inA + 1) }
+            var inB = 0.0
+            while j < y.count && y[j] == value { (j, inB) = (j + 1, inB + 1) }
+            // A NaN equals nothing, itself included: its own group, so the walk always moves on.
+            if inA + inB == 0 { if i < x.count { (i, inA) = (i + 1, 1) } else { (j, inB) = (j + 1, 1) } }
+            let t = inA + inB
+            let rank = ranked + (t + 1) / 2
+            for _ in 0..<Int(inA) { r1 += rank }
             tieTerm += t * t * t - t
-            i = j + 1
+            ranked += t
         }
-        let r1 = zip(pooled, ranks).filter { $0.0.1 == 0 }.reduce(0) { $0 + $1.1 }
         let u1 = r1 - n1 * (n1 + 1) / 2
         let n = n1 + n2
         let meanU = n1 * n2 / 2

@@ -51,6 +51,8 @@ public final class RunAccumulator: EventFolding {
         variants = Array(repeating: VariantAccumulator(phaseCount: names.count), count: variantNames.count)
         self.plan = CompactPlan(plan, variants: variantNames)
         for v in self.plan.variant where Int(v) < variants.count { variants[Int(v)].planned += 1 }
+        // Arrays sized once: grown by doubling, they would hold up to twice what a run needs.
+        for v in variants.indices { variants[v].reserveCapacity(variants[v].planned) }
     }
 
     /// Folds every event of an `events.jsonl`, line by line; returns the lines that were not events.
@@ -163,6 +165,11 @@ struct CompactPlan {
     init(_ specs: some Sequence<InvocationSpec>, variants: [String]) {
         let variantIndex = Dictionary(uniqueKeysWithValues: variants.enumerated().map { ($1, UInt8($0)) })
         var stateIndex: [String: Int32] = [:]
+        // Grown by doubling, the arrays would hold up to twice the plan.
+        let expected = specs.underestimatedCount
+        variant.reserveCapacity(expected)
+        ordinal.reserveCapacity(expected)
+        stateID.reserveCapacity(expected)
         precondition(variants.count < Int(Self.unlisted), "too many variants")
         for spec in specs where spec.index >= 0 {
             if spec.index >= variant.count {

@@ -9,11 +9,12 @@ extension RunAnalyzer {
         let scale = Double(scenario.productionRuns) / 60
         let base = accumulator.variants[b]
         for v in variants.indices where v != b {
-            let totals = variants[v].simulatedSeconds
-            let baseTotals = variants[b].simulatedSeconds
+            let mine = accumulator.variants[v]
+            // Every invocation's, not the summary's capped list.
+            let totals = mine.totals
+            let baseTotals = base.totals
             // No finished invocation on either side: there is nothing to compare, not a zero.
             guard !totals.isEmpty, !baseTotals.isEmpty else { continue }
-            let mine = accumulator.variants[v]
             let interval = DifferenceOfMeans.interval(
                 totals, baseTotals, scale: scale, seed: scenario.seed ^ UInt64(v + 1))
             variants[v].regressionMinutes = interval
@@ -34,8 +35,8 @@ extension RunAnalyzer {
             variants[v].categories = CostCategory.allCases.indices.map { c in
                 let delta =
                     scale
-                    * (average(mine.categorySums[c], over: mine.finished.count)
-                        - average(base.categorySums[c], over: base.finished.count))
+                    * (average(mine.categorySums[c], over: mine.finishedCount)
+                        - average(base.categorySums[c], over: base.finishedCount))
                 return CategoryShare(
                     category: CostCategory.allCases[c], minutes: delta,
                     share: shareable ? delta / interval.estimate : nil)
@@ -48,7 +49,7 @@ extension RunAnalyzer {
     func topPhaseInterval(
         _ a: VariantAccumulator, _ b: VariantAccumulator, phase p: Int, scale: Double, seed: UInt64
     ) -> Interval {
-        if DifferenceOfMeans.usesBootstrap(a.finished.count, b.finished.count),
+        if DifferenceOfMeans.usesBootstrap(a.finishedCount, b.finishedCount),
             let x = a.seconds(ofPhaseAt: p), let y = b.seconds(ofPhaseAt: p)
         {
             return Bootstrap.differenceOfMeans(x, y, scale: scale, seed: seed)

@@ -9,10 +9,10 @@ extension RunAnalyzer {
         accumulator.variants[v].sortByStart()
         let a = accumulator.variants[v]
         let runs = Double(scenario.productionRuns)
-        let totals = a.finished.map(\.total)
-        let counts = a.finished.map { $0.counts(ordinal: Int(accumulator.plan.ordinal[Int($0.index)])) }
-        let scanCounts = counts.map(\.scans)
-        let simulated = mean(totals)
+        let counts = a.listed.records.map { $0.counts(ordinal: Int(accumulator.plan.ordinal[Int($0.index)])) }
+        let scanCounts = a.scanCounts.map(Int.init)
+        let moments = SecondsMoments(a.totals)
+        let simulated = moments.mean
         let perRun =
             simulated + (scenario.workload == .microbench ? 0 : scenario.assumedSeconds.reduce(0) { $0 + $1.seconds })
         return VariantSummary(
@@ -34,7 +34,8 @@ extension RunAnalyzer {
             productionMinutes: perRun * runs / 60 + Double(scenario.productionRuns - 1) * scenario.productionGapSeconds
                 / 60,
             regressionMinutes: nil, topPhase: nil, topPhaseMinutes: nil, mannWhitney: nil, categories: [],
-            simulatedSeconds: totals, invocations: counts)
+            simulatedSeconds: Array(a.totals.prefix(VariantSummary.listedInvocationLimit)), invocations: counts,
+            simulatedSecondsMoments: moments)
     }
 
     /// The simulated phases from their histograms and sums, then the scenario's assumed ones.

@@ -8,15 +8,16 @@ public enum StatisticalChecks {
     public static func warnings(variants: [VariantSummary], loadAverage: Double?, cores: Int) -> [String] {
         var out: [String] = []
         for v in variants {
-            let n = v.simulatedSeconds.count
+            let moments = v.everyInvocationMoments
+            let n = moments.count
             if n > 0 && n < minimumInvocations {
                 out.append(
                     "`\(v.name)`: only \(n) invocations; use --invocations \(minimumInvocations) or more for a stable interval."
                 )
             }
             guard n > 1 else { continue }
-            let mean = v.simulatedSeconds.reduce(0, +) / Double(n)
-            let sd = (v.simulatedSeconds.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n - 1)).squareRoot()
+            let mean = moments.mean
+            let sd = moments.variance.squareRoot()
             if mean > 0, sd > 0.1 * mean {
                 out.append(
                     "`\(v.name)`: the standard deviation of its simulated seconds per invocation is "

@@ -69,8 +69,7 @@ public struct SummaryComparison: Sendable {
         var changes: [VariantChange] = []
         for n in new.variants {
             guard let o = old.variants.first(where: { $0.name == n.name }) else { continue }
-            let interval = DifferenceOfMeans.interval(
-                n.simulatedSeconds, o.simulatedSeconds, scale: runs / 60, seed: 17)
+            let interval = DifferenceOfMeans.interval(n, o, scale: runs / 60, seed: 17)
             // Assumed seconds can differ under --force; they move the minutes without noise.
             let assumedShift =
                 (n.secondsPerRun - n.simulatedSecondsPerRun - (o.secondsPerRun - o.simulatedSecondsPerRun)) * runs / 60

@@ -93,10 +93,20 @@ struct VariantAccumulator {
     var http: [HTTPAccumulator?]
     /// Seconds per category (indexed like `CostCategory.allCases`), summed over finished invocations.
     var categorySums = [Double](repeating: 0, count: CostCategory.allCases.count)
-    var finished: [FinishedInvocation] = []
-    /// Per finished invocation (rows parallel to `finished`), each phase's seconds: kept only while
+    /// Per finished invocation, in arrival order until `sortByStart`: its simulated seconds, start
+    /// rank and scans. Flat arrays (16 bytes an invocation): the estimate and the scan statistics
+    /// need every invocation, nothing else does.
+    var totals: [Double] = []
+    var startRanks: [Int32] = []
+    var scanCounts: [Int32] = []
+    /// What the summary lists per invocation, for the first `listedInvocationLimit` in start order
+    /// only (`ListedInvocations` keeps it bounded).
+    var listed = ListedInvocations(limit: VariantSummary.listedInvocationLimit)
+    /// Per finished invocation (rows parallel to `totals`), each phase's seconds: kept only while
     /// the variant is small enough for the bootstrap of the top phase, dropped past that.
     var phaseSeconds: [Double]? = []
+
+    var finishedCount: Int { totals.count }
     var succeeded = 0
     var failed = 0
     var errorPaths = 0
@@ -113,13 +123,23 @@ struct VariantAccumulator {
         http = Array(repeating: nil, count: phaseCount)
     }
 
+    /// Room for `count` finished invocations in the per-invocation arrays.
+    mutating func reserveCapacity(_ count: Int) {
+        totals.reserveCapacity(count)
+        startRanks.reserveCapacity(count)
+        scanCounts.reserveCapacity(count)
+    }
+
     /// Folds one finished invocation: `records` by position in `phaseNames` (nil: not recorded),
     /// `all` every phase it recorded (also ones outside `phaseNames`).
     mutating func add(
         _ invocation: FinishedInvocation, records: [PhaseRecord?], all: [PhaseRecord], outcome o: InvocationOutcome,
         phaseNames: [Phase], stateBackend: StateBackendKind, messages: [String]
     ) {
-        finished.append(invocation)
+        totals.append(invocation.total)
+        startRanks.append(invocation.startRank)
+        scanCounts.append(invocation.scans)
+        listed.add(invocation)
         for (p, record) in records.enumerated() {
             let seconds = (record?.productionModelledNs ?? 0) / 1e9
             if let record { phases[p].add(record) }
@@ -130,7 +150,7 @@ struct VariantAccumulator {
                 http[p]!.add(counters)
             }
         }
-        if finished.count > DifferenceOfMeans.bootstrapLimit { phaseSeconds = nil }
+        if finishedCount > DifferenceOfMeans.bootstrapLimit { phaseSeconds = nil }
         // CostCategory.seconds(of:stateBackend:) without its dictionary per invocation.
         for record in all {
             let scan = Double(record.scanModelledNs)
@@ -154,10 +174,12 @@ struct VariantAccumulator {
 
     /// Puts the finished invocations (and their phase rows) in the order they started.
     mutating func sortByStart() {
-        guard finished.indices.dropFirst().contains(where: { finished[$0 - 1].startRank > finished[$0].startRank })
-        else { return }
-        let order = finished.indices.sorted { finished[$0].startRank < finished[$1].startRank }
-        finished = order.map { finished[$0] }
+        listed.sort()
+        guard startRanks.indices.dropFirst().contains(where: { startRanks[$0 - 1] > startRanks[$0] }) else { return }
+        let order = startRanks.indices.sorted { startRanks[$0] < startRanks[$1] }
+        totals = order.map { totals[$0] }
+        startRanks = order.map { startRanks[$0] }
+        scanCounts = order.map { scanCounts[$0] }
         if let rows = phaseSeconds {
             let width = phases.count
             phaseSeconds = order.flatMap { rows[$0 * width..<($0 + 1) * width] }
@@ -168,5 +190,31 @@ struct VariantAccumulator {
     func seconds(ofPhaseAt p: Int) -> [Double]? {
         guard let rows = phaseSeconds else { return nil }
         return stride(from: p, to: rows.count, by: phases.count).map { rows[$0] }
+    }
+}
+
+/// The first `limit` finished invocations in start order, kept while they arrive in any order in at
+/// most twice `limit` records: past that, it sorts, keeps the first `limit` and from then on takes
+/// only invocations that started before the last one kept.
+struct ListedInvocations {
+    let limit: Int
+    private(set) var records: [FinishedInvocation] = []
+    /// Start rank past which nothing can enter the list any more.
+    private var cutoff = Int32.max
+
+    init(limit: Int) { self.limit = limit }
+
+    mutating func add(_ invocation: FinishedInvocation) {
+        guard invocation.startRank < cutoff else { return }
+        records.append(invocation)
+        if records.count >= 2 * limit { sort() }
+    }
+
+    /// Sorts by start rank and drops what is past `limit`.
+    mutating func sort() {
+        records.sort { $0.startRank < $1.startRank }
+        guard records.count > limit else { return }
+        records.removeSubrange(limit...)
+        cutoff = records[limit - 1].startRank
     }
 }

@@ -3,7 +3,10 @@ import Foundation
 /// The machine-readable result of a run: `summary.json`. Fields are documented in the README;
 /// `schemaVersion` changes whenever a field changes meaning or disappears.
 public struct RunSummary: Codable, Sendable {
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
+    /// Versions `compare` reads: 1 differs from 2 only in listing every invocation (and having no
+    /// `simulated_seconds_moments`), which `VariantSummary.everyInvocationMoments` covers.
+    public static let readableSchemaVersions = 1...currentSchemaVersion
 
     public var schemaVersion = RunSummary.currentSchemaVersion
     public var tool: String
@@ -271,9 +274,29 @@ public struct VariantSummary: Codable, Sendable {
     public var mannWhitney: MannWhitneyResult?
     /// The regression split by kind of work (scans, catalog write, SQLite, HTTP, other).
     public var categories: [CategoryShare]
-    /// Simulated seconds of each finished invocation (sampled phases extrapolated), in start order.
+    /// Simulated seconds of each finished invocation (sampled phases extrapolated), in start order:
+    /// the first `listedInvocationLimit` of them.
     public var simulatedSeconds: [Double]
+    /// Discovery counts of the same invocations as `simulatedSeconds`.
     public var invocations: [InvocationCounts]
+    /// Count, mean and variance of the simulated seconds of every finished invocation, listed or not
+    /// (nil in summaries written before lists were capped, whose lists are whole).
+    public var simulatedSecondsMoments: SecondsMoments?
+
+    /// A summary lists at most this many invocations per variant: past it, a list costs memory and
+    /// report space in proportion to the run and says nothing the moments do not (the comparison
+    /// of two large samples is the normal approximation from their moments).
+    public static let listedInvocationLimit = 20_000
+
+    /// Whether `simulatedSeconds` holds every finished invocation (so a bootstrap over it is whole).
+    public var listsEveryInvocation: Bool {
+        simulatedSecondsMoments.map { $0.count == simulatedSeconds.count } ?? true
+    }
+
+    /// The moments of every finished invocation's simulated seconds: stored, or those of the (whole) list.
+    public var everyInvocationMoments: SecondsMoments {
+        simulatedSecondsMoments ?? SecondsMoments(simulatedSeconds)
+    }
 
     /// Minutes of the regression spent in discovery scans (across all phases): the `discovery
     /// scans` row of `categories`, nil for the baseline.
@@ -288,7 +311,7 @@ public struct VariantSummary: Codable, Sendable {
         http: [HTTPPhaseSummary]? = nil, httpFailedInvocations: Int? = nil, simulatedSecondsPerRun: Double,
         secondsPerRun: Double, productionMinutes: Double, regressionMinutes: Interval? = nil, topPhase: Phase? = nil,
         topPhaseMinutes: Interval? = nil, mannWhitney: MannWhitneyResult? = nil, categories: [CategoryShare],
-        simulatedSeconds: [Double], invocations: [InvocationCounts]
+        simulatedSeconds: [Double], invocations: [InvocationCounts], simulatedSecondsMoments: SecondsMoments? = nil
     ) {
         self.name = name
         self.distributions = distributions
@@ -318,6 +341,7 @@ public struct VariantSummary: Codable, Sendable {
         self.categories = categories
         self.simulatedSeconds = simulatedSeconds
         self.invocations = invocations
+        self.simulatedSecondsMoments = simulatedSecondsMoments
     }
 }
 

@@ -30,6 +30,28 @@ public struct SampleStatistics: Codable, Sendable, Equatable {
     }
 }
 
+/// Count, mean and sample variance of a sample: what a comparison of two large samples needs.
+public struct SecondsMoments: Codable, Sendable, Equatable {
+    public var count: Int
+    public var mean: Double
+    /// Sample variance (n − 1 in the denominator); 0 below two values.
+    public var variance: Double
+
+    public init(count: Int, mean: Double, variance: Double) {
+        self.count = count
+        self.mean = mean
+        self.variance = variance
+    }
+
+    /// Two passes over `values` (the mean first, then the squared deviations from it).
+    public init(_ values: [Double]) {
+        count = values.count
+        mean = values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+        let m = mean
+        variance = values.count < 2 ? 0 : values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)
+    }
+}
+
 /// A point estimate with a two-sided interval.
 public struct Interval: Codable, Sendable, Equatable {
     public var estimate: Double

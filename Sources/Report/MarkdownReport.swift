@@ -457,7 +457,11 @@ public enum MarkdownReport {
                 ])
             }
         }
-        out += "Discovery counts per invocation, in the order they started:\n\n" + t.text + "\n"
+        let capped = s.variants.contains { !$0.listsEveryInvocation }
+        out +=
+            "Discovery counts per invocation, in the order they started"
+            + (capped ? " (the first \(VariantSummary.listedInvocationLimit) of each variant)" : "") + ":\n\n"
+            + t.text + "\n"
         var st = MarkdownTable(
             [
                 "variant", "statements", "transactions", "busy waits", "busy wait ms", "retries", "heartbeats",

@@ -202,7 +202,8 @@ struct LegacyRunAnalyzer {
                     simulatedSecondsPerRun: simulated, secondsPerRun: perRun,
                     productionMinutes: perRun * runs / 60 + gapMinutes,
                     regressionMinutes: nil, topPhase: nil, topPhaseMinutes: nil, mannWhitney: nil, categories: [],
-                    simulatedSeconds: totals[variant.name] ?? [], invocations: counts))
+                    simulatedSeconds: totals[variant.name] ?? [], invocations: counts,
+                    simulatedSecondsMoments: SecondsMoments(totals[variant.name] ?? [])))
         }
         attribute(
             &variants, scenario: scenario, totals: totals, phaseSeconds: phaseSeconds,

@@ -81,6 +81,21 @@ final class AnalysisCommandsTests: XCTestCase {
         XCTAssertEqual(r3.status, 5, r3.stdout + r3.stderr)
         let r4 = try SimulateBinary.run(["compare", slower.path, summary.path])
         XCTAssertEqual(r4.status, 4, r4.stdout + r4.stderr)
+        // Version 1 (whole lists, no moments) still compares; a version from the future does not.
+        let version1 = try variant { summary in
+            summary["schema_version"] = 1
+            summary["variants"] = (summary["variants"] as! [[String: Any]]).map { v in
+                var v = v
+                v["simulated_seconds_moments"] = nil
+                return v
+            }
+        }
+        let r5 = try SimulateBinary.run(["compare", version1.path, summary.path])
+        XCTAssertEqual(r5.status, 0, r5.stdout + r5.stderr)
+        let future = try variant { $0["schema_version"] = 3 }
+        let r6 = try SimulateBinary.run(["compare", summary.path, future.path])
+        XCTAssertEqual(r6.status, 2, r6.stdout)
+        XCTAssertTrue(r6.stderr.contains("schema_version 3, expected 1 to 2"), r6.stderr)
     }
 
     func testExportsAndChartAreWritten() throws {

@@ -59,9 +59,11 @@ struct CompareCommand: ParsableCommand {
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
             let summary = try decoder.decode(RunSummary.self, from: data)
-            guard summary.schemaVersion == RunSummary.currentSchemaVersion else {
+            guard RunSummary.readableSchemaVersions.contains(summary.schemaVersion) else {
+                let readable = RunSummary.readableSchemaVersions
                 throw SimulateExit.badInput(
-                    "\(path): schema_version \(summary.schemaVersion), expected \(RunSummary.currentSchemaVersion)")
+                    "\(path): schema_version \(summary.schemaVersion), expected \(readable.lowerBound) to \(readable.upperBound)"
+                )
             }
             return summary
         } catch let error as SimulateExit {
