@@ -7,8 +7,10 @@ script in child mode), so no import, `lru_cache` or page of one measurement help
 - `entry_points()` and `entry_points(group=...)` against the distribution count N, over the
   synthetic environments the simulator scans (`--env DIR`, several N), warm and cold page cache,
   fitted to a + b*N (least squares, R^2); and once over this interpreter's own site-packages;
-- a catalog line written with a plain file write vs through one worker-thread hop
-  (`anyio.open_file` when anyio is installed, else `asyncio.to_thread`);
+- the catalog write as a real run pays it: a catalog of N lines arriving on a pipe, copied line by
+  line by Meltano's own `_stream_redirect` when the interpreter has Meltano (else a copy of 3.7.9's)
+  into a plain file (`sync`) or an `anyio.open_file` one (`hop`: one worker-thread hop per line;
+  `asyncio.to_thread` where anyio is missing), CPU per line;
 - the SQLite statements Meltano's systemdb state backend runs (sqlite3 module, WAL);
 - JSON decode + encode of a STATE payload.
 
@@ -16,7 +18,7 @@ Writes a cost-profile JSON (units in microseconds, each with its source) that `s
 Without `--env`, it asks the `simulate` binary to prepare the environments (`simulate calibrate`),
 which then runs this script with `--env`.
 """
-import argparse, asyncio, datetime, json, os, platform, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
+import argparse, asyncio, datetime, json, os, platform, resource, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GROUP = "meltano.state_backends"
@@ -45,41 +47,79 @@ def child_entry_points(args):
     return {"us": elapsed / 1e3, "entry_points": count, "library": library}
 
 
+def stream_redirect():
+    """Meltano's own `_stream_redirect` (tap --discover's stdout into the catalog file) when this
+    interpreter has Meltano, else a copy of 3.7.9's, which awaits an async write and calls a plain one."""
+    try:
+        from meltano.core.plugin.singer.tap import _stream_redirect
+        from importlib.metadata import version
+        return _stream_redirect, "meltano %s's _stream_redirect" % version("meltano")
+    except Exception:
+        pass
+
+    async def _stream_redirect(stream, *file_like_objs, write_str=False):
+        encoding = sys.getdefaultencoding()
+        while stream and not stream.at_eof():
+            data = await stream.readline()
+            for file_like_obj in file_like_objs:
+                if asyncio.iscoroutinefunction(file_like_obj.write):
+                    await file_like_obj.write(data.decode(encoding) if write_str else data)
+                else:
+                    file_like_obj.write(data.decode(encoding) if write_str else data)
+    return _stream_redirect, "a copy of meltano 3.7.9's _stream_redirect"
+
+
+class ThreadHopFile:
+    """`asyncio.to_thread` per write, where anyio is missing: the same one hop per line."""
+    def __init__(self, f):
+        self.f = f
+
+    async def write(self, data):
+        return await asyncio.to_thread(self.f.write, data)
+
+
 def child_catalog(args):
-    line = '        "field_3_17": {"type": ["null", "string", "format": "date-time"]},\n'
-    path, lines = args["path"], args["lines"]
+    """The catalog write as a real run pays it: `cat` of a catalog of N lines on a pipe (as the tap's
+    `--discover` output arrives), copied line by line into a file by Meltano's `_stream_redirect`, the
+    file opened plainly (`sync`, 3.6 and 4.x) or with `anyio.open_file` (`hop`, 3.7.x). Wall and CPU
+    time (all threads of this process; `cat` is not counted) per line."""
+    line = b'        "field_3_17": {"type": ["null", "string"], "format": "date-time"},\n'
+    source, path, lines = args["path"] + ".src", args["path"], args["lines"]
+    with open(source, "wb") as f:
+        f.write(line * lines)
+    redirect, redirect_library = stream_redirect()
     try:
         import anyio
-        hop_library = "anyio.open_file %s" % anyio.__version__ if hasattr(anyio, "__version__") else "anyio.open_file"
+        hop_library = "anyio.open_file"
     except ImportError:
         anyio = None
         hop_library = "asyncio.to_thread"
 
-    async def sync_writes():  # inside an event loop, as Meltano's discovery is
-        with open(path, "w") as f:
-            for _ in range(lines):
-                f.write(line)
+    async def copy():
+        proc = await asyncio.create_subprocess_exec("cat", source, stdout=asyncio.subprocess.PIPE)
+        if args["mode"] == "sync":
+            with open(path, "wb") as out:
+                await asyncio.gather(redirect(proc.stdout, out), proc.wait())
+        elif anyio is not None:
+            async with await anyio.open_file(path, mode="wb") as out:
+                await asyncio.gather(redirect(proc.stdout, out), proc.wait())
+        else:
+            with open(path, "wb") as f:
+                await asyncio.gather(redirect(proc.stdout, ThreadHopFile(f)), proc.wait())
 
-    async def hop_asyncio():
-        with open(path, "w") as f:
-            for _ in range(lines):
-                await asyncio.to_thread(f.write, line)
-
-    async def hop_anyio():
-        async with await anyio.open_file(path, "w") as f:
-            for _ in range(lines):
-                await f.write(line)
-
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter_ns()
-    if args["mode"] == "sync":
-        asyncio.run(sync_writes())
-    elif anyio is not None:
-        anyio.run(hop_anyio)
-    else:
-        asyncio.run(hop_asyncio())
+    asyncio.run(copy())
     elapsed = time.perf_counter_ns() - start
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (after.ru_utime - usage.ru_utime) + (after.ru_stime - usage.ru_stime)
+    written = os.path.getsize(path)
     os.unlink(path)
-    return {"us_per_line": elapsed / 1e3 / lines, "library": "plain file write" if args["mode"] == "sync" else hop_library}
+    os.unlink(source)
+    if written != len(line) * lines:
+        raise SystemExit("catalog copy wrote %d bytes, expected %d" % (written, len(line) * lines))
+    library = redirect_library + (", plain file" if args["mode"] == "sync" else ", " + hop_library)
+    return {"us_per_line": elapsed / 1e3 / lines, "cpu_us_per_line": cpu * 1e6 / lines, "library": library}
 
 
 SCHEMA = """
@@ -292,10 +332,17 @@ def calibrate(opts, log):
         else "did NOT verifiably take effect (%d files failed, resident share %s)" % (failed, fractions and "%.0f%%" % (100 * max(fractions))))
 
     log("catalog writes")
-    sync = min(run_child("catalog", {"path": opts.scratch + "/catalog", "mode": "sync", "lines": opts.lines})["us_per_line"]
-               for _ in range(opts.repeats))
-    hops = [run_child("catalog", {"path": opts.scratch + "/catalog", "mode": "hop", "lines": opts.lines}) for _ in range(opts.repeats)]
-    hop = min(h["us_per_line"] for h in hops)
+    # Interleaved, so drift on the machine spreads over both modes.
+    syncs, hops = [], []
+    for _ in range(opts.repeats):
+        syncs.append(run_child("catalog", {"path": opts.scratch + "/catalog", "mode": "sync", "lines": opts.lines}))
+        hops.append(run_child("catalog", {"path": opts.scratch + "/catalog", "mode": "hop", "lines": opts.lines}))
+    # CPU per line, median over fresh processes: what the simulator pads with busy CPU, and what a
+    # real run's catalog write adds end to end (docs/calibration.md, "The catalog write").
+    sync = statistics.median(r["cpu_us_per_line"] for r in syncs)
+    hop = statistics.median(r["cpu_us_per_line"] for r in hops)
+    catalog_note = "%d lines from a pipe (`cat`), CPU time of all threads per line, median of %d fresh processes" % (
+        opts.lines, opts.repeats)
     log("sqlite statements")
     runs = [run_child("sqlite", {"path": opts.scratch + "/systemdb-%d.db" % i, "iterations": opts.iterations})["statements"]
             for i in range(opts.repeats)]
@@ -325,7 +372,11 @@ def calibrate(opts, log):
         "runtime": "%s %s" % (platform.python_implementation(), version),
         "calibration": {
             "interpreter": sys.executable, "python_version": sys.version.replace("\n", " "), "metadata_library": library,
-            "thread_hop_library": hops[0]["library"], "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "thread_hop_library": hops[0]["library"],
+            "catalog_write_us_per_line": {
+                "sync": {"cpu": [round(r["cpu_us_per_line"], 2) for r in syncs], "wall": [round(r["us_per_line"], 2) for r in syncs]},
+                "hop": {"cpu": [round(r["cpu_us_per_line"], 2) for r in hops], "wall": [round(r["us_per_line"], 2) for r in hops]},
+            }, "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "machine": dict(machine(), load_average_before=load_before, load_average_after=load_average()),
             "timing": "least of %d fresh-process runs per measurement: the least-disturbed run on a shared machine; "
                       "medians are kept beside the fits" % opts.repeats,
@@ -345,8 +396,8 @@ def calibrate(opts, log):
             "scan.per_distribution_us": unit(b, "entry_points() slope b " + how % "warm page cache" + ", R^2 = %.4f" % r2),
             "scan.cold_fixed_us": unit(ac, "entry_points() intercept a " + how % "cold page cache" + ", R^2 = %.4f; " % r2c + cold_note),
             "scan.cold_per_distribution_us": unit(bc, "entry_points() slope b " + how % "cold page cache" + ", R^2 = %.4f; " % r2c + cold_note),
-            "catalog.line_sync_us": unit(sync, "plain file write per catalog line inside an event loop, %d lines, least of %d fresh processes" % (opts.lines, opts.repeats)),
-            "catalog.line_thread_hop_us": unit(hop, "one worker-thread hop per catalog line (%s), %d lines, least of %d fresh processes" % (hops[0]["library"], opts.lines, opts.repeats)),
+            "catalog.line_sync_us": unit(sync, "catalog write through %s; %s" % (syncs[0]["library"], catalog_note)),
+            "catalog.line_thread_hop_us": unit(hop, "catalog write through %s; %s" % (hops[0]["library"], catalog_note)),
             "sqlite.statement_us": unit(message / 4, "sqlite3 module, WAL, synchronous=NORMAL: one STATE message write (UPDATE runs.payload, then BEGIN IMMEDIATE, SELECT, DELETE, INSERT, COMMIT) / its 4 counted statements, %d iterations, least of the runs; raw sqlite3, without SQLAlchemy (a lower bound)" % opts.iterations),
             "json.state_us": unit(js, "json.loads of a STATE message + json.dumps of its state payload, %d iterations, least of the runs" % (opts.iterations * 10)),
         },

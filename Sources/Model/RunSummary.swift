@@ -174,6 +174,9 @@ public struct PhaseSummary: Codable, Sendable {
     public var deltaMinutes: Double
     /// Share of this variant's regression the phase explains (nil for the baseline or no regression).
     public var share: Double?
+    /// The stretch of a real `meltano run` log this phase falls in (`simulate timeline`'s phases),
+    /// nil for phases no single log stretch holds: what a comparison with real logs groups by.
+    public var logPhase: LogPhase?
 
     public init(
         phase: Phase, provenance: Provenance, invocations: Int, unitsDone: Int, productionUnits: Int,
@@ -193,6 +196,7 @@ public struct PhaseSummary: Codable, Sendable {
         self.productionMinutes = productionMinutes
         self.deltaMinutes = deltaMinutes
         self.share = share
+        logPhase = phase.logPhase
     }
 }
 
