@@ -33,7 +33,10 @@ public struct SummaryComparison: Sendable {
     public static func incompatibility(_ old: RunSummary, _ new: RunSummary) -> String? {
         // An incomplete run's estimate lacks invocations: "equal" against it would be a false pass.
         if !old.complete || !new.complete {
-            return "\(!old.complete ? "the earlier" : "the later") run is INCOMPLETE (lost or failed invocations)"
+            let why = (!old.complete ? old : new).outcome?.reasonText ?? ""
+            return
+                "\(!old.complete ? "the earlier" : "the later") run is INCOMPLETE "
+                + "(\(why.isEmpty ? "lost or failed invocations" : why))"
         }
         let oldVariants = old.variants.map(\.name)
         let newVariants = new.variants.map(\.name)
