@@ -69,6 +69,19 @@ final class MessageTests: XCTestCase {
             "simulate: --export-markdown \(scratch.path): is a folder, not a file\n")
     }
 
+    /// A start that fails after the run folder was made (here: the cached environment's folder is a
+    /// link to nowhere, which no up-front check looks into) removes the folder again.
+    func testAFailedStartLeavesNoRunFolderBehind() throws {
+        let cache = scratch.appendingPathComponent("cache")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: cache.appendingPathComponent("env-20-7").path, withDestinationPath: "/proc/nonexistent")
+        let result = try SimulateBinary.run(
+            ["--scenario", smoke, "--output-root", root.path, "--cache-dir", cache.path], timeout: 120)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [], [])
+    }
+
     func testSitePackagesThatIsMissingOrHoldsNoDistributionIsBadInput() throws {
         XCTAssertEqual(
             try refused(["--site-packages", "/nonexistent/site-packages"]),

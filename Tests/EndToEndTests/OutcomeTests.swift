@@ -63,6 +63,31 @@ final class OutcomeTests: XCTestCase {
         XCTAssertEqual(compare.status, 2, compare.stderr)
         XCTAssertTrue(
             compare.stderr.contains("INCOMPLETE (\(planned) of \(planned) invocations failed"), compare.stderr)
+        // A summary written before `outcome` existed said `complete: true` for such a run: `compare`
+        // reads its counts instead of trusting that.
+        var older = summary
+        older["outcome"] = nil
+        older["complete"] = true
+        let olderFile = scratch.appendingPathComponent("older-summary.json")
+        try JSONSerialization.data(withJSONObject: older).write(to: olderFile)
+        let legacy = try SimulateBinary.run(["compare", olderFile.path, olderFile.path])
+        XCTAssertEqual(legacy.status, 2, legacy.stdout + legacy.stderr)
+        XCTAssertTrue(legacy.stderr.contains("the earlier run is INCOMPLETE"), legacy.stderr)
+    }
+
+    /// `fit` does not bisect on an incomplete step's estimate: it stops and says why.
+    func testFitStopsAtAnIncompleteStep() throws {
+        let result = try SimulateBinary.run(
+            [
+                "fit", "--scenario", smoke, "--observed", "1m", "--knob", "packages", "--output",
+                scratch.appendingPathComponent("fit").path, "--cache-dir", scratch.appendingPathComponent("cache").path,
+                "--set", "state_backend=http", "--set", "http.state.error_rate=1", "--set", "http.max_retries=0",
+            ], timeout: 120)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(
+            result.stderr.contains(
+                "simulate: fit step 1 is INCOMPLETE (6 of 6 invocations failed (an HTTP call gave up)"),
+            result.stderr)
     }
 
     /// Another process holds the system database past `busy_timeout_seconds`: the invocations that
