@@ -75,6 +75,21 @@ final class OutcomeTests: XCTestCase {
         XCTAssertTrue(legacy.stderr.contains("the earlier run is INCOMPLETE"), legacy.stderr)
     }
 
+    /// The scenario's own error paths are the workload: every invocation failing by design
+    /// (`on_error: fail`) is a complete run with an estimate.
+    func testModelledErrorPathsAreTheWorkloadNotAnIncompleteRun() throws {
+        let folder = scratch.appendingPathComponent("by-design")
+        let result = try SimulateBinary.run(
+            arguments(folder, ["--error-rate", "1", "--set", "on_error=fail"]), timeout: 120)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("Regression against meltano-3.6.0"), result.stdout)
+        let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
+        XCTAssertEqual(try outcome(summary)["status"] as? String, "complete")
+        XCTAssertEqual(try outcome(summary)["completed_invocations"] as? Int, 12)
+        let variants = try XCTUnwrap(summary["variants"] as? [[String: Any]])
+        XCTAssertEqual(variants.reduce(0) { $0 + ($1["failed"] as? Int ?? 0) }, 12)
+    }
+
     /// `fit` does not bisect on an incomplete step's estimate: it stops and says why.
     func testFitStopsAtAnIncompleteStep() throws {
         let result = try SimulateBinary.run(
