@@ -62,8 +62,16 @@ final class MessageTests: XCTestCase {
         XCTAssertEqual(
             try refused(["--export-json", missing]),
             "simulate: --export-json \(missing): its folder \(scratch.path)/no-such-folder does not exist\n")
-        XCTAssertEqual(
-            try refused(["--export-csv", "/dev/null"]), "simulate: --export-csv /dev/null: is a device, not a file\n")
+        // A device node of the test's own (/dev/null itself would be replaced by an atomic write if
+        // the check ever failed): before, the export renamed a regular file over it.
+        let device = scratch.appendingPathComponent("null-device").path
+        // Device 1:3 (what /dev/null is), needs root; the check is skipped without it.
+        if mknod(device, mode_t(S_IFCHR) | 0o666, (1 << 8) | 3) == 0 {
+            XCTAssertEqual(
+                try refused(["--export-csv", device]), "simulate: --export-csv \(device): is a device, not a file\n")
+            let type = try FileManager.default.attributesOfItem(atPath: device)[.type] as? FileAttributeType
+            XCTAssertEqual(type, .typeCharacterSpecial, "the device node is still one")
+        }
         XCTAssertEqual(
             try refused(["--export-markdown", scratch.path]),
             "simulate: --export-markdown \(scratch.path): is a folder, not a file\n")
