@@ -1,6 +1,7 @@
 import Foundation
 
-/// The report's headline (and `summary.json`'s): at most two sentences, every word from the run's numbers.
+/// The report's headline (and `summary.json`'s): at most two sentences, every word from the run's
+/// numbers, after the outcome's when the run is incomplete.
 ///
 /// Pipeline runs: the first sentence is the focal variant's regression (the variant the production
 /// regression was observed on, else the largest) with the phase that explains it, or "within noise";
@@ -16,10 +17,27 @@ public enum Headline {
             })
     }
 
+    /// The headline; an incomplete run's starts with "INCOMPLETE", the reasons and counts, then
+    /// says the estimate is on the invocations that completed, or that there is none.
     public static func sentence(
-        variants: [VariantSummary], scenario: Scenario, complete: Bool, observed: ObservedComparison? = nil
+        variants: [VariantSummary], scenario: Scenario, outcome: RunOutcome, observed: ObservedComparison? = nil
     ) -> String {
-        let prefix = complete ? "" : "INCOMPLETE RUN (see Failures): "
+        guard outcome.status == .incomplete else {
+            return sentence(variants: variants, scenario: scenario, prefix: "", observed: observed)
+        }
+        let opening = "INCOMPLETE: \(outcome.reasonText)."
+        guard outcome.completedInvocations > 0 else {
+            return opening + " No invocation completed, so there is no estimate."
+        }
+        let on =
+            " Estimate on the \(outcome.completedInvocations) of \(outcome.plannedInvocations) invocations "
+            + "that completed: "
+        return sentence(variants: variants, scenario: scenario, prefix: opening + on, observed: observed)
+    }
+
+    static func sentence(
+        variants: [VariantSummary], scenario: Scenario, prefix: String, observed: ObservedComparison?
+    ) -> String {
         if scenario.workload == .microbench {
             let parts = variants.map { v -> String in
                 let ms = v.phases.first { $0.phase == .backends }?.modelledMs.median ?? 0
@@ -54,7 +72,7 @@ public enum Headline {
                 first += ", within noise (the interval includes 0)"
             }
         } else {
-            first += "\(focal.name) n/a (no finished invocation)"
+            first += "\(focal.name) n/a (no completed invocation)"
         }
         let scans = others.compactMap(\.scanRegressionMinutes)
         if let most = scans.max(by: { abs($0) < abs($1) }) {
@@ -85,7 +103,7 @@ public enum Headline {
         }
         if !missing.isEmpty {
             clauses.append(
-                "no finished invocation, so no estimate: " + missing.map { "\($0.name) n/a" }.joined(separator: ", "))
+                "no completed invocation, so no estimate: " + missing.map { "\($0.name) n/a" }.joined(separator: ", "))
         }
         let second = clauses.joined(separator: "; ")
         return first + " " + second.prefix(1).uppercased() + second.dropFirst() + "."

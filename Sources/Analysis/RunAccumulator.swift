@@ -134,7 +134,11 @@ public final class RunAccumulator: EventFolding {
         case .runInterrupted: failures.interrupted = e.detail ?? "interrupted"
         case .invocationFinished:
             guard let outcome = e.outcome else { break }
-            if outcome.failure != nil { failures.httpFailedInvocations = (failures.httpFailedInvocations ?? 0) + 1 }
+            switch outcome.infrastructureFailure {
+            case .http: failures.httpFailedInvocations = (failures.httpFailedInvocations ?? 0) + 1
+            case .databaseLocked: failures.databaseLockedInvocations = (failures.databaseLockedInvocations ?? 0) + 1
+            case nil: break
+            }
             for counters in (outcome.http ?? [:]).values {
                 var gaveUp = failures.httpCallsGaveUp ?? CauseCounts()
                 gaveUp.add(counters.failures)

@@ -30,6 +30,7 @@ extension RunAnalyzer {
             http: accumulator.phaseNames.indices.compactMap { p in a.http[p]?.summary(phase: accumulator.phaseNames[p])
             },
             httpFailedInvocations: a.httpFailedInvocations,
+            databaseLockedInvocations: a.databaseLockedInvocations > 0 ? a.databaseLockedInvocations : nil,
             simulatedSecondsPerRun: simulated, secondsPerRun: perRun,
             productionMinutes: perRun * runs / 60 + Double(scenario.productionRuns - 1) * scenario.productionGapSeconds
                 / 60,
@@ -45,12 +46,14 @@ extension RunAnalyzer {
             let stats = a.phases[p]
             let n = Double(stats.invocations)
             let perRun = stats.seconds.mean
-            return PhaseSummary(
+            var phase = PhaseSummary(
                 phase: names[p], provenance: stats.sampled ? .sampled : .measured, invocations: stats.invocations,
                 unitsDone: stats.unitsDone, productionUnits: stats.productionUnits,
                 modelledMs: stats.distribution.summary, nativeMeanMs: n > 0 ? stats.nativeMsSum / n : 0,
                 scansMean: n > 0 ? stats.scansSum / n : 0, scanMeanMs: n > 0 ? stats.scanMsSum / n : 0,
                 secondsPerRun: perRun, productionMinutes: perRun * runs / 60, deltaMinutes: 0, share: nil)
+            if a.lockWaitNs[p] > 0 { phase.lockWaitSeconds = Double(a.lockWaitNs[p]) / 1e9 }
+            return phase
         }
         guard scenario.workload != .microbench else { return phases }
         for assumed in scenario.assumedSeconds {

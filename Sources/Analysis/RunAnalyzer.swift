@@ -16,6 +16,8 @@ public struct RunAnalyzer {
         public var command: String
         public var startedAt: Date
         public var wallSeconds: Double
+        /// False when a worker died, hung or was killed, or the run was interrupted (the summary's
+        /// `complete` also weighs failed invocations and the integrity check).
         public var complete: Bool
         public var workerProcesses: Int
         /// How the workers were started (`zygote` or `exec`), when known.
@@ -96,10 +98,17 @@ public struct RunAnalyzer {
                 ObservedAttribution.compare(logs: logs, variant: $0, productionRuns: scenario.productionRuns)
             }
         }
+        let outcome = RunOutcome.assess(
+            workersEnded: input.complete, failures: accumulator.failures,
+            infrastructureFailed: [
+                .http: variants.reduce(0) { $0 + ($1.httpFailedInvocations ?? 0) },
+                .databaseLocked: variants.reduce(0) { $0 + ($1.databaseLockedInvocations ?? 0) },
+            ], integrity: input.integrity, planned: variants.reduce(0) { $0 + $1.planned },
+            completed: variants.reduce(0) { $0 + $1.simulatedSeconds.count })
         var summary = RunSummary(
             tool: "simulate", scenario: scenarioInfo(scenario), command: input.command,
             startedAt: ISO8601DateFormatter().string(from: input.startedAt), wallSeconds: input.wallSeconds,
-            complete: input.complete, environment: input.environment,
+            complete: outcome.status == .complete, environment: input.environment,
             machine: MachineInfo.current(loadAverageAtStart: input.loadAverageAtStart),
             costProfile: CostProfileInfo(
                 name: input.costProfile.name, description: input.costProfile.description, file: input.costProfile.file,
@@ -110,12 +119,13 @@ public struct RunAnalyzer {
             variants: variants,
             integrity: input.integrity, httpServer: input.httpServer, failures: accumulator.failures,
             headline: Headline.sentence(
-                variants: variants, scenario: scenario, complete: input.complete, observed: observed),
+                variants: variants, scenario: scenario, outcome: outcome, observed: observed),
             notes: notes(scenario: scenario, costProfile: input.costProfile),
             warnings: StatisticalChecks.warnings(
                 variants: variants, loadAverage: input.loadAverageAtStart,
                 cores: ProcessInfo.processInfo.activeProcessorCount))
         summary.observed = observed
+        summary.outcome = outcome
         return summary
     }
 

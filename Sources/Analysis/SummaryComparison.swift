@@ -29,11 +29,24 @@ public struct SummaryComparison: Sendable {
         "observed.baseline_minutes", "observed.regressed_minutes", "observed.regressed_variant",
     ]
 
+    /// Whether a run's estimate stands on every planned invocation and a consistent store. A summary
+    /// from before `outcome` was recorded said `complete` also when HTTP calls had failed its
+    /// invocations, its integrity check failed or locks were left: its counts say it instead.
+    public static func isComplete(_ s: RunSummary) -> Bool {
+        guard s.complete else { return false }
+        if s.outcome != nil { return true }
+        return s.failures.lostInvocations == 0 && (s.failures.httpFailedInvocations ?? 0) == 0
+            && s.integrity?.ok ?? true && (s.integrity?.locksLeft ?? 0) == 0
+    }
+
     /// Why the two runs cannot be compared, or nil. Knobs, environment, cost profile and machine must match.
     public static func incompatibility(_ old: RunSummary, _ new: RunSummary) -> String? {
         // An incomplete run's estimate lacks invocations: "equal" against it would be a false pass.
-        if !old.complete || !new.complete {
-            return "\(!old.complete ? "the earlier" : "the later") run is INCOMPLETE (lost or failed invocations)"
+        if !isComplete(old) || !isComplete(new) {
+            let why = (!isComplete(old) ? old : new).outcome?.reasonText ?? ""
+            return
+                "\(!isComplete(old) ? "the earlier" : "the later") run is INCOMPLETE "
+                + "(\(why.isEmpty ? "lost or failed invocations, or an inconsistent store" : why))"
         }
         let oldVariants = old.variants.map(\.name)
         let newVariants = new.variants.map(\.name)

@@ -113,6 +113,10 @@ struct VariantAccumulator {
     var heartbeats = 0
     var jobOverlaps = 0
     var httpFailedInvocations = 0
+    var databaseLockedInvocations = 0
+    /// Nanoseconds waited for the system database's lock, per phase (parallel to `phases`), over
+    /// every finished invocation.
+    var lockWaitNs: [UInt64]
     var storage = StorageCounters()
     var errorMessages = Set<String>()
 
@@ -121,6 +125,7 @@ struct VariantAccumulator {
     init(phaseCount: Int) {
         phases = Array(repeating: PhaseAccumulator(), count: phaseCount)
         http = Array(repeating: nil, count: phaseCount)
+        lockWaitNs = Array(repeating: 0, count: phaseCount)
     }
 
     /// Room for `count` finished invocations in the per-invocation arrays.
@@ -131,10 +136,43 @@ struct VariantAccumulator {
     }
 
     /// Folds one finished invocation: `records` by position in `phaseNames` (nil: not recorded),
-    /// `all` every phase it recorded (also ones outside `phaseNames`).
+    /// `all` every phase it recorded (also ones outside `phaseNames`). An invocation an
+    /// infrastructure fault failed is counted (failed, its HTTP and SQLite counters, its lock
+    /// waits) but kept out of every time statistic: its pipeline did not complete.
     mutating func add(
         _ invocation: FinishedInvocation, records: [PhaseRecord?], all: [PhaseRecord], outcome o: InvocationOutcome,
         phaseNames: [Phase], stateBackend: StateBackendKind, messages: [String]
+    ) {
+        let completed = o.infrastructureFailure == nil
+        if completed { addTimes(invocation, records: records, all: all, stateBackend: stateBackend) }
+        for (p, record) in records.enumerated() {
+            if let wait = record?.lockWaitNs { lockWaitNs[p] += wait }
+            if let counters = o.http?[phaseNames[p]] {
+                if http[p] == nil { http[p] = HTTPAccumulator() }
+                http[p]!.add(counters)
+            }
+        }
+        if o.succeeded { succeeded += 1 } else { failed += 1 }
+        errorPaths += o.errorPaths
+        heartbeats += o.heartbeats
+        if o.jobOverlap { jobOverlaps += 1 }
+        switch o.infrastructureFailure {
+        case .http: httpFailedInvocations += 1
+        case .databaseLocked: databaseLockedInvocations += 1
+        case nil: break
+        }
+        storage.statements += o.storage.statements
+        storage.transactions += o.storage.transactions
+        storage.busyWaits += o.storage.busyWaits
+        storage.busyWaitNs += o.storage.busyWaitNs
+        storage.retries += o.storage.retries
+        storage.lockWaits += o.storage.lockWaits
+        errorMessages.formUnion(messages)
+    }
+
+    /// The time statistics of a completed invocation: its total, its phases, its kinds of work.
+    private mutating func addTimes(
+        _ invocation: FinishedInvocation, records: [PhaseRecord?], all: [PhaseRecord], stateBackend: StateBackendKind
     ) {
         totals.append(invocation.total)
         startRanks.append(invocation.startRank)
@@ -145,10 +183,6 @@ struct VariantAccumulator {
             if let record { phases[p].add(record) }
             phases[p].seconds.add(seconds)
             phaseSeconds?.append(seconds)
-            if let counters = o.http?[phaseNames[p]] {
-                if http[p] == nil { http[p] = HTTPAccumulator() }
-                http[p]!.add(counters)
-            }
         }
         if finishedCount > DifferenceOfMeans.bootstrapLimit { phaseSeconds = nil }
         // CostCategory.seconds(of:stateBackend:) without its dictionary per invocation.
@@ -158,18 +192,6 @@ struct VariantAccumulator {
             let category = CostCategory.allCases.firstIndex(of: record.phase.category(stateBackend: stateBackend))!
             categorySums[category] += max(0, record.productionModelledNs - scan) / 1e9
         }
-        if o.succeeded { succeeded += 1 } else { failed += 1 }
-        errorPaths += o.errorPaths
-        heartbeats += o.heartbeats
-        if o.jobOverlap { jobOverlaps += 1 }
-        if o.failure != nil { httpFailedInvocations += 1 }
-        storage.statements += o.storage.statements
-        storage.transactions += o.storage.transactions
-        storage.busyWaits += o.storage.busyWaits
-        storage.busyWaitNs += o.storage.busyWaitNs
-        storage.retries += o.storage.retries
-        storage.lockWaits += o.storage.lockWaits
-        errorMessages.formUnion(messages)
     }
 
     /// Puts the finished invocations (and their phase rows) in the order they started.

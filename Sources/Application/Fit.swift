@@ -84,6 +84,10 @@ public struct Fit {
             let summary = try Simulation(scenario: s, costProfile: costs, options: o).run().summary
             // A step from an interrupted run is not a point to bisect on.
             if interruptedBySignal { throw FitInterrupted(step: step, folder: o.output!.path) }
+            // Nor is an incomplete one: its estimate stands on part of its invocations, or on none.
+            if !summary.complete {
+                throw FitStepIncomplete(step: step, folder: o.output!.path, why: summary.outcome?.reasonText ?? "")
+            }
             if let phase = observedPhase {
                 // The simulated minutes the model puts in that log phase (a sum of phase means: no interval).
                 let y = summary.observed?.rows.first { $0.phase == phase }?.simulatedMinutes ?? 0
@@ -103,6 +107,15 @@ public struct Fit {
         let step: Int
         let folder: String
         var description: String { "fit interrupted at step \(step) (its incomplete run is in \(folder)); no answer" }
+    }
+
+    struct FitStepIncomplete: Error, CustomStringConvertible {
+        let step: Int
+        let folder: String
+        let why: String
+        var description: String {
+            "fit step \(step) is INCOMPLETE (\(why.isEmpty ? "see its report" : why); its run is in \(folder)); no answer"
+        }
     }
 
     func sentence(_ outcome: Bisection.Outcome, key: String, variant: String, integer: Bool, scenario: Scenario)

@@ -53,13 +53,15 @@ public struct Simulation {
 
     public func run() throws -> Result {
         // Check a real environment and the production logs before anything is written.
-        let realEnvironment =
-            scenario.sitePackages.isEmpty ? nil : try PreparedEnvironment.existing(paths: scenario.sitePackages)
+        let realEnvironment = try Self.realEnvironment(scenario)
         let observedLogs = try ObservedLogsLoader.load(
             scenario, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let loadAtStart = MachineInfo.loadAverage()
         let folder = try RunFolder.create(
             root: options.outputRoot, scenarioName: scenario.name, explicit: options.output)
+        // A start that fails before the workers run leaves no half-made run folder behind.
+        var started = false
+        defer { if !started { try? FileManager.default.removeItem(at: folder.url) } }
         let environment =
             try realEnvironment
             ?? SyntheticEnvironment.prepare(
@@ -94,6 +96,7 @@ public struct Simulation {
             }
         }
         job.lockRetrySeconds = scenario.lockRetrySeconds
+        job.busyTimeoutSeconds = scenario.busyTimeoutSeconds
         // The server lives exactly as long as the workers need it; the defer stops it on every
         // way out (errors, and SIGINT/SIGTERM, which the coordinator turns into an incomplete run).
         let server =
@@ -109,6 +112,7 @@ public struct Simulation {
         let coordinator = Coordinator(
             scenario: scenario, job: job, folder: folder, executable: options.executable, progress: options.progress)
         let accumulator = RunAccumulator(scenario: scenario, plan: plan.invocations)
+        started = true
         let record = try coordinator.run(plan: plan, accumulator: accumulator)
         let integrity =
             scenario.workload == .pipeline
@@ -133,6 +137,30 @@ public struct Simulation {
         return Result(folder: folder, summary: summary)
     }
 
+    /// The scenario's real `site-packages` folders, checked: each must be a folder that can be
+    /// listed, and together they must hold a distribution (a scan of nothing measures nothing).
+    /// Bad ones are bad input naming where `site_packages` was set; nil for a synthetic environment.
+    public static func realEnvironment(_ scenario: Scenario) throws -> PreparedEnvironment? {
+        guard !scenario.sitePackages.isEmpty else { return nil }
+        func problem(_ text: String) -> ScenarioError {
+            ScenarioError(
+                location: scenario.origins["site_packages"] ?? "site_packages", key: "site_packages", problem: text)
+        }
+        for path in scenario.sitePackages {
+            if let what = FileKind.of(path).notAFolder { throw problem("\(path): \(what)") }
+        }
+        let environment: PreparedEnvironment
+        do { environment = try PreparedEnvironment.existing(paths: scenario.sitePackages) } catch {
+            throw problem(String(describing: error))
+        }
+        guard environment.distributionCount > 0 else {
+            throw problem(
+                "no distribution (*.dist-info or *.egg-info folder) in \(scenario.sitePackages.joined(separator: ", ")): "
+                    + "a scan of nothing measures nothing")
+        }
+        return environment
+    }
+
     /// Writes summary.json and REPORT.md, each atomically (a temporary file, then a rename).
     func write(summary: RunSummary, to folder: RunFolder) throws {
         let encoder = JSONEncoder()
@@ -140,7 +168,7 @@ public struct Simulation {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(summary).write(to: folder.summary, options: .atomic)
         try Data(MarkdownReport.render(summary).utf8).write(to: folder.report, options: .atomic)
-        if summary.scenario.workload == .pipeline {
+        if summary.scenario.workload == .pipeline, !RunChart.drawn(summary).isEmpty {
             try Data(RunChart.svg(summary).utf8).write(
                 to: folder.url.appendingPathComponent(RunChart.fileName), options: .atomic)
         }

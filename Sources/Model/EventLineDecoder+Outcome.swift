@@ -44,6 +44,9 @@ extension EventLineDecoder {
             } else if key.is("last_state_write") {
                 try seen.mark(11)
                 o.lastStateWrite = try s.null() ? nil : lastStateWrite(&s)
+            } else if key.is("failure_cause") {
+                try seen.mark(12)
+                o.failureCause = try s.null() ? nil : enumValue(&s, failureCauses)
             } else {
                 throw Unrecognized()
             }
@@ -51,6 +54,8 @@ extension EventLineDecoder {
         guard seen.bits & 0xFF == 0xFF else { throw Unrecognized() }
         return o
     }
+
+    static let failureCauses = table(InfrastructureFailure.allCases)
 
     /// An object of number fields, each required once, in any order: `read` reads field `n`.
     static func fields(

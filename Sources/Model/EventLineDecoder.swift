@@ -126,11 +126,14 @@ public enum EventLineDecoder {
             } else if key.is("scan_modelled_ns") {
                 try seen.mark(7)
                 r.scanModelledNs = try s.integer()
+            } else if key.is("lock_wait_ns") {
+                try seen.mark(8)
+                r.lockWaitNs = try s.null() ? nil : (s.integer() as UInt64)
             } else {
                 throw Unrecognized()
             }
         }
-        guard seen.bits == 0xFF else { throw Unrecognized() }
+        guard seen.bits & 0xFF == 0xFF else { throw Unrecognized() }
         return r
     }
 

@@ -14,8 +14,11 @@ public struct RunSummary: Codable, Sendable {
     public var command: String
     public var startedAt: String
     public var wallSeconds: Double
-    /// False when a worker died, hung or was killed: some invocations are missing.
+    /// False when the run is incomplete (`outcome` says why): an invocation was lost or failed by an
+    /// infrastructure fault, a worker died, the integrity check failed or locks were left.
     public var complete: Bool
+    /// Complete or incomplete, with the reasons and counts; absent in older summaries.
+    public var outcome: RunOutcome? = nil
     public var environment: EnvironmentInfo
     public var machine: MachineInfo
     public var costProfile: CostProfileInfo
@@ -177,6 +180,10 @@ public struct PhaseSummary: Codable, Sendable {
     /// The stretch of a real `meltano run` log this phase falls in (`simulate timeline`'s phases),
     /// nil for phases no single log stretch holds: what a comparison with real logs groups by.
     public var logPhase: LogPhase?
+    /// Seconds this phase's invocations waited for the system database's lock, summed; excluded
+    /// from every time above (another process's lock is not a cost of the variant). Absent when
+    /// none was waited for, and in older summaries.
+    public var lockWaitSeconds: Double? = nil
 
     public init(
         phase: Phase, provenance: Provenance, invocations: Int, unitsDone: Int, productionUnits: Int,
@@ -266,6 +273,8 @@ public struct VariantSummary: Codable, Sendable {
     public var http: [HTTPPhaseSummary]?
     /// Invocations that failed because an HTTP call gave up.
     public var httpFailedInvocations: Int?
+    /// Invocations that failed because the system database stayed locked past the busy timeout.
+    public var databaseLockedInvocations: Int? = nil
     /// Mean simulated seconds per invocation (sampled phases extrapolated), without assumed phases.
     public var simulatedSecondsPerRun: Double
     public var secondsPerRun: Double
@@ -278,8 +287,9 @@ public struct VariantSummary: Codable, Sendable {
     public var mannWhitney: MannWhitneyResult?
     /// The regression split by kind of work (scans, catalog write, SQLite, HTTP, other).
     public var categories: [CategoryShare]
-    /// Simulated seconds of each finished invocation (sampled phases extrapolated), in start order:
-    /// the first `listedInvocationLimit` of them.
+    /// Simulated seconds of each completed invocation (sampled phases extrapolated), in start order:
+    /// the first `listedInvocationLimit` of them. Invocations failed by an infrastructure fault are
+    /// not in it (nor in any statistic).
     public var simulatedSeconds: [Double]
     /// Discovery counts of the same invocations as `simulatedSeconds`.
     public var invocations: [InvocationCounts]
@@ -312,7 +322,8 @@ public struct VariantSummary: Codable, Sendable {
         name: String, distributions: Int, profile: String, strategy: String, catalogWrite: String, planned: Int,
         succeeded: Int, failed: Int, lost: Int, scans: ScanSummary, errorPaths: Int, errorMessages: [String],
         storage: StorageCounters, heartbeats: Int, jobOverlaps: Int, phases: [PhaseSummary],
-        http: [HTTPPhaseSummary]? = nil, httpFailedInvocations: Int? = nil, simulatedSecondsPerRun: Double,
+        http: [HTTPPhaseSummary]? = nil, httpFailedInvocations: Int? = nil, databaseLockedInvocations: Int? = nil,
+        simulatedSecondsPerRun: Double,
         secondsPerRun: Double, productionMinutes: Double, regressionMinutes: Interval? = nil, topPhase: Phase? = nil,
         topPhaseMinutes: Interval? = nil, mannWhitney: MannWhitneyResult? = nil, categories: [CategoryShare],
         simulatedSeconds: [Double], invocations: [InvocationCounts], simulatedSecondsMoments: SecondsMoments? = nil
@@ -335,6 +346,7 @@ public struct VariantSummary: Codable, Sendable {
         self.phases = phases
         self.http = http
         self.httpFailedInvocations = httpFailedInvocations
+        self.databaseLockedInvocations = databaseLockedInvocations
         self.simulatedSecondsPerRun = simulatedSecondsPerRun
         self.secondsPerRun = secondsPerRun
         self.productionMinutes = productionMinutes
@@ -407,12 +419,15 @@ public struct FailureCounts: Codable, Sendable {
     public var httpFailedInvocations: Int?
     /// HTTP calls that gave up, by the last attempt's cause.
     public var httpCallsGaveUp: CauseCounts?
+    /// Invocations that failed because the system database stayed locked past the busy timeout;
+    /// absent when none did.
+    public var databaseLockedInvocations: Int?
 
     public init() {}
 
     public var any: Bool {
         workerExits + workerTimeouts + malformedLines + lostInvocations + (httpFailedInvocations ?? 0)
-            + (httpCallsGaveUp?.total ?? 0) > 0
+            + (httpCallsGaveUp?.total ?? 0) + (databaseLockedInvocations ?? 0) > 0
             || interrupted != nil
     }
 }

@@ -42,6 +42,8 @@ public struct Scenario: Sendable {
     public let heartbeatIntervalSeconds: Double
     public let lockTimeoutSeconds: Double
     public let lockRetrySeconds: Double
+    /// How long a system-database statement waits for another connection's lock before its invocation fails.
+    public let busyTimeoutSeconds: Double
     /// The `http.*` knobs: extraction over HTTP, the client, and fault injection.
     public let http: HTTPKnobs
     public let productionRuns: Int
@@ -99,6 +101,7 @@ public struct Scenario: Sendable {
         heartbeatIntervalSeconds = dbl("heartbeat_interval_seconds")
         lockTimeoutSeconds = dbl("lock_timeout_seconds")
         lockRetrySeconds = dbl("lock_retry_seconds")
+        busyTimeoutSeconds = dbl("busy_timeout_seconds")
         http = HTTPKnobs(values: values)
         productionRuns = int("production.runs")
         productionGapSeconds = dbl("production.gap_seconds")

@@ -158,6 +158,10 @@ public enum ScenarioKeys {
                 "lock_retry_seconds", .double(0.001...3_600), .double(1),
                 "file and http backends: wait between attempts on a held lock"),
             ScenarioKey(
+                "busy_timeout_seconds", .double(0.1...3_600), .double(30),
+                "system database: how long one statement waits for a lock another connection holds before its "
+                    + "invocation fails (the waits are reported apart, never in a phase's time)"),
+            ScenarioKey(
                 "production.runs", .int(1...1_000_000), .int(9), "`meltano run` processes in the production workload"),
             ScenarioKey("production.gap_seconds", .double(0...86_400), .double(2.5), "pause between production runs"),
             ScenarioKey(

@@ -23,6 +23,9 @@ public struct PhaseRecord: Codable, Sendable, Equatable {
     /// Discovery scans made inside this phase, and their modelled time.
     public var scans: Int
     public var scanModelledNs: UInt64
+    /// Time waited for the system database's lock inside the phase (nil: none); not in
+    /// `nativeNs` or `modelledNs`.
+    public var lockWaitNs: UInt64? = nil
 
     public init(
         phase: Phase, provenance: Provenance, units: Int, productionUnits: Int, nativeNs: UInt64, modelledNs: UInt64,
@@ -92,10 +95,16 @@ public struct InvocationOutcome: Codable, Sendable, Equatable {
     public var coldCache: PageEviction?
     /// HTTP work by phase (`extract`, and `state-lookup` / `state-write` with the http backend).
     public var http: [Phase: HTTPCounters]? = nil
-    /// Why the invocation failed when an HTTP call gave up (`extract: ...`); nil otherwise.
+    /// Why the invocation failed when the infrastructure failed it (`extract: ...`); nil otherwise,
+    /// also when a modelled error path failed it.
     public var failure: String? = nil
+    /// What kind of infrastructure fault `failure` is; nil with a `failure` means `http` (older events).
+    public var failureCause: InfrastructureFailure? = nil
     /// The last state this invocation wrote, where the backend keeps a document (file, http).
     public var lastStateWrite: LastStateWrite? = nil
+
+    /// The infrastructure fault that failed the invocation, if any.
+    public var infrastructureFailure: InfrastructureFailure? { failure == nil ? nil : failureCause ?? .http }
 
     public init(
         succeeded: Bool, discovery: DiscoveryCounters, storage: StorageCounters, heartbeats: Int, jobOverlap: Bool,

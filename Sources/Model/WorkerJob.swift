@@ -52,6 +52,8 @@ public struct WorkerJob: Codable, Sendable {
     public var invocations: [InvocationSpec]
     /// Sleep between attempts on a held lock (file and http backends).
     public var lockRetrySeconds: Double = 1
+    /// How long a system-database statement waits for a lock before the invocation fails.
+    public var busyTimeoutSeconds: Double = 30
     /// The loopback server and how to use it; nil when the run has no server (no extraction, no http state).
     public var http: HTTPJob? = nil
 

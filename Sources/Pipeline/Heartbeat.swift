@@ -14,8 +14,8 @@ final class Heartbeat: @unchecked Sendable {
     private var beats = 0
     private var failures = 0
 
-    init(databasePath: String, runRowID: Int64, interval: Double) throws {
-        self.database = try SystemDatabase(path: databasePath)
+    init(databasePath: String, busyTimeoutSeconds: Double, runRowID: Int64, interval: Double) throws {
+        self.database = try SystemDatabase(path: databasePath, busyTimeoutSeconds: busyTimeoutSeconds)
         self.runRowID = runRowID
         self.interval = interval
         let thread = Thread { [self] in self.loop() }
@@ -23,12 +23,17 @@ final class Heartbeat: @unchecked Sendable {
         thread.start()
     }
 
-    /// Stops the thread and returns (beats, failed beats).
-    func stop() -> (beats: Int, failures: Int) {
+    /// Stops the thread and returns (beats, failed beats, and how long of the stop was a beat
+    /// waiting for the database's lock).
+    func stop() -> (beats: Int, failures: Int, lockWaitNs: UInt64) {
+        let waits = database.connection.stats.totalWaitNanoseconds
+        let start = MonotonicClock.now()
         lock.withLock { stopping = true }
         wake.signal()
         finished.wait()
-        return lock.withLock { (beats, failures) }
+        let blocked = MonotonicClock.now() - start
+        let waited = min(blocked, database.connection.stats.totalWaitNanoseconds - waits)
+        return lock.withLock { (beats, failures, waited) }
     }
 
     private func loop() {

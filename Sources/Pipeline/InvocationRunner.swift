@@ -19,6 +19,9 @@ final class PaddingLedger: @unchecked Sendable {
     var eviction: PageEviction?
     /// HTTP counters of each phase that made requests.
     var http: [Phase: HTTPCounters] = [:]
+    /// Time waited for the system database's lock (busy handler and retries): not a cost of the
+    /// variant, so phases leave it out and report it apart.
+    var lockWaitNs: UInt64 = 0
 
     var paddingNs: UInt64 {
         (scanTiming.modelledNanoseconds - scanTiming.nativeNanoseconds)
@@ -38,7 +41,9 @@ final class InvocationState {
     let started: UInt64
     /// False once a step fails the invocation; later steps are skipped, teardown still runs.
     var succeeded = true
+    /// Why the infrastructure failed the invocation, and what kind of fault that was.
     var failure: String?
+    var failureCause: InfrastructureFailure?
     var errorPaths = 0
     /// Another run of the same job was RUNNING at start.
     var overlap = false
@@ -124,18 +129,25 @@ public final class InvocationRunner {
 
     /// Runs `body` (system-database work, plus `jsonMessages` STATE messages' JSON) and pads it to
     /// the profile's cost of the statements it executed: counted from the connection, not assumed.
+    /// Time waited for the database's lock goes to the ledger's `lockWaitNs`, not into the work.
     func padded<T>(_ database: SystemDatabase, jsonMessages: Int = 0, ledger: PaddingLedger, _ body: () throws -> T)
         rethrows -> T
     {
         let statements = database.connection.stats.statementsExecuted
+        let waits = database.connection.stats.totalWaitNanoseconds
+        // Also when `body` gives up on a lock: the wait is reported even though the work failed.
+        defer { ledger.lockWaitNs += database.connection.stats.totalWaitNanoseconds - waits }
         let start = MonotonicClock.now()
         let result = try body()
         let end = MonotonicClock.now()
+        let waited = min(database.connection.stats.totalWaitNanoseconds - waits, end - start)
         let executed = database.connection.stats.statementsExecuted - statements
         let micros =
             (padder.profile.microseconds(.sqliteStatement) ?? 0) * Double(executed)
             + (padder.profile.microseconds(.jsonState) ?? 0) * Double(jsonMessages)
-        padder.pad(started: start, nativeEnd: end, targetMicros: micros, units: executed, timing: &ledger.unitTiming)
+        padder.pad(
+            started: start + waited, nativeEnd: end, targetMicros: micros, units: executed,
+            timing: &ledger.unitTiming)
         return result
     }
 
@@ -186,10 +198,13 @@ public final class InvocationRunner {
         let scanNs0 = ledger.scanTiming.modelledNanoseconds
         let pad0 = ledger.paddingNs
         let excluded0 = ledger.excludedNs
+        let lockWait0 = ledger.lockWaitNs
         _ = client?.takeCounters()
         let start = MonotonicClock.now()
         try body()
-        let wall = MonotonicClock.now() - start - (ledger.excludedNs - excluded0)
+        let lockWait = ledger.lockWaitNs - lockWait0
+        let elapsed = MonotonicClock.now() - start
+        let wall = elapsed - min(elapsed, (ledger.excludedNs - excluded0) + lockWait)
         if let counters = client?.takeCounters(), !counters.isEmpty {
             ledger.http[name, default: HTTPCounters()].add(counters)
         }
@@ -205,6 +220,7 @@ public final class InvocationRunner {
             phase: name, provenance: units < production ? .sampled : .measured, units: units,
             productionUnits: production, nativeNs: native, modelledNs: modelled,
             scans: ledger.scans - scans0, scanModelledNs: ledger.scanTiming.modelledNanoseconds - scanNs0)
+        event.phase?.lockWaitNs = lockWait > 0 ? lockWait : nil
         emit(event)
     }
 
@@ -213,8 +229,10 @@ public final class InvocationRunner {
     public func run(_ spec: InvocationSpec) throws {
         let run = try begin(spec)
         try phase(.settings, run) { resolveSettings(run) }
-        try phase(.bookkeeping, run, units: 3) { try recordRunStart(run) }
-        try phase(.stateLookup, run) { try lookUpState(run) }
+        try phase(.bookkeeping, run, units: 3) {
+            try failingOnInfrastructure(.bookkeeping, run) { try recordRunStart(run) }
+        }
+        if run.succeeded { try phase(.stateLookup, run) { try lookUpState(run) } }
         if run.succeeded { try writeCatalog(run) }
         if run.succeeded, let http = job.http, http.pages > 0 { try extract(run, http: http) }
         if run.succeeded && job.stateMessages > 0 {
@@ -222,7 +240,7 @@ public final class InvocationRunner {
             try phase(.targetStateInit, run) { run.succeeded = initialize(2, raisesTwice: false, run) }
         }
         if run.succeeded && job.stateMessages > 0 { try writeState(run) }
-        try phase(.teardown, run) { try endRun(run) }
+        try phase(.teardown, run) { try failingOnInfrastructure(.teardown, run) { try endRun(run) } }
         finish(run)
     }
 
@@ -238,7 +256,7 @@ public final class InvocationRunner {
         emit(started)
         let ledger = PaddingLedger()
         let session = makeSession(strategy: variant.strategy, variant: variant.name, ledger: ledger)
-        let database = try SystemDatabase(path: job.databasePath)
+        let database = try SystemDatabase(path: job.databasePath, busyTimeoutSeconds: job.busyTimeoutSeconds)
         return InvocationState(
             spec: spec, variant: variant, ledger: ledger, session: session,
             resolver: StateBackendResolver(profile: variant.profile, session: session),
@@ -281,14 +299,15 @@ public final class InvocationRunner {
             run.runRowID = try database.insertRun(jobName: job, runID: UUID().uuidString, trigger: "simulate", now: now)
         }
         run.heartbeat = try Heartbeat(
-            databasePath: self.job.databasePath, runRowID: run.runRowID, interval: self.job.heartbeatIntervalSeconds)
+            databasePath: self.job.databasePath, busyTimeoutSeconds: self.job.busyTimeoutSeconds,
+            runRowID: run.runRowID, interval: self.job.heartbeatIntervalSeconds)
     }
 
     /// Step 3: state-backend initialization #1 (with the profile's error path), then the tap's state `get`.
     func lookUpState(_ run: InvocationState) throws {
         run.succeeded = initialize(1, raisesTwice: run.variant.profile.tapErrorRaisedTwice, run)
         guard run.succeeded else { return }
-        try failingOnHTTP(.stateLookup, run) {
+        try failingOnInfrastructure(.stateLookup, run) {
             _ = try padded(run.database, ledger: run.ledger) { try run.store.get(stateID: run.spec.stateID) }
         }
     }
@@ -331,7 +350,7 @@ public final class InvocationRunner {
         try phase(.extract, run, units: sample, productionUnits: http.pages) {
             let client = try httpClient()
             let streams = 1 + run.spec.ordinal % 49
-            try failingOnHTTP(.extract, run) {
+            try failingOnInfrastructure(.extract, run) {
                 for i in 0..<sample {
                     let path = "/api/stream-\(i % streams)/records?page=\(i / streams)"
                     let page = try client.send("GET", path, key: "api/o\(run.spec.ordinal)/p\(i)")
@@ -348,7 +367,7 @@ public final class InvocationRunner {
         let sample = min(job.stateMessages, job.stateSampleMessages)
         let spec = run.spec
         try phase(.stateWrite, run, units: sample, productionUnits: job.stateMessages) {
-            try failingOnHTTP(.stateWrite, run) {
+            try failingOnInfrastructure(.stateWrite, run) {
                 for m in 0..<sample {
                     let state = Self.statePayload(job: spec.job, message: m)
                     // One STATE message: its JSON (decoded and re-encoded for the store) and its statements.
@@ -370,7 +389,12 @@ public final class InvocationRunner {
 
     /// Step 8: the heartbeat stops and the `runs` row ends SUCCESS or FAIL.
     func endRun(_ run: InvocationState) throws {
-        if let heartbeat = run.heartbeat { run.beats = heartbeat.stop().beats }
+        if let heartbeat = run.heartbeat {
+            let stopped = heartbeat.stop()
+            run.beats = stopped.beats
+            // A beat waiting for the lock holds up the stop: that wait is not teardown's work.
+            run.ledger.lockWaitNs += stopped.lockWaitNs
+        }
         try padded(run.database, ledger: run.ledger) {
             try run.database.endRun(runRowID: run.runRowID, succeeded: run.succeeded, now: Date())
         }
@@ -395,16 +419,30 @@ public final class InvocationRunner {
             errorPaths: run.errorPaths, wallNs: MonotonicClock.now() - run.started,
             coldCache: ledger.eviction, http: ledger.http.isEmpty ? nil : ledger.http,
             failure: run.failure, lastStateWrite: run.lastWrite)
+        finished.outcome?.failureCause = run.failureCause
         emit(finished)
     }
 
-    /// An HTTP call that gave up fails the invocation (as the tap or the state backend would
-    /// raise), recorded as an outcome; anything else still throws.
-    func failingOnHTTP(_ phase: Phase, _ run: InvocationState, _ body: () throws -> Void) throws {
+    /// An infrastructure fault fails the invocation, recorded as its outcome (counted failed,
+    /// never lost): an HTTP call that gave up (as the tap or the state backend would raise), or
+    /// the system database locked past `busy_timeout_seconds`. Anything else still throws.
+    func failingOnInfrastructure(_ phase: Phase, _ run: InvocationState, _ body: () throws -> Void) throws {
         do { try body() } catch let error as HTTPCallFailed {
-            run.succeeded = false
-            run.failure = "\(phase.rawValue): \(error)"
+            fail(run, .http, "\(phase.rawValue): \(error)")
+        } catch let error as StorageError where error.kind == .busyTimeout {
+            fail(
+                run, .databaseLocked,
+                "\(phase.rawValue): the system database stayed locked by another connection for more than "
+                    + "\(job.busyTimeoutSeconds) s (busy_timeout_seconds)")
         }
+    }
+
+    /// Records the first infrastructure fault of the invocation; later steps are skipped.
+    private func fail(_ run: InvocationState, _ cause: InfrastructureFailure, _ message: String) {
+        run.succeeded = false
+        guard run.failure == nil else { return }
+        run.failure = message
+        run.failureCause = cause
     }
 
     /// One initialization with the profile's error path; false when the invocation must fail.

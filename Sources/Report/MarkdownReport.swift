@@ -12,7 +12,10 @@ public enum MarkdownReport {
     public static func render(_ s: RunSummary, cwd: String = ReportPaths.currentDirectory) -> String {
         var out = "# simulate --scenario \(s.scenario.name)\n\n"
         out += s.headline + "\n\n"
-        let status = s.complete ? "complete" : "**incomplete**: some invocations did not finish (see Failures)"
+        let status =
+            s.complete
+            ? "complete"
+            : "**incomplete**: \(s.outcome?.reasonText ?? "some invocations did not finish") (see Failures)"
         out +=
             "Run of \(s.startedAt), \(String(format: "%.1f", s.wallSeconds)) s wall time on \(s.machine.cpuCount) cores, "
             + "\(s.workerProcesses) worker processes\(spawnNote(s.workerSpawn)); \(status). \(profileCitation(s.costProfile)).\n\n"
@@ -26,6 +29,7 @@ public enum MarkdownReport {
             out += attributionSection(s)
             out += observedSection(s)
             out += phaseSection(s)
+            out += LockWaitSection.render(s)
             out += HTTPSection.render(s)
         }
         out += knobSection(s)
@@ -100,11 +104,14 @@ public enum MarkdownReport {
                 v.name == s.baseline
                 ? "baseline"
                 : v.regressionMinutes.map { interval($0) + (Headline.beyondNoise($0) ? "" : " within noise") }
-                    ?? "n/a (no finished invocation)"
+                    ?? "n/a (no completed invocation)"
+            // Without a completed invocation there are only the assumed phases: no minutes to show.
+            let measured = !v.simulatedSeconds.isEmpty
             t.add([
                 v.name, v.profile, v.strategy, v.catalogWrite, "\(v.succeeded) / \(v.failed) / \(v.lost)",
                 "\(v.scans.total); \(v.scans.firstInvocation), \(v.scans.maxAfterFirst)",
-                "\(v.errorPaths)", f(v.secondsPerRun, 1), f(v.productionMinutes), regression,
+                "\(v.errorPaths)", measured ? f(v.secondsPerRun, 1) : "–", measured ? f(v.productionMinutes) : "–",
+                regression,
                 v.mannWhitney.map { "\($0.significant ? "yes" : "no") (p \(pValue($0.pValue)))" } ?? "–",
             ])
         }
@@ -113,7 +120,7 @@ public enum MarkdownReport {
 
     /// The chart as Unicode bars, which render in an issue and a terminal; the SVG is a file beside.
     static func chartSection(_ s: RunSummary) -> String {
-        guard s.scenario.workload == .pipeline, !s.variants.isEmpty else { return "" }
+        guard s.scenario.workload == .pipeline, !RunChart.drawn(s).isEmpty else { return "" }
         return
             "End-to-end minutes per variant over the \(knob(s, "production.runs"))-run production workload, by phase in pipeline "
             + "order (the same chart as an image: the file `\(RunChart.fileName)` beside this report):\n\n"
@@ -403,8 +410,15 @@ public enum MarkdownReport {
         var out = "## Failures\n\n"
         if failed == 0 && !f.any && s.complete { return out + "None: every planned invocation finished.\n\n" }
         if let why = f.interrupted { out += "- **Interrupted**: \(why).\n" }
-        out += "- Invocations that failed by design (`on_error: fail`): \(failed - (f.httpFailedInvocations ?? 0)).\n"
+        let locked = f.databaseLockedInvocations ?? 0
+        out +=
+            "- Invocations that failed by design (`on_error: fail`): \(failed - (f.httpFailedInvocations ?? 0) - locked).\n"
         out += HTTPSection.failureLines(f)
+        if locked > 0 {
+            out +=
+                "- Invocations that failed because the system database stayed locked past `busy_timeout_seconds` "
+                + "(\(knob(s, "busy_timeout_seconds")) s): \(locked); they are in no time statistic.\n"
+        }
         out += "- Invocations lost (never finished): \(f.lostInvocations).\n"
         out +=
             "- Worker processes that exited non-zero or by a signal: \(f.workerExits); killed after their timeout: \(f.workerTimeouts).\n"

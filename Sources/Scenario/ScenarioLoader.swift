@@ -41,14 +41,13 @@ public enum ScenarioLoader {
         let looksLikePath = nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml")
         if looksLikePath {
             let url = URL(fileURLWithPath: nameOrPath, relativeTo: currentDirectory).standardizedFileURL
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
-                throw ScenarioError(location: nameOrPath, key: nil, problem: "no such file")
-            }
-            if isDir.boolValue {
+            switch FileKind.of(url.path) {
+            case .regular: return url
+            case .missing: throw ScenarioError(location: nameOrPath, key: nil, problem: "no such file")
+            case .directory:
                 throw ScenarioError(location: nameOrPath, key: nil, problem: "is a directory, not a scenario file")
+            case let kind: throw ScenarioError(location: nameOrPath, key: nil, problem: kind.description)
             }
-            return url
         }
         for folder in scenarioFolders(currentDirectory: currentDirectory, executable: executable) {
             let url = folder.appendingPathComponent("\(nameOrPath).yaml")
@@ -86,9 +85,16 @@ public enum ScenarioLoader {
         -> Scenario
     {
         let shown = displayName ?? file.path
+        // Checked before opening: a FIFO would block the read, a device would never end.
+        switch FileKind.of(file.path) {
+        case .regular, .missing, .inaccessible: break
+        case let kind: throw ScenarioError(location: shown, key: nil, problem: kind.notAFile ?? kind.description)
+        }
         let data: Data
         do { data = try Data(contentsOf: file) } catch {
-            throw ScenarioError(location: shown, key: nil, problem: "cannot be read (\(error.localizedDescription))")
+            // Foundation's message is a sentence about "permission" whatever the cause; errno says it in words.
+            let reason = access(file.path, R_OK) == 0 ? "read error" : String(cString: strerror(errno)).lowercased()
+            throw ScenarioError(location: shown, key: nil, problem: "cannot be read (\(reason))")
         }
         guard let text = String(data: data, encoding: .utf8), !text.contains("\0") else {
             throw ScenarioError(location: shown, key: nil, problem: "is not UTF-8 text")

@@ -50,6 +50,15 @@ public final class SystemDatabase: StateStore, Sendable {
             retryLimitSeconds: retryLimitSeconds)
     }
 
+    /// Opens an existing system database whose statements wait at most `busyTimeoutSeconds` for
+    /// another connection's lock (the busy handler's sleeps, then whole-statement retries) before
+    /// a `StorageError` of kind `.busyTimeout` surfaces.
+    public convenience init(path: String, busyTimeoutSeconds: Double) throws {
+        try self.init(
+            path: path, busyTimeoutMilliseconds: min(5000, Int((busyTimeoutSeconds * 1000).rounded())),
+            retryLimitSeconds: busyTimeoutSeconds)
+    }
+
     /// Uses an already open connection.
     public init(connection: SQLiteConnection) {
         self.connection = connection

@@ -107,6 +107,25 @@ struct ScenarioOptions: ParsableArguments {
         }
     }
 
+    /// Checks every path before the run starts: `--site-packages` (folders holding distributions),
+    /// `--output` (a new folder), `--output-root` and, for a synthetic environment, `--cache-dir`
+    /// (folders that take new folders), and `files` (flag, path: files to write). A bad one is one
+    /// line naming the flag, the path and what is wrong, exit status 2, and nothing is written.
+    func checkPaths(_ scenario: Scenario, output: String?, files: [(flag: String, path: String?)] = []) throws {
+        do { _ = try Simulation.realEnvironment(scenario) } catch let error as ScenarioError {
+            throw SimulateExit.badInput(error.description)
+        }
+        let synthetic = scenario.sitePackages.isEmpty
+        func check(_ flag: String, _ path: String?, _ problem: (URL) -> String?) throws {
+            guard let path, let what = problem(URL(fileURLWithPath: path, relativeTo: cwd)) else { return }
+            throw SimulateExit.badInput("\(flag) \(path): \(what)")
+        }
+        try check("--output", output, PathCheck.newFolder)
+        if output == nil { try check("--output-root", outputRoot, PathCheck.folder) }
+        if synthetic { try check("--cache-dir", cacheDir ?? outputRoot + "/.cache", PathCheck.folder) }
+        for file in files { try check(file.flag, file.path, PathCheck.newFile) }
+    }
+
     func options(output: String?, progress: Bool, command: String) -> Simulation.Options {
         Simulation.Options(
             outputRoot: URL(fileURLWithPath: outputRoot, relativeTo: cwd),

@@ -34,8 +34,14 @@ import Testing
 
     @Test func namesEveryNonBaselineVariantInMinutes() throws {
         let (summary, scenario) = try threeVariantSummary()
-        let sentence = Headline.sentence(variants: summary.variants, scenario: scenario, complete: true)
-        #expect(sentence == summary.headline)
+        let sentence = Headline.sentence(variants: summary.variants, scenario: scenario, outcome: complete)
+        // The hand case loses one invocation: the summary's own headline says so first.
+        #expect(try #require(summary.outcome).status == .incomplete)
+        #expect(summary.headline.hasSuffix(": " + sentence))
+        #expect(
+            summary.headline
+                == Headline.sentence(
+                    variants: summary.variants, scenario: scenario, outcome: try #require(summary.outcome)))
         #expect(
             sentence.hasPrefix(
                 "Regression against meltano-3.6.0 over the 9-run production workload: meltano-3.7.9 +0.22 min ["))
@@ -62,14 +68,36 @@ import Testing
             "\(sentence)")
     }
 
-    @Test func incompleteRunsSayIncompleteFirst() throws {
+    let complete = RunOutcome(status: .complete, reasons: [], plannedInvocations: 6, completedInvocations: 6)
+
+    @Test func incompleteRunsSayIncompleteFirstWithTheReasonAndCounts() throws {
         let (summary, scenario) = try threeVariantSummary()
-        let sentence = Headline.sentence(variants: summary.variants, scenario: scenario, complete: false)
-        #expect(sentence.hasPrefix("INCOMPLETE"))
-        #expect(sentence.hasPrefix("INCOMPLETE RUN (see Failures): Regression against meltano-3.6.0"))
-        let complete = Headline.sentence(variants: summary.variants, scenario: scenario, complete: true)
-        #expect(!complete.contains("INCOMPLETE"))
-        #expect(sentence == "INCOMPLETE RUN (see Failures): " + complete)
+        let lost = RunOutcome(
+            status: .incomplete, reasons: [.init(reason: .lostInvocations, count: 1, text: "1 of 6 invocations lost")],
+            plannedInvocations: 6, completedInvocations: 5)
+        let sentence = Headline.sentence(variants: summary.variants, scenario: scenario, outcome: lost)
+        let whole = Headline.sentence(variants: summary.variants, scenario: scenario, outcome: complete)
+        #expect(!whole.contains("INCOMPLETE"))
+        #expect(
+            sentence
+                == "INCOMPLETE: 1 of 6 invocations lost. Estimate on the 5 of 6 invocations that completed: " + whole)
+    }
+
+    @Test func aRunWhereNothingCompletedHasNoEstimate() throws {
+        let (summary, scenario) = try threeVariantSummary()
+        let failed = RunOutcome(
+            status: .incomplete,
+            reasons: [
+                .init(
+                    reason: .httpFailedInvocations, count: 6, text: "6 of 6 invocations failed (an HTTP call gave up)"),
+                .init(reason: .locksLeft, count: 2, text: "2 locks left"),
+            ], plannedInvocations: 6, completedInvocations: 0)
+        let sentence = Headline.sentence(variants: summary.variants, scenario: scenario, outcome: failed)
+        #expect(
+            sentence
+                == "INCOMPLETE: 6 of 6 invocations failed (an HTTP call gave up); 2 locks left. "
+                + "No invocation completed, so there is no estimate.")
+        #expect(!sentence.contains(" min"))
     }
 
     @Test func smallRegressionsGetNoAttributionSentence() throws {
@@ -80,7 +108,7 @@ import Testing
             with: "variants: [meltano-3.6.0, persistent]")
         let scenario = try ScenarioLoader.load(yaml: yaml, displayName: "two.yaml")
         let variants = summary.variants.filter { $0.name != "meltano-3.7.9" }
-        let sentence = Headline.sentence(variants: variants, scenario: scenario, complete: true)
+        let sentence = Headline.sentence(variants: variants, scenario: scenario, outcome: complete)
         #expect(sentence.hasPrefix("Regression against meltano-3.6.0"))
         #expect(sentence.contains(": persistent +0.00 min ["), "\(sentence)")
         #expect(sentence.contains("within noise (the interval includes 0)"), "\(sentence)")

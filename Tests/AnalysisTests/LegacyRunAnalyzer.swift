@@ -108,7 +108,9 @@ struct LegacyRunAnalyzer {
         var variants: [VariantSummary] = []
         for variant in scenario.variants {
             let ordered = startOrder.filter { byIndex[$0]?.outcome != nil && specs[$0]?.variant == variant.name }
-            let datas = ordered.compactMap { byIndex[$0] }
+            let all = ordered.compactMap { byIndex[$0] }
+            // Invocations an infrastructure fault failed are counted but in no time statistic.
+            let datas = all.filter { $0.outcome?.failure == nil }
             totals[variant.name] = datas.map { d in d.phases.values.reduce(0) { $0 + $1.productionModelledNs } / 1e9 }
             let perInvocation = datas.map {
                 CostCategory.seconds(of: Array($0.phases.values), stateBackend: scenario.stateBackend)
@@ -156,9 +158,9 @@ struct LegacyRunAnalyzer {
                             productionMinutes: assumed.seconds * runs / 60, deltaMinutes: 0, share: nil))
                 }
             }
-            let outcomes = datas.compactMap(\.outcome)
+            let outcomes = all.compactMap(\.outcome)
             let counts = ordered.compactMap { i -> InvocationCounts? in
-                guard let d = byIndex[i], let o = d.outcome else { return nil }
+                guard let d = byIndex[i], let o = d.outcome, o.failure == nil else { return nil }
                 return InvocationCounts(
                     index: i, ordinal: specs[i]?.ordinal ?? -1, succeeded: o.succeeded, scans: o.discovery.scans,
                     lookups: o.discovery.lookups, backendsCalls: o.discovery.backendsCalls,
@@ -175,7 +177,7 @@ struct LegacyRunAnalyzer {
                 storage.lockWaits += o.storage.lockWaits
             }
             let http = phaseNames.compactMap { name -> HTTPPhaseSummary? in
-                let perWorker = datas.compactMap { d in d.outcome?.http?[name].map { (worker: d.worker, counters: $0) }
+                let perWorker = all.compactMap { d in d.outcome?.http?[name].map { (worker: d.worker, counters: $0) }
                 }
                 return perWorker.isEmpty ? nil : HTTPPhaseSummary.build(phase: name, perWorker: perWorker)
             }
@@ -195,7 +197,7 @@ struct LegacyRunAnalyzer {
                         total: scanCounts.reduce(0, +), perInvocation: SampleStatistics(scanCounts.map(Double.init)),
                         firstInvocation: scanCounts.first ?? 0, maxAfterFirst: scanCounts.dropFirst().max() ?? 0),
                     errorPaths: outcomes.reduce(0) { $0 + $1.errorPaths },
-                    errorMessages: Array(Set(datas.flatMap(\.errorMessages))).sorted(),
+                    errorMessages: Array(Set(all.flatMap(\.errorMessages))).sorted(),
                     storage: storage, heartbeats: outcomes.reduce(0) { $0 + $1.heartbeats },
                     jobOverlaps: outcomes.filter(\.jobOverlap).count, phases: phases, http: http,
                     httpFailedInvocations: outcomes.filter { $0.failure != nil }.count,
@@ -208,10 +210,16 @@ struct LegacyRunAnalyzer {
         attribute(
             &variants, scenario: scenario, totals: totals, phaseSeconds: phaseSeconds,
             categorySeconds: categorySeconds)
-        return RunSummary(
+        let failures = failures(input.events)
+        let outcome = RunOutcome.assess(
+            workersEnded: input.complete, failures: failures,
+            infrastructureFailed: [.http: variants.reduce(0) { $0 + ($1.httpFailedInvocations ?? 0) }],
+            integrity: input.integrity, planned: variants.reduce(0) { $0 + $1.planned },
+            completed: variants.reduce(0) { $0 + $1.simulatedSeconds.count })
+        var summary = RunSummary(
             tool: "simulate", scenario: scenarioInfo(scenario), command: input.command,
             startedAt: ISO8601DateFormatter().string(from: input.startedAt), wallSeconds: input.wallSeconds,
-            complete: input.complete, environment: input.environment,
+            complete: outcome.status == .complete, environment: input.environment,
             machine: MachineInfo.current(loadAverageAtStart: input.loadAverageAtStart),
             costProfile: CostProfileInfo(
                 name: input.costProfile.name, description: input.costProfile.description, file: input.costProfile.file,
@@ -220,12 +228,14 @@ struct LegacyRunAnalyzer {
             pageCache: pageCache(input),
             workerProcesses: input.workerProcesses, workerSpawn: input.workerSpawn, baseline: scenario.baseline.name,
             variants: variants,
-            integrity: input.integrity, httpServer: input.httpServer, failures: failures(input.events),
-            headline: Headline.sentence(variants: variants, scenario: scenario, complete: input.complete),
+            integrity: input.integrity, httpServer: input.httpServer, failures: failures,
+            headline: Headline.sentence(variants: variants, scenario: scenario, outcome: outcome),
             notes: notes(scenario: scenario, costProfile: input.costProfile),
             warnings: StatisticalChecks.warnings(
                 variants: variants, loadAverage: input.loadAverageAtStart,
                 cores: ProcessInfo.processInfo.activeProcessorCount))
+        summary.outcome = outcome
+        return summary
     }
 
     /// Regression per variant with its interval, each phase's share of it, and the top phase.

@@ -59,8 +59,13 @@ struct CalibrateCommand: ParsableCommand {
         let outputURL =
             output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
             ?? CostProfileLocator.defaultCalibratedPath(currentDirectory: cwd)
+        // The script writes beside the profile; only a measurement that reads back replaces it, so an
+        // interpreter that measured nothing can never leave an older profile looking fresh.
+        let partial = outputURL.deletingLastPathComponent().appendingPathComponent(
+            ".\(outputURL.lastPathComponent).partial-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: partial) }
         var arguments = [
-            scriptURL.path, "--output", outputURL.path, "--repeats", "\(repeats)", "--lines", "\(lines)",
+            scriptURL.path, "--output", partial.path, "--repeats", "\(repeats)", "--lines", "\(lines)",
             "--iterations", "\(iterations)",
         ]
         if let sitePackages {
@@ -76,12 +81,23 @@ struct CalibrateCommand: ParsableCommand {
             }
             arguments += ["--env", "\(size):\(environment.pathEntries[0])"]
         }
-        try runPython(arguments)
+        let printed = try runPython(arguments)
         let profile: CostProfile
         do {
-            profile = try CostProfile.load(path: outputURL.path)
+            guard FileKind.of(partial.path) == .regular else {
+                throw SimulateExit.badInput("--python \(python): measured nothing (\(Self.describe(printed)))")
+            }
+            profile = try CostProfile.load(path: partial.path)
+            guard !profile.units.isEmpty else {
+                throw SimulateExit.badInput("--python \(python): wrote a profile without a measured unit")
+            }
+            guard rename(partial.path, outputURL.path) == 0 else {
+                throw SimulateExit.failure(
+                    "\(PathDisplay.relative(outputURL.path, to: cwd)): cannot write it (\(String(cString: strerror(errno))))"
+                )
+            }
         } catch let error as CostProfileError {
-            throw SimulateExit.failure("calibrate.py wrote a profile simulate cannot read: \(error)")
+            throw SimulateExit.badInput("--python \(python): wrote a profile simulate cannot read: \(error)")
         }
         print(Self.render(profile, file: PathDisplay.relative(outputURL.path, to: cwd)))
     }
@@ -116,8 +132,9 @@ struct CalibrateCommand: ParsableCommand {
         return found
     }
 
-    /// Runs the interpreter on the script; its progress goes straight to our stderr.
-    private func runPython(_ arguments: [String]) throws {
+    /// Runs the interpreter on the script; its progress goes on to our stderr as it comes. Returns
+    /// everything it printed (stdout and stderr), or throws a one-line bad input when it failed.
+    private func runPython(_ arguments: [String]) throws -> String {
         let process = Process()
         if python.contains("/") {
             process.executableURL = URL(fileURLWithPath: python)
@@ -126,19 +143,49 @@ struct CalibrateCommand: ParsableCommand {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = [python] + arguments
         }
-        process.standardOutput = FileHandle.nullDevice
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
         do {
             try process.run()
         } catch {
             throw SimulateExit.badInput("--python \(python): cannot run it (\(error.localizedDescription))")
         }
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data()
+        nonisolated(unsafe) var errData = Data()
+        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) {
+            while true {
+                let chunk = err.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                FileHandle.standardError.write(chunk)
+                errData.append(chunk)
+            }
+        }
         process.waitUntilExit()
+        group.wait()
+        let printed = String(decoding: errData + outData, as: UTF8.self)
         if !python.contains("/"), process.terminationReason == .exit, process.terminationStatus == 127 {
             throw SimulateExit.badInput("--python \(python): not found on PATH")
         }
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw SimulateExit.failure(
-                "\(python) \(arguments[0]) failed (status \(process.terminationStatus)); see its message above")
+            let how =
+                process.terminationReason == .exit
+                ? "exited with status \(process.terminationStatus)"
+                : "was killed by signal \(process.terminationStatus)"
+            throw SimulateExit.badInput("--python \(python): \(how) (\(Self.describe(printed)))")
         }
+        return printed
+    }
+
+    /// What an interpreter printed, in a few words for a one-line message: its last line, or that
+    /// there was nothing.
+    static func describe(_ printed: String) -> String {
+        let lines = printed.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let last = lines.last(where: { !$0.isEmpty }) else { return "it printed nothing" }
+        let shown = last.count > 160 ? String(last.prefix(160)) + "…" : last
+        return "its last line: \(shown)"
     }
 }

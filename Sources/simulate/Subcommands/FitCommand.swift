@@ -61,6 +61,7 @@ struct FitCommand: ParsableCommand {
         }
         let loaded = try scenarioOptions.load()
         let base = loaded.0
+        try scenarioOptions.checkPaths(base, output: output)
         let minutes: Double
         do {
             minutes = try given ?? Fit.observedMinutes(of: phase!, scenario: base, currentDirectory: cwd)

@@ -11,8 +11,9 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario and write its report (the default subcommand).",
         discussion: """
-            Exit status: 0 the run is complete; 2 bad input (scenario, knob or cost profile), nothing written; \\
-            3 the run finished incomplete (a worker died, hung or was killed; the report says so); 1 any other failure.
+            Exit status: 0 the run is complete; 2 bad input (scenario, knob, cost profile or path), nothing written; \\
+            3 the run finished incomplete (an invocation was lost or failed by an infrastructure fault, a worker died, \\
+            the integrity check failed or locks were left; the report says so); 1 any other failure.
             """
     )
 
@@ -27,9 +28,9 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let cwd = scenarioOptions.cwd
         let (scenario, costs) = try scenarioOptions.load()
-        if let output, FileManager.default.fileExists(atPath: URL(fileURLWithPath: output, relativeTo: cwd).path) {
-            throw SimulateExit.badInput("\(output): output folder already exists; choose a new one")
-        }
+        try scenarioOptions.checkPaths(
+            scenario, output: output,
+            files: [("--export-markdown", exportMarkdown), ("--export-json", exportJSON), ("--export-csv", exportCSV)])
         let options = scenarioOptions.options(
             output: output, progress: isatty(2) == 1,
             command: ScenarioOptions.reproduceCommand(scenario))

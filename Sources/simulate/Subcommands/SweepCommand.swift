@@ -58,6 +58,7 @@ struct SweepCommand: ParsableCommand {
         let swept = Set(ordered.map(\.key))
         let loaded = try scenarioOptions.load(extra: firstCell, swept: swept)
         let base = loaded.0
+        try scenarioOptions.checkPaths(base, output: output)
         let folder =
             output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
             ?? RunFolder.freshURL(
