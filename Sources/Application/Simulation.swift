@@ -109,6 +109,10 @@ public struct Simulation {
         let coordinator = Coordinator(
             scenario: scenario, job: job, folder: folder, executable: options.executable, progress: options.progress)
         let accumulator = RunAccumulator(scenario: scenario, plan: plan.invocations)
+        // From the workers' start to the written report: the first SIGINT/SIGTERM ends the run as
+        // incomplete, a second one right after it cannot lose the report (docs/usage.md, "Interrupting a run").
+        InterruptSignals.install()
+        defer { InterruptSignals.remove() }
         let record = try coordinator.run(plan: plan, accumulator: accumulator)
         let integrity =
             scenario.workload == .pipeline
