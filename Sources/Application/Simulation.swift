@@ -113,6 +113,10 @@ public struct Simulation {
             scenario: scenario, job: job, folder: folder, executable: options.executable, progress: options.progress)
         let accumulator = RunAccumulator(scenario: scenario, plan: plan.invocations)
         started = true
+        // From the workers' start to the written report: the first SIGINT/SIGTERM ends the run as
+        // incomplete, a second one right after it cannot lose the report (docs/usage.md, "Interrupting a run").
+        InterruptSignals.install()
+        defer { InterruptSignals.remove() }
         let record = try coordinator.run(plan: plan, accumulator: accumulator)
         let integrity =
             scenario.workload == .pipeline

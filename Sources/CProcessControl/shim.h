@@ -1,6 +1,6 @@
 // What the worker zygote needs from Linux that Swift's Glibc module does not import: descriptor
-// passing (the CMSG_* macros), signalfd, PR_SET_PDEATHSIG and close_range. `static inline`, so
-// this system module links nothing.
+// passing (the CMSG_* macros), signalfd, PR_SET_PDEATHSIG, close_range and pidfds. `static inline`,
+// so this system module links nothing.
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -108,4 +108,22 @@ static inline void pc_close_from(int first) {
     long limit = sysconf(_SC_OPEN_MAX);
     if (limit < 0 || limit > 65536) limit = 65536;
     for (int fd = first; fd < limit; fd++) close(fd);
+}
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+/// A descriptor for process `pid` (close-on-exec) that polls readable once it has ended, and through
+/// which it can be signalled without the risk of a reused pid; -1 with errno where the kernel lacks it.
+static inline int pc_pidfd_open(pid_t pid) {
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/// Sends `signal` to the process behind `pidfd`; 0, or -1 with errno (ESRCH once it has been reaped).
+static inline int pc_pidfd_send_signal(int pidfd, int signal) {
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0);
 }

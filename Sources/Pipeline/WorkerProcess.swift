@@ -1,3 +1,4 @@
+import CProcessControl
 import Foundation
 
 /// The body of `simulate worker`: reads one `WorkerJob` from stdin, runs its invocations in
@@ -5,6 +6,9 @@ import Foundation
 public enum WorkerProcess {
     /// Exit codes: 0 all invocations ran; 3 the job could not be read; 4 an invocation threw.
     public static func main() -> Int32 {
+        // An exec'd worker dies with its coordinator, even while stopped (a forked one already dies
+        // with its zygote). Had the coordinator died before this line, the first write fails (SIGPIPE).
+        _ = pc_set_parent_death_signal(SIGKILL)
         // The first event says the process is alive before any work, so the coordinator can tell
         // a worker that never started from one that failed on its job.
         // Written by hand: the first JSON encoding in a process costs about a millisecond of

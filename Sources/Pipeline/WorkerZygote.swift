@@ -8,12 +8,11 @@ public struct ZygoteMessage: Equatable, Sendable {
         case ready = 0
         /// coordinator → zygote, with three descriptors (stdin, stdout, stderr): `a` is a tag echoed back.
         case spawn = 1
-        /// zygote → coordinator: `a` the tag, `b` the worker's pid or `-errno` when fork failed.
+        /// zygote → coordinator: `a` the tag, `b` the worker's pid or `-errno` when fork failed; with
+        /// the worker's pidfd, where the kernel gives one, so the coordinator can signal and watch it directly.
         case spawned = 2
         /// zygote → coordinator, on the status socket: worker `a` ended with raw wait status `b`.
         case exited = 3
-        /// coordinator → zygote: send signal `b` to worker `a`, if it has not been reaped yet.
-        case signal = 4
     }
 
     public var kind: Kind
@@ -67,8 +66,10 @@ public struct ZygoteMessage: Equatable, Sendable {
 /// exit status (the coordinator is not the workers' parent) on a second one on stdout, so that a
 /// spawn's answer goes straight to the thread that asked.
 ///
-/// It ends when the coordinator closes the socket (or dies), killing any worker left; each worker
-/// gets SIGKILL if the zygote dies (`PR_SET_PDEATHSIG`), so nothing outlives the run.
+/// It ends when the coordinator closes the socket, killing any worker left. It gets SIGKILL when the
+/// coordinator dies, even while stopped, and each worker (the spare too) gets SIGKILL when the
+/// zygote dies (`PR_SET_PDEATHSIG` both), so nothing outlives the run. The coordinator never waits
+/// on it unboundedly: it signals workers through their pidfds and kills a zygote that stops answering.
 public enum WorkerZygote {
     /// A forked child waiting on `socket` for the three descriptors that become its stdio.
     struct Spare {
@@ -79,6 +80,10 @@ public enum WorkerZygote {
     public static func main() -> Int32 {
         let control: Int32 = 0
         let statuses: Int32 = 1
+        // First: dies with the coordinator (the thread that started it waits for it before returning),
+        // even while stopped, where it could not see its socket close. A coordinator that died before
+        // this line left the socket without a peer, and the `ready` below fails.
+        _ = pc_set_parent_death_signal(SIGKILL)
         // Ctrl-C reaches the whole process group; the coordinator decides what happens to workers.
         signal(SIGINT, SIG_IGN)
         warmUp()
@@ -128,13 +133,14 @@ public enum WorkerZygote {
                 spare = nil
                 fds.forEach { close($0) }
                 if pid > 0 { workers.insert(pid) }
-                ZygoteMessage(.spawned, message.a, pid > 0 ? pid : -failure).send(on: control)
+                // Opened before the worker can be reaped (only this loop reaps), so it names this worker.
+                let pidfd = pid > 0 ? pc_pidfd_open(pid) : -1
+                ZygoteMessage(.spawned, message.a, pid > 0 ? pid : -failure).send(
+                    on: control, fds: pidfd >= 0 ? [pidfd] : [])
+                if pidfd >= 0 { close(pidfd) }
                 // Forked right away, measured better than waiting for an idle moment: back-to-back
                 // spawns (a burst at the start of a run) then still find a spare.
                 spare = forkSpare(zygote: zygote, closing: sigchld)
-            case .signal:
-                // Only a worker not yet reaped: its pid cannot have been reused by another process.
-                if workers.contains(message.a) { kill(message.a, message.b) }
             default:
                 fds.forEach { close($0) }
             }

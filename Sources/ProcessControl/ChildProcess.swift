@@ -1,25 +1,37 @@
+import CProcessControl
 import Foundation
 
 /// A worker process: its stdout carries events. Started with `posix_spawn` (exec), or forked by
-/// the run's `WorkerZygote`, which is then its parent and relays its exit status and signals.
+/// the run's `WorkerZygote`, which is then its parent and reports its exit status.
+///
+/// Signals go to the process itself through its pidfd, never through the zygote, which may be
+/// stopped: a pidfd names one process for good, so a reused pid is never signalled.
 ///
 /// `posix_spawn` rather than Foundation's `Process`: direct control of the pipes and no run loop,
 /// and the measured round trip was the cheapest option here (TOOLCHAIN.md).
 public final class ChildProcess: @unchecked Sendable {
     public let pid: pid_t
     let stdoutFD: Int32
-    /// Set when a zygote forked this worker: waiting and signalling go through it.
+    /// Set when a zygote forked this worker: its exit status comes from the zygote.
     private let zygote: ZygoteClient?
+    /// The process's pidfd, or -1 where the kernel gives none (signals then go by pid). Closed only
+    /// with this object, so that a late signal can never reach a descriptor number reused since.
+    private let pidfd: Int32
 
     /// A process this one spawned itself, with no pipe to read: only its exit status is wanted.
     public convenience init(spawned pid: pid_t) {
-        self.init(pid: pid, stdoutFD: -1, zygote: nil)
+        self.init(pid: pid, stdoutFD: -1, zygote: nil, pidfd: pc_pidfd_open(pid))
     }
 
-    init(pid: pid_t, stdoutFD: Int32, zygote: ZygoteClient?) {
+    init(pid: pid_t, stdoutFD: Int32, zygote: ZygoteClient?, pidfd: Int32) {
         self.pid = pid
         self.stdoutFD = stdoutFD
         self.zygote = zygote
+        self.pidfd = pidfd
+    }
+
+    deinit {
+        if pidfd >= 0 { close(pidfd) }
     }
 
     /// Spawns `executable arguments...`, writes `input` to its stdin and closes it.
@@ -32,7 +44,8 @@ public final class ChildProcess: @unchecked Sendable {
         close(outPipe[1])
         switch spawned {
         case .success(let child):
-            self.init(pid: child, stdoutFD: outPipe[0], zygote: nil)
+            // Its own child: the pid cannot be reused before this process waits for it.
+            self.init(pid: child, stdoutFD: outPipe[0], zygote: nil, pidfd: pc_pidfd_open(child))
         case .failure(let error):
             close(inPipe[1])
             close(outPipe[0])
@@ -67,28 +80,52 @@ public final class ChildProcess: @unchecked Sendable {
         // this every worker would hold the loopback server's listening socket (and the other
         // workers' connections and pipes) open, and the port could outlive the server.
         _ = closeFrom.map { $0(&actions, 3) }
+        // This process ignores SIGPIPE, and an ignored signal stays ignored across exec: a worker
+        // whose coordinator died before its PR_SET_PDEATHSIG would then run its whole job into a
+        // broken pipe instead of dying at its first event. Every signal unblocked, too.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, nil, argv, environ)
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
         return rc == 0 ? .success(child) : .failure(POSIXSpawnError(code: rc))
     }
 
-    /// Writes the job to the child's stdin and closes it. The child reads its whole stdin before
-    /// it starts, so this cannot deadlock.
+    /// Whether `input` fits in the pipe `fd` at once, so that writing it cannot block.
+    static func fits(_ input: Data, in fd: Int32) -> Bool {
+        let capacity = pc_pipe_capacity(fd)
+        return input.count <= (capacity > 0 ? Int(capacity) : 4096)  // 4 KiB: the POSIX minimum
+    }
+
+    /// Writes the job to the child's stdin and closes it: at once when it fits in the pipe, else on
+    /// a thread of its own, so that a child stopped before it reads its job cannot hold up the
+    /// coordinator's loop (the child reads its whole stdin before it starts, so nothing deadlocks).
     static func feed(_ input: Data, to fd: Int32) {
-        input.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    break
+        let write: @Sendable () -> Void = {
+            input.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        break  // the child has died (EPIPE; this process ignores SIGPIPE)
+                    }
+                    offset += n
                 }
-                offset += n
             }
+            close(fd)
         }
-        close(fd)
+        if fits(input, in: fd) { write() } else { Thread.detachNewThread(write) }
     }
 
     /// Calls `line` for each complete line of stdout until EOF; returns a trailing partial line, if any.
@@ -114,12 +151,20 @@ public final class ChildProcess: @unchecked Sendable {
         return pending.isEmpty ? nil : String(decoding: pending, as: UTF8.self)
     }
 
-    /// Waits for the child and returns its exit status, or 128 + signal when a signal ended it.
-    public func wait() -> Int32 {
-        if let zygote { return Self.exitCode(waitStatus: zygote.waitForExit(of: pid)) }
+    /// Waits for the child and returns its exit status, or 128 + signal when a signal ended it; nil
+    /// when nobody can tell: a forked worker that ended while its zygote was not answering.
+    public func wait() -> Int32? {
+        if let zygote { return zygote.waitForExit(of: self).map(Self.exitCode(waitStatus:)) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return Self.exitCode(waitStatus: status)
+    }
+
+    /// Whether the process has ended (a zombie has), asked of the kernel, not of its parent.
+    var hasEnded: Bool {
+        guard pidfd >= 0 else { return ProcessState.hasEnded(pid) }
+        var ended = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+        return poll(&ended, 1, 0) == 1
     }
 
     /// The exit code in a raw `waitpid` status, or 128 + signal when a signal ended the process.
@@ -128,8 +173,13 @@ public final class ChildProcess: @unchecked Sendable {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
+    /// Signals the process directly (a stopped one too: SIGKILL ends it, SIGCONT resumes it).
     public func kill(_ signal: Int32 = SIGKILL) {
-        if let zygote { zygote.signal(pid, signal) } else { _ = Glibc.kill(pid, signal) }
+        if pidfd >= 0 {
+            _ = pc_pidfd_send_signal(pidfd, signal)
+        } else {
+            _ = Glibc.kill(pid, signal)
+        }
     }
 
     /// The path of the running binary, so workers are the same build as their coordinator.

@@ -1,14 +1,6 @@
 import Foundation
 import Pipeline
 import Scenario
-import Synchronization
-
-/// Set by SIGINT/SIGTERM; the coordinator's loop stops the workers and ends the run as incomplete.
-private let interruptRequested = Atomic<Int32>(0)
-
-/// SIGINT or SIGTERM reached this process during a run. Stays set: a sweep or fit stops after the
-/// run it interrupted instead of starting the next one only to interrupt it at once.
-public var interruptedBySignal: Bool { interruptRequested.load(ordering: .relaxed) != 0 }
 
 /// What a finished (or stopped) run leaves for the analysis.
 public struct RunRecord: Sendable {
@@ -42,6 +34,9 @@ public final class Coordinator: @unchecked Sendable {
         self.executable = executable ?? ChildProcess.currentExecutable()
         self.progress = progress
     }
+
+    /// The `worker_exited` detail when the zygote never said how a worker ended.
+    static let unknownStatus = "exit status unknown: the zygote stopped answering before it reported this worker"
 
     struct Active {
         let child: ChildProcess
@@ -117,16 +112,19 @@ public final class Coordinator: @unchecked Sendable {
                 exited.worker = id
                 exited.pid = child.pid
                 exited.exitStatus = status
+                if status == nil { exited.detail = Self.unknownStatus }
                 log.record(exited)
                 let unfinished = batch.filter { !log.hasFinished(invocation: $0.index) }
                 for spec in unfinished {
                     var lost = WorkerEvent(.invocationLost, invocation: spec.index, variant: spec.variant)
                     lost.worker = id
-                    lost.detail = "worker exited with status \(status) before the invocation finished"
+                    lost.detail =
+                        "worker exited with status \(status.map(String.init) ?? "unknown") before the invocation finished"
                     log.record(lost)
                 }
                 shared.with { active, _, complete in
-                    if status != 0 || !unfinished.isEmpty { complete = false }
+                    // An unknown status with every invocation finished loses nothing from the estimate.
+                    if (status ?? 0) != 0 || !unfinished.isEmpty { complete = false }
                     active[id] = nil
                 }
                 workerEnded.signal()
@@ -134,26 +132,18 @@ public final class Coordinator: @unchecked Sendable {
             }
         }
 
-        // An interrupted run still ends with what it has: events on disk, a report marked incomplete.
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig) { number in interruptRequested.store(number, ordering: .relaxed) }
-        }
-        defer {
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
-        }
         var interruptedAt: UInt64?
         var killedAfterInterrupt = false
         for _ in 0..<min(scenario.workers, pending.count) { try spawnNext() }
         var running = shared.with { active, _, _ in active.count }
         var lastProgress: UInt64 = 0
         while running > 0 {
-            if workerEnded.wait(timeout: .now() + .milliseconds(100)) == .success {
-                if !pending.isEmpty { try spawnNext() }
-            }
+            let oneEnded = workerEnded.wait(timeout: .now() + .milliseconds(100)) == .success
             log.flush()
             let now = MonotonicClock.now()
-            let signalNumber = interruptRequested.load(ordering: .relaxed)
+            // An interrupted run still ends with what it has: events on disk, a report marked incomplete
+            // (`InterruptSignals`, installed by the caller, sets this).
+            let signalNumber = InterruptSignals.requested
             if signalNumber != 0, interruptedAt == nil {
                 interruptedAt = now
                 var event = WorkerEvent(.runInterrupted)
@@ -162,10 +152,16 @@ public final class Coordinator: @unchecked Sendable {
                 pending.removeAll()
                 shared.with { active, _, complete in
                     complete = false
-                    for worker in active.values { worker.child.kill(SIGTERM) }
+                    // SIGCONT too: a stopped worker would otherwise hold SIGTERM until the SIGKILL below.
+                    for worker in active.values {
+                        worker.child.kill(SIGTERM)
+                        worker.child.kill(SIGCONT)
+                    }
                 }
             }
-            // Once, a second after SIGTERM: no new workers start after an interrupt.
+            // After the interrupt check: an interrupted run starts no new worker.
+            if oneEnded, !pending.isEmpty { try spawnNext() }
+            // Once, a second after SIGTERM.
             if let since = interruptedAt, !killedAfterInterrupt, now - since > 1_000_000_000 {
                 shared.with { active, _, _ in for worker in active.values { worker.child.kill(SIGKILL) } }
                 killedAfterInterrupt = true

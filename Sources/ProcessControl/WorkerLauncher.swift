@@ -2,8 +2,8 @@ import Foundation
 import Model
 
 /// Starts workers for one run the way the scenario asks, falling back from the zygote to exec
-/// (for the rest of the run) when the zygote cannot start, ends, or does not answer a spawn
-/// within `ZygoteClient`'s timeout.
+/// (for the rest of the run) when the zygote cannot start, ends, is stopped, or does not answer
+/// a spawn within `ZygoteClient.answerTimeout`.
 public final class WorkerLauncher: @unchecked Sendable {
     let executable: String
     let stderrFD: Int32
@@ -24,8 +24,8 @@ public final class WorkerLauncher: @unchecked Sendable {
             do { return try zygote.spawn(input: input, stderrFD: stderrFD) } catch {
                 let line = "simulate: \(error); workers are exec'd from now on\n"
                 _ = line.withCString { write(stderrFD, $0, strlen($0)) }
-                // A zygote that does not answer is ended, so that `stop` cannot wait on it; the
-                // workers it forked die with it (PR_SET_PDEATHSIG) and are counted as lost.
+                // A zygote that does not answer (stopped, hung) is ended; the workers it forked die
+                // with it (PR_SET_PDEATHSIG) and their invocations are counted as lost.
                 zygote.process.kill()
                 zygote.stop()
                 self.zygote = nil

@@ -122,24 +122,14 @@ final class ZygoteTests: XCTestCase {
     /// The parent of a running worker: the zygote.
     func zygotePid(_ folder: URL) throws -> pid_t? {
         for pid in workerPids(try events(folder)).reversed() {
-            if let (parent, _) = Self.stat(pid) { return parent }
+            if let entry = ProcessTable.entry(pid) { return entry.parent }
         }
         return nil
     }
 
-    /// Parent pid and state letter from /proc/PID/stat, nil when the process is gone.
-    static func stat(_ pid: pid_t) -> (parent: pid_t, state: Character)? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = text.lastIndex(of: ")")
-        else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 2, let state = fields[0].first, let parent = pid_t(fields[1]) else { return nil }
-        return (parent, state)
-    }
-
     /// A zombie counts as gone: it has ended, and reaping it is its new parent's business.
     func assertGone(_ pids: [pid_t], within seconds: Double, file: StaticString = #filePath, line: UInt = #line) {
-        let alive = { pids.filter { pid in Self.stat(pid).map { $0.state != "Z" } ?? false } }
+        let alive = { pids.filter(ProcessTable.isAlive) }
         let deadline = Date().addingTimeInterval(seconds)
         while !alive().isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         XCTAssertEqual(alive(), [], "still running \(seconds) s later", file: file, line: line)
