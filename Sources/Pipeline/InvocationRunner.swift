@@ -112,14 +112,20 @@ public final class InvocationRunner {
         return made
     }
 
-    /// The profile's cost of one scan over `distributions`: the cold units when the cache is cold
-    /// and the profile has them, else the warm ones.
-    func scanMicros(distributions: Int) -> Double {
+    /// The profile's cost of one scan as the scanner did it (docs/model.md, "The discovery scan's
+    /// cost"): the cold fixed and per-distribution units when the cache is cold and the profile has
+    /// them, else the warm ones; path entries, listed names and a process's first call cost the
+    /// same warm or cold. Units a profile lacks cost 0, so older profiles charge what they did.
+    func scanMicros(_ scan: ScanResult, first: Bool) -> Double {
         let p = padder.profile
         let cold = job.cacheMode == .cold && p.microseconds(.scanColdPerDistribution) != nil
-        let fixed = p.microseconds(cold ? .scanColdFixed : .scanFixed) ?? 0
-        let perDistribution = p.microseconds(cold ? .scanColdPerDistribution : .scanPerDistribution) ?? 0
-        return fixed + perDistribution * Double(distributions)
+        func cost(_ unit: CostUnit, _ count: Int) -> Double { (p.microseconds(unit) ?? 0) * Double(count) }
+        return cost(cold ? .scanColdFixed : .scanFixed, 1)
+            + cost(cold ? .scanColdPerDistribution : .scanPerDistribution, scan.distributionsFound)
+            + cost(.scanPerPathEntry, scan.pathEntriesSearched)
+            + cost(.scanPerMissingPathEntry, scan.pathEntriesSearched - scan.pathEntriesListed)
+            + cost(.scanPerListedEntry, scan.entriesListed) + cost(.scanPerListedDistribution, scan.distributionsListed)
+            + cost(.scanPerEntryPoint, scan.entryPoints.count) + cost(.scanFirstCall, first ? 1 : 0)
     }
 
     /// Runs `body` (system-database work, plus `jsonMessages` STATE messages' JSON) and pads it to
@@ -148,6 +154,10 @@ public final class InvocationRunner {
         // is reused by its later scans. A cold cache lists every scan, as `cache: cold` promises.
         let scanner = EntryPointScanner(
             pathEntries: scanEnvironment.pathEntries, listings: pageCache == nil ? ListingCache() : nil)
+        // Part of the import, before any phase: the first scan then lists nothing, as in CPython.
+        if job.variants.first(where: { $0.name == variant })?.profile.listsPathEntriesAtImport == true {
+            scanner.prefetchListings()
+        }
         return DiscoverySession(
             strategy: strategy, pathEntries: scanEnvironment.pathEntries,
             persistentCacheDirectory: URL(fileURLWithPath: job.discoveryCacheDirectory)
@@ -161,7 +171,7 @@ public final class InvocationRunner {
             let start = MonotonicClock.now()
             let result = scanner.scan()
             let end = MonotonicClock.now()
-            let micros = scanMicros(distributions: result.distributionsFound)
+            let micros = scanMicros(result, first: ledger.scans == 0)
             padder.pad(started: start, nativeEnd: end, targetMicros: micros, units: 1, timing: &ledger.scanTiming)
             ledger.scans += 1
             return result
