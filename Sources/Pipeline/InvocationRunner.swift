@@ -113,19 +113,24 @@ public final class InvocationRunner {
     }
 
     /// The profile's cost of one scan as the scanner did it (docs/model.md, "The discovery scan's
-    /// cost"): the cold fixed and per-distribution units when the cache is cold and the profile has
-    /// them, else the warm ones; path entries, listed names and a process's first call cost the
-    /// same warm or cold. Units a profile lacks cost 0, so older profiles charge what they did.
+    /// cost"). Units a profile lacks cost 0, so older profiles charge what they did. Cold (when the
+    /// profile has cold units), a + b·N fitted over single folders of metadata folders stands for
+    /// what such a folder costs; only what it cannot have seen is added: further path entries,
+    /// other names listed, a process's first call.
     func scanMicros(_ scan: ScanResult, first: Bool) -> Double {
         let p = padder.profile
-        let cold = job.cacheMode == .cold && p.microseconds(.scanColdPerDistribution) != nil
-        func cost(_ unit: CostUnit, _ count: Int) -> Double { (p.microseconds(unit) ?? 0) * Double(count) }
-        return cost(cold ? .scanColdFixed : .scanFixed, 1)
-            + cost(cold ? .scanColdPerDistribution : .scanPerDistribution, scan.distributionsFound)
-            + cost(.scanPerPathEntry, scan.pathEntriesSearched)
-            + cost(.scanPerMissingPathEntry, scan.pathEntriesSearched - scan.pathEntriesListed)
-            + cost(.scanPerListedEntry, scan.entriesListed) + cost(.scanPerListedDistribution, scan.distributionsListed)
-            + cost(.scanPerEntryPoint, scan.entryPoints.count) + cost(.scanFirstCall, first ? 1 : 0)
+        func cost(_ unit: CostUnit, _ count: Int) -> Double { (p.microseconds(unit) ?? 0) * Double(max(0, count)) }
+        let missing = scan.pathEntriesSearched - scan.pathEntriesListed
+        let always = cost(.scanPerMissingPathEntry, missing) + cost(.scanFirstCall, first ? 1 : 0)
+        if job.cacheMode == .cold && p.microseconds(.scanColdPerDistribution) != nil {
+            return cost(.scanColdFixed, 1) + cost(.scanColdPerDistribution, scan.distributionsFound) + always
+                + cost(.scanPerPathEntry, scan.pathEntriesSearched - 1)
+                + cost(.scanPerListedEntry, scan.entriesListed - scan.distributionsListed)
+        }
+        return cost(.scanFixed, 1) + cost(.scanPerDistribution, scan.distributionsFound) + always
+            + cost(.scanPerPathEntry, scan.pathEntriesSearched) + cost(.scanPerListedEntry, scan.entriesListed)
+            + cost(.scanPerListedDistribution, scan.distributionsListed)
+            + cost(.scanPerEntryPoint, scan.entryPoints.count)
     }
 
     /// Runs `body` (system-database work, plus `jsonMessages` STATE messages' JSON) and pads it to

@@ -52,6 +52,23 @@ final class ScanCostTests: XCTestCase {
         XCTAssertLessThan(settings.scanModelledNs, 1_000_000_000, "charged for listing 1 s per name")
     }
 
+    func testColdUnitsStandForAFolderOfMetadataAndOnlyTheRestIsAdded() throws {
+        // Cold a + b·N was fitted over single folders: it already holds their entry points and listings.
+        let fixture = try PipelineFixture(
+            variants: ["meltano-4.1"], packages: 12,
+            costs: profile([
+                .scanColdPerDistribution: 1_000, .scanPerEntryPoint: 1_000_000, .scanPerListedDistribution: 1_000_000,
+                .scanPerListedEntry: 200, .scanPerPathEntry: 3_000,
+            ]), shape: shape)
+        fixture.job.cacheMode = .cold
+        try fixture.run("meltano-4.1")
+        let settings = try XCTUnwrap(fixture.phases(of: 0)[.settings])
+        XCTAssertEqual(settings.scans, 1)
+        let others = shape.listedEntries
+        XCTAssertGreaterThanOrEqual(settings.scanModelledNs, UInt64((1_000 * 12 + 200 * others + 3_000 * 4) * 1_000))
+        XCTAssertLessThan(settings.scanModelledNs, 1_000_000_000, "entry points or metadata folders charged twice")
+    }
+
     func testAProfileWithoutTheNewUnitsChargesWhatItDidBefore() throws {
         let fixture = try PipelineFixture(
             variants: ["meltano-4.1"], packages: 12,
