@@ -62,12 +62,14 @@ public struct EnvironmentShape: Codable, Equatable, Hashable, Sendable {
         case missingPathEntries = "synthetic.missing_path_entries"
         case entryPointPercent = "synthetic.entry_point_percent"
 
-        /// The largest value the key accepts: every entry is a file written once per environment.
+        /// The largest value the key accepts: every entry is a file or folder written once per
+        /// environment (20,000 package folders take about 80 MB of disk), and real venvs list a
+        /// few hundred to a few thousand names per path entry.
         public var upperBound: Int {
             switch self {
             case .missingPathEntries: return 64
             case .entryPointPercent: return 100
-            default: return 100_000
+            default: return 20_000
             }
         }
 

@@ -97,5 +97,8 @@ final class ScanCostRunTests: XCTestCase {
         let (tooMany, _) = try run(["--set", "synthetic.missing_path_entries=65"])
         XCTAssertEqual(tooMany.status, 2, tooMany.stderr)
         XCTAssertTrue(tooMany.stderr.contains("key 'synthetic.missing_path_entries': value 65 is outside [0, 64]"))
+        let (tooLarge, _) = try run(["--set", "synthetic.stdlib_entries=20001"], output: "large")
+        XCTAssertEqual(tooLarge.status, 2, tooLarge.stderr)
+        XCTAssertTrue(tooLarge.stderr.contains("value 20001 is outside [0, 20000]"), tooLarge.stderr)
     }
 }
