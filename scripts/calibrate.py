@@ -323,7 +323,8 @@ def solve(matrix, vector):
 
 def fit_terms(rows):
     """Least squares of us = sum(unit * count) over (counts, us) rows. A term fitted below zero (a
-    cost cannot be negative) is dropped and the rest refitted; so is a term no row varies.
+    cost cannot be negative) is dropped and the rest refitted; so is a term no row varies, and the
+    last of terms the rows cannot tell apart.
     Returns {unit: value}, R^2, and the units dropped."""
     active = [t for t in SCAN_TERMS if t[1] is None or len({c[t[1]] for c, _ in rows}) > 1]
     dropped = [t[0] for t in SCAN_TERMS if t not in active]
@@ -332,7 +333,10 @@ def fit_terms(rows):
         ys = [us for _, us in rows]
         normal = [[sum(x[i] * x[j] for x in xs) for j in range(len(active))] for i in range(len(active))]
         rhs = [sum(x[i] * y for x, y in zip(xs, ys)) for i in range(len(active))]
-        beta = solve(normal, rhs) or [0.0] * len(active)
+        beta = solve(normal, rhs)
+        if beta is None:  # terms the environments cannot tell apart: drop the last and refit
+            dropped.append(active.pop()[0])
+            continue
         negative = [i for i, b in enumerate(beta) if b < 0 and active[i][1] is not None]
         if not negative:
             break
