@@ -80,6 +80,6 @@ let package = Package(
         .testTarget(name: "ApplicationTests", dependencies: ["Application"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Pipeline", "Scenario"]),
         .testTarget(name: "LogsTests", dependencies: ["Logs"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Storage", "HTTP"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Model", "Storage", "HTTP"]),
     ]
 )

@@ -4,9 +4,12 @@
 Standard library only. Every measurement runs in a fresh interpreter process (`python -I` on this
 script in child mode), so no import, `lru_cache` or page of one measurement helps the next:
 
-- `entry_points()` and `entry_points(group=...)` against the distribution count N, over the
-  synthetic environments the simulator scans (`--env DIR`, several N), warm and cold page cache,
-  fitted to a + b*N (least squares, R^2); and once over this interpreter's own site-packages;
+- `entry_points()` over the synthetic environments the simulator scans (`--env`, varied shape:
+  distributions, path entries, absent ones, names listed), CPU time, fitted jointly to the scan's
+  cost terms (least squares, R^2); `entry_points(group=...)` and a cold page cache over the
+  single-folder ones, fitted to a + b*N; what only a process's first call pays apart
+  (`--first-call-env`); and
+  once over this interpreter's own sys.path, beside what the fit predicts;
 - the catalog write as a real run pays it: a catalog of N lines arriving on a pipe, copied line by
   line by Meltano's own `_stream_redirect` when the interpreter has Meltano (else a copy of 3.7.9's)
   into a plain file (`sync`) or an `anyio.open_file` one (`hop`: one worker-thread hop per line;
@@ -18,33 +21,73 @@ Writes a cost-profile JSON (units in microseconds, each with its source) that `s
 Without `--env`, it asks the `simulate` binary to prepare the environments (`simulate calibrate`),
 which then runs this script with `--env`.
 """
-import argparse, asyncio, datetime, json, os, platform, resource, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
+import argparse, asyncio, contextlib, datetime, importlib, json, os, platform, resource, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GROUP = "meltano.state_backends"
 
 
 def metadata_module():
-    """importlib_metadata (the backport) when installed, else the standard library's."""
+    """importlib_metadata (the backport) when installed, else the standard library's; and its name,
+    a function: asking the backport its own version is a scan, so a measurement asks after timing."""
     try:
         import importlib_metadata as md
-        return md, "importlib_metadata %s" % getattr(md, "version", lambda n: "?")("importlib_metadata")
+        return md, lambda: "importlib_metadata %s" % getattr(md, "version", lambda n: "?")("importlib_metadata")
     except ImportError:
         import importlib.metadata as md
-        return md, "importlib.metadata (standard library)"
+        return md, lambda: "importlib.metadata (standard library)"
 
 
 # ---------------------------------------------------------------- child side: one measurement
 
+class OriginalPathFinder:
+    """Finds modules on the interpreter's own sys.path after the scan has replaced it. No
+    `find_distributions`: importlib.metadata passes it over, so the scan still sees only its paths."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def find_spec(self, name, path=None, target=None):
+        import importlib.machinery
+        return importlib.machinery.PathFinder.find_spec(name, path or self.path, target)
+
+
 def child_entry_points(args):
+    """One scan of `paths`, timed in CPU and wall time, after importing `preload` if given. With
+    `settle`, the imports the metadata library defers to its first call are made first (recent
+    importlib_metadata declares them in `__lazy_modules__`), so the time is the scan's own."""
+    preloaded = None
+    if args.get("preload"):  # what Meltano has imported before its first scan, when installed here
+        with contextlib.suppress(Exception):  # first: importing the library first changes what this imports
+            importlib.import_module(args["preload"])
+            preloaded = args["preload"]
     md, library = metadata_module()
-    sys.path[:] = args["paths"]  # after every import: the scan sees the environment only
-    start = time.perf_counter_ns()
+    if args.get("settle"):
+        for name in getattr(md, "__lazy_modules__", ()):
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
+    # The scan sees the environment only; modules the library imports during it (deferred ones)
+    # are still found where this interpreter keeps them, after the usual finders.
+    original = list(sys.path)
+    sys.meta_path.append(OriginalPathFinder(original))
+    sys.path[:] = args["paths"]
+    before = set(sys.modules)
+    wall, cpu = time.perf_counter_ns(), time.process_time_ns()
     found = md.entry_points(group=args["group"]) if args["group"] else md.entry_points()
-    elapsed = time.perf_counter_ns() - start
+    cpu, wall = time.process_time_ns() - cpu, time.perf_counter_ns() - wall
     # 3.10/3.11 return a dict of groups (SelectableGroups) for no group; 3.12+ a flat EntryPoints.
     count = sum(len(v) for v in found.values()) if isinstance(found, dict) else len(list(found))
-    return {"us": elapsed / 1e3, "entry_points": count, "library": library}
+    everything = md.entry_points()  # untimed: how many entry points the scan parsed, in every group
+    parsed = sum(len(v) for v in everything.values()) if isinstance(everything, dict) else len(list(everything))
+    second = None
+    if args.get("twice"):  # again in this process: the listings are reused while the folders' mtimes hold
+        second = time.process_time_ns()
+        md.entry_points(group=args["group"]) if args["group"] else md.entry_points()
+        second = (time.process_time_ns() - second) / 1e3
+    imported = sorted(set(sys.modules) - before)
+    sys.path[:] = original  # for the library's name and version
+    return {"us": cpu / 1e3, "second_us": second, "parsed": parsed, "wall_us": wall / 1e3, "entry_points": count,
+            "library": library(), "preloaded": preloaded, "imported": imported}
 
 
 def stream_redirect():
@@ -197,16 +240,43 @@ def run_child(kind, args):
     return json.loads(out.stdout)
 
 
-def distribution_count(path):
-    return sum(1 for name in os.listdir(path) if name.lower().endswith((".dist-info", ".egg-info")))
+def parse_env(text):
+    """`--env`: N:DIR or DIR (one path entry), or a JSON list of path entries in sys.path order."""
+    if text.lstrip().startswith("["):
+        return json.loads(text)
+    return [text.split(":", 1)[-1]]
 
 
-def environment_files(path):
+def scan_counts(paths):
+    """What a first scan of these path entries meets: the terms of the scan's cost (the entry points
+    parsed are counted by the scan itself, measure_scans)."""
+    counts = {"distributions": 0, "listed": 0, "listed_distributions": 0, "path_entries": len(paths), "missing": 0}
+    for path in paths:
+        try:
+            names = os.listdir(path or ".")
+        except OSError:
+            counts["missing"] += 1  # absent, a file (tried as a zip archive) or unreadable
+            continue
+        counts["listed"] += len(names)
+        counts["distributions"] += sum(1 for name in names if name.lower().endswith((".dist-info", ".egg-info")))
+    counts["listed_distributions"] = counts["distributions"]
+    return counts
+
+
+def reused_listing(counts):
+    """The counts of a second scan in the same process: nothing is listed again but the absent entries."""
+    return dict(counts, listed=0, listed_distributions=0)
+
+
+def environment_files(paths):
     files = []
-    for name in os.listdir(path):
-        folder = os.path.join(path, name)
-        if name.lower().endswith((".dist-info", ".egg-info")) and os.path.isdir(folder):
-            files += [os.path.join(folder, f) for f in os.listdir(folder) if os.path.isfile(os.path.join(folder, f))]
+    for path in paths:
+        if not os.path.isdir(path):
+            continue
+        for name in os.listdir(path):
+            folder = os.path.join(path, name)
+            if name.lower().endswith((".dist-info", ".egg-info")) and os.path.isdir(folder):
+                files += [os.path.join(folder, f) for f in os.listdir(folder) if os.path.isfile(os.path.join(folder, f))]
     return files
 
 
@@ -268,27 +338,179 @@ def fit(points):
     return a, b, (1 - residual / total) if total else 1.0
 
 
-def measure_scans(envs, repeats, group, cold, log):
-    """(N, least us) per environment, (N, median us) too, and what each cold drop did.
+# The scan's cost terms: unit, and the count (of scan_counts) it is paid per; None is the fixed part.
+SCAN_TERMS = [("scan.fixed_us", None), ("scan.per_distribution_us", "distributions"),
+              ("scan.per_path_entry_us", "path_entries"), ("scan.per_missing_path_entry_us", "missing"),
+              ("scan.per_listed_entry_us", "listed"), ("scan.per_listed_distribution_us", "listed_distributions"),
+              ("scan.per_entry_point_us", "entry_points")]
 
-    Sizes are visited round-robin, one run of each per round, so a burst of other work on a shared
-    machine spreads over every N instead of bending the line at one of them."""
-    counts = [distribution_count(path) for path in envs]
-    files = [environment_files(path) if cold else [] for path in envs]
+
+def solve(matrix, vector):
+    """Gaussian elimination with partial pivoting; None when singular."""
+    n = len(vector)
+    m = [row[:] + [vector[i]] for i, row in enumerate(matrix)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        if abs(m[pivot][col]) < 1e-12:
+            return None
+        m[col], m[pivot] = m[pivot], m[col]
+        for r in range(n):
+            if r != col:
+                factor = m[r][col] / m[col][col]
+                m[r] = [x - factor * y for x, y in zip(m[r], m[col])]
+    return [m[i][n] / m[i][i] for i in range(n)]
+
+
+def fit_terms(rows):
+    """Least squares of us = sum(unit * count) over (counts, us) rows. A term fitted below zero (a
+    cost cannot be negative) is dropped and the rest refitted; so is a term no row varies, and the
+    last of terms the rows cannot tell apart.
+    Returns {unit: value}, R^2, and the units dropped."""
+    active = [t for t in SCAN_TERMS if t[1] is None or len({c[t[1]] for c, _ in rows}) > 1]
+    dropped = [t[0] for t in SCAN_TERMS if t not in active]
+    while True:
+        xs = [[1.0 if key is None else float(c[key]) for _, key in active] for c, _ in rows]
+        ys = [us for _, us in rows]
+        normal = [[sum(x[i] * x[j] for x in xs) for j in range(len(active))] for i in range(len(active))]
+        rhs = [sum(x[i] * y for x, y in zip(xs, ys)) for i in range(len(active))]
+        beta = solve(normal, rhs)
+        if beta is None:  # terms the environments cannot tell apart: drop the last and refit
+            dropped.append(active.pop()[0])
+            continue
+        negative = [i for i, b in enumerate(beta) if b < 0 and active[i][1] is not None]
+        if not negative:
+            break
+        worst = min(negative, key=lambda i: beta[i])
+        dropped.append(active[worst][0])
+        del active[worst]
+    values = {unit: 0.0 for unit, _ in SCAN_TERMS}
+    values.update({unit: b for (unit, _), b in zip(active, beta)})
+    my = statistics.fmean(y for _, y in rows)
+    total = sum((y - my) ** 2 for _, y in rows)
+    residual = sum((y - predict_scan(values, c)) ** 2 for c, y in rows)
+    return values, (1 - residual / total) if total else 1.0, dropped
+
+
+def predict_scan(values, counts):
+    return sum(values[unit] * (1 if key is None else counts[key]) for unit, key in SCAN_TERMS)
+
+
+def measure_scans(envs, repeats, group, cold, log, settle=True, twice=False):
+    """Per environment: its counts and the median CPU microseconds of `repeats` fresh processes
+    (least and wall medians kept beside), and what each cold drop did.
+
+    Environments are visited round-robin, one run of each per round, so a burst of other work on a
+    shared machine spreads over all of them instead of bending the fit at one."""
+    counts = [scan_counts(paths) for paths in envs]
+    files = [environment_files(paths) if cold else [] for paths in envs]
     samples = [[] for _ in envs]
     cold_effect = []
     for _ in range(repeats):
-        for i, path in enumerate(envs):
+        for i, paths in enumerate(envs):
             if cold:
                 failed = evict(files[i])
                 cold_effect.append((failed, resident_fraction(files[i])))
-            samples[i].append(run_child("entry_points", {"paths": [path], "group": group})["us"])
-    for n, taken in zip(counts, samples):
-        log("entry_points(%s) %s N=%d: %.0f us least, %.0f us median" % (
-            "group=..." if group else "", "cold" if cold else "warm", n, min(taken), statistics.median(taken)))
-    points = [(n, min(taken)) for n, taken in zip(counts, samples)]
-    medians = [(n, statistics.median(taken)) for n, taken in zip(counts, samples)]
-    return points, medians, cold_effect
+            samples[i].append(run_child("entry_points", {"paths": paths, "group": group, "settle": settle, "twice": twice}))
+    rows = []
+    for c, taken in zip(counts, samples):
+        c["entry_points"] = taken[0]["parsed"]
+        cpu = [t["us"] for t in taken]
+        row = {"counts": c, "cpu_median_us": round(statistics.median(cpu), 1), "cpu_least_us": round(min(cpu), 1),
+               "wall_median_us": round(statistics.median(t["wall_us"] for t in taken), 1)}
+        if twice:
+            row["second_cpu_median_us"] = round(statistics.median(t["second_us"] for t in taken), 1)
+        rows.append(row)
+        log("entry_points(%s) %s %s: %.0f us CPU median, %.0f us least, %.0f us wall median" % (
+            "group=..." if group else "", "cold" if cold else "warm",
+            " ".join("%s=%d" % kv for kv in c.items()), row["cpu_median_us"], row["cpu_least_us"], row["wall_median_us"]))
+    return rows, cold_effect
+
+
+def measure_first_call(paths, repeats, log):
+    """What only a process's first scan pays: the median first scan of fresh processes that have
+    imported what Meltano imports before its first scan (when it is installed) less the median of
+    the same with the library's deferred imports made first. Interleaved, as measure_scans."""
+    preload = "meltano.core.state_store"
+    runs = {False: [], True: []}
+    for _ in range(2 * repeats):  # a difference of two medians: twice the processes
+        for settle in (False, True):
+            runs[settle].append(run_child("entry_points", {"paths": paths, "group": GROUP, "settle": settle,
+                                                           "preload": preload}))
+    first, settled = (statistics.median(r["us"] for r in runs[k]) for k in (False, True))
+    imported = runs[False][0]["imported"]
+    log("first call: %.0f us CPU median, %.0f us with the deferred imports made first; imported on the first call: %s; "
+        "preloaded %s" % (first, settled, ", ".join(imported) or "nothing", runs[False][0]["preloaded"]))
+    return {"us": round(first - settled, 1), "first_median_us": round(first, 1), "settled_median_us": round(settled, 1),
+            "imported_on_first_call": imported, "preloaded": runs[False][0]["preloaded"]}
+
+
+def calibrate_scans(opts, log):
+    """The scan units and their record: warm terms fitted jointly over every environment (with the
+    deferred imports settled), cold a + b*N over the single-folder ones, the first call apart, and
+    the interpreter's own sys.path measured beside the fit's prediction."""
+    envs = [parse_env(e) for e in opts.env]
+    # entry_points(group=...): what Meltano calls (MeltanoAddon.installed).
+    warm, _ = measure_scans(envs, opts.repeats, GROUP, False, log, twice=True)
+    values, r2, dropped = fit_terms([(r["counts"], r["cpu_median_us"]) for r in warm]
+                                    + [(reused_listing(r["counts"]), r["second_cpu_median_us"]) for r in warm])
+    bare = [paths for paths, r in zip(envs, warm)
+            if r["counts"]["path_entries"] == 1 and r["counts"]["listed"] == r["counts"]["distributions"]]
+    if len({scan_counts(p)["distributions"] for p in bare}) < 2:
+        bare = envs
+    warm_group = [r for paths, r in zip(envs, warm) if paths in bare]
+    warm_plain, _ = measure_scans(bare, opts.repeats, None, False, log)
+    cold, cold_effect = measure_scans(bare, opts.repeats, None, True, log)
+    ag, bg, r2g = fit([(r["counts"]["distributions"], r["cpu_median_us"]) for r in warm_group])
+    a, b, r2_single = fit([(r["counts"]["distributions"], r["cpu_median_us"]) for r in warm_plain])
+    ac, bc, r2c = fit([(r["counts"]["distributions"], r["cpu_median_us"]) for r in cold])
+    first = measure_first_call(parse_env(opts.first_call_env), opts.repeats, log) if opts.first_call_env else None
+
+    own = opts.site_packages and [opts.site_packages] or [os.path.dirname(sys.executable)] + sys.path[1:]
+    rows, _ = measure_scans([own], opts.repeats, GROUP, False, log)
+    predicted = predict_scan(values, rows[0]["counts"])
+    check = dict(rows[0]["counts"], path=os.pathsep.join(own), measured_us=rows[0]["cpu_median_us"],
+                 predicted_us=round(predicted, 1))
+    log("this interpreter's sys.path (%s): %.0f us measured, %.0f us predicted by the fit" % (
+        " ".join("%s=%d" % kv for kv in rows[0]["counts"].items()), rows[0]["cpu_median_us"], predicted))
+
+    library = metadata_module()[1]()
+    how = "CPU time of a fresh %s process (%s), median of %d runs per environment" % (
+        platform.python_implementation(), library, opts.repeats)
+    fractions = [f for _, f in cold_effect if f is not None]
+    failed = sum(f for f, _ in cold_effect)
+    took = bool(fractions) and failed == 0 and max(fractions) <= 0.05
+    cold_note = "posix_fadvise(POSIX_FADV_DONTNEED) on every file of the environment before each run: %s" % (
+        ("took effect (at most %.0f%% of sampled pages still resident)" % (100 * max(fractions))) if took
+        else "did NOT verifiably take effect (%d files failed, resident share %s)" % (failed, fractions and "%.0f%%" % (100 * max(fractions))))
+    joint = "entry_points(group=...) least squares over %d environments of varied shape (distributions, path entries, " \
+            "absent ones, names and metadata folders listed, entry points parsed), each scanned twice per process (the second reuses the " \
+            "listings), deferred imports settled first; R^2 = %.4f" % (len(envs), r2)
+    units = {unit: (values[unit], "%s: %s%s" % (how, joint, "; not identifiable or below 0 here, so 0" if unit in dropped else ""))
+             for unit, _ in SCAN_TERMS}
+    units["scan.cold_fixed_us"] = (ac, "entry_points() intercept a, cold page cache, %s; a + b*N, R^2 = %.4f; %s" % (how, r2c, cold_note))
+    units["scan.cold_per_distribution_us"] = (bc, "entry_points() slope b, cold page cache, %s; a + b*N, R^2 = %.4f; %s" % (how, r2c, cold_note))
+    if first is not None:
+        units["scan.first_call_us"] = (first["us"], "a process's first entry_points(group=...) less the same with the "
+                                       "library's deferred imports made first (%s), %s; after importing %s" % (
+                                           ", ".join(first["imported_on_first_call"]) or "none", how,
+                                           first["preloaded"] or "the library alone"))
+    record = {
+        "timing": "CPU time (time.process_time) of one scan in each of %d fresh interpreter processes per environment, "
+                  "median; least and wall-time medians kept beside" % opts.repeats,
+        "cold_cache": cold_note, "cold_cache_took_effect": took,
+        "fits": {
+            "entry_points(group=...) warm, all terms": {"units": {u: round(v, 3) for u, v in values.items()}, "r2": round(r2, 5),
+                                               "dropped": dropped, "environments": warm},
+            "entry_points() warm": {"a_us": round(a, 1), "b_us": round(b, 3), "r2": round(r2_single, 5),
+                                    "environments": warm_plain},
+            "entry_points(group=...) warm": {"a_us": round(ag, 1), "b_us": round(bg, 3), "r2": round(r2g, 5),
+                                             "note": "the single-folder environments of the joint fit, a + b*N alone"},
+            "entry_points() cold": {"a_us": round(ac, 1), "b_us": round(bc, 3), "r2": round(r2c, 5), "environments": cold},
+        },
+        "first_call": first,
+        "site_packages_check": check,
+    }
+    return units, record
 
 
 def machine():
@@ -312,24 +534,8 @@ def default_site_packages():
 
 
 def calibrate(opts, log):
-    envs = [e.split(":", 1)[-1] for e in opts.env]
     load_before = load_average()
-    warm, warm_medians, _ = measure_scans(envs, opts.repeats, None, False, log)
-    warm_group, _, _ = measure_scans(envs, opts.repeats, GROUP, False, log)
-    cold, cold_medians, cold_effect = measure_scans(envs, opts.repeats, None, True, log)
-    a, b, r2 = fit(warm)
-    ag, bg, r2g = fit(warm_group)
-    ac, bc, r2c = fit(cold)
-    _, library = metadata_module()
-    sizes = "N = %s" % ", ".join(str(n) for n, _ in warm)
-    how = "in a fresh %s process (%s), %s; least squares a + b*N over %s (least of %d runs each)" % (
-        platform.python_implementation(), library, "%s", sizes, opts.repeats)
-    fractions = [f for _, f in cold_effect if f is not None]
-    failed = sum(f for f, _ in cold_effect)
-    took = bool(fractions) and failed == 0 and max(fractions) <= 0.05
-    cold_note = "posix_fadvise(POSIX_FADV_DONTNEED) on every file of the environment before each run: %s" % (
-        ("took effect (at most %.0f%% of sampled pages still resident)" % (100 * max(fractions))) if took
-        else "did NOT verifiably take effect (%d files failed, resident share %s)" % (failed, fractions and "%.0f%%" % (100 * max(fractions))))
+    scan_units, scan_record = calibrate_scans(opts, log)
 
     log("catalog writes")
     # Interleaved, so drift on the machine spreads over both modes.
@@ -351,20 +557,13 @@ def calibrate(opts, log):
     log("json")
     js = min(run_child("json", {"iterations": opts.iterations * 10})["us"] for _ in range(opts.repeats))
 
-    site_check = None
-    site_path = opts.site_packages or default_site_packages()
-    if site_path and os.path.isdir(site_path):
-        n = distribution_count(site_path)
-        us = min(run_child("entry_points", {"paths": [site_path], "group": None})["us"] for _ in range(opts.repeats))
-        site_check = {"path": site_path, "distributions": n, "measured_us": round(us, 1), "predicted_us": round(a + b * n, 1)}
-        log("site-packages N=%d: %.0f us measured, %.0f us predicted by the fit" % (n, us, a + b * n))
-
     version = platform.python_version()
 
     def unit(value, source):
         if value < 0:  # a negative intercept: the line bends below the smallest N; a cost cannot be negative
             source += "; fitted value %.1f us clamped to 0" % value
         return {"value": round(max(0.0, value), 3), "source": source}
+    library = metadata_module()[1]()
     return {
         "format": 1,
         "name": "cpython-calibrated",
@@ -378,29 +577,15 @@ def calibrate(opts, log):
                 "hop": {"cpu": [round(r["cpu_us_per_line"], 2) for r in hops], "wall": [round(r["us_per_line"], 2) for r in hops]},
             }, "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "machine": dict(machine(), load_average_before=load_before, load_average_after=load_average()),
-            "timing": "least of %d fresh-process runs per measurement: the least-disturbed run on a shared machine; "
-                      "medians are kept beside the fits" % opts.repeats,
-            "cold_cache": cold_note, "cold_cache_took_effect": took,
-            "fits": {
-                "entry_points() warm": {"a_us": round(a, 1), "b_us": round(b, 3), "r2": round(r2, 5), "points": warm,
-                                        "median_points": warm_medians},
-                "entry_points(group=...) warm": {"a_us": round(ag, 1), "b_us": round(bg, 3), "r2": round(r2g, 5), "points": warm_group},
-                "entry_points() cold": {"a_us": round(ac, 1), "b_us": round(bc, 3), "r2": round(r2c, 5), "points": cold,
-                                        "median_points": cold_medians},
-            },
-            "site_packages_check": site_check,
+            **scan_record,
             "sqlite_statements_us": {k: round(v, 2) for k, v in statements.items()},
         },
-        "units": {
-            "scan.fixed_us": unit(a, "entry_points() intercept a " + how % "warm page cache" + ", R^2 = %.4f" % r2),
-            "scan.per_distribution_us": unit(b, "entry_points() slope b " + how % "warm page cache" + ", R^2 = %.4f" % r2),
-            "scan.cold_fixed_us": unit(ac, "entry_points() intercept a " + how % "cold page cache" + ", R^2 = %.4f; " % r2c + cold_note),
-            "scan.cold_per_distribution_us": unit(bc, "entry_points() slope b " + how % "cold page cache" + ", R^2 = %.4f; " % r2c + cold_note),
+        "units": dict({name: unit(value, source) for name, (value, source) in scan_units.items()}, **{
             "catalog.line_sync_us": unit(sync, "catalog write through %s; %s" % (syncs[0]["library"], catalog_note)),
             "catalog.line_thread_hop_us": unit(hop, "catalog write through %s; %s" % (hops[0]["library"], catalog_note)),
             "sqlite.statement_us": unit(message / 4, "sqlite3 module, WAL, synchronous=NORMAL: one STATE message write (UPDATE runs.payload, then BEGIN IMMEDIATE, SELECT, DELETE, INSERT, COMMIT) / its 4 counted statements, %d iterations, least of the runs; raw sqlite3, without SQLAlchemy (a lower bound)" % opts.iterations),
             "json.state_us": unit(js, "json.loads of a STATE message + json.dumps of its state payload, %d iterations, least of the runs" % (opts.iterations * 10)),
-        },
+        }),
     }
 
 
@@ -422,8 +607,11 @@ def main():
         print(json.dumps(CHILDREN[sys.argv[2]](json.loads(sys.argv[3]))))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--env", action="append", default=[], help="a synthetic site-packages to measure (N:DIR or DIR); repeatable")
-    parser.add_argument("--site-packages", help="also measure this real site-packages (default: this interpreter's)")
+    parser.add_argument("--env", action="append", default=[],
+                        help="a synthetic environment to measure: N:DIR or DIR (one path entry), or a JSON list of path entries; repeatable")
+    parser.add_argument("--first-call-env",
+                        help="an environment (as --env) in which to measure what only a process's first scan pays")
+    parser.add_argument("--site-packages", help="also measure this real site-packages alone (default: this interpreter's sys.path)")
     parser.add_argument("--output", help="profile file to write (default: scenarios/costs/cpython-calibrated.json)")
     parser.add_argument("--repeats", type=int, default=5, help="fresh processes per measurement (the least is kept)")
     parser.add_argument("--lines", type=int, default=20000, help="catalog lines per write measurement")
@@ -433,8 +621,8 @@ def main():
         delegate_to_simulate(sys.argv[1:])
     if rest:
         parser.error("unknown arguments: %s" % " ".join(rest))
-    if len(opts.env) < 2:
-        parser.error("need at least two --env sizes to fit a + b*N")
+    if len({tuple(parse_env(e)) for e in opts.env}) < 2:
+        parser.error("need at least two different --env environments to fit the scan's terms")
     if opts.repeats < 1 or opts.lines < 1 or opts.iterations < 1:
         parser.error("--repeats, --lines and --iterations must be at least 1")
     output = opts.output or os.path.join(os.path.dirname(HERE), "scenarios", "costs", "cpython-calibrated.json")

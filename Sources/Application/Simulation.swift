@@ -51,6 +51,25 @@ public struct Simulation {
         self.options = options
     }
 
+    /// The real environment the scenario names: an interpreter's `sys.path` (`python`), or
+    /// `site_packages` folders; nil for a synthetic one. An interpreter that cannot be run is bad input.
+    public static func realEnvironment(_ scenario: Scenario) throws -> PreparedEnvironment? {
+        if !scenario.python.isEmpty {
+            guard scenario.sitePackages.isEmpty else {
+                throw ScenarioError(
+                    location: scenario.origins["python"] ?? scenario.file, key: "python",
+                    problem: "give either python or site_packages, not both")
+            }
+            do { return try PreparedEnvironment.interpreter(scenario.python) } catch let failure
+                as InterpreterPath.Failure
+            {
+                throw ScenarioError(
+                    location: scenario.origins["python"] ?? scenario.file, key: "python", problem: failure.description)
+            }
+        }
+        return try sitePackagesEnvironment(scenario)
+    }
+
     public func run() throws -> Result {
         // Check a real environment and the production logs before anything is written.
         let realEnvironment = try Self.realEnvironment(scenario)
@@ -65,7 +84,8 @@ public struct Simulation {
         let environment =
             try realEnvironment
             ?? SyntheticEnvironment.prepare(
-                packages: scenario.packages, seed: scenario.seed, cacheRoot: options.cacheRoot)
+                packages: scenario.packages, seed: scenario.seed, cacheRoot: options.cacheRoot,
+                shape: scenario.environmentShape)
         try SystemDatabase.create(at: folder.database.path)
         let plan = InvocationPlan(scenario: scenario)
         // Cold runs measure warm against cold first, side by side, so the report can say what cold costs here.
@@ -90,7 +110,7 @@ public struct Simulation {
             for variant in scenario.variants {
                 guard let n = scenario.variantPackages[variant.name], n != scenario.packages else { continue }
                 let own = try SyntheticEnvironment.prepare(
-                    packages: n, seed: scenario.seed, cacheRoot: options.cacheRoot)
+                    packages: n, seed: scenario.seed, cacheRoot: options.cacheRoot, shape: scenario.environmentShape)
                 job.variantPathEntries[variant.name] = own.pathEntries
                 variantDistributions[variant.name] = own.distributionCount
             }
@@ -144,7 +164,7 @@ public struct Simulation {
     /// The scenario's real `site-packages` folders, checked: each must be a folder that can be
     /// listed, and together they must hold a distribution (a scan of nothing measures nothing).
     /// Bad ones are bad input naming where `site_packages` was set; nil for a synthetic environment.
-    public static func realEnvironment(_ scenario: Scenario) throws -> PreparedEnvironment? {
+    static func sitePackagesEnvironment(_ scenario: Scenario) throws -> PreparedEnvironment? {
         guard !scenario.sitePackages.isEmpty else { return nil }
         func problem(_ text: String) -> ScenarioError {
             ScenarioError(

@@ -55,6 +55,13 @@ public struct ScanResult: Codable, Equatable, Sendable {
     public var entryPoints: [EntryPoint]
     /// Path entries that could be listed.
     public var pathEntriesListed: Int
+    /// Path entries visited, listed or not (missing ones included): what CPython stats each scan.
+    public var pathEntriesSearched: Int = 0
+    /// Names read from directory listings by this scan (`os.listdir`); 0 for a path entry whose
+    /// listing the `ListingCache` served, as CPython's `FastPath.lookup` serves it.
+    public var entriesListed: Int = 0
+    /// Metadata folders among those names: each costs CPython a path object when it lists.
+    public var distributionsListed: Int = 0
     /// `*.dist-info` / `*.egg-info` entries found, before de-duplication.
     public var distributionsFound: Int
     /// Distributions kept after de-duplication by normalized name.
@@ -128,6 +135,23 @@ public struct EntryPointScanner: Sendable {
         return scan(keeping: &none)
     }
 
+    /// Lists every path entry into `listings` without reading any file, as another
+    /// `importlib_metadata` call made earlier in the process would have (a no-op without listings).
+    public func prefetchListings() {
+        guard let listings else { return }
+        var folders = MetadataFolders()
+        for entry in pathEntries {
+            let root = entry.isEmpty ? "." : entry
+            guard let directory = opendir(root) else { continue }
+            defer { closedir(directory) }
+            guard let stamp = ListingCache.stamp(of: dirfd(directory)),
+                listings.folders(for: root, stamp: stamp) == nil,
+                folders.collect(directory, baseIsEgg: Self.basename(root).lowercased().hasSuffix(".egg")) == nil
+            else { continue }
+            listings.store(folders, for: root, stamp: stamp)
+        }
+    }
+
     /// `scan()`, also naming every kept distribution in discovery order: what CPython's
     /// `_unique(distributions())` yields, the distributions `entry_points()` reads.
     public func scanKeepingDistributions() -> (result: ScanResult, distributions: [KeptDistribution]) {
@@ -146,6 +170,7 @@ public struct EntryPointScanner: Sendable {
         var reader = RelativeFileReader()
         var groups: [String] = []  // recent group names, shared by the files' entry points
         for entry in pathEntries {
+            result.pathEntriesSearched += 1
             let root = entry.isEmpty ? "." : entry  // FastPath: `os.listdir(self.root or '.')`
             guard let directory = opendir(root) else {
                 skipped.add(Self.pathEntryFailure(errno))
@@ -163,6 +188,8 @@ public struct EntryPointScanner: Sendable {
                     skipped.add(Self.pathEntryFailure(failure.value))
                     continue
                 }
+                result.entriesListed += folders.listed
+                result.distributionsListed += folders.candidates.count
                 if let stamp { listings?.store(folders, for: root, stamp: stamp) }
             }
             skipped.add(.undecodableName, folders.undecodable)

@@ -31,6 +31,8 @@ struct MetadataFolders {
     private(set) var candidates: [Candidate] = []
     /// Names that are not valid UTF-8 (`SkipKind.undecodableName`).
     private(set) var undecodable = 0
+    /// Every name the listing held but `.` and `..`: what `os.listdir` returns (the scan's cost).
+    private(set) var listed = 0
     private var groups = KeySet()
 
     /// Reads every entry of `directory` and keeps the metadata folders in `Lookup.search` order:
@@ -41,6 +43,7 @@ struct MetadataFolders {
         candidates.removeAll(keepingCapacity: true)
         groups.removeAll()
         undecodable = 0
+        listed = 0
         var eggs = 0
         var regrouped = false  // a key seen twice: the listing order is not the group order
         let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
@@ -53,6 +56,7 @@ struct MetadataFolders {
             let raw = UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: UInt8.self)
             let bytes = UnsafeBufferPointer(
                 start: raw, count: strlen(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self)))
+            if !Self.isDotOrDotDot(bytes) { listed += 1 }
             let ascii = EntryPointsText.isASCII(bytes)
             if !ascii, String(validating: bytes, as: UTF8.self) == nil {
                 undecodable += 1
@@ -85,6 +89,10 @@ struct MetadataFolders {
             }.map(\.element)
         }
         return nil
+    }
+
+    private static func isDotOrDotDot(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        (name.count == 1 || name.count == 2) && name.allSatisfy { $0 == UInt8(ascii: ".") }
     }
 
     /// The folder name of a candidate as a `String`.

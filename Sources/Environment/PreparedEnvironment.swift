@@ -36,30 +36,55 @@ public struct PreparedEnvironment: Codable, Sendable, CustomStringConvertible {
     /// a directory and counts its distributions (one listing and one `stat` per distribution).
     public static func existing(paths: [String]) throws -> PreparedEnvironment {
         guard !paths.isEmpty else { throw EnvironmentError.noPathEntries }
-        var distributions = 0
-        var withEntryPoints = 0
-        for path in paths {
-            guard FileSystem.isDirectory(path) else { throw EnvironmentError.notADirectory(path: path) }
-            let names: [String]
-            switch FileSystem.list(path) {
-            case .success(let listing): names = listing.names
-            case .failure(let code): throw EnvironmentError.io(path: path, errno: code.value)
-            }
-            for folder in names where FileSystem.isDistributionFolderName(folder) {
-                distributions += 1
-                if case .success(let info) = FileSystem.status(path + "/" + folder + "/entry_points.txt"),
-                    info.isRegularFile
-                {
-                    withEntryPoints += 1
-                }
-            }
-        }
+        let (distributions, withEntryPoints) = try count(paths, skippingMissing: false)
         let summary =
             "existing environment: \(distributions) distributions (\(withEntryPoints) with "
             + "entry_points.txt) in \(paths.joined(separator: ", "))"
         return PreparedEnvironment(
             pathEntries: paths, distributionCount: distributions,
             entryPointFileCount: withEntryPoints, reused: true, description: summary)
+    }
+
+    /// The `sys.path` of the interpreter `python` as its console scripts see it (the `python`
+    /// scenario key, `--python`): entries that do not exist stay on the path, as CPython visits
+    /// them on every scan (a venv's absent `python311.zip`).
+    public static func interpreter(_ python: String) throws -> PreparedEnvironment {
+        let paths = try InterpreterPath.sysPath(of: python, asConsoleScript: true)
+        let (distributions, withEntryPoints) = try count(paths, skippingMissing: true)
+        let summary =
+            "the sys.path of \(python): \(distributions) distributions (\(withEntryPoints) with "
+            + "entry_points.txt) in \(paths.count) path entries"
+        return PreparedEnvironment(
+            pathEntries: paths, distributionCount: distributions,
+            entryPointFileCount: withEntryPoints, reused: true, description: summary)
+    }
+
+    // Distributions and `entry_points.txt` files in the path entries; a path entry that is not a
+    // directory is an error unless `skippingMissing`.
+    private static func count(_ paths: [String], skippingMissing: Bool) throws -> (Int, Int) {
+        var distributions = 0
+        var withEntryPoints = 0
+        for path in paths {
+            let root = path.isEmpty ? "." : path  // "" on sys.path is the current directory
+            guard FileSystem.isDirectory(root) else {
+                if skippingMissing { continue }
+                throw EnvironmentError.notADirectory(path: path)
+            }
+            let names: [String]
+            switch FileSystem.list(root) {
+            case .success(let listing): names = listing.names
+            case .failure(let code): throw EnvironmentError.io(path: path, errno: code.value)
+            }
+            for folder in names where FileSystem.isDistributionFolderName(folder) {
+                distributions += 1
+                if case .success(let info) = FileSystem.status(root + "/" + folder + "/entry_points.txt"),
+                    info.isRegularFile
+                {
+                    withEntryPoints += 1
+                }
+            }
+        }
+        return (distributions, withEntryPoints)
     }
 }
 

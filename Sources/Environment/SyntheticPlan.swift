@@ -28,7 +28,7 @@ struct SyntheticPlan {
         "pygments.lexers",
     ]
 
-    init(packages: Int, seed: UInt64) {
+    init(packages: Int, seed: UInt64, entryPointFiles: Int? = nil) {
         var random = SeededRandom(seed: seed)
         var used: Set<String> = ["meltano"]
         var names: [String] = []
@@ -44,7 +44,8 @@ struct SyntheticPlan {
         // Exactly `entryPointFileCount` files: meltano plus randomly chosen others.
         var others = names.indices.filter { names[$0] != "meltano" }
         random.shuffle(&others)
-        let withEntryPoints = Set(others.prefix(SyntheticEnvironment.entryPointFileCount(packages: packages) - 1))
+        let files = entryPointFiles ?? SyntheticEnvironment.entryPointFileCount(packages: packages)
+        let withEntryPoints = Set(others.prefix(files - 1))
 
         var result: [Distribution] = []
         for (index, name) in names.enumerated() {
@@ -78,6 +79,57 @@ struct SyntheticPlan {
                     record: record, entryPoints: entryPoints))
         }
         distributions = result
+    }
+
+    /// A file or folder a shaped environment holds besides the metadata folders, relative to the
+    /// environment's folder; folders come before what they hold.
+    struct Filler: Equatable {
+        var path: String
+        var isFolder: Bool
+        var content: String
+    }
+
+    /// The path entries of an environment made at `root`, in `sys.path` order: the venv's `bin`,
+    /// the absent zips, the standard library, `lib-dynload`, then `site-packages`.
+    static func pathEntries(root: String, shape: EnvironmentShape) -> [String] {
+        var entries: [String] = []
+        if shape.binEntries > 0 { entries.append(root + "/bin") }
+        for index in 0..<shape.missingPathEntries {
+            entries.append(root + (index == 0 ? "/python311.zip" : "/python311-\(index).zip"))
+        }
+        if shape.stdlibEntries > 0 { entries.append(root + "/stdlib") }
+        if shape.dynloadEntries > 0 { entries.append(root + "/lib-dynload") }
+        return entries + [root + "/site-packages"]
+    }
+
+    /// What `shape` adds: package folders named after the distributions' modules (then
+    /// `extra_package_N`), modules and `.pth` files in `site-packages`, and the other path entries'
+    /// contents (about one standard-library entry in six is a package folder, as in CPython 3.11's).
+    func fillers(shape: EnvironmentShape) -> [Filler] {
+        var out: [Filler] = []
+        func folder(_ path: String) { out.append(Filler(path: path, isFolder: true, content: "")) }
+        func file(_ path: String, _ content: String = "") {
+            out.append(Filler(path: path, isFolder: false, content: content))
+        }
+        if shape.binEntries > 0 { folder("bin") }
+        for index in 0..<shape.binEntries { file("bin/tool-\(index)", "#!/bin/sh\n") }
+        if shape.stdlibEntries > 0 { folder("stdlib") }
+        for index in 0..<shape.stdlibEntries {
+            if index % 6 == 5 { folder("stdlib/stdpackage\(index)") } else { file("stdlib/stdmodule\(index).py") }
+        }
+        if shape.dynloadEntries > 0 { folder("lib-dynload") }
+        for index in 0..<shape.dynloadEntries { file("lib-dynload/_ext\(index).cpython-311-x86_64-linux-gnu.so") }
+        let modules = distributions.map { EntryPointScanner.normalize($0.name) }
+        for index in 0..<shape.packageFolders {
+            let name = index < modules.count ? modules[index] : "extra_package_\(index)"
+            folder("site-packages/" + name)
+            file("site-packages/" + name + "/__init__.py")
+        }
+        for index in 0..<shape.modules { file("site-packages/extra_module_\(index).py") }
+        for index in 0..<shape.pthFiles {
+            file("site-packages/extra_\(index).pth", "# listed by every scan; site reads .pth files at start-up\n")
+        }
+        return out
     }
 
     /// Two to four groups of two to five entries, in setuptools' layout.

@@ -10,6 +10,21 @@ public enum CostUnit: String, CaseIterable, Codable, Sendable {
     case scanColdFixed = "scan.cold_fixed_us"
     /// As `scanPerDistribution`, cold.
     case scanColdPerDistribution = "scan.cold_per_distribution_us"
+    /// One path entry a scan visits (`sys.path` order, missing ones included), warm or cold.
+    case scanPerPathEntry = "scan.per_path_entry_us"
+    /// One path entry a scan visits that does not exist (beyond `scanPerPathEntry`): CPython lists
+    /// it again on every scan and tries it as a zip archive.
+    case scanPerMissingPathEntry = "scan.per_missing_path_entry_us"
+    /// One name read from a directory listing (only when a scan lists a path entry: a process
+    /// lists each once and reuses the listing while the folder's mtime holds).
+    case scanPerListedEntry = "scan.per_listed_entry_us"
+    /// One metadata folder among the names listed (beyond `scanPerListedEntry`): CPython makes
+    /// its path object when it lists, so a reused listing does not pay it again.
+    case scanPerListedDistribution = "scan.per_listed_distribution_us"
+    /// One entry point parsed from a kept distribution's `entry_points.txt`, every scan.
+    case scanPerEntryPoint = "scan.per_entry_point_us"
+    /// The first scan of a process, once: the imports `importlib_metadata` defers to its first call.
+    case scanFirstCall = "scan.first_call_us"
     case catalogLineSync = "catalog.line_sync_us"
     case catalogLineThreadHop = "catalog.line_thread_hop_us"
     /// One counted statement of the system database (transaction control folded in).

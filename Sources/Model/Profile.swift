@@ -75,6 +75,11 @@ public struct Profile: Sendable, Codable, Equatable {
     ]
 
     public static func named(_ name: String) -> Profile? { all.first { $0.name == name } }
+
+    /// Importing Meltano 3.x lists every path entry before its first scan: its `flatten_dict`
+    /// dependency asks `importlib_metadata` for its version at import (4.x dropped it), so that
+    /// scan finds the listings made (docs/model.md, "The discovery scan's cost").
+    public var listsPathEntriesAtImport: Bool { name != "meltano-4.1" }
 }
 
 /// One column of a comparison: a profile, optionally with its discovery strategy swapped.

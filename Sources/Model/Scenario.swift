@@ -22,6 +22,10 @@ public struct Scenario: Sendable {
     public let seed: UInt64
     public let packages: Int
     public let sitePackages: [String]
+    /// An interpreter whose `sys.path` is scanned instead of a synthetic environment (empty: none).
+    public let python: String
+    /// What the synthetic environment lists besides its metadata folders (`synthetic.*`).
+    public let environmentShape: EnvironmentShape
     public let errorRate: Double
     public let onError: OnError
     public let stateBackend: StateBackendKind
@@ -84,6 +88,8 @@ public struct Scenario: Sendable {
         seed = UInt64(int("seed"))
         packages = int("packages")
         sitePackages = values["site_packages"]?.listValue ?? []
+        python = str("python")
+        environmentShape = EnvironmentShape(values: values)
         errorRate = dbl("error_rate")
         onError = choice("on_error", OnError.retry)
         stateBackend = choice("state_backend", StateBackendKind.systemdb)

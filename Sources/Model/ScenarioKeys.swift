@@ -109,6 +109,9 @@ public enum ScenarioKeys {
             ScenarioKey(
                 "site_packages", .list, .list([]), "scan these real folders instead of a synthetic environment"),
             ScenarioKey(
+                "python", .string, .string(""),
+                "scan this interpreter's sys.path (as its console scripts see it) instead of a synthetic environment"),
+            ScenarioKey(
                 "error_rate", .double(0...1), .double(0),
                 "probability that a state-backend init meets an unknown scheme"),
             ScenarioKey(
@@ -176,7 +179,7 @@ public enum ScenarioKeys {
             ScenarioKey(
                 "assumed.target_tail_seconds", .double(0...86_400), .double(21),
                 "the target's tail and warehouse load (assumed)"),
-        ] + httpKeys + [
+        ] + syntheticKeys + httpKeys + [
             ScenarioKey(
                 "observed.baseline_minutes", .double(0...1_000_000), .double(0),
                 "production minutes of the baseline, if known (0: none)"),
@@ -198,6 +201,11 @@ public enum ScenarioKeys {
                 "microbench.packages_by_variant", .list, .list([]),
                 "microbench: VARIANT=N entries giving a variant its own synthetic environment of N distributions"),
         ]
+
+    /// The `synthetic.*` keys: what the synthetic environment lists besides its metadata folders.
+    static let syntheticKeys = EnvironmentShape.Key.allCases.map {
+        ScenarioKey($0.rawValue, .int(0...$0.upperBound), .int(EnvironmentShape.meltano379[$0]), $0.help)
+    }
 
     /// The `http.*` keys: the extraction's pages, the client's timeouts and retries, and each
     /// endpoint family's faults and latency (`http.api.*` for the source API, `http.state.*` for

@@ -117,14 +117,25 @@ public final class InvocationRunner {
         return made
     }
 
-    /// The profile's cost of one scan over `distributions`: the cold units when the cache is cold
-    /// and the profile has them, else the warm ones.
-    func scanMicros(distributions: Int) -> Double {
+    /// The profile's cost of one scan as the scanner did it (docs/model.md, "The discovery scan's
+    /// cost"). Units a profile lacks cost 0, so older profiles charge what they did. Cold (when the
+    /// profile has cold units), a + b·N fitted over single folders of metadata folders stands for
+    /// what such a folder costs; only what it cannot have seen is added: further path entries,
+    /// other names listed, a process's first call.
+    func scanMicros(_ scan: ScanResult, first: Bool) -> Double {
         let p = padder.profile
-        let cold = job.cacheMode == .cold && p.microseconds(.scanColdPerDistribution) != nil
-        let fixed = p.microseconds(cold ? .scanColdFixed : .scanFixed) ?? 0
-        let perDistribution = p.microseconds(cold ? .scanColdPerDistribution : .scanPerDistribution) ?? 0
-        return fixed + perDistribution * Double(distributions)
+        func cost(_ unit: CostUnit, _ count: Int) -> Double { (p.microseconds(unit) ?? 0) * Double(max(0, count)) }
+        let missing = scan.pathEntriesSearched - scan.pathEntriesListed
+        let always = cost(.scanPerMissingPathEntry, missing) + cost(.scanFirstCall, first ? 1 : 0)
+        if job.cacheMode == .cold && p.microseconds(.scanColdPerDistribution) != nil {
+            return cost(.scanColdFixed, 1) + cost(.scanColdPerDistribution, scan.distributionsFound) + always
+                + cost(.scanPerPathEntry, scan.pathEntriesSearched - 1)
+                + cost(.scanPerListedEntry, scan.entriesListed - scan.distributionsListed)
+        }
+        return cost(.scanFixed, 1) + cost(.scanPerDistribution, scan.distributionsFound) + always
+            + cost(.scanPerPathEntry, scan.pathEntriesSearched) + cost(.scanPerListedEntry, scan.entriesListed)
+            + cost(.scanPerListedDistribution, scan.distributionsListed)
+            + cost(.scanPerEntryPoint, scan.entryPoints.count)
     }
 
     /// Runs `body` (system-database work, plus `jsonMessages` STATE messages' JSON) and pads it to
@@ -160,6 +171,10 @@ public final class InvocationRunner {
         // is reused by its later scans. A cold cache lists every scan, as `cache: cold` promises.
         let scanner = EntryPointScanner(
             pathEntries: scanEnvironment.pathEntries, listings: pageCache == nil ? ListingCache() : nil)
+        // Part of the import, before any phase: the first scan then lists nothing, as in CPython.
+        if job.variants.first(where: { $0.name == variant })?.profile.listsPathEntriesAtImport == true {
+            scanner.prefetchListings()
+        }
         return DiscoverySession(
             strategy: strategy, pathEntries: scanEnvironment.pathEntries,
             persistentCacheDirectory: URL(fileURLWithPath: job.discoveryCacheDirectory)
@@ -173,7 +188,7 @@ public final class InvocationRunner {
             let start = MonotonicClock.now()
             let result = scanner.scan()
             let end = MonotonicClock.now()
-            let micros = scanMicros(distributions: result.distributionsFound)
+            let micros = scanMicros(result, first: ledger.scans == 0)
             padder.pad(started: start, nativeEnd: end, targetMicros: micros, units: 1, timing: &ledger.scanTiming)
             ledger.scans += 1
             return result

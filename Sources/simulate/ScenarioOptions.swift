@@ -40,6 +40,11 @@ struct ScenarioOptions: ParsableArguments {
         name: .customLong("site-packages"),
         help: ArgumentHelp("Scan this real folder instead of a synthetic environment; repeatable.", valueName: "path"))
     var sitePackages: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "Scan this interpreter's sys.path (as its console scripts see it) instead of a synthetic environment.",
+            valueName: "python"))
+    var python: String?
     @Option(name: .customLong("output-root"), help: "Folder that receives run folders.") var outputRoot: String = "runs"
     @Option(
         name: .customLong("cache-dir"), help: "Where synthetic environments are cached (default: <output-root>/.cache)."
@@ -55,7 +60,7 @@ struct ScenarioOptions: ParsableArguments {
         let named: [(String, String?)] = [
             ("packages", packages), ("error_rate", errorRate), ("workers", workers), ("invocations", invocations),
             ("variants", variants), ("seed", seed), ("catalog_lines", catalogLines), ("cost_profile", costProfile),
-            ("cache", cache),
+            ("cache", cache), ("python", python),
         ]
         for (key, value) in named {
             if let value {

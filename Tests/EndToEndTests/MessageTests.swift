@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import XCTest
 
 /// Every path on the command line is checked before the run starts: one line naming the flag (or
@@ -83,7 +84,8 @@ final class MessageTests: XCTestCase {
         let cache = scratch.appendingPathComponent("cache")
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(
-            atPath: cache.appendingPathComponent("env-20-7").path, withDestinationPath: "/proc/nonexistent")
+            atPath: cache.appendingPathComponent("env-20-7-\(EnvironmentShape.meltano379.tag)").path,
+            withDestinationPath: "/proc/nonexistent")
         let result = try SimulateBinary.run(
             ["--scenario", smoke, "--output-root", root.path, "--cache-dir", cache.path], timeout: 120)
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)

@@ -14,11 +14,11 @@ final class PipelineFixture {
     init(
         variants: [String], packages: Int = 12, stateMessages: Int = 3, retry: Bool = true,
         backend: StateBackendKind = .systemdb,
-        costs: CostProfile = .native, catalogLines: Int = 20
+        costs: CostProfile = .native, catalogLines: Int = 20, shape: EnvironmentShape = .bare
     ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-\(UUID().uuidString)")
         let environment = try SyntheticEnvironment.prepare(
-            packages: packages, seed: 3, cacheRoot: root.appendingPathComponent("cache"))
+            packages: packages, seed: 3, cacheRoot: root.appendingPathComponent("cache"), shape: shape)
         for dir in ["state", "discovery", "scratch"] {
             try FileManager.default.createDirectory(
                 at: root.appendingPathComponent(dir), withIntermediateDirectories: true)

@@ -71,16 +71,27 @@ struct CalibrateCommand: ParsableCommand {
         if let sitePackages {
             arguments += ["--site-packages", URL(fileURLWithPath: sitePackages, relativeTo: cwd).path]
         }
-        for size in sizes.sorted() {
+        let cacheRoot = URL(fileURLWithPath: cacheDir, relativeTo: cwd)
+        func prepare(_ packages: Int, _ shape: EnvironmentShape, seed: UInt64) throws -> String {
             let environment: PreparedEnvironment
             do {
                 environment = try SyntheticEnvironment.prepare(
-                    packages: size, seed: seed, cacheRoot: URL(fileURLWithPath: cacheDir, relativeTo: cwd))
+                    packages: packages, seed: seed, cacheRoot: cacheRoot, shape: shape)
             } catch {
-                throw SimulateExit.failure("preparing \(size) distributions: \(error)")
+                throw SimulateExit.failure("preparing \(packages) distributions: \(error)")
             }
-            arguments += ["--env", "\(size):\(environment.pathEntries[0])"]
+            let json = try JSONSerialization.data(
+                withJSONObject: environment.pathEntries, options: [.withoutEscapingSlashes])
+            return String(decoding: json, as: UTF8.self)
         }
+        let shaped =
+            sizes.sorted().map { (packages: $0, shape: EnvironmentShape.bare) } + SyntheticEnvironment.calibrationShapes
+        for (size, shape) in shaped {
+            let paths = try prepare(size, shape, seed: seed)
+            arguments += ["--env", paths]
+        }
+        let realShaped = try prepare(65, .meltano379, seed: seed)
+        arguments += ["--first-call-env", realShaped]
         let printed = try runPython(arguments)
         let profile: CostProfile
         do {

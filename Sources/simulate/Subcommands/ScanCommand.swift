@@ -91,46 +91,8 @@ struct ScanCommand: ParsableCommand {
 
     // `python -c 'print(json.dumps(sys.path))'`, run in the current directory as the one-liner is.
     private static func sysPath(of python: String) throws -> [String] {
-        guard let executable = executablePath(python) else {
-            throw SimulateExit.badInput("\(python): no such executable")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-c", "import json,sys; print(json.dumps(sys.path))"]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw SimulateExit.badInput("\(python): cannot be run (\(error.localizedDescription))")
-        }
-        // Drain both pipes while it runs, so that neither can fill and block the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        group.wait()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let said = String(decoding: errData, as: UTF8.self).split(separator: "\n").last.map { ": \($0)" } ?? ""
-            throw SimulateExit.badInput("\(python): exited with status \(process.terminationStatus)\(said)")
-        }
-        guard let entries = try? JSONSerialization.jsonObject(with: outData) as? [String] else {
-            throw SimulateExit.badInput("\(python): did not print sys.path as a JSON list of strings")
-        }
-        return entries
-    }
-
-    // A name without "/" is looked up on PATH, as a shell would.
-    private static func executablePath(_ name: String) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        let searched = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        return searched.map { "\($0.isEmpty ? "." : $0)/\(name)" }.first {
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && !isDirectory.boolValue
-                && FileManager.default.isExecutableFile(atPath: $0)
+        do { return try InterpreterPath.sysPath(of: python) } catch let failure as InterpreterPath.Failure {
+            throw SimulateExit.badInput(failure.description)
         }
     }
 }
