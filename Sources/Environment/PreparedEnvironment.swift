@@ -38,6 +38,7 @@ public struct PreparedEnvironment: Codable, Sendable, CustomStringConvertible {
         guard !paths.isEmpty else { throw EnvironmentError.noPathEntries }
         var distributions = 0
         var withEntryPoints = 0
+        var unread = 0  // what every scan will skip: the report says so
         for path in paths {
             guard FileSystem.isDirectory(path) else { throw EnvironmentError.notADirectory(path: path) }
             let names: [String]
@@ -47,16 +48,24 @@ public struct PreparedEnvironment: Codable, Sendable, CustomStringConvertible {
             }
             for folder in names where FileSystem.isDistributionFolderName(folder) {
                 distributions += 1
-                if case .success(let info) = FileSystem.status(path + "/" + folder + "/entry_points.txt"),
-                    info.isRegularFile
-                {
+                guard case .success(let info) = FileSystem.status(path + "/" + folder + "/entry_points.txt"),
+                    !info.isDirectory
+                else { continue }
+                if info.isRegularFile, info.size <= FileSystem.metadataLimit {
                     withEntryPoints += 1
+                } else {
+                    unread += 1
                 }
             }
         }
+        let skipped =
+            unread == 0
+            ? ""
+            : "; \(unread) entry_points.txt skipped unread by every scan (over \(FileSystem.metadataLimit >> 20) MiB "
+                + "or not a regular file)"
         let summary =
             "existing environment: \(distributions) distributions (\(withEntryPoints) with "
-            + "entry_points.txt) in \(paths.joined(separator: ", "))"
+            + "entry_points.txt) in \(paths.joined(separator: ", "))\(skipped)"
         return PreparedEnvironment(
             pathEntries: paths, distributionCount: distributions,
             entryPointFileCount: withEntryPoints, reused: true, description: summary)
