@@ -1,22 +1,32 @@
 #!/usr/bin/env bash
 # Fuzzes the scenario loader, the entry_points.txt parser and the Meltano log reader with libFuzzer, each for a bounded
-# number of runs (default 1,000,000) or time, starting from the corpus in fuzz/corpus/.
-#   scripts/fuzz.sh [RUNS] [MAX_SECONDS]
+# number of runs (default 1,000,000) or time, starting from the corpus in fuzz/corpus/ (and, where there is one, the
+# dictionary in fuzz/dict/: YAML anchors, aliases and merge keys for the scenario loader).
+#   scripts/fuzz.sh [RUNS] [MAX_SECONDS] [TARGET...]      TARGET: scenario, entry-points, log-line (default: all)
+# Any input that takes over 1 s (-timeout=1) or 2 GiB (-rss_limit_mb) is a failure, like a crash.
+# FUZZ_SCRATCH_PATH sets the build folder (default fuzz/.build).
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 runs="${1:-1000000}"
 seconds="${2:-900}"
-swift build -Xswiftc -sanitize=fuzzer -Xswiftc -use-ld=lld
+shift $(( $# < 2 ? $# : 2 ))
+wanted=("$@")
+build="${FUZZ_SCRATCH_PATH:-.build}"
+swift build --scratch-path "$build" -Xswiftc -sanitize=fuzzer -Xswiftc -use-ld=lld
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 status=0
 for target in FuzzScenario:scenario FuzzEntryPoints:entry-points FuzzLogLine:log-line; do
   binary="${target%%:*}"; corpus="${target##*:}"
+  if (( ${#wanted[@]} > 0 )) && [[ " ${wanted[*]} " != *" $corpus "* ]]; then continue; fi
   mkdir -p "$work/$corpus"
+  dict=()
+  if [[ -f "dict/$corpus.dict" ]]; then dict=(-dict="dict/$corpus.dict"); fi
   echo "== $binary: up to $runs runs or $seconds s (new inputs go to a scratch folder, not the committed corpus)"
-  # -max_len keeps inputs small enough for many runs; crashes land in fuzz/crash-* for the report.
-  if ! .build/debug/"$binary" "$work/$corpus" corpus/"$corpus" -runs="$runs" -max_total_time="$seconds" \
-      -max_len=4096 -print_final_stats=1 -artifact_prefix="crash-$binary-" 2>&1 | tail -n 12; then
+  # -max_len keeps inputs small enough for many runs; crashes and slow inputs land in fuzz/crash-* for the report.
+  if ! "$build"/debug/"$binary" "$work/$corpus" corpus/"$corpus" "${dict[@]}" -runs="$runs" \
+      -max_total_time="$seconds" -max_len=4096 -timeout=1 -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="crash-$binary-" 2>&1 | tail -n 14; then
     status=1
   fi
 done

@@ -117,6 +117,7 @@ public struct Simulation {
         }
         job.lockRetrySeconds = scenario.lockRetrySeconds
         job.busyTimeoutSeconds = scenario.busyTimeoutSeconds
+        job.memoryLimitMB = scenario.workerMemoryLimitMB
         // The server lives exactly as long as the workers need it; the defer stops it on every
         // way out (errors, and SIGINT/SIGTERM, which the coordinator turns into an incomplete run).
         let server =

@@ -13,19 +13,37 @@ public enum DistributionName {
     /// The name in the metadata at `folderPath`; "" when no file holds one. Returns nil where
     /// CPython would raise instead (a metadata file that is not UTF-8, or an unexpected read error).
     public static func name(folderPath: String) -> String? {
+        try? read(folderPath: folderPath).get()
+    }
+
+    /// What `name(folderPath:)` gives, or why it gives nil: `.invalidUTF8`, `.readError`, or a
+    /// metadata file the scanner does not read (`.tooLarge`, `.notRegularFile`).
+    public static func read(folderPath: String) -> Result<String, Unread> {
         // `read_text(...) or ...`: a missing or empty file falls through to the next one.
         for file in [folderPath + "/METADATA", folderPath + "/PKG-INFO", folderPath] {
             switch FileSystem.readFile(file) {
             case .success(let bytes):
                 guard !bytes.isEmpty else { continue }
-                guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
-                return header("name", in: text) ?? ""
-            case .failure(let code):
+                guard let text = String(validating: bytes, as: UTF8.self) else { return .failure(Unread(.invalidUTF8)) }
+                return .success(header("name", in: text) ?? "")
+            case .failure(.tooLarge):
+                return .failure(Unread(.tooLarge))
+            case .failure(.notRegularFile):
+                return .failure(Unread(.notRegularFile))
+            case .failure(.system(let code)):
                 // The errors `PathDistribution.read_text` suppresses.
-                guard [ENOENT, EISDIR, ENOTDIR, EACCES, EPERM].contains(code.value) else { return nil }
+                guard [ENOENT, EISDIR, ENOTDIR, EACCES, EPERM].contains(code) else {
+                    return .failure(Unread(.readError))
+                }
             }
         }
-        return ""
+        return .success("")
+    }
+
+    /// Why a distribution's name was not read: the scanner's kind of skip.
+    public struct Unread: Error, Equatable {
+        public let kind: SkipKind
+        init(_ kind: SkipKind) { self.kind = kind }
     }
 
     /// The value of the first header named `lowercasedName` (any case in the text), as

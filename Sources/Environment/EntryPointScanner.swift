@@ -32,6 +32,11 @@ public enum SkipKind: String, CaseIterable, Codable, Sendable {
     case invalidUTF8
     /// A value line without `=` under a header; CPython would raise, the scanner skips the file.
     case malformed
+    /// Larger than the 1 MiB limit of a metadata file; CPython would read it all, the scanner skips it.
+    case tooLarge
+    /// A device, FIFO or socket (`entry_points.txt` linked to `/dev/zero`); CPython would read it
+    /// (forever, or blocking), the scanner skips it unread.
+    case notRegularFile
 }
 
 /// Counts per `SkipKind` without hashing a key per skip (most distributions are skipped as `.missing`).
@@ -249,8 +254,10 @@ public struct EntryPointScanner: Sendable {
                 result.entryPoints.append(contentsOf: parsed)
                 return nil
             }
-        case .failure(let code):
-            switch code.value {
+        case .failure(.tooLarge): return .tooLarge
+        case .failure(.notRegularFile): return .notRegularFile
+        case .failure(.system(let code)):
+            switch code {
             case ENOENT: return .missing
             case EISDIR: return .isDirectory
             case ENOTDIR: return .notADirectory
@@ -262,7 +269,8 @@ public struct EntryPointScanner: Sendable {
 
     /// `PathDistribution._normalized_name`: the folder name's part before the first `-` when the
     /// suffix is exactly `.dist-info` / `.egg-info` (case-sensitive `os.path.splitext`), else the
-    /// `Name` in the metadata. Where CPython would fail (no metadata), the folder name is used.
+    /// `Name` in the metadata. Where CPython would fail (no metadata), and where the metadata is
+    /// not read (over the size limit, not a regular file), the folder name is used.
     static func uniqueKey(folder: String, path: String) -> String {
         if let (stem, ext) = splitExtension(folder), ext == ".dist-info" || ext == ".egg-info" {
             let key = normalize(String(stem.prefix { $0 != "-" }))

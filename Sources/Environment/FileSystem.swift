@@ -12,6 +12,11 @@ import Foundation
 /// `FileNotFoundError`, `IsADirectoryError`, `PermissionError`, ... differently from other
 /// errors), which Foundation's file APIs do not expose reliably on Linux.
 package enum FileSystem {
+    /// The most bytes read from one metadata file (`entry_points.txt`, `METADATA`, ...). CPython
+    /// reads any size; a file over this is skipped instead, so that no distribution can make a
+    /// scan grow without bound (docs/strategies.md, "Departures from CPython").
+    package static let metadataLimit = 1 << 20
+
     /// A directory's entry names in `readdir` order (as `os.listdir` returns them), or `errno`.
     /// Names that are not valid UTF-8 are left out and counted.
     static func list(_ path: String) -> Result<(names: [String], undecodable: Int), POSIXErrno> {
@@ -37,17 +42,20 @@ package enum FileSystem {
         return .success((names, undecodable))
     }
 
-    /// The whole content of a file, or `errno` (`EISDIR` for a directory, from `read`).
+    /// The whole content of a regular file of at most `metadataLimit` bytes, or why not
+    /// (`EISDIR` for a directory, from `read`).
     /// - Parameter directory: a directory descriptor `path` is relative to (`openat`), which spares
     ///   the kernel the walk of the full path for every file of a large site-packages.
-    static func readFile(_ path: String, relativeTo directory: Int32 = AT_FDCWD) -> Result<[UInt8], POSIXErrno> {
+    static func readFile(_ path: String, relativeTo directory: Int32 = AT_FDCWD) -> Result<[UInt8], ReadFailure> {
         // O_NONBLOCK: a FIFO named like a metadata file must not hang the scan.
         let fd = openat(directory, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return .failure(POSIXErrno(errno)) }
+        guard fd >= 0 else { return .failure(.system(errno)) }
         defer { close(fd) }
         // Read straight into the result, sized from fstat; no zero-filled scratch buffer per file.
         var info = stat()
-        let expected = fstat(fd, &info) == 0 && info.st_size > 0 ? Int(info.st_size) : 0
+        guard fstat(fd, &info) == 0 else { return .failure(.system(errno)) }
+        if let refused = ReadFailure.refusing(info) { return .failure(refused) }
+        let expected = max(0, Int(info.st_size))
         var bytes: [UInt8] = []
         bytes.reserveCapacity(expected + 1)
         var capacity = max(expected + 1, 4096)
@@ -65,7 +73,8 @@ package enum FileSystem {
                 failure = errno
             }
             if ended { return .success(bytes) }
-            if failure != 0 && failure != EINTR { return .failure(POSIXErrno(failure)) }
+            if bytes.count > metadataLimit { return .failure(.tooLarge) }  // it grew while read
+            if failure != 0 && failure != EINTR { return .failure(.system(failure)) }
             // A short read usually means the end: check it with a small buffer; grow if the file did.
             capacity = count == capacity ? 65_536 : 512
         }
@@ -135,10 +144,10 @@ struct RelativeFileReader {
     private(set) var bytes = [UInt8](repeating: 0, count: 16_384)  // most files are far smaller
     private var path = [UInt8](repeating: 0, count: 512)
 
-    /// Reads the whole file, as `FileSystem.readFile` does (the same `errno` on failure), and
-    /// returns how many bytes it holds.
+    /// Reads the whole file, as `FileSystem.readFile` does (the same failures), and returns how
+    /// many bytes it holds.
     mutating func read(_ folder: UnsafeBufferPointer<UInt8>, _ file: StaticString, relativeTo directory: Int32)
-        -> Result<Int, POSIXErrno>
+        -> Result<Int, ReadFailure>
     {
         let length = folder.count + file.utf8CodeUnitCount
         if path.count <= length { path = [UInt8](repeating: 0, count: length + 1) }
@@ -152,11 +161,17 @@ struct RelativeFileReader {
                 directory, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self),
                 O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         }
-        guard fd >= 0 else { return .failure(POSIXErrno(errno)) }
+        guard fd >= 0 else { return .failure(.system(errno)) }
         defer { close(fd) }
-        // No fstat: one read usually takes the whole file, and a second one returning 0 proves the end.
+        // One fstat before any read: a device (`/dev/zero`) or FIFO is never read, a file over the
+        // limit never buffered.
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .failure(.system(errno)) }
+        if let refused = ReadFailure.refusing(info) { return .failure(refused) }
+        // One read usually takes the whole file, and a second one returning 0 proves the end.
         var count = 0
         while true {
+            if count > FileSystem.metadataLimit { return .failure(.tooLarge) }  // it grew while read
             if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
             let got = bytes.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + count, $0.count - count) }
             if got > 0 {
@@ -164,7 +179,7 @@ struct RelativeFileReader {
             } else if got == 0 {
                 return .success(count)
             } else if errno != EINTR {
-                return .failure(POSIXErrno(errno))
+                return .failure(.system(errno))
             }
         }
     }
@@ -173,6 +188,31 @@ struct RelativeFileReader {
 // `read(2)`, named apart from the method above.
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     read(fd, buffer, count)
+}
+
+/// Why a metadata file's bytes were not read.
+enum ReadFailure: Error, Equatable {
+    /// `open`, `fstat` or `read` failed with this `errno`.
+    case system(Int32)
+    /// A device, FIFO or socket: opened without blocking, never read.
+    case notRegularFile
+    /// Larger than `FileSystem.metadataLimit`: never read past it.
+    case tooLarge
+
+    /// The refusal `info` calls for before anything is read, or nil. A directory passes: its
+    /// `read` fails with `EISDIR`, which callers treat as CPython does.
+    static func refusing(_ info: stat) -> ReadFailure? {
+        let kind = info.st_mode & S_IFMT
+        if kind == S_IFDIR { return nil }
+        if kind != S_IFREG { return .notRegularFile }
+        return Int(info.st_size) > FileSystem.metadataLimit ? .tooLarge : nil
+    }
+
+    /// The `errno` of a system failure, or nil for a refusal.
+    var code: Int32? {
+        if case .system(let code) = self { return code }
+        return nil
+    }
 }
 
 /// An `errno` value carried through `Result`.

@@ -36,10 +36,11 @@ public struct PreparedEnvironment: Codable, Sendable, CustomStringConvertible {
     /// a directory and counts its distributions (one listing and one `stat` per distribution).
     public static func existing(paths: [String]) throws -> PreparedEnvironment {
         guard !paths.isEmpty else { throw EnvironmentError.noPathEntries }
-        let (distributions, withEntryPoints) = try count(paths, skippingMissing: false)
+        let (distributions, withEntryPoints, unread) = try count(paths, skippingMissing: false)
+        let skipped = skippedNote(unread)
         let summary =
             "existing environment: \(distributions) distributions (\(withEntryPoints) with "
-            + "entry_points.txt) in \(paths.joined(separator: ", "))"
+            + "entry_points.txt) in \(paths.joined(separator: ", "))\(skipped)"
         return PreparedEnvironment(
             pathEntries: paths, distributionCount: distributions,
             entryPointFileCount: withEntryPoints, reused: true, description: summary)
@@ -50,20 +51,30 @@ public struct PreparedEnvironment: Codable, Sendable, CustomStringConvertible {
     /// them on every scan (a venv's absent `python311.zip`).
     public static func interpreter(_ python: String) throws -> PreparedEnvironment {
         let paths = try InterpreterPath.sysPath(of: python, asConsoleScript: true)
-        let (distributions, withEntryPoints) = try count(paths, skippingMissing: true)
+        let (distributions, withEntryPoints, unread) = try count(paths, skippingMissing: true)
         let summary =
             "the sys.path of \(python): \(distributions) distributions (\(withEntryPoints) with "
-            + "entry_points.txt) in \(paths.count) path entries"
+            + "entry_points.txt) in \(paths.count) path entries\(skippedNote(unread))"
         return PreparedEnvironment(
             pathEntries: paths, distributionCount: distributions,
             entryPointFileCount: withEntryPoints, reused: true, description: summary)
     }
 
-    // Distributions and `entry_points.txt` files in the path entries; a path entry that is not a
-    // directory is an error unless `skippingMissing`.
-    private static func count(_ paths: [String], skippingMissing: Bool) throws -> (Int, Int) {
+    /// What every scan will skip, for the environment's description (the report says so).
+    private static func skippedNote(_ unread: Int) -> String {
+        unread == 0
+            ? ""
+            : "; \(unread) entry_points.txt skipped unread by every scan (over \(FileSystem.metadataLimit >> 20) MiB "
+                + "or not a regular file)"
+    }
+
+    // Distributions, readable `entry_points.txt` files and unreadable ones (over the size limit or
+    // not a regular file) in the path entries; a path entry that is not a directory is an error
+    // unless `skippingMissing`.
+    private static func count(_ paths: [String], skippingMissing: Bool) throws -> (Int, Int, Int) {
         var distributions = 0
         var withEntryPoints = 0
+        var unread = 0
         for path in paths {
             let root = path.isEmpty ? "." : path  // "" on sys.path is the current directory
             guard FileSystem.isDirectory(root) else {
@@ -77,14 +88,17 @@ public struct PreparedEnvironment: Codable, Sendable, CustomStringConvertible {
             }
             for folder in names where FileSystem.isDistributionFolderName(folder) {
                 distributions += 1
-                if case .success(let info) = FileSystem.status(root + "/" + folder + "/entry_points.txt"),
-                    info.isRegularFile
-                {
+                guard case .success(let info) = FileSystem.status(root + "/" + folder + "/entry_points.txt"),
+                    !info.isDirectory
+                else { continue }
+                if info.isRegularFile, info.size <= FileSystem.metadataLimit {
                     withEntryPoints += 1
+                } else {
+                    unread += 1
                 }
             }
         }
-        return (distributions, withEntryPoints)
+        return (distributions, withEntryPoints, unread)
     }
 }
 

@@ -74,8 +74,9 @@ public struct CostProfile: Codable, Sendable {
 
     /// Loads a cost-profile JSON file; errors name the file and the key.
     public static func load(path: String) throws -> CostProfile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CostProfileError(message: "\(path): cost profile cannot be read")
+        // A real profile is a few KiB; `cost_file: /dev/zero` must not read forever.
+        guard case .success(let data) = BoundedFile.read(URL(fileURLWithPath: path), limit: 1 << 20) else {
+            throw CostProfileError(message: "\(path): cost profile cannot be read, or is larger than 1 MiB")
         }
         let raw: [String: Any]
         do {

@@ -43,6 +43,8 @@ public struct Scenario: Sendable {
     /// How the coordinator starts worker processes.
     public let workerSpawn: WorkerSpawnMode
     public let workerTimeoutSeconds: Double
+    /// Each worker's address-space limit (`RLIMIT_AS`), in MiB.
+    public let workerMemoryLimitMB: Int
     public let heartbeatIntervalSeconds: Double
     public let lockTimeoutSeconds: Double
     public let lockRetrySeconds: Double
@@ -104,6 +106,7 @@ public struct Scenario: Sendable {
         cacheMode = choice("cache", CacheMode.warm)
         workerSpawn = choice("worker_spawn", WorkerSpawnMode.zygote)
         workerTimeoutSeconds = dbl("worker_timeout_seconds")
+        workerMemoryLimitMB = int("worker_memory_limit_mb")
         heartbeatIntervalSeconds = dbl("heartbeat_interval_seconds")
         lockTimeoutSeconds = dbl("lock_timeout_seconds")
         lockRetrySeconds = dbl("lock_retry_seconds")
@@ -131,7 +134,9 @@ public struct Scenario: Sendable {
         var out: [String: Int] = [:]
         for entry in entries {
             let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty, let n = Int(parts[1]), n >= 1 else { return nil }
+            guard parts.count == 2, !parts[0].isEmpty, let n = NumberGrammar.integer(parts[1]),
+                (1...ScenarioKeys.maxPackages).contains(n)
+            else { return nil }
             out[parts[0]] = n
         }
         return out

@@ -18,12 +18,17 @@ public struct ScenarioKey: Sendable {
     public let kind: ScenarioKeyKind
     public let defaultValue: ScenarioValue
     public let help: String
+    /// Why a count's upper bound is where it is (`simulate keys` and errors say it); nil for other keys.
+    public let bound: String?
 
-    public init(_ name: String, _ kind: ScenarioKeyKind, _ defaultValue: ScenarioValue, _ help: String) {
+    public init(
+        _ name: String, _ kind: ScenarioKeyKind, _ defaultValue: ScenarioValue, _ help: String, bound: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
         self.help = help
+        self.bound = bound
     }
 
     /// Converts a command-line string into this key's type, or explains why it cannot.
@@ -51,6 +56,9 @@ public struct ScenarioKey: Sendable {
     public func check(_ value: ScenarioValue) -> Result<ScenarioValue, KeyProblem> {
         switch (kind, value) {
         case (.int(let range), .int(let v)):
+            if v > range.upperBound, let bound {
+                return .failure(KeyProblem("value \(v) is above the limit \(range.upperBound) (\(bound))"))
+            }
             guard range.contains(v) else {
                 return .failure(KeyProblem("value \(v) is outside [\(range.lowerBound), \(range.upperBound)]"))
             }
@@ -85,7 +93,10 @@ public struct ScenarioKey: Sendable {
 
 /// The scenario format's keys. Nested YAML mappings become dotted names (`assumed.extract_seconds`).
 public enum ScenarioKeys {
-    public static let big = 1_000_000_000
+    /// The bound of a production count: only multiplied, never done, so no work grows with it;
+    /// bounded so that extrapolated times stay meaningful.
+    static let productionCount = 100_000_000
+    static let productionBound = "a production count, only extrapolated from the sample"
 
     public static let all: [ScenarioKey] =
         [
@@ -99,13 +110,20 @@ public enum ScenarioKeys {
                 "profiles or strategies to compare (see `simulate variants`)"),
             ScenarioKey(
                 "baseline", .string, .string("meltano-3.6.0"), "the variant every regression is measured against"),
-            ScenarioKey("invocations", .int(1...1_000_000), .int(9), "simulated invocations per variant"),
-            ScenarioKey("workers", .int(1...256), .int(2), "worker processes running at once"),
             ScenarioKey(
-                "invocations_per_process", .int(1...1_000_000), .int(1),
-                "invocations one worker process runs in sequence (each with fresh in-process caches)"),
+                "invocations", .int(1...100_000), .int(9), "simulated invocations per variant",
+                bound: "each runs for real, seconds of work and about 10 lines of events.jsonl"),
+            ScenarioKey(
+                "workers", .int(1...256), .int(2), "worker processes running at once",
+                bound: "each is a process of up to worker_memory_limit_mb"),
+            ScenarioKey(
+                "invocations_per_process", .int(1...100_000), .int(1),
+                "invocations one worker process runs in sequence (each with fresh in-process caches)",
+                bound: "no more than invocations"),
             ScenarioKey("seed", .int(0...Int.max), .int(1), "seed for the plan order, error decisions and environment"),
-            ScenarioKey("packages", .int(1...1_000_000), .int(200), "distributions in the synthetic site-packages"),
+            ScenarioKey(
+                "packages", .int(1...maxPackages), .int(200), "distributions in the synthetic site-packages",
+                bound: packagesBound),
             ScenarioKey(
                 "site_packages", .list, .list([]), "scan these real folders instead of a synthetic environment"),
             ScenarioKey(
@@ -121,20 +139,24 @@ public enum ScenarioKeys {
                 "state_backend", .choice(StateBackendKind.names), .string("systemdb"),
                 "where state is kept: the system database, files, or an object store over HTTP (`s3://`-like)"),
             ScenarioKey(
-                "jobs", .int(1...100_000), .int(9), "distinct jobs (state ids); invocation i runs job i mod jobs"),
+                "jobs", .int(1...100_000), .int(9), "distinct jobs (state ids); invocation i runs job i mod jobs",
+                bound: "one state id each in the system database and the state store"),
             ScenarioKey(
-                "catalog_lines", .int(0...big), .int(300_000), "catalog lines a tap prints per invocation (production)"),
+                "catalog_lines", .int(0...productionCount), .int(300_000),
+                "catalog lines a tap prints per invocation (production)", bound: productionBound),
             ScenarioKey(
                 "catalog_write", .choice(CatalogWriteSetting.names), .string("profile"),
                 "catalog write mode: each profile's own, or held at sync / thread-hop for every variant"),
             ScenarioKey(
-                "catalog_sample_lines", .int(1...big), .int(400),
-                "catalog lines written for real per invocation; the rest extrapolated"),
+                "catalog_sample_lines", .int(1...1_000_000), .int(400),
+                "catalog lines written for real per invocation; the rest extrapolated",
+                bound: "written to a scratch file, about 50 bytes a line: 50 MB per worker at the limit"),
             ScenarioKey(
-                "state_messages", .int(0...big), .int(118),
-                "STATE messages reaching Meltano per invocation (production)"),
+                "state_messages", .int(0...productionCount), .int(118),
+                "STATE messages reaching Meltano per invocation (production)", bound: productionBound),
             ScenarioKey(
-                "state_sample_messages", .int(1...big), .int(118), "STATE messages written for real per invocation"),
+                "state_sample_messages", .int(1...100_000), .int(118), "STATE messages written for real per invocation",
+                bound: "each is an UPDATE and a state write done for real"),
             ScenarioKey(
                 "cost_profile", .choice(CostProfileKind.names), .string("cpython"),
                 "cpython pads each unit to its CPython cost; native measures the mechanism only"),
@@ -153,6 +175,10 @@ public enum ScenarioKeys {
                 "worker_timeout_seconds", .double(0.1...86_400), .double(300),
                 "a worker process running longer is killed"),
             ScenarioKey(
+                "worker_memory_limit_mb", .int(1_024...1_048_576), .int(2_048),
+                "address space a worker may map (RLIMIT_AS): a worker that would grow past it fails alone, as a worker exit",
+                bound: "MiB of address space; a normal worker maps 310-830 MiB at its peak (docs/usage.md)"),
+            ScenarioKey(
                 "heartbeat_interval_seconds", .double(0.01...3_600), .double(1), "runs heartbeat UPDATE interval"),
             ScenarioKey(
                 "lock_timeout_seconds", .double(0.01...3_600), .double(10),
@@ -165,7 +191,8 @@ public enum ScenarioKeys {
                 "system database: how long one statement waits for a lock another connection holds before its "
                     + "invocation fails (the waits are reported apart, never in a phase's time)"),
             ScenarioKey(
-                "production.runs", .int(1...1_000_000), .int(9), "`meltano run` processes in the production workload"),
+                "production.runs", .int(1...1_000_000), .int(9), "`meltano run` processes in the production workload",
+                bound: "a production count, only multiplied"),
             ScenarioKey("production.gap_seconds", .double(0...86_400), .double(2.5), "pause between production runs"),
             ScenarioKey(
                 "assumed.cli_start_seconds", .double(0...86_400), .double(4),
@@ -195,8 +222,12 @@ public enum ScenarioKeys {
                 "Meltano console logs of the regressed version, paired with the baseline's runs by job name"),
             ScenarioKey(
                 "observed.regressed_variant", .string, .string(""), "the variant the observed regression belongs to"),
-            ScenarioKey("microbench.backends_calls", .int(0...1_000_000), .int(50), "microbench: backends() calls"),
-            ScenarioKey("microbench.creations", .int(0...1_000_000), .int(18), "microbench: state-backend creations"),
+            ScenarioKey(
+                "microbench.backends_calls", .int(0...100_000), .int(50), "microbench: backends() calls",
+                bound: "each is a full entry-point scan done for real"),
+            ScenarioKey(
+                "microbench.creations", .int(0...100_000), .int(18), "microbench: state-backend creations",
+                bound: "each is a state-backend creation done for real"),
             ScenarioKey(
                 "microbench.packages_by_variant", .list, .list([]),
                 "microbench: VARIANT=N entries giving a variant its own synthetic environment of N distributions"),
@@ -213,20 +244,24 @@ public enum ScenarioKeys {
     public static let httpKeys: [ScenarioKey] =
         [
             ScenarioKey(
-                "http.pages", .int(0...big), .int(67),
-                "pages the tap reads per invocation in production (~6,700 records / 100)"),
+                "http.pages", .int(0...productionCount), .int(67),
+                "pages the tap reads per invocation in production (~6,700 records / 100)", bound: productionBound),
             ScenarioKey(
-                "http.sample_pages", .int(1...big), .int(10),
-                "pages read over HTTP for real per invocation; the rest extrapolated"),
-            ScenarioKey("http.page_records", .int(0...1_000_000), .int(100), "records per page"),
-            ScenarioKey("http.record_bytes", .int(0...1_000_000), .int(256), "JSON bytes per record (about)"),
+                "http.sample_pages", .int(1...100_000), .int(10),
+                "pages read over HTTP for real per invocation; the rest extrapolated",
+                bound: "each is fetched for real over loopback HTTP"),
+            ScenarioKey(
+                "http.page_records", .int(0...1_000_000), .int(100), "records per page", bound: pageBound),
+            ScenarioKey(
+                "http.record_bytes", .int(0...1_000_000), .int(256), "JSON bytes per record (about)", bound: pageBound),
             ScenarioKey("http.connect_timeout_ms", .int(1...600_000), .int(1_000), "client connect timeout"),
             ScenarioKey(
                 "http.timeout_ms", .int(1...600_000), .int(2_000),
                 "client total timeout per request; a stalled answer takes twice this"),
             ScenarioKey(
                 "http.max_retries", .int(0...100), .int(8),
-                "retries per request on 5xx, timeout, reset or refused connection"),
+                "retries per request on 5xx, timeout, reset or refused connection",
+                bound: "each retry waits its backoff, up to http.backoff_max_ms"),
             ScenarioKey(
                 "http.backoff_ms", .double(0...600_000), .double(10), "first retry's backoff; doubles per retry"),
             ScenarioKey("http.backoff_max_ms", .double(0...600_000), .double(500), "cap of the exponential backoff"),
@@ -254,6 +289,14 @@ public enum ScenarioKeys {
                     "\(endpoint) endpoints: jitter shape: U(0, jitter) or an exponential tail of mean jitter"),
             ]
         }
+
+    /// The most distributions a synthetic environment holds (`packages`, `microbench.packages_by_variant`).
+    public static let maxPackages = 100_000
+    public static let packagesBound = "the synthetic site-packages is written to disk, 2-3 files per distribution"
+
+    /// The most bytes of one page of the source API (`http.page_records` × `http.record_bytes`).
+    public static let maxPageBytes = 64 << 20
+    static let pageBound = "a page is built whole in memory; records × bytes is at most 64 MiB"
 
     /// The endpoint families faults are set for.
     public enum Endpoints {

@@ -197,6 +197,33 @@ public struct WorkerEvent: Codable, Sendable {
         return d
     }()
 
+    /// The longest line (in bytes, without its newline) the coordinator takes from a worker: a
+    /// longer one is a protocol error of that worker, read past and never buffered whole.
+    public static let maxLineBytes = 1 << 20
+
+    /// The most bytes of free text (an error message, a detail) a worker's event carries: an
+    /// error message listing every entry point of a huge environment is cut to this, so that the
+    /// event stays far below `maxLineBytes`.
+    public static let maxTextBytes = 64 * 1024
+
+    /// This event with its free-text fields cut to `maxTextBytes`, as a worker writes it.
+    public var bounded: WorkerEvent {
+        var copy = self
+        copy.detail = detail.map(Self.cut)
+        copy.errorPath?.message = errorPath.map { Self.cut($0.message) } ?? ""
+        copy.outcome?.failure = outcome?.failure.map(Self.cut)
+        return copy
+    }
+
+    // The text's first `maxTextBytes` bytes (a split character at the end is dropped) and what was cut.
+    static func cut(_ text: String) -> String {
+        let count = text.utf8.count
+        guard count > maxTextBytes else { return text }
+        let kept = String(decoding: text.utf8.prefix(maxTextBytes), as: UTF8.self)
+        return kept.replacingOccurrences(of: "\u{FFFD}", with: "", options: .anchored.union(.backwards))
+            + " [\(count - maxTextBytes) more bytes cut]"
+    }
+
     /// One line of JSON, without the newline.
     public func jsonLine() -> String {
         // Encoding a value type of plain fields cannot fail; a failure would be a programming error.

@@ -56,6 +56,8 @@ public struct WorkerJob: Codable, Sendable {
     public var busyTimeoutSeconds: Double = 30
     /// The loopback server and how to use it; nil when the run has no server (no extraction, no http state).
     public var http: HTTPJob? = nil
+    /// The worker's address-space limit (`worker_memory_limit_mb`); nil sets none.
+    public var memoryLimitMB: Int? = nil
 
     /// The URI scheme the state backend resolves through: `http` stands for Meltano's `s3://` shape.
     public var backendScheme: String { stateBackend.scheme }

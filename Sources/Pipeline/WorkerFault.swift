@@ -5,9 +5,11 @@ import Foundation
 /// invocation's catalog-write phase, i.e. mid-invocation.
 ///
 /// Kinds: `kill` (SIGKILL to itself), `hang` (sleeps until killed), `garbage` (a line that is not an
-/// event, then goes on), `truncate` (half an event without its newline, then exits 0), `exit` (exits 7).
+/// event, then goes on), `truncate` (half an event without its newline, then exits 0), `exit` (exits 7),
+/// `overlong` (a line one byte over `WorkerEvent.maxLineBytes`, then goes on), `hog` (maps 4 GiB of
+/// address space in untouched blocks, which costs almost no memory, then goes on).
 public struct WorkerFault: Sendable, Equatable {
-    public enum Kind: String, Sendable { case kill, hang, garbage, truncate, exit }
+    public enum Kind: String, Sendable { case kill, hang, garbage, truncate, exit, overlong, hog }
 
     public let kind: Kind
     public let invocation: Int
@@ -43,6 +45,13 @@ public struct WorkerFault: Sendable, Equatable {
             _exit(0)
         case .exit:
             _exit(7)
+        case .overlong:
+            write(String(repeating: "x", count: WorkerEvent.maxLineBytes + 1) + "\n")
+        case .hog:
+            // Kept reachable until the worker exits; only the address-space limit can stop it.
+            for _ in 0..<16 { hogged.append(UnsafeMutableRawPointer.allocate(byteCount: 256 << 20, alignment: 16)) }
         }
     }
 }
+
+nonisolated(unsafe) private var hogged: [UnsafeMutableRawPointer] = []

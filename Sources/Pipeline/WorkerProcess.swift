@@ -20,6 +20,7 @@ public enum WorkerProcess {
             FileHandle.standardError.write(Data("simulate worker: cannot read job from stdin: \(error)\n".utf8))
             return 3
         }
+        if let megabytes = job.memoryLimitMB { limitAddressSpace(megabytes: megabytes) }
         let faults = WorkerFault.fromEnvironment()
         let emit: (WorkerEvent) -> Void = { event in
             Self.emit(event)
@@ -43,9 +44,24 @@ public enum WorkerProcess {
         return 0
     }
 
-    /// One `write(2)` per event: nothing waits in a buffer if the process dies afterwards.
+    /// One `write(2)` per event: nothing waits in a buffer if the process dies afterwards. Free
+    /// text is cut first (`WorkerEvent.bounded`), so the line stays under the coordinator's limit.
     static func emit(_ event: WorkerEvent) {
-        write(event.jsonLine() + "\n")
+        write(event.bounded.jsonLine() + "\n")
+    }
+
+    /// Caps this process's address space (`RLIMIT_AS`, soft limit, never above the hard one): a
+    /// worker that would grow past it fails its own allocation and exits, alone, instead of
+    /// taking the machine's memory. Set after the job is read, so that forked and exec'd workers
+    /// (which share this body) both get it.
+    static func limitAddressSpace(megabytes: Int) {
+        var limit = rlimit()
+        guard getrlimit(resourceAddressSpace, &limit) == 0 else { return }
+        let wanted = rlim_t(megabytes) << 20
+        limit.rlim_cur = min(wanted, limit.rlim_max)  // RLIM_INFINITY is the largest value
+        if setrlimit(resourceAddressSpace, &limit) != 0 {
+            FileHandle.standardError.write(Data("simulate worker: setrlimit(RLIMIT_AS) failed (errno \(errno))\n".utf8))
+        }
     }
 
     /// Writes a whole line to stdout with as few `write(2)` calls as the kernel allows.
@@ -64,3 +80,9 @@ public enum WorkerProcess {
         }
     }
 }
+
+#if canImport(Glibc)
+    private let resourceAddressSpace = __rlimit_resource_t(RLIMIT_AS.rawValue)
+#else
+    private let resourceAddressSpace = RLIMIT_AS
+#endif

@@ -1,5 +1,6 @@
 import CProcessControl
 import Foundation
+import Model
 
 /// A worker process: its stdout carries events. Started with `posix_spawn` (exec), or forked by
 /// the run's `WorkerZygote`, which is then its parent and reports its exit status.
@@ -129,9 +130,25 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Calls `line` for each complete line of stdout until EOF; returns a trailing partial line, if any.
-    public func readLines(_ line: (Substring) -> Void) -> String? {
+    ///
+    /// A line longer than `limit` bytes is never buffered whole: it is read past, and `overlong`
+    /// gets its length and its first 4 KiB once it ends (or at EOF).
+    public func readLines(
+        limit: Int = WorkerEvent.maxLineBytes, _ line: (Substring) -> Void,
+        overlong: (_ bytes: Int, _ head: String) -> Void = { _, _ in }
+    ) -> String? {
         var pending = [UInt8]()
+        var dropped = 0  // bytes of an over-long line read past so far; 0 when none is open
+        var head = ""
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        let newline = UInt8(ascii: "\n")
+        func drop(_ tail: ArraySlice<UInt8>) {
+            if dropped == 0 {
+                head = String(decoding: pending.prefix(4096) + tail.prefix(max(0, 4096 - pending.count)), as: UTF8.self)
+            }
+            dropped += (dropped == 0 ? pending.count : 0) + tail.count
+            pending.removeAll()
+        }
         while true {
             let n = buffer.withUnsafeMutableBytes { read(stdoutFD, $0.baseAddress!, $0.count) }
             if n < 0 {
@@ -139,15 +156,31 @@ public final class ChildProcess: @unchecked Sendable {
                 break
             }
             if n == 0 { break }
-            pending.append(contentsOf: buffer[0..<n])
-            var lineStart = 0
-            while let nl = pending[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
-                line(Substring(String(decoding: pending[lineStart..<nl], as: UTF8.self)))
-                lineStart = nl + 1
+            var start = 0
+            while start < n {
+                // Only the new bytes are searched: a long line costs its length once, not squared.
+                let end = buffer[start..<n].firstIndex(of: newline)
+                let piece = buffer[start..<(end ?? n)]
+                if dropped > 0 || pending.count + piece.count > limit {
+                    drop(piece)
+                } else if end != nil, pending.isEmpty {
+                    line(Substring(String(decoding: piece, as: UTF8.self)))
+                } else {
+                    pending.append(contentsOf: piece)
+                    if end != nil {
+                        line(Substring(String(decoding: pending, as: UTF8.self)))
+                        pending.removeAll(keepingCapacity: true)
+                    }
+                }
+                if end != nil, dropped > 0 {
+                    overlong(dropped, head)
+                    dropped = 0
+                }
+                start = (end ?? n - 1) + 1
             }
-            pending.removeSubrange(0..<lineStart)
         }
         close(stdoutFD)
+        if dropped > 0 { overlong(dropped, head) }
         return pending.isEmpty ? nil : String(decoding: pending, as: UTF8.self)
     }
 

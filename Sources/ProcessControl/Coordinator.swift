@@ -84,7 +84,12 @@ public final class Coordinator: @unchecked Sendable {
             guard let batch = pending.popFirst() else { return }
             let id = spawned
             spawned += 1
-            let input = try JSONEncoder().encode(job.with(invocations: batch))
+            // Its own scratch folder, removed once it is reaped: a worker killed mid-write leaves nothing.
+            let scratch = folder.scratch.appendingPathComponent("worker-\(id)").path
+            mkdir(scratch, 0o755)
+            var workerJob = job.with(invocations: batch)
+            workerJob.scratchDirectory = scratch
+            let input = try JSONEncoder().encode(workerJob)
             let child = try launcher.launch(input: input)
             let now = MonotonicClock.now()
             let budget = UInt64(scenario.workerTimeoutSeconds * Double(batch.count) * 1e9)
@@ -99,6 +104,15 @@ public final class Coordinator: @unchecked Sendable {
                     {
                         shared.with { _, finished, _ in finished += 1 }
                     }
+                } overlong: { bytes, head in
+                    // A protocol error: counted as a malformed line, and the run cannot be complete.
+                    var event = WorkerEvent(.malformedLine)
+                    event.worker = id
+                    event.detail =
+                        "protocol error: a line of \(bytes) bytes, over the limit of \(WorkerEvent.maxLineBytes): "
+                        + head
+                    log.record(event)
+                    shared.with { _, _, complete in complete = false }
                 }
                 log.flush()
                 if let partial {
@@ -108,6 +122,7 @@ public final class Coordinator: @unchecked Sendable {
                     log.record(event)
                 }
                 let status = child.wait()
+                try? FileManager.default.removeItem(atPath: scratch)
                 var exited = WorkerEvent(.workerExited)
                 exited.worker = id
                 exited.pid = child.pid

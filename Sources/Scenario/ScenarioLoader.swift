@@ -28,6 +28,9 @@ public struct ScenarioOverride: Sendable {
 
 /// Finds, parses and validates scenario files.
 public enum ScenarioLoader {
+    /// The largest scenario file read (a real one is a few KiB; docs/usage.md).
+    public static let maxFileBytes = 256 * 1024
+
     /// Sections whose nested keys are flattened to `section.key`, at any depth (`http`, `http.api`).
     static let sections: Set<String> = Set(
         ScenarioKeys.all.flatMap { k in
@@ -91,10 +94,14 @@ public enum ScenarioLoader {
         case let kind: throw ScenarioError(location: shown, key: nil, problem: kind.notAFile ?? kind.description)
         }
         let data: Data
-        do { data = try Data(contentsOf: file) } catch {
-            // Foundation's message is a sentence about "permission" whatever the cause; errno says it in words.
-            let reason = access(file.path, R_OK) == 0 ? "read error" : String(cString: strerror(errno)).lowercased()
-            throw ScenarioError(location: shown, key: nil, problem: "cannot be read (\(reason))")
+        switch BoundedFile.read(file, limit: maxFileBytes) {
+        case .success(let bytes): data = bytes
+        case .failure(.unreadable(let why)):
+            throw ScenarioError(location: shown, key: nil, problem: "cannot be read (\(why))")
+        case .failure(.tooLarge):
+            throw ScenarioError(
+                location: shown, key: nil,
+                problem: "is larger than \(maxFileBytes >> 10) KiB (the limit of a scenario file)")
         }
         guard let text = String(data: data, encoding: .utf8), !text.contains("\0") else {
             throw ScenarioError(location: shown, key: nil, problem: "is not UTF-8 text")
@@ -110,6 +117,8 @@ public enum ScenarioLoader {
             throw ScenarioError(
                 location: displayName, key: nil, problem: "is empty; expected a mapping of scenario keys")
         }
+        // Before Yams composes: it hashes every mapping key whole, aliases expanded.
+        try YAMLNodeBudget.check(text, file: displayName)
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
             throw yamlProblem(error, file: displayName, text: text)
@@ -299,7 +308,9 @@ public enum ScenarioLoader {
         guard let parsed = Scenario.variantPackages(byVariant) else {
             throw ScenarioError(
                 location: where_("microbench.packages_by_variant"), key: "microbench.packages_by_variant",
-                problem: "expected VARIANT=N entries with N at least 1, got '\(byVariant.joined(separator: ", "))'")
+                problem:
+                    "expected VARIANT=N entries with N from 1 to \(ScenarioKeys.maxPackages) (\(ScenarioKeys.packagesBound)), got '\(byVariant.joined(separator: ", "))'"
+            )
         }
         if origins["microbench.packages_by_variant"]?.hasPrefix("command line") == true,
             let unknown = parsed.keys.sorted().first(where: { !names.contains($0) })
@@ -312,11 +323,7 @@ public enum ScenarioLoader {
             let keys = ["error_rate", "stall_rate", "drop_rate"].map { "http.\(endpoint).\($0)" }
             let sum = keys.reduce(0) { $0 + (values[$1]?.doubleValue ?? 0) }
             if sum > 1 {
-                // Name the key set last (command line over file) as the one to fix.
-                let key =
-                    keys.last { origins[$0]?.hasPrefix("command line") == true } ?? keys.last {
-                        origins[$0] != "default"
-                    } ?? keys[0]
+                let key = lastSet(keys, origins: origins)
                 throw ScenarioError(
                     location: where_(key), key: key,
                     problem:
@@ -324,11 +331,29 @@ public enum ScenarioLoader {
                 )
             }
         }
+        let pageBytes = (values["http.page_records"]?.intValue ?? 0).multipliedReportingOverflow(
+            by: values["http.record_bytes"]?.intValue ?? 0)
+        if pageBytes.overflow || pageBytes.partialValue > ScenarioKeys.maxPageBytes {
+            let key = lastSet(["http.page_records", "http.record_bytes"], origins: origins)
+            throw ScenarioError(
+                location: where_(key), key: key,
+                problem:
+                    "http.page_records × http.record_bytes is above \(ScenarioKeys.maxPageBytes) bytes (a page is built whole in memory)"
+            )
+        }
         if let sample = values["catalog_sample_lines"]?.intValue, sample < 1 {
             throw ScenarioError(
                 location: where_("catalog_sample_lines"), key: "catalog_sample_lines", problem: "must be at least 1")
         }
         return Scenario(file: file, values: values, origins: origins, variants: variants, baseline: baseline)
+    }
+}
+
+extension ScenarioLoader {
+    /// Of keys that break a rule together, the one to name: the one set last (command line over file).
+    static func lastSet(_ keys: [String], origins: [String: String]) -> String {
+        keys.last { origins[$0]?.hasPrefix("command line") == true } ?? keys.last { origins[$0] != "default" }
+            ?? keys[0]
     }
 }
 

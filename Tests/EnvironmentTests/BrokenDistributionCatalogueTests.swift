@@ -26,6 +26,23 @@ import Testing
     static func text(_ site: String, _ folder: String, _ content: String) throws {
         try write("\(site)/\(folder)/entry_points.txt", Array(content.utf8))
     }
+    /// An `entry_points.txt` of exactly `bytes` bytes: comment lines, then one entry point at the end.
+    static func padded(_ site: String, bytes: Int) throws {
+        try folder("\(site)/broken-1.0.dist-info")
+        let path = "\(site)/broken-1.0.dist-info/entry_points.txt"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let tail = Data("\n[g]\nlast = big:main\n".utf8)
+        let line = Data("# padding line of a very large entry_points.txt file\n".utf8)
+        var left = bytes - tail.count
+        let chunk = Data(Array(repeating: line, count: 20_000).joined())
+        while left >= chunk.count {
+            handle.write(chunk)
+            left -= chunk.count
+        }
+        handle.write(Data(repeating: UInt8(ascii: "#"), count: left) + tail)
+        try handle.close()
+    }
     static func folder(_ path: String) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
@@ -122,20 +139,36 @@ import Testing
                 return []
             },
             entries: [["g", "n\u{0}", "v"]], skipped: [:]),
+        // Departures from CPython, which would read any size and any kind of file (docs/strategies.md).
         Case(
-            name: "50 MB file",
+            name: "50 MB file (over the 1 MiB limit)",
             build: { site in
-                try folder("\(site)/broken-1.0.dist-info")
-                let path = "\(site)/broken-1.0.dist-info/entry_points.txt"
-                FileManager.default.createFile(atPath: path, contents: nil)
-                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-                let chunk = Data(
-                    String(repeating: "# padding line of a very large entry_points.txt file\n", count: 20_000).utf8)
-                for _ in 0..<(50_000_000 / chunk.count + 1) { handle.write(chunk) }
-                handle.write(Data("[g]\nlast = big:main\n".utf8))
-                try handle.close()
+                try padded(site, bytes: 50_000_000)
+                return []
+            }, entries: [], skipped: [.tooLarge: 1]),
+        Case(
+            name: "a file of exactly 1 MiB",
+            build: { site in
+                try padded(site, bytes: 1 << 20)
                 return []
             }, entries: [["g", "last", "big:main"]], skipped: [:]),
+        Case(
+            name: "symlink to /dev/zero",
+            build: { site in
+                try folder("\(site)/broken-1.0.dist-info")
+                try FileManager.default.createSymbolicLink(
+                    atPath: "\(site)/broken-1.0.dist-info/entry_points.txt", withDestinationPath: "/dev/zero")
+                return []
+            }, entries: [], skipped: [.notRegularFile: 1]),
+        Case(
+            name: "FIFO as entry_points.txt (with no writer: a blocking read would hang)",
+            build: { site in
+                try folder("\(site)/broken-1.0.dist-info")
+                guard mkfifo("\(site)/broken-1.0.dist-info/entry_points.txt", 0o644) == 0 else {
+                    throw CocoaError(.fileWriteUnknown)
+                }
+                return []
+            }, entries: [], skipped: [.notRegularFile: 1]),
         Case(
             name: "symlink loop as entry_points.txt",
             build: { site in

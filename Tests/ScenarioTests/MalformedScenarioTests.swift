@@ -37,7 +37,7 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
         MalformedCase(
             file: "error-rate-negative.yaml", line: 3, key: "error_rate", problem: "value -0.1 is outside [0, 1]"),
         MalformedCase(
-            file: "packages-negative.yaml", line: 2, key: "packages", problem: "value -5 is outside [1, 1000000]"),
+            file: "packages-negative.yaml", line: 2, key: "packages", problem: "value -5 is outside [1, 100000]"),
         MalformedCase(file: "workers-zero.yaml", line: 3, key: "workers", problem: "value 0 is outside [1, 256]"),
         MalformedCase(
             file: "unknown-variant.yaml", line: 2, key: "variants",
@@ -80,12 +80,12 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
         MalformedCase(file: "seed-negative.yaml", line: 2, key: "seed", problem: "value -1 is outside [0, "),
         MalformedCase(
             file: "catalog-lines-huge.yaml", line: 2, key: "catalog_lines",
-            problem: "value 99999999999 is outside [0, 1000000000]"),
+            problem: "value 99999999999 is above the limit 100000000 (a production count, only extrapolated"),
         MalformedCase(
             file: "catalog-sample-zero.yaml", line: 2, key: "catalog_sample_lines",
-            problem: "value 0 is outside [1, 1000000000]"),
+            problem: "value 0 is outside [1, 1000000]"),
         MalformedCase(
-            file: "invocations-zero.yaml", line: 2, key: "invocations", problem: "value 0 is outside [1, 1000000]"),
+            file: "invocations-zero.yaml", line: 2, key: "invocations", problem: "value 0 is outside [1, 100000]"),
         MalformedCase(
             file: "workload-unknown.yaml", line: 2, key: "workload",
             problem: "'batch' is not one of pipeline, microbench"),
@@ -113,7 +113,23 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
         MalformedCase(file: "packages-mapping.yaml", line: 2, key: "packages", problem: "expected an integer"),
         MalformedCase(
             file: "packages-by-variant-malformed.yaml", line: 4, key: "microbench.packages_by_variant",
-            problem: "expected VARIANT=N entries with N at least 1, got 'fix-branch=lots'"),
+            problem: "expected VARIANT=N entries with N from 1 to 100000 (the synthetic site-packages is written"),
+        // Bounds: no input may cost unbounded memory or CPU (docs/usage.md, "Scenario files and their limits").
+        MalformedCase(
+            file: "alias-bomb-key.yaml", line: 2, key: "?",
+            problem: "more than 10000 YAML nodes with aliases expanded (the limit of a scenario file)"),
+        MalformedCase(
+            file: "alias-bomb-nested-key.yaml", line: 4, key: "http.api.?", problem: "more than 10000 YAML nodes"),
+        MalformedCase(file: "alias-bomb-value.yaml", line: 2, key: "variants", problem: "more than 10000 YAML nodes"),
+        MalformedCase(
+            file: "catalog-sample-lines-over-limit.yaml", line: 2, key: "catalog_sample_lines",
+            problem: "value 1000000000 is above the limit 1000000 (written to a scratch file"),
+        MalformedCase(
+            file: "http-page-over-limit.yaml", line: 4, key: "http.record_bytes",
+            problem: "http.page_records × http.record_bytes is above 67108864 bytes"),
+        MalformedCase(
+            file: "packages-by-variant-over-limit.yaml", line: 4, key: "microbench.packages_by_variant",
+            problem: "expected VARIANT=N entries with N from 1 to 100000"),
     ]
 
     @Test func everyFixtureHasAnExpectationAndViceVersa() throws {

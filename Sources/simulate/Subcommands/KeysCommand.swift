@@ -1,7 +1,8 @@
 import ArgumentParser
 import Scenario
 
-/// `simulate keys`: the scenario format, from the same table the loader validates against.
+/// `simulate keys`: the scenario format, from the same table the loader validates against, with
+/// each count's upper bound and the reason for it.
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys", abstract: "List every scenario key, its type, default and meaning.")
@@ -20,6 +21,7 @@ struct KeysCommand: ParsableCommand {
                 "\(key.name) (\(kind), default \(key.defaultValue.description.isEmpty ? "none" : key.defaultValue.description))"
             )
             print("    \(key.help)")
+            if let bound = key.bound, case .int(let r) = key.kind { print("    at most \(r.upperBound): \(bound)") }
         }
     }
 }

@@ -64,7 +64,8 @@ struct ScanCommand: ParsableCommand {
             entries = paths
         }
         let (result, kept) = EntryPointScanner(pathEntries: entries).scanKeepingDistributions()
-        let names = kept.map { DistributionName.name(folderPath: $0.path) ?? "" }
+        let read = kept.map { DistributionName.read(folderPath: $0.path) }
+        let names = read.map { (try? $0.get()) ?? "" }
         var groups: [String: [String]] = [:]
         for point in result.entryPoints { groups[point.group, default: []].append("\(point.name) = \(point.value)") }
         let document = PythonJSON.object([
@@ -78,6 +79,17 @@ struct ScanCommand: ParsableCommand {
         if raising > 0 {
             FileHandle.standardError.write(
                 Data("simulate: note: \(raising) entry_points.txt file(s) skipped where CPython would raise\n".utf8))
+        }
+        let unread = [SkipKind.tooLarge, .notRegularFile]
+        let skipped =
+            unread.map { result.skipped($0) }.reduce(0, +)
+            + read.filter { if case .failure(let why) = $0 { unread.contains(why.kind) } else { false } }.count
+        if skipped > 0 {
+            let limit = FileSystem.metadataLimit >> 20
+            FileHandle.standardError.write(
+                Data(
+                    ("simulate: note: \(skipped) metadata file(s) skipped unread, over \(limit) MiB or not a regular file, "
+                        + "where CPython would read them\n").utf8))
         }
     }
 
