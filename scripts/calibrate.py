@@ -90,13 +90,16 @@ def child_entry_points(args):
             "library": library(), "preloaded": preloaded, "imported": imported}
 
 
-def stream_redirect():
+def stream_redirect(awaits_writes):
     """Meltano's own `_stream_redirect` (tap --discover's stdout into the catalog file) when this
-    interpreter has Meltano, else a copy of 3.7.9's, which awaits an async write and calls a plain one."""
+    interpreter has Meltano and, for `awaits_writes`, that release awaits an async write (3.7.x; 3.6
+    and 4.x write plainly); else a copy of 3.7.9's, which awaits an async write and calls a plain one."""
     try:
+        import inspect
         from meltano.core.plugin.singer.tap import _stream_redirect
         from importlib.metadata import version
-        return _stream_redirect, "meltano %s's _stream_redirect" % version("meltano")
+        if not awaits_writes or "iscoroutinefunction" in inspect.getsource(_stream_redirect):
+            return _stream_redirect, "meltano %s's _stream_redirect" % version("meltano")
     except Exception:
         pass
 
@@ -130,7 +133,7 @@ def child_catalog(args):
     source, path, lines = args["path"] + ".src", args["path"], args["lines"]
     with open(source, "wb") as f:
         f.write(line * lines)
-    redirect, redirect_library = stream_redirect()
+    redirect, redirect_library = stream_redirect(awaits_writes=args["mode"] != "sync")
     try:
         import anyio
         hop_library = "anyio.open_file"

@@ -43,7 +43,7 @@ public enum CostProfileSection {
             let predicted = c["site_packages_check.predicted_us"]
         {
             out +=
-                "- Interpreter's own site-packages (\(n) distributions): entry_points() \(measured) µs measured, "
+                "- Interpreter's own sys.path (\(n) distributions): entry_points() \(measured) µs measured, "
                 + "\(predicted) µs predicted by the warm fit\n"
         }
         let statements = c.keys.filter { $0.hasPrefix("sqlite_statements_us.") }.sorted()

@@ -101,7 +101,8 @@ public enum MicrobenchSection {
         }
         out +=
             "- The simulator's `cpython` prediction of a first `backends()` at 65 distributions (one scan): a + 65·b = "
-            + "**\(MarkdownReport.f((a + 65 * b) / 1_000, 2)) ms** (warm page cache)"
+            + "**\(MarkdownReport.f((a + 65 * b) / 1_000, 2)) ms** (warm page cache; the fixed and per-distribution "
+            + "terms only: a real environment's path entries, listings and entry points add to it, docs/model.md)"
         if let bc = p.units["scan.cold_per_distribution_us"] {
             out += "; cold: \(MarkdownReport.f(((p.units["scan.cold_fixed_us"] ?? 0) + 65 * bc) / 1_000, 2)) ms"
         }

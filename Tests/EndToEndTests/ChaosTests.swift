@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import XCTest
 
 /// Short matatika runs (zygote and exec'd workers, the systemdb and http state backends) while a
@@ -163,7 +164,7 @@ struct ChaosSchedule: CustomStringConvertible {
     var description: String { "\(spawn)/\(backend)" }
 
     init(seed: UInt64, steps: [Step]? = nil) {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         self.seed = seed
         spawn = seed % 2 == 0 ? "zygote" : "exec"
         backend = seed / 2 % 2 == 0 ? "systemdb" : "http"
@@ -209,14 +210,14 @@ struct ChaosSchedule: CustomStringConvertible {
 struct ChaosDriver {
     let coordinator: pid_t
     let events: URL
-    var random: SplitMix64
+    var random: SeededRandom
     var stopped: [pid_t] = []
     var log: [String] = []
 
     init(coordinator: pid_t, events: URL, seed: UInt64) {
         self.coordinator = coordinator
         self.events = events
-        random = SplitMix64(seed: seed &+ 0x9E37)
+        random = SeededRandom(seed: seed &+ 0x9E37)
     }
 
     mutating func perform(_ action: ChaosSchedule.Action) {
@@ -257,19 +258,5 @@ struct ChaosDriver {
             guard let zygote else { return workers.randomElement(using: &random) }
             return ProcessTable.descendants(of: zygote).sorted().randomElement(using: &random)
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so that a schedule is the same on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

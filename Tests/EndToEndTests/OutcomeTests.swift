@@ -105,19 +105,26 @@ final class OutcomeTests: XCTestCase {
             result.stderr)
     }
 
+    /// A 20-invocation run whose system database another connection holds under `BEGIN EXCLUSIVE`
+    /// for `forSeconds` once two invocations finished; returns the ended run.
+    func runHoldingTheDatabase(_ folder: URL, busyTimeoutSeconds: Int, forSeconds: Double) throws -> Process {
+        let process = try SimulateBinary.startRun(
+            arguments(folder, ["--invocations", "20", "--set", "busy_timeout_seconds=\(busyTimeoutSeconds)"]),
+            events: folder.appendingPathComponent("events.jsonl"), afterFinished: 2)
+        let blocker = try SQLiteConnection(path: folder.appendingPathComponent("work/system.db").path)
+        _ = try blocker.execute("BEGIN EXCLUSIVE")
+        Thread.sleep(forTimeInterval: forSeconds)
+        _ = try blocker.execute("COMMIT")
+        blocker.close()
+        process.waitUntilExit()
+        return process
+    }
+
     /// Another process holds the system database past `busy_timeout_seconds`: the invocations that
     /// wait fail with a clear reason, none is lost, the run is INCOMPLETE.
     func testLockHeldPastTheBusyTimeoutFailsInvocationsAndTheRunIsIncomplete() throws {
         let folder = scratch.appendingPathComponent("held")
-        let process = try SimulateBinary.startRun(
-            arguments(folder, ["--invocations", "20", "--set", "busy_timeout_seconds=1"]),
-            events: folder.appendingPathComponent("events.jsonl"), afterFinished: 2)
-        let blocker = try SQLiteConnection(path: folder.appendingPathComponent("work/system.db").path)
-        _ = try blocker.execute("BEGIN EXCLUSIVE")
-        Thread.sleep(forTimeInterval: 4)
-        _ = try blocker.execute("COMMIT")
-        blocker.close()
-        process.waitUntilExit()
+        let process = try runHoldingTheDatabase(folder, busyTimeoutSeconds: 1, forSeconds: 4)
         XCTAssertEqual(process.terminationStatus, 3)
         let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
         let failures = try XCTUnwrap(summary["failures"] as? [String: Any])
@@ -140,15 +147,7 @@ final class OutcomeTests: XCTestCase {
     /// reported per phase as lock wait, and no phase's time holds it.
     func testLockWaitIsReportedApartAndNotChargedToAPhase() throws {
         let folder = scratch.appendingPathComponent("waited")
-        let process = try SimulateBinary.startRun(
-            arguments(folder, ["--invocations", "20", "--set", "busy_timeout_seconds=20"]),
-            events: folder.appendingPathComponent("events.jsonl"), afterFinished: 2)
-        let blocker = try SQLiteConnection(path: folder.appendingPathComponent("work/system.db").path)
-        _ = try blocker.execute("BEGIN EXCLUSIVE")
-        Thread.sleep(forTimeInterval: 4)
-        _ = try blocker.execute("COMMIT")
-        blocker.close()
-        process.waitUntilExit()
+        let process = try runHoldingTheDatabase(folder, busyTimeoutSeconds: 20, forSeconds: 4)
         XCTAssertEqual(process.terminationStatus, 0)
         let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
         XCTAssertEqual(summary["complete"] as? Bool, true)

@@ -5,15 +5,6 @@ import XCTest
 /// The SQLite and JSON units pad the work where it happens, by the statements actually counted,
 /// and `--cache cold` drops the environment's pages before every scan without timing the drop.
 final class PaddingTests: XCTestCase {
-    func profile(_ units: [CostUnit: Double]) -> CostProfile {
-        CostProfile(
-            name: "test", description: "", file: nil,
-            units: Dictionary(
-                uniqueKeysWithValues: units.map {
-                    ($0.key.rawValue, CostProfile.UnitCost(value: $0.value, source: "test"))
-                }))
-    }
-
     func testStateWritesArePaddedByTheirCountedStatementsAndJSON() throws {
         // Large unit costs so the padding, a lower bound by construction, dominates the native time.
         let fixture = try PipelineFixture(

@@ -63,3 +63,13 @@ final class PipelineFixture {
             uniquingKeysWith: { a, _ in a })
     }
 }
+
+/// A cost profile of exactly these units, for tests that need known costs.
+func profile(_ units: [CostUnit: Double]) -> CostProfile {
+    CostProfile(
+        name: "test", description: "", file: nil,
+        units: Dictionary(
+            uniqueKeysWithValues: units.map {
+                ($0.key.rawValue, CostProfile.UnitCost(value: $0.value, source: "test"))
+            }))
+}

@@ -6,15 +6,6 @@ import XCTest
 /// A scan is charged for what it did: path entries visited (missing ones extra), names listed
 /// (none when the process's listing is reused), distributions, and a process's first call once.
 final class ScanCostTests: XCTestCase {
-    func profile(_ units: [CostUnit: Double]) -> CostProfile {
-        CostProfile(
-            name: "test", description: "", file: nil,
-            units: Dictionary(
-                uniqueKeysWithValues: units.map {
-                    ($0.key.rawValue, CostProfile.UnitCost(value: $0.value, source: "test"))
-                }))
-    }
-
     let shape = EnvironmentShape(
         packageFolders: 10, modules: 5, pthFiles: 1, stdlibEntries: 30, dynloadEntries: 10, binEntries: 4,
         missingPathEntries: 1)
