@@ -50,7 +50,7 @@ import Testing
         let (plan, events) = generator.run(count: count, workers: 3)
         let accumulator = RunAccumulator(scenario: scenario, plan: plan)
         for e in events { accumulator.fold(e) }
-        let summary = StreamingEquivalenceTests().streaming(scenario, accumulator)
+        let summary = streamingSummary(scenario, accumulator)
         // In start order once summarized.
         let everyTotal = accumulator.variants.map(\.totals)
         for (v, variant) in summary.variants.enumerated() {

@@ -154,6 +154,20 @@ func json(_ summary: RunSummary) throws -> Any {
     return try JSONSerialization.jsonObject(with: encoder.encode(summary))
 }
 
+/// The streaming analyzer's summary of a folded run, with the fixed command, times and profile
+/// every test here compares under.
+func streamingSummary(
+    _ scenario: Scenario, _ accumulator: RunAccumulator,
+    environment: EnvironmentInfo = EnvironmentInfo(
+        kind: "synthetic", pathEntries: 1, distributions: 20, entryPointFiles: 5, reused: false, description: "random")
+) -> RunSummary {
+    RunAnalyzer().analyze(
+        .init(
+            scenario: scenario, accumulator: accumulator, command: "c", startedAt: Date(timeIntervalSince1970: 0),
+            wallSeconds: 1, complete: false, workerProcesses: 3, environment: environment, costProfile: .native,
+            integrity: nil))
+}
+
 @Suite struct StreamingEquivalenceTests {
     let environment = EnvironmentInfo(
         kind: "synthetic", pathEntries: 1, distributions: 20, entryPointFiles: 5, reused: false, description: "random")
@@ -167,11 +181,7 @@ func json(_ summary: RunSummary) throws -> Any {
     }
 
     func streaming(_ scenario: Scenario, _ accumulator: RunAccumulator) -> RunSummary {
-        RunAnalyzer().analyze(
-            .init(
-                scenario: scenario, accumulator: accumulator, command: "c", startedAt: Date(timeIntervalSince1970: 0),
-                wallSeconds: 1, complete: false, workerProcesses: 3, environment: environment, costProfile: .native,
-                integrity: nil))
+        streamingSummary(scenario, accumulator, environment: environment)
     }
 
     @Test(arguments: [(1, 40, 3), (2, 200, 4), (3, 7, 1), (4, 400, 2), (5, 2, 2)])
