@@ -18,7 +18,7 @@ extension RunAnalyzer {
         return VariantSummary(
             name: variant.name,
             distributions: input.variantDistributions[variant.name] ?? input.environment.distributions,
-            profile: variant.profile.name, strategy: variant.strategy.rawValue,
+            profile: variant.release.name, strategy: variant.strategy.rawValue,
             catalogWrite: scenario.catalogWrite(of: variant).rawValue, planned: a.planned,
             succeeded: a.succeeded, failed: a.failed, lost: a.lost,
             scans: ScanSummary(

@@ -42,9 +42,9 @@ public enum Benchmarks {
         public var setUp: Double?
     }
 
-    /// Starting a worker with an empty job (`WorkerJob.startUpProbe`) the way a run does in `mode`.
+    /// Starting a worker with an empty job (`WorkerBatch.startUpProbe`) the way a run does in `mode`.
     public static func workerSpawn(runs: Int, mode: WorkerSpawnMode) throws -> SpawnTimes {
-        let input = try JSONEncoder().encode(WorkerJob.startUpProbe)
+        let input = try JSONEncoder().encode(WorkerBatch.startUpProbe)
         let null = open("/dev/null", O_WRONLY)
         defer { close(null) }
         let setUpStart = MonotonicClock.now()

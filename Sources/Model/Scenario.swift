@@ -154,7 +154,7 @@ public struct Scenario: Sendable {
 
     /// The catalog write mode a variant runs with in this scenario.
     public func catalogWrite(of variant: Variant) -> CatalogWriteMode {
-        catalogWriteOverride ?? variant.profile.catalogWrite
+        catalogWriteOverride ?? variant.release.catalogWrite
     }
 
     /// The knobs a user changed from the scenario file's values, as `--set` flags, for the reproduce line.

@@ -3,9 +3,9 @@ import Foundation
 /// Pads work to its target-runtime cost with busy CPU, so that parallel workers contend for
 /// the cores as the real processes would, and reports both times.
 public struct CostPadder: Sendable {
-    public let profile: CostProfile
+    public let costs: CostProfile
 
-    public init(profile: CostProfile) { self.profile = profile }
+    public init(costs: CostProfile) { self.costs = costs }
 
     /// Runs `body` as `count` units of `unit` plus an optional fixed unit, pads to the profile's
     /// cost if the native run was faster, and returns what it measured.
@@ -17,8 +17,8 @@ public struct CostPadder: Sendable {
         let result = try body()
         let end = MonotonicClock.now()
         var targetMicros = 0.0
-        if let unit, let us = profile.microseconds(unit) { targetMicros += us * Double(count) }
-        if let fixed, let us = profile.microseconds(fixed) { targetMicros += us }
+        if let unit, let us = costs.microseconds(unit) { targetMicros += us * Double(count) }
+        if let fixed, let us = costs.microseconds(fixed) { targetMicros += us }
         pad(started: start, nativeEnd: end, targetMicros: targetMicros, units: count, timing: &timing)
         return result
     }

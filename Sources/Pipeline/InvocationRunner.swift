@@ -77,7 +77,7 @@ final class InvocationState {
 /// catalog written to a real file, pages read over HTTP from the loopback source API, STATE
 /// messages written through the state backend.
 public final class InvocationRunner {
-    let job: WorkerJob
+    let batch: WorkerBatch
     let padder: CostPadder
     let emit: (WorkerEvent) -> Void
     /// What a variant scans: its path entries and (cold) their files, listed once.
@@ -92,7 +92,7 @@ public final class InvocationRunner {
     /// The worker's HTTP client, created on first use.
     func httpClient() throws -> RetryingClient {
         if let client { return client }
-        guard let settings = job.http?.client else {
+        guard let settings = batch.http?.client else {
             throw PipelineError("the job has no HTTP server for the http state backend")
         }
         let made = try RetryingClient(settings: settings)
@@ -100,19 +100,19 @@ public final class InvocationRunner {
         return made
     }
 
-    public init(job: WorkerJob, emit: @escaping (WorkerEvent) -> Void) {
-        self.job = job
-        self.padder = CostPadder(profile: job.costProfile)
+    public init(batch: WorkerBatch, emit: @escaping (WorkerEvent) -> Void) {
+        self.batch = batch
+        self.padder = CostPadder(costs: batch.costProfile)
         self.emit = emit
     }
 
     /// The environment `variant` scans, made on first use.
     func environment(for variant: String) -> ScanEnvironment {
-        let paths = job.variantPathEntries[variant] ?? job.pathEntries
+        let paths = batch.variantPathEntries[variant] ?? batch.pathEntries
         if let known = environments[paths] { return known }
         let made = ScanEnvironment(
             pathEntries: paths,
-            pageCache: job.cacheMode == .cold ? PageCache(pathEntries: paths) : nil)
+            pageCache: batch.cacheMode == .cold ? PageCache(pathEntries: paths) : nil)
         environments[paths] = made
         return made
     }
@@ -123,11 +123,11 @@ public final class InvocationRunner {
     /// what such a folder costs; only what it cannot have seen is added: further path entries,
     /// other names listed, a process's first call.
     func scanMicros(_ scan: ScanResult, first: Bool) -> Double {
-        let p = padder.profile
+        let p = padder.costs
         func cost(_ unit: CostUnit, _ count: Int) -> Double { (p.microseconds(unit) ?? 0) * Double(max(0, count)) }
         let missing = scan.pathEntriesSearched - scan.pathEntriesListed
         let always = cost(.scanPerMissingPathEntry, missing) + cost(.scanFirstCall, first ? 1 : 0)
-        if job.cacheMode == .cold && p.microseconds(.scanColdPerDistribution) != nil {
+        if batch.cacheMode == .cold && p.microseconds(.scanColdPerDistribution) != nil {
             return cost(.scanColdFixed, 1) + cost(.scanColdPerDistribution, scan.distributionsFound) + always
                 + cost(.scanPerPathEntry, scan.pathEntriesSearched - 1)
                 + cost(.scanPerListedEntry, scan.entriesListed - scan.distributionsListed)
@@ -154,8 +154,8 @@ public final class InvocationRunner {
         let waited = min(database.connection.stats.totalWaitNanoseconds - waits, end - start)
         let executed = database.connection.stats.statementsExecuted - statements
         let micros =
-            (padder.profile.microseconds(.sqliteStatement) ?? 0) * Double(executed)
-            + (padder.profile.microseconds(.jsonState) ?? 0) * Double(jsonMessages)
+            (padder.costs.microseconds(.sqliteStatement) ?? 0) * Double(executed)
+            + (padder.costs.microseconds(.jsonState) ?? 0) * Double(jsonMessages)
         padder.pad(
             started: start + waited, nativeEnd: end, targetMicros: micros, units: executed,
             timing: &ledger.unitTiming)
@@ -172,12 +172,12 @@ public final class InvocationRunner {
         let scanner = EntryPointScanner(
             pathEntries: scanEnvironment.pathEntries, listings: pageCache == nil ? ListingCache() : nil)
         // Part of the import, before any phase: the first scan then lists nothing, as in CPython.
-        if job.variants.first(where: { $0.name == variant })?.profile.listsPathEntriesAtImport == true {
+        if batch.variants.first(where: { $0.name == variant })?.release.listsPathEntriesAtImport == true {
             scanner.prefetchListings()
         }
         return DiscoverySession(
             strategy: strategy, pathEntries: scanEnvironment.pathEntries,
-            persistentCacheDirectory: URL(fileURLWithPath: job.discoveryCacheDirectory)
+            persistentCacheDirectory: URL(fileURLWithPath: batch.discoveryCacheDirectory)
         ) { [self] in
             if let pageCache {
                 let dropStart = MonotonicClock.now()
@@ -249,19 +249,19 @@ public final class InvocationRunner {
         }
         if run.succeeded { try phase(.stateLookup, run) { try lookUpState(run) } }
         if run.succeeded { try writeCatalog(run) }
-        if run.succeeded, let http = job.http, http.pages > 0 { try extract(run, http: http) }
-        if run.succeeded && job.stateMessages > 0 {
+        if run.succeeded, let http = batch.http, http.pages > 0 { try extract(run, http: http) }
+        if run.succeeded && batch.stateMessages > 0 {
             // The target's state backend is created lazily, on the first STATE message.
             try phase(.targetStateInit, run) { run.succeeded = initialize(2, raisesTwice: false, run) }
         }
-        if run.succeeded && job.stateMessages > 0 { try writeState(run) }
+        if run.succeeded && batch.stateMessages > 0 { try writeState(run) }
         try phase(.teardown, run) { try failingOnInfrastructure(.teardown, run) { try endRun(run) } }
         finish(run)
     }
 
     /// Announces the invocation and opens what its steps share: discovery session, database, state store.
     func begin(_ spec: InvocationSpec) throws -> InvocationState {
-        guard let variant = job.variants.first(where: { $0.name == spec.variant }) else {
+        guard let variant = batch.variants.first(where: { $0.name == spec.variant }) else {
             throw PipelineError("invocation \(spec.index): unknown variant '\(spec.variant)'")
         }
         let start = MonotonicClock.now()
@@ -271,23 +271,23 @@ public final class InvocationRunner {
         emit(started)
         let ledger = PaddingLedger()
         let session = makeSession(strategy: variant.strategy, variant: variant.name, ledger: ledger)
-        let database = try SystemDatabase(path: job.databasePath, busyTimeoutSeconds: job.busyTimeoutSeconds)
+        let database = try SystemDatabase(path: batch.databasePath, busyTimeoutSeconds: batch.busyTimeoutSeconds)
         return InvocationState(
             spec: spec, variant: variant, ledger: ledger, session: session,
-            resolver: StateBackendResolver(profile: variant.profile, session: session),
+            resolver: StateBackendResolver(profile: variant.release, session: session),
             database: database, store: try stateStore(spec: spec, database: database), started: start)
     }
 
     /// The state store the job's backend names.
     func stateStore(spec: InvocationSpec, database: SystemDatabase) throws -> StateStore {
-        switch job.stateBackend {
+        switch batch.stateBackend {
         case .file:
             return try FileStateStore(
-                root: job.stateRoot, lockTimeoutSeconds: job.lockTimeoutSeconds, retryInterval: job.lockRetrySeconds)
+                root: batch.stateRoot, lockTimeoutSeconds: batch.lockTimeoutSeconds, retryInterval: batch.lockRetrySeconds)
         case .http:
             let http = HTTPStateStore(
-                client: try httpClient(), lockTimeoutSeconds: job.lockTimeoutSeconds,
-                retryInterval: job.lockRetrySeconds)
+                client: try httpClient(), lockTimeoutSeconds: batch.lockTimeoutSeconds,
+                retryInterval: batch.lockRetrySeconds)
             // Keyed by ordinal: the same write of every variant meets the same faults.
             http.keyPrefix = "state/o\(spec.ordinal)"
             return http
@@ -298,7 +298,7 @@ public final class InvocationRunner {
 
     /// Step 1: project settings (3.7.0+ scans the `meltano.settings` group once per process).
     func resolveSettings(_ run: InvocationState) {
-        guard run.variant.profile.scansSettingsGroup else { return }
+        guard run.variant.release.scansSettingsGroup else { return }
         let settings = run.session.newAddonObject()
         _ = run.session.lookup(group: "meltano.settings", name: "project", via: settings)
     }
@@ -314,13 +314,13 @@ public final class InvocationRunner {
             run.runRowID = try database.insertRun(jobName: job, runID: UUID().uuidString, trigger: "simulate", now: now)
         }
         run.heartbeat = try Heartbeat(
-            databasePath: self.job.databasePath, busyTimeoutSeconds: self.job.busyTimeoutSeconds,
-            runRowID: run.runRowID, interval: self.job.heartbeatIntervalSeconds)
+            databasePath: self.batch.databasePath, busyTimeoutSeconds: self.batch.busyTimeoutSeconds,
+            runRowID: run.runRowID, interval: self.batch.heartbeatIntervalSeconds)
     }
 
     /// Step 3: state-backend initialization #1 (with the profile's error path), then the tap's state `get`.
     func lookUpState(_ run: InvocationState) throws {
-        run.succeeded = initialize(1, raisesTwice: run.variant.profile.tapErrorRaisedTwice, run)
+        run.succeeded = initialize(1, raisesTwice: run.variant.release.tapErrorRaisedTwice, run)
         guard run.succeeded else { return }
         try failingOnInfrastructure(.stateLookup, run) {
             _ = try padded(run.database, ledger: run.ledger) { try run.store.get(stateID: run.spec.stateID) }
@@ -329,15 +329,15 @@ public final class InvocationRunner {
 
     /// Step 4: the tap's catalog written to a real file, in the variant's write mode.
     func writeCatalog(_ run: InvocationState) throws {
-        let sample = min(job.catalogLines, job.catalogSampleLines)
+        let sample = min(batch.catalogLines, batch.catalogSampleLines)
         // Made before the phase starts: the lines are the tap's output, arriving ready-made on a pipe,
         // so building them is not Meltano's cost (in Swift it would outweigh a buffered write).
         let catalog = CatalogLines(streams: 1 + run.spec.ordinal % 49)
         let lines = (0..<sample).map(catalog.line)
-        try phase(.catalogWrite, run, units: sample, productionUnits: job.catalogLines) {
+        try phase(.catalogWrite, run, units: sample, productionUnits: batch.catalogLines) {
             guard sample > 0 else { return }
-            let path = job.scratchDirectory + "/catalog-\(getpid())-\(run.spec.index).json"
-            let mode = job.catalogWrite ?? run.variant.profile.catalogWrite
+            let path = batch.scratchDirectory + "/catalog-\(getpid())-\(run.spec.index).json"
+            let mode = batch.catalogWrite ?? run.variant.release.catalogWrite
             let writer = try CatalogWriter(path: path, mode: mode)
             let unit: CostUnit = mode == .sync ? .catalogLineSync : .catalogLineThreadHop
             var timer = SampleTimer(units: sample)
@@ -353,14 +353,14 @@ public final class InvocationRunner {
             let finishing = MonotonicClock.now()
             writer.finish()
             // Extrapolated 100s of times, a preempted stretch of the sample would become seconds.
-            if sample < job.catalogLines {
+            if sample < batch.catalogLines {
                 run.ledger.robustSampleNs = timer.robustTotal(endedAt: finishing) + (MonotonicClock.now() - finishing)
             }
         }
     }
 
     /// Step 5: the tap's extraction: pages of its selected streams, read for real over HTTP.
-    func extract(_ run: InvocationState, http: HTTPJob) throws {
+    func extract(_ run: InvocationState, http: HTTPWork) throws {
         let sample = min(http.pages, http.samplePages)
         try phase(.extract, run, units: sample, productionUnits: http.pages) {
             let client = try httpClient()
@@ -379,9 +379,9 @@ public final class InvocationRunner {
 
     /// Step 7: every STATE message: the `runs.payload` UPDATE, then the state update.
     func writeState(_ run: InvocationState) throws {
-        let sample = min(job.stateMessages, job.stateSampleMessages)
+        let sample = min(batch.stateMessages, batch.stateSampleMessages)
         let spec = run.spec
-        try phase(.stateWrite, run, units: sample, productionUnits: job.stateMessages) {
+        try phase(.stateWrite, run, units: sample, productionUnits: batch.stateMessages) {
             try failingOnInfrastructure(.stateWrite, run) {
                 for m in 0..<sample {
                     let state = Self.statePayload(job: spec.job, message: m)
@@ -448,7 +448,7 @@ public final class InvocationRunner {
             fail(
                 run, .databaseLocked,
                 "\(phase.rawValue): the system database stayed locked by another connection for more than "
-                    + "\(job.busyTimeoutSeconds) s (busy_timeout_seconds)")
+                    + "\(batch.busyTimeoutSeconds) s (busy_timeout_seconds)")
         }
     }
 
@@ -463,7 +463,7 @@ public final class InvocationRunner {
     /// One initialization with the profile's error path; false when the invocation must fail.
     func initialize(_ number: Int, raisesTwice: Bool, _ run: InvocationState) -> Bool {
         let planned = run.spec.errorAtInit.indices.contains(number - 1) && run.spec.errorAtInit[number - 1]
-        let scheme = planned ? StateBackendResolver.misconfiguredScheme : job.backendScheme
+        let scheme = planned ? StateBackendResolver.misconfiguredScheme : batch.backendScheme
         switch run.resolver.initialize(scheme: scheme, initialization: number, raisesTwice: raisesTwice) {
         case .resolved:
             return true
@@ -472,10 +472,10 @@ public final class InvocationRunner {
             var event = WorkerEvent(.errorPath, invocation: run.spec.index, variant: run.spec.variant)
             event.errorPath = record
             emit(event)
-            guard job.retryOnError else { return false }
+            guard batch.retryOnError else { return false }
             // The operator fixes the URI and the run goes on: a fresh manager, the right scheme.
             if case .resolved = run.resolver.initialize(
-                scheme: job.backendScheme, initialization: number, raisesTwice: raisesTwice)
+                scheme: batch.backendScheme, initialization: number, raisesTwice: raisesTwice)
             {
                 return true
             }

@@ -8,13 +8,13 @@ import Scenario
 public struct MicrobenchRunner {
     let runner: InvocationRunner
 
-    public init(job: WorkerJob, emit: @escaping (WorkerEvent) -> Void) {
-        runner = InvocationRunner(job: job, emit: emit)
+    public init(batch: WorkerBatch, emit: @escaping (WorkerEvent) -> Void) {
+        runner = InvocationRunner(batch: batch, emit: emit)
     }
 
     public func run(_ spec: InvocationSpec) throws {
-        let job = runner.job
-        guard let variant = job.variants.first(where: { $0.name == spec.variant }) else {
+        let batch = runner.batch
+        guard let variant = batch.variants.first(where: { $0.name == spec.variant }) else {
             throw PipelineError("invocation \(spec.index): unknown variant '\(spec.variant)'")
         }
         var started = WorkerEvent(.invocationStarted, invocation: spec.index, variant: spec.variant)
@@ -23,7 +23,7 @@ public struct MicrobenchRunner {
         let start = MonotonicClock.now()
         let ledger = PaddingLedger()
         let session = runner.makeSession(strategy: variant.strategy, variant: variant.name, ledger: ledger)
-        let resolver = StateBackendResolver(profile: variant.profile, session: session)
+        let resolver = StateBackendResolver(profile: variant.release, session: session)
         var addon: AddonObjectID?
         let group = StateBackendResolver.group
         let measure = { (name: Phase, units: Int, body: () -> Void) in
@@ -31,14 +31,14 @@ public struct MicrobenchRunner {
         }
         measure(.import, 1) {
             // 3.7.x creates the class-level add-on at import; its cached property stays empty.
-            if variant.profile.scansSettingsGroup { addon = session.newAddonObject() }
+            if variant.release.scansSettingsGroup { addon = session.newAddonObject() }
         }
-        measure(.backends, job.microbenchBackendsCalls) {
+        measure(.backends, batch.microbenchBackendsCalls) {
             guard let addon else { return }  // 3.6.0: the enum's members, nothing to discover
-            for _ in 0..<job.microbenchBackendsCalls { _ = session.backends(group: group, via: addon) }
+            for _ in 0..<batch.microbenchBackendsCalls { _ = session.backends(group: group, via: addon) }
         }
-        measure(.creations, job.microbenchCreations) {
-            for i in 0..<job.microbenchCreations {
+        measure(.creations, batch.microbenchCreations) {
+            for i in 0..<batch.microbenchCreations {
                 _ = resolver.initialize(scheme: "systemdb", initialization: i + 1, raisesTwice: false)
             }
         }

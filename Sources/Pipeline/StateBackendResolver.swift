@@ -8,7 +8,7 @@ struct StateBackendResolver {
     /// The scheme a misconfigured project meets (`gcs://` for `gs://`, a common slip).
     static let misconfiguredScheme = "gcs"
 
-    let profile: Profile
+    let profile: ReleaseProfile
     let session: DiscoverySession
 
     enum Outcome {

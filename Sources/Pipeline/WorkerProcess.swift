@@ -1,7 +1,7 @@
 import CProcessControl
 import Foundation
 
-/// The body of `simulate worker`: reads one `WorkerJob` from stdin, runs its invocations in
+/// The body of `simulate worker`: reads one `WorkerBatch` from stdin, runs its invocations in
 /// sequence, and writes one JSON event per line to stdout as each happens.
 public enum WorkerProcess {
     /// Exit codes: 0 all invocations ran; 3 the job could not be read; 4 an invocation threw.
@@ -10,29 +10,29 @@ public enum WorkerProcess {
         // with its zygote). Had the coordinator died before this line, the first write fails (SIGPIPE).
         _ = pc_set_parent_death_signal(SIGKILL)
         // The first event says the process is alive before any work, so the coordinator can tell
-        // a worker that never started from one that failed on its job.
+        // a worker that never started from one that failed on its batch.
         // Written by hand: the first JSON encoding in a process costs about a millisecond of
         // type-metadata work, and this event is on every worker's start-up path.
         write("{\"event\":\"worker_started\",\"pid\":\(getpid()),\"time\":\(Date().timeIntervalSince1970)}\n")
         let input = FileHandle.standardInput.readDataToEndOfFile()
-        let job: WorkerJob
-        do { job = try JSONDecoder().decode(WorkerJob.self, from: input) } catch {
+        let batch: WorkerBatch
+        do { batch = try JSONDecoder().decode(WorkerBatch.self, from: input) } catch {
             FileHandle.standardError.write(Data("simulate worker: cannot read job from stdin: \(error)\n".utf8))
             return 3
         }
-        if let megabytes = job.memoryLimitMB { limitAddressSpace(megabytes: megabytes) }
+        if let megabytes = batch.memoryLimitMB { limitAddressSpace(megabytes: megabytes) }
         let faults = WorkerFault.fromEnvironment()
         let emit: (WorkerEvent) -> Void = { event in
             Self.emit(event)
             for fault in faults { fault.act(after: event, write: Self.write) }
         }
         do {
-            if job.workload == .microbench {
-                let runner = MicrobenchRunner(job: job, emit: emit)
-                for spec in job.invocations { try runner.run(spec) }
+            if batch.workload == .microbench {
+                let runner = MicrobenchRunner(batch: batch, emit: emit)
+                for spec in batch.invocations { try runner.run(spec) }
             } else {
-                let runner = InvocationRunner(job: job, emit: emit)
-                for spec in job.invocations { try runner.run(spec) }
+                let runner = InvocationRunner(batch: batch, emit: emit)
+                for spec in batch.invocations { try runner.run(spec) }
             }
         } catch {
             var failed = WorkerEvent(.workerFinished)

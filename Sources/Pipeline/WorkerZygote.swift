@@ -209,8 +209,8 @@ public enum WorkerZygote {
     /// What every worker does first, done once here so forked workers inherit it: the JSON coders'
     /// type metadata for the job and the events, and the environment dictionary.
     private static func warmUp() {
-        let job = WorkerJob.startUpProbe
-        if let data = try? JSONEncoder().encode(job) { _ = try? JSONDecoder().decode(WorkerJob.self, from: data) }
+        let batch = WorkerBatch.startUpProbe
+        if let data = try? JSONEncoder().encode(batch) { _ = try? JSONDecoder().decode(WorkerBatch.self, from: data) }
         _ = WorkerEvent(.workerFinished).jsonLine()
         _ = WorkerFault.fromEnvironment()
     }

@@ -21,15 +21,15 @@ public struct RunRecord: Sendable {
 /// how every worker ended.
 public final class Coordinator: @unchecked Sendable {
     let scenario: Scenario
-    let job: WorkerJob
+    let batch: WorkerBatch
     let folder: RunFolder
     let executable: String
     /// Shows a progress line on stderr (only when it is a terminal).
     let progress: Bool
 
-    public init(scenario: Scenario, job: WorkerJob, folder: RunFolder, executable: String? = nil, progress: Bool) {
+    public init(scenario: Scenario, batch: WorkerBatch, folder: RunFolder, executable: String? = nil, progress: Bool) {
         self.scenario = scenario
-        self.job = job
+        self.batch = batch
         self.folder = folder
         self.executable = executable ?? ChildProcess.currentExecutable()
         self.progress = progress

@@ -63,9 +63,9 @@ final class CoordinatorRun: @unchecked Sendable {
         // Its own scratch folder, removed once it is reaped: a worker killed mid-write leaves nothing.
         let scratch = coordinator.folder.scratch.appendingPathComponent("worker-\(id)").path
         mkdir(scratch, 0o755)
-        var workerJob = coordinator.job.with(invocations: batch)
-        workerJob.scratchDirectory = scratch
-        let child = try launcher.launch(input: try JSONEncoder().encode(workerJob))
+        var workerBatch = coordinator.batch.with(invocations: batch)
+        workerBatch.scratchDirectory = scratch
+        let child = try launcher.launch(input: try JSONEncoder().encode(workerBatch))
         let now = MonotonicClock.now()
         let budget = UInt64(scenario.workerTimeoutSeconds * Double(batch.count) * 1e9)
         shared.with { active, _, _ in

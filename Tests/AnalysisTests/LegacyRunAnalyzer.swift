@@ -188,7 +188,7 @@ struct LegacyRunAnalyzer {
                 VariantSummary(
                     name: variant.name,
                     distributions: input.variantDistributions[variant.name] ?? input.environment.distributions,
-                    profile: variant.profile.name, strategy: variant.strategy.rawValue,
+                    profile: variant.release.name, strategy: variant.strategy.rawValue,
                     catalogWrite: scenario.catalogWrite(of: variant).rawValue,
                     planned: input.plan.filter { $0.variant == variant.name }.count,
                     succeeded: outcomes.filter(\.succeeded).count, failed: outcomes.filter { !$0.succeeded }.count,

@@ -8,7 +8,7 @@ import XCTest
 /// A temporary run: a synthetic environment, a system database and a job, for in-process invocations.
 final class PipelineFixture {
     let root: URL
-    var job: WorkerJob
+    var batch: WorkerBatch
     private(set) var events: [WorkerEvent] = []
 
     init(
@@ -29,7 +29,7 @@ final class PipelineFixture {
             guard case .success(let v) = Variant.resolve(name) else { throw PipelineError("bad variant \(name)") }
             return v
         }
-        job = WorkerJob(
+        batch = WorkerBatch(
             workload: .pipeline, databasePath: database, stateRoot: root.appendingPathComponent("state").path,
             stateBackend: backend, pathEntries: environment.pathEntries,
             discoveryCacheDirectory: root.appendingPathComponent("discovery").path,
@@ -45,7 +45,7 @@ final class PipelineFixture {
     @discardableResult
     func run(_ variant: String, index: Int = 0, errors: [Bool] = [false, false]) throws -> InvocationOutcome {
         var collected: [WorkerEvent] = []
-        let runner = InvocationRunner(job: job) { collected.append($0) }
+        let runner = InvocationRunner(batch: batch) { collected.append($0) }
         try runner.run(
             InvocationSpec(
                 index: index, ordinal: index, variant: variant, job: "job-\(index % 2)",

@@ -38,7 +38,7 @@ import Testing
         #expect(s.observedRegressedVariant == "meltano-3.7.9")
         // The persistent column is meltano-3.7.9's calls with the persistent strategy.
         let persistent = try #require(s.variants.last)
-        #expect(persistent.profile.name == "meltano-3.7.9")
+        #expect(persistent.release.name == "meltano-3.7.9")
         #expect(persistent.strategy == .persistent)
 
         // Origins: file lines for stated keys, `default` for the rest.

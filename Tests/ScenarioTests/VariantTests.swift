@@ -5,15 +5,15 @@ import Testing
 @Suite struct VariantTests {
     @Test func profileNamesAreTheKnownOnes() {
         #expect(
-            Profile.all.map(\.name) == ["meltano-3.6.0", "meltano-3.7.9", "seed-3.7.9", "fix-branch", "meltano-4.1"])
+            ReleaseProfile.all.map(\.name) == ["meltano-3.6.0", "meltano-3.7.9", "seed-3.7.9", "fix-branch", "meltano-4.1"])
     }
 
-    @Test(arguments: Profile.all.map(\.name))
+    @Test(arguments: ReleaseProfile.all.map(\.name))
     func everyProfileResolves(_ name: String) throws {
         let variant = try Variant.resolve(name).get()
-        let profile = try #require(Profile.named(name))
+        let profile = try #require(ReleaseProfile.named(name))
         #expect(variant.name == name)
-        #expect(variant.profile == profile)
+        #expect(variant.release == profile)
         #expect(variant.strategy == profile.strategy)
     }
 
@@ -23,7 +23,7 @@ import Testing
     func bareStrategyUsesMeltano379(_ name: String) throws {
         let variant = try Variant.resolve(name).get()
         #expect(variant.name == name)
-        #expect(variant.profile.name == "meltano-3.7.9")
+        #expect(variant.release.name == "meltano-3.7.9")
         #expect(variant.strategy.rawValue == name)
     }
 
@@ -38,11 +38,11 @@ import Testing
     @Test func profilePlusStrategyResolves() throws {
         let variant = try Variant.resolve("meltano-4.1+persistent").get()
         #expect(variant.name == "meltano-4.1+persistent")
-        #expect(variant.profile.name == "meltano-4.1")
+        #expect(variant.release.name == "meltano-4.1")
         #expect(variant.strategy == .persistent)
         // The profile's other behaviour is kept.
-        #expect(variant.profile.errorMessage == .addon4)
-        #expect(variant.profile.catalogWrite == .sync)
+        #expect(variant.release.errorMessage == .addon4)
+        #expect(variant.release.catalogWrite == .sync)
     }
 
     @Test(arguments: [
@@ -80,16 +80,16 @@ import Testing
     }
 
     @Test func profilesCarryTheirReleaseBehaviour() throws {
-        let p360 = try #require(Profile.named("meltano-3.6.0"))
+        let p360 = try #require(ReleaseProfile.named("meltano-3.6.0"))
         #expect(p360.strategy == .staticEnum && p360.errorMessage == .enum360 && p360.catalogWrite == .sync)
         #expect(!p360.scansSettingsGroup)
-        let p379 = try #require(Profile.named("meltano-3.7.9"))
+        let p379 = try #require(ReleaseProfile.named("meltano-3.7.9"))
         #expect(p379.strategy == .perProcess && p379.errorMessage == .addon37 && p379.catalogWrite == .threadHop)
         #expect(p379.scansSettingsGroup && p379.systemdbShortCircuit && p379.tapErrorRaisedTwice)
-        let seed = try #require(Profile.named("seed-3.7.9"))
+        let seed = try #require(ReleaseProfile.named("seed-3.7.9"))
         #expect(seed.strategy == .perInstance && !seed.systemdbShortCircuit)
-        let p41 = try #require(Profile.named("meltano-4.1"))
+        let p41 = try #require(ReleaseProfile.named("meltano-4.1"))
         #expect(p41.errorMessage == .addon4 && p41.catalogWrite == .sync)
-        #expect(Profile.named("meltano-5") == nil)
+        #expect(ReleaseProfile.named("meltano-5") == nil)
     }
 }

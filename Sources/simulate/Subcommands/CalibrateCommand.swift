@@ -32,7 +32,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Fresh interpreter processes per measurement (the least-disturbed one is kept).") var repeats: Int = 5
     @Option(help: "Catalog lines per write measurement.") var lines: Int = 20_000
     @Option(help: "SQLite statements per kind (JSON round trips: ten times as many).") var iterations: Int = 300
-    @Option(help: "Profile to write (default: scenarios/costs/cpython-calibrated.json).") var output: String?
+    @Option(help: "ReleaseProfile to write (default: scenarios/costs/cpython-calibrated.json).") var output: String?
     @Option(help: "The calibration script (default: scripts/calibrate.py here or beside the binary's package).")
     var script: String?
     @Option(name: .customLong("cache-dir"), help: "Where synthetic environments are cached.") var cacheDir: String =

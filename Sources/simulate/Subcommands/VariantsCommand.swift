@@ -9,7 +9,7 @@ struct VariantsCommand: ParsableCommand {
 
     func run() throws {
         print("Profiles (a Meltano release's calls, caching, error message and catalog write):")
-        for p in Profile.all {
+        for p in ReleaseProfile.all {
             print(
                 "  \(p.name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(p.strategy.rawValue), catalog \(p.catalogWrite.rawValue): \(p.summary)"
             )

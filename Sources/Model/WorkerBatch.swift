@@ -24,7 +24,7 @@ public struct InvocationSpec: Codable, Sendable, Equatable {
 }
 
 /// Everything a worker process needs, sent as one JSON document on its stdin.
-public struct WorkerJob: Codable, Sendable {
+public struct WorkerBatch: Codable, Sendable {
     public var workload: Workload
     public var databasePath: String
     public var stateRoot: String
@@ -55,7 +55,7 @@ public struct WorkerJob: Codable, Sendable {
     /// How long a system-database statement waits for a lock before the invocation fails.
     public var busyTimeoutSeconds: Double = 30
     /// The loopback server and how to use it; nil when the run has no server (no extraction, no http state).
-    public var http: HTTPJob? = nil
+    public var http: HTTPWork? = nil
     /// The worker's address-space limit (`worker_memory_limit_mb`); nil sets none.
     public var memoryLimitMB: Int? = nil
 
@@ -95,7 +95,7 @@ public struct WorkerJob: Codable, Sendable {
 
     /// A job with nothing to do: a worker given it starts, reports, and exits. The start-up
     /// benchmark sends it, and the zygote decodes it once to warm the JSON coders.
-    public static let startUpProbe = WorkerJob(
+    public static let startUpProbe = WorkerBatch(
         workload: .pipeline, databasePath: "", stateRoot: "", stateBackend: .systemdb, pathEntries: [],
         discoveryCacheDirectory: "", scratchDirectory: "", costProfile: .native, catalogLines: 0, catalogSampleLines: 1,
         stateMessages: 0, stateSampleMessages: 1, heartbeatIntervalSeconds: 1, lockTimeoutSeconds: 1,
@@ -103,7 +103,7 @@ public struct WorkerJob: Codable, Sendable {
         microbenchBackendsCalls: 0, microbenchCreations: 0, variants: [], invocations: [])
 
     /// The same job with only some invocations: what one worker process receives.
-    public func with(invocations: [InvocationSpec]) -> WorkerJob {
+    public func with(invocations: [InvocationSpec]) -> WorkerBatch {
         var copy = self
         copy.invocations = invocations
         return copy
@@ -112,7 +112,7 @@ public struct WorkerJob: Codable, Sendable {
 
 /// The HTTP part of a job: the client's settings (server address, timeouts, retries) and the
 /// extraction's page counts.
-public struct HTTPJob: Codable, Sendable, Equatable {
+public struct HTTPWork: Codable, Sendable, Equatable {
     public var client: ClientSettings
     /// Pages the production tap reads per invocation, and how many are read for real.
     public var pages: Int

@@ -35,7 +35,7 @@ public enum ErrorMessageStyle: String, Codable, Sendable {
 /// The facts come from Meltano's source at each tag (docs/model.md, "The Meltano facts it rests on"): 3.7.x–4.x resolve
 /// `systemdb` without touching entry points, scan `meltano.settings` once per process, and in the
 /// tap's state lookup raise the unknown-scheme error twice (the except block rebuilds the manager).
-public struct Profile: Sendable, Codable, Equatable {
+public struct ReleaseProfile: Sendable, Codable, Equatable {
     public let name: String
     public let summary: String
     public let strategy: DiscoveryStrategy
@@ -49,32 +49,32 @@ public struct Profile: Sendable, Codable, Equatable {
     public let catalogWrite: CatalogWriteMode
 
     /// The profiles the tool knows, in the order the report lists them.
-    public static let all: [Profile] = [
-        Profile(
+    public static let all: [ReleaseProfile] = [
+        ReleaseProfile(
             name: "meltano-3.6.0", summary: "fixed enum of backends; sync catalog writes",
             strategy: .staticEnum, systemdbShortCircuit: true, scansSettingsGroup: false,
             tapErrorRaisedTwice: true, errorMessage: .enum360, catalogWrite: .sync),
-        Profile(
+        ReleaseProfile(
             name: "meltano-3.7.9",
             summary: "entry-point add-on, class-level cached property; catalog written with a thread hop per line",
             strategy: .perProcess, systemdbShortCircuit: true, scansSettingsGroup: true,
             tapErrorRaisedTwice: true, errorMessage: .addon37, catalogWrite: .threadHop),
-        Profile(
+        ReleaseProfile(
             name: "seed-3.7.9",
             summary: "the benchmark note's account of 3.7.9: a fresh add-on object per use, no systemdb short-cut",
             strategy: .perInstance, systemdbShortCircuit: false, scansSettingsGroup: true,
             tapErrorRaisedTwice: true, errorMessage: .addon37, catalogWrite: .threadHop),
-        Profile(
+        ReleaseProfile(
             name: "fix-branch", summary: "the note's lazy init + module cache on 3.7.9 (catalog write untouched)",
             strategy: .perProcess, systemdbShortCircuit: true, scansSettingsGroup: true,
             tapErrorRaisedTwice: true, errorMessage: .addon37, catalogWrite: .threadHop),
-        Profile(
+        ReleaseProfile(
             name: "meltano-4.1", summary: "per-process discovery; sync catalog writes again (PR #9724)",
             strategy: .perProcess, systemdbShortCircuit: true, scansSettingsGroup: true,
             tapErrorRaisedTwice: true, errorMessage: .addon4, catalogWrite: .sync),
     ]
 
-    public static func named(_ name: String) -> Profile? { all.first { $0.name == name } }
+    public static func named(_ name: String) -> ReleaseProfile? { all.first { $0.name == name } }
 
     /// Importing Meltano 3.x lists every path entry before its first scan: its `flatten_dict`
     /// dependency asks `importlib_metadata` for its version at import (4.x dropped it), so that
@@ -88,7 +88,7 @@ public struct Profile: Sendable, Codable, Equatable {
 /// means meltano-3.7.9's calls with that strategy.
 public struct Variant: Sendable, Codable, Equatable {
     public let name: String
-    public let profile: Profile
+    public let release: ReleaseProfile
     public let strategy: DiscoveryStrategy
 
     /// The profile a bare strategy name applies to.
@@ -96,20 +96,20 @@ public struct Variant: Sendable, Codable, Equatable {
 
     /// Resolves a variant name, or explains which names exist.
     public static func resolve(_ name: String) -> Result<Variant, KeyProblem> {
-        if let profile = Profile.named(name) {
-            return .success(Variant(name: name, profile: profile, strategy: profile.strategy))
+        if let profile = ReleaseProfile.named(name) {
+            return .success(Variant(name: name, release: profile, strategy: profile.strategy))
         }
-        if let strategy = DiscoveryStrategy(rawValue: name), let profile = Profile.named(defaultProfileForStrategy) {
-            return .success(Variant(name: name, profile: profile, strategy: strategy))
+        if let strategy = DiscoveryStrategy(rawValue: name), let profile = ReleaseProfile.named(defaultProfileForStrategy) {
+            return .success(Variant(name: name, release: profile, strategy: strategy))
         }
         let parts = name.split(separator: "+", maxSplits: 1).map(String.init)
-        if parts.count == 2, let profile = Profile.named(parts[0]), let strategy = DiscoveryStrategy(rawValue: parts[1])
+        if parts.count == 2, let profile = ReleaseProfile.named(parts[0]), let strategy = DiscoveryStrategy(rawValue: parts[1])
         {
-            return .success(Variant(name: name, profile: profile, strategy: strategy))
+            return .success(Variant(name: name, release: profile, strategy: strategy))
         }
         return .failure(
             KeyProblem(
-                "unknown variant '\(name)' (profiles: \(Profile.all.map(\.name).joined(separator: ", ")); "
+                "unknown variant '\(name)' (profiles: \(ReleaseProfile.all.map(\.name).joined(separator: ", ")); "
                     + "strategies: \(DiscoveryStrategy.allCases.map(\.rawValue).joined(separator: ", ")); or PROFILE+STRATEGY)"
             ))
     }
