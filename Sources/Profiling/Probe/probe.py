@@ -555,9 +555,11 @@ def main() -> int:  # noqa: C901, PLR0915
 
     h_small = out_runs["systemdb"]["catalog_thread_handoffs"]
     h_large = out_runs["systemdb_large"]["catalog_thread_handoffs"]
-    per_line = None
-    if h_small is not None and h_large is not None and large_lines != small_lines:
-        per_line = round((h_large - h_small) / (large_lines - small_lines), 4)
+    for label, h in (("systemdb", h_small), ("systemdb_large", h_large)):
+        if h is None:
+            raise ProbeFailure(f"configuration {label}: no file under .meltano was written with the tap's "
+                               f"catalog ({probe.catalog_bytes[runs[label]['lines_asked']]} bytes)")
+    per_line = round((h_large - h_small) / (large_lines - small_lines), 4)
 
     # PYTHON* variables the tap saw that the probe did not give Meltano (it gives none).
     python_vars: dict[str, str] = {}
