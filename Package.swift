@@ -45,6 +45,12 @@ let package = Package(
         .target(name: "Environment", dependencies: ["Model"]),
         .target(name: "Discovery", dependencies: ["Model", "Environment"]),
         .target(name: "Scenario", dependencies: ["Model", .product(name: "Yams", package: "Yams")]),
+        // Release profiles measured from a release's own code: the probe (Python, shipped as a resource) and the
+        // derivation of a profile from its counts (docs/profiles.md).
+        .target(
+            name: "Profiling", dependencies: ["Model", "Environment"],
+            exclude: ["Probe/README.md", "Probe/results", "Probe/probe_all.py", "Probe/summarize.py"],
+            resources: [.copy("Probe/probe.py"), .copy("Probe/sitecustomize.py")]),
         .target(name: "Pipeline", dependencies: ["CProcessControl", "Model", "Scenario", "Environment", "Discovery", "Storage", "HTTP"]),
         // Process control: the plan, spawning workers (zygote or exec), the event log.
         .target(name: "ProcessControl", dependencies: ["CProcessControl", "Model", "Pipeline"]),
@@ -62,11 +68,13 @@ let package = Package(
         .target(name: "Report", dependencies: ["Model", "Analysis"]),
         .executableTarget(name: "simulate", dependencies: [
             "Scenario", "Pipeline", "ProcessControl", "Application", "Analysis", "Report", "Environment", "Discovery", "HTTP", "Logs",
+            "Profiling",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // What several test targets share: temporary folders, and copies of a test binary as worker processes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "Scenario", "Environment"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CCurl", "Storage", "TestSupport"]),
         .testTarget(name: "EnvironmentTests", dependencies: ["Environment", "TestSupport"]),
@@ -76,7 +84,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: [
             "Analysis", "Pipeline", "Scenario", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
-        .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl"]),
+        .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "Scenario"]),
         .testTarget(name: "ApplicationTests", dependencies: ["Application"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Pipeline", "Scenario"]),
         .testTarget(name: "LogsTests", dependencies: ["Logs"], resources: [.copy("Fixtures")]),

@@ -536,6 +536,9 @@ def default_site_packages():
     return paths[0] if paths else None
 
 
+STATE_MESSAGE = "STATE message (UPDATE payload; BEGIN, SELECT, DELETE, INSERT, COMMIT)"
+
+
 def calibrate(opts, log):
     load_before = load_average()
     scan_units, scan_record = calibrate_scans(opts, log)
@@ -556,16 +559,25 @@ def calibrate(opts, log):
     runs = [run_child("sqlite", {"path": opts.scratch + "/systemdb-%d.db" % i, "iterations": opts.iterations})["statements"]
             for i in range(opts.repeats)]
     statements = {k: min(r[k] for r in runs) for k in runs[0]}
-    message = statements["STATE message (UPDATE payload; BEGIN, SELECT, DELETE, INSERT, COMMIT)"]
+    message = statements[STATE_MESSAGE]
     log("json")
-    js = min(run_child("json", {"iterations": opts.iterations * 10})["us"] for _ in range(opts.repeats))
+    json_runs = [run_child("json", {"iterations": opts.iterations * 10})["us"] for _ in range(opts.repeats)]
+    js = min(json_runs)
 
     version = platform.python_version()
 
-    def unit(value, source):
+    def unit(value, source, spread=None):
         if value < 0:  # a negative intercept: the line bends below the smallest N; a cost cannot be negative
             source += "; fitted value %.1f us clamped to 0" % value
-        return {"value": round(max(0.0, value), 3), "source": source}
+        entry = {"value": round(max(0.0, value), 3), "source": source}
+        if spread is not None:
+            entry["spread"] = round(spread, 4)
+        return entry
+
+    def spread(samples, centre):
+        """Half the range of the repeats over their centre: how far the unit moved between fresh
+        processes of this calibration (docs/calibration.md, "What the interval covers")."""
+        return (max(samples) - min(samples)) / 2 / centre if centre > 0 and len(samples) > 1 else None
     library = metadata_module()[1]()
     return {
         "format": 1,
@@ -584,10 +596,14 @@ def calibrate(opts, log):
             "sqlite_statements_us": {k: round(v, 2) for k, v in statements.items()},
         },
         "units": dict({name: unit(value, source) for name, (value, source) in scan_units.items()}, **{
-            "catalog.line_sync_us": unit(sync, "catalog write through %s; %s" % (syncs[0]["library"], catalog_note)),
-            "catalog.line_thread_hop_us": unit(hop, "catalog write through %s; %s" % (hops[0]["library"], catalog_note)),
-            "sqlite.statement_us": unit(message / 4, "sqlite3 module, WAL, synchronous=NORMAL: one STATE message write (UPDATE runs.payload, then BEGIN IMMEDIATE, SELECT, DELETE, INSERT, COMMIT) / its 4 counted statements, %d iterations, least of the runs; raw sqlite3, without SQLAlchemy (a lower bound)" % opts.iterations),
-            "json.state_us": unit(js, "json.loads of a STATE message + json.dumps of its state payload, %d iterations, least of the runs" % (opts.iterations * 10)),
+            "catalog.line_sync_us": unit(sync, "catalog write through %s; %s" % (syncs[0]["library"], catalog_note),
+                                         spread([r["cpu_us_per_line"] for r in syncs], sync)),
+            "catalog.line_thread_hop_us": unit(hop, "catalog write through %s; %s" % (hops[0]["library"], catalog_note),
+                                               spread([r["cpu_us_per_line"] for r in hops], hop)),
+            "sqlite.statement_us": unit(message / 4, "sqlite3 module, WAL, synchronous=NORMAL: one STATE message write (UPDATE runs.payload, then BEGIN IMMEDIATE, SELECT, DELETE, INSERT, COMMIT) / its 4 counted statements, %d iterations, least of the runs; raw sqlite3, without SQLAlchemy (a lower bound)" % opts.iterations,
+                                        spread([r[STATE_MESSAGE] for r in runs], message)),
+            "json.state_us": unit(js, "json.loads of a STATE message + json.dumps of its state payload, %d iterations, least of the runs" % (opts.iterations * 10),
+                                  spread(json_runs, js)),
         }),
     }
 

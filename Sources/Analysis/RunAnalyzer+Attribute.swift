@@ -3,7 +3,8 @@ import Foundation
 extension RunAnalyzer {
     /// Regression per variant with its interval, each phase's and category's share of it, and the
     /// top phase with its own interval.
-    func attribute(_ variants: inout [VariantSummary], _ accumulator: RunAccumulator) {
+    /// The interval also covers the cost profile's stated spread (`CostSpread`).
+    func attribute(_ variants: inout [VariantSummary], _ accumulator: RunAccumulator, costs: CostProfile) {
         let scenario = accumulator.scenario
         guard let b = variants.firstIndex(where: { $0.name == scenario.baseline.name }) else { return }
         let scale = Double(scenario.productionRuns) / 60
@@ -15,9 +16,14 @@ extension RunAnalyzer {
             let baseTotals = base.totals
             // No finished invocation on either side: there is nothing to compare, not a zero.
             guard !totals.isEmpty, !baseTotals.isEmpty else { continue }
-            let interval = DifferenceOfMeans.interval(
+            let statistical = DifferenceOfMeans.interval(
                 totals, baseTotals, scale: scale, seed: scenario.seed ^ UInt64(v + 1))
+            let costHalf = CostSpread.halfWidth(
+                variant: unitMinutes(mine, variant: v, accumulator, scale: scale, costs: costs),
+                baseline: unitMinutes(base, variant: b, accumulator, scale: scale, costs: costs), costs: costs)
+            let interval = CostSpread.widen(statistical, by: costHalf)
             variants[v].regressionMinutes = interval
+            variants[v].regressionCostSpreadMinutes = costHalf > 0 ? costHalf : nil
             // Shares of a regression indistinguishable from zero are noise over noise: leave them out.
             let shareable = abs(interval.estimate) >= Self.minimumShareableMinutes
             for p in accumulator.phaseNames.indices {
@@ -55,6 +61,17 @@ extension RunAnalyzer {
             return Bootstrap.differenceOfMeans(x, y, scale: scale, seed: seed)
         }
         return DifferenceOfMeans.normal(a.phases[p].seconds, b.phases[p].seconds, scale: scale)
+    }
+
+    /// A variant's minutes over the production workload per cost unit, from its phases' means.
+    func unitMinutes(
+        _ a: VariantAccumulator, variant v: Int, _ accumulator: RunAccumulator, scale: Double, costs: CostProfile
+    ) -> [CostUnit: Double] {
+        let phases = accumulator.phaseNames.indices.map {
+            (accumulator.phaseNames[$0], scale * a.phases[$0].seconds.mean)
+        }
+        let mode = accumulator.scenario.catalogWrite(of: accumulator.scenario.variants[v])
+        return CostSpread.minutesByUnit(phases, catalogWrite: mode, costs: costs)
     }
 
     func average(_ sum: Double, over count: Int) -> Double { count == 0 ? 0 : sum / Double(count) }

@@ -92,7 +92,7 @@ public struct RunAnalyzer {
         let scenario = input.scenario
         let accumulator = input.accumulator
         var variants = scenario.variants.indices.map { summarize(variant: $0, input) }
-        attribute(&variants, accumulator)
+        attribute(&variants, accumulator, costs: input.costProfile)
         let observed = input.observedLogs.flatMap { logs in
             Headline.focal(variants, scenario: scenario).map {
                 ObservedAttribution.compare(logs: logs, variant: $0, productionRuns: scenario.productionRuns)

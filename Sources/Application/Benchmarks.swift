@@ -48,14 +48,14 @@ public enum Benchmarks {
         let null = open("/dev/null", O_WRONLY)
         defer { close(null) }
         let setUpStart = MonotonicClock.now()
-        let launcher = WorkerLauncher(mode: mode, executable: ChildProcess.currentExecutable(), stderrFD: null)
+        let launcher = LocalWorkerLauncher(mode: mode, executable: ChildProcess.currentExecutable(), stderrFD: null)
         defer { launcher.stop() }
         let setUp = Double(MonotonicClock.now() - setUpStart) / 1e3
         guard launcher.mode == mode else { throw ChildProcessError("the zygote could not start (see the worker log)") }
         var firstEvents: [Double] = []
         let exited = try timed(runs) {
             let start = MonotonicClock.now()
-            let child = try launcher.launch(input: input)
+            let child = try launcher.launchProcess(input: input)
             var first: UInt64?
             _ = child.readLines { _ in if first == nil { first = MonotonicClock.now() } }
             _ = child.wait()

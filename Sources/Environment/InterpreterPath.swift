@@ -18,46 +18,19 @@ public enum InterpreterPath {
     /// Runs `python` (a path, or a name looked up on `PATH`) in the current directory and returns
     /// its `sys.path`; with `asConsoleScript`, the first entry is the interpreter's own folder.
     public static func sysPath(of python: String, asConsoleScript: Bool = false) throws -> [String] {
-        guard let executable = executablePath(python) else {
-            throw Failure(description: "\(python): no such executable")
+        let result: Subprocess.Result
+        do {
+            result = try Subprocess.run(python, ["-c", asConsoleScript ? consoleScriptCode : plainCode])
+        } catch let failure as Subprocess.LaunchFailure {
+            throw Failure(description: failure.description)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-c", asConsoleScript ? consoleScriptCode : plainCode]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw Failure(description: "\(python): cannot be run (\(error.localizedDescription))")
+        guard result.succeeded else {
+            let said = result.stderrText.split(separator: "\n").last.map { ": \($0)" } ?? ""
+            throw Failure(description: "\(python): \(result.how)\(said)")
         }
-        // Drain both pipes while it runs, so that neither can fill and block the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        group.wait()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let said = String(decoding: errData, as: UTF8.self).split(separator: "\n").last.map { ": \($0)" } ?? ""
-            throw Failure(description: "\(python): exited with status \(process.terminationStatus)\(said)")
-        }
-        guard let entries = try? JSONSerialization.jsonObject(with: outData) as? [String] else {
+        guard let entries = try? JSONDecoder().decode([String].self, from: result.stdout) else {
             throw Failure(description: "\(python): did not print sys.path as a JSON list of strings")
         }
         return entries
-    }
-
-    // A name without "/" is looked up on PATH, as a shell would.
-    private static func executablePath(_ name: String) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        let searched = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        return searched.map { "\($0.isEmpty ? "." : $0)/\(name)" }.first {
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && !isDirectory.boolValue
-                && FileManager.default.isExecutableFile(atPath: $0)
-        }
     }
 }

@@ -42,9 +42,14 @@ public struct CostProfile: Codable, Sendable {
     public struct UnitCost: Codable, Sendable {
         public let value: Double
         public let source: String
-        public init(value: Double, source: String) {
+        /// How far the unit's cost moved between the calibration's repeats, relative to `value`
+        /// (half the range over the median); nil when the profile does not say. It widens the
+        /// report's intervals (docs/calibration.md, "What the interval covers").
+        public let spread: Double?
+        public init(value: Double, source: String, spread: Double? = nil) {
             self.value = value
             self.source = source
+            self.spread = spread
         }
     }
     public let name: String
@@ -72,69 +77,165 @@ public struct CostProfile: Codable, Sendable {
     /// Microseconds for one unit, or nil when the profile does not model it.
     public func microseconds(_ unit: CostUnit) -> Double? { units[unit.rawValue]?.value }
 
-    /// Loads a cost-profile JSON file; errors name the file and the key.
+    /// The unit's relative spread (0 when the profile does not say).
+    public func spread(_ unit: CostUnit) -> Double { units[unit.rawValue]?.spread ?? 0 }
+
+    /// Loads a cost-profile JSON file with `Codable`; errors name the file and the key.
     public static func load(path: String) throws -> CostProfile {
         // A real profile is a few KiB; `cost_file: /dev/zero` must not read forever.
         guard case .success(let data) = BoundedFile.read(URL(fileURLWithPath: path), limit: 1 << 20) else {
             throw CostProfileError(message: "\(path): cost profile cannot be read, or is larger than 1 MiB")
         }
-        let raw: [String: Any]
-        do {
-            guard let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw CostProfileError(message: "\(path): expected a JSON object")
-            }
-            raw = obj
-        } catch let e as CostProfileError { throw e } catch {
-            throw CostProfileError(message: "\(path): not valid JSON (\(error.localizedDescription))")
+        let document: CostProfileDocument
+        do { document = try JSONDecoder().decode(CostProfileDocument.self, from: data) } catch let error
+            as DecodingError
+        {
+            throw CostProfileError(message: "\(path): \(CostProfileDocument.explain(error))")
         }
-        guard let format = raw["format"] as? NSNumber, format.intValue == 1, format.doubleValue == 1 else {
+        guard document.format == 1 else {
             throw CostProfileError(message: "\(path): key 'format': missing or not 1 (the only cost-profile format)")
         }
-        guard let name = raw["name"] as? String, !name.isEmpty else {
+        guard !document.name.isEmpty else {
             throw CostProfileError(message: "\(path): key 'name': missing or not a non-empty string")
         }
-        guard let units = raw["units"] as? [String: Any] else {
-            throw CostProfileError(message: "\(path): key 'units': missing or not an object")
-        }
-        if raw["calibration"] != nil && !(raw["calibration"] is [String: Any]) {
-            throw CostProfileError(message: "\(path): key 'calibration': not an object")
-        }
         var parsed: [String: UnitCost] = [:]
-        for (key, value) in units {
+        for (key, entry) in document.units {
             guard CostUnit(rawValue: key) != nil else {
                 throw CostProfileError(
                     message:
                         "\(path): key 'units.\(key)': unknown unit (known: \(CostUnit.allCases.map(\.rawValue).joined(separator: ", ")))"
                 )
             }
-            guard let entry = value as? [String: Any], let v = (entry["value"] as? NSNumber)?.doubleValue, v >= 0,
-                v.isFinite
-            else {
+            guard entry.value >= 0, entry.value.isFinite else {
                 throw CostProfileError(message: "\(path): key 'units.\(key).value': expected a non-negative number")
             }
-            parsed[key] = UnitCost(value: v, source: entry["source"] as? String ?? "not stated")
+            if let spread = entry.spread, !(spread >= 0 && spread.isFinite) {
+                throw CostProfileError(message: "\(path): key 'units.\(key).spread': expected a non-negative number")
+            }
+            parsed[key] = UnitCost(value: entry.value, source: entry.source ?? "not stated", spread: entry.spread)
         }
         return CostProfile(
-            name: name, description: raw["description"] as? String ?? "", file: path, units: parsed,
-            calibration: flatten(raw["calibration"] as? [String: Any] ?? [:]))
+            name: document.name, description: document.description ?? "", file: path, units: parsed,
+            calibration: document.calibration?.flattened() ?? [:])
     }
+}
 
-    /// Nested objects become dotted keys; other values their compact JSON text.
-    static func flatten(_ object: [String: Any], prefix: String = "") -> [String: String] {
+/// A cost-profile file as written (`format` 1).
+struct CostProfileDocument: Decodable {
+    let format: Int
+    let name: String
+    let description: String?
+    let units: [String: CostProfile.UnitCost.Entry]
+    let calibration: JSONObject?
+
+    /// One line for a decoding error: the key it is about and what was expected.
+    static func explain(_ error: DecodingError) -> String {
+        let context: DecodingError.Context
+        var path: [any CodingKey]
+        switch error {
+        case .keyNotFound(let key, let c): (context, path) = (c, c.codingPath + [key])
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
+            (context, path) = (c, c.codingPath)
+        @unknown default: return "not a cost profile"
+        }
+        let key = path.map(\.stringValue).joined(separator: ".")
+        switch key {
+        case "":
+            if case .dataCorrupted = error { return "not valid JSON (\(context.debugDescription))" }
+            return "expected a JSON object"
+        case "format": return "key 'format': missing or not 1 (the only cost-profile format)"
+        case "name": return "key 'name': missing or not a non-empty string"
+        case "units": return "key 'units': missing or not an object"
+        case "calibration": return "key 'calibration': not an object"
+        default:
+            if key.hasPrefix("calibration.") { return "key '\(key)': not JSON" }
+            if key.hasSuffix(".value") { return "key '\(key)': expected a non-negative number" }
+            if key.hasSuffix(".spread") { return "key '\(key)': expected a non-negative number" }
+            return "key '\(key)': \(context.debugDescription)"
+        }
+    }
+}
+
+extension CostProfile.UnitCost {
+    /// A unit as a file holds it (a missing source is "not stated").
+    struct Entry: Decodable {
+        let value: Double
+        let source: String?
+        let spread: Double?
+    }
+}
+
+/// Any JSON object, kept to be flattened into dotted keys (a calibration's record).
+struct JSONObject: Decodable {
+    let fields: [String: JSONValue]
+
+    init(from decoder: any Decoder) throws { fields = try [String: JSONValue](from: decoder) }
+
+    /// Nested objects become dotted keys; strings themselves, null "none", other values their compact JSON text.
+    func flattened(prefix: String = "") -> [String: String] {
         var out: [String: String] = [:]
-        for (key, value) in object {
+        for (key, value) in fields {
             let name = prefix.isEmpty ? key : prefix + "." + key
             switch value {
-            case let nested as [String: Any]: out.merge(flatten(nested, prefix: name)) { $1 }
-            case let text as String: out[name] = text
-            case is NSNull: out[name] = "none"
-            default:
-                if let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]) {
-                    out[name] = String(decoding: data, as: UTF8.self)
-                }
+            case .object(let nested): out.merge(JSONObject(fields: nested).flattened(prefix: name)) { $1 }
+            case .string(let text): out[name] = text
+            case .null: out[name] = "none"
+            default: out[name] = value.compactText
             }
         }
         return out
+    }
+
+    init(fields: [String: JSONValue]) { self.fields = fields }
+}
+
+/// One JSON value of any kind.
+indirect enum JSONValue: Codable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() {
+            self = .null
+        } else if let v = try? c.decode(Bool.self) {
+            self = .bool(v)
+        } else if let v = try? c.decode(Int.self) {
+            self = .int(v)
+        } else if let v = try? c.decode(Double.self) {
+            self = .double(v)
+        } else if let v = try? c.decode(String.self) {
+            self = .string(v)
+        } else if let v = try? c.decode([JSONValue].self) {
+            self = .array(v)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let v): try c.encode(v)
+        case .int(let v): try c.encode(v)
+        case .double(let v): try c.encode(v)
+        case .string(let v): try c.encode(v)
+        case .array(let v): try c.encode(v)
+        case .object(let v): try c.encode(v)
+        }
+    }
+
+    /// Compact JSON, keys sorted.
+    var compactText: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 }
 

@@ -1,85 +1,147 @@
 /// How the catalog a tap prints during discovery reaches its file.
 public enum CatalogWriteMode: String, Codable, Sendable {
-    /// Plain buffered writes (Meltano 3.6.0, 4.1+, 3.9.2+).
+    /// Plain buffered writes.
     case sync
-    /// One hop to a worker thread per line, as the async file API did from 3.7.0a1 until PR #9724.
+    /// One hop to a worker thread per line, as an async file API does.
     case threadHop = "thread-hop"
 }
 
-/// The wording of the unknown-scheme error, by Meltano release line.
-public enum ErrorMessageStyle: String, Codable, Sendable {
-    case enum360 = "3.6.0"
-    case addon37 = "3.7.2-3.9"
-    case addon4 = "4.x"
+/// The unknown-scheme error as a release prints it: its own words, with the scheme and the list
+/// of backends as placeholders (`simulate profile` makes it from the message the release printed).
+public struct ErrorMessageTemplate: Codable, Sendable, Equatable {
+    public static let schemePlaceholder = "{scheme}"
+    public static let backendsPlaceholder = "{backends}"
 
-    /// The message Meltano prints for `scheme`; `available` comes from `backends()` where the release calls it.
-    public func message(scheme: String, available: [String]) -> String {
-        switch self {
-        case .enum360:
-            return "'\(scheme)' is not a valid StateBackend"
-        case .addon37:
-            return
-                "No state backend found for scheme '\(scheme)'. Available backends: \(available.joined(separator: ", "))"
-        case .addon4:
-            return
-                "No state backend found for scheme '\(scheme)', available backends are: \(available.joined(separator: ", "))"
-        }
+    public let template: String
+    /// Whether building the message calls `backends()` (and so may scan).
+    public let callsBackends: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case template
+        case callsBackends = "calls_backends"
     }
 
-    /// Whether building the message calls `backends()` (and so may scan).
-    public var callsBackends: Bool { self != .enum360 }
+    public init(template: String, callsBackends: Bool) {
+        self.template = template
+        self.callsBackends = callsBackends
+    }
+
+    /// The message for `scheme`; `available` comes from `backends()` where the release calls it.
+    public func message(scheme: String, available: [String]) -> String {
+        template.replacingOccurrences(of: Self.schemePlaceholder, with: scheme)
+            .replacingOccurrences(of: Self.backendsPlaceholder, with: available.joined(separator: ", "))
+    }
 }
 
-/// A named Meltano behaviour: which discovery calls an invocation makes and how they are cached.
+/// Where a release profile's behaviour comes from.
+public struct ProfileProvenance: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        /// Measured by `simulate profile` from the release's own code at work.
+        case probed
+        /// Written by hand to stand for an account or a branch that was never released.
+        case hypothetical
+    }
+
+    public let kind: Kind
+    /// The release's version as its own metadata says (probed profiles).
+    public let release: String?
+    public let python: String?
+    /// When the probe ran (ISO 8601).
+    public let probedAt: String?
+    /// The command that made the file.
+    public let command: String?
+    /// What a hypothetical profile stands for.
+    public let note: String?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, release, python, command, note
+        case probedAt = "probed_at"
+    }
+
+    public init(
+        kind: Kind, release: String? = nil, python: String? = nil, probedAt: String? = nil, command: String? = nil,
+        note: String? = nil
+    ) {
+        self.kind = kind
+        self.release = release
+        self.python = python
+        self.probedAt = probedAt
+        self.command = command
+        self.note = note
+    }
+
+    /// One line for a report or a listing.
+    public var description: String {
+        switch kind {
+        case .probed:
+            let day = probedAt.map { String($0.prefix(10)) } ?? "?"
+            return "probed from Meltano \(release ?? "?") on Python \(python ?? "?"), \(day)"
+        case .hypothetical:
+            return "hypothetical" + (note.map { ": \($0)" } ?? "")
+        }
+    }
+}
+
+/// A Meltano release's behaviour: which discovery calls an invocation makes, how they are cached,
+/// what its unknown-scheme error says and how it writes the catalog.
 ///
-/// The facts come from Meltano's source at each tag (docs/model.md, "The Meltano facts it rests on"): 3.7.x–4.x resolve
-/// `systemdb` without touching entry points, scan `meltano.settings` once per process, and in the
-/// tap's state lookup raise the unknown-scheme error twice (the except block rebuilds the manager).
+/// Profiles are data (docs/profiles.md): `simulate profile` measures them by running a release's
+/// own code and writes them as files (`ReleaseProfileFile`); no code is keyed on a release's name.
 public struct ReleaseProfile: Sendable, Codable, Equatable {
     public let name: String
     public let summary: String
+    public let provenance: ProfileProvenance
     public let strategy: DiscoveryStrategy
-    /// `systemdb` is resolved before any entry-point lookup (true in every released 3.7.x–4.x).
+    /// `systemdb` is resolved before any entry-point lookup.
     public let systemdbShortCircuit: Bool
-    /// Resolving project settings scans the `meltano.settings` group (3.7.0 onwards).
+    /// Resolving project settings scans the `meltano.settings` group.
     public let scansSettingsGroup: Bool
     /// The tap's lookup raises the unknown-scheme error twice, rebuilding the manager in between.
     public let tapErrorRaisedTwice: Bool
-    public let errorMessage: ErrorMessageStyle
+    public let errorMessage: ErrorMessageTemplate
     public let catalogWrite: CatalogWriteMode
+    /// Importing Meltano lists every path entry before its first scan (a dependency asks
+    /// `importlib_metadata` for a version at import), so that scan finds the listings made
+    /// (docs/model.md, "The discovery scan's cost").
+    public let listsPathEntriesAtImport: Bool
 
-    /// The profiles the tool knows, in the order the report lists them.
-    public static let all: [ReleaseProfile] = [
-        ReleaseProfile(
-            name: "meltano-3.6.0", summary: "fixed enum of backends; sync catalog writes",
-            strategy: .staticEnum, systemdbShortCircuit: true, scansSettingsGroup: false,
-            tapErrorRaisedTwice: true, errorMessage: .enum360, catalogWrite: .sync),
-        ReleaseProfile(
-            name: "meltano-3.7.9",
-            summary: "entry-point add-on, class-level cached property; catalog written with a thread hop per line",
-            strategy: .perProcess, systemdbShortCircuit: true, scansSettingsGroup: true,
-            tapErrorRaisedTwice: true, errorMessage: .addon37, catalogWrite: .threadHop),
-        ReleaseProfile(
-            name: "seed-3.7.9",
-            summary: "the benchmark note's account of 3.7.9: a fresh add-on object per use, no systemdb short-cut",
-            strategy: .perInstance, systemdbShortCircuit: false, scansSettingsGroup: true,
-            tapErrorRaisedTwice: true, errorMessage: .addon37, catalogWrite: .threadHop),
-        ReleaseProfile(
-            name: "fix-branch", summary: "the note's lazy init + module cache on 3.7.9 (catalog write untouched)",
-            strategy: .perProcess, systemdbShortCircuit: true, scansSettingsGroup: true,
-            tapErrorRaisedTwice: true, errorMessage: .addon37, catalogWrite: .threadHop),
-        ReleaseProfile(
-            name: "meltano-4.1", summary: "per-process discovery; sync catalog writes again (PR #9724)",
-            strategy: .perProcess, systemdbShortCircuit: true, scansSettingsGroup: true,
-            tapErrorRaisedTwice: true, errorMessage: .addon4, catalogWrite: .sync),
-    ]
+    enum CodingKeys: String, CodingKey {
+        case name, summary, provenance, strategy
+        case systemdbShortCircuit = "systemdb_short_circuit"
+        case scansSettingsGroup = "scans_settings_group"
+        case tapErrorRaisedTwice = "tap_error_raised_twice"
+        case errorMessage = "error_message"
+        case catalogWrite = "catalog_write"
+        case listsPathEntriesAtImport = "lists_path_entries_at_import"
+    }
 
-    public static func named(_ name: String) -> ReleaseProfile? { all.first { $0.name == name } }
+    public init(
+        name: String, summary: String, provenance: ProfileProvenance, strategy: DiscoveryStrategy,
+        systemdbShortCircuit: Bool, scansSettingsGroup: Bool, tapErrorRaisedTwice: Bool,
+        errorMessage: ErrorMessageTemplate, catalogWrite: CatalogWriteMode, listsPathEntriesAtImport: Bool
+    ) {
+        self.name = name
+        self.summary = summary
+        self.provenance = provenance
+        self.strategy = strategy
+        self.systemdbShortCircuit = systemdbShortCircuit
+        self.scansSettingsGroup = scansSettingsGroup
+        self.tapErrorRaisedTwice = tapErrorRaisedTwice
+        self.errorMessage = errorMessage
+        self.catalogWrite = catalogWrite
+        self.listsPathEntriesAtImport = listsPathEntriesAtImport
+    }
+}
 
-    /// Importing Meltano 3.x lists every path entry before its first scan: its `flatten_dict`
-    /// dependency asks `importlib_metadata` for its version at import (4.x dropped it), so that
-    /// scan finds the listings made (docs/model.md, "The discovery scan's cost").
-    public var listsPathEntriesAtImport: Bool { name != "meltano-4.1" }
+/// The profiles a run may name, in the order listings show them.
+public struct ReleaseProfileCatalogue: Sendable {
+    public let profiles: [ReleaseProfile]
+
+    public init(_ profiles: [ReleaseProfile]) { self.profiles = profiles }
+
+    public func named(_ name: String) -> ReleaseProfile? { profiles.first { $0.name == name } }
+
+    public var names: [String] { profiles.map(\.name) }
 }
 
 /// One column of a comparison: a profile, optionally with its discovery strategy swapped.
@@ -94,22 +156,29 @@ public struct Variant: Sendable, Codable, Equatable {
     /// The profile a bare strategy name applies to.
     public static let defaultProfileForStrategy = "meltano-3.7.9"
 
-    /// Resolves a variant name, or explains which names exist.
-    public static func resolve(_ name: String) -> Result<Variant, KeyProblem> {
-        if let profile = ReleaseProfile.named(name) {
+    public init(name: String, release: ReleaseProfile, strategy: DiscoveryStrategy) {
+        self.name = name
+        self.release = release
+        self.strategy = strategy
+    }
+
+    /// Resolves a variant name against `catalogue`, or explains which names exist.
+    public static func resolve(_ name: String, in catalogue: ReleaseProfileCatalogue) -> Result<Variant, KeyProblem> {
+        if let profile = catalogue.named(name) {
             return .success(Variant(name: name, release: profile, strategy: profile.strategy))
         }
-        if let strategy = DiscoveryStrategy(rawValue: name), let profile = ReleaseProfile.named(defaultProfileForStrategy) {
+        if let strategy = DiscoveryStrategy(rawValue: name), let profile = catalogue.named(defaultProfileForStrategy) {
             return .success(Variant(name: name, release: profile, strategy: strategy))
         }
         let parts = name.split(separator: "+", maxSplits: 1).map(String.init)
-        if parts.count == 2, let profile = ReleaseProfile.named(parts[0]), let strategy = DiscoveryStrategy(rawValue: parts[1])
+        if parts.count == 2, let profile = catalogue.named(parts[0]),
+            let strategy = DiscoveryStrategy(rawValue: parts[1])
         {
             return .success(Variant(name: name, release: profile, strategy: strategy))
         }
         return .failure(
             KeyProblem(
-                "unknown variant '\(name)' (profiles: \(ReleaseProfile.all.map(\.name).joined(separator: ", ")); "
+                "unknown variant '\(name)' (profiles: \(catalogue.names.joined(separator: ", ")); "
                     + "strategies: \(DiscoveryStrategy.allCases.map(\.rawValue).joined(separator: ", ")); or PROFILE+STRATEGY)"
             ))
     }

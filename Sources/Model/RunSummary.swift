@@ -280,6 +280,9 @@ public struct VariantSummary: Codable, Sendable {
     public var secondsPerRun: Double
     public var productionMinutes: Double
     public var regressionMinutes: Interval?
+    /// The part of `regressionMinutes`' half-width that the cost profile's spread brings (already
+    /// in the interval, added in quadrature); nil when the profile states no spread.
+    public var regressionCostSpreadMinutes: Double?
     public var topPhase: Phase?
     /// The minutes the top phase explains, with its own bootstrap interval.
     public var topPhaseMinutes: Interval?

@@ -15,31 +15,39 @@ public struct RunRecord: Sendable {
     public let complete: Bool
 }
 
-/// Starts `simulate worker` processes (at most `workers` at once; forked by a zygote or exec'd,
-/// see `WorkerLauncher`), feeds each a batch of the plan
+/// Starts workers (at most `workers` at once, through a `WorkerLauncher`: by default
+/// `simulate worker` processes forked by a zygote or exec'd), feeds each a batch of the plan
 /// on stdin, logs every event as it arrives, kills a worker that outlives its timeout, and records
 /// how every worker ended.
 public final class Coordinator: @unchecked Sendable {
     let scenario: Scenario
     let batch: WorkerBatch
     let folder: RunFolder
-    let executable: String
     /// Shows a progress line on stderr (only when it is a terminal).
     let progress: Bool
+    /// Makes the run's launcher, given the descriptor workers' stderr goes to.
+    let makeLauncher: (_ stderrFD: Int32) -> any WorkerLauncher
 
-    public init(scenario: Scenario, batch: WorkerBatch, folder: RunFolder, executable: String? = nil, progress: Bool) {
+    /// - Parameter launcher: how workers start; by default this machine's (`LocalWorkerLauncher`,
+    ///   the scenario's `worker_spawn`, this binary or `executable`).
+    public init(
+        scenario: Scenario, batch: WorkerBatch, folder: RunFolder, executable: String? = nil, progress: Bool,
+        launcher: ((_ stderrFD: Int32) -> any WorkerLauncher)? = nil
+    ) {
         self.scenario = scenario
         self.batch = batch
         self.folder = folder
-        self.executable = executable ?? ChildProcess.currentExecutable()
+        let executable = executable ?? ChildProcess.currentExecutable()
         self.progress = progress
+        self.makeLauncher =
+            launcher ?? { LocalWorkerLauncher(mode: scenario.workerSpawn, executable: executable, stderrFD: $0) }
     }
 
     /// The `worker_exited` detail when the zygote never said how a worker ended.
     static let unknownStatus = "exit status unknown: the zygote stopped answering before it reported this worker"
 
     struct Active {
-        let child: ChildProcess
+        let child: any WorkerHandle
         let batch: [InvocationSpec]
         let started: UInt64
         var deadline: UInt64
@@ -65,7 +73,7 @@ public final class Coordinator: @unchecked Sendable {
         let stderrFD = open(folder.workerLog.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         guard stderrFD >= 0 else { throw ChildProcessError("\(folder.workerLog.path): cannot create (errno \(errno))") }
         defer { close(stderrFD) }
-        let launcher = WorkerLauncher(mode: scenario.workerSpawn, executable: executable, stderrFD: stderrFD)
+        let launcher = makeLauncher(stderrFD)
         // Also on an error path: the zygote kills any worker left when it is stopped.
         defer { launcher.stop() }
         return try CoordinatorRun(coordinator: self, plan: plan, log: log, launcher: launcher).execute()

@@ -9,7 +9,7 @@ final class CoordinatorRun: @unchecked Sendable {
     let coordinator: Coordinator
     let plan: InvocationPlan
     let log: EventLog
-    let launcher: WorkerLauncher
+    let launcher: any WorkerLauncher
     private var pending: ArraySlice<[InvocationSpec]>
     private let shared = Coordinator.Shared()
     private var spawned = 0
@@ -20,7 +20,7 @@ final class CoordinatorRun: @unchecked Sendable {
     private var killedAfterInterrupt = false
     private var lastProgress: UInt64 = 0
 
-    init(coordinator: Coordinator, plan: InvocationPlan, log: EventLog, launcher: WorkerLauncher) {
+    init(coordinator: Coordinator, plan: InvocationPlan, log: EventLog, launcher: any WorkerLauncher) {
         self.coordinator = coordinator
         self.plan = plan
         self.log = log
@@ -81,7 +81,7 @@ final class CoordinatorRun: @unchecked Sendable {
 
     /// On a worker's own thread: logs its lines until its output ends, then how it ended, and any of
     /// its invocations that never finished as lost.
-    private func watch(_ child: ChildProcess, id: Int, batch: [InvocationSpec], scratch: String) {
+    private func watch(_ child: any WorkerHandle, id: Int, batch: [InvocationSpec], scratch: String) {
         let partial = child.readLines { line in
             if let event = log.record(line: line, worker: id), event.event == .invocationFinished,
                 event.invocation != nil
@@ -167,7 +167,7 @@ final class CoordinatorRun: @unchecked Sendable {
                 timeout.pid = worker.child.pid
                 timeout.detail = "killed after \(String(format: "%.1f", Double(now - worker.started) / 1e9)) s"
                 log.record(timeout)
-                worker.child.kill()
+                worker.child.kill(SIGKILL)
                 active[id]?.deadline = .max
             }
         }

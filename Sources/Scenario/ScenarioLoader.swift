@@ -278,18 +278,18 @@ public enum ScenarioLoader {
             throw ScenarioError(
                 location: where_("variants"), key: "variants", problem: "at least one variant is needed")
         }
+        let catalogue = try ReleaseProfileFiles.standard.get()
         var variants: [Variant] = []
         for name in names {
-            switch Variant.resolve(name) {
-            case .success(let v):
-                if variants.contains(where: { $0.name == v.name }) {
-                    throw ScenarioError(
-                        location: where_("variants"), key: "variants", problem: "variant '\(name)' is listed twice")
-                }
-                variants.append(v)
-            case .failure(let why):
+            let v: Variant
+            do { v = try ReleaseProfileFiles.resolveVariant(name, in: catalogue) } catch let why as KeyProblem {
                 throw ScenarioError(location: where_("variants"), key: "variants", problem: why.text)
             }
+            if variants.contains(where: { $0.name == v.name }) {
+                throw ScenarioError(
+                    location: where_("variants"), key: "variants", problem: "variant '\(name)' is listed twice")
+            }
+            variants.append(v)
         }
         let baselineName = values["baseline"]?.stringValue ?? ""
         guard let baseline = variants.first(where: { $0.name == baselineName }) else {

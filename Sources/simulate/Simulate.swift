@@ -19,12 +19,14 @@ struct Simulate: ParsableCommand {
               simulate --scenario smoke --set catalog_lines=5000
               simulate keys
               simulate variants
+              simulate profile --meltano 4.2.0
               simulate timeline scenarios/matatika-logs/OK-*.txt
             """,
         subcommands: [
             RunCommand.self, SweepCommand.self, FitCommand.self, CompareCommand.self, CalibrateCommand.self,
             KeysCommand.self,
-            VariantsCommand.self, WorkerCommand.self, ZygoteCommand.self, BenchCommand.self, BenchCacheCommand.self,
+            VariantsCommand.self, ProfileCommand.self, WorkerCommand.self, ZygoteCommand.self, BenchCommand.self,
+            BenchCacheCommand.self,
             BenchHTTPCommand.self, TimelineCommand.self, ScanCommand.self,
         ],
         defaultSubcommand: RunCommand.self

@@ -26,8 +26,7 @@ final class PipelineFixture {
         let database = root.appendingPathComponent("system.db").path
         try SystemDatabase.create(at: database)
         let resolved = try variants.map { name -> Variant in
-            guard case .success(let v) = Variant.resolve(name) else { throw PipelineError("bad variant \(name)") }
-            return v
+            try ReleaseProfileFiles.variant(name)
         }
         batch = WorkerBatch(
             workload: .pipeline, databasePath: database, stateRoot: root.appendingPathComponent("state").path,

@@ -42,7 +42,7 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
         MalformedCase(
             file: "unknown-variant.yaml", line: 2, key: "variants",
             problem:
-                "unknown variant 'meltano-9.9' (profiles: meltano-3.6.0, meltano-3.7.9, seed-3.7.9, fix-branch, meltano-4.1;"
+                "unknown variant 'meltano-9.9' (profiles: "
         ),
         MalformedCase(
             file: "baseline-not-a-variant.yaml", line: 3, key: "baseline",

@@ -146,47 +146,14 @@ struct CalibrateCommand: ParsableCommand {
     /// Runs the interpreter on the script; its progress goes on to our stderr as it comes. Returns
     /// everything it printed (stdout and stderr), or throws a one-line bad input when it failed.
     private func runPython(_ arguments: [String]) throws -> String {
-        let process = Process()
-        if python.contains("/") {
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [python] + arguments
+        let result: Subprocess.Result
+        do { result = try Subprocess.run(python, arguments, echoStderr: true) } catch {
+            guard python.contains("/") else { throw SimulateExit.badInput("--python \(python): not found on PATH") }
+            throw SimulateExit.badInput("--python \(python): cannot run it (\(error))")
         }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do {
-            try process.run()
-        } catch {
-            throw SimulateExit.badInput("--python \(python): cannot run it (\(error.localizedDescription))")
-        }
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) {
-            while true {
-                let chunk = err.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                FileHandle.standardError.write(chunk)
-                errData.append(chunk)
-            }
-        }
-        process.waitUntilExit()
-        group.wait()
-        let printed = String(decoding: errData + outData, as: UTF8.self)
-        if !python.contains("/"), process.terminationReason == .exit, process.terminationStatus == 127 {
-            throw SimulateExit.badInput("--python \(python): not found on PATH")
-        }
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let how =
-                process.terminationReason == .exit
-                ? "exited with status \(process.terminationStatus)"
-                : "was killed by signal \(process.terminationStatus)"
-            throw SimulateExit.badInput("--python \(python): \(how) (\(Self.describe(printed)))")
+        let printed = result.stderrText + result.stdoutText
+        guard result.succeeded else {
+            throw SimulateExit.badInput("--python \(python): \(result.how) (\(Self.describe(printed)))")
         }
         return printed
     }
