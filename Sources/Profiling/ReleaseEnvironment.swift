@@ -72,6 +72,18 @@ public struct ReleaseEnvironment {
         }
     }
 
+    /// The versions pip says it ignored because their Requires-Python excludes this interpreter
+    /// ("Ignored the following versions that require a different python version: 1.0 Requires-Python ...; 1.1 ...").
+    static func ignoredForPython(_ said: String) -> Set<String> {
+        guard let line = said.split(separator: "\n").first(where: { $0.contains("require a different python version") }),
+            let colon = line.firstIndex(of: ":")
+        else { return [] }
+        return Set(
+            line[line.index(after: colon)...].split(separator: ";").compactMap {
+                $0.split(separator: " ").first.map(String.init)
+            })
+    }
+
     /// One line for a failed `pip install`: no such release, no network, or pip's own last words.
     static func explain(_ pip: Subprocess.Result, version: String) -> String {
         let said = pip.stderrText
@@ -79,8 +91,13 @@ public struct ReleaseEnvironment {
             "Failed to establish a new connection", "Temporary failure in name resolution", "Network is unreachable",
             "Name or service not known", "Connection refused", "Max retries exceeded",
         ]
-        if offline.contains(where: said.contains) {
+        // A reachable index lists meltano's many versions; none at all means it was not reached.
+        if offline.contains(where: said.contains) || said.contains("(from versions: none)") {
             return "--meltano \(version): the package index cannot be reached (no network?); nothing was kept"
+        }
+        if ignoredForPython(said).contains(version) {
+            return "--meltano \(version): this release does not install on this Python (its Requires-Python excludes it); "
+                + "try --base-python with another interpreter"
         }
         if said.contains("No matching distribution found") {
             return
