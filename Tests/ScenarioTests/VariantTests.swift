@@ -5,7 +5,9 @@ import Testing
 @Suite struct VariantTests {
     @Test func profileNamesAreTheKnownOnes() {
         #expect(
-            ReleaseProfile.all.map(\.name) == ["meltano-3.6.0", "meltano-3.7.9", "seed-3.7.9", "fix-branch", "meltano-4.1"])
+            ReleaseProfile.all.map(\.name) == [
+                "meltano-3.6.0", "meltano-3.7.9", "seed-3.7.9", "fix-branch", "meltano-4.1",
+            ])
     }
 
     @Test(arguments: ReleaseProfile.all.map(\.name))
