@@ -99,11 +99,14 @@ public struct Variant: Sendable, Codable, Equatable {
         if let profile = ReleaseProfile.named(name) {
             return .success(Variant(name: name, release: profile, strategy: profile.strategy))
         }
-        if let strategy = DiscoveryStrategy(rawValue: name), let profile = ReleaseProfile.named(defaultProfileForStrategy) {
+        if let strategy = DiscoveryStrategy(rawValue: name),
+            let profile = ReleaseProfile.named(defaultProfileForStrategy)
+        {
             return .success(Variant(name: name, release: profile, strategy: strategy))
         }
         let parts = name.split(separator: "+", maxSplits: 1).map(String.init)
-        if parts.count == 2, let profile = ReleaseProfile.named(parts[0]), let strategy = DiscoveryStrategy(rawValue: parts[1])
+        if parts.count == 2, let profile = ReleaseProfile.named(parts[0]),
+            let strategy = DiscoveryStrategy(rawValue: parts[1])
         {
             return .success(Variant(name: name, release: profile, strategy: strategy))
         }
