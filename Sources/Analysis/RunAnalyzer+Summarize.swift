@@ -18,8 +18,8 @@ extension RunAnalyzer {
         return VariantSummary(
             name: variant.name,
             distributions: input.variantDistributions[variant.name] ?? input.environment.distributions,
-            profile: variant.release.name, strategy: variant.strategy.rawValue,
-            catalogWrite: scenario.catalogWrite(of: variant).rawValue, planned: a.planned,
+            profile: variant.release.name, strategy: variant.strategy,
+            catalogWrite: scenario.catalogWrite(of: variant), planned: a.planned,
             succeeded: a.succeeded, failed: a.failed, lost: a.lost,
             scans: ScanSummary(
                 total: scanCounts.reduce(0, +), perInvocation: SampleStatistics(scanCounts.map(Double.init)),

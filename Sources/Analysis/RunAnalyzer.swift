@@ -115,7 +115,9 @@ public struct RunAnalyzer {
                 units: input.costProfile.units.mapValues(\.value), sources: input.costProfile.units.mapValues(\.source),
                 calibration: input.costProfile.calibration),
             pageCache: pageCache(input),
-            workerProcesses: input.workerProcesses, workerSpawn: input.workerSpawn, baseline: scenario.baseline.name,
+            workerProcesses: input.workerProcesses,
+            workerSpawn: input.workerSpawn.flatMap(WorkerSpawnMode.init(rawValue:)),
+            baseline: scenario.baseline.name,
             variants: variants,
             integrity: input.integrity, httpServer: input.httpServer, failures: accumulator.failures,
             headline: Headline.sentence(
@@ -170,7 +172,7 @@ public struct RunAnalyzer {
             name: s.name, file: s.file, workload: s.workload,
             knobs: ScenarioKeys.all.map {
                 ScenarioInfo.Knob(
-                    key: $0.name, value: s.values[$0.name]?.description ?? "", origin: s.origins[$0.name] ?? "default")
+                    key: $0.name, value: s.values[$0.name] ?? $0.defaultValue, origin: s.origins[$0.name] ?? "default")
             })
     }
 }

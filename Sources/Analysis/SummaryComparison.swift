@@ -24,10 +24,13 @@ public struct SummaryComparison: Sendable {
 
     // `worker_spawn` changes how a worker process starts, which no phase measures.
     /// Knobs whose difference does not make two runs incomparable.
-    static let incidentalKnobs: Set<String> = [
-        "name", "description", "seed", "variants", "baseline", "worker_spawn",
-        "observed.baseline_minutes", "observed.regressed_minutes", "observed.regressed_variant",
-    ]
+    static let incidentalKnobs: Set<String> = {
+        let k = ScenarioKeys.table
+        return [
+            k.name.name, k.description.name, k.seed.name, k.variants.name, k.baseline.name, k.workerSpawn.name,
+            k.observedBaselineMinutes.name, k.observedRegressedMinutes.name, k.observedRegressedVariant.name,
+        ]
+    }()
 
     /// Whether a run's estimate stands on every planned invocation and a consistent store. A summary
     /// from before `outcome` was recorded said `complete` also when HTTP calls had failed its
@@ -54,10 +57,12 @@ public struct SummaryComparison: Sendable {
             return
                 "the variants differ (\(oldVariants.joined(separator: ", ")) vs \(newVariants.joined(separator: ", ")))"
         }
-        let oldKnobs = Dictionary(old.scenario.knobs.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let oldKnobs = Dictionary(
+            old.scenario.knobs.map { ($0.key, $0.value.description) }, uniquingKeysWith: { a, _ in a })
         for knob in new.scenario.knobs where !incidentalKnobs.contains(knob.key) {
             let before = oldKnobs[knob.key] ?? "unset"
-            if before != knob.value { return "knob '\(knob.key)' differs (\(before) vs \(knob.value))" }
+            let after = knob.value.description
+            if before != after { return "knob '\(knob.key)' differs (\(before) vs \(after))" }
         }
         if old.environment.distributions != new.environment.distributions
             || old.environment.kind != new.environment.kind
@@ -78,7 +83,7 @@ public struct SummaryComparison: Sendable {
     /// - Parameter thresholdPercent: a change smaller than this share of the old minutes is "equal".
     public init(old: RunSummary, new: RunSummary, thresholdPercent: Double = 2) {
         self.thresholdPercent = thresholdPercent
-        let runs = Double(new.scenario.knobs.first { $0.key == "production.runs" }?.value ?? "1") ?? 1
+        let runs = Double(new[\.productionRuns])
         var changes: [VariantChange] = []
         for n in new.variants {
             guard let o = old.variants.first(where: { $0.name == n.name }) else { continue }

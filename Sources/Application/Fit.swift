@@ -16,15 +16,33 @@ public struct Fit {
         public let integer: Bool
         public let tolerance: Double
 
+        /// An integer knob, searched on integers.
+        init(_ key: ScenarioKey<Int>, lower: Int, upper: Int, tolerance: Int) {
+            self.key = key.name
+            self.lower = Double(lower)
+            self.upper = Double(upper)
+            integer = true
+            self.tolerance = Double(tolerance)
+        }
+
+        /// A real-valued knob.
+        init(_ key: ScenarioKey<Double>, lower: Double, upper: Double, tolerance: Double) {
+            self.key = key.name
+            self.lower = lower
+            self.upper = upper
+            integer = false
+            self.tolerance = tolerance
+        }
+
         /// The knob's value at `x`, as the scenario takes it (full precision: no rounding round trip).
         public func text(_ x: Double) -> String { integer ? String(Int(x.rounded())) : ScenarioValue.format(x) }
     }
 
     /// The knobs `fit` can move, by scenario key.
     public static let ranges: [Range] = [
-        Range(key: "catalog_lines", lower: 0, upper: 2_000_000, integer: true, tolerance: 2_000),
-        Range(key: "packages", lower: 1, upper: 10_000, integer: true, tolerance: 25),
-        Range(key: "error_rate", lower: 0, upper: 1, integer: false, tolerance: 0.01),
+        Range(ScenarioKeys.table.catalogLines, lower: 0, upper: 2_000_000, tolerance: 2_000),
+        Range(ScenarioKeys.table.packages, lower: 1, upper: 10_000, tolerance: 25),
+        Range(ScenarioKeys.table.errorRate, lower: 0, upper: 1, tolerance: 0.01),
     ]
 
     /// The range of a knob named in either spelling (`catalog-lines` or `catalog_lines`).
@@ -76,7 +94,7 @@ public struct Fit {
             progress("step \(step): \(spec.key) = \(text)")
             let (s, costs) = try load([
                 ScenarioOverride(key: spec.key, text: text, flag: "fit"),
-                ScenarioOverride(key: "variants", text: "\(baseline),\(variant)", flag: "fit"),
+                ScenarioOverride(key: ScenarioKeys.table.variants.name, text: "\(baseline),\(variant)", flag: "fit"),
             ])
             var o = options
             o.output = folder.appendingPathComponent(String(format: "step-%02d", step))
@@ -135,8 +153,10 @@ public struct Fit {
                 "\(key) = \(show(x)) (interval \(show(lo)) to \(show(hi))) makes the estimated regression of \(variant) "
                 + "against \(scenario.baseline.name) equal the observed \(observed) min."
         case .outOfRange(let best):
-            let others = ["packages", "error_rate", "catalog_lines", "catalog_write"].filter { $0 != key }
-                .map { "\($0) \(scenario.values[$0]?.description ?? "?")" }.joined(separator: ", ")
+            let k = ScenarioKeys.table
+            let others = [k.packages.erased, k.errorRate.erased, k.catalogLines.erased, k.catalogWrite.erased]
+                .filter { $0.name != key }
+                .map { "\($0.name) \(scenario.values[$0.name]?.description ?? "?")" }.joined(separator: ", ")
             return
                 "No \(key) in range explains \(observed) min for \(variant): the closest, \(key) = \(show(best.x)), gives "
                 + "\(String(format: "%.2f", best.y)) min [\(String(format: "%.2f", best.low)), \(String(format: "%.2f", best.high))] (with \(others))."
@@ -150,12 +170,14 @@ extension Fit {
     public static func observedMinutes(of phase: LogPhase, scenario: Scenario, currentDirectory: URL) throws -> Double {
         guard let logs = try ObservedLogsLoader.load(scenario, currentDirectory: currentDirectory) else {
             throw ScenarioError(
-                location: scenario.file, key: "observed.baseline_logs",
-                problem: "--observed-phase needs production logs (observed.baseline_logs and observed.regressed_logs)")
+                location: scenario.file, key: ScenarioKeys.table.observedBaselineLogs.name,
+                problem:
+                    "--observed-phase needs production logs (\(ScenarioKeys.table.observedBaselineLogs.name) and "
+                    + "\(ScenarioKeys.table.observedRegressedLogs.name))")
         }
         guard let perRun = logs.phases.first(where: { $0.phase == phase })?.deltaSecondsPerRun else {
             throw ScenarioError(
-                location: scenario.file, key: "observed.regressed_logs",
+                location: scenario.file, key: ScenarioKeys.table.observedRegressedLogs.name,
                 problem: "no paired run of the logs knows the phase \(phase)")
         }
         return perRun * Double(scenario.productionRuns) / 60

@@ -11,14 +11,16 @@ enum ObservedLogsLoader {
         let baseline = scenario.observedBaselineLogs
         let regressed = scenario.observedRegressedLogs
         guard !baseline.isEmpty || !regressed.isEmpty else { return nil }
+        let baselineKey = ScenarioKeys.table.observedBaselineLogs.name
+        let regressedKey = ScenarioKeys.table.observedRegressedLogs.name
         guard !baseline.isEmpty, !regressed.isEmpty else {
-            let key = baseline.isEmpty ? "observed.baseline_logs" : "observed.regressed_logs"
+            let key = baseline.isEmpty ? baselineKey : regressedKey
             throw ScenarioError(
                 location: scenario.origins[key] ?? scenario.file, key: key,
                 problem: "give the baseline's and the regressed version's logs together")
         }
-        let before = try baseline.map { try read($0, key: "observed.baseline_logs", scenario, currentDirectory) }
-        let after = try regressed.map { try read($0, key: "observed.regressed_logs", scenario, currentDirectory) }
+        let before = try baseline.map { try read($0, key: baselineKey, scenario, currentDirectory) }
+        let after = try regressed.map { try read($0, key: regressedKey, scenario, currentDirectory) }
         let comparison = TimelineComparison(baseline: before, regressed: after)
         let phases = comparison.phases.compactMap { delta -> ObservedLogs.PhaseDelta? in
             guard let phase = LogPhase(rawValue: delta.name) else { return nil }

@@ -1,6 +1,7 @@
 /// A scenario key whose value is one of a few names: the key table lists `allCases`, the loader
 /// turns the text into the case once, and everything after compares cases, never strings.
-public protocol ScenarioChoice: RawRepresentable, CaseIterable, Codable, Sendable, CustomStringConvertible
+public protocol ScenarioChoice: RawRepresentable, CaseIterable, Codable, Sendable, CustomStringConvertible,
+    ScenarioValueConvertible
 where RawValue == String {}
 
 extension ScenarioChoice {
@@ -9,6 +10,13 @@ extension ScenarioChoice {
 
     /// The spelling, as the scenario file has it (interpolation prints this, not the case name).
     public var description: String { rawValue }
+
+    public init?(scenarioValue value: ScenarioValue) {
+        guard let name = value.stringValue else { return nil }
+        self.init(rawValue: name)
+    }
+
+    public var scenarioValue: ScenarioValue { .string(rawValue) }
 }
 
 /// What a run replays.

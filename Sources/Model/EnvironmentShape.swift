@@ -116,12 +116,10 @@ public struct EnvironmentShape: Codable, Equatable, Hashable, Sendable {
         }
     }
 
-    /// Reads the `synthetic.*` keys; absent keys keep the `meltano379` value.
+    /// Reads the `synthetic.*` keys; absent keys keep their default, the `meltano379` value.
     public init(values: [String: ScenarioValue]) {
         var shape = Self.meltano379
-        for key in Key.allCases {
-            if let value = values[key.rawValue]?.intValue { shape[key] = value }
-        }
+        for key in Key.allCases { shape[key] = ScenarioKeys.table.synthetic[key].value(in: values) }
         self = shape
     }
 

@@ -25,26 +25,24 @@ public struct HTTPKnobs: Sendable, Equatable {
     public var state: Endpoint
 
     public init(values: [String: ScenarioValue]) {
-        func int(_ k: String) -> Int { values["http." + k]?.intValue ?? 0 }
-        func dbl(_ k: String) -> Double { values["http." + k]?.doubleValue ?? 0 }
-        func endpoint(_ name: String) -> Endpoint {
+        let keys = ScenarioKeys.table.http
+        func endpoint(_ e: ScenarioKeys.EndpointKeys) -> Endpoint {
             Endpoint(
-                errorRate: dbl("\(name).error_rate"), stallRate: dbl("\(name).stall_rate"),
-                dropRate: dbl("\(name).drop_rate"),
-                latencyMilliseconds: dbl("\(name).latency_ms"), jitterMilliseconds: dbl("\(name).jitter_ms"),
-                jitter: JitterShape(rawValue: values["http.\(name).jitter"]?.stringValue ?? "") ?? .uniform)
+                errorRate: e.errorRate.value(in: values), stallRate: e.stallRate.value(in: values),
+                dropRate: e.dropRate.value(in: values), latencyMilliseconds: e.latencyMilliseconds.value(in: values),
+                jitterMilliseconds: e.jitterMilliseconds.value(in: values), jitter: e.jitter.value(in: values))
         }
-        pages = int("pages")
-        samplePages = int("sample_pages")
-        pageRecords = int("page_records")
-        recordBytes = int("record_bytes")
-        connectTimeoutMilliseconds = int("connect_timeout_ms")
-        timeoutMilliseconds = int("timeout_ms")
-        maxRetries = int("max_retries")
-        backoffMilliseconds = dbl("backoff_ms")
-        backoffMaxMilliseconds = dbl("backoff_max_ms")
-        api = endpoint("api")
-        state = endpoint("state")
+        pages = keys.pages.value(in: values)
+        samplePages = keys.samplePages.value(in: values)
+        pageRecords = keys.pageRecords.value(in: values)
+        recordBytes = keys.recordBytes.value(in: values)
+        connectTimeoutMilliseconds = keys.connectTimeoutMilliseconds.value(in: values)
+        timeoutMilliseconds = keys.timeoutMilliseconds.value(in: values)
+        maxRetries = keys.maxRetries.value(in: values)
+        backoffMilliseconds = keys.backoffMilliseconds.value(in: values)
+        backoffMaxMilliseconds = keys.backoffMaxMilliseconds.value(in: values)
+        api = endpoint(keys.api)
+        state = endpoint(keys.state)
     }
 
     /// Pages read for real per invocation.

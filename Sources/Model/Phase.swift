@@ -46,12 +46,12 @@ public enum Phase: String, CaseIterable, Codable, CodingKeyRepresentable, Sendab
     public static let microbench: [Phase] = [.import, .backends, .creations]
 
     /// The scenario key that gives an assumed phase its seconds per run; nil for simulated phases.
-    public var assumedKey: String? {
+    public var assumedKey: ScenarioKeyPath<Double>? {
         switch self {
-        case .cliStart: return "assumed.cli_start_seconds"
-        case .prePluginOther: return "assumed.pre_plugin_other_seconds"
-        case .tapProcessing: return "assumed.extract_seconds"
-        case .targetTail: return "assumed.target_tail_seconds"
+        case .cliStart: return \.assumedCLIStartSeconds
+        case .prePluginOther: return \.assumedPrePluginOtherSeconds
+        case .tapProcessing: return \.assumedExtractSeconds
+        case .targetTail: return \.assumedTargetTailSeconds
         default: return nil
         }
     }

@@ -3,9 +3,10 @@ import Foundation
 /// The machine-readable result of a run: `summary.json`. Fields are documented in the README;
 /// `schemaVersion` changes whenever a field changes meaning or disappears.
 public struct RunSummary: Codable, Sendable {
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
     /// Versions `compare` reads: 1 differs from 2 only in listing every invocation (and having no
-    /// `simulated_seconds_moments`), which `VariantSummary.everyInvocationMoments` covers.
+    /// `simulated_seconds_moments`), which `VariantSummary.everyInvocationMoments` covers; 2 differs
+    /// from 3 only in writing each knob's value as text, which `ScenarioInfo.Knob` types by its key.
     public static let readableSchemaVersions = 1...currentSchemaVersion
 
     public var schemaVersion = RunSummary.currentSchemaVersion
@@ -26,7 +27,7 @@ public struct RunSummary: Codable, Sendable {
     public var pageCache: PageCacheInfo?
     public var workerProcesses: Int
     /// `zygote` (forked from one pre-started process) or `exec`; absent in older summaries.
-    public var workerSpawn: String?
+    public var workerSpawn: WorkerSpawnMode?
     public var baseline: String
     public var variants: [VariantSummary]
     public var integrity: IntegrityInfo?
@@ -43,7 +44,7 @@ public struct RunSummary: Codable, Sendable {
     public init(
         tool: String, scenario: ScenarioInfo, command: String, startedAt: String, wallSeconds: Double, complete: Bool,
         environment: EnvironmentInfo, machine: MachineInfo, costProfile: CostProfileInfo,
-        pageCache: PageCacheInfo? = nil, workerProcesses: Int, workerSpawn: String? = nil, baseline: String,
+        pageCache: PageCacheInfo? = nil, workerProcesses: Int, workerSpawn: WorkerSpawnMode? = nil, baseline: String,
         variants: [VariantSummary], integrity: IntegrityInfo? = nil, httpServer: HTTPServerSummary? = nil,
         failures: FailureCounts, headline: String, notes: [String], warnings: [String]
     ) {
@@ -79,13 +80,23 @@ public struct ScenarioInfo: Codable, Sendable {
 
     public struct Knob: Codable, Sendable {
         public var key: String
-        public var value: String
+        /// Typed as its key is (JSON number, string or array); summaries before schema version 3
+        /// held text, which decoding types by the key.
+        public var value: ScenarioValue
         public var origin: String
 
-        public init(key: String, value: String, origin: String) {
+        public init(key: String, value: ScenarioValue, origin: String) {
             self.key = key
             self.value = value
             self.origin = origin
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            key = try c.decode(String.self, forKey: .key)
+            origin = try c.decode(String.self, forKey: .origin)
+            let raw = try c.decode(ScenarioValue.self, forKey: .value)
+            value = ScenarioKeys.key(named: key)?.normalized(raw) ?? raw
         }
     }
 
@@ -95,6 +106,24 @@ public struct ScenarioInfo: Codable, Sendable {
         self.workload = workload
         self.knobs = knobs
     }
+
+    /// The knob of one key, if the summary lists it.
+    public func entry<Value>(for key: ScenarioKeyPath<Value>) -> Knob? {
+        let name = ScenarioKeys.table[keyPath: key].name
+        return knobs.first { $0.key == name }
+    }
+
+    /// The run's value of one key, typed by its declaration; the key's default when the summary
+    /// does not list it (a summary older than the key).
+    public subscript<Value>(key: ScenarioKeyPath<Value>) -> Value {
+        let declared = ScenarioKeys.table[keyPath: key]
+        return entry(for: key).flatMap { Value(scenarioValue: $0.value) } ?? declared.defaultValue
+    }
+}
+
+extension RunSummary {
+    /// The run's value of one scenario key: `summary[\.http.pages]`.
+    public subscript<Value>(key: ScenarioKeyPath<Value>) -> Value { scenario[key] }
 }
 
 public struct EnvironmentInfo: Codable, Sendable {
@@ -256,8 +285,8 @@ public struct VariantSummary: Codable, Sendable {
     /// Distributions in the environment this variant scanned (its own with `packages_by_variant`).
     public var distributions: Int
     public var profile: String
-    public var strategy: String
-    public var catalogWrite: String
+    public var strategy: DiscoveryStrategy
+    public var catalogWrite: CatalogWriteMode
     public var planned: Int
     public var succeeded: Int
     public var failed: Int
@@ -322,7 +351,8 @@ public struct VariantSummary: Codable, Sendable {
     }
 
     public init(
-        name: String, distributions: Int, profile: String, strategy: String, catalogWrite: String, planned: Int,
+        name: String, distributions: Int, profile: String, strategy: DiscoveryStrategy, catalogWrite: CatalogWriteMode,
+        planned: Int,
         succeeded: Int, failed: Int, lost: Int, scans: ScanSummary, errorPaths: Int, errorMessages: [String],
         storage: StorageCounters, heartbeats: Int, jobOverlaps: Int, phases: [PhaseSummary],
         http: [HTTPPhaseSummary]? = nil, httpFailedInvocations: Int? = nil, databaseLockedInvocations: Int? = nil,

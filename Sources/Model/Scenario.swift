@@ -2,7 +2,11 @@ import Foundation
 
 /// A validated scenario: every knob typed and in range, variants resolved.
 ///
-/// Built only by `ScenarioLoader`, so a `Scenario` in hand is always usable.
+/// Built only by `ScenarioLoader`, so a `Scenario` in hand is always usable. A key's value is read
+/// through its typed declaration in `ScenarioKeys.Table`: `scenario[\.catalogLines]` is an `Int`,
+/// `scenario[\.stateBackend]` a `StateBackendKind`, and `scenario.catalogLines` the same through
+/// dynamic member lookup. The stored fields are the values derived from several keys.
+@dynamicMemberLookup
 public struct Scenario: Sendable {
     /// The file it came from, as given (relative paths stay relative for the report).
     public let file: String
@@ -11,122 +15,47 @@ public struct Scenario: Sendable {
     /// Where each value came from: `file:line`, `command line (--flag)` or `default`.
     public let origins: [String: String]
 
-    public let name: String
-    public let description: String
-    public let workload: Workload
     public let variants: [Variant]
     public let baseline: Variant
-    public let invocations: Int
-    public let workers: Int
-    public let invocationsPerProcess: Int
-    public let seed: UInt64
-    public let packages: Int
-    public let sitePackages: [String]
-    /// An interpreter whose `sys.path` is scanned instead of a synthetic environment (empty: none).
-    public let python: String
     /// What the synthetic environment lists besides its metadata folders (`synthetic.*`).
     public let environmentShape: EnvironmentShape
-    public let errorRate: Double
-    public let onError: OnError
-    public let stateBackend: StateBackendKind
-    public let jobs: Int
-    public let catalogLines: Int
-    public let catalogSampleLines: Int
-    /// Every variant's catalog write mode when set; nil keeps each profile's own.
-    public let catalogWriteOverride: CatalogWriteMode?
-    public let stateMessages: Int
-    public let stateSampleMessages: Int
-    public let costProfile: CostProfileKind
-    public let costFile: String
-    /// Whether each scan starts with the environment's pages dropped.
-    public let cacheMode: CacheMode
-    /// How the coordinator starts worker processes.
-    public let workerSpawn: WorkerSpawnMode
-    public let workerTimeoutSeconds: Double
-    /// Each worker's address-space limit (`RLIMIT_AS`), in MiB.
-    public let workerMemoryLimitMB: Int
-    public let heartbeatIntervalSeconds: Double
-    public let lockTimeoutSeconds: Double
-    public let lockRetrySeconds: Double
-    /// How long a system-database statement waits for another connection's lock before its invocation fails.
-    public let busyTimeoutSeconds: Double
     /// The `http.*` knobs: extraction over HTTP, the client, and fault injection.
     public let http: HTTPKnobs
-    public let productionRuns: Int
-    public let productionGapSeconds: Double
     /// Per-run durations taken as given, the same for every variant, in run order.
     public let assumedSeconds: [(phase: Phase, seconds: Double)]
-    public let observedBaselineMinutes: Double?
-    public let observedRegressedMinutes: Double?
-    public let observedRegressedVariant: String?
-    /// Production logs of the baseline and of the regressed version, as the scenario gives them.
-    public let observedBaselineLogs: [String]
-    public let observedRegressedLogs: [String]
-    public let microbenchBackendsCalls: Int
-    public let microbenchCreations: Int
     /// Variants that scan their own synthetic environment of this many distributions (microbench).
     public let variantPackages: [String: Int]
 
-    /// Reads every key once into its typed field; only the loader calls it, after validating each value.
+    /// Derives the fields read from several keys; only the loader calls it, after validating each value.
     public init(
         file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant], baseline: Variant
     ) {
         self.file = file
         self.values = values
         self.origins = origins
-        func int(_ k: String) -> Int { values[k]?.intValue ?? 0 }
-        func dbl(_ k: String) -> Double { values[k]?.doubleValue ?? 0 }
-        func str(_ k: String) -> String { values[k]?.stringValue ?? "" }
-        // The loader has checked every choice against its cases: the fallbacks are never taken.
-        func choice<C: ScenarioChoice>(_ k: String, _ fallback: C) -> C { C(rawValue: str(k)) ?? fallback }
-        name = str("name")
-        description = str("description")
-        workload = choice("workload", Workload.pipeline)
         self.variants = variants
         self.baseline = baseline
-        invocations = int("invocations")
-        workers = int("workers")
-        invocationsPerProcess = int("invocations_per_process")
-        seed = UInt64(int("seed"))
-        packages = int("packages")
-        sitePackages = values["site_packages"]?.listValue ?? []
-        python = str("python")
         environmentShape = EnvironmentShape(values: values)
-        errorRate = dbl("error_rate")
-        onError = choice("on_error", OnError.retry)
-        stateBackend = choice("state_backend", StateBackendKind.systemdb)
-        jobs = int("jobs")
-        catalogLines = int("catalog_lines")
-        catalogSampleLines = int("catalog_sample_lines")
-        catalogWriteOverride = choice("catalog_write", CatalogWriteSetting.profile).override
-        stateMessages = int("state_messages")
-        stateSampleMessages = int("state_sample_messages")
-        costProfile = choice("cost_profile", CostProfileKind.cpython)
-        costFile = str("cost_file")
-        cacheMode = choice("cache", CacheMode.warm)
-        workerSpawn = choice("worker_spawn", WorkerSpawnMode.zygote)
-        workerTimeoutSeconds = dbl("worker_timeout_seconds")
-        workerMemoryLimitMB = int("worker_memory_limit_mb")
-        heartbeatIntervalSeconds = dbl("heartbeat_interval_seconds")
-        lockTimeoutSeconds = dbl("lock_timeout_seconds")
-        lockRetrySeconds = dbl("lock_retry_seconds")
-        busyTimeoutSeconds = dbl("busy_timeout_seconds")
         http = HTTPKnobs(values: values)
-        productionRuns = int("production.runs")
-        productionGapSeconds = dbl("production.gap_seconds")
         // `tap-processing` is the tap's own work while extracting; the measured `extract` phase adds the HTTP time.
-        assumedSeconds = Phase.assumed.map { ($0, dbl($0.assumedKey ?? "")) }
-        let ob = dbl("observed.baseline_minutes")
-        let orr = dbl("observed.regressed_minutes")
-        observedBaselineMinutes = ob > 0 ? ob : nil
-        observedRegressedMinutes = orr > 0 ? orr : nil
-        let ov = str("observed.regressed_variant")
-        observedRegressedVariant = ov.isEmpty ? nil : ov
-        observedBaselineLogs = values["observed.baseline_logs"]?.listValue ?? []
-        observedRegressedLogs = values["observed.regressed_logs"]?.listValue ?? []
-        microbenchBackendsCalls = int("microbench.backends_calls")
-        microbenchCreations = int("microbench.creations")
-        variantPackages = Self.variantPackages(values["microbench.packages_by_variant"]?.listValue ?? []) ?? [:]
+        assumedSeconds = Phase.assumed.compactMap { phase in
+            phase.assumedKey.map { (phase, ScenarioKeys.table[keyPath: $0].value(in: values)) }
+        }
+        variantPackages =
+            Self.variantPackages(ScenarioKeys.table.microbenchPackagesByVariant.value(in: values)) ?? [:]
+    }
+
+    /// The value of one key, typed by its declaration.
+    public subscript<Value>(key: ScenarioKeyPath<Value>) -> Value {
+        ScenarioKeys.table[keyPath: key].value(in: values)
+    }
+
+    /// `scenario.catalogLines` for `scenario[\.catalogLines]`.
+    public subscript<Value>(dynamicMember key: ScenarioKeyPath<Value>) -> Value { self[key] }
+
+    /// Where one key's value came from: `file:line`, `command line (--flag)` or `default`.
+    public func origin<Value>(of key: ScenarioKeyPath<Value>) -> String {
+        origins[ScenarioKeys.table[keyPath: key].name] ?? "default"
     }
 
     /// Parses `VARIANT=N` entries; nil when one is malformed (the loader reports which).
@@ -142,8 +71,25 @@ public struct Scenario: Sendable {
         return out
     }
 
+    /// The seed of the plan order, error decisions and environment.
+    public var seed: UInt64 { UInt64(self[\.seed]) }
+
+    /// Every variant's catalog write mode when set; nil keeps each profile's own.
+    public var catalogWriteOverride: CatalogWriteMode? { self[\.catalogWrite].override }
+
+    /// Production minutes of the baseline and of the regressed version, if known (0 in the file: nil).
+    public var observedBaselineMinutes: Double? { Self.positive(self[\.observedBaselineMinutes]) }
+    public var observedRegressedMinutes: Double? { Self.positive(self[\.observedRegressedMinutes]) }
+    /// The variant the observed regression belongs to, if named.
+    public var observedRegressedVariant: String? {
+        let name = self[\.observedRegressedVariant]
+        return name.isEmpty ? nil : name
+    }
+
+    private static func positive(_ x: Double) -> Double? { x > 0 ? x : nil }
+
     /// After the error path, the invocation retries with the right scheme.
-    public var retryOnError: Bool { onError == .retry }
+    public var retryOnError: Bool { self[\.onError] == .retry }
 
     /// The variant a sweep charts and a fit solves for: the one the regression was observed on
     /// if the scenario runs it, else the first that is not the baseline.

@@ -42,3 +42,29 @@ public enum ScenarioValue: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 }
+
+extension ScenarioValue: Codable {
+    /// A JSON number, string or array of strings, as the value is.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let v = try? c.decode(Int.self) {
+            self = .int(v)
+        } else if let v = try? c.decode(Double.self) {
+            self = .double(v)
+        } else if let v = try? c.decode(String.self) {
+            self = .string(v)
+        } else {
+            self = .list(try c.decode([String].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .int(let v): try c.encode(v)
+        case .double(let v): try c.encode(v)
+        case .string(let v): try c.encode(v)
+        case .list(let v): try c.encode(v)
+        }
+    }
+}

@@ -31,8 +31,9 @@ enum HTTPSection {
                 + "attempt; latency covers every attempt, answered or timed out."
             if rows.contains(where: { $0.1.phase == .extract }) {
                 out +=
-                    " `extract` reads \(MarkdownReport.knob(s, "http.sample_pages")) of \(MarkdownReport.knob(s, "http.pages")) pages "
-                    + "for real (`http.sample_pages` of `http.pages`) and is extrapolated to all of them, like the other sampled phases."
+                    " `extract` reads \(s[\.http.samplePages]) of \(s[\.http.pages]) pages for real "
+                    + "(`\(ScenarioKeys.table.http.samplePages.name)` of `\(ScenarioKeys.table.http.pages.name)`) and is "
+                    + "extrapolated to all of them, like the other sampled phases."
             }
             out += "\n\n" + MarkdownReport.fold(t, "HTTP per variant and phase") + "\n"
         }

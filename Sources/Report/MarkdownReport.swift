@@ -63,11 +63,11 @@ public enum MarkdownReport {
     }
 
     /// How the run's workers were started, as a parenthesis after their count.
-    static func spawnNote(_ mode: String?) -> String {
+    static func spawnNote(_ mode: WorkerSpawnMode?) -> String {
         switch mode {
-        case "zygote": return " (forked from one pre-started zygote)"
-        case "exec": return " (each exec'd)"
-        default: return ""
+        case .zygote: return " (forked from one pre-started zygote)"
+        case .exec: return " (each exec'd)"
+        case nil: return ""
         }
     }
 
@@ -108,7 +108,8 @@ public enum MarkdownReport {
             // Without a completed invocation there are only the assumed phases: no minutes to show.
             let measured = !v.simulatedSeconds.isEmpty
             t.add([
-                v.name, v.profile, v.strategy, v.catalogWrite, "\(v.succeeded) / \(v.failed) / \(v.lost)",
+                v.name, v.profile, v.strategy.rawValue, v.catalogWrite.rawValue,
+                "\(v.succeeded) / \(v.failed) / \(v.lost)",
                 "\(v.scans.total); \(v.scans.firstInvocation), \(v.scans.maxAfterFirst)",
                 "\(v.errorPaths)", measured ? f(v.secondsPerRun, 1) : "–", measured ? f(v.productionMinutes) : "–",
                 regression,
@@ -122,7 +123,7 @@ public enum MarkdownReport {
     static func chartSection(_ s: RunSummary) -> String {
         guard s.scenario.workload == .pipeline, !RunChart.drawn(s).isEmpty else { return "" }
         return
-            "End-to-end minutes per variant over the \(knob(s, "production.runs"))-run production workload, by phase in pipeline "
+            "End-to-end minutes per variant over the \(s[\.productionRuns])-run production workload, by phase in pipeline "
             + "order (the same chart as an image: the file `\(RunChart.fileName)` beside this report):\n\n"
             + "```text\n" + RunChart.text(s) + "```\n\n"
     }
@@ -150,7 +151,7 @@ public enum MarkdownReport {
         let minimum = f(RunAnalyzer.minimumShareableMinutes)
         var out = "## Where the regression comes from\n\n"
         out +=
-            "Each variant's regression against `\(s.baseline)` over the \(knob(s, "production.runs"))-run workload, in minutes, "
+            "Each variant's regression against `\(s.baseline)` over the \(s[\.productionRuns])-run workload, in minutes, "
             + "by kind of work and then by phase. A share (of that variant's regression) is given only where the regression is "
             + "beyond noise (its 95% interval excludes 0) and at least \(minimum) min"
         let unshared = others.filter { !Headline.shareable($0) }
@@ -243,11 +244,10 @@ public enum MarkdownReport {
 
     static func observedSection(_ s: RunSummary) -> String {
         if let observed = s.observed { return ObservedSection.render(observed, baseline: s.baseline) }
-        guard let base = Double(knob(s, "observed.baseline_minutes")),
-            let regressed = Double(knob(s, "observed.regressed_minutes")),
-            base > 0, regressed > 0
-        else { return "" }
-        let name = knob(s, "observed.regressed_variant")
+        let base = s[\.observedBaselineMinutes]
+        let regressed = s[\.observedRegressedMinutes]
+        guard base > 0, regressed > 0 else { return "" }
+        let name = s[\.observedRegressedVariant]
         let observed = regressed - base
         var out = "## Observed in production\n\n"
         out +=
@@ -274,10 +274,10 @@ public enum MarkdownReport {
         // The catalog size is a scenario knob, not a production number: say so when the estimate rests on it.
         if Headline.shareable(v), let catalog = v.phases.first(where: { $0.phase == .catalogWrite }),
             let share = catalog.share,
-            abs(share) >= 0.1, let lines = s.scenario.knobs.first(where: { $0.key == "catalog_lines" })
+            abs(share) >= 0.1, let lines = s.scenario.entry(for: \.catalogLines)
         {
             out +=
-                " `catalog-write`, \(percent(share)) of the estimate, scales with the catalog size (`catalog_lines` = \(lines.value), "
+                " `catalog-write`, \(percent(share)) of the estimate, scales with the catalog size (`\(lines.key)` = \(lines.value), "
                 + (lines.origin == "default" ? "the default" : "set at \(lines.origin)")
                 + "), which the production log does not give."
         }
@@ -310,13 +310,13 @@ public enum MarkdownReport {
             + "; sampled phases extrapolated to their production unit count), phases in pipeline order."
         if names.contains(.extract) {
             out +=
-                " `extract` is the tap's HTTP requests (measured on loopback, \(knob(s, "http.sample_pages")) of "
-                + "\(knob(s, "http.pages")) pages sampled)."
+                " `extract` is the tap's HTTP requests (measured on loopback, \(s[\.http.samplePages]) of "
+                + "\(s[\.http.pages]) pages sampled)."
         }
         if names.contains(.tapProcessing) {
             out +=
-                " `tap-processing` is the rest of the tap's extraction time, assumed (`assumed.extract_seconds` = "
-                + "\(knob(s, "assumed.extract_seconds")))."
+                " `tap-processing` is the rest of the tap's extraction time, assumed "
+                + "(`\(ScenarioKeys.table.assumedExtractSeconds.name)` = \(value(s, \.assumedExtractSeconds)))."
         }
         let phases = s.variants.map(\.phases.count).max() ?? 0
         return out + "\n\n" + fold(t, "Every phase of every variant: \(s.variants.count) variants × \(phases) phases")
@@ -325,7 +325,10 @@ public enum MarkdownReport {
 
     static func knobSection(_ s: RunSummary) -> String {
         var t = MarkdownTable(["knob", "value", "from"])
-        for k in s.scenario.knobs { t.add([k.key, k.value.isEmpty ? "–" : "`\(k.value)`", k.origin]) }
+        for k in s.scenario.knobs {
+            let value = k.value.description
+            t.add([k.key, value.isEmpty ? "–" : "`\(value)`", k.origin])
+        }
         let set = s.scenario.knobs.filter { $0.origin != "default" }.count
         return "## Knobs\n\nScenario file `\(s.scenario.file)`.\n\n"
             + fold(t, "All \(s.scenario.knobs.count) knobs: \(set) set, \(s.scenario.knobs.count - set) default") + "\n"
@@ -335,7 +338,7 @@ public enum MarkdownReport {
         var out = "## What is measured, sampled and assumed\n\n"
         let first = s.variants.first.map { PhaseOrder.pipeline($0.phases) } ?? []
         let names = ranPhases(s)
-        let httpState = knob(s, "state_backend") == "http"
+        let httpState = s[\.stateBackend] == .http
         out +=
             "- **Measured**: discovery scans (real directory listings and `entry_points.txt` reads of \(s.environment.distributions) "
             + "distributions), SQLite statements on the shared system database, state-backend initializations and error paths"
@@ -345,18 +348,18 @@ public enum MarkdownReport {
                     + (httpState ? " (state over HTTP with the `http` backend)" : ""))
             + ".\n"
         if names.contains(.catalogWrite) {
-            func part(_ sample: String, _ total: String) -> String {
-                sample == total || sample.isEmpty ? "all \(total)" : "\(sample) of \(total)"
+            func part(_ sample: Int, _ total: Int) -> String {
+                sample == total ? "all \(total)" : "\(sample) of \(total)"
             }
-            let hops = s.variants.filter { $0.catalogWrite == "thread-hop" }.map { "`\($0.name)`" }
+            let hops = s.variants.filter { $0.catalogWrite == .threadHop }.map { "`\($0.name)`" }
             var sampled = [
-                "the catalog write (\(part(knob(s, "catalog_sample_lines"), knob(s, "catalog_lines"))) lines written for real"
+                "the catalog write (\(part(s[\.catalogSampleLines], s[\.catalogLines])) lines written for real"
                     + (hops.isEmpty ? "" : ", with one real thread hop per line in \(listing(hops))")
                     + ")",
-                "STATE messages (\(part(knob(s, "state_sample_messages"), knob(s, "state_messages"))))",
+                "STATE messages (\(part(s[\.stateSampleMessages], s[\.stateMessages])))",
             ]
-            if names.contains(.extract), let pages = Int(knob(s, "http.pages")), pages > 0 {
-                sampled.append("the tap's pages (\(part(knob(s, "http.sample_pages"), knob(s, "http.pages"))) GETs)")
+            if names.contains(.extract), s[\.http.pages] > 0 {
+                sampled.append("the tap's pages (\(part(s[\.http.samplePages], s[\.http.pages])) GETs)")
             }
             out +=
                 "- **Sampled**: " + listing(sampled)
@@ -373,14 +376,16 @@ public enum MarkdownReport {
                 + " per run, from the scenario's `assumed.*` keys (the production log); the same for every variant."
             if names.contains(.extract) && names.contains(.tapProcessing) {
                 out += " The extraction's HTTP time is measured (`extract`) and adds to the assumed `tap-processing`"
-                let latency = knob(s, "http.api.latency_ms")
+                let latency = ScenarioKeys.table.http.api.latencyMilliseconds
                 let medians = s.variants.compactMap { $0.http?.first { $0.phase == .extract }?.latencyMs.median }
-                if (Double(latency) ?? 0) > 0 {
-                    out += "; the loopback server adds `http.api.latency_ms` = \(latency) ms per page."
+                if s[\.http.api.latencyMilliseconds] > 0 {
+                    out +=
+                        "; the loopback server adds `\(latency.name)` = \(value(s, \.http.api.latencyMilliseconds)) ms per page."
                 } else if let median = medians.sorted().dropFirst(medians.count / 2).first {
                     out +=
                         ": the loopback server answered in a median of \(f(median, 3)) ms here, so to model a slow API set "
-                        + "`http.api.latency_ms` and take `http.pages` × that latency off `assumed.extract_seconds`."
+                        + "`\(latency.name)` and take `\(ScenarioKeys.table.http.pages.name)` × that latency off "
+                        + "`\(ScenarioKeys.table.assumedExtractSeconds.name)`."
                 } else {
                     out += "."
                 }
@@ -416,8 +421,9 @@ public enum MarkdownReport {
         out += HTTPSection.failureLines(f)
         if locked > 0 {
             out +=
-                "- Invocations that failed because the system database stayed locked past `busy_timeout_seconds` "
-                + "(\(knob(s, "busy_timeout_seconds")) s): \(locked); they are in no time statistic.\n"
+                "- Invocations that failed because the system database stayed locked past "
+                + "`\(ScenarioKeys.table.busyTimeoutSeconds.name)` (\(value(s, \.busyTimeoutSeconds)) s): \(locked); "
+                + "they are in no time statistic.\n"
         }
         out += "- Invocations lost (never finished): \(f.lostInvocations).\n"
         out +=
@@ -507,5 +513,8 @@ public enum MarkdownReport {
             ? items.joined(separator: " and ") : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 
-    static func knob(_ s: RunSummary, _ key: String) -> String { s.scenario.knobs.first { $0.key == key }?.value ?? "" }
+    /// A key's value as the scenario writes it (`0.5`, `53`), for prose.
+    static func value<Value>(_ s: RunSummary, _ key: ScenarioKeyPath<Value>) -> String {
+        s[key].scenarioValue.description
+    }
 }

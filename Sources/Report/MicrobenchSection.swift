@@ -36,12 +36,12 @@ public enum MicrobenchSection {
 
     /// The whole section; also what `simulate --scenario seed-microbench` prints.
     public static func render(_ s: RunSummary) -> String {
-        let calls = Int(MarkdownReport.knob(s, "microbench.backends_calls")) ?? 50
-        let creations = Int(MarkdownReport.knob(s, "microbench.creations")) ?? 18
+        let calls = s[\.microbenchBackendsCalls]
+        let creations = s[\.microbenchCreations]
         var out = "## The seed's micro-benchmarks, side by side\n\n"
         out +=
-            "Each version ran as \(MarkdownReport.knob(s, "invocations")) fresh processes; medians. This machine: the Swift worker, "
-            + "padded to CPython costs; \(MarkdownReport.profileCitation(s.costProfile)); page cache \(MarkdownReport.knob(s, "cache")). "
+            "Each version ran as \(s[\.invocations]) fresh processes; medians. This machine: the Swift worker, "
+            + "padded to CPython costs; \(MarkdownReport.profileCitation(s.costProfile)); page cache \(s[\.cacheMode]). "
             + "The seed: the benchmark note of January 2026, summarised in docs/seed-note.md (macOS, Python 3.10.19, one run each, caches cleared before each benchmark).\n\n"
         var blocks = MarkdownTable(["Version", "Benchmark", "this machine", "seed (published)"], numeric: [2, 3])
         var comparison = MarkdownTable(
@@ -109,7 +109,7 @@ public enum MicrobenchSection {
         out += ".\n"
         if let v = s.variants.first(where: { $0.name == "meltano-3.7.9" }) {
             out +=
-                "- Measured here at \(v.distributions) distributions, `meltano-3.7.9`'s \(MarkdownReport.knob(s, "microbench.backends_calls")) "
+                "- Measured here at \(v.distributions) distributions, `meltano-3.7.9`'s \(s[\.microbenchBackendsCalls]) "
                 + "`backends()` calls (one scan, then cached): \(ms(median(v, .backends))).\n"
         }
         return out + "\n"

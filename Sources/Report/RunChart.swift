@@ -20,7 +20,7 @@ public enum RunChart {
     }
 
     static func title(_ s: RunSummary) -> String {
-        let runs = s.scenario.knobs.first { $0.key == "production.runs" }?.value ?? "?"
+        let runs = s[\.productionRuns]
         return "End-to-end minutes per variant (\(runs) production runs), by phase"
     }
 

@@ -215,7 +215,7 @@ public enum ScenarioLoader {
     }
 
     /// Converts a YAML node to the key's type without guessing across types (a quoted "3" is no integer).
-    static func typed(_ node: Node, for key: ScenarioKey, location: String) throws -> ScenarioValue {
+    static func typed(_ node: Node, for key: AnyScenarioKey, location: String) throws -> ScenarioValue {
         func fail(_ what: String) -> ScenarioError {
             ScenarioError(location: location, key: key.name, problem: what)
         }
@@ -259,91 +259,96 @@ public enum ScenarioLoader {
 
     static func validate(file: String, values: [String: ScenarioValue], origins: [String: String]) throws -> Scenario {
         func where_(_ key: String) -> String { origins[key] ?? file }
+        let k = ScenarioKeys.table
         // The name becomes a folder under the output root: one path component, nothing the shell or
         // the file system reads specially.
-        let name = values["name"]?.stringValue ?? ""
+        let name = k.name.value(in: values)
         let allowed = name.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
                 || "._-".unicodeScalars.contains($0)
         }
         guard !name.isEmpty, name.count <= 64, allowed, !name.hasPrefix(".") else {
             throw ScenarioError(
-                location: where_("name"), key: "name",
+                location: where_(k.name.name), key: k.name.name,
                 problem:
                     "'\(name)' is not a plain name: use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'"
             )
         }
-        let names = values["variants"]?.listValue ?? []
+        let names = k.variants.value(in: values)
         guard !names.isEmpty else {
             throw ScenarioError(
-                location: where_("variants"), key: "variants", problem: "at least one variant is needed")
+                location: where_(k.variants.name), key: k.variants.name, problem: "at least one variant is needed")
         }
         let catalogue = try ReleaseProfileFiles.standard.get()
         var variants: [Variant] = []
         for name in names {
             let v: Variant
             do { v = try ReleaseProfileFiles.resolveVariant(name, in: catalogue) } catch let why as KeyProblem {
-                throw ScenarioError(location: where_("variants"), key: "variants", problem: why.text)
+                throw ScenarioError(location: where_(k.variants.name), key: k.variants.name, problem: why.text)
             }
             if variants.contains(where: { $0.name == v.name }) {
                 throw ScenarioError(
-                    location: where_("variants"), key: "variants", problem: "variant '\(name)' is listed twice")
+                    location: where_(k.variants.name), key: k.variants.name,
+                    problem: "variant '\(name)' is listed twice")
             }
             variants.append(v)
         }
-        let baselineName = values["baseline"]?.stringValue ?? ""
+        let baselineName = k.baseline.value(in: values)
         guard let baseline = variants.first(where: { $0.name == baselineName }) else {
             throw ScenarioError(
-                location: where_("baseline"), key: "baseline",
+                location: where_(k.baseline.name), key: k.baseline.name,
                 problem: "'\(baselineName)' is not one of the variants (\(names.joined(separator: ", ")))")
         }
-        if let observed = values["observed.regressed_variant"]?.stringValue, !observed.isEmpty,
-            !names.contains(observed), origins["observed.regressed_variant"]?.hasPrefix("command line") == true
-        {
+        let observedKey = k.observedRegressedVariant.name
+        let observed = k.observedRegressedVariant.value(in: values)
+        if !observed.isEmpty, !names.contains(observed), origins[observedKey]?.hasPrefix("command line") == true {
             throw ScenarioError(
-                location: where_("observed.regressed_variant"), key: "observed.regressed_variant",
+                location: where_(observedKey), key: observedKey,
                 problem: "'\(observed)' is not one of the variants")
         }
-        let byVariant = values["microbench.packages_by_variant"]?.listValue ?? []
+        let byVariantKey = k.microbenchPackagesByVariant.name
+        let byVariant = k.microbenchPackagesByVariant.value(in: values)
         guard let parsed = Scenario.variantPackages(byVariant) else {
             throw ScenarioError(
-                location: where_("microbench.packages_by_variant"), key: "microbench.packages_by_variant",
+                location: where_(byVariantKey), key: byVariantKey,
                 problem:
                     "expected VARIANT=N entries with N from 1 to \(ScenarioKeys.maxPackages) (\(ScenarioKeys.packagesBound)), got '\(byVariant.joined(separator: ", "))'"
             )
         }
-        if origins["microbench.packages_by_variant"]?.hasPrefix("command line") == true,
+        if origins[byVariantKey]?.hasPrefix("command line") == true,
             let unknown = parsed.keys.sorted().first(where: { !names.contains($0) })
         {
             throw ScenarioError(
-                location: where_("microbench.packages_by_variant"), key: "microbench.packages_by_variant",
+                location: where_(byVariantKey), key: byVariantKey,
                 problem: "'\(unknown)' is not one of the variants")
         }
-        for endpoint in ScenarioKeys.Endpoints.names {
-            let keys = ["error_rate", "stall_rate", "drop_rate"].map { "http.\(endpoint).\($0)" }
-            let sum = keys.reduce(0) { $0 + (values[$1]?.doubleValue ?? 0) }
+        for endpoint in k.http.endpoints {
+            let rates = [endpoint.errorRate, endpoint.stallRate, endpoint.dropRate]
+            let keys = rates.map(\.name)
+            let sum = rates.reduce(0) { $0 + $1.value(in: values) }
             if sum > 1 {
                 let key = lastSet(keys, origins: origins)
                 throw ScenarioError(
                     location: where_(key), key: key,
                     problem:
-                        "error, stall and drop rates of '\(endpoint)' add up to \(ScenarioValue.format(sum)), more than 1"
+                        "error, stall and drop rates of '\(endpoint.endpoint)' add up to \(ScenarioValue.format(sum)), more than 1"
                 )
             }
         }
-        let pageBytes = (values["http.page_records"]?.intValue ?? 0).multipliedReportingOverflow(
-            by: values["http.record_bytes"]?.intValue ?? 0)
+        let pageBytes = k.http.pageRecords.value(in: values).multipliedReportingOverflow(
+            by: k.http.recordBytes.value(in: values))
         if pageBytes.overflow || pageBytes.partialValue > ScenarioKeys.maxPageBytes {
-            let key = lastSet(["http.page_records", "http.record_bytes"], origins: origins)
+            let key = lastSet([k.http.pageRecords.name, k.http.recordBytes.name], origins: origins)
             throw ScenarioError(
                 location: where_(key), key: key,
                 problem:
-                    "http.page_records × http.record_bytes is above \(ScenarioKeys.maxPageBytes) bytes (a page is built whole in memory)"
+                    "\(k.http.pageRecords.name) × \(k.http.recordBytes.name) is above \(ScenarioKeys.maxPageBytes) bytes (a page is built whole in memory)"
             )
         }
-        if let sample = values["catalog_sample_lines"]?.intValue, sample < 1 {
+        if k.catalogSampleLines.value(in: values) < 1 {
             throw ScenarioError(
-                location: where_("catalog_sample_lines"), key: "catalog_sample_lines", problem: "must be at least 1")
+                location: where_(k.catalogSampleLines.name), key: k.catalogSampleLines.name,
+                problem: "must be at least 1")
         }
         return Scenario(file: file, values: values, origins: origins, variants: variants, baseline: baseline)
     }

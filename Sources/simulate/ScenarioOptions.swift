@@ -57,20 +57,23 @@ struct ScenarioOptions: ParsableArguments {
     func overrides() throws -> [ScenarioOverride] {
         var list: [ScenarioOverride] = []
         // Each named flag is its key in the command-line spelling (`--error-rate` sets `error_rate`).
-        let named: [(String, String?)] = [
-            ("packages", packages), ("error_rate", errorRate), ("workers", workers), ("invocations", invocations),
-            ("variants", variants), ("seed", seed), ("catalog_lines", catalogLines), ("cost_profile", costProfile),
-            ("cache", cache), ("python", python),
+        let k = ScenarioKeys.table
+        let named: [(AnyScenarioKey, String?)] = [
+            (k.packages.erased, packages), (k.errorRate.erased, errorRate), (k.workers.erased, workers),
+            (k.invocations.erased, invocations), (k.variants.erased, variants), (k.seed.erased, seed),
+            (k.catalogLines.erased, catalogLines), (k.costProfile.erased, costProfile), (k.cacheMode.erased, cache),
+            (k.python.erased, python),
         ]
         for (key, value) in named {
             if let value {
-                list.append(ScenarioOverride(key: key, text: value, flag: "--" + ScenarioKeys.commandLineName(key)))
+                list.append(
+                    ScenarioOverride(key: key.name, text: value, flag: "--" + ScenarioKeys.commandLineName(key.name)))
             }
         }
         if !sitePackages.isEmpty {
             list.append(
                 ScenarioOverride(
-                    key: "site_packages", text: sitePackages.joined(separator: ","), flag: "--site-packages"))
+                    key: k.sitePackages.name, text: sitePackages.joined(separator: ","), flag: "--site-packages"))
         }
         for assignment in assignments { list.append(try ScenarioOverride.parseSet(assignment)) }
         return list

@@ -188,8 +188,8 @@ struct LegacyRunAnalyzer {
                 VariantSummary(
                     name: variant.name,
                     distributions: input.variantDistributions[variant.name] ?? input.environment.distributions,
-                    profile: variant.release.name, strategy: variant.strategy.rawValue,
-                    catalogWrite: scenario.catalogWrite(of: variant).rawValue,
+                    profile: variant.release.name, strategy: variant.strategy,
+                    catalogWrite: scenario.catalogWrite(of: variant),
                     planned: input.plan.filter { $0.variant == variant.name }.count,
                     succeeded: outcomes.filter(\.succeeded).count, failed: outcomes.filter { !$0.succeeded }.count,
                     lost: byIndex.values.filter { $0.lost && specs[$0.index]?.variant == variant.name }.count,
@@ -226,7 +226,9 @@ struct LegacyRunAnalyzer {
                 units: input.costProfile.units.mapValues(\.value), sources: input.costProfile.units.mapValues(\.source),
                 calibration: input.costProfile.calibration),
             pageCache: pageCache(input),
-            workerProcesses: input.workerProcesses, workerSpawn: input.workerSpawn, baseline: scenario.baseline.name,
+            workerProcesses: input.workerProcesses,
+            workerSpawn: input.workerSpawn.flatMap(WorkerSpawnMode.init(rawValue:)),
+            baseline: scenario.baseline.name,
             variants: variants,
             integrity: input.integrity, httpServer: input.httpServer, failures: failures,
             headline: Headline.sentence(variants: variants, scenario: scenario, outcome: outcome),
@@ -346,7 +348,7 @@ struct LegacyRunAnalyzer {
             name: s.name, file: s.file, workload: s.workload,
             knobs: ScenarioKeys.all.map {
                 ScenarioInfo.Knob(
-                    key: $0.name, value: s.values[$0.name]?.description ?? "", origin: s.origins[$0.name] ?? "default")
+                    key: $0.name, value: s.values[$0.name] ?? $0.defaultValue, origin: s.origins[$0.name] ?? "default")
             })
     }
 }

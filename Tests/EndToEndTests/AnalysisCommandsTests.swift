@@ -92,10 +92,27 @@ final class AnalysisCommandsTests: XCTestCase {
         }
         let r5 = try SimulateBinary.run(["compare", version1.path, summary.path])
         XCTAssertEqual(r5.status, 0, r5.stdout + r5.stderr)
-        let future = try variant { $0["schema_version"] = 3 }
+        // Version 2 (every knob's value as text) still compares, with the same knobs.
+        let version2 = try variant { summary in
+            summary["schema_version"] = 2
+            var scenario = summary["scenario"] as! [String: Any]
+            scenario["knobs"] = (scenario["knobs"] as! [[String: Any]]).map { knob in
+                var knob = knob
+                switch knob["value"] {
+                case let list as [String]: knob["value"] = list.joined(separator: ",")
+                case let value?: knob["value"] = "\(value)"
+                case nil: break
+                }
+                return knob
+            }
+            summary["scenario"] = scenario
+        }
+        let r7 = try SimulateBinary.run(["compare", version2.path, summary.path])
+        XCTAssertEqual(r7.status, 0, r7.stdout + r7.stderr)
+        let future = try variant { $0["schema_version"] = 4 }
         let r6 = try SimulateBinary.run(["compare", summary.path, future.path])
         XCTAssertEqual(r6.status, 2, r6.stdout)
-        XCTAssertTrue(r6.stderr.contains("schema_version 3, expected 1 to 2"), r6.stderr)
+        XCTAssertTrue(r6.stderr.contains("schema_version 4, expected 1 to 3"), r6.stderr)
     }
 
     func testExportsAndChartAreWritten() throws {
