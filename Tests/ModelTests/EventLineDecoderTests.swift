@@ -18,8 +18,9 @@ struct EventGenerator {
 
     mutating func double() -> Double {
         pick([
-            0, 1, -1, 0.1, 1e-7, 1.5e-300, 5e-324, Double.greatestFiniteMagnitude, -Double.leastNormalMagnitude,
-            1_712_345_678.123456, 1e21, 123_456_789_012_345_678, Double(rng.next() >> 11) / 1e6,
+            0, 1, -1, 0.1, 1e-7, 1.5e-300, Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude,
+            -Double.leastNormalMagnitude,
+            1_712_345_678.123456, 1e21, 123_456_789_012_345_680, Double(rng.next() >> 11) / 1e6,
             Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF),
         ])
     }
