@@ -32,7 +32,7 @@ public struct MachineInfo: Codable, Sendable {
         uname(&uts)
         let release = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         return MachineInfo(
-            cpuModel: cpu ?? "unknown", cpuCount: ProcessInfo.processInfo.activeProcessorCount, os: os,
+            cpuModel: cpu, cpuCount: ProcessInfo.processInfo.activeProcessorCount, os: os,
             kernel: release, loadAverage: loadAverage(), loadAverageAtStart: loadAverageAtStart,
             swiftVersion: compilerVersion)
     }

@@ -44,7 +44,7 @@ public final class EventLog: @unchecked Sendable {
         // The worker's own bytes with the worker number spliced in: no re-encoding per event.
         lock.withLock {
             buffer.append(contentsOf: "{\"worker\":\(worker),".utf8)
-            let copied = line.utf8.dropFirst().withContiguousStorageIfAvailable { buffer.append(contentsOf: $0) }
+            let copied: Void? = line.utf8.dropFirst().withContiguousStorageIfAvailable { buffer.append(contentsOf: $0) }
             if copied == nil { buffer.append(contentsOf: line.utf8.dropFirst()) }
             buffer.append(UInt8(ascii: "\n"))
             accumulator.fold(event)

@@ -30,7 +30,7 @@ import Testing
     static func padded(_ site: String, bytes: Int) throws {
         try folder("\(site)/broken-1.0.dist-info")
         let path = "\(site)/broken-1.0.dist-info/entry_points.txt"
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         let tail = Data("\n[g]\nlast = big:main\n".utf8)
         let line = Data("# padding line of a very large entry_points.txt file\n".utf8)
