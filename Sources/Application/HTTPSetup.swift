@@ -1,7 +1,7 @@
 import HTTP
 import Scenario
 
-/// Turns the scenario's `http.*` knobs into the HTTP room's server and client settings.
+/// Turns the scenario's `http.*` knobs into the HTTP room's server settings (the client's are `HTTPWork(server:knobs:)`).
 extension HTTPKnobs {
     /// Whether a pipeline run needs the loopback server: it reads pages, or keeps state over HTTP.
     static func needsServer(_ scenario: Scenario) -> Bool {
@@ -22,16 +22,6 @@ extension HTTPKnobs {
         }
         return FaultPlan(
             seed: seed, api: spec(api), state: spec(state), stallMilliseconds: 2 * Double(timeoutMilliseconds))
-    }
-
-    func client(port: Int) -> ClientSettings {
-        ClientSettings(
-            baseURL: "http://127.0.0.1:\(port)",
-            timeouts: CurlTimeouts(
-                connectMilliseconds: connectTimeoutMilliseconds, totalMilliseconds: timeoutMilliseconds),
-            retry: RetryPolicy(
-                maxRetries: maxRetries, baseDelayMilliseconds: backoffMilliseconds,
-                maxDelayMilliseconds: backoffMaxMilliseconds))
     }
 }
 

@@ -91,33 +91,6 @@ public struct Simulation {
         // Cold runs measure warm against cold first, side by side, so the report can say what cold costs here.
         let coldReference =
             scenario.cacheMode == .cold ? ScanCacheComparison.measure(pathEntries: environment.pathEntries) : nil
-        var batch = WorkerBatch(
-            workload: scenario.workload, databasePath: folder.database.path, stateRoot: folder.stateRoot.path,
-            stateBackend: scenario.stateBackend, pathEntries: environment.pathEntries,
-            discoveryCacheDirectory: folder.discoveryCache.path, scratchDirectory: folder.scratch.path,
-            costProfile: costProfile,
-            cacheMode: scenario.cacheMode,
-            catalogLines: scenario.catalogLines, catalogSampleLines: scenario.catalogSampleLines,
-            stateMessages: scenario.stateMessages, stateSampleMessages: scenario.stateSampleMessages,
-            heartbeatIntervalSeconds: scenario.heartbeatIntervalSeconds,
-            lockTimeoutSeconds: scenario.lockTimeoutSeconds,
-            retryOnError: scenario.retryOnError, microbenchBackendsCalls: scenario.microbenchBackendsCalls,
-            microbenchCreations: scenario.microbenchCreations, variants: scenario.variants, invocations: [])
-        batch.catalogWrite = scenario.catalogWriteOverride
-        // The microbench may give a variant its own environment (the note measured fix-branch at 96 packages).
-        var variantDistributions: [String: Int] = [:]
-        if scenario.workload == .microbench && realEnvironment == nil {
-            for variant in scenario.variants {
-                guard let n = scenario.variantPackages[variant.name], n != scenario.packages else { continue }
-                let own = try SyntheticEnvironment.prepare(
-                    packages: n, seed: scenario.seed, cacheRoot: options.cacheRoot, shape: scenario.environmentShape)
-                batch.variantPathEntries[variant.name] = own.pathEntries
-                variantDistributions[variant.name] = own.distributionCount
-            }
-        }
-        batch.lockRetrySeconds = scenario.lockRetrySeconds
-        batch.busyTimeoutSeconds = scenario.busyTimeoutSeconds
-        batch.memoryLimitMB = scenario.workerMemoryLimitMB
         // The server lives exactly as long as the workers need it; the defer stops it on every
         // way out (errors, and SIGINT/SIGTERM, which the coordinator turns into an incomplete run).
         let server =
@@ -125,13 +98,26 @@ public struct Simulation {
             ? try LoopbackServer.start(
                 source: scenario.http.source, faults: scenario.http.faultPlan(seed: scenario.seed)) : nil
         defer { server?.stop() }
-        if let server {
-            batch.http = HTTPWork(
-                client: scenario.http.client(port: server.port), pages: scenario.http.pages,
-                samplePages: scenario.http.samplePages)
+        var batch = WorkerBatch(
+            scenario: scenario, costProfile: costProfile, pathEntries: environment.pathEntries,
+            places: WorkerBatch.Places(
+                systemDatabase: .sqlite(path: folder.database.path), stateRoot: folder.stateRoot.path,
+                discoveryCache: folder.discoveryCache.path, scratch: folder.scratch.path,
+                httpServer: server.map { .loopback(port: $0.port) }))
+        // The microbench may give a variant its own environment (the note measured fix-branch at 96 packages).
+        var variantDistributions: [String: Int] = [:]
+        if scenario.workload == .microbench && realEnvironment == nil {
+            for variant in scenario.variants {
+                guard let n = scenario.variantPackages[variant.name], n != scenario.packages else { continue }
+                let own = try SyntheticEnvironment.prepare(
+                    packages: n, seed: scenario.seed, cacheRoot: options.cacheRoot, shape: scenario.environmentShape)
+                batch.discovery.variantPathEntries[variant.name] = own.pathEntries
+                variantDistributions[variant.name] = own.distributionCount
+            }
         }
         let coordinator = Coordinator(
-            scenario: scenario, batch: batch, folder: folder, executable: options.executable, progress: options.progress)
+            scenario: scenario, batch: batch, folder: folder, executable: options.executable, progress: options.progress
+        )
         let accumulator = RunAccumulator(scenario: scenario, plan: plan.invocations)
         started = true
         // From the workers' start to the written report: the first SIGINT/SIGTERM ends the run as

@@ -2,12 +2,12 @@ import Foundation
 
 /// The outcome of `invocation_finished` and its nested counters, read the same strict way.
 extension EventLineDecoder {
-    static func outcome(_ s: inout JSONByteScanner) throws(Unrecognized) -> InvocationOutcome {
+    static func outcome(_ s: inout JSONByteScanner) throws(UnrecognizedLine) -> InvocationOutcome {
         var o = InvocationOutcome(
             succeeded: false, discovery: DiscoveryCounters(), storage: StorageCounters(), heartbeats: 0,
             jobOverlap: false, stateWrites: 0, errorPaths: 0, wallNs: 0)
         var seen = Seen()
-        try s.object { (s, key) throws(Unrecognized) in
+        try s.object { (s, key) throws(UnrecognizedLine) in
             if key.is("succeeded") {
                 try seen.mark(0)
                 o.succeeded = try s.bool()
@@ -48,10 +48,10 @@ extension EventLineDecoder {
                 try seen.mark(12)
                 o.failureCause = try s.null() ? nil : enumValue(&s, failureCauses)
             } else {
-                throw Unrecognized()
+                throw UnrecognizedLine(key: key, in: "outcome")
             }
         }
-        guard seen.bits & 0xFF == 0xFF else { throw Unrecognized() }
+        guard seen.bits & 0xFF == 0xFF else { throw UnrecognizedLine() }
         return o
     }
 
@@ -59,25 +59,25 @@ extension EventLineDecoder {
 
     /// An object of number fields, each required once, in any order: `read` reads field `n`.
     static func fields(
-        _ s: inout JSONByteScanner, _ keys: [StaticString],
-        _ read: (Int, inout JSONByteScanner) throws(Unrecognized) -> Void
-    ) throws(Unrecognized) {
+        _ s: inout JSONByteScanner, _ object: String, _ keys: [StaticString],
+        _ read: (Int, inout JSONByteScanner) throws(UnrecognizedLine) -> Void
+    ) throws(UnrecognizedLine) {
         var seen = Seen()
-        try s.object { (s, key) throws(Unrecognized) in
-            guard let n = keys.firstIndex(where: { key.is($0) }) else { throw Unrecognized() }
+        try s.object { (s, key) throws(UnrecognizedLine) in
+            guard let n = keys.firstIndex(where: { key.is($0) }) else { throw UnrecognizedLine(key: key, in: object) }
             try seen.mark(n)
             try read(n, &s)
         }
-        guard seen.bits == (1 << keys.count) - 1 else { throw Unrecognized() }
+        guard seen.bits == (1 << keys.count) - 1 else { throw UnrecognizedLine() }
     }
 
-    static func discovery(_ s: inout JSONByteScanner) throws(Unrecognized) -> DiscoveryCounters {
+    static func discovery(_ s: inout JSONByteScanner) throws(UnrecognizedLine) -> DiscoveryCounters {
         var d = DiscoveryCounters()
         let keys: [StaticString] = [
             "lookups", "backends_calls", "addon_objects", "groups_touched", "scans", "persistent_hits",
             "persistent_misses", "validation_stats", "persistent_corrupt", "persistent_writes_skipped",
         ]
-        try fields(&s, keys) { (n, s) throws(Unrecognized) in
+        try fields(&s, "discovery", keys) { (n, s) throws(UnrecognizedLine) in
             let v: Int = try s.integer()
             switch n {
             case 0: d.lookups = v
@@ -95,12 +95,12 @@ extension EventLineDecoder {
         return d
     }
 
-    static func storage(_ s: inout JSONByteScanner) throws(Unrecognized) -> StorageCounters {
+    static func storage(_ s: inout JSONByteScanner) throws(UnrecognizedLine) -> StorageCounters {
         var c = StorageCounters()
         let keys: [StaticString] = [
             "statements", "transactions", "busy_waits", "busy_wait_ns", "retries", "lock_waits",
         ]
-        try fields(&s, keys) { (n, s) throws(Unrecognized) in
+        try fields(&s, "storage", keys) { (n, s) throws(UnrecognizedLine) in
             switch n {
             case 0: c.statements = try s.integer()
             case 1: c.transactions = try s.integer()
@@ -113,9 +113,10 @@ extension EventLineDecoder {
         return c
     }
 
-    static func causes(_ s: inout JSONByteScanner) throws(Unrecognized) -> CauseCounts {
+    static func causes(_ s: inout JSONByteScanner) throws(UnrecognizedLine) -> CauseCounts {
         var c = CauseCounts()
-        try fields(&s, ["server_error", "timeout", "reset", "connect", "other"]) { (n, s) throws(Unrecognized) in
+        try fields(&s, "retries or failures", ["server_error", "timeout", "reset", "connect", "other"]) {
+            (n, s) throws(UnrecognizedLine) in
             let v: Int = try s.integer()
             switch n {
             case 0: c.serverError = v
@@ -128,9 +129,10 @@ extension EventLineDecoder {
         return c
     }
 
-    static func eviction(_ s: inout JSONByteScanner) throws(Unrecognized) -> PageEviction {
+    static func eviction(_ s: inout JSONByteScanner) throws(UnrecognizedLine) -> PageEviction {
         var e = PageEviction()
-        try fields(&s, ["files", "failed", "resident_pages", "sampled_pages"]) { (n, s) throws(Unrecognized) in
+        try fields(&s, "cold_cache", ["files", "failed", "resident_pages", "sampled_pages"]) {
+            (n, s) throws(UnrecognizedLine) in
             let v: Int = try s.integer()
             switch n {
             case 0: e.files = v
@@ -142,21 +144,22 @@ extension EventLineDecoder {
         return e
     }
 
-    static func http(_ s: inout JSONByteScanner) throws(Unrecognized) -> [Phase: HTTPCounters] {
+    static func http(_ s: inout JSONByteScanner) throws(UnrecognizedLine) -> [Phase: HTTPCounters] {
         var out: [Phase: HTTPCounters] = [:]
-        try s.object { (s, key) throws(Unrecognized) in
-            guard let phase = Phase(rawValue: String(decoding: key, as: UTF8.self)), out[phase] == nil else {
-                throw Unrecognized()
+        try s.object { (s, key) throws(UnrecognizedLine) in
+            guard let phase = Phase(rawValue: String(decoding: key, as: UTF8.self)) else {
+                throw UnrecognizedLine(key: key, in: "http")
             }
+            guard out[phase] == nil else { throw UnrecognizedLine() }
             out[phase] = try httpCounters(&s)
         }
         return out
     }
 
-    static func httpCounters(_ s: inout JSONByteScanner) throws(Unrecognized) -> HTTPCounters {
+    static func httpCounters(_ s: inout JSONByteScanner) throws(UnrecognizedLine) -> HTTPCounters {
         var c = HTTPCounters()
         var seen = Seen()
-        try s.object { (s, key) throws(Unrecognized) in
+        try s.object { (s, key) throws(UnrecognizedLine) in
             if key.is("calls") {
                 try seen.mark(0)
                 c.calls = try s.integer()
@@ -183,19 +186,19 @@ extension EventLineDecoder {
                 c.connectionsOpened = try s.integer()
             } else if key.is("latency_microseconds") {
                 try seen.mark(8)
-                try s.array { (s) throws(Unrecognized) in c.latencyMicroseconds.append(try s.integer()) }
+                try s.array { (s) throws(UnrecognizedLine) in c.latencyMicroseconds.append(try s.integer()) }
             } else {
-                throw Unrecognized()
+                throw UnrecognizedLine(key: key, in: "http counters")
             }
         }
-        guard seen.bits == 0x1FF else { throw Unrecognized() }
+        guard seen.bits == 0x1FF else { throw UnrecognizedLine() }
         return c
     }
 
-    static func lastStateWrite(_ s: inout JSONByteScanner) throws(Unrecognized) -> LastStateWrite {
+    static func lastStateWrite(_ s: inout JSONByteScanner) throws(UnrecognizedLine) -> LastStateWrite {
         var w = LastStateWrite(stateID: "", sequence: 0, document: "")
         var seen = Seen()
-        try s.object { (s, key) throws(Unrecognized) in
+        try s.object { (s, key) throws(UnrecognizedLine) in
             if key.is("state_id") {
                 try seen.mark(0)
                 w.stateID = try s.string()
@@ -206,10 +209,10 @@ extension EventLineDecoder {
                 try seen.mark(2)
                 w.document = try s.string()
             } else {
-                throw Unrecognized()
+                throw UnrecognizedLine(key: key, in: "last_state_write")
             }
         }
-        guard seen.bits == 0x7 else { throw Unrecognized() }
+        guard seen.bits == 0x7 else { throw UnrecognizedLine() }
         return w
     }
 }

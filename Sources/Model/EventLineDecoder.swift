@@ -8,31 +8,37 @@ import Foundation
 public enum EventLineDecoder {
     /// The event, or nil when the line is not one this decoder recognises.
     public static func decode(_ bytes: UnsafeRawBufferPointer) -> WorkerEvent? {
-        guard bytes.count > 0 else { return nil }
+        try? recognize(bytes).get()
+    }
+
+    /// The event, or why the line is left to `JSONDecoder` (a test can then require that the
+    /// lines `jsonLine()` writes never are).
+    public static func recognize(_ bytes: UnsafeRawBufferPointer) -> Result<WorkerEvent, UnrecognizedLine> {
+        guard bytes.count > 0 else { return .failure(UnrecognizedLine()) }
         var s = JSONByteScanner(bytes)
         do {
             let event = try workerEvent(&s)
             s.skipSpace()
-            return s.atEnd ? event : nil
+            return s.atEnd ? .success(event) : .failure(UnrecognizedLine())
         } catch {
-            return nil
+            return .failure(error)
         }
     }
 
     /// Tracks which keys an object had: a repeated key is left to JSONDecoder.
     struct Seen {
         var bits: UInt64 = 0
-        mutating func mark(_ n: Int) throws(Unrecognized) {
-            guard bits & (1 << n) == 0 else { throw Unrecognized() }
+        mutating func mark(_ n: Int) throws(UnrecognizedLine) {
+            guard bits & (1 << n) == 0 else { throw UnrecognizedLine() }
             bits |= 1 << n
         }
         func has(_ n: Int) -> Bool { bits & (1 << n) != 0 }
     }
 
-    static func workerEvent(_ s: inout JSONByteScanner) throws(Unrecognized) -> WorkerEvent {
+    static func workerEvent(_ s: inout JSONByteScanner) throws(UnrecognizedLine) -> WorkerEvent {
         var e = WorkerEvent(decoded: .workerStarted)
         var seen = Seen()
-        try s.object { (s, key) throws(Unrecognized) in
+        try s.object { (s, key) throws(UnrecognizedLine) in
             if key.is("event") {
                 try seen.mark(0)
                 e.event = try enumValue(&s, kinds)
@@ -70,20 +76,20 @@ public enum EventLineDecoder {
                 try seen.mark(11)
                 e.detail = try s.null() ? nil : s.string()
             } else {
-                throw Unrecognized()
+                throw UnrecognizedLine(key: key, in: "the event")
             }
         }
-        guard seen.has(0), seen.has(1) else { throw Unrecognized() }
+        guard seen.has(0), seen.has(1) else { throw UnrecognizedLine() }
         return e
     }
 
     /// An enum from its raw value, matched on the bytes (no String made).
-    static func enumValue<T>(_ s: inout JSONByteScanner, _ table: [([UInt8], T)]) throws(Unrecognized) -> T {
+    static func enumValue<T>(_ s: inout JSONByteScanner, _ table: [([UInt8], T)]) throws(UnrecognizedLine) -> T {
         let raw = try s.plainString()
         for (bytes, value) in table where bytes.count == raw.count {
             if bytes.withUnsafeBytes({ memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 }) { return value }
         }
-        throw Unrecognized()
+        throw UnrecognizedLine()
     }
 
     static func table<T: RawRepresentable>(_ cases: [T]) -> [([UInt8], T)] where T.RawValue == String {
@@ -97,11 +103,11 @@ public enum EventLineDecoder {
     static let phases = table(Phase.allCases)
     static let provenances = table([Provenance.measured, .sampled, .assumed])
 
-    static func phaseRecord(_ s: inout JSONByteScanner) throws(Unrecognized) -> PhaseRecord {
+    static func phaseRecord(_ s: inout JSONByteScanner) throws(UnrecognizedLine) -> PhaseRecord {
         var r = PhaseRecord(
             phase: .settings, provenance: .measured, units: 0, productionUnits: 0, nativeNs: 0, modelledNs: 0)
         var seen = Seen()
-        try s.object { (s, key) throws(Unrecognized) in
+        try s.object { (s, key) throws(UnrecognizedLine) in
             if key.is("phase") {
                 try seen.mark(0)
                 r.phase = try enumValue(&s, phases)
@@ -130,17 +136,17 @@ public enum EventLineDecoder {
                 try seen.mark(8)
                 r.lockWaitNs = try s.null() ? nil : (s.integer() as UInt64)
             } else {
-                throw Unrecognized()
+                throw UnrecognizedLine(key: key, in: "phase")
             }
         }
-        guard seen.bits & 0xFF == 0xFF else { throw Unrecognized() }
+        guard seen.bits & 0xFF == 0xFF else { throw UnrecognizedLine() }
         return r
     }
 
-    static func errorPath(_ s: inout JSONByteScanner) throws(Unrecognized) -> ErrorPathRecord {
+    static func errorPath(_ s: inout JSONByteScanner) throws(UnrecognizedLine) -> ErrorPathRecord {
         var r = ErrorPathRecord(initialization: 0, scheme: "", message: "", backendsCalls: 0)
         var seen = Seen()
-        try s.object { (s, key) throws(Unrecognized) in
+        try s.object { (s, key) throws(UnrecognizedLine) in
             if key.is("initialization") {
                 try seen.mark(0)
                 r.initialization = try s.integer()
@@ -154,10 +160,10 @@ public enum EventLineDecoder {
                 try seen.mark(3)
                 r.backendsCalls = try s.integer()
             } else {
-                throw Unrecognized()
+                throw UnrecognizedLine(key: key, in: "error_path")
             }
         }
-        guard seen.bits == 0xF else { throw Unrecognized() }
+        guard seen.bits == 0xF else { throw UnrecognizedLine() }
         return r
     }
 }

@@ -1,11 +1,32 @@
 import Foundation
 
 /// Thrown for anything the scanner does not recognise; the caller then hands the line to `JSONDecoder`.
-struct Unrecognized: Error {}
+///
+/// Why `EventLineDecoder` left a line to `JSONDecoder`: a key it does not know (named, with the
+/// object it was in), or anything else outside its subset (a number it does not read exactly, a
+/// repeated or missing key, an escape in a key...).
+public struct UnrecognizedLine: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The unknown key, when that was the reason.
+    public var key: String?
+    /// The object the unknown key was in (`event`, `outcome`, `storage`...).
+    public var object: String?
+
+    init() {}
+
+    init(key: UnsafeRawBufferPointer, in object: String) {
+        self.key = String(decoding: key, as: UTF8.self)
+        self.object = object
+    }
+
+    public var description: String {
+        guard let key else { return "outside the fast decoder's subset" }
+        return "unknown key '\(key)' in \(object ?? "the line")"
+    }
+}
 
 /// A small strict JSON scanner over UTF-8 bytes: values are read straight into Swift types, with no
 /// intermediate tree. It accepts a subset of what `JSONDecoder` accepts and gives the same values
-/// for it; anything else throws `Unrecognized` (see `EventLineDecoder`).
+/// for it; anything else throws `UnrecognizedLine` (see `EventLineDecoder`).
 struct JSONByteScanner {
     let bytes: UnsafeRawBufferPointer
     var i = 0
@@ -24,9 +45,9 @@ struct JSONByteScanner {
     }
 
     /// Skips whitespace, then consumes `byte` or throws.
-    mutating func expect(_ byte: UInt8) throws(Unrecognized) {
+    mutating func expect(_ byte: UInt8) throws(UnrecognizedLine) {
         skipSpace()
-        guard i < bytes.count, bytes[i] == byte else { throw Unrecognized() }
+        guard i < bytes.count, bytes[i] == byte else { throw UnrecognizedLine() }
         i += 1
     }
 
@@ -40,8 +61,8 @@ struct JSONByteScanner {
 
     /// Reads `{`, then calls `member` with each key (its bytes, no escapes allowed) positioned at
     /// its value, until `}`.
-    mutating func object(_ member: (inout JSONByteScanner, UnsafeRawBufferPointer) throws(Unrecognized) -> Void)
-        throws(Unrecognized)
+    mutating func object(_ member: (inout JSONByteScanner, UnsafeRawBufferPointer) throws(UnrecognizedLine) -> Void)
+        throws(UnrecognizedLine)
     {
         try expect(UInt8(ascii: "{"))
         if take(UInt8(ascii: "}")) { return }
@@ -49,10 +70,10 @@ struct JSONByteScanner {
             try expect(UInt8(ascii: "\""))
             let start = i
             while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
-                guard bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 else { throw Unrecognized() }
+                guard bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 else { throw UnrecognizedLine() }
                 i += 1
             }
-            guard i < bytes.count else { throw Unrecognized() }
+            guard i < bytes.count else { throw UnrecognizedLine() }
             let key = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
             i += 1
             try expect(UInt8(ascii: ":"))
@@ -63,7 +84,7 @@ struct JSONByteScanner {
     }
 
     /// Reads `[`, calling `element` for each value, until `]`.
-    mutating func array(_ element: (inout JSONByteScanner) throws(Unrecognized) -> Void) throws(Unrecognized) {
+    mutating func array(_ element: (inout JSONByteScanner) throws(UnrecognizedLine) -> Void) throws(UnrecognizedLine) {
         try expect(UInt8(ascii: "["))
         if take(UInt8(ascii: "]")) { return }
         repeat {
@@ -82,7 +103,7 @@ struct JSONByteScanner {
         return true
     }
 
-    mutating func bool() throws(Unrecognized) -> Bool {
+    mutating func bool() throws(UnrecognizedLine) -> Bool {
         if i + 4 <= bytes.count, bytes[i] == UInt8(ascii: "t"), bytes[i + 1] == UInt8(ascii: "r"),
             bytes[i + 2] == UInt8(ascii: "u"), bytes[i + 3] == UInt8(ascii: "e")
         {
@@ -95,14 +116,14 @@ struct JSONByteScanner {
             i += 5
             return false
         }
-        throw Unrecognized()
+        throw UnrecognizedLine()
     }
 
     /// A plain integer (`-`? digits, no leading zero, no fraction or exponent) within `T`'s range.
-    mutating func integer<T: FixedWidthInteger>(_: T.Type = T.self) throws(Unrecognized) -> T {
+    mutating func integer<T: FixedWidthInteger>(_: T.Type = T.self) throws(UnrecognizedLine) -> T {
         let negative = i < bytes.count && bytes[i] == UInt8(ascii: "-")
         if negative {
-            guard T.isSigned else { throw Unrecognized() }
+            guard T.isSigned else { throw UnrecognizedLine() }
             i += 1
         }
         let start = i
@@ -112,40 +133,40 @@ struct JSONByteScanner {
             let (times10, o1) = value.multipliedReportingOverflow(by: 10)
             let (next, o2) =
                 negative ? times10.subtractingReportingOverflow(digit) : times10.addingReportingOverflow(digit)
-            guard !o1, !o2 else { throw Unrecognized() }
+            guard !o1, !o2 else { throw UnrecognizedLine() }
             value = next
             i += 1
         }
-        guard i > start, i - start == 1 || bytes[start] != UInt8(ascii: "0") else { throw Unrecognized() }
+        guard i > start, i - start == 1 || bytes[start] != UInt8(ascii: "0") else { throw UnrecognizedLine() }
         // A fraction or exponent: JSONDecoder may still take it; let it decide.
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] | 0x20 == UInt8(ascii: "e") {
-            throw Unrecognized()
+            throw UnrecognizedLine()
         }
         return value
     }
 
     /// A JSON number as a Double, correctly rounded (strtod on the validated span).
-    mutating func double() throws(Unrecognized) -> Double {
+    mutating func double() throws(UnrecognizedLine) -> Double {
         let start = i
         if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
         let intStart = i
         skipDigits()
-        guard i > intStart, i - intStart == 1 || bytes[intStart] != UInt8(ascii: "0") else { throw Unrecognized() }
+        guard i > intStart, i - intStart == 1 || bytes[intStart] != UInt8(ascii: "0") else { throw UnrecognizedLine() }
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
             i += 1
             let fractionStart = i
             skipDigits()
-            guard i > fractionStart else { throw Unrecognized() }
+            guard i > fractionStart else { throw UnrecognizedLine() }
         }
         if i < bytes.count, bytes[i] | 0x20 == UInt8(ascii: "e") {
             i += 1
             if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
             let exponentStart = i
             skipDigits()
-            guard i > exponentStart else { throw Unrecognized() }
+            guard i > exponentStart else { throw UnrecognizedLine() }
         }
         // strtod needs a terminator it will not read past: in a well-formed line one always follows.
-        guard i < bytes.count, i - start < 64 else { throw Unrecognized() }
+        guard i < bytes.count, i - start < 64 else { throw UnrecognizedLine() }
         var text = (UInt8(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         return withUnsafeMutableBytes(of: &text) { buffer in
             buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<i]))
@@ -159,21 +180,21 @@ struct JSONByteScanner {
     }
 
     /// A string's bytes, for one without escapes (an enum's raw value); anything else throws.
-    mutating func plainString() throws(Unrecognized) -> UnsafeRawBufferPointer {
+    mutating func plainString() throws(UnrecognizedLine) -> UnsafeRawBufferPointer {
         try expect(UInt8(ascii: "\""))
         let start = i
         while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
-            guard bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 else { throw Unrecognized() }
+            guard bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 else { throw UnrecognizedLine() }
             i += 1
         }
-        guard i < bytes.count, i > start else { throw Unrecognized() }
+        guard i < bytes.count, i > start else { throw UnrecognizedLine() }
         i += 1
         return UnsafeRawBufferPointer(rebasing: bytes[start..<i - 1])
     }
 
     /// A string; escapes decoded, surrogate pairs joined. Invalid UTF-8, control characters and lone
     /// surrogates throw (JSONDecoder's verdict on those is its own).
-    mutating func string() throws(Unrecognized) -> String {
+    mutating func string() throws(UnrecognizedLine) -> String {
         try expect(UInt8(ascii: "\""))
         let start = i
         var ascii = true
@@ -190,30 +211,30 @@ struct JSONByteScanner {
                     }
                 }
                 guard let text = String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
-                    throw Unrecognized()
+                    throw UnrecognizedLine()
                 }
                 return text
             }
             ascii = ascii && b < 0x80
             if b == UInt8(ascii: "\\") { return try escapedString(from: start) }
-            guard b >= 0x20 else { throw Unrecognized() }
+            guard b >= 0x20 else { throw UnrecognizedLine() }
             i += 1
         }
-        throw Unrecognized()
+        throw UnrecognizedLine()
     }
 
     /// The slow path of `string()`, from the first backslash on.
-    private mutating func escapedString(from start: Int) throws(Unrecognized) -> String {
+    private mutating func escapedString(from start: Int) throws(UnrecognizedLine) -> String {
         var out = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<i]))
         while i < bytes.count {
             let b = bytes[i]
             i += 1
             switch b {
             case UInt8(ascii: "\""):
-                guard let text = String(validating: out, as: UTF8.self) else { throw Unrecognized() }
+                guard let text = String(validating: out, as: UTF8.self) else { throw UnrecognizedLine() }
                 return text
             case UInt8(ascii: "\\"):
-                guard i < bytes.count else { throw Unrecognized() }
+                guard i < bytes.count else { throw UnrecognizedLine() }
                 let e = bytes[i]
                 i += 1
                 switch e {
@@ -226,35 +247,35 @@ struct JSONByteScanner {
                 case UInt8(ascii: "u"):
                     let character = try unicodeEscape()
                     out.append(contentsOf: String(character).utf8)
-                default: throw Unrecognized()
+                default: throw UnrecognizedLine()
                 }
             default:
-                guard b >= 0x20 else { throw Unrecognized() }
+                guard b >= 0x20 else { throw UnrecognizedLine() }
                 out.append(b)
             }
         }
-        throw Unrecognized()
+        throw UnrecognizedLine()
     }
 
     /// After `\u`: four hex digits, and a low surrogate's escape after a high one.
-    private mutating func unicodeEscape() throws(Unrecognized) -> Character {
+    private mutating func unicodeEscape() throws(UnrecognizedLine) -> Character {
         let first = try hex4()
         if (0xD800..<0xDC00).contains(first) {
             guard i + 2 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u")
-            else { throw Unrecognized() }
+            else { throw UnrecognizedLine() }
             i += 2
             let second = try hex4()
             guard (0xDC00..<0xE000).contains(second),
                 let scalar = Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))
-            else { throw Unrecognized() }
+            else { throw UnrecognizedLine() }
             return Character(scalar)
         }
-        guard let scalar = Unicode.Scalar(first) else { throw Unrecognized() }
+        guard let scalar = Unicode.Scalar(first) else { throw UnrecognizedLine() }
         return Character(scalar)
     }
 
-    private mutating func hex4() throws(Unrecognized) -> UInt32 {
-        guard i + 4 <= bytes.count else { throw Unrecognized() }
+    private mutating func hex4() throws(UnrecognizedLine) -> UInt32 {
+        guard i + 4 <= bytes.count else { throw UnrecognizedLine() }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let b = bytes[i] | 0x20
@@ -264,7 +285,7 @@ struct JSONByteScanner {
             } else if b >= UInt8(ascii: "a"), b <= UInt8(ascii: "f") {
                 digit = b - UInt8(ascii: "a") + 10
             } else {
-                throw Unrecognized()
+                throw UnrecognizedLine()
             }
             value = value << 4 | UInt32(digit)
             i += 1

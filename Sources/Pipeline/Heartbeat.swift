@@ -4,7 +4,7 @@ import Storage
 /// Meltano's run heartbeat: an UPDATE of `runs.last_heartbeat_at` every interval while the
 /// run is alive, on its own connection and thread, as Meltano's heartbeat task does.
 final class Heartbeat: @unchecked Sendable {
-    private let database: SystemDatabase
+    private let database: any SystemDatabaseStore
     private let runRowID: Int64
     private let interval: Double
     private let wake = DispatchSemaphore(value: 0)
@@ -14,8 +14,9 @@ final class Heartbeat: @unchecked Sendable {
     private var beats = 0
     private var failures = 0
 
-    init(databasePath: String, busyTimeoutSeconds: Double, runRowID: Int64, interval: Double) throws {
-        self.database = try SystemDatabase(path: databasePath, busyTimeoutSeconds: busyTimeoutSeconds)
+    /// Beats on `database`, a connection of its own.
+    init(database: any SystemDatabaseStore, runRowID: Int64, interval: Double) {
+        self.database = database
         self.runRowID = runRowID
         self.interval = interval
         let thread = Thread { [self] in self.loop() }
@@ -26,13 +27,13 @@ final class Heartbeat: @unchecked Sendable {
     /// Stops the thread and returns (beats, failed beats, and how long of the stop was a beat
     /// waiting for the database's lock).
     func stop() -> (beats: Int, failures: Int, lockWaitNs: UInt64) {
-        let waits = database.connection.stats.totalWaitNanoseconds
+        let waits = database.stats.totalWaitNanoseconds
         let start = MonotonicClock.now()
         lock.withLock { stopping = true }
         wake.signal()
         finished.wait()
         let blocked = MonotonicClock.now() - start
-        let waited = min(blocked, database.connection.stats.totalWaitNanoseconds - waits)
+        let waited = min(blocked, database.stats.totalWaitNanoseconds - waits)
         return lock.withLock { (beats, failures, waited) }
     }
 

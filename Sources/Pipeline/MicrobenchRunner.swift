@@ -6,39 +6,39 @@ import Scenario
 /// module import (the add-on object created at import), `backends()` called N times, and N
 /// state-backend creations for the configured `systemdb` URI.
 public struct MicrobenchRunner {
-    let runner: InvocationRunner
+    let services: InvocationServices
 
     public init(batch: WorkerBatch, emit: @escaping (WorkerEvent) -> Void) {
-        runner = InvocationRunner(batch: batch, emit: emit)
+        services = InvocationServices(batch: batch, emit: emit)
     }
 
     public func run(_ spec: InvocationSpec) throws {
-        let batch = runner.batch
-        guard let variant = batch.variants.first(where: { $0.name == spec.variant }) else {
+        let counts = services.batch.microbench
+        guard let variant = services.batch.variant(named: spec.variant) else {
             throw PipelineError("invocation \(spec.index): unknown variant '\(spec.variant)'")
         }
         var started = WorkerEvent(.invocationStarted, invocation: spec.index, variant: spec.variant)
         started.pid = getpid()
-        runner.emit(started)
+        services.emit(started)
         let start = MonotonicClock.now()
         let ledger = PaddingLedger()
-        let session = runner.makeSession(strategy: variant.strategy, variant: variant.name, ledger: ledger)
+        let session = services.sessions.makeSession(for: variant, ledger: ledger)
         let resolver = StateBackendResolver(profile: variant.release, session: session)
         var addon: AddonObjectID?
         let group = StateBackendResolver.group
         let measure = { (name: Phase, units: Int, body: () -> Void) in
-            runner.phase(name, spec: spec, ledger: ledger, units: units, body)
+            services.timer.phase(name, spec: spec, ledger: ledger, units: units, body)
         }
         measure(.import, 1) {
             // 3.7.x creates the class-level add-on at import; its cached property stays empty.
             if variant.release.scansSettingsGroup { addon = session.newAddonObject() }
         }
-        measure(.backends, batch.microbenchBackendsCalls) {
+        measure(.backends, counts.backendsCalls) {
             guard let addon else { return }  // 3.6.0: the enum's members, nothing to discover
-            for _ in 0..<batch.microbenchBackendsCalls { _ = session.backends(group: group, via: addon) }
+            for _ in 0..<counts.backendsCalls { _ = session.backends(group: group, via: addon) }
         }
-        measure(.creations, batch.microbenchCreations) {
-            for i in 0..<batch.microbenchCreations {
+        measure(.creations, counts.creations) {
+            for i in 0..<counts.creations {
                 _ = resolver.initialize(scheme: "systemdb", initialization: i + 1, raisesTwice: false)
             }
         }
@@ -47,6 +47,6 @@ public struct MicrobenchRunner {
             succeeded: true, discovery: session.counters, storage: StorageCounters(), heartbeats: 0,
             jobOverlap: false, stateWrites: 0, errorPaths: 0, wallNs: MonotonicClock.now() - start,
             coldCache: ledger.eviction)
-        runner.emit(finished)
+        services.emit(finished)
     }
 }

@@ -129,7 +129,7 @@ public enum WorkerZygote {
                     if pid == 0 { becomeWorker(stdio: fds, zygote: zygote) }
                 }
                 let failure = errno
-                spare.map { close($0.socket) }
+                if let spare { close(spare.socket) }
                 spare = nil
                 fds.forEach { close($0) }
                 if pid > 0 { workers.insert(pid) }
@@ -197,7 +197,7 @@ public enum WorkerZygote {
             if pid < 0 && errno == EINTR { continue }
             guard pid > 0 else { return }
             if pid == spare?.pid {
-                spare.map { close($0.socket) }
+                if let spare { close(spare.socket) }
                 spare = nil
             } else if workers.remove(pid) != nil {
                 // Only workers the coordinator knows of: a spare that died unused is not one.

@@ -64,7 +64,7 @@ final class CoordinatorRun: @unchecked Sendable {
         let scratch = coordinator.folder.scratch.appendingPathComponent("worker-\(id)").path
         mkdir(scratch, 0o755)
         var workerBatch = coordinator.batch.with(invocations: batch)
-        workerBatch.scratchDirectory = scratch
+        workerBatch.catalog.scratchDirectory = scratch
         let child = try launcher.launch(input: try JSONEncoder().encode(workerBatch))
         let now = MonotonicClock.now()
         let budget = UInt64(scenario.workerTimeoutSeconds * Double(batch.count) * 1e9)

@@ -72,7 +72,7 @@ public final class SQLiteConnection: @unchecked Sendable {
             throw error
         }
         // The pragmas are setup, not workload: do not count them.
-        statsBox.update { $0 = SQLiteStats() }
+        statsBox.update { $0 = DatabaseStats() }
     }
 
     deinit { close() }
@@ -88,7 +88,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     }
 
     /// The counters so far (safe to read from any thread at any time).
-    public var stats: SQLiteStats { statsBox.snapshot }
+    public var stats: DatabaseStats { statsBox.snapshot }
 
     /// Number of prepared statements in the cache.
     public var cachedStatementCount: Int { lock.withLock { statements.count } }

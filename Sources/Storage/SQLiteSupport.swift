@@ -50,40 +50,15 @@ extension SQLiteValue: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
     public init(nilLiteral: ()) { self = .null }
 }
 
-/// Counters of one `SQLiteConnection`, so contention between processes can be measured.
-public struct SQLiteStats: Sendable, Equatable {
-    /// Statements run to completion through `execute`/`query` (not BEGIN/COMMIT/ROLLBACK).
-    public var statementsExecuted = 0
-    /// Transactions committed.
-    public var transactions = 0
-    /// Transactions rolled back (after a throw, or before a busy retry).
-    public var rollbacks = 0
-    /// Sleeps taken by the busy handler while another connection held the lock.
-    public var busyWaits = 0
-    /// Total time slept by the busy handler.
-    public var busyWaitNanoseconds: UInt64 = 0
-    /// Whole statements or transactions re-run after SQLite still said BUSY/LOCKED.
-    public var retries = 0
-    /// Total time slept between those retries.
-    public var retryWaitNanoseconds: UInt64 = 0
-
-    public init() {}
-
-    /// Busy-handler waits plus retries: every time this connection waited for another.
-    public var totalWaits: Int { busyWaits + retries }
-    /// Time spent in both kinds of wait.
-    public var totalWaitNanoseconds: UInt64 { busyWaitNanoseconds + retryWaitNanoseconds }
-}
-
 /// Lock-protected counters, shared by the connection and its C busy handler.
 /// `@unchecked Sendable`: every access goes through `lock`.
 final class StatsBox: @unchecked Sendable {
     private let lock = NSLock()
-    private var stats = SQLiteStats()
+    private var stats = DatabaseStats()
 
-    var snapshot: SQLiteStats { lock.withLock { stats } }
+    var snapshot: DatabaseStats { lock.withLock { stats } }
 
-    func update(_ change: (inout SQLiteStats) -> Void) {
+    func update(_ change: (inout DatabaseStats) -> Void) {
         lock.withLock { change(&stats) }
     }
 }

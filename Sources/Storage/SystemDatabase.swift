@@ -1,8 +1,8 @@
 import Foundation
 
-/// Meltano's system database (`state` and `runs` tables) on one `SQLiteConnection`, and the
-/// `systemdb` state backend.
-public final class SystemDatabase: StateStore, Sendable {
+/// Meltano's system database (`state` and `runs` tables) in SQLite, on one `SQLiteConnection`,
+/// and the `systemdb` state backend.
+public final class SystemDatabase: SystemDatabaseStore, Sendable {
     /// The connection; its `stats` measure contention.
     public let connection: SQLiteConnection
 
@@ -63,6 +63,9 @@ public final class SystemDatabase: StateStore, Sendable {
     public init(connection: SQLiteConnection) {
         self.connection = connection
     }
+
+    /// The connection's counters.
+    public var stats: DatabaseStats { connection.stats }
 
     // MARK: - Runs
 

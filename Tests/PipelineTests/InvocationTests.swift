@@ -12,7 +12,7 @@ final class InvocationTests: XCTestCase {
         XCTAssertEqual(
             error.message, "No state backend found for scheme 'gcs'. Available backends: systemdb, azure, file, gs, s3")
         XCTAssertEqual(error.backendsCalls, 2, "the tap lookup raises twice")
-        let db = try SystemDatabase(path: fixture.batch.databasePath)
+        let db = try SystemDatabase(path: fixture.databasePath)
         XCTAssertEqual(try db.connection.queryRow("SELECT state FROM runs")?.first, .text("FAIL"))
     }
 
@@ -27,7 +27,7 @@ final class InvocationTests: XCTestCase {
             messages.allSatisfy {
                 $0.hasPrefix("No state backend found for scheme 'gcs', available backends are: systemdb")
             })
-        let db = try SystemDatabase(path: fixture.batch.databasePath)
+        let db = try SystemDatabase(path: fixture.databasePath)
         let state = try XCTUnwrap(db.get(stateID: "meltano-4.1:job-0"))
         XCTAssertEqual(state.writeCount, 2)
         XCTAssertEqual(try db.connection.queryRow("SELECT state FROM runs")?.first, .text("SUCCESS"))

@@ -34,7 +34,7 @@ final class PaddingTests: XCTestCase {
         let fixture = try PipelineFixture(
             variants: ["uncached"], packages: 30,
             costs: profile([.scanPerDistribution: 1, .scanColdPerDistribution: 400]))
-        fixture.batch.cacheMode = .cold
+        fixture.batch.discovery.cacheMode = .cold
         let outcome = try fixture.run("uncached")
         let eviction = try XCTUnwrap(outcome.coldCache)
         XCTAssertEqual(

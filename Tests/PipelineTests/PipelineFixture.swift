@@ -9,6 +9,8 @@ import XCTest
 final class PipelineFixture {
     let root: URL
     var batch: WorkerBatch
+    /// The SQLite system database the batch's locator names.
+    let databasePath: String
     private(set) var events: [WorkerEvent] = []
 
     init(
@@ -28,23 +30,31 @@ final class PipelineFixture {
         let resolved = try variants.map { name -> Variant in
             try ReleaseProfileFiles.variant(name)
         }
+        databasePath = database
         batch = WorkerBatch(
-            workload: .pipeline, databasePath: database, stateRoot: root.appendingPathComponent("state").path,
-            stateBackend: backend, pathEntries: environment.pathEntries,
-            discoveryCacheDirectory: root.appendingPathComponent("discovery").path,
-            scratchDirectory: root.appendingPathComponent("scratch").path, costProfile: costs,
-            catalogLines: catalogLines, catalogSampleLines: 10, stateMessages: stateMessages, stateSampleMessages: 2,
-            heartbeatIntervalSeconds: 0.05, lockTimeoutSeconds: 10, retryOnError: retry,
-            microbenchBackendsCalls: 5, microbenchCreations: 3, variants: resolved, invocations: [])
+            workload: .pipeline, costProfile: costs, variants: resolved, invocations: [],
+            discovery: DiscoveryWork(
+                pathEntries: environment.pathEntries, cacheDirectory: root.appendingPathComponent("discovery").path),
+            systemDatabase: SystemDatabaseWork(locator: .sqlite(path: database), heartbeatIntervalSeconds: 0.05),
+            catalog: CatalogWork(
+                lines: catalogLines, sampleLines: 10, scratchDirectory: root.appendingPathComponent("scratch").path),
+            state: StateWork(
+                backend: backend, root: root.appendingPathComponent("state").path, messages: stateMessages,
+                sampleMessages: 2, lockTimeoutSeconds: 10),
+            retryOnError: retry, microbench: MicrobenchWork(backendsCalls: 5, creations: 3))
     }
 
     deinit { try? FileManager.default.removeItem(at: root) }
 
     /// Runs one invocation in this process (a fresh discovery session, as a new process would have).
     @discardableResult
-    func run(_ variant: String, index: Int = 0, errors: [Bool] = [false, false]) throws -> InvocationOutcome {
+    /// `database` replaces the batch's SQLite file (an in-memory system database).
+    func run(
+        _ variant: String, index: Int = 0, errors: [Bool] = [false, false], database: SystemDatabaseConnector? = nil
+    ) throws -> InvocationOutcome {
         var collected: [WorkerEvent] = []
-        let runner = InvocationRunner(batch: batch) { collected.append($0) }
+        let runner = InvocationRunner(
+            services: InvocationServices(batch: batch, database: database) { collected.append($0) })
         try runner.run(
             InvocationSpec(
                 index: index, ordinal: index, variant: variant, job: "job-\(index % 2)",

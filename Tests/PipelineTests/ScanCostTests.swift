@@ -51,7 +51,7 @@ final class ScanCostTests: XCTestCase {
                 .scanColdPerDistribution: 1_000, .scanPerEntryPoint: 1_000_000, .scanPerListedDistribution: 1_000_000,
                 .scanPerListedEntry: 200, .scanPerPathEntry: 3_000,
             ]), shape: shape)
-        fixture.batch.cacheMode = .cold
+        fixture.batch.discovery.cacheMode = .cold
         try fixture.run("meltano-4.1")
         let settings = try XCTUnwrap(fixture.phases(of: 0)[.settings])
         XCTAssertEqual(settings.scans, 1)

@@ -1,0 +1,37 @@
+/// Step 7: every STATE message: the `runs.payload` UPDATE, then the state update.
+struct StateWriteStep: InvocationStep {
+    let padder: CostPadder
+    let state: StateWork
+
+    var phase: Phase { .stateWrite }
+
+    func runs(for run: InvocationState) -> Bool { run.succeeded && state.messages > 0 }
+
+    func units(for run: InvocationState) -> StepUnits {
+        StepUnits(done: state.messagesWritten, production: state.messages)
+    }
+
+    func perform(_ run: InvocationState, prepared: Void) throws {
+        let spec = run.spec
+        for m in 0..<state.messagesWritten {
+            let payload = Self.statePayload(job: spec.job, message: m)
+            // One STATE message: its JSON (decoded and re-encoded for the store) and its statements.
+            let receipt = try padder.padStatements(of: run.database, jsonMessages: 1, ledger: run.ledger) {
+                try run.database.updateRunPayload(
+                    runRowID: run.runRowID, payload: "{\"singer_state\":\(payload)}", flags: 1)
+                return try run.store.set(stateID: spec.stateID, completed: payload, partial: nil)
+            }
+            run.lockWaits += receipt.lockWaits
+            run.stateWrites += 1
+            if let document = receipt.storedDocument {
+                run.lastWrite = LastStateWrite(
+                    stateID: spec.stateID, sequence: receipt.writeSequence, document: document)
+            }
+        }
+    }
+
+    /// A Singer STATE value that advances with each message.
+    static func statePayload(job: String, message: Int) -> String {
+        "{\"bookmarks\":{\"\(job)\":{\"replication_key\":\"updated_at\",\"replication_key_value\":\"2026-01-08T00:\(String(format: "%02d", message / 60 % 60)):\(String(format: "%02d", message % 60))Z\",\"message\":\(message)}}}"
+    }
+}
