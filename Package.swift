@@ -31,7 +31,7 @@ let package = Package(
         // The shared vocabulary (scenario values, phases, events, jobs, the run summary, cost profiles):
         // no dependencies, so Analysis and Report never link the rooms that do the work.
         .target(name: "Model"),
-        .target(name: "Storage", dependencies: ["CSQLite"]),
+        .target(name: "Storage", dependencies: ["CSQLite", "Model"]),
         // Debian's libcurl4-openssl-dev; shim.h wraps the variadic curl_easy_setopt/getinfo for Swift.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "HTTP", dependencies: [
@@ -80,7 +80,8 @@ let package = Package(
         .testTarget(name: "EnvironmentTests", dependencies: ["Environment", "TestSupport"]),
         .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Environment", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Scenario", "Environment", "Discovery", "Storage"]),
+        .testTarget(
+            name: "PipelineTests", dependencies: ["Pipeline", "Scenario", "Environment", "Discovery", "Storage", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: [
             "Analysis", "Pipeline", "Scenario", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
@@ -88,6 +89,6 @@ let package = Package(
         .testTarget(name: "ApplicationTests", dependencies: ["Application"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Pipeline", "Scenario"]),
         .testTarget(name: "LogsTests", dependencies: ["Logs"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Model", "Storage", "HTTP"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Model", "Storage", "HTTP", "TestSupport"]),
     ]
 )

@@ -15,7 +15,7 @@ extension RunAnalyzer {
         let simulated = moments.mean
         let perRun =
             simulated + (scenario.workload == .microbench ? 0 : scenario.assumedSeconds.reduce(0) { $0 + $1.seconds })
-        return VariantSummary(
+        var summary = VariantSummary(
             name: variant.name,
             distributions: input.variantDistributions[variant.name] ?? input.environment.distributions,
             profile: variant.release.name, strategy: variant.strategy,
@@ -37,6 +37,9 @@ extension RunAnalyzer {
             regressionMinutes: nil, topPhase: nil, topPhaseMinutes: nil, mannWhitney: nil, categories: [],
             simulatedSeconds: Array(a.totals.prefix(VariantSummary.listedInvocationLimit)), invocations: counts,
             simulatedSecondsMoments: moments)
+        summary.profileProvenance = variant.release.provenance.description
+        summary.profileFingerprint = variant.release.behaviourFingerprint
+        return summary
     }
 
     /// The simulated phases from their histograms and sums, then the scenario's assumed ones.

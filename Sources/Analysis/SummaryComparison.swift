@@ -42,7 +42,7 @@ public struct SummaryComparison: Sendable {
             && s.integrity?.ok ?? true && (s.integrity?.locksLeft ?? 0) == 0
     }
 
-    /// Why the two runs cannot be compared, or nil. Knobs, environment, cost profile and machine must match.
+    /// Why the two runs cannot be compared, or nil. Knobs, environment, release and cost profiles and machine must match.
     public static func incompatibility(_ old: RunSummary, _ new: RunSummary) -> String? {
         // An incomplete run's estimate lacks invocations: "equal" against it would be a false pass.
         if !isComplete(old) || !isComplete(new) {
@@ -69,6 +69,13 @@ public struct SummaryComparison: Sendable {
         {
             return "environments differ (\(old.environment.kind), \(old.environment.distributions) distributions vs "
                 + "\(new.environment.kind), \(new.environment.distributions))"
+        }
+        for n in new.variants {
+            guard let o = old.variants.first(where: { $0.name == n.name }), let before = o.profileFingerprint,
+                let after = n.profileFingerprint, before != after
+            else { continue }
+            return
+                "release profiles differ for \(n.name) (\(o.profileProvenance ?? "?") vs \(n.profileProvenance ?? "?"))"
         }
         if old.costProfile.name != new.costProfile.name || old.costProfile.units != new.costProfile.units {
             return "cost profiles differ (\(old.costProfile.name) vs \(new.costProfile.name))"

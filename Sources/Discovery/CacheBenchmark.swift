@@ -1,5 +1,6 @@
 import Environment
 import Foundation
+import Model
 
 #if canImport(Glibc)
     import Glibc
@@ -140,12 +141,12 @@ public struct CacheBenchmark {
     ) throws -> Double {
         let scanner = EntryPointScanner(pathEntries: [site])
         let group = MeltanoEntryPoints.stateBackendsGroup
-        let start = Self.now()
+        let start = MonotonicClock.now()
         let session = DiscoverySession(strategy: strategy, pathEntries: [site], persistentCacheDirectory: cache) {
             scanner.scan()
         }
         let names = session.backends(group: group, via: session.newAddonObject())
-        let elapsed = Double(Self.now() - start) / 1_000
+        let elapsed = Double(MonotonicClock.now() - start) / 1_000
         let scanned = session.counters.scans == 1
         guard scanned == expectScan else {
             throw Failure(description: "\(strategy.rawValue): expected a \(expectScan ? "miss" : "hit"), got the other")
@@ -155,11 +156,5 @@ public struct CacheBenchmark {
         }
         stats = session.counters.validationStats
         return elapsed
-    }
-
-    private static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 }

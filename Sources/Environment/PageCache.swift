@@ -102,12 +102,9 @@ extension ScanCacheComparison {
         var cold: [Double] = []
         var eviction = PageCache.Eviction()
         func timed() -> Double {
-            var start = timespec()
-            var end = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &start)
+            let start = MonotonicClock.now()
             distributions = scanner.scan().distributionsFound
-            clock_gettime(CLOCK_MONOTONIC, &end)
-            let ns = Double(end.tv_sec - start.tv_sec) * 1e9 + Double(end.tv_nsec - start.tv_nsec)
+            let ns = Double(MonotonicClock.now() - start)
             return ns / 1_000 / Double(max(1, distributions))
         }
         for _ in 0..<max(1, repeats) {

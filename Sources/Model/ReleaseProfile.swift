@@ -133,6 +133,19 @@ public struct ReleaseProfile: Sendable, Codable, Equatable {
     }
 }
 
+extension ReleaseProfile {
+    /// Every behaviour field in one stable line: two profiles with the same fingerprint make the
+    /// same calls, whatever they are named (`compare` refuses runs whose fingerprints differ).
+    public var behaviourFingerprint: String {
+        [
+            "strategy=\(strategy.rawValue)", "systemdb-short-circuit=\(systemdbShortCircuit)",
+            "settings-scan=\(scansSettingsGroup)", "error-twice=\(tapErrorRaisedTwice)",
+            "message=\(errorMessage.template)", "calls-backends=\(errorMessage.callsBackends)",
+            "catalog=\(catalogWrite.rawValue)", "lists-at-import=\(listsPathEntriesAtImport)",
+        ].joined(separator: "; ")
+    }
+}
+
 /// The profiles a run may name, in the order listings show them.
 public struct ReleaseProfileCatalogue: Sendable {
     public let profiles: [ReleaseProfile]

@@ -285,6 +285,10 @@ public struct VariantSummary: Codable, Sendable {
     /// Distributions in the environment this variant scanned (its own with `packages_by_variant`).
     public var distributions: Int
     public var profile: String
+    /// Where the profile came from (`ProfileProvenance.description`); nil in summaries before profiles were files.
+    public var profileProvenance: String?
+    /// The profile's `behaviourFingerprint`; nil in summaries before profiles were files.
+    public var profileFingerprint: String?
     public var strategy: DiscoveryStrategy
     public var catalogWrite: CatalogWriteMode
     public var planned: Int

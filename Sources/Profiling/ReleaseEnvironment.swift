@@ -75,7 +75,8 @@ public struct ReleaseEnvironment {
     /// The versions pip says it ignored because their Requires-Python excludes this interpreter
     /// ("Ignored the following versions that require a different python version: 1.0 Requires-Python ...; 1.1 ...").
     static func ignoredForPython(_ said: String) -> Set<String> {
-        guard let line = said.split(separator: "\n").first(where: { $0.contains("require a different python version") }),
+        guard
+            let line = said.split(separator: "\n").first(where: { $0.contains("require a different python version") }),
             let colon = line.firstIndex(of: ":")
         else { return [] }
         return Set(
@@ -96,7 +97,8 @@ public struct ReleaseEnvironment {
             return "--meltano \(version): the package index cannot be reached (no network?); nothing was kept"
         }
         if ignoredForPython(said).contains(version) {
-            return "--meltano \(version): this release does not install on this Python (its Requires-Python excludes it); "
+            return
+                "--meltano \(version): this release does not install on this Python (its Requires-Python excludes it); "
                 + "try --base-python with another interpreter"
         }
         if said.contains("No matching distribution found") {

@@ -116,7 +116,33 @@ public enum MarkdownReport {
                 v.mannWhitney.map { "\($0.significant ? "yes" : "no") (p \(pValue($0.pValue)))" } ?? "–",
             ])
         }
-        return "## Variants\n\n" + fold(t, "All \(s.variants.count) variants") + "\n"
+        return "## Variants\n\n" + fold(t, "All \(s.variants.count) variants") + "\n" + profileProvenance(s)
+            + costSpreadNote(s)
+    }
+
+    /// How much of each regression interval the cost profile's stated spread is (docs/calibration.md,
+    /// "What the interval covers"); nothing when no unit states one.
+    static func costSpreadNote(_ s: RunSummary) -> String {
+        let parts = s.variants.compactMap { v in
+            v.regressionCostSpreadMinutes.flatMap { $0 >= 0.005 ? "±\(f($0)) min of `\(v.name)`'s" : nil }
+        }
+        guard !parts.isEmpty else { return "" }
+        return "The regression intervals include the cost profile's stated spread, added in quadrature: "
+            + parts.joined(separator: ", ") + ".\n\n"
+    }
+
+    /// Where each release profile came from, one line per profile (docs/profiles.md).
+    static func profileProvenance(_ s: RunSummary) -> String {
+        var seen: [String: String] = [:]
+        var order: [String] = []
+        for v in s.variants {
+            guard let provenance = v.profileProvenance, seen[v.profile] == nil else { continue }
+            seen[v.profile] = provenance
+            order.append(v.profile)
+        }
+        guard !order.isEmpty else { return "" }
+        return "Release profiles (`scenarios/profiles/`, `simulate variants`): "
+            + order.map { "`\($0)` \(seen[$0]!)" }.joined(separator: "; ") + ".\n\n"
     }
 
     /// The chart as Unicode bars, which render in an issue and a terminal; the SVG is a file beside.

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Meltano's file state backend: `<root>/<state id>/lock` and `<root>/<state id>/state.json`.
 ///
@@ -143,9 +144,9 @@ public final class FileStateStore: StateStore, @unchecked Sendable {
                 lock.withLock { counters.staleLocksRemoved += 1 }
                 continue
             case .live:
-                let before = monotonicNanoseconds()
+                let before = MonotonicClock.now()
                 sleepNanoseconds(UInt64(max(0, retryInterval) * 1e9))
-                let slept = monotonicNanoseconds() - before
+                let slept = MonotonicClock.now() - before
                 waits += 1
                 waitedNanoseconds += slept
                 lock.withLock {

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import Model
 
 /// One SQLite connection in WAL mode that waits for, and counts, contention.
 ///
@@ -158,7 +159,7 @@ public final class SQLiteConnection: @unchecked Sendable {
         try lock.withLock {
             if transactionDepth > 0 { return try body() }
             let begin = immediate ? "BEGIN IMMEDIATE" : "BEGIN"
-            let started = monotonicNanoseconds()
+            let started = MonotonicClock.now()
             var attempt = 0
             while true {
                 do {
@@ -211,7 +212,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// snapshot may be stale, so the error goes up and the whole transaction is retried.
     private func retryingWhenBusy<T>(sql: String, _ operation: () throws -> T) throws -> T {
         if transactionDepth > 0 { return try operation() }
-        let started = monotonicNanoseconds()
+        let started = MonotonicClock.now()
         var attempt = 0
         while true {
             do {
@@ -226,7 +227,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     /// Sleeps before retry number `attempt`, or throws `.busyTimeout` once the limit passed.
     private func backOff(attempt: Int, started: UInt64, sql: String, cause: StorageError) throws {
         let limit = UInt64(retryLimitSeconds * 1e9)
-        let elapsed = monotonicNanoseconds() - started
+        let elapsed = MonotonicClock.now() - started
         guard elapsed < limit else {
             throw StorageError(
                 kind: .busyTimeout,
@@ -234,9 +235,9 @@ public final class SQLiteConnection: @unchecked Sendable {
                 sql: sql, path: path)
         }
         let delay = min(UInt64(BackOff.step(attempt).delay) * 1_000_000, limit - elapsed)
-        let before = monotonicNanoseconds()
+        let before = MonotonicClock.now()
         sleepNanoseconds(delay)
-        let slept = monotonicNanoseconds() - before
+        let slept = MonotonicClock.now() - before
         statsBox.update {
             $0.retries += 1
             $0.retryWaitNanoseconds += slept
@@ -367,9 +368,9 @@ private final class BusyContext: Sendable {
             delay = timeoutMilliseconds - prior
             if delay <= 0 { return false }
         }
-        let before = monotonicNanoseconds()
+        let before = MonotonicClock.now()
         sleepNanoseconds(UInt64(delay) * 1_000_000)
-        let slept = monotonicNanoseconds() - before
+        let slept = MonotonicClock.now() - before
         stats.update {
             $0.busyWaits += 1
             $0.busyWaitNanoseconds += slept

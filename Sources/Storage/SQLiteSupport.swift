@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// A value bound to, or read from, a SQLite statement.
 public enum SQLiteValue: Sendable, Hashable {
@@ -76,13 +77,6 @@ enum BackOff {
         let delay = delaysMilliseconds[count - 1]
         return (delay, totalsMilliseconds[count - 1] + delay * (attempt - (count - 1)))
     }
-}
-
-/// Monotonic clock in nanoseconds (wall-clock jumps must not distort wait times).
-func monotonicNanoseconds() -> UInt64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
 }
 
 /// Sleeps the calling thread (these waits are deliberately blocking: they model a process

@@ -109,6 +109,17 @@ final class AnalysisCommandsTests: XCTestCase {
         }
         let r7 = try SimulateBinary.run(["compare", version2.path, summary.path])
         XCTAssertEqual(r7.status, 0, r7.stdout + r7.stderr)
+        // The same variant name measured from another release's behaviour is not the same variant.
+        let reprofiled = try variant { summary in
+            var variants = summary["variants"] as! [[String: Any]]
+            variants[1]["profile_fingerprint"] = "strategy=uncached; catalog=thread-hop"
+            variants[1]["profile_provenance"] = "probed from Meltano 9.9.9 on Python 3.11.7, 2026-12-06"
+            summary["variants"] = variants
+        }
+        let r8 = try SimulateBinary.run(["compare", summary.path, reprofiled.path])
+        XCTAssertEqual(r8.status, 2, r8.stdout)
+        XCTAssertTrue(r8.stderr.contains("release profiles differ for "), r8.stderr)
+        XCTAssertTrue(r8.stderr.contains("probed from Meltano 9.9.9"), r8.stderr)
         let future = try variant { $0["schema_version"] = 4 }
         let r6 = try SimulateBinary.run(["compare", summary.path, future.path])
         XCTAssertEqual(r6.status, 2, r6.stdout)

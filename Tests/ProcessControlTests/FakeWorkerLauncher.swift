@@ -18,6 +18,17 @@ final class FakeWorkerLauncher: WorkerLauncher, @unchecked Sendable {
         case truncatedLastLine
         /// `launch` throws.
         case failLaunch
+
+        /// How many invocations it finishes, when not all.
+        var finishes: Int? {
+            switch self {
+            case .exit(let k, _): return k
+            case .hang(let k): return k
+            default: return nil
+            }
+        }
+        var writesOverlongLine: Bool { if case .overlongLine = self { return true } else { return false } }
+        var endsMidLine: Bool { if case .truncatedLastLine = self { return true } else { return false } }
     }
 
     private let lock = NSLock()
@@ -61,22 +72,21 @@ final class FakeWorkerHandle: WorkerHandle, @unchecked Sendable {
     init(pid: pid_t, batch: WorkerBatch, behaviour: FakeWorkerLauncher.Behaviour) {
         self.pid = pid
         self.behaviour = behaviour
-        var lines = [Self.line(WorkerEvent(.workerStarted))]
-        let finishing: Int
-        switch behaviour {
-        case .exit(let k, _), .hang(let k): finishing = k
-        default: finishing = batch.invocations.count
+        self.lines = Self.script(batch.invocations, behaviour: behaviour)
+        self.tail = behaviour.endsMidLine ? "{\"event\":\"phase\"" : nil
+    }
+
+    /// The lines a worker with `behaviour` writes for `invocations`.
+    static func script(_ invocations: [InvocationSpec], behaviour: FakeWorkerLauncher.Behaviour) -> [String] {
+        var lines = [line(WorkerEvent(.workerStarted))]
+        let finishing = behaviour.finishes ?? invocations.count
+        if behaviour.writesOverlongLine { lines.append(String(repeating: "x", count: WorkerEvent.maxLineBytes + 10)) }
+        for spec in invocations.prefix(finishing) {
+            lines.append(line(WorkerEvent(.invocationStarted, invocation: spec.index, variant: spec.variant)))
+            lines.append(line(WorkerEvent(.invocationFinished, invocation: spec.index, variant: spec.variant)))
         }
-        if case .overlongLine = behaviour {
-            lines.append(String(repeating: "x", count: WorkerEvent.maxLineBytes + 10))
-        }
-        for spec in batch.invocations.prefix(finishing) {
-            lines.append(Self.line(WorkerEvent(.invocationStarted, invocation: spec.index, variant: spec.variant)))
-            lines.append(Self.line(WorkerEvent(.invocationFinished, invocation: spec.index, variant: spec.variant)))
-        }
-        if finishing == batch.invocations.count { lines.append(Self.line(WorkerEvent(.workerFinished))) }
-        self.lines = lines
-        if case .truncatedLastLine = behaviour { tail = "{\"event\":\"phase\"" } else { tail = nil }
+        if finishing >= invocations.count { lines.append(line(WorkerEvent(.workerFinished))) }
+        return lines
     }
 
     static func line(_ event: WorkerEvent) -> String { event.jsonLine() }
