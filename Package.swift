@@ -51,7 +51,7 @@ let package = Package(
             name: "Profiling", dependencies: ["Model", "Environment"],
             exclude: ["Probe/README.md", "Probe/results", "Probe/probe_all.py", "Probe/summarize.py"],
             resources: [.copy("Probe/probe.py"), .copy("Probe/sitecustomize.py")]),
-        .target(name: "Pipeline", dependencies: ["CProcessControl", "Model", "Scenario", "Environment", "Discovery", "Storage", "HTTP"]),
+        .target(name: "Pipeline", dependencies: ["CProcessControl", "Model", "Environment", "Discovery", "Storage", "HTTP"]),
         // Process control: the plan, spawning workers (zygote or exec), the event log.
         .target(name: "ProcessControl", dependencies: ["CProcessControl", "Model", "Pipeline"]),
         // The application layer the subcommands call: a whole run, sweep, fit, the tool's own benchmarks.
@@ -67,28 +67,28 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Model", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Report", dependencies: ["Model", "Analysis"]),
         .executableTarget(name: "simulate", dependencies: [
-            "Scenario", "Pipeline", "ProcessControl", "Application", "Analysis", "Report", "Environment", "Discovery", "HTTP", "Logs",
+            "Model", "Scenario", "Pipeline", "ProcessControl", "Application", "Analysis", "Report", "Environment", "Discovery", "HTTP", "Logs",
             "Profiling",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // What several test targets share: temporary folders, and copies of a test binary as worker processes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),
-        .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "Scenario", "Environment"]),
+        .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "Model", "Scenario", "Environment"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CCurl", "Storage", "TestSupport"]),
-        .testTarget(name: "EnvironmentTests", dependencies: ["Environment", "TestSupport"]),
-        .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Environment", "TestSupport"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CCurl", "Model", "Storage", "TestSupport"]),
+        .testTarget(name: "EnvironmentTests", dependencies: ["Environment", "Model", "TestSupport"]),
+        .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "Environment", "Model", "TestSupport"]),
         .testTarget(
-            name: "PipelineTests", dependencies: ["Pipeline", "Scenario", "Environment", "Discovery", "Storage", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: [
-            "Analysis", "Pipeline", "Scenario", .product(name: "Histogram", package: "hdrhistogram-swift"),
-        ]),
-        .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "Scenario"]),
+            name: "ScenarioTests", dependencies: ["Scenario", "Model", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Model", "Scenario", "Environment", "Discovery", "Storage", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model", "Pipeline", "Scenario"]),
+        .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "Model", "Scenario"]),
         .testTarget(name: "ApplicationTests", dependencies: ["Application"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Pipeline", "Scenario"]),
-        .testTarget(name: "LogsTests", dependencies: ["Logs"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Model", "Pipeline", "Scenario"]),
+        .testTarget(name: "LogsTests", dependencies: ["Logs", "Model"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Model", "Storage", "HTTP", "TestSupport"]),
     ]
 )

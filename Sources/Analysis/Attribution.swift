@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 extension CostCategory {
     /// Seconds of one invocation per category, sampled phases extrapolated.

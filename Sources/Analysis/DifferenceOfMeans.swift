@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// A sample's count, sum and spread, folded one value at a time (Welford's update for the spread,
 /// which stays accurate where a sum of squares would cancel).

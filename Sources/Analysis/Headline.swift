@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// The report's headline (and `summary.json`'s): at most two sentences, every word from the run's
 /// numbers, after the outcome's when the run is incomplete.

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 public enum MannWhitney {
     public static func test(_ a: [Double], _ b: [Double], alpha: Double = 0.05) -> MannWhitneyResult? {

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Holds one variant's simulated regression against production's own logs, log phase by log
 /// phase: which observed minutes the model explains, which it does not, and where it puts more

@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import Model
 
 /// Durations of one phase kept in an HDR histogram (3 significant digits), so that histograms
 /// built per worker merge into one per variant without losing precision.

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// A run's events folded as they arrive: per-(variant, phase) histograms, sums and counters, and
 /// per finished invocation only what the summary lists and the estimate resamples. Nothing keeps

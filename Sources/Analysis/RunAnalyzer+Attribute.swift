@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 extension RunAnalyzer {
     /// Regression per variant with its interval, each phase's and category's share of it, and the

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 extension RunAnalyzer {
     /// One variant's summary from its folded statistics; the regression fields are `attribute`'s.

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Turns a run's folded events (`RunAccumulator`) into per-variant, per-phase statistics and the
 /// production estimate, in three steps: collect (the accumulator's fold, as events arrive), then

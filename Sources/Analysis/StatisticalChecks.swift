@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Warnings when a run's numbers are too noisy or too thin to trust, in the spirit of pyperf's
 /// `check`: a spread over 10% of the mean, too few samples, a busy machine.

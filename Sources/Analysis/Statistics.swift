@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Percentile bootstrap of a difference of means, seeded and reproducible.
 public enum Bootstrap {

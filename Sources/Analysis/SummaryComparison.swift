@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Two runs' summaries side by side: per variant and phase, what changed and whether it is
 /// beyond noise. CI uses its verdict through `simulate compare`'s exit status.

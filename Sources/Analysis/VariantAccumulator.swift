@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// One phase of one variant, folded over its finished invocations.
 struct PhaseAccumulator {

@@ -2,6 +2,7 @@ import Analysis
 import Discovery
 import Environment
 import Foundation
+import Model
 import Pipeline
 import ProcessControl
 import Scenario

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import Logs
+import Model
 import Pipeline
 import ProcessControl
 import Scenario

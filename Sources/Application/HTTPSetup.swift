@@ -1,4 +1,5 @@
 import HTTP
+import Model
 import Scenario
 
 /// Turns the scenario's `http.*` knobs into the HTTP room's server settings (the client's are `HTTPWork(server:knobs:)`).

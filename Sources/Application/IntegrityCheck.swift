@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import HTTP
+import Model
 import Pipeline
 import ProcessControl
 import Storage

@@ -1,5 +1,6 @@
 import Foundation
 import Logs
+import Model
 import Scenario
 
 /// Reads the production logs a scenario names (`observed.baseline_logs`, `observed.regressed_logs`)

@@ -2,6 +2,7 @@ import Analysis
 import Environment
 import Foundation
 import HTTP
+import Model
 import Pipeline
 import ProcessControl
 import Report

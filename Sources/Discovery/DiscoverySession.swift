@@ -1,5 +1,6 @@
 import Environment
 import Foundation
+import Model
 
 /// The entry-point discovery state of one simulated process lifetime (one `meltano run`).
 /// In-process caches start empty in every session; only the persistent strategies carry

@@ -1,3 +1,5 @@
+import Model
+
 /// The content of a synthetic environment, computed from (packages, seed) alone.
 struct SyntheticPlan {
     struct Distribution {

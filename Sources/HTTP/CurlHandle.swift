@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Model
 
 /// Why a request got no HTTP answer: curl's error, mapped to the causes the retry policy and the
 /// report count.

@@ -1,5 +1,6 @@
 import Environment
 import Foundation
+import Model
 
 /// The loopback server's two endpoint families; faults are configured per family.
 public enum Endpoint: String, Codable, Sendable, CaseIterable {

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Throughput of the libcurl client against the loopback server: N sequential GETs with one
 /// reused handle (keep-alive), then N with a new handle (a new connection) per request.

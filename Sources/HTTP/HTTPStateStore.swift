@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Storage
 
 /// Meltano's object-store state backend (`s3://`, `gs://`, `azure://`) over the loopback server's

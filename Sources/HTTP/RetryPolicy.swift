@@ -1,3 +1,5 @@
+import Model
+
 extension RetryPolicy {
     /// The cause to retry for a transport failure, or nil when retrying cannot help.
     public static func cause(failure: TransportFailure) -> RetryCause? {

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// A call that did not get a usable answer: retries ran out, or the failure cannot be retried.
 public struct HTTPCallFailed: Error, Sendable, CustomStringConvertible {

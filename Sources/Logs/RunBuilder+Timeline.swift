@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 extension RunBuilder {
     /// The finished `RunTimeline`. `endReason` says how the process ended when it did not print

@@ -1,3 +1,5 @@
+import Model
+
 /// What `RunSplitter` has gathered about the process it is reading; `timeline` turns it into a
 /// `RunTimeline` once the process has ended.
 struct RunBuilder {

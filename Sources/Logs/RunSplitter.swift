@@ -1,3 +1,5 @@
+import Model
+
 /// Finds the Meltano processes in a log, one line at a time, and splits each into phases.
 ///
 /// A process begins at `Environment '...' is active` (every `meltano run` prints it first) and

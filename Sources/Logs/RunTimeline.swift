@@ -1,3 +1,5 @@
+import Model
+
 /// A line that marks something in a run: where it is, when it was printed, and what it said.
 public struct LineMark: Equatable, Sendable {
     /// 1-based line number in the file.

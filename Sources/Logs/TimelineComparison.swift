@@ -1,3 +1,5 @@
+import Model
+
 /// Runs of a baseline workload and a regressed one, paired by job, and how each phase moved.
 ///
 /// Runs pair by job name (`job_name=`, else the echoed `meltano run` command): the k-th run of a

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// What `simulate timeline --json` writes (schema `simulate-timeline/1`, described in docs/logs.md).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// The Markdown `simulate timeline` prints: a table per log, and the baseline/regressed comparison.
 public enum TimelineMarkdown {

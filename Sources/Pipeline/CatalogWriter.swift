@@ -1,5 +1,5 @@
 import Foundation
-import Scenario
+import Model
 
 /// Writes a tap's discovered catalog to a file, line by line, as Meltano does during discovery.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Pads work to its target-runtime cost with busy CPU, so that parallel workers contend for
 /// the cores as the real processes would, and reports both times.

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Storage
 
 /// Meltano's run heartbeat: an UPDATE of `runs.last_heartbeat_at` every interval while the

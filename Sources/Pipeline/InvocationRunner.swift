@@ -1,4 +1,5 @@
 import HTTP
+import Model
 import Storage
 
 /// Runs one simulated `meltano run` in Meltano's order (docs/model.md, "What an invocation does") and emits its events.

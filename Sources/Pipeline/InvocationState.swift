@@ -1,5 +1,6 @@
 import Discovery
 import Foundation
+import Model
 import Storage
 
 /// One invocation in progress: what its steps share, in one value instead of locals captured by closures.

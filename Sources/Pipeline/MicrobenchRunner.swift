@@ -1,6 +1,6 @@
 import Discovery
 import Foundation
-import Scenario
+import Model
 
 /// The benchmark note's three micro-benchmarks, in one fresh process per invocation:
 /// module import (the add-on object created at import), `backends()` called N times, and N

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Padding and scans of one invocation, shared with the scan closure the discovery session calls.
 final class PaddingLedger: @unchecked Sendable {

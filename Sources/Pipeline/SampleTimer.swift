@@ -1,3 +1,5 @@
+import Model
+
 /// Times a sample of units in chunks and gives the sample's time from the median chunk's time per
 /// unit: a robust estimate that a preempted chunk cannot inflate.
 ///

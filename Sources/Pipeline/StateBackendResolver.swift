@@ -1,5 +1,5 @@
 import Discovery
-import Scenario
+import Model
 
 /// Resolves a state-backend URI scheme the way a profile's Meltano release does, making exactly
 /// that release's discovery calls (and so its scans) on the happy path and on the error path.

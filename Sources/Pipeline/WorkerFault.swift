@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// A fault a worker injects into itself, for the fault tests: `SIMULATE_WORKER_FAULT=KIND@N`
 /// (comma-separated for several) makes the worker running invocation N misbehave right after that

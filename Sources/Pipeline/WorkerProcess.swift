@@ -1,5 +1,6 @@
 import CProcessControl
 import Foundation
+import Model
 
 /// The body of `simulate worker`: reads one `WorkerBatch` from stdin, runs its invocations in
 /// sequence, and writes one JSON event per line to stdout as each happens.

@@ -1,5 +1,6 @@
 import CProcessControl
 import Foundation
+import Model
 
 /// One fixed-size message on the zygote's control socket (`SOCK_SEQPACKET`, so one per read).
 public struct ZygoteMessage: Equatable, Sendable {

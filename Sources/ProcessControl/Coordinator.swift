@@ -1,6 +1,6 @@
 import Foundation
+import Model
 import Pipeline
-import Scenario
 
 /// What a finished (or stopped) run leaves for the analysis.
 public struct RunRecord: Sendable {

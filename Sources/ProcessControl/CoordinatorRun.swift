@@ -1,6 +1,6 @@
 import Foundation
+import Model
 import Pipeline
-import Scenario
 
 /// One run of a `Coordinator`: the batches still to start, the workers running, and the main
 /// loop that starts, watches, times out and interrupts them. Each worker's output is read on a

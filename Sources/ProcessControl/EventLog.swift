@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Pipeline
 
 /// Appends every event to `events.jsonl` as it arrives and folds it into the run's accumulator;

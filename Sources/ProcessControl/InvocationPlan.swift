@@ -1,6 +1,5 @@
-import Environment
+import Model
 import Pipeline
-import Scenario
 
 /// Which invocations run, in which order, and which errors each meets; fixed by the seed.
 public struct InvocationPlan: Sendable {

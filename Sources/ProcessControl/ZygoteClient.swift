@@ -1,5 +1,6 @@
 import CProcessControl
 import Foundation
+import Model
 import Pipeline
 
 /// The coordinator's side of `simulate zygote` (see `WorkerZygote`): asks it to fork workers with

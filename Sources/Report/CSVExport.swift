@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Model
 
 /// One CSV row per variant × phase, for spreadsheets (`--export-csv`).
 public enum CSVExport {

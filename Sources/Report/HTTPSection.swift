@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// The report's HTTP section: per variant and phase, requests, retries by cause, latency
 /// percentiles and bytes; and the loopback server's own counts of the faults it injected.

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Model
 
 /// The report's "Lock waits": time invocations waited for the system database's lock, per variant
 /// and phase. The phases' seconds leave it out, so a lock held by another process (or another

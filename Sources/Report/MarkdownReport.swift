@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Model
 
 /// Renders a `RunSummary` as Markdown that stands on its own in a GitHub issue: the title, the
 /// headline (at most two sentences), the tables a maintainer reads with the chart inline as text,

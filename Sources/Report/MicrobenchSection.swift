@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Model
 
 /// The seed's three micro-benchmarks in the seed's own layout, this machine beside the published
 /// numbers, then the calibration they rest on and why the two columns differ.

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Model
 
 /// "Observed in production", phase by phase: the scenario's production logs against the simulation
 /// (docs/logs.md, "The report against production"). Every sentence follows the numbers.

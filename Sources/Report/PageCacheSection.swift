@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Model
 
 /// `--cache cold`: how the page cache was dropped, whether that took effect, and what cold costs.
 enum PageCacheSection {

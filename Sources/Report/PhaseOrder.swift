@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// The order of an invocation's phases as a reader follows a `meltano run`: the order `Phase`
 /// declares them in (docs/model.md, "Phases"). Both charts and the phase tables use it.

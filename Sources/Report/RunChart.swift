@@ -1,4 +1,5 @@
 import Analysis
+import Model
 
 /// The report's chart: end-to-end production minutes per variant, split by phase in pipeline order.
 /// Drawn twice from the same series: as Unicode bars inside the report and as `chart.svg` beside it.

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Model
 
 /// `simulate sweep`'s table and chart: each variant's regression per cell of the knob grid.
 public enum SweepReport {

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Yams
 
 /// A knob set on the command line: `--error-rate 0.2` or `--set error_rate=0.2`.

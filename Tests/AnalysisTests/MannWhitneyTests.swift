@@ -1,4 +1,5 @@
 import Analysis
+import Model
 import Testing
 
 @Suite struct MannWhitneyTests {

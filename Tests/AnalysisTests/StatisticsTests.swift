@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Model
 import Testing
 
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator local to the tests, so the

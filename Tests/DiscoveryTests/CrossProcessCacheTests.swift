@@ -1,6 +1,7 @@
 import Discovery
 import Environment
 import Foundation
+import Model
 import Testing
 
 /// Concurrent writers from several OS processes: the test binary re-runs itself (fork is unsafe

@@ -1,6 +1,7 @@
 import Discovery
 import Environment
 import Foundation
+import Model
 import Testing
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import Discovery
 import Environment
 import Foundation
+import Model
 import TestSupport
 
 /// A synthetic environment plus a cache folder, and sessions over them that scan for real.

@@ -1,5 +1,6 @@
 import Environment
 import Foundation
+import Model
 import TestSupport
 import Testing
 

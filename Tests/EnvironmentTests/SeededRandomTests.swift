@@ -1,4 +1,5 @@
 import Environment
+import Model
 import Testing
 
 @Suite struct SeededRandomTests {

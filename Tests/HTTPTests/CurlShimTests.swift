@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Model
 import XCTest
 
 @testable import HTTP

@@ -1,5 +1,6 @@
 import Foundation
 import Logs
+import Model
 import Testing
 
 /// The bad-log catalogue: each kind of damage gives a clear message naming the file's line where

@@ -1,5 +1,6 @@
 import Foundation
 import Logs
+import Model
 import Testing
 
 /// The same Matatika log written as `--log-format json` and with ANSI colours gives the same runs.

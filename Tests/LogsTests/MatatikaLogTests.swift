@@ -1,5 +1,6 @@
 import Foundation
 import Logs
+import Model
 import Testing
 
 /// The three Matatika production logs: every run found, phases contiguous and exact, every

@@ -1,5 +1,6 @@
 import Foundation
 import Logs
+import Model
 import Testing
 
 /// Logs of real `meltano run -f tap-synthetic meltano-map-transform-instance target-synthetic`

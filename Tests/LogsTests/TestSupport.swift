@@ -1,5 +1,6 @@
 import Foundation
 import Logs
+import Model
 
 /// Where the tests find their inputs.
 enum LogFixtures {

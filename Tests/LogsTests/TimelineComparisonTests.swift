@@ -1,5 +1,6 @@
 import Foundation
 import Logs
+import Model
 import Testing
 
 /// Pairing runs by job across a baseline and a regressed workload.

@@ -1,5 +1,6 @@
 import Foundation
 import Logs
+import Model
 import Testing
 
 /// The `--json` document: every key present, unknown values as null, line numbers of every boundary.

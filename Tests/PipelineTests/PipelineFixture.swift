@@ -1,5 +1,6 @@
 import Environment
 import Foundation
+import Model
 import Pipeline
 import Scenario
 import Storage

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Model
 import Report
 import Scenario
 import Testing

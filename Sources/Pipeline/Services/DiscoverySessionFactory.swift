@@ -1,6 +1,7 @@
 import Discovery
 import Environment
 import Foundation
+import Model
 
 /// Makes each invocation's discovery session: every scan real, timed, and padded to the profile's
 /// cost. Keeps what a variant scans (its path entries and, cold, their files) listed once per worker.

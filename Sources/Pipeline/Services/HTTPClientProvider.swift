@@ -1,4 +1,5 @@
 import HTTP
+import Model
 
 /// The worker's HTTP client: one (one curl handle, kept alive) for every invocation, made on first use.
 final class HTTPClientProvider {

@@ -1,3 +1,5 @@
+import Model
+
 /// What the steps of one worker's invocations use, made once per worker: the cost padder, the
 /// discovery sessions (with the scan costing), the system-database connector, the state stores,
 /// the HTTP client and the phase timer. Each step is handed the few of these it needs.

@@ -1,3 +1,5 @@
+import Model
+
 /// Times a phase and emits its event: modelled = wall time (padding included), native = wall − padding.
 struct PhaseTimer {
     /// Its counters are taken per phase.

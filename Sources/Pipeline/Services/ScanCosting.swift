@@ -1,4 +1,5 @@
 import Environment
+import Model
 
 /// The profile's cost of one scan as the scanner did it (docs/model.md, "The discovery scan's cost").
 struct ScanCosting: Sendable {

@@ -1,4 +1,5 @@
 import HTTP
+import Model
 import Storage
 
 /// Makes the state store the job's backend names, for one invocation.

@@ -1,3 +1,4 @@
+import Model
 import Storage
 
 /// Opens connections to the system database the batch's locator names: one per invocation and one

@@ -1,3 +1,5 @@
+import Model
+
 /// One state-backend initialization with the profile's error path (the tap's lookup, the target's
 /// write), shared by the steps that make one.
 struct BackendInitializer {

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Step 4: the tap's catalog written to a real file, in the variant's write mode.
 struct CatalogWriteStep: InvocationStep {

@@ -1,4 +1,5 @@
 import HTTP
+import Model
 
 /// Step 5: the tap's extraction: pages of its selected streams, read for real over HTTP.
 struct ExtractStep: InvocationStep {

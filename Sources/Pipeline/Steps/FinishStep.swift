@@ -1,3 +1,5 @@
+import Model
+
 /// After the last phase: reports how the invocation ended and what it counted.
 struct FinishStep {
     let emit: (WorkerEvent) -> Void

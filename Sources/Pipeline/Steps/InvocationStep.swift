@@ -1,3 +1,5 @@
+import Model
+
 /// One step of an invocation: a phase of Meltano's `meltano run` (docs/model.md, "What an
 /// invocation does"). One type per file, each handed only the services it needs, registered in
 /// one ordered list (`PipelineSteps.swift`). The runner times each step as its phase and turns an

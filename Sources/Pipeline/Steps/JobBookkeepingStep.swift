@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Step 2: job bookkeeping: stale runs, the running check, the `runs` row, the heartbeat.
 struct JobBookkeepingStep: InvocationStep {

@@ -1,3 +1,5 @@
+import Model
+
 /// Step 1: project settings (3.7.0+ scans the `meltano.settings` group once per process).
 struct SettingsStep: InvocationStep {
     var phase: Phase { .settings }

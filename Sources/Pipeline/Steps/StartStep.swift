@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Before the first phase: announces the invocation and opens what its steps share (discovery
 /// session, system-database connection, state store).

@@ -1,3 +1,5 @@
+import Model
+
 /// Step 3: state-backend initialization #1 (with the profile's error path), then the tap's state `get`.
 struct StateLookupStep: InvocationStep {
     let padder: CostPadder

@@ -1,3 +1,5 @@
+import Model
+
 /// Step 7: every STATE message: the `runs.payload` UPDATE, then the state update.
 struct StateWriteStep: InvocationStep {
     let padder: CostPadder

@@ -1,3 +1,5 @@
+import Model
+
 /// Step 6: the target's state backend, created lazily on the first STATE message:
 /// initialization #2, with the profile's error path.
 struct TargetStateInitStep: InvocationStep {

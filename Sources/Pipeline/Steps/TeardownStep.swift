@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Step 8: the heartbeat stops and the `runs` row ends SUCCESS or FAIL; runs after a failure too.
 struct TeardownStep: InvocationStep {

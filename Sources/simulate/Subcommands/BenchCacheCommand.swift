@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Discovery
 import Foundation
+import Model
 import Report
 
 /// `simulate bench-cache`: hit, miss and invalidation of `persistent`, `persistent-strict` and the

@@ -2,6 +2,7 @@ import Application
 import ArgumentParser
 import Environment
 import Foundation
+import Model
 import Pipeline
 import ProcessControl
 import Report

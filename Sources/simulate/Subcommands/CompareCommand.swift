@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import Model
 import Report
 
 /// `simulate compare OLD NEW`: did the estimate move, beyond noise? Exit codes for CI.

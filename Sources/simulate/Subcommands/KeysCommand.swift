@@ -1,4 +1,5 @@
 import ArgumentParser
+import Model
 import Scenario
 
 /// `simulate keys`: the scenario format, from the same table the loader validates against, with

@@ -2,6 +2,7 @@ import Analysis
 import Application
 import ArgumentParser
 import Foundation
+import Model
 import ProcessControl
 import Report
 import Scenario

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Discovery
+import Model
 import Scenario
 
 /// `simulate variants`: the profiles and strategies a scenario may compare, with where each profile came from.

@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import Model
 import XCTest
 
 /// Cost profiles: the shipped public one, a calibrated one, and every way a file can be wrong.

@@ -1,2 +1,0 @@
-// Every room speaks the shared vocabulary: importing a room brings the model with it.
-@_exported import Model
