@@ -124,12 +124,17 @@ public enum MarkdownReport {
     /// How much of each regression interval the cost profile's stated spread is (docs/calibration.md,
     /// "What the interval covers"); nothing when no unit states one.
     static func costSpreadNote(_ s: RunSummary) -> String {
-        let parts = s.variants.compactMap { v in
-            v.regressionCostSpreadMinutes.flatMap { $0 >= 0.005 ? "±\(f($0)) min of `\(v.name)`'s" : nil }
+        let spreads = s.variants.compactMap { v in
+            v.regressionCostSpreadMinutes.flatMap { $0 >= 0.005 ? (v.name, $0) : nil }
         }
-        guard !parts.isEmpty else { return "" }
-        return "The regression intervals include the cost profile's stated spread, added in quadrature: "
-            + parts.joined(separator: ", ") + ".\n\n"
+        guard let low = spreads.map(\.1).min(), let high = spreads.map(\.1).max() else { return "" }
+        let intro = "The regression intervals include the cost profile's stated spread, added in quadrature: "
+        // Alike to a twentieth of a minute: one number says it.
+        if high - low < 0.05 {
+            return intro
+                + "about ±\(f(high, 1)) min for each of \(spreads.map { "`\($0.0)`" }.joined(separator: ", ")).\n\n"
+        }
+        return intro + spreads.map { "±\(f($0.1)) min of `\($0.0)`'s" }.joined(separator: ", ") + ".\n\n"
     }
 
     /// Where each release profile came from, one line per profile (docs/profiles.md).

@@ -108,9 +108,9 @@ public enum MicrobenchSection {
             out += "; cold: \(MarkdownReport.f(((p.units["scan.cold_fixed_us"] ?? 0) + 65 * bc) / 1_000, 2)) ms"
         }
         out += ".\n"
-        if let v = s.variants.first(where: { $0.name == "meltano-3.7.9" }) {
+        if let v = s.variants.first(where: { $0.name == published[1].variant }) {
             out +=
-                "- Measured here at \(v.distributions) distributions, `meltano-3.7.9`'s \(s[\.microbenchBackendsCalls]) "
+                "- Measured here at \(v.distributions) distributions, `\(v.name)`'s \(s[\.microbenchBackendsCalls]) "
                 + "`backends()` calls (one scan, then cached): \(ms(median(v, .backends))).\n"
         }
         return out + "\n"
@@ -118,8 +118,9 @@ public enum MicrobenchSection {
 
     /// Why this machine's column differs from the seed's, from the numbers themselves.
     static func explanation(_ s: RunSummary, calls: Int, creations: Int) -> String {
-        guard let old = s.variants.first(where: { $0.name == "meltano-3.7.9" }),
-            let new = s.variants.first(where: { $0.name == "fix-branch" }),
+        // The note's own rows name the variants its columns stand for.
+        guard let old = s.variants.first(where: { $0.name == published[1].variant }),
+            let new = s.variants.first(where: { $0.name == published[3].variant }),
             let b = s.costProfile.units["scan.per_distribution_us"]
         else { return "" }
         let a = s.costProfile.units["scan.fixed_us"] ?? 0

@@ -185,7 +185,7 @@ struct LegacyRunAnalyzer {
             let simulated = mean(totals[variant.name] ?? [])
             let perRun = simulated + assumedPerRun
             let scanCounts = counts.map(\.scans)
-            variants.append(
+            var summary =
                 VariantSummary(
                     name: variant.name,
                     distributions: input.variantDistributions[variant.name] ?? input.environment.distributions,
@@ -206,7 +206,11 @@ struct LegacyRunAnalyzer {
                     productionMinutes: perRun * runs / 60 + gapMinutes,
                     regressionMinutes: nil, topPhase: nil, topPhaseMinutes: nil, mannWhitney: nil, categories: [],
                     simulatedSeconds: totals[variant.name] ?? [], invocations: counts,
-                    simulatedSecondsMoments: SecondsMoments(totals[variant.name] ?? [])))
+                    simulatedSecondsMoments: SecondsMoments(totals[variant.name] ?? []))
+            // Copied from the variant's profile, as the streaming analyzer does: no statistic.
+            summary.profileProvenance = variant.release.provenance.description
+            summary.profileFingerprint = variant.release.behaviourFingerprint
+            variants.append(summary)
         }
         attribute(
             &variants, scenario: scenario, totals: totals, phaseSeconds: phaseSeconds,
