@@ -16,6 +16,7 @@ import typing as t
 from singer_sdk import Stream, Tap
 from singer_sdk import typing as th
 from singer_sdk.helpers._util import dump_json
+from plugin_facts import report_interpreter
 
 BASE_TIME = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -38,37 +39,7 @@ def _schema(padding: int) -> dict:
     return {"type": "object", "properties": properties}
 
 
-def _report_interpreter(plugin: str) -> None:
-    """Append this plugin process's bytecode facts to $HARNESS_PLUGIN_FACTS (a JSON-lines file).
-
-    For the harness: whether the interpreter Meltano started writes bytecode
-    (`sys.flags.dont_write_bytecode`, set by `-B` or PYTHONDONTWRITEBYTECODE) and from which
-    environment it runs. Nothing is written when the variable is unset.
-    """
-    import json
-    import os
-    import sys
-
-    path = os.environ.get("HARNESS_PLUGIN_FACTS")
-    if not path:
-        return
-    facts = {
-        "plugin": plugin,
-        "pid": os.getpid(),
-        "dont_write_bytecode": bool(sys.flags.dont_write_bytecode),
-        "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE"),
-        "executable": sys.executable,
-        "prefix": sys.prefix,
-        "argv": sys.argv[1:],
-    }
-    try:
-        with open(path, "a", encoding="utf-8") as out:
-            out.write(json.dumps(facts) + "\n")
-    except OSError:
-        pass
-
-
-_report_interpreter("tap-synthetic")
+report_interpreter("tap-synthetic")
 
 
 class RecordsStream(Stream):
