@@ -34,7 +34,8 @@ final class CoordinatorRun: @unchecked Sendable {
     func execute() throws -> RunRecord {
         let startedAt = Date()
         for _ in 0..<min(scenario.workers, pending.count) { try spawnNext() }
-        var running = shared.with { active, _, _ in active.count }
+        // Batches still to start count too: a worker may end before this line is reached.
+        var running = shared.with { active, _, _ in active.count } + (pending.isEmpty ? 0 : 1)
         while running > 0 {
             let oneEnded = workerEnded.wait(timeout: .now() + .milliseconds(100)) == .success
             log.flush()
