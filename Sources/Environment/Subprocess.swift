@@ -20,12 +20,11 @@ public enum Subprocess {
 
         /// The last non-empty line of what it printed (stderr first), shortened, for a one-line message.
         public var lastLine: String {
-            let lines = (stderrText + "\n" + stdoutText).split(whereSeparator: \.isNewline)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-            let chosen =
-                stderrText.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-                .last(where: { !$0.isEmpty }) ?? lines.last(where: { !$0.isEmpty })
-            guard let chosen else { return "it printed nothing" }
+            func last(_ text: String) -> String? {
+                text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                    .last { !$0.isEmpty }
+            }
+            guard let chosen = last(stderrText) ?? last(stdoutText) else { return "it printed nothing" }
             return chosen.count > 160 ? String(chosen.prefix(160)) + "…" : chosen
         }
     }
