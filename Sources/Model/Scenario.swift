@@ -38,7 +38,8 @@ public struct Scenario: Sendable {
     /// `jobEntries` is the file's `jobs:` list; `values` then holds `jobs` and `production.runs`
     /// as the list gives them (the loader checks). Invocations must be at least the jobs.
     public init(
-        file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant], baseline: Variant,
+        file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant],
+        baseline: Variant,
         jobEntries: [JobEntry]? = nil
     ) {
         self.file = file
@@ -55,8 +56,10 @@ public struct Scenario: Sendable {
         jobAllocation =
             JobAllocation(runs: jobs.map(\.runs), invocations: max(invocations, jobs.count))!
         let totalRuns = Double(jobs.reduce(0) { $0 + $1.runs })
+        // Alike jobs share the top-level values: taken as they are, not averaged back (no rounding).
         assumedSeconds = Phase.assumed.enumerated().map { a, phase in
-            (phase, jobs.reduce(0) { $0 + Double($1.runs) * $1.assumedSeconds[a] } / totalRuns)
+            guard jobEntries != nil else { return (phase, Self.assumedKeys[a].value(in: values)) }
+            return (phase, jobs.reduce(0) { $0 + Double($1.runs) * $1.assumedSeconds[a] } / totalRuns)
         }
         variantPackages =
             Self.variantPackages(ScenarioKeys.table.microbenchPackagesByVariant.value(in: values)) ?? [:]

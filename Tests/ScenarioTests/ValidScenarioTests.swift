@@ -32,8 +32,8 @@ import Testing
         #expect(s.workerTimeoutSeconds == 300)
         #expect(s.productionRuns == 9)
         #expect(s.productionGapSeconds == 2.5)
-        #expect(s.assumedSeconds.map(\.phase) == [.cliStart, .prePluginOther, .tapProcessing, .targetTail])
-        #expect(s.assumedSeconds.map(\.seconds) == [4, 7, 53, 21])
+        #expect(s.assumedSeconds.map(\.phase) == Phase.assumed)
+        #expect(s.assumedSeconds.map(\.seconds) == [4, 7, 53, 7.5, 13.2, 0.4])
         #expect(s.observedBaselineMinutes == 13.3)
         #expect(s.observedRegressedMinutes == 25.9)
         #expect(s.observedRegressedVariant == "meltano-3.7.9")
@@ -48,8 +48,8 @@ import Testing
         #expect(s.origins["variants"] == "\(f):7")
         #expect(s.origins["packages"] == "\(f):15")
         #expect(s.origins["production.runs"] == "\(f):37")
-        #expect(s.origins["assumed.extract_seconds"] == "\(f):47")
-        #expect(s.origins["observed.regressed_variant"] == "\(f):55")
+        #expect(s.origins["assumed.extraction_seconds"] == "\(f):47")
+        #expect(s.origins["observed.regressed_variant"] == "\(f):57")
         for key in [
             "cost_file", "heartbeat_interval_seconds", "lock_timeout_seconds", "site_packages",
             "microbench.backends_calls", "microbench.creations",
@@ -87,11 +87,11 @@ import Testing
         // Not in the file: defaults.
         #expect(s.invocationsPerProcess == 1)
         #expect(s.stateBackend == .systemdb)
-        #expect(s.assumedSeconds.map(\.seconds) == [4, 7, 53, 21])
+        #expect(s.assumedSeconds.map(\.seconds) == [4, 7, 53, 7.5, 13.2, 0.4])
         #expect(s.observedBaselineMinutes == nil)
         #expect(s.observedRegressedVariant == nil)
         for key in [
-            "invocations_per_process", "state_backend", "assumed.cli_start_seconds", "assumed.extract_seconds",
+            "invocations_per_process", "state_backend", "assumed.start_seconds", "assumed.extraction_seconds",
             "observed.baseline_minutes",
         ] {
             #expect(s.origins[key] == "default", "\(key)")
@@ -189,7 +189,7 @@ import Testing
         #expect(ScenarioKeys.key(named: "nosuch") == nil)
         for name in [
             "error_rate", "packages", "workers", "invocations", "variants", "seed", "baseline",
-            "production.runs", "assumed.extract_seconds",
+            "production.runs", "assumed.extraction_seconds",
         ] {
             #expect(names.contains(name), "\(name)")
         }
