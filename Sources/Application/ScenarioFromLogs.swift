@@ -56,7 +56,12 @@ public struct ScenarioFromLogs {
         try checkPairing()
         let jobs = fittedJobs()
         var warnings: [String] = []
-        for job in jobs {
+        if regressed != nil, let fit, fit.perLineDelta <= 0, let first = jobs.first {
+            warnings.append(
+                "the logs do not determine any job's catalog size: \(CatalogFit.Outcome.sameMode.undeterminedReason!); "
+                    + "written as \(first.catalogLines)")
+        }
+        for job in jobs where job.catalog != .sameMode {
             if let reason = job.catalog.undeterminedReason, regressed != nil {
                 warnings.append(
                     "job \(job.observed.name): the logs do not determine its catalog size (\(reason)); "

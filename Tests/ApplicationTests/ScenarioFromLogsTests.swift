@@ -31,10 +31,12 @@ import Yams
         try CostProfile.load(path: repository.appendingPathComponent("scenarios/costs/cpython-public.json").path)
     }
 
-    static func maker(regressed: Bool = true, overrides: [String: ScenarioValue] = [:]) throws -> ScenarioFromLogs {
+    static func maker(
+        regressed: Bool = true, regressedRelease: String = "meltano-3.7.9", overrides: [String: ScenarioValue] = [:]
+    ) throws -> ScenarioFromLogs {
         try ScenarioFromLogs(
             baseline: ObservedWorkload([log(ok)]), regressed: regressed ? ObservedWorkload([log(slow)]) : nil,
-            baselineRelease: profile("meltano-3.6.0"), regressedRelease: profile("meltano-3.7.9"), costs: costs(),
+            baselineRelease: profile("meltano-3.6.0"), regressedRelease: profile(regressedRelease), costs: costs(),
             overrides: overrides, name: "m", command: "simulate scenario ...",
             baselineLogPaths: ["logs/\(ok)"], regressedLogPaths: regressed ? ["logs/\(slow)"] : [])
     }
@@ -119,6 +121,18 @@ import Yams
         #expect(root["seed"] as? Int == 7)
         #expect(root["observed"].flatMap { ($0 as? [String: Any])?["regressed_logs"] } == nil)
         #expect(text.contains("not determined by the logs (no --regressed logs)"))
+    }
+
+    @Test func releasesWritingTheCatalogAlikeDetermineNoCatalog() throws {
+        let maker = try Self.maker(regressedRelease: "meltano-3.9.2", overrides: ["catalog_lines": .int(5000)])
+        let (document, warnings) = try maker.make()
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("do not determine any job's catalog size") == true)
+        let text = ScenarioWriter.render(document)
+        let root = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let jobs = try #require(root["jobs"] as? [[String: Any]])
+        #expect(jobs.allSatisfy { $0["catalog_lines"] as? Int == 5000 })
+        #expect(text.contains("not determined by the logs: both releases write the catalog the same way"))
     }
 
     @Test func aJobInOnlyOneSetNamesItsFirstRun() throws {
