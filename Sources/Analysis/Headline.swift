@@ -56,7 +56,7 @@ public enum Headline {
             return prefix + "Only the baseline \(base) ran: there is no regression to estimate."
         }
 
-        var first = prefix + "Regression against \(base) over the \(scenario.productionRuns)-run production workload: "
+        var first = prefix + "Regression against \(base) over \(scenario.workloadPhrase): "
         if let r = focal.regressionMinutes {
             first += "\(focal.name) \(interval(r)) (95% interval)"
             if shareable(focal), let top = focal.topPhase, let phase = focal.phases.first(where: { $0.phase == top }),

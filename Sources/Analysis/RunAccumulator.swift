@@ -49,7 +49,9 @@ public final class RunAccumulator: EventFolding {
         phaseNames = names
         variantNames = scenario.variants.map(\.name)
         phasePosition = Phase.allCases.map { names.firstIndex(of: $0) ?? -1 }
-        variants = Array(repeating: VariantAccumulator(phaseCount: names.count), count: variantNames.count)
+        variants = Array(
+            repeating: VariantAccumulator(phaseCount: names.count, jobCount: scenario.workloadJobs.count),
+            count: variantNames.count)
         self.plan = CompactPlan(plan, variants: variantNames)
         for v in self.plan.variant where Int(v) < variants.count { variants[Int(v)].planned += 1 }
         // Arrays sized once: grown by doubling, they would hold up to twice what a run needs.
@@ -120,8 +122,12 @@ public final class RunAccumulator: EventFolding {
             let p = phasePosition[Phase.allCases.firstIndex(of: phase)!]
             if p >= 0 { records[p] = record }
         }
+        let ordinal = Int(plan.ordinal[i])
         variants[Int(plan.variant[i])].add(
             FinishedInvocation(index: i, startRank: plan.startRank[i], total: total / 1e9, outcome: outcome),
+            job: JobShare(
+                index: scenario.jobAllocation.job(ofOrdinal: ordinal),
+                weight: scenario.jobAllocation.weight(ofOrdinal: ordinal)),
             records: records, all: flight.phases, outcome: outcome, phaseNames: phaseNames,
             stateBackend: scenario.stateBackend, messages: flight.messages)
     }

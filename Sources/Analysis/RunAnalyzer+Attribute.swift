@@ -12,9 +12,11 @@ extension RunAnalyzer {
         let base = accumulator.variants[b]
         for v in variants.indices where v != b {
             let mine = accumulator.variants[v]
-            // Every invocation's, not the summary's capped list.
-            let totals = mine.totals
-            let baseTotals = base.totals
+            // Every invocation's, not the summary's capped list. Listed jobs differ in size by
+            // design: only the spread within each job is chance.
+            let listed = scenario.jobEntries != nil
+            let totals = listed ? mine.totalsWithinJobs() : mine.totals
+            let baseTotals = listed ? base.totalsWithinJobs() : base.totals
             // No finished invocation on either side: there is nothing to compare, not a zero.
             guard !totals.isEmpty, !baseTotals.isEmpty else { continue }
             let statistical = DifferenceOfMeans.interval(
@@ -39,6 +41,13 @@ extension RunAnalyzer {
                     mine, base, phase: p, scale: scale, seed: scenario.seed ^ UInt64(100 + v))
             }
             variants[v].mannWhitney = MannWhitney.test(totals, baseTotals)
+            variants[v].jobs = variants[v].jobs.map { jobs in
+                jobs.enumerated().map { j, job in
+                    var job = job
+                    if let mine = job.minutes, let theirs = variants[b].jobs?[j].minutes { job.deltaMinutes = mine - theirs }
+                    return job
+                }
+            }
             variants[v].categories = CostCategory.allCases.indices.map { c in
                 let delta =
                     scale

@@ -38,9 +38,22 @@ extension RunAnalyzer {
             regressionMinutes: nil, topPhase: nil, topPhaseMinutes: nil, mannWhitney: nil, categories: [],
             simulatedSeconds: Array(a.totals.prefix(VariantSummary.listedInvocationLimit)), invocations: counts,
             simulatedSecondsMoments: moments)
+        summary.jobs = jobSummaries(a, scenario: scenario)
         summary.profileProvenance = variant.release.provenance.description
         summary.profileFingerprint = variant.release.behaviourFingerprint
         return summary
+    }
+
+    /// Per job of a listed workload, its runs' minutes (the deltas are `attribute`'s); nil for alike jobs.
+    func jobSummaries(_ a: VariantAccumulator, scenario: Scenario) -> [JobSummary]? {
+        guard scenario.jobEntries != nil else { return nil }
+        return scenario.workloadJobs.enumerated().map { j, job in
+            let n = a.jobInvocations[j]
+            return JobSummary(
+                name: job.name, runs: job.runs, invocations: n,
+                simulatedSecondsPerRun: n > 0 ? a.jobSeconds[j] / Double(n) : nil,
+                assumedSecondsPerRun: job.assumedSecondsPerRun)
+        }
     }
 
     /// The simulated phases from their histograms and sums, then the scenario's assumed ones.

@@ -85,7 +85,17 @@ struct FinishedInvocation {
     }
 }
 
+/// The job an invocation ran and the weight of its result (`JobAllocation`).
+struct JobShare {
+    var index: Int
+    var weight: Double
+}
+
 /// One variant's statistics, folded invocation by invocation as each finishes.
+///
+/// Time statistics hold each invocation's seconds times its job's weight, so their plain means are
+/// means per production run whatever the jobs' shares of the invocations; the histograms and the
+/// per-job sums hold the seconds as measured.
 struct VariantAccumulator {
     var planned = 0
     var lost = 0
@@ -100,6 +110,8 @@ struct VariantAccumulator {
     var totals: [Double] = []
     var startRanks: [Int32] = []
     var scanCounts: [Int32] = []
+    /// The job of each entry of `totals`.
+    var totalJobs: [Int32] = []
     /// What the summary lists per invocation, for the first `listedInvocationLimit` in start order
     /// only (`ListedInvocations` keeps it bounded).
     var listed = ListedInvocations(limit: VariantSummary.listedInvocationLimit)
@@ -120,13 +132,18 @@ struct VariantAccumulator {
     var lockWaitNs: [UInt64]
     var storage = StorageCounters()
     var errorMessages = Set<String>()
+    /// Per job (by index): completed invocations and their simulated seconds, as measured.
+    var jobInvocations: [Int]
+    var jobSeconds: [Double]
 
     static let scanCategory = CostCategory.allCases.firstIndex(of: .discoveryScans)!
 
-    init(phaseCount: Int) {
+    init(phaseCount: Int, jobCount: Int = 1) {
         phases = Array(repeating: PhaseAccumulator(), count: phaseCount)
         http = Array(repeating: nil, count: phaseCount)
         lockWaitNs = Array(repeating: 0, count: phaseCount)
+        jobInvocations = Array(repeating: 0, count: jobCount)
+        jobSeconds = Array(repeating: 0, count: jobCount)
     }
 
     /// Room for `count` finished invocations in the per-invocation arrays.
@@ -141,11 +158,20 @@ struct VariantAccumulator {
     /// infrastructure fault failed is counted (failed, its HTTP and SQLite counters, its lock
     /// waits) but kept out of every time statistic: its pipeline did not complete.
     mutating func add(
-        _ invocation: FinishedInvocation, records: [PhaseRecord?], all: [PhaseRecord], outcome o: InvocationOutcome,
-        phaseNames: [Phase], stateBackend: StateBackendKind, messages: [String]
+        _ invocation: FinishedInvocation, job: JobShare = JobShare(index: 0, weight: 1), records: [PhaseRecord?],
+        all: [PhaseRecord], outcome o: InvocationOutcome, phaseNames: [Phase], stateBackend: StateBackendKind,
+        messages: [String]
     ) {
         let completed = o.infrastructureFailure == nil
-        if completed { addTimes(invocation, records: records, all: all, stateBackend: stateBackend) }
+        if completed {
+            addTimes(
+                invocation, job: job.index, weight: job.weight, records: records, all: all,
+                stateBackend: stateBackend)
+            if jobInvocations.indices.contains(job.index) {
+                jobInvocations[job.index] += 1
+                jobSeconds[job.index] += invocation.total
+            }
+        }
         for (p, record) in records.enumerated() {
             if let wait = record?.lockWaitNs { lockWaitNs[p] += wait }
             if let counters = o.http?[phaseNames[p]] {
@@ -173,14 +199,16 @@ struct VariantAccumulator {
 
     /// The time statistics of a completed invocation: its total, its phases, its kinds of work.
     private mutating func addTimes(
-        _ invocation: FinishedInvocation, records: [PhaseRecord?], all: [PhaseRecord], stateBackend: StateBackendKind
+        _ invocation: FinishedInvocation, job: Int, weight: Double, records: [PhaseRecord?], all: [PhaseRecord],
+        stateBackend: StateBackendKind
     ) {
-        totals.append(invocation.total)
+        totals.append(invocation.total * weight)
+        totalJobs.append(Int32(clamping: job))
         startRanks.append(invocation.startRank)
         scanCounts.append(invocation.scans)
         listed.add(invocation)
         for (p, record) in records.enumerated() {
-            let seconds = (record?.productionModelledNs ?? 0) / 1e9
+            let seconds = (record?.productionModelledNs ?? 0) / 1e9 * weight
             if let record { phases[p].add(record) }
             phases[p].seconds.add(seconds)
             phaseSeconds?.append(seconds)
@@ -189,9 +217,9 @@ struct VariantAccumulator {
         // CostCategory.seconds(of:stateBackend:) without its dictionary per invocation.
         for record in all {
             let scan = Double(record.scanModelledNs)
-            categorySums[Self.scanCategory] += scan / 1e9
+            categorySums[Self.scanCategory] += scan / 1e9 * weight
             let category = CostCategory.allCases.firstIndex(of: record.phase.category(stateBackend: stateBackend))!
-            categorySums[category] += max(0, record.productionModelledNs - scan) / 1e9
+            categorySums[category] += max(0, record.productionModelledNs - scan) / 1e9 * weight
         }
     }
 
@@ -203,9 +231,25 @@ struct VariantAccumulator {
         totals = order.map { totals[$0] }
         startRanks = order.map { startRanks[$0] }
         scanCounts = order.map { scanCounts[$0] }
+        totalJobs = order.map { totalJobs[$0] }
         if let rows = phaseSeconds {
             let width = phases.count
             phaseSeconds = order.flatMap { rows[$0 * width..<($0 + 1) * width] }
+        }
+    }
+
+    /// `totals` with each job's own mean taken out and the overall mean put back: what varies by
+    /// chance within a job, not between jobs of different sizes (fixed by the workload, not
+    /// sampled). Scaled by √(n/(n−1)) so a job's few residuals keep its variance; a job run once
+    /// has no spread to show and adds the overall mean.
+    func totalsWithinJobs() -> [Double] {
+        var sums: [Int32: (sum: Double, count: Int)] = [:]
+        for (x, j) in zip(totals, totalJobs) { sums[j, default: (0, 0)].sum += x; sums[j, default: (0, 0)].count += 1 }
+        let overall = totals.isEmpty ? 0 : totals.reduce(0, +) / Double(totals.count)
+        return zip(totals, totalJobs).map { x, j in
+            let (sum, n) = sums[j]!
+            guard n > 1 else { return overall }
+            return overall + (x - sum / Double(n)) * (Double(n) / Double(n - 1)).squareRoot()
         }
     }
 

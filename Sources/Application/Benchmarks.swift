@@ -158,7 +158,7 @@ public enum Benchmarks {
     ) {
         let scenario = try ScenarioLoader.load(
             yaml: "name: bench\nvariants: [meltano-3.6.0, meltano-3.7.9]\ninvocations: 1\n", displayName: "bench")
-        let phases = Phase.simulated.filter { $0 != .extract }
+        let phases = Phase.simulated.filter { $0 != .pages }
         let invocations = count / (phases.count + 2)
         let variants = ["meltano-3.6.0", "meltano-3.7.9"]
         let noErrors = [false, false]

@@ -6,9 +6,9 @@ extension Phase {
         case .settings, .stateLookup, .targetStateInit, .backends, .creations, .import:
             return CostUnit.allCases.filter(\.isScanUnit)
         case .bookkeeping, .teardown: return [.sqliteStatement]
-        case .stateWrite: return [.sqliteStatement, .jsonState]
+        case .stateWrites: return [.sqliteStatement, .jsonState]
         case .catalogWrite: return [catalogWrite == .sync ? .catalogLineSync : .catalogLineThreadHop]
-        case .cliStart, .prePluginOther, .extract, .tapProcessing, .targetTail: return []
+        case .startOther, .prePluginOther, .pages, .tapProcessing, .targetRead, .targetLoad, .stateWriteOther: return []
         }
     }
 }

@@ -1,66 +1,103 @@
-/// A named part of one `meltano run` invocation, with its own timing.
+/// A named part of one `meltano run` invocation, with its own timing, named inside the log phase
+/// it belongs to (`pre-plugin/catalog-write`): Meltano's own log phases (`LogPhase`) are the top
+/// level, and every step the model times or assumes is a part of exactly one of them.
 ///
-/// Declared once, in the order an invocation runs them: the worker records simulated phases by
-/// these names, the scenario's `assumed.*` keys fill the assumed ones, the analysis and the
-/// report list them in this order, and the attribution maps each to a `CostCategory`.
-/// See docs/model.md ("Phases").
+/// Declared once, in the order an invocation runs them: the worker records simulated steps by
+/// these names, the scenario's `assumed.*` keys (one per log phase) fill the assumed ones, the
+/// analysis and the report list them in this order, and the attribution maps each to a
+/// `CostCategory`. See docs/model.md ("Phases").
 public enum Phase: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
-    /// CLI start and plugin install (assumed).
-    case cliStart = "cli-start"
+    /// The rest of `start`: CLI import, project and plugin install check (assumed).
+    case startOther = "start/other"
     /// Resolving project settings (3.7.0+ scans `meltano.settings` once per process).
-    case settings
+    case settings = "pre-plugin/settings"
     /// Job bookkeeping in the system database: stale runs, the running check, the `runs` row.
-    case bookkeeping
+    case bookkeeping = "pre-plugin/bookkeeping"
     /// State-backend initialization #1 and the tap's state `get`.
-    case stateLookup = "state-lookup"
+    case stateLookup = "pre-plugin/state-lookup"
     /// Writing the tap's discovery output to the catalog file.
-    case catalogWrite = "catalog-write"
-    /// Catalog rules and plugin process spawn, beyond what is simulated (assumed).
-    case prePluginOther = "pre-plugin-other"
+    case catalogWrite = "pre-plugin/catalog-write"
+    /// The rest of `pre-plugin`: discovery's own run, catalog rules, plugin spawn (assumed).
+    case prePluginOther = "pre-plugin/other"
     /// The tap's pages fetched over HTTP.
-    case extract
-    /// The tap's own processing during extraction (assumed).
-    case tapProcessing = "tap-processing"
+    case pages = "extraction/pages"
+    /// The rest of `extraction`: the tap's own processing (assumed).
+    case tapProcessing = "extraction/tap"
     /// State-backend initialization #2, made lazily on the first STATE message.
-    case targetStateInit = "target-state-init"
+    case targetStateInit = "extraction/target-state-init"
     /// Every STATE message: `runs.payload` UPDATE, then the state update.
-    case stateWrite = "state-write"
-    /// The target's tail and warehouse load (assumed).
-    case targetTail = "target-tail"
+    case stateWrites = "extraction/state-writes"
+    /// `target-tail`: the chain after the tap finishing its reading (assumed).
+    case targetRead = "target-tail/target"
+    /// `load-finalize`: the target's load and finalize (assumed).
+    case targetLoad = "load-finalize/target"
     /// Marking the run SUCCESS or FAIL.
-    case teardown
+    case teardown = "state-write/teardown"
+    /// The rest of `state-write`: the final state and the block's close (assumed).
+    case stateWriteOther = "state-write/other"
     /// Micro-benchmark: importing the state-backend module.
-    case `import`
+    case `import` = "microbench/import"
     /// Micro-benchmark: repeated `backends()` calls.
-    case backends
+    case backends = "microbench/backends"
     /// Micro-benchmark: state-backend creations.
-    case creations
+    case creations = "microbench/creations"
 
     /// Phases a pipeline worker times, in run order.
     public static let simulated: [Phase] = [
-        .settings, .bookkeeping, .stateLookup, .catalogWrite, .extract, .targetStateInit, .stateWrite, .teardown,
+        .settings, .bookkeeping, .stateLookup, .catalogWrite, .pages, .targetStateInit, .stateWrites, .teardown,
     ]
-    /// Phases taken from the scenario's `assumed.*` keys, the same for every variant, in run order.
-    public static let assumed: [Phase] = [.cliStart, .prePluginOther, .tapProcessing, .targetTail]
+    /// Phases taken from the scenario's `assumed.*` keys (per job), the same for every variant, in run order.
+    public static let assumed: [Phase] = [
+        .startOther, .prePluginOther, .tapProcessing, .targetRead, .targetLoad, .stateWriteOther,
+    ]
     /// The seed note's three micro-benchmarks.
     public static let microbench: [Phase] = [.import, .backends, .creations]
 
-    /// The scenario key that gives an assumed phase its seconds per run; nil for simulated phases.
-    public var assumedKey: ScenarioKeyPath<Double>? {
-        switch self {
-        case .cliStart: return \.assumedCLIStartSeconds
-        case .prePluginOther: return \.assumedPrePluginOtherSeconds
-        case .tapProcessing: return \.assumedExtractSeconds
-        case .targetTail: return \.assumedTargetTailSeconds
-        default: return nil
+    /// The assumed phase that holds the rest of `logPhase`: one per log phase.
+    public static func assumed(in logPhase: LogPhase) -> Phase {
+        switch logPhase {
+        case .start: return .startOther
+        case .prePlugin: return .prePluginOther
+        case .extraction: return .tapProcessing
+        case .targetTail: return .targetRead
+        case .loadFinalize: return .targetLoad
+        case .stateWrite: return .stateWriteOther
         }
     }
 
     /// Whether the phase's seconds come from the scenario rather than from work done.
-    public var isAssumed: Bool { assumedKey != nil }
+    public var isAssumed: Bool { Phase.assumed.contains(self) }
 
-    /// Its name in prose ("catalog write").
-    public var title: String { rawValue.replacingOccurrences(of: "-", with: " ") }
+    /// The step's own name, without its log phase (`catalog-write`).
+    public var step: String { String(rawValue.split(separator: "/").last ?? "") }
+
+    /// Its name in prose ("pre-plugin catalog write").
+    public var title: String {
+        rawValue.replacingOccurrences(of: "/", with: " ").replacingOccurrences(of: "-", with: " ")
+    }
+
+    /// The name summaries of schema 1–3 and older events gave the phase (`catalog-write`); compare
+    /// reads them. The old `target-tail` held today's `target-tail/target` and `load-finalize/target`.
+    public static func legacy(_ name: String) -> Phase? {
+        switch name {
+        case "cli-start": return .startOther
+        case "settings": return .settings
+        case "bookkeeping": return .bookkeeping
+        case "state-lookup": return .stateLookup
+        case "catalog-write": return .catalogWrite
+        case "pre-plugin-other": return .prePluginOther
+        case "extract": return .pages
+        case "tap-processing": return .tapProcessing
+        case "target-state-init": return .targetStateInit
+        case "state-write": return .stateWrites
+        case "target-tail": return .targetRead
+        case "teardown": return .teardown
+        case "import": return .import
+        case "backends": return .backends
+        case "creations": return .creations
+        default: return nil
+        }
+    }
 
     /// The kind of work a phase's time is, once its discovery scans are taken out. With the http
     /// state backend, the state lookup and writes are HTTP work (each write's one SQLite UPDATE of
@@ -68,9 +105,9 @@ public enum Phase: String, CaseIterable, Codable, CodingKeyRepresentable, Sendab
     public func category(stateBackend: StateBackendKind) -> CostCategory {
         switch self {
         case .catalogWrite: return .catalogWrite
-        case .stateLookup, .stateWrite: return stateBackend == .http ? .http : .sqlite
+        case .stateLookup, .stateWrites: return stateBackend == .http ? .http : .sqlite
         case .bookkeeping, .teardown: return .sqlite
-        case .extract: return .http
+        case .pages: return .http
         default: return .other
         }
     }
@@ -82,19 +119,21 @@ extension Phase: CustomStringConvertible {
 }
 
 extension Phase {
-    /// The phase of Meltano's own log in which this simulated phase's work happens
-    /// (docs/logs.md, "Simulated phases in the log's phases"); nil for the micro-benchmarks.
-    ///
-    /// The target's tail and warehouse load (one assumed number) is put under `load-finalize`; the
-    /// log's `target-tail` then has no simulated counterpart and its change stays unexplained.
+    /// The log phase this step is a part of (its name's first half); nil for the micro-benchmarks.
     public var logPhase: LogPhase? {
-        switch self {
-        case .cliStart: return .start
-        case .settings, .bookkeeping, .stateLookup, .catalogWrite, .prePluginOther: return .prePlugin
-        case .extract, .tapProcessing, .targetStateInit, .stateWrite: return .extraction
-        case .targetTail: return .loadFinalize
-        case .teardown: return .stateWrite
-        case .import, .backends, .creations: return nil
+        LogPhase(rawValue: String(rawValue.split(separator: "/").first ?? ""))
+    }
+}
+
+extension Phase {
+    /// Reads today's names and, for summaries of schema 1–3, the names phases had before they were
+    /// named inside the log's phases (`legacy(_:)`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let phase = Phase(rawValue: name) ?? Phase.legacy(name) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "unknown phase '\(name)'")
         }
+        self = phase
     }
 }

@@ -3,10 +3,12 @@ import Foundation
 /// The machine-readable result of a run: `summary.json`. Fields are documented in the README;
 /// `schemaVersion` changes whenever a field changes meaning or disappears.
 public struct RunSummary: Codable, Sendable {
-    public static let currentSchemaVersion = 3
+    public static let currentSchemaVersion = 4
     /// Versions `compare` reads: 1 differs from 2 only in listing every invocation (and having no
     /// `simulated_seconds_moments`), which `VariantSummary.everyInvocationMoments` covers; 2 differs
-    /// from 3 only in writing each knob's value as text, which `ScenarioInfo.Knob` types by its key.
+    /// from 3 only in writing each knob's value as text, which `ScenarioInfo.Knob` types by its key;
+    /// 3 differs from 4 in the phases' names (`catalog-write` became `pre-plugin/catalog-write`,
+    /// read by `Phase.legacy`), the assumed `target-tail` split in two, and per-job `jobs`.
     public static let readableSchemaVersions = 1...currentSchemaVersion
 
     public var schemaVersion = RunSummary.currentSchemaVersion
@@ -308,6 +310,8 @@ public struct VariantSummary: Codable, Sendable {
     public var httpFailedInvocations: Int?
     /// Invocations that failed because the system database stayed locked past the busy timeout.
     public var databaseLockedInvocations: Int? = nil
+    /// Per job of a listed workload (`jobs:` in the scenario); nil for alike jobs and in older summaries.
+    public var jobs: [JobSummary]? = nil
     /// Mean simulated seconds per invocation (sampled phases extrapolated), without assumed phases.
     public var simulatedSecondsPerRun: Double
     public var secondsPerRun: Double

@@ -21,14 +21,25 @@ public struct Scenario: Sendable {
     public let environmentShape: EnvironmentShape
     /// The `http.*` knobs: extraction over HTTP, the client, and fault injection.
     public let http: HTTPKnobs
-    /// Per-run durations taken as given, the same for every variant, in run order.
+    /// Per-run durations taken as given, the same for every variant, in run order: each job's own,
+    /// averaged over the jobs weighted by their runs.
     public let assumedSeconds: [(phase: Phase, seconds: Double)]
+    /// The `jobs:` list as the file gave it; nil when `jobs` is a number of alike jobs.
+    public let jobEntries: [JobEntry]?
+    /// The workload's jobs, each with its runs, sizes and assumed seconds (docs/workload.md).
+    public let workloadJobs: [WorkloadJob]
+    /// Which job each invocation ordinal runs, and its weight.
+    public let jobAllocation: JobAllocation
     /// Variants that scan their own synthetic environment of this many distributions (microbench).
     public let variantPackages: [String: Int]
 
     /// Derives the fields read from several keys; only the loader calls it, after validating each value.
+    ///
+    /// `jobEntries` is the file's `jobs:` list; `values` then holds `jobs` and `production.runs`
+    /// as the list gives them (the loader checks). Invocations must be at least the jobs.
     public init(
-        file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant], baseline: Variant
+        file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant], baseline: Variant,
+        jobEntries: [JobEntry]? = nil
     ) {
         self.file = file
         self.values = values
@@ -37,9 +48,15 @@ public struct Scenario: Sendable {
         self.baseline = baseline
         environmentShape = EnvironmentShape(values: values)
         http = HTTPKnobs(values: values)
-        // `tap-processing` is the tap's own work while extracting; the measured `extract` phase adds the HTTP time.
-        assumedSeconds = Phase.assumed.compactMap { phase in
-            phase.assumedKey.map { (phase, ScenarioKeys.table[keyPath: $0].value(in: values)) }
+        self.jobEntries = jobEntries
+        let jobs = Self.jobs(entries: jobEntries, values: values, origins: origins)
+        workloadJobs = jobs
+        let invocations = ScenarioKeys.table.invocations.value(in: values)
+        jobAllocation =
+            JobAllocation(runs: jobs.map(\.runs), invocations: max(invocations, jobs.count))!
+        let totalRuns = Double(jobs.reduce(0) { $0 + $1.runs })
+        assumedSeconds = Phase.assumed.enumerated().map { a, phase in
+            (phase, jobs.reduce(0) { $0 + Double($1.runs) * $1.assumedSeconds[a] } / totalRuns)
         }
         variantPackages =
             Self.variantPackages(ScenarioKeys.table.microbenchPackagesByVariant.value(in: values)) ?? [:]
@@ -69,6 +86,12 @@ public struct Scenario: Sendable {
             out[parts[0]] = n
         }
         return out
+    }
+
+    /// "the 9-run production workload", with its period when the scenario gives one ("… over 7 days").
+    public var workloadPhrase: String {
+        let period = self[\.productionPeriod]
+        return "the \(self[\.productionRuns])-run production workload" + (period.isEmpty ? "" : " (over \(period))")
     }
 
     /// The seed of the plan order, error decisions and environment.

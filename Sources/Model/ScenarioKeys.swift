@@ -284,7 +284,9 @@ public enum ScenarioKeys {
             help: "where state is kept: the system database, files, or an object store over HTTP (`s3://`-like)")
         public let jobs = ScenarioKey<Int>(
             "jobs", range: 1...100_000, default: 9,
-            help: "distinct jobs (state ids); invocation i runs job i mod jobs",
+            help:
+                "distinct jobs (state ids), alike, sharing production.runs; or in a file a list of jobs with their own "
+                + "runs, sizes and assumed seconds (docs/workload.md)",
             bound: "one state id each in the system database and the state store")
         public let catalogLines = ScenarioKey<Int>(
             "catalog_lines", range: 0...productionCount, default: 300_000,
@@ -343,22 +345,33 @@ public enum ScenarioKeys {
         public let productionRuns = ScenarioKey<Int>(
             "production.runs", range: 1...1_000_000, default: 9,
             help: "`meltano run` processes in the production workload", bound: "a production count, only multiplied")
+        public let productionPeriod = ScenarioKey<String>(
+            "production.period", default: "",
+            help: "the span of time production.runs fall in (`7 days`), as the logs it came from show; empty: one batch")
         public let productionGapSeconds = ScenarioKey<Double>(
             "production.gap_seconds", range: 0...86_400, default: 2.5,
             help: "pause between production runs")
-        public let assumedCLIStartSeconds = ScenarioKey<Double>(
-            "assumed.cli_start_seconds", range: 0...86_400, default: 4,
-            help: "CLI start and plugin install (assumed, all variants)")
-        public let assumedPrePluginOtherSeconds = ScenarioKey<Double>(
-            "assumed.pre_plugin_other_seconds", range: 0...86_400, default: 7,
-            help: "catalog rules and process spawn, beyond what is simulated (assumed)")
-        public let assumedExtractSeconds = ScenarioKey<Double>(
-            "assumed.extract_seconds", range: 0...86_400, default: 53,
+        /// One `assumed.*` key per log phase: the seconds of that phase the model does not
+        /// simulate, per run, the same for every variant (a job of a `jobs:` list has its own).
+        public let assumedStartSeconds = ScenarioKey<Double>(
+            "assumed.start_seconds", range: 0...86_400, default: 4,
+            help: "start: CLI import, project and plugin install check (assumed, all variants)")
+        public let assumedPrePluginSeconds = ScenarioKey<Double>(
+            "assumed.pre_plugin_seconds", range: 0...86_400, default: 7,
+            help: "pre-plugin beyond what is simulated: discovery's run, catalog rules, plugin spawn (assumed)")
+        public let assumedExtractionSeconds = ScenarioKey<Double>(
+            "assumed.extraction_seconds", range: 0...86_400, default: 53,
             help:
-                "the tap's own processing during extraction (assumed); the measured `extract` phase adds its HTTP time")
+                "extraction: the tap's own processing (assumed); the simulated pages and state writes add their time")
         public let assumedTargetTailSeconds = ScenarioKey<Double>(
-            "assumed.target_tail_seconds", range: 0...86_400, default: 21,
-            help: "the target's tail and warehouse load (assumed)")
+            "assumed.target_tail_seconds", range: 0...86_400, default: 7.5,
+            help: "target-tail: the chain after the tap finishing its reading (assumed)")
+        public let assumedLoadFinalizeSeconds = ScenarioKey<Double>(
+            "assumed.load_finalize_seconds", range: 0...86_400, default: 13.2,
+            help: "load-finalize: the target's load and finalize (assumed)")
+        public let assumedStateWriteSeconds = ScenarioKey<Double>(
+            "assumed.state_write_seconds", range: 0...86_400, default: 0.4,
+            help: "state-write beyond the simulated teardown: the final state, the block's close (assumed)")
         /// The `synthetic.*` keys, one per `EnvironmentShape.Key`.
         public let synthetic = SyntheticKeys()
         /// The `http.*` keys.
@@ -489,8 +502,18 @@ public enum ScenarioKeys {
     /// Looks a key up by its dotted name, in either spelling (`catalog_lines` or `catalog-lines`).
     public static func key(named name: String) -> AnyScenarioKey? {
         let canonical = canonicalName(name)
-        return all.first { $0.name == canonical }
+        let current = renamed[canonical] ?? canonical
+        return all.first { $0.name == current }
     }
+
+    /// Keys renamed when the phases were named inside the log's phases, still read by their old
+    /// names. The old `assumed.target_tail_seconds` (tail and load together) keeps its name and now
+    /// holds the log's `target-tail` only; `assumed.load_finalize_seconds` holds the rest.
+    static let renamed: [String: String] = [
+        "assumed.cli_start_seconds": "assumed.start_seconds",
+        "assumed.pre_plugin_other_seconds": "assumed.pre_plugin_seconds",
+        "assumed.extract_seconds": "assumed.extraction_seconds",
+    ]
 
     /// The one rule between the two spellings of a key, applied everywhere a key is named: YAML
     /// and `--set` write `catalog_lines`, flags and `fit --knob` write `catalog-lines`; each place

@@ -47,6 +47,7 @@ extension WorkerBatch {
                 backendsCalls: scenario.microbenchBackendsCalls, creations: scenario.microbenchCreations),
             http: places.httpServer.map { HTTPWork(server: $0, knobs: scenario.http) },
             memoryLimitMB: scenario.workerMemoryLimitMB)
+        jobs = scenario.workloadJobs.map(\.work)
     }
 }
 

@@ -9,15 +9,21 @@ public struct InvocationSpec: Codable, Sendable, Equatable {
     public let ordinal: Int
     public let variant: String
     public let job: String
+    /// The job's position in the scenario's jobs (its sizes in the batch's `jobs`).
+    public let jobIndex: Int
     public let stateID: String
     /// Whether state-backend initialization #1 (tap lookup) and #2 (target write) meet an unknown scheme.
     public let errorAtInit: [Bool]
 
-    public init(index: Int, ordinal: Int, variant: String, job: String, stateID: String, errorAtInit: [Bool]) {
+    public init(
+        index: Int, ordinal: Int, variant: String, job: String, jobIndex: Int = 0, stateID: String,
+        errorAtInit: [Bool]
+    ) {
         self.index = index
         self.ordinal = ordinal
         self.variant = variant
         self.job = job
+        self.jobIndex = jobIndex
         self.stateID = stateID
         self.errorAtInit = errorAtInit
     }
@@ -44,6 +50,8 @@ public struct WorkerBatch: Codable, Sendable {
     public var http: HTTPWork? = nil
     /// The worker's address-space limit (`worker_memory_limit_mb`); nil sets none.
     public var memoryLimitMB: Int? = nil
+    /// Each job's sizes, by `InvocationSpec.jobIndex`; empty: every invocation uses `catalog`, `state` and `http` as they are.
+    public var jobs: [JobWork] = []
 
     public init(
         workload: Workload, costProfile: CostProfile, variants: [Variant], invocations: [InvocationSpec],
@@ -79,6 +87,16 @@ public struct WorkerBatch: Codable, Sendable {
     public func with(invocations: [InvocationSpec]) -> WorkerBatch {
         var copy = self
         copy.invocations = invocations
+        return copy
+    }
+
+    /// The batch as job `index` runs it: its catalog lines, STATE messages and pages.
+    public func forJob(_ index: Int) -> WorkerBatch {
+        guard jobs.indices.contains(index) else { return self }
+        var copy = self
+        copy.catalog.lines = jobs[index].catalogLines
+        copy.state.messages = jobs[index].stateMessages
+        copy.http?.pages = jobs[index].pages
         return copy
     }
 

@@ -93,7 +93,7 @@ public struct InvocationOutcome: Codable, Sendable, Equatable {
     public var wallNs: UInt64
     /// `--cache cold`: what dropping the environment's pages before this invocation's scans did.
     public var coldCache: PageEviction?
-    /// HTTP work by phase (`extract`, and `state-lookup` / `state-write` with the http backend).
+    /// HTTP work by phase (`extraction/pages`, and `pre-plugin/state-lookup` / `extraction/state-writes` with the http backend).
     public var http: [Phase: HTTPCounters]? = nil
     /// Why the invocation failed when the infrastructure failed it (`extract: ...`); nil otherwise,
     /// also when a modelled error path failed it.

@@ -12,7 +12,8 @@ import Storage
 public final class InvocationRunner {
     let services: InvocationServices
     let start: StartStep
-    let steps: [any InvocationStep]
+    /// The steps of each job (its own catalog, state and page counts), made on first use.
+    private var stepsByJob: [Int: [any InvocationStep]] = [:]
     let finish: FinishStep
 
     public convenience init(batch: WorkerBatch, emit: @escaping (WorkerEvent) -> Void) {
@@ -24,15 +25,21 @@ public final class InvocationRunner {
         start = StartStep(
             variants: services.batch.variants, sessions: services.sessions, database: services.database,
             stateStores: services.stateStores, emit: services.emit)
-        steps = services.pipelineSteps
         finish = FinishStep(emit: services.emit)
     }
 
     /// Runs one invocation to its end, one step per phase; simulated Meltano errors are outcomes, not throws.
     public func run(_ spec: InvocationSpec) throws {
         let run = try start.open(spec)
-        for step in steps { try perform(step, run) }
+        for step in steps(of: spec.jobIndex) { try perform(step, run) }
         finish.report(run)
+    }
+
+    func steps(of job: Int) -> [any InvocationStep] {
+        if let made = stepsByJob[job] { return made }
+        let made = services.pipelineSteps(for: services.batch.forJob(job))
+        stepsByJob[job] = made
+        return made
     }
 
     /// Runs `step` as its phase, if it runs for this invocation.

@@ -5,7 +5,8 @@ import Pipeline
 public struct InvocationPlan: Sendable {
     public let invocations: [InvocationSpec]
 
-    /// Builds `scenario.invocations` invocations per variant, interleaved in a seeded random order.
+    /// Builds `scenario.invocations` invocations per variant, interleaved in a seeded random order;
+    /// ordinal k runs the job `scenario.jobAllocation` gives it (each job in proportion to its runs).
     ///
     /// Error decisions depend on (seed, ordinal, initialization) only, so invocation k of every
     /// variant meets the same errors, and two runs with the same seed make the same decisions.
@@ -13,14 +14,15 @@ public struct InvocationPlan: Sendable {
         var specs: [InvocationSpec] = []
         for variant in scenario.variants {
             for ordinal in 0..<scenario.invocations {
-                let job = "tap-matatika-\(ordinal % scenario.jobs)-to-target-snowflake"
+                let jobIndex = scenario.jobAllocation.job(ofOrdinal: ordinal)
+                let job = scenario.workloadJobs[jobIndex].name
                 let errors = (1...2).map {
                     Self.meetsError(seed: scenario.seed, ordinal: ordinal, initialization: $0, rate: scenario.errorRate)
                 }
                 let stateID = "\(variant.name):\(job)"
                 specs.append(
                     InvocationSpec(
-                        index: 0, ordinal: ordinal, variant: variant.name, job: stateID,
+                        index: 0, ordinal: ordinal, variant: variant.name, job: stateID, jobIndex: jobIndex,
                         stateID: stateID, errorAtInit: errors))
             }
         }
@@ -30,8 +32,8 @@ public struct InvocationPlan: Sendable {
         }
         invocations = specs.enumerated().map { index, s in
             InvocationSpec(
-                index: index, ordinal: s.ordinal, variant: s.variant, job: s.job, stateID: s.stateID,
-                errorAtInit: s.errorAtInit)
+                index: index, ordinal: s.ordinal, variant: s.variant, job: s.job, jobIndex: s.jobIndex,
+                stateID: s.stateID, errorAtInit: s.errorAtInit)
         }
     }
 

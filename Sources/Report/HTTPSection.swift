@@ -30,9 +30,9 @@ enum HTTPSection {
             out +=
                 "Client side (libcurl, one reused handle per worker), summed over each variant's invocations. A request is one "
                 + "attempt; latency covers every attempt, answered or timed out."
-            if rows.contains(where: { $0.1.phase == .extract }) {
+            if rows.contains(where: { $0.1.phase == .pages }) {
                 out +=
-                    " `extract` reads \(s[\.http.samplePages]) of \(s[\.http.pages]) pages for real "
+                    " `\(Phase.pages)` reads \(s[\.http.samplePages]) of \(s[\.http.pages]) pages for real "
                     + "(`\(ScenarioKeys.table.http.samplePages.name)` of `\(ScenarioKeys.table.http.pages.name)`) and is "
                     + "extrapolated to all of them, like the other sampled phases."
             }

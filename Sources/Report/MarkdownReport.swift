@@ -28,6 +28,7 @@ public enum MarkdownReport {
             out += variantsSection(s)
             out += chartSection(s)
             out += attributionSection(s)
+            out += JobsSection.render(s)
             out += observedSection(s)
             out += phaseSection(s)
             out += LockWaitSection.render(s)
@@ -309,7 +310,7 @@ public enum MarkdownReport {
             abs(share) >= 0.1, let lines = s.scenario.entry(for: \.catalogLines)
         {
             out +=
-                " `catalog-write`, \(percent(share)) of the estimate, scales with the catalog size (`\(lines.key)` = \(lines.value), "
+                " `\(Phase.catalogWrite)`, \(percent(share)) of the estimate, scales with the catalog size (`\(lines.key)` = \(lines.value), "
                 + (lines.origin == "default" ? "the default" : "set at \(lines.origin)")
                 + "), which the production log does not give."
         }
@@ -340,15 +341,15 @@ public enum MarkdownReport {
             "## Phases\n\nPer invocation, modelled milliseconds ("
             + (s.costProfile.units.isEmpty ? "not padded: cost profile `native`" : "padded to the cost profile")
             + "; sampled phases extrapolated to their production unit count), phases in pipeline order."
-        if names.contains(.extract) {
+        if names.contains(.pages) {
             out +=
-                " `extract` is the tap's HTTP requests (measured on loopback, \(s[\.http.samplePages]) of "
+                " `\(Phase.pages)` is the tap's HTTP requests (measured on loopback, \(s[\.http.samplePages]) of "
                 + "\(s[\.http.pages]) pages sampled)."
         }
         if names.contains(.tapProcessing) {
             out +=
-                " `tap-processing` is the rest of the tap's extraction time, assumed "
-                + "(`\(ScenarioKeys.table.assumedExtractSeconds.name)` = \(value(s, \.assumedExtractSeconds)))."
+                " `\(Phase.tapProcessing)` is the rest of the tap's extraction time, assumed "
+                + "(`\(ScenarioKeys.table.assumedExtractionSeconds.name)` = \(value(s, \.assumedExtractionSeconds)))."
         }
         let phases = s.variants.map(\.phases.count).max() ?? 0
         return out + "\n\n" + fold(t, "Every phase of every variant: \(s.variants.count) variants × \(phases) phases")
@@ -390,7 +391,7 @@ public enum MarkdownReport {
                     + ")",
                 "STATE messages (\(part(s[\.stateSampleMessages], s[\.stateMessages])))",
             ]
-            if names.contains(.extract), s[\.http.pages] > 0 {
+            if names.contains(.pages), s[\.http.pages] > 0 {
                 sampled.append("the tap's pages (\(part(s[\.http.samplePages], s[\.http.pages])) GETs)")
             }
             out +=
@@ -406,10 +407,10 @@ public enum MarkdownReport {
                 }
                 .joined(separator: ", ")
                 + " per run, from the scenario's `assumed.*` keys (the production log); the same for every variant."
-            if names.contains(.extract) && names.contains(.tapProcessing) {
-                out += " The extraction's HTTP time is measured (`extract`) and adds to the assumed `tap-processing`"
+            if names.contains(.pages) && names.contains(.tapProcessing) {
+                out += " The extraction's HTTP time is measured (`\(Phase.pages)`) and adds to the assumed `\(Phase.tapProcessing)`"
                 let latency = ScenarioKeys.table.http.api.latencyMilliseconds
-                let medians = s.variants.compactMap { $0.http?.first { $0.phase == .extract }?.latencyMs.median }
+                let medians = s.variants.compactMap { $0.http?.first { $0.phase == .pages }?.latencyMs.median }
                 if s[\.http.api.latencyMilliseconds] > 0 {
                     out +=
                         "; the loopback server adds `\(latency.name)` = \(value(s, \.http.api.latencyMilliseconds)) ms per page."
@@ -417,7 +418,7 @@ public enum MarkdownReport {
                     out +=
                         ": the loopback server answered in a median of \(f(median, 3)) ms here, so to model a slow API set "
                         + "`\(latency.name)` and take `\(ScenarioKeys.table.http.pages.name)` × that latency off "
-                        + "`\(ScenarioKeys.table.assumedExtractSeconds.name)`."
+                        + "`\(ScenarioKeys.table.assumedExtractionSeconds.name)`."
                 } else {
                     out += "."
                 }

@@ -131,13 +131,15 @@ public enum ScenarioLoader {
         }
         var values: [String: ScenarioValue] = [:]
         var origins: [String: String] = [:]
-        try flatten(mapping, prefix: "", file: displayName, into: &values, origins: &origins)
+        var jobs: [JobEntry]?
+        try flatten(mapping, prefix: "", file: displayName, into: &values, origins: &origins, jobs: &jobs)
+        if let jobs { try JobListParser.settle(jobs, values: &values, origins: &origins) }
         for key in ScenarioKeys.all where values[key.name] == nil {
             values[key.name] = key.defaultValue
             origins[key.name] = "default"
         }
         try apply(overrides, to: &values, origins: &origins)
-        return try validate(file: displayName, values: values, origins: origins)
+        return try validate(file: displayName, values: values, origins: origins, jobEntries: jobs)
     }
 
     /// Command-line overrides over a scenario's values: each typed by its key, its origin recorded.
@@ -183,7 +185,7 @@ public enum ScenarioLoader {
 
     static func flatten(
         _ mapping: Node.Mapping, prefix: String, file: String,
-        into values: inout [String: ScenarioValue], origins: inout [String: String]
+        into values: inout [String: ScenarioValue], origins: inout [String: String], jobs: inout [JobEntry]?
     ) throws {
         for (keyNode, valueNode) in mapping {
             let line = keyNode.mark?.line ?? valueNode.mark?.line ?? 0
@@ -196,20 +198,26 @@ public enum ScenarioLoader {
                 guard case .mapping(let inner) = valueNode else {
                     throw ScenarioError(location: location, key: name, problem: "expected a mapping of \(name).* keys")
                 }
-                try flatten(inner, prefix: name + ".", file: file, into: &values, origins: &origins)
+                try flatten(inner, prefix: name + ".", file: file, into: &values, origins: &origins, jobs: &jobs)
+                continue
+            }
+            if name == ScenarioKeys.table.jobs.name, case .sequence(let list) = valueNode {
+                jobs = try JobListParser.parse(list, file: file)
+                values[name] = .int(jobs?.count ?? 0)
+                origins[name] = location
                 continue
             }
             guard let key = ScenarioKeys.key(named: name) else {
                 throw ScenarioError(location: location, key: name, problem: "unknown key")
             }
-            if let earlier = origins[name] {
+            if let earlier = origins[key.name] {
                 throw ScenarioError(location: location, key: name, problem: "duplicate key (first set at \(earlier))")
             }
             let raw = try typed(valueNode, for: key, location: location)
             switch key.check(raw) {
             case .success(let v):
-                values[name] = v
-                origins[name] = location
+                values[key.name] = v
+                origins[key.name] = location
             case .failure(let why): throw ScenarioError(location: location, key: name, problem: why.text)
             }
         }
@@ -258,9 +266,12 @@ public enum ScenarioLoader {
         }
     }
 
-    static func validate(file: String, values: [String: ScenarioValue], origins: [String: String]) throws -> Scenario {
+    static func validate(
+        file: String, values: [String: ScenarioValue], origins: [String: String], jobEntries: [JobEntry]? = nil
+    ) throws -> Scenario {
         func where_(_ key: String) -> String { origins[key] ?? file }
         let k = ScenarioKeys.table
+        try JobListParser.check(jobEntries, values: values, origins: origins)
         // The name becomes a folder under the output root: one path component, nothing the shell or
         // the file system reads specially.
         let name = k.name.value(in: values)
@@ -351,7 +362,9 @@ public enum ScenarioLoader {
                 location: where_(k.catalogSampleLines.name), key: k.catalogSampleLines.name,
                 problem: "must be at least 1")
         }
-        return Scenario(file: file, values: values, origins: origins, variants: variants, baseline: baseline)
+        return Scenario(
+            file: file, values: values, origins: origins, variants: variants, baseline: baseline,
+            jobEntries: jobEntries)
     }
 }
 
@@ -370,6 +383,6 @@ extension Scenario {
         var values = self.values
         var origins = self.origins
         try ScenarioLoader.apply(overrides, to: &values, origins: &origins)
-        return try ScenarioLoader.validate(file: file, values: values, origins: origins)
+        return try ScenarioLoader.validate(file: file, values: values, origins: origins, jobEntries: jobEntries)
     }
 }

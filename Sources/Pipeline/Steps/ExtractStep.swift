@@ -7,7 +7,7 @@ struct ExtractStep: InvocationStep {
     let http: HTTPWork?
     let clients: HTTPClientProvider
 
-    var phase: Phase { .extract }
+    var phase: Phase { .pages }
 
     func runs(for run: InvocationState) -> Bool {
         run.succeeded && (http?.pages ?? 0) > 0

@@ -1,7 +1,10 @@
+import Model
+
 extension InvocationServices {
     /// The steps of a pipeline invocation, in Meltano's order (docs/model.md, "What an invocation
     /// does"): the one place a step is registered. A step skipped by `runs(for:)` emits no phase.
-    var pipelineSteps: [any InvocationStep] {
+    /// `batch` is this worker's batch as one job runs it (`WorkerBatch.forJob`).
+    func pipelineSteps(for batch: WorkerBatch) -> [any InvocationStep] {
         let initializer = BackendInitializer(scheme: batch.state.scheme, retryOnError: batch.retryOnError, emit: emit)
         return [
             SettingsStep(),

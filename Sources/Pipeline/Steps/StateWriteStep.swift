@@ -5,7 +5,7 @@ struct StateWriteStep: InvocationStep {
     let padder: CostPadder
     let state: StateWork
 
-    var phase: Phase { .stateWrite }
+    var phase: Phase { .stateWrites }
 
     func runs(for run: InvocationState) -> Bool { run.succeeded && state.messages > 0 }
 
