@@ -98,6 +98,8 @@ public struct AssumedSeconds: Sendable {
 }
 
 extension LogPhase {
-    /// The scenario key of the seconds assumed in this phase (`assumed.pre_plugin_seconds`).
-    public var assumedKey: String { "assumed.\(rawValue.replacingOccurrences(of: "-", with: "_"))_seconds" }
+    /// The scenario key of the seconds assumed in this phase (`assumed.pre_plugin_seconds`), from the key table.
+    public var assumedKey: String {
+        Scenario.assumedKeys[Phase.assumed.firstIndex(of: Phase.assumed(in: self))!].name
+    }
 }

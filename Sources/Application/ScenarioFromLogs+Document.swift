@@ -30,7 +30,7 @@ extension ScenarioFromLogs {
             entries.append(entry(keys.stateMessages.name, .int(Int(messages.rounded())), "the median over the jobs"))
         }
         entries += [
-            entry("production.period", .string(baseline.periodLabel), nil),
+            entry(keys.productionPeriod.name, .string(baseline.periodLabel), nil),
             entry(keys.productionRuns.name, .int(baseline.runs), "the jobs' complete runs"),
         ]
         if let gap = baseline.gapSeconds {
@@ -64,16 +64,17 @@ extension ScenarioFromLogs {
     /// The `jobs:` list.
     func jobsBlock(_ jobs: [Job]) -> ScenarioDocument.Block {
         let items = jobs.map { job -> ScenarioDocument.Item in
+            let keys = ScenarioKeys.table
             var entries: [Entry] = [
-                Entry("name", .string(job.observed.name)),
-                Entry("runs", .int(job.observed.runs)),
-                Entry("catalog_lines", .int(job.catalogLines), comment: catalogComment(job)),
+                Entry(JobEntry.nameKey.name, .string(job.observed.name)),
+                Entry(JobEntry.runsKey.name, .int(job.observed.runs)),
+                Entry(keys.catalogLines.name, .int(job.catalogLines), comment: catalogComment(job)),
             ]
             if let messages = job.observed.stateMessages {
-                entries.append(Entry("state_messages", .int(Int(messages.median.rounded()))))
+                entries.append(Entry(keys.stateMessages.name, .int(Int(messages.median.rounded()))))
             }
             if let records = job.observed.records {
-                entries.append(Entry("records", .int(Int(records.median.rounded()))))
+                entries.append(Entry(JobEntry.recordsKey.name, .int(Int(records.median.rounded()))))
             }
             for phase in LogPhase.allCases {
                 guard let seconds = job.assumed.seconds[phase] else { continue }
@@ -90,7 +91,7 @@ extension ScenarioFromLogs {
         switch job.catalog {
         case .fitted: return "fitted to its pre-plugin change"
         case _ where regressed == nil:
-            return "not in the logs: \(overrides["catalog_lines"] == nil ? "default" : "--set")"
+            return "not in the logs: \(overrides[ScenarioKeys.table.catalogLines.name] == nil ? "default" : "--set")"
         default: return "not determined by the logs: \(job.catalog.undeterminedReason ?? "")"
         }
     }

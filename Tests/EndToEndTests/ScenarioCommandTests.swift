@@ -49,6 +49,27 @@ final class ScenarioCommandTests: XCTestCase {
         XCTAssertEqual(text.components(separatedBy: "      pre_plugin_seconds: ").count - 1, 9)
     }
 
+    /// The file written loads and runs: the fitted catalog sizes give back production's pre-plugin change.
+    func testTheScenarioWrittenRuns() throws {
+        let folder = TemporaryDirectory()
+        let made = try scenario(
+            [
+                "--from-logs", log(ok), "--regressed", log(slow), "--baseline-release", "meltano-3.6.0",
+                "--regressed-release", "meltano-3.7.9",
+            ], in: folder)
+        XCTAssertEqual(made.status, 0, made.stderr)
+        let r = try SimulateBinary.run(
+            [
+                "--scenario", folder.file("out.yaml"), "--set", "invocations=9", "--cost-profile", "native",
+                "--output", folder.file("run"),
+            ], in: SimulateBinary.repository)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("over the 9-run production workload (over 13 min"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("Production's logs changed +12.53 min over 9 paired runs"), r.stdout)
+        let report = try String(contentsOfFile: folder.file("run/REPORT.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("bigdb_prd9_ci_leadplatform"), "the report's Jobs section names the jobs")
+    }
+
     func testWithoutAReleaseItAsksForTheFlag() throws {
         let folder = TemporaryDirectory()
         let r = try scenario(["--from-logs", log(ok)], in: folder)

@@ -65,8 +65,9 @@ struct ScenarioCommand: ParsableCommand {
         let costs: CostProfile
         do {
             costs = try CostProfileLocator.load(
-                kind: overrides["cost_profile"]?.stringValue.flatMap(CostProfileKind.init(rawValue:)) ?? .cpython,
-                costFile: overrides["cost_file"]?.stringValue ?? "", scenarioFile: destination, currentDirectory: cwd)
+                kind: ScenarioKeys.table.costProfile.value(in: overrides),
+                costFile: ScenarioKeys.table.costFile.value(in: overrides), scenarioFile: destination,
+                currentDirectory: cwd)
         } catch let error as CostProfileError {
             throw SimulateExit.badInput(error.message)
         }
@@ -120,8 +121,7 @@ struct ScenarioCommand: ParsableCommand {
         }
     }
 
-    /// `--set key=value`, validated as the run command validates it; the keys the logs give that
-    /// the key table does not list yet (`production.period`, `assumed.*`) are taken as they are.
+    /// `--set key=value`, validated as the run command validates it.
     static func overrides(_ assignments: [String]) throws -> [String: ScenarioValue] {
         var values: [String: ScenarioValue] = [:]
         for assignment in assignments {
@@ -133,8 +133,6 @@ struct ScenarioCommand: ParsableCommand {
                     case .failure(let problem):
                         throw ScenarioError(location: "command line (--set)", key: key.name, problem: problem.text)
                     }
-                } else if let value = logKey(set.key, set.text) {
-                    values[set.key] = value
                 } else {
                     throw ScenarioError(location: "command line (--set)", key: set.key, problem: "unknown key")
                 }
@@ -143,15 +141,6 @@ struct ScenarioCommand: ParsableCommand {
             }
         }
         return values
-    }
-
-    /// A key the writer names that the key table may not list yet.
-    static func logKey(_ key: String, _ text: String) -> ScenarioValue? {
-        if key == "production.period" { return .string(text) }
-        guard LogPhase.allCases.contains(where: { $0.assumedKey == key }), let v = Double(text), v >= 0 else {
-            return nil
-        }
-        return .double(v)
     }
 
     static func warn(_ line: String) { FileHandle.standardError.write(Data("simulate: \(line)\n".utf8)) }
