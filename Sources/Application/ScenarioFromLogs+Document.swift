@@ -100,8 +100,8 @@ extension ScenarioFromLogs {
     func jobComments(_ job: Job) -> [String] {
         var lines: [String] = []
         var wide: [String] = []
-        for phase in LogPhase.allCases {
-            guard let spread = job.observed.phases[phase], spread.count > 1, spread.isWide() else { continue }
+        for phase in wideSpreads(job) {
+            guard let spread = job.observed.phases[phase] else { continue }
             wide.append(
                 "\(phase) \(Self.seconds(spread.lowerQuartile))–\(Self.seconds(spread.upperQuartile)) s "
                     + "(median \(Self.seconds(spread.median)), range \(Self.seconds(spread.min))–\(Self.seconds(spread.max)))"
@@ -116,6 +116,13 @@ extension ScenarioFromLogs {
                     + job.assumed.clamped.map(\.rawValue).joined(separator: ", "))
         }
         return lines
+    }
+
+    /// The log phases whose spread over the job's runs is wide.
+    func wideSpreads(_ job: Job) -> [LogPhase] {
+        LogPhase.allCases.filter { phase in
+            job.observed.phases[phase].map { $0.count > 1 && $0.isWide() } ?? false
+        }
     }
 
     static func seconds(_ value: Double) -> String { String(format: "%.2f", value) }

@@ -64,6 +64,7 @@ extension ScenarioFromLogs {
             ),
             ("observed.*", "the logs above; minutes = the sum of the complete runs' totals / 60 over the period"),
             ("every other key", "not in the logs: its default (`simulate keys`), or --set"),
+            ("spread", spreadSource(jobs)),
         ]
         if !overrides.isEmpty {
             list.append(("--set", overrides.keys.sorted().map { "\($0)=\(overrides[$0]!)" }.joined(separator: ", ")))
@@ -104,6 +105,18 @@ extension ScenarioFromLogs {
                 + (fitted.isEmpty ? "catalog_lines' value" : "the median of the fitted jobs")
         }
         return text
+    }
+
+    /// Which jobs have a phase whose spread is wide (their comments give the quartiles and range).
+    func spreadSource(_ jobs: [Job]) -> String {
+        let wide = jobs.filter { !wideSpreads($0).isEmpty }
+        guard !wide.isEmpty else {
+            return "no job's phase has a wide spread (an interquartile range over half its median and over 1 s)"
+        }
+        return "wide (an interquartile range over half the median and over 1 s) in \(wide.count) of \(jobs.count) "
+            + "jobs, each commented with its quartiles and range: "
+            + wide.prefix(10).map { "\($0.observed.name) (\(wideSpreads($0).map(\.rawValue).joined(separator: ", ")))" }
+            .joined(separator: "; ") + (wide.count > 10 ? "; ..." : "")
     }
 
     static func format(_ value: Double) -> String { ScenarioValue.format((value * 1000).rounded() / 1000) }

@@ -119,16 +119,28 @@ public struct ObservedWorkload: Sendable {
         var gathered = JobGatherer()
         self.logs = logs.map { gathered.add($0) }
         guard !gathered.order.isEmpty, let first = gathered.first, let last = gathered.last else {
-            throw ObservedWorkloadError(
-                location: logs.first?.name ?? "logs",
-                problem: "no complete `meltano run` in \(logs.map(\.name).joined(separator: ", ")) "
-                    + "(every run is partial, failed or without a job name)")
+            throw Self.noCompleteRun(logs)
         }
         jobs = gathered.order.map { gathered.job($0) }
         firstTimestamp = first
         lastTimestamp = last
         gapSeconds = Spread(gathered.gaps())?.median
         (release, releaseLocation) = try Self.release(of: logs)
+    }
+
+    /// Names the first run of the set and why it does not count.
+    static func noCompleteRun(_ logs: [LogFileTimeline]) -> ObservedWorkloadError {
+        let all = logs.map(\.name).joined(separator: ", ")
+        guard let log = logs.first(where: { !$0.runs.isEmpty }), let run = log.runs.first else {
+            return ObservedWorkloadError(location: logs.first?.name ?? "logs", problem: "no `meltano run` in \(all)")
+        }
+        let why =
+            run.kind == .el
+            ? "a `meltano el` process" : run.pairingKey == nil ? "without a job name" : run.status.rawValue
+        return ObservedWorkloadError(
+            location: "\(log.name):\(run.firstLine)",
+            problem: "no complete `meltano run` in \(all); the first run, here, is \(why)"
+                + (run.statusReason.map { " (\($0))" } ?? ""))
     }
 
     /// The one release the logs name, or nil; two are an error at the first run of the second.

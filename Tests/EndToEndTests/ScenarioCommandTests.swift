@@ -80,7 +80,7 @@ final class ScenarioCommandTests: XCTestCase {
         let folder = TemporaryDirectory()
         let cut = try folder.write("cut.log", lines(ok).prefix(40).joined(separator: "\n"))
         let r = try scenario(["--from-logs", cut.path, "--baseline-release", "meltano-3.6.0"], in: folder)
-        assertBadInput(r, folder, mentions: ["cut.log", "no complete"])
+        assertBadInput(r, folder, mentions: ["cut.log:12: no complete", "is partial"])
     }
 
     func testAJobInOnlyOneSet() throws {

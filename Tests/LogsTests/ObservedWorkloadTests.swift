@@ -76,7 +76,8 @@ import Testing
         // Cut in the middle of the first run: one partial run, nothing complete.
         let log = LogFixtures.parse(lines: Array(lines.prefix(40)), name: "cut.log")
         let error = #expect(throws: ObservedWorkloadError.self) { try ObservedWorkload([log]) }
-        #expect(error?.location == "cut.log")
+        #expect(error?.location == "cut.log:12")
+        #expect(error?.problem.contains("the first run, here, is partial (the file ends at line 40") == true)
         #expect(error?.problem.contains("no complete") == true)
     }
 
