@@ -86,7 +86,9 @@ let package = Package(
             dependencies: ["Pipeline", "Model", "Scenario", "Environment", "Discovery", "Storage", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model", "Pipeline", "Scenario"]),
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "Model", "Scenario"]),
-        .testTarget(name: "ApplicationTests", dependencies: ["Application"]),
+        .testTarget(
+            name: "ApplicationTests",
+            dependencies: ["Application", "Logs", "Model", "Scenario", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Model", "Pipeline", "Scenario"]),
         .testTarget(name: "LogsTests", dependencies: ["Logs", "Model"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Model", "Storage", "HTTP", "TestSupport"]),

@@ -79,6 +79,14 @@ enum MeltanoMessage: Equatable {
         return (String(parts[1]), parts.count >= 5 ? String(parts[3]) : nil)
     }
 
+    /// The release in Meltano's debug line `Meltano 3.6.0, Python 3.11.7, Linux (x86_64)`: `3.6.0`.
+    static func release(in event: String) -> String? {
+        guard event.hasPrefix("Meltano "), let comma = event.firstIndex(of: ",") else { return nil }
+        let version = event[event.index(event.startIndex, offsetBy: 8)..<comma]
+        guard version.first?.isNumber == true, event[comma...].hasPrefix(", Python ") else { return nil }
+        return String(version)
+    }
+
     /// Meltano's own failure texts: `meltano el`'s `Extraction failed` / `Loading failed` /
     /// `Transformation failed`, and click's `Run invocation could not be completed as block failed: ...`
     /// (printed without a timestamp, so it reaches here as a plain line).

@@ -16,7 +16,7 @@ extension RunBuilder {
             boundaries: marks, phases: [], totalMicroseconds: nil, totalReason: nil,
             tap: tap ?? tapFromJobName, mappers: mappers, target: target, readers: readers,
             stateBackendLines: stateBackendLines, errorLines: errorLines, errorLineCount: errorLineCount,
-            status: status, statusReason: statusReason, notes: notes)
+            status: status, statusReason: statusReason, notes: notes, release: release)
         run.phases = LogPhase.allCases.map { phase in
             if let reason = unsplittable { return PhaseDuration(phase: phase, microseconds: nil, reason: reason) }
             return span(

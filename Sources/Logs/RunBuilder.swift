@@ -37,6 +37,8 @@ struct RunBuilder {
     var backwardsAt: [Int] = []
     var interleaving: String?
     var notes: [LogDiagnostic] = []
+    /// The release the process named before its Environment line, if it did.
+    var release: String?
     /// Set by `Block run completed.` (or `Extract & load complete!`): the process has ended.
     var finished = false
 

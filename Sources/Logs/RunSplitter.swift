@@ -27,6 +27,8 @@ public struct RunSplitter: Sendable {
     /// Meltano lines before the next `Environment '...' is active` (start-up output such as
     /// alembic's at debug level): the first of them, and how many.
     private var preamble: (LineMark, Int)?
+    /// The release named by `Meltano X.Y.Z, Python ...` since the last process began.
+    private var pendingRelease: String?
     private var lastTimestamp: (Timestamp, Int)?
     private var lastLineNumber = 0
     private var diagnosticLog = DiagnosticLog()
@@ -87,6 +89,7 @@ public struct RunSplitter: Sendable {
     }
 
     private mutating func consumeStructured(_ line: LogLine) {
+        if line.plugin == nil, let release = MeltanoMessage.release(in: line.event) { pendingRelease = release }
         let message = MeltanoMessage(line)
         if case .environmentActive(let name) = message {
             close(reason: "a new process began at line \(line.number) before `Block run completed.`", interrupted: true)
@@ -138,7 +141,9 @@ public struct RunSplitter: Sendable {
 
     private mutating func start(_ line: LogLine, environment: String?) {
         open = RunBuilder(first: line, environment: environment, command: pendingCommand)
+        open!.release = pendingRelease
         pendingCommand = nil
+        pendingRelease = nil
         afterBlockOf = nil
     }
 

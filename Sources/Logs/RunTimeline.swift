@@ -136,6 +136,9 @@ public struct RunTimeline: Equatable, Sendable {
     public var statusReason: String?
     /// Things about this run worth a warning (missing boundaries are in `phases` instead).
     public var notes: [LogDiagnostic]
+    /// The Meltano release the process named (`Meltano 3.6.0, Python ...`, printed at debug level
+    /// before its Environment line), e.g. `3.6.0`; nil when the log does not say.
+    public var release: String? = nil
 
     /// The identity used to pair runs across logs: the job name, else the echoed command.
     public var pairingKey: String? { jobName ?? command }

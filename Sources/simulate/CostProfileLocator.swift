@@ -13,12 +13,20 @@ enum CostProfileLocator {
     static let publicFile = "costs/cpython-public.json"
 
     static func load(for scenario: Scenario, scenarioFile: URL, currentDirectory cwd: URL) throws -> CostProfile {
-        if scenario.costProfile == .native { return .native }
+        try load(
+            kind: scenario.costProfile, costFile: scenario.costFile, scenarioFile: scenarioFile, currentDirectory: cwd)
+    }
+
+    /// The same from the two keys' values (`simulate scenario --from-logs` has no scenario yet).
+    static func load(kind: CostProfileKind, costFile: String, scenarioFile: URL, currentDirectory cwd: URL) throws
+        -> CostProfile
+    {
+        if kind == .native { return .native }
         let path: String
-        if !scenario.costFile.isEmpty {
-            path = URL(fileURLWithPath: scenario.costFile, relativeTo: cwd).path
+        if !costFile.isEmpty {
+            path = URL(fileURLWithPath: costFile, relativeTo: cwd).path
             guard FileManager.default.fileExists(atPath: path) else {
-                throw CostProfileError(message: "\(scenario.costFile): cost profile not found (key cost_file)")
+                throw CostProfileError(message: "\(costFile): cost profile not found (key cost_file)")
             }
         } else {
             // Beside the scenario file first, then in the scenarios/ folders the loader searches;

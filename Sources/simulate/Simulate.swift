@@ -27,7 +27,7 @@ struct Simulate: ParsableCommand {
             KeysCommand.self,
             VariantsCommand.self, ProfileCommand.self, WorkerCommand.self, ZygoteCommand.self, BenchCommand.self,
             BenchCacheCommand.self,
-            BenchHTTPCommand.self, TimelineCommand.self, ScanCommand.self,
+            BenchHTTPCommand.self, TimelineCommand.self, ScenarioCommand.self, ScanCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )
