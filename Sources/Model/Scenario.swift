@@ -91,10 +91,10 @@ public struct Scenario: Sendable {
         return out
     }
 
-    /// "the 9-run production workload", with its period when the scenario gives one ("… over 7 days").
+    /// "the 9-run production workload", with its period when the scenario gives one ("… of 7 days").
     public var workloadPhrase: String {
         let period = self[\.productionPeriod]
-        return "the \(self[\.productionRuns])-run production workload" + (period.isEmpty ? "" : " (over \(period))")
+        return "the \(self[\.productionRuns])-run production workload" + (period.isEmpty ? "" : " of \(period)")
     }
 
     /// The seed of the plan order, error decisions and environment.
