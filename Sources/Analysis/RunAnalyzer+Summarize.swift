@@ -40,6 +40,9 @@ extension RunAnalyzer {
             simulatedSecondsMoments: moments)
         summary.profileProvenance = variant.release.provenance.description
         summary.profileFingerprint = variant.release.behaviourFingerprint
+        if a.databaseUnreachableInvocations > 0 {
+            summary.databaseUnreachableInvocations = a.databaseUnreachableInvocations
+        }
         return summary
     }
 
