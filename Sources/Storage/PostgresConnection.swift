@@ -126,6 +126,30 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Inside a transaction: takes the transaction's advisory lock on `key` (released at COMMIT or
+    /// ROLLBACK), as SQLite's `BEGIN IMMEDIATE` takes the write lock, but per key. Not a counted
+    /// statement (SQLite's BEGIN is not one either). If another transaction holds it, that is one
+    /// lock wait (`busyWaits`, its time in `busyWaitNanoseconds`): the wait queues in the server
+    /// (first come, first served) for what is left of `retryLimitSeconds`; past that it fails
+    /// `55P03` and the transaction's retry loop turns it into `.busyTimeout`.
+    public func advisoryLock(_ key: String, started: UInt64 = MonotonicClock.now()) throws {
+        try lock.withLock {
+            let lockSQL = "SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))"
+            if try run(lockSQL, [key], counted: false).rows.first?.first == "t" { return }
+            let waitStarted = MonotonicClock.now()
+            let limit = UInt64(retryLimitSeconds * 1e9)
+            let left = limit > waitStarted - started ? limit - (waitStarted - started) : 0
+            try control("SET LOCAL lock_timeout = '\(max(1, left / 1_000_000))ms'")
+            _ = try run("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key], counted: false)
+            try control("SET LOCAL lock_timeout = '\(lockTimeoutMilliseconds)ms'")
+            let waited = MonotonicClock.now() - waitStarted
+            statsBox.update {
+                $0.busyWaits += 1
+                $0.busyWaitNanoseconds += waited
+            }
+        }
+    }
+
     /// Runs `body` with exclusive use of this connection and reports its waits (lock waits plus
     /// retries) and the time they took.
     public func measuringWaits<T>(_ body: () throws -> T) rethrows -> (result: T, waits: Int, waitNanoseconds: UInt64) {
@@ -232,7 +256,9 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Prepares `sql` once per connection, executes it with text parameters, returns its rows
     /// and the number of rows changed.
-    private func run(_ sql: String, _ parameters: [String?]) throws -> (rows: [[String?]], changed: Int) {
+    private func run(_ sql: String, _ parameters: [String?], counted: Bool = true) throws -> (
+        rows: [[String?]], changed: Int
+    ) {
         let conn = try connected()
         let name: String
         if let known = statements[sql] {
@@ -254,7 +280,7 @@ public final class PostgresConnection: @unchecked Sendable {
                     PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
                 })
         }
-        statsBox.update { $0.statementsExecuted += 1 }
+        if counted { statsBox.update { $0.statementsExecuted += 1 } }
         return (rows, Int(String(cString: PQcmdTuples(result))) ?? 0)
     }
 

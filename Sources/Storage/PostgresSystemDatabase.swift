@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Meltano's system database (`runs` and `state`) on a PostgreSQL server, one libpq connection per
 /// instance, and the `systemdb` state backend: the same statements and transactions as SQLite's
@@ -145,13 +146,16 @@ public final class PostgresSystemDatabase: SystemDatabaseStore, SystemDatabaseAu
         return StoredState(partialState: row[0], completedState: row[1], updatedAt: row[2] ?? "")
     }
 
-    /// SELECT, merge, DELETE, INSERT, COMMIT, as with SQLite; SQLite's `BEGIN IMMEDIATE` (one writer
-    /// at a time) becomes a SERIALIZABLE transaction, so two writers of one state id cannot both
-    /// commit what they read: the second fails `40001` and runs again (a retry).
+    /// SELECT, merge, DELETE, INSERT, COMMIT, as with SQLite. SQLite's `BEGIN IMMEDIATE` (one writer at
+    /// a time) becomes `BEGIN` and a transaction-scoped advisory lock on the state id: writers of one
+    /// state id queue for it, each then reads the last committed state (READ COMMITTED, Meltano's
+    /// level), so none loses another's update; writers of other state ids do not wait.
     @discardableResult
     public func set(stateID: String, completed: String?, partial: String?) throws -> StateWriteReceipt {
+        let started = MonotonicClock.now()
         let measured = try connection.measuringWaits {
-            try connection.transaction("BEGIN ISOLATION LEVEL SERIALIZABLE") { () throws -> Int in
+            try connection.transaction { () throws -> Int in
+                try connection.advisoryLock("state:" + stateID, started: started)
                 let row = try connection.queryRow(
                     "SELECT partial_state, completed_state FROM state WHERE state_id = $1", [stateID])
                 let merged = try StateMerge.merge(
