@@ -32,15 +32,20 @@ public final class PostgresConnection: @unchecked Sendable {
     private var transactionDepth = 0
     private let statsBox = StatsBox()
 
-    /// Connects (at most `connectTimeoutSeconds`) and sets the session's `lock_timeout`.
+    /// Connects (at most `connectTimeoutSeconds`) and sets the session's `lock_timeout`. With
+    /// `connectLater`, a server that cannot be reached is counted but not thrown here: the first
+    /// statement connects again and throws then.
     public init(
-        url: String, lockTimeoutMilliseconds: Int = 20, retryLimitSeconds: Double = 30, connectTimeoutSeconds: Int = 5
+        url: String, lockTimeoutMilliseconds: Int = 20, retryLimitSeconds: Double = 30, connectTimeoutSeconds: Int = 5,
+        connectLater: Bool = false
     ) throws {
         self.url = url
         self.lockTimeoutMilliseconds = max(1, lockTimeoutMilliseconds)
         self.retryLimitSeconds = max(0, retryLimitSeconds)
         self.connectTimeoutSeconds = max(1, connectTimeoutSeconds)
-        try lock.withLock { try connect() }
+        do { try lock.withLock { try connect() } } catch let error as StorageError
+            where connectLater && error.kind == .connection
+        {}
     }
 
     deinit { close() }

@@ -75,10 +75,15 @@ public final class PostgresSystemDatabase: SystemDatabaseStore, SystemDatabaseAu
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// Connects; statements wait at most `busyTimeoutSeconds` for other connections' locks.
-    public init(url: String, busyTimeoutSeconds: Double = 30, lockTimeoutMilliseconds: Int = 20) throws {
+    /// Connects; statements wait at most `busyTimeoutSeconds` for other connections' locks. With
+    /// `connectLater` (workers), an unreachable server throws at the first statement, inside the
+    /// invocation's phase, so that it fails as `database_unreachable` rather than ending its worker.
+    public init(
+        url: String, busyTimeoutSeconds: Double = 30, lockTimeoutMilliseconds: Int = 20, connectLater: Bool = false
+    ) throws {
         connection = try PostgresConnection(
-            url: url, lockTimeoutMilliseconds: lockTimeoutMilliseconds, retryLimitSeconds: busyTimeoutSeconds)
+            url: url, lockTimeoutMilliseconds: lockTimeoutMilliseconds, retryLimitSeconds: busyTimeoutSeconds,
+            connectLater: connectLater)
     }
 
     public var stats: DatabaseStats { connection.stats }

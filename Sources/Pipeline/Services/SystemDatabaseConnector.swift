@@ -17,7 +17,9 @@ public struct SystemDatabaseConnector: Sendable {
         case .sqlite(let path):
             self.init { try SystemDatabase(path: path, busyTimeoutSeconds: busyTimeoutSeconds) }
         case .postgres(let url):
-            self.init { try PostgresSystemDatabase(url: url, busyTimeoutSeconds: busyTimeoutSeconds) }
+            self.init {
+                try PostgresSystemDatabase(url: url, busyTimeoutSeconds: busyTimeoutSeconds, connectLater: true)
+            }
         }
     }
 
