@@ -31,15 +31,20 @@ let package = Package(
         // The shared vocabulary (scenario values, phases, events, jobs, the run summary, cost profiles):
         // no dependencies, so Analysis and Report never link the rooms that do the work.
         .target(name: "Model"),
-        .target(name: "Storage", dependencies: ["CSQLite", "Model"]),
+        // Debian's libpq-dev (the C client Meltano's psycopg wraps): the PostgreSQL system database (docs/systemdb.md).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "Storage", dependencies: ["CSQLite", "CLibPQ", "Model"]),
         // Debian's libcurl4-openssl-dev; shim.h wraps the variadic curl_easy_setopt/getinfo for Swift.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .target(name: "HTTP", dependencies: [
-            "CCurl", "Model", "Storage", "Environment", .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "NIOCore", package: "swift-nio"), .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "HTTP",
+            dependencies: [
+                "CCurl", "Model", "Storage", "Environment", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Descriptor passing, signalfd and PR_SET_PDEATHSIG for the worker zygote (static inline, links nothing).
         .systemLibrary(name: "CProcessControl"),
         .target(name: "Environment", dependencies: ["Model"]),
@@ -51,7 +56,8 @@ let package = Package(
             name: "Profiling", dependencies: ["Model", "Environment"],
             exclude: ["Probe/README.md", "Probe/results", "Probe/probe_all.py", "Probe/summarize.py"],
             resources: [.copy("Probe/probe.py"), .copy("Probe/sitecustomize.py")]),
-        .target(name: "Pipeline", dependencies: ["CProcessControl", "Model", "Environment", "Discovery", "Storage", "HTTP"]),
+        .target(
+            name: "Pipeline", dependencies: ["CProcessControl", "Model", "Environment", "Discovery", "Storage", "HTTP"]),
         // Process control: the plan, spawning workers (zygote or exec), the event log.
         .target(name: "ProcessControl", dependencies: ["CProcessControl", "Model", "Pipeline"]),
         // The application layer the subcommands call: a whole run, sweep, fit, the tool's own benchmarks.
@@ -66,11 +72,14 @@ let package = Package(
         // Evidence: they read the model only, so the summary's shape never changes because a room's did.
         .target(name: "Analysis", dependencies: ["Model", .product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(name: "Report", dependencies: ["Model", "Analysis"]),
-        .executableTarget(name: "simulate", dependencies: [
-            "Model", "Scenario", "Pipeline", "ProcessControl", "Application", "Analysis", "Report", "Environment", "Discovery", "HTTP", "Logs",
-            "Profiling",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "simulate",
+            dependencies: [
+                "Model", "Scenario", "Pipeline", "ProcessControl", "Application", "Analysis", "Report", "Environment",
+                "Discovery", "HTTP", "Logs",
+                "Profiling",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // What several test targets share: temporary folders, and copies of a test binary as worker processes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ModelTests", dependencies: ["Model"]),

@@ -144,6 +144,8 @@ public final class RunAccumulator: EventFolding {
             switch outcome.infrastructureFailure {
             case .http: failures.httpFailedInvocations = (failures.httpFailedInvocations ?? 0) + 1
             case .databaseLocked: failures.databaseLockedInvocations = (failures.databaseLockedInvocations ?? 0) + 1
+            case .databaseUnreachable:
+                failures.databaseUnreachableInvocations = (failures.databaseUnreachableInvocations ?? 0) + 1
             case nil: break
             }
             for counters in (outcome.http ?? [:]).values {

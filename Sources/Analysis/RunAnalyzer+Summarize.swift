@@ -41,6 +41,9 @@ extension RunAnalyzer {
         summary.jobs = jobSummaries(a, scenario: scenario)
         summary.profileProvenance = variant.release.provenance.description
         summary.profileFingerprint = variant.release.behaviourFingerprint
+        if a.databaseUnreachableInvocations > 0 {
+            summary.databaseUnreachableInvocations = a.databaseUnreachableInvocations
+        }
         return summary
     }
 

@@ -104,6 +104,7 @@ public struct RunAnalyzer {
             infrastructureFailed: [
                 .http: variants.reduce(0) { $0 + ($1.httpFailedInvocations ?? 0) },
                 .databaseLocked: variants.reduce(0) { $0 + ($1.databaseLockedInvocations ?? 0) },
+                .databaseUnreachable: variants.reduce(0) { $0 + ($1.databaseUnreachableInvocations ?? 0) },
             ], integrity: input.integrity, planned: variants.reduce(0) { $0 + $1.planned },
             completed: variants.reduce(0) { $0 + $1.simulatedSeconds.count })
         var summary = RunSummary(

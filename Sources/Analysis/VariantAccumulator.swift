@@ -127,6 +127,7 @@ struct VariantAccumulator {
     var jobOverlaps = 0
     var httpFailedInvocations = 0
     var databaseLockedInvocations = 0
+    var databaseUnreachableInvocations = 0
     /// Nanoseconds waited for the system database's lock, per phase (parallel to `phases`), over
     /// every finished invocation.
     var lockWaitNs: [UInt64]
@@ -186,6 +187,7 @@ struct VariantAccumulator {
         switch o.infrastructureFailure {
         case .http: httpFailedInvocations += 1
         case .databaseLocked: databaseLockedInvocations += 1
+        case .databaseUnreachable: databaseUnreachableInvocations += 1
         case nil: break
         }
         storage.statements += o.storage.statements
@@ -194,6 +196,7 @@ struct VariantAccumulator {
         storage.busyWaitNs += o.storage.busyWaitNs
         storage.retries += o.storage.retries
         storage.lockWaits += o.storage.lockWaits
+        if let n = o.storage.connectionErrors { storage.connectionErrors = (storage.connectionErrors ?? 0) + n }
         errorMessages.formUnion(messages)
     }
 

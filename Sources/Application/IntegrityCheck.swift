@@ -12,18 +12,56 @@ import Storage
 /// last state written to it, and no lock left behind.
 enum IntegrityCheck {
     static func run(
-        folder: RunFolder, stateBackend: StateBackendKind, facts: RunAccumulator.IntegrityFacts,
-        objectStore: ObjectStore? = nil
+        folder: RunFolder, systemDatabase: SystemDatabaseLocator? = nil, stateBackend: StateBackendKind,
+        facts: RunAccumulator.IntegrityFacts, objectStore: ObjectStore? = nil
     ) throws -> IntegrityInfo {
-        let database = try SystemDatabase(path: folder.database.path)
-        defer { database.connection.close() }
+        let locator = systemDatabase ?? .sqlite(path: folder.database.path)
+        let database: any SystemDatabaseAudit
+        var engine: String?  // nil: the default SQLite file, as before the key existed
+        switch locator {
+        case .sqlite(let path): database = try SystemDatabase(path: path)
+        case .postgres(let url):
+            let postgres = try PostgresSystemDatabase(url: url)
+            let version = postgres.connection.serverVersion
+            engine = "PostgreSQL \(version / 10000).\(version % 10000) at \(locator)"
+            database = postgres
+        }
+        defer { database.close() }
+        var result = try check(
+            database, folder: folder, stateBackend: stateBackend, facts: facts, objectStore: objectStore)
+        result.systemDatabase = engine
+        return result
+    }
+
+    /// `run`, but a PostgreSQL server that went away during the run leaves the check undone (said on
+    /// standard error) rather than the report unwritten; the invocations it failed already make the
+    /// run incomplete.
+    static func runUnlessUnreachable(
+        folder: RunFolder, systemDatabase: SystemDatabaseLocator, stateBackend: StateBackendKind,
+        facts: RunAccumulator.IntegrityFacts, objectStore: ObjectStore?
+    ) throws -> IntegrityInfo? {
+        do {
+            return try run(
+                folder: folder, systemDatabase: systemDatabase, stateBackend: stateBackend, facts: facts,
+                objectStore: objectStore)
+        } catch let error as StorageError where error.kind == .connection {
+            FileHandle.standardError.write(Data("simulate: integrity check not run: \(error)\n".utf8))
+            return nil
+        }
+    }
+
+    private static func check(
+        _ database: any SystemDatabaseAudit, folder: RunFolder, stateBackend: StateBackendKind,
+        facts: RunAccumulator.IntegrityFacts, objectStore: ObjectStore?
+    ) throws -> IntegrityInfo {
         if stateBackend == .http {
             guard let objectStore else {
                 throw ChildProcessError("integrity check: the http backend needs the run's server")
             }
             return try httpBackend(objectStore, database: database, facts: facts)
         }
-        let store: StateStore = stateBackend == .file ? try FileStateStore(root: folder.stateRoot.path) : database
+        let store: any StateStore =
+            stateBackend == .file ? try FileStateStore(root: folder.stateRoot.path) : database as any StateStore
         let (reported, written) = (facts.stateWritesReported, facts.stateIDsWritten)
         var recorded = 0
         var rows = 0
@@ -34,11 +72,7 @@ enum IntegrityCheck {
             recorded += count ?? 0
             tally.add(reported: facts.stateWritesByID[id] ?? 0, recorded: count ?? 0)
         }
-        if stateBackend != .file, let row = try database.connection.queryRow("SELECT count(*) FROM state"),
-            case .integer(let n) = row[0]
-        {
-            rows = Int(n)
-        }
+        if stateBackend != .file { rows = try database.stateRowCount() }
         return try info(
             database: database, finished: facts.finishedEvents, stateRows: rows, expected: written.count,
             recorded: recorded, reported: reported, tally: tally)
@@ -58,14 +92,11 @@ enum IntegrityCheck {
 
     /// The `runs` rows by state, checked with the state counts into one verdict.
     static func info(
-        database: SystemDatabase, finished: Int, stateRows rows: Int, expected: Int, recorded: Int,
+        database: any SystemDatabaseAudit, finished: Int, stateRows rows: Int, expected: Int, recorded: Int,
         reported: Int, tally: WriteTally,
         locksLeft: Int? = nil, matching: Int? = nil
     ) throws -> IntegrityInfo {
-        var byState: [String: Int] = [:]
-        for row in try database.connection.query("SELECT state, count(*) FROM runs GROUP BY state") {
-            if case .text(let state) = row[0], case .integer(let n) = row[1] { byState[state] = Int(n) }
-        }
+        let byState = try database.runsByState()
         let runsRows = byState.values.reduce(0, +)
         let nonTerminal = byState["RUNNING", default: 0]
         let objectStoreOK = (locksLeft ?? 0) == 0 && (matching ?? expected) == expected
@@ -80,7 +111,9 @@ enum IntegrityCheck {
 
     /// The http backend, read straight from the server's store: every `state.json`, every lock left,
     /// and for each job the document of its highest-sequence write compared byte for byte.
-    static func httpBackend(_ store: ObjectStore, database: SystemDatabase, facts: RunAccumulator.IntegrityFacts)
+    static func httpBackend(
+        _ store: ObjectStore, database: any SystemDatabaseAudit, facts: RunAccumulator.IntegrityFacts
+    )
         throws -> IntegrityInfo
     {
         let (reported, written, last) = (facts.stateWritesReported, facts.stateIDsWritten, facts.lastWrites)

@@ -87,7 +87,7 @@ public struct Simulation {
             ?? SyntheticEnvironment.prepare(
                 packages: scenario.packages, seed: scenario.seed, cacheRoot: options.cacheRoot,
                 shape: scenario.environmentShape)
-        try SystemDatabase.create(at: folder.database.path)
+        let systemDatabase = try SystemDatabaseSetup.prepare(systemdb: scenario[\.systemdb], folder: folder)
         let plan = InvocationPlan(scenario: scenario)
         // Cold runs measure warm against cold first, side by side, so the report can say what cold costs here.
         let coldReference =
@@ -102,7 +102,7 @@ public struct Simulation {
         var batch = WorkerBatch(
             scenario: scenario, costProfile: costProfile, pathEntries: environment.pathEntries,
             places: WorkerBatch.Places(
-                systemDatabase: .sqlite(path: folder.database.path), stateRoot: folder.stateRoot.path,
+                systemDatabase: systemDatabase, stateRoot: folder.stateRoot.path,
                 discoveryCache: folder.discoveryCache.path, scratch: folder.scratch.path,
                 httpServer: server.map { .loopback(port: $0.port) }))
         // The microbench may give a variant its own environment (the note measured fix-branch at 96 packages).
@@ -128,9 +128,9 @@ public struct Simulation {
         let record = try coordinator.run(plan: plan, accumulator: accumulator)
         let integrity =
             scenario.workload == .pipeline
-            ? try IntegrityCheck.run(
-                folder: folder, stateBackend: scenario.stateBackend, facts: accumulator.integrity,
-                objectStore: server?.store) : nil
+            ? try IntegrityCheck.runUnlessUnreachable(
+                folder: folder, systemDatabase: systemDatabase, stateBackend: scenario.stateBackend,
+                facts: accumulator.integrity, objectStore: server?.store) : nil
         // Stopped before the analysis so that the summary can say whether the port is free again.
         let serverSummary = server.map { HTTPServerSummary(stats: $0.stats, stop: $0.stop()) }
         let info = EnvironmentInfo(

@@ -59,7 +59,7 @@ extension EventLineDecoder {
 
     /// An object of number fields, each required once, in any order: `read` reads field `n`.
     static func fields(
-        _ s: inout JSONByteScanner, _ object: String, _ keys: [StaticString],
+        _ s: inout JSONByteScanner, _ object: String, _ keys: [StaticString], optional: Int = 0,
         _ read: (Int, inout JSONByteScanner) throws(UnrecognizedLine) -> Void
     ) throws(UnrecognizedLine) {
         var seen = Seen()
@@ -68,7 +68,9 @@ extension EventLineDecoder {
             try seen.mark(n)
             try read(n, &s)
         }
-        guard seen.bits == (1 << keys.count) - 1 else { throw UnrecognizedLine() }
+        // The last `optional` keys may be absent (fields encoded only when set).
+        let required: UInt64 = (1 << UInt64(keys.count - optional)) - 1
+        guard seen.bits & required == required else { throw UnrecognizedLine() }
     }
 
     static func discovery(_ s: inout JSONByteScanner) throws(UnrecognizedLine) -> DiscoveryCounters {
@@ -98,16 +100,17 @@ extension EventLineDecoder {
     static func storage(_ s: inout JSONByteScanner) throws(UnrecognizedLine) -> StorageCounters {
         var c = StorageCounters()
         let keys: [StaticString] = [
-            "statements", "transactions", "busy_waits", "busy_wait_ns", "retries", "lock_waits",
+            "statements", "transactions", "busy_waits", "busy_wait_ns", "retries", "lock_waits", "connection_errors",
         ]
-        try fields(&s, "storage", keys) { (n, s) throws(UnrecognizedLine) in
+        try fields(&s, "storage", keys, optional: 1) { (n, s) throws(UnrecognizedLine) in
             switch n {
             case 0: c.statements = try s.integer()
             case 1: c.transactions = try s.integer()
             case 2: c.busyWaits = try s.integer()
             case 3: c.busyWaitNs = try s.integer()
             case 4: c.retries = try s.integer()
-            default: c.lockWaits = try s.integer()
+            case 5: c.lockWaits = try s.integer()
+            default: c.connectionErrors = try s.integer()
             }
         }
         return c

@@ -1,13 +1,54 @@
+import Foundation
+
 /// Where a worker finds the system database. A worker may one day run on another node, so the
 /// batch names the database, it does not hand over an open connection or assume this machine.
 public enum SystemDatabaseLocator: Codable, Sendable, Equatable, CustomStringConvertible {
     /// A SQLite file on a file system the worker shares with the coordinator.
     case sqlite(path: String)
+    /// A PostgreSQL server, as a libpq URL (`postgresql://user@host:port/db?...`); every worker
+    /// connects to it itself.
+    case postgres(url: String)
 
     public var description: String {
         switch self {
         case .sqlite(let path): "sqlite:\(path)"
+        case .postgres(let url): Self.withoutPassword(url)
         }
+    }
+
+    /// Which engine: `sqlite` or `postgres`.
+    public var engine: String {
+        switch self {
+        case .sqlite: "sqlite"
+        case .postgres: "postgres"
+        }
+    }
+
+    /// True for the `systemdb` scenario key's values this tool accepts as a PostgreSQL server.
+    public static func isPostgresURL(_ text: String) -> Bool {
+        text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
+    }
+
+    /// What is wrong with a `systemdb` value (`sqlite`, or a `postgresql://` / `postgres://` URL), or nil.
+    public static func problem(systemdb text: String) -> String? {
+        if text == "sqlite" { return nil }
+        guard isPostgresURL(text) else {
+            return "expected 'sqlite' or a postgresql:// URL (postgres:// too), got '\(withoutPassword(text))'"
+        }
+        guard let parts = URLComponents(string: text), parts.scheme != nil else {
+            return "'\(withoutPassword(text))' is not a valid URL"
+        }
+        if let query = parts.queryItems, query.contains(where: { $0.name == "options" }) {
+            return "the URL's options parameter is the run's own (it sets search_path); remove it"
+        }
+        return nil
+    }
+
+    /// `url` with its password shown as `***`, for reports and messages.
+    public static func withoutPassword(_ url: String) -> String {
+        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
+        parts.password = "***"
+        return parts.string ?? url
     }
 }
 

@@ -7,6 +7,8 @@ public enum InfrastructureFailure: String, Codable, Sendable, CaseIterable {
     case http
     /// The system database stayed locked past `busy_timeout_seconds`.
     case databaseLocked = "database_locked"
+    /// The PostgreSQL system database could not be reached, or the connection broke.
+    case databaseUnreachable = "database_unreachable"
 }
 
 /// Whether a run's estimate stands on every planned invocation and a consistent store, and if
@@ -27,6 +29,8 @@ public struct RunOutcome: Codable, Sendable, Equatable {
         case httpFailedInvocations = "http_failed_invocations"
         /// Invocations that failed because the system database stayed locked past the busy timeout.
         case databaseLockedInvocations = "database_locked_invocations"
+        /// Invocations that failed because the PostgreSQL system database could not be reached.
+        case databaseUnreachableInvocations = "database_unreachable_invocations"
         /// Worker processes that exited non-zero, by a signal, or past their timeout.
         case workerFailures = "worker_failures"
         /// The stores after the run disagree with what the workers reported.
@@ -95,6 +99,12 @@ public struct RunOutcome: Codable, Sendable, Equatable {
                 Item(
                     reason: .databaseLockedInvocations, count: n,
                     text: "\(of(n)) failed (the system database stayed locked past busy_timeout_seconds)"))
+        }
+        if let n = infrastructureFailed[.databaseUnreachable], n > 0 {
+            items.append(
+                Item(
+                    reason: .databaseUnreachableInvocations, count: n,
+                    text: "\(of(n)) failed (the PostgreSQL system database could not be reached)"))
         }
         let workerFaults = failures.workerExits + failures.workerTimeouts
         if workerFaults > 0 {

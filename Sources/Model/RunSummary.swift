@@ -312,6 +312,8 @@ public struct VariantSummary: Codable, Sendable {
     public var databaseLockedInvocations: Int? = nil
     /// Per job of a listed workload (`jobs:` in the scenario); nil for alike jobs and in older summaries.
     public var jobs: [JobSummary]? = nil
+    /// Invocations that failed because the PostgreSQL system database could not be reached.
+    public var databaseUnreachableInvocations: Int? = nil
     /// Mean simulated seconds per invocation (sampled phases extrapolated), without assumed phases.
     public var simulatedSecondsPerRun: Double
     public var secondsPerRun: Double
@@ -422,6 +424,9 @@ public struct IntegrityInfo: Codable, Sendable {
     /// http backend: jobs whose `state.json` on the server equals the last state written to it.
     public var stateDocumentsMatchingLastWrite: Int?
     public var ok: Bool
+    /// The PostgreSQL server the run's system database was on (`PostgreSQL 15.18 at URL`); nil for the
+    /// default SQLite file in the run folder.
+    public var systemDatabase: String?
 
     public init(
         runsRows: Int, runsByState: [String: Int], nonTerminalRuns: Int, stateRows: Int, expectedStateRows: Int,
@@ -463,12 +468,16 @@ public struct FailureCounts: Codable, Sendable {
     /// Invocations that failed because the system database stayed locked past the busy timeout;
     /// absent when none did.
     public var databaseLockedInvocations: Int?
+    /// Invocations that failed because the PostgreSQL system database could not be reached; absent
+    /// when none did.
+    public var databaseUnreachableInvocations: Int?
 
     public init() {}
 
     public var any: Bool {
         workerExits + workerTimeouts + malformedLines + lostInvocations + (httpFailedInvocations ?? 0)
-            + (httpCallsGaveUp?.total ?? 0) + (databaseLockedInvocations ?? 0) > 0
+            + (httpCallsGaveUp?.total ?? 0) + (databaseLockedInvocations ?? 0) + (databaseUnreachableInvocations ?? 0)
+            > 0
             || interrupted != nil
     }
 }

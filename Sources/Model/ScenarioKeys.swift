@@ -342,6 +342,10 @@ public enum ScenarioKeys {
             "busy_timeout_seconds", range: 0.1...3_600, default: 30,
             help: "system database: how long one statement waits for a lock another connection holds before its "
                 + "invocation fails (the waits are reported apart, never in a phase's time)")
+        public let systemdb = ScenarioKey<String>(
+            "systemdb", default: "sqlite",
+            help: "the system database: sqlite (a file in the run folder), or a postgresql:// URL of a PostgreSQL "
+                + "server (each run gets its own schema; docs/systemdb.md)")
         public let productionRuns = ScenarioKey<Int>(
             "production.runs", range: 1...1_000_000, default: 9,
             help: "`meltano run` processes in the production workload", bound: "a production count, only multiplied")

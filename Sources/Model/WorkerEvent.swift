@@ -77,6 +77,9 @@ public struct StorageCounters: Codable, Sendable, Equatable {
     public var busyWaitNs: UInt64 = 0
     public var retries: Int = 0
     public var lockWaits: Int = 0
+    /// PostgreSQL: times the server could not be reached or the connection broke; nil when none (and
+    /// for SQLite), so that such events keep the fast decoder's shape.
+    public var connectionErrors: Int? = nil
     public init() {}
 }
 

@@ -65,6 +65,8 @@ public final class InvocationRunner {
                 .databaseLocked,
                 "\(phase.rawValue): the system database stayed locked by another connection for more than "
                     + "\(services.batch.systemDatabase.busyTimeoutSeconds) s (busy_timeout_seconds)")
+        } catch let error as StorageError where error.kind == .connection {
+            run.fail(.databaseUnreachable, "\(phase.rawValue): \(error.message)")
         }
     }
 }

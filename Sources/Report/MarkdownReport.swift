@@ -450,14 +450,21 @@ public enum MarkdownReport {
         if failed == 0 && !f.any && s.complete { return out + "None: every planned invocation finished.\n\n" }
         if let why = f.interrupted { out += "- **Interrupted**: \(why).\n" }
         let locked = f.databaseLockedInvocations ?? 0
+        let unreachable = f.databaseUnreachableInvocations ?? 0
         out +=
-            "- Invocations that failed by design (`on_error: fail`): \(failed - (f.httpFailedInvocations ?? 0) - locked).\n"
+            "- Invocations that failed by design (`on_error: fail`): "
+            + "\(failed - (f.httpFailedInvocations ?? 0) - locked - unreachable).\n"
         out += HTTPSection.failureLines(f)
         if locked > 0 {
             out +=
                 "- Invocations that failed because the system database stayed locked past "
                 + "`\(ScenarioKeys.table.busyTimeoutSeconds.name)` (\(value(s, \.busyTimeoutSeconds)) s): \(locked); "
                 + "they are in no time statistic.\n"
+        }
+        if unreachable > 0 {
+            out +=
+                "- Invocations that failed because the PostgreSQL system database could not be reached "
+                + "(connection refused or broken): \(unreachable); they are in no time statistic.\n"
         }
         out += "- Invocations lost (never finished): \(f.lostInvocations).\n"
         out +=
@@ -470,6 +477,7 @@ public enum MarkdownReport {
     static func integritySection(_ s: RunSummary) -> String {
         guard let i = s.integrity else { return "" }
         var out = "## System database after the run\n\n"
+        if let engine = i.systemDatabase { out += "- Engine: \(engine).\n" }
         out +=
             "- `runs`: \(i.runsRows) rows (\(i.runsByState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))); "
             + "\(i.nonTerminalRuns) not terminal.\n"
@@ -528,7 +536,14 @@ public enum MarkdownReport {
                 f(Double(v.storage.busyWaitNs) / 1e6, 1), "\(v.storage.retries)", "\(v.heartbeats)", "\(v.jobOverlaps)",
             ])
         }
-        out += "SQLite work per variant:\n\n" + st.text + "\n"
+        let postgres = s.integrity?.systemDatabase != nil
+        out += (postgres ? "PostgreSQL" : "SQLite") + " work per variant:\n\n" + st.text + "\n"
+        if postgres {
+            out +=
+                "On PostgreSQL a busy wait is a statement that hit `lock_timeout` (55P03), a retry a serialization "
+                + "failure (40001) or deadlock (40P01); connection errors: "
+                + s.variants.map { "\($0.name) \($0.storage.connectionErrors ?? 0)" }.joined(separator: ", ") + ".\n\n"
+        }
         let messages = Set(s.variants.flatMap(\.errorMessages)).sorted()
         if !messages.isEmpty {
             out += "Error messages met:\n\n" + messages.map { "- `\($0)`" }.joined(separator: "\n") + "\n\n"

@@ -286,6 +286,9 @@ public enum ScenarioLoader {
                     "'\(name)' is not a plain name: use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'"
             )
         }
+        if let problem = SystemDatabaseLocator.problem(systemdb: k.systemdb.value(in: values)) {
+            throw ScenarioError(location: where_(k.systemdb.name), key: k.systemdb.name, problem: problem)
+        }
         let names = k.variants.value(in: values)
         guard !names.isEmpty else {
             throw ScenarioError(

@@ -1,6 +1,6 @@
 import Foundation
 
-/// An error from the storage room: SQLite, the file state backend, or state JSON.
+/// An error from the storage room: SQLite, PostgreSQL, the file state backend, or state JSON.
 ///
 /// A busy database is not an error by itself: it becomes `.busyTimeout` only after the
 /// connection's overall retry limit has passed.
@@ -15,6 +15,10 @@ public struct StorageError: Error, Sendable, Equatable, CustomStringConvertible 
         case invalidState
         /// A file-system call failed with this `errno`.
         case fileSystem(errno: Int32)
+        /// PostgreSQL answered with this SQLSTATE (`40001`, `55P03`, ...).
+        case postgres(sqlstate: String)
+        /// The PostgreSQL server could not be reached, or the connection broke (SQLSTATE class 08, or none).
+        case connection
     }
 
     /// What went wrong.
@@ -48,6 +52,8 @@ public struct StorageError: Error, Sendable, Equatable, CustomStringConvertible 
         case .busyTimeout: text = "database busy: \(message)"
         case .invalidState: text = "invalid state: \(message)"
         case .fileSystem(let code): text = "file system error \(code): \(message)"
+        case .postgres(let sqlstate): text = "PostgreSQL error \(sqlstate): \(message)"
+        case .connection: text = "PostgreSQL connection error: \(message)"
         }
         if let sql { text += " [SQL: \(sql)]" }
         if let path { text += " [path: \(path)]" }

@@ -49,6 +49,8 @@ public struct DatabaseStats: Sendable, Equatable {
     public var retries = 0
     /// Total time slept between those retries.
     public var retryWaitNanoseconds: UInt64 = 0
+    /// Times the server could not be reached or the connection broke (PostgreSQL; always 0 for SQLite).
+    public var connectionErrors = 0
 
     public init() {}
 

@@ -46,6 +46,11 @@ struct ScenarioOptions: ParsableArguments {
             "Scan this interpreter's sys.path (as its console scripts see it) instead of a synthetic environment.",
             valueName: "python"))
     var python: String?
+    @Option(
+        help: ArgumentHelp(
+            "The system database: sqlite (default), or a PostgreSQL server's postgresql:// URL (docs/systemdb.md).",
+            valueName: "sqlite|url"))
+    var systemdb: String?
     @Option(name: .customLong("output-root"), help: "Folder that receives run folders.") var outputRoot: String = "runs"
     @Option(
         name: .customLong("cache-dir"), help: "Where synthetic environments are cached (default: <output-root>/.cache)."
@@ -63,7 +68,7 @@ struct ScenarioOptions: ParsableArguments {
             (k.packages.erased, packages), (k.errorRate.erased, errorRate), (k.workers.erased, workers),
             (k.invocations.erased, invocations), (k.variants.erased, variants), (k.seed.erased, seed),
             (k.catalogLines.erased, catalogLines), (k.costProfile.erased, costProfile), (k.cacheMode.erased, cache),
-            (k.python.erased, python),
+            (k.python.erased, python), (k.systemdb.erased, systemdb),
         ]
         for (key, value) in named {
             if let value {

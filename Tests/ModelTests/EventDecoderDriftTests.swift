@@ -35,7 +35,7 @@ import Testing
         var storage = StorageCounters()
         (storage.statements, storage.transactions, storage.busyWaits, storage.busyWaitNs) =
             (d.int(), d.int(), d.int(), d.uint64())
-        (storage.retries, storage.lockWaits) = (d.int(), d.int())
+        (storage.retries, storage.lockWaits, storage.connectionErrors) = (d.int(), d.int(), d.int())
         var http = HTTPCounters()
         (http.calls, http.requests, http.retries, http.failures) = (d.int(), d.int(), causes(), causes())
         (http.bytesSent, http.bytesReceived, http.backoffMicroseconds) = (d.int(), d.int(), d.uint64())

@@ -25,8 +25,10 @@ import Testing
         var seen = Observed()
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         seen.overlapBefore = try store.runningCount(jobName: "job")
-        let stale = try store.insertRun(jobName: "job", runID: "a", trigger: "simulate", now: start)
-        let fresh = try store.insertRun(jobName: "job", runID: "b", trigger: "simulate", now: start + 400)
+        let stale = try store.insertRun(
+            jobName: "job", runID: "2f0c8a56-1f4e-4d43-9a57-5a7f2f1f0001", trigger: "simulate", now: start)
+        let fresh = try store.insertRun(
+            jobName: "job", runID: "2f0c8a56-1f4e-4d43-9a57-5a7f2f1f0002", trigger: "simulate", now: start + 400)
         seen.rowIDs = [stale, fresh]
         try store.heartbeat(runRowID: fresh, now: start + 401)
         seen.staleMarked = try store.markStaleRuns(heartbeatOlderThan: start + 100, now: start + 402)

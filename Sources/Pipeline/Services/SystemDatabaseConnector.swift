@@ -16,6 +16,10 @@ public struct SystemDatabaseConnector: Sendable {
         switch locator {
         case .sqlite(let path):
             self.init { try SystemDatabase(path: path, busyTimeoutSeconds: busyTimeoutSeconds) }
+        case .postgres(let url):
+            self.init {
+                try PostgresSystemDatabase(url: url, busyTimeoutSeconds: busyTimeoutSeconds, connectLater: true)
+            }
         }
     }
 

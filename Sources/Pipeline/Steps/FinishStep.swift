@@ -14,6 +14,7 @@ struct FinishStep {
         storage.busyWaits = stats.busyWaits
         storage.busyWaitNs = stats.busyWaitNanoseconds
         storage.retries = stats.retries
+        storage.connectionErrors = stats.connectionErrors > 0 ? stats.connectionErrors : nil
         storage.lockWaits = run.lockWaits
         let ledger = run.ledger
         finished.outcome = InvocationOutcome(

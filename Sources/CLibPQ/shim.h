@@ -1,0 +1,2 @@
+// Debian's libpq-dev installs the header under /usr/include/postgresql; pkg-config libpq gives that folder.
+#include <libpq-fe.h>
