@@ -161,6 +161,13 @@ public struct RunAnalyzer {
                     + "so the minutes are higher than on an idle machine. Production runs its invocations one after another; "
                     + "use --workers \(cores) or fewer for an estimate of that.")
         }
+        let left = scenario.jobAllocation.unsimulatedJobs
+        if scenario.jobEntries != nil, left > 0 {
+            notes.append(
+                "\(scenario[\.invocations]) invocations for \(scenario.workloadJobs.count) jobs: \(left) jobs were not "
+                    + "simulated, and the jobs with the most runs stand for them (the minutes assume they are alike); "
+                    + "use --invocations \(scenario.workloadJobs.count) or more to simulate every job.")
+        }
         if costProfile.units.isEmpty {
             notes.append(
                 "Cost profile `native`: times are the Swift mechanism's own, not CPython's; the minutes are not a production estimate."

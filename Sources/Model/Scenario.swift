@@ -53,8 +53,10 @@ public struct Scenario: Sendable {
         let jobs = Self.jobs(entries: jobEntries, values: values, origins: origins)
         workloadJobs = jobs
         let invocations = ScenarioKeys.table.invocations.value(in: values)
+        // Alike jobs past the invocations never run, as ever; a listed job left out is stood for.
         jobAllocation =
-            JobAllocation(runs: jobs.map(\.runs), invocations: max(invocations, jobs.count))!
+            JobAllocation(
+                runs: jobs.map(\.runs), invocations: jobEntries == nil ? max(invocations, jobs.count) : invocations)!
         let totalRuns = Double(jobs.reduce(0) { $0 + $1.runs })
         // Alike jobs share the top-level values: taken as they are, not averaged back (no rounding).
         assumedSeconds = Phase.assumed.enumerated().map { a, phase in

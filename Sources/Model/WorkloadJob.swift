@@ -66,17 +66,29 @@ public struct JobAllocation: Sendable, Equatable {
     /// Per job, the weight of each of its invocations.
     public let weights: [Double]
 
-    /// Shares `invocations` among `runs` (one entry per job); nil when there are fewer invocations than jobs.
+    /// Shares `invocations` among `runs` (one entry per job). With fewer invocations than jobs,
+    /// the jobs with the most runs get one each and stand for the rest (`unsimulatedJobs` counts
+    /// those left out); nil with no job or no invocation.
     public init?(runs: [Int], invocations: Int) {
+        guard !runs.isEmpty, invocations > 0 else { return nil }
+        guard invocations >= runs.count else {
+            let chosen = Set(runs.indices.sorted { runs[$0] > runs[$1] }.prefix(invocations))
+            self.init(runs: runs.indices.map { chosen.contains($0) ? runs[$0] : 0 }, invocations: invocations, among: chosen)
+            return
+        }
+        self.init(runs: runs, invocations: invocations, among: Set(runs.indices))
+    }
+
+    /// Shares `invocations` among the jobs in `among` (as many or fewer than the invocations).
+    private init(runs: [Int], invocations: Int, among: Set<Int>) {
         let jobs = runs.count
-        guard jobs > 0, invocations >= jobs else { return nil }
         let total = Double(runs.reduce(0, +))
         let exact = runs.map { Double(invocations) * Double($0) / total }
-        var counts = exact.map { max(1, Int($0)) }
+        var counts = exact.indices.map { among.contains($0) ? max(1, Int(exact[$0])) : 0 }
         // Largest remainders first while there are invocations left; largest shares give back any excess.
         var left = invocations - counts.reduce(0, +)
         for j in exact.indices.sorted(by: { exact[$0] - Double(counts[$0]) > exact[$1] - Double(counts[$1]) })
-        where left > 0 {
+        where left > 0 && among.contains(j) {
             counts[j] += 1
             left -= 1
         }
@@ -97,9 +109,12 @@ public struct JobAllocation: Sendable, Equatable {
         jobOfOrdinal = order
         self.invocations = counts
         weights = (0..<jobs).map { j in
-            (Double(runs[j]) / total) / (Double(counts[j]) / Double(invocations))
+            counts[j] == 0 ? 0 : (Double(runs[j]) / total) / (Double(counts[j]) / Double(invocations))
         }
     }
+
+    /// Jobs no invocation runs (fewer invocations than jobs): the simulated ones stand for them.
+    public var unsimulatedJobs: Int { invocations.filter { $0 == 0 }.count }
 
     /// The job ordinal `ordinal` runs (ordinals past the plan wrap around).
     public func job(ofOrdinal ordinal: Int) -> Int { jobOfOrdinal[ordinal % jobOfOrdinal.count] }

@@ -102,24 +102,14 @@ enum JobListParser {
         origins[key.name] = origins[key.name] ?? "the sum of the jobs' runs"
     }
 
-    /// With a list, `jobs` and `production.runs` come from it (not the command line), and every job
-    /// needs an invocation.
+    /// With a list, `jobs` and `production.runs` come from it (not the command line).
     static func check(_ jobs: [JobEntry]?, values: [String: ScenarioValue], origins: [String: String]) throws {
         let k = ScenarioKeys.table
-        // Alike jobs past the invocations simply never run, as before.
-        guard let jobs else { return }
+        guard jobs != nil else { return }
         for key in [k.jobs.name, k.productionRuns.name] where origins[key]?.hasPrefix("command line") == true {
             throw ScenarioError(
                 location: origins[key]!, key: key,
                 problem: "the scenario lists its jobs; \(key) comes from that list and cannot be set here")
-        }
-        let invocations = k.invocations.value(in: values)
-        if invocations < jobs.count {
-            throw ScenarioError(
-                location: origins[k.invocations.name] ?? "default", key: k.invocations.name,
-                problem:
-                    "is \(invocations), fewer than the \(jobs.count) jobs listed: each job needs at least one invocation"
-            )
         }
     }
 }

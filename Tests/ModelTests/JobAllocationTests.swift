@@ -22,7 +22,8 @@ import Testing
         #expect(!a.isUniform)
     }
 
-    @Test func fewerInvocationsThanJobsIsRefused() {
-        #expect(JobAllocation(runs: [1, 1, 1], invocations: 2) == nil)
+    @Test func noInvocationIsRefused() {
+        #expect(JobAllocation(runs: [1, 1, 1], invocations: 0) == nil)
+        #expect(JobAllocation(runs: [1, 1, 1], invocations: 2)?.unsimulatedJobs == 1)
     }
 }

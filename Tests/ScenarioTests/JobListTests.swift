@@ -59,10 +59,6 @@ import Testing
         ("jobs:\n  - {name: a, runs: 1}\n  - {name: a, runs: 2}", "j.yaml:10", "jobs[1].name", "listed twice"),
         ("jobs: []", "j.yaml:8", "jobs", "empty"),
         ("production:\n  runs: 5\njobs:\n  - {name: a, runs: 1}", "j.yaml:9", "production.runs", "add up to 1"),
-        (
-            "jobs:\n" + (0..<7).map { "  - {name: j\($0), runs: 1}" }.joined(separator: "\n"), "j.yaml:4",
-            "invocations", "fewer than the 7 jobs"
-        ),
     ])
     func badListsNameTheLineAndKey(yaml: String, location: String, key: String, problem: String) throws {
         do {
@@ -73,6 +69,19 @@ import Testing
             #expect(error.key == key, "\(error)")
             #expect(error.problem.contains(problem), "\(error)")
         }
+    }
+
+    @Test func fewerInvocationsThanJobsSimulateTheJobsWithTheMostRuns() throws {
+        let s = try Self.load(
+            "jobs:\n" + (0..<8).map { "  - {name: j\($0), runs: \($0 + 1)}" }.joined(separator: "\n"))
+        #expect(s.jobAllocation.unsimulatedJobs == 2)
+        #expect(s.jobAllocation.invocations == [0, 0, 1, 1, 1, 1, 1, 1])
+        // The six simulated jobs' runs-weighted mean, over the invocations.
+        let perJob = (0..<8).map(Double.init)
+        let mean = (0..<6).map { perJob[s.jobAllocation.job(ofOrdinal: $0)] * s.jobAllocation.weight(ofOrdinal: $0) }
+            .reduce(0, +) / 6
+        let expected = (2..<8).reduce(0.0) { $0 + Double($1 + 1) * perJob[$1] } / Double((3...8).reduce(0, +))
+        #expect(abs(mean - expected) < 1e-9)
     }
 
     @Test func theListCannotBeResizedFromTheCommandLine() throws {
