@@ -118,6 +118,15 @@ final class ScenarioCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("8 jobs, 8 runs"), r.stdout)
     }
 
+    func testAnUnknownReleaseIsBadInput() throws {
+        let folder = TemporaryDirectory()
+        let r = try scenario(["--from-logs", log(ok), "--baseline-release", "meltano-9"], in: folder)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(
+            r.stderr.hasPrefix("simulate: command line (--baseline-release): unknown variant 'meltano-9'"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("out.yaml")))
+    }
+
     func testABadSetIsBadInput() throws {
         let folder = TemporaryDirectory()
         let r = try scenario(
