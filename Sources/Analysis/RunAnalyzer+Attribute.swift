@@ -44,7 +44,9 @@ extension RunAnalyzer {
             variants[v].jobs = variants[v].jobs.map { jobs in
                 jobs.enumerated().map { j, job in
                     var job = job
-                    if let mine = job.minutes, let theirs = variants[b].jobs?[j].minutes { job.deltaMinutes = mine - theirs }
+                    if let mine = job.minutes, let theirs = variants[b].jobs?[j].minutes {
+                        job.deltaMinutes = mine - theirs
+                    }
                     return job
                 }
             }

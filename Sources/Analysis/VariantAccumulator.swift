@@ -244,7 +244,10 @@ struct VariantAccumulator {
     /// has no spread to show and adds the overall mean.
     func totalsWithinJobs() -> [Double] {
         var sums: [Int32: (sum: Double, count: Int)] = [:]
-        for (x, j) in zip(totals, totalJobs) { sums[j, default: (0, 0)].sum += x; sums[j, default: (0, 0)].count += 1 }
+        for (x, j) in zip(totals, totalJobs) {
+            sums[j, default: (0, 0)].sum += x
+            sums[j, default: (0, 0)].count += 1
+        }
         let overall = totals.isEmpty ? 0 : totals.reduce(0, +) / Double(totals.count)
         return zip(totals, totalJobs).map { x, j in
             let (sum, n) = sums[j]!

@@ -38,7 +38,8 @@ public struct Scenario: Sendable {
     /// `jobEntries` is the file's `jobs:` list; `values` then holds `jobs` and `production.runs`
     /// as the list gives them (the loader checks). Invocations must be at least the jobs.
     public init(
-        file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant], baseline: Variant,
+        file: String, values: [String: ScenarioValue], origins: [String: String], variants: [Variant],
+        baseline: Variant,
         jobEntries: [JobEntry]? = nil
     ) {
         self.file = file
@@ -55,8 +56,10 @@ public struct Scenario: Sendable {
         jobAllocation =
             JobAllocation(runs: jobs.map(\.runs), invocations: max(invocations, jobs.count))!
         let totalRuns = Double(jobs.reduce(0) { $0 + $1.runs })
+        // Alike jobs share the top-level values: taken as they are, not averaged back (no rounding).
         assumedSeconds = Phase.assumed.enumerated().map { a, phase in
-            (phase, jobs.reduce(0) { $0 + Double($1.runs) * $1.assumedSeconds[a] } / totalRuns)
+            guard jobEntries != nil else { return (phase, Self.assumedKeys[a].value(in: values)) }
+            return (phase, jobs.reduce(0) { $0 + Double($1.runs) * $1.assumedSeconds[a] } / totalRuns)
         }
         variantPackages =
             Self.variantPackages(ScenarioKeys.table.microbenchPackagesByVariant.value(in: values)) ?? [:]
@@ -88,10 +91,10 @@ public struct Scenario: Sendable {
         return out
     }
 
-    /// "the 9-run production workload", with its period when the scenario gives one ("… over 7 days").
+    /// "the 9-run production workload", with its period when the scenario gives one ("… of 7 days").
     public var workloadPhrase: String {
         let period = self[\.productionPeriod]
-        return "the \(self[\.productionRuns])-run production workload" + (period.isEmpty ? "" : " (over \(period))")
+        return "the \(self[\.productionRuns])-run production workload" + (period.isEmpty ? "" : " of \(period)")
     }
 
     /// The seed of the plan order, error decisions and environment.

@@ -347,7 +347,8 @@ public enum ScenarioKeys {
             help: "`meltano run` processes in the production workload", bound: "a production count, only multiplied")
         public let productionPeriod = ScenarioKey<String>(
             "production.period", default: "",
-            help: "the span of time production.runs fall in (`7 days`), as the logs it came from show; empty: one batch")
+            help: "the span of time production.runs fall in (`7 days`), as the logs it came from show; empty: one batch"
+        )
         public let productionGapSeconds = ScenarioKey<Double>(
             "production.gap_seconds", range: 0...86_400, default: 2.5,
             help: "pause between production runs")

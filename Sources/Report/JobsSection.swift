@@ -43,7 +43,8 @@ enum JobsSection {
         out += MarkdownReport.fold(t, "\(baseJobs.count) jobs")
         let folded = baseJobs.indices.filter(quiet).count
         if folded > 0 {
-            out += "\n\(folded) job\(folded == 1 ? "" : "s") change by less than \(quietMinutes) min in every variant.\n"
+            out +=
+                "\n\(folded) job\(folded == 1 ? "" : "s") change by less than \(quietMinutes) min in every variant.\n"
         }
         return out + "\n"
     }

@@ -408,7 +408,8 @@ public enum MarkdownReport {
                 .joined(separator: ", ")
                 + " per run, from the scenario's `assumed.*` keys (the production log); the same for every variant."
             if names.contains(.pages) && names.contains(.tapProcessing) {
-                out += " The extraction's HTTP time is measured (`\(Phase.pages)`) and adds to the assumed `\(Phase.tapProcessing)`"
+                out +=
+                    " The extraction's HTTP time is measured (`\(Phase.pages)`) and adds to the assumed `\(Phase.tapProcessing)`"
                 let latency = ScenarioKeys.table.http.api.latencyMilliseconds
                 let medians = s.variants.compactMap { $0.http?.first { $0.phase == .pages }?.latencyMs.median }
                 if s[\.http.api.latencyMilliseconds] > 0 {

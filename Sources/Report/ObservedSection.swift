@@ -14,13 +14,12 @@ enum ObservedSection {
             + "production workload and set beside the simulated change of `\(o.variant)` against `\(baseline)` in "
             + "the simulated phases whose work happens there.\n\n"
         var t = MarkdownTable(
-            ["log phase", "simulated phases", "observed Δ min", "simulated Δ min", "explained", "unexplained Δ min"],
+            ["log phase", "its steps", "observed Δ min", "simulated Δ min", "explained", "unexplained Δ min"],
             numeric: [2, 3, 4, 5])
         for row in o.rows {
             t.add([
                 row.phase.rawValue,
-                row.simulatedPhases.isEmpty
-                    ? "none (not modelled)" : row.simulatedPhases.map(\.rawValue).joined(separator: ", "),
+                steps(row.simulatedPhases),
                 row.observedMinutes.map { R.signed($0) } ?? "unknown", R.signed(row.simulatedMinutes),
                 row.explainedShare.map(R.percent) ?? "–", row.unexplainedMinutes.map { R.signed($0) } ?? "–",
             ])
@@ -36,6 +35,16 @@ enum ObservedSection {
     }
 
     /// What the table says, in words, from its own rows.
+    /// A log phase's steps by their own names (`catalog-write`, `other (assumed)`); "not modelled"
+    /// when only the assumed one is there.
+    static func steps(_ phases: [Phase]) -> String {
+        let names = phases.map { $0.isAssumed ? "\($0.step) (assumed)" : $0.step }
+        guard phases.contains(where: { !$0.isAssumed }) else {
+            return names.isEmpty ? "none (not modelled)" : names.joined(separator: ", ") + ": not modelled"
+        }
+        return names.joined(separator: ", ")
+    }
+
     static func verdict(_ o: ObservedComparison) -> String {
         typealias R = MarkdownReport
         let slack = R.f(o.slackMinutes)
@@ -48,8 +57,8 @@ enum ObservedSection {
         }
         for row in o.rows where o.underExplained.contains(row.phase) {
             let modelled =
-                row.simulatedPhases.isEmpty
-                ? "no simulated phase runs here" : "the model explains \(R.signed(row.simulatedMinutes)) min"
+                row.simulatedPhases.allSatisfy(\.isAssumed)
+                ? "no simulated step runs here" : "the model explains \(R.signed(row.simulatedMinutes)) min"
             lines.append(
                 "- `\(row.phase)`: production's logs \(R.signed(row.observedMinutes ?? 0)) min; \(modelled); "
                     + "\(R.signed(row.unexplainedMinutes ?? 0)) min unexplained.")

@@ -17,7 +17,8 @@ enum JobListParser {
             let entry = try parse(mapping, index: i, location: location, file: file)
             if let first = seen[entry.name] {
                 throw ScenarioError(
-                    location: location, key: "jobs[\(i)].name", problem: "job '\(entry.name)' is listed twice (first at \(first))")
+                    location: location, key: "jobs[\(i)].name",
+                    problem: "job '\(entry.name)' is listed twice (first at \(first))")
             }
             seen[entry.name] = location
             entries.append(entry)
@@ -85,13 +86,17 @@ enum JobListParser {
     }
 
     /// `production.runs` is the jobs' runs summed: set from the list, or checked against it when the file gives it.
-    static func settle(_ jobs: [JobEntry], values: inout [String: ScenarioValue], origins: inout [String: String]) throws {
+    static func settle(_ jobs: [JobEntry], values: inout [String: ScenarioValue], origins: inout [String: String])
+        throws
+    {
         let key = ScenarioKeys.table.productionRuns
         let total = jobs.reduce(0) { $0 + $1.runs }
         if let given = origins[key.name], key.value(in: values) != total {
             throw ScenarioError(
                 location: given, key: key.name,
-                problem: "is \(key.value(in: values)), but the jobs' runs add up to \(total) (leave it out: it is their sum)")
+                problem:
+                    "is \(key.value(in: values)), but the jobs' runs add up to \(total) (leave it out: it is their sum)"
+            )
         }
         values[key.name] = .int(total)
         origins[key.name] = origins[key.name] ?? "the sum of the jobs' runs"
@@ -112,7 +117,9 @@ enum JobListParser {
         if invocations < jobs.count {
             throw ScenarioError(
                 location: origins[k.invocations.name] ?? "default", key: k.invocations.name,
-                problem: "is \(invocations), fewer than the \(jobs.count) jobs listed: each job needs at least one invocation")
+                problem:
+                    "is \(invocations), fewer than the \(jobs.count) jobs listed: each job needs at least one invocation"
+            )
         }
     }
 }

@@ -19,9 +19,9 @@ import Testing
 
     @Test func theRegressionsUnitsAddInQuadrature() {
         let hop = CostSpread.minutesByUnit(
-            [(.catalogWrite, 9.0), (.bookkeeping, 1.0), (.extract, 50)], catalogWrite: .threadHop, costs: Self.costs)
+            [(.catalogWrite, 9.0), (.bookkeeping, 1.0), (.pages, 50)], catalogWrite: .threadHop, costs: Self.costs)
         let sync = CostSpread.minutesByUnit(
-            [(.catalogWrite, 1.0), (.bookkeeping, 1.0), (.extract, 40)], catalogWrite: .sync, costs: Self.costs)
+            [(.catalogWrite, 1.0), (.bookkeeping, 1.0), (.pages, 40)], catalogWrite: .sync, costs: Self.costs)
         #expect(hop == [.catalogLineThreadHop: 9.0, .sqliteStatement: 1.0])
         let half = CostSpread.halfWidth(variant: hop, baseline: sync, costs: Self.costs)
         // 9 min at ±10% and 1 min at ±20%, independent; the statement unit (no spread) and the

@@ -61,7 +61,7 @@ import Testing
         // The worst variant's top phase, the discovery scans; then the others by whether their interval excludes 0.
         #expect(
             sentence.contains(
-                " (95% interval), of which settings +0.15 min (69%); discovery scans at most +0.18 min in any variant. "
+                " (95% interval), of which pre-plugin/settings +0.15 min (69%); discovery scans at most +0.18 min in any variant. "
             ),
             "\(sentence)")
         #expect(

@@ -48,7 +48,7 @@ struct RandomRun {
             h.requests = h.calls + rng.nextInt(below: 2)
             h.failures.add(chance(0.2) ? RetryCause.timeout : nil)
             h.latencyMicroseconds = (0..<h.requests).map { _ in UInt32(1 + rng.nextInt(below: 2_000_000)) }
-            o.http = [pick([Phase.extract, .stateLookup, .stateWrite]): h]
+            o.http = [pick([Phase.pages, .stateLookup, .stateWrites]): h]
             if chance(0.2) { o.failure = "extract: gave up" }
         }
         if chance(0.5) {

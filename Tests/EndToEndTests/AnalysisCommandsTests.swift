@@ -120,10 +120,10 @@ final class AnalysisCommandsTests: XCTestCase {
         XCTAssertEqual(r8.status, 2, r8.stdout)
         XCTAssertTrue(r8.stderr.contains("release profiles differ for "), r8.stderr)
         XCTAssertTrue(r8.stderr.contains("probed from Meltano 9.9.9"), r8.stderr)
-        let future = try variant { $0["schema_version"] = 4 }
+        let future = try variant { $0["schema_version"] = 5 }
         let r6 = try SimulateBinary.run(["compare", summary.path, future.path])
         XCTAssertEqual(r6.status, 2, r6.stdout)
-        XCTAssertTrue(r6.stderr.contains("schema_version 4, expected 1 to 3"), r6.stderr)
+        XCTAssertTrue(r6.stderr.contains("schema_version 5, expected 1 to 4"), r6.stderr)
     }
 
     func testExportsAndChartAreWritten() throws {
@@ -132,7 +132,7 @@ final class AnalysisCommandsTests: XCTestCase {
         let folder = try runSmoke("run", ["--export-csv", csv.path, "--export-markdown", md.path])
         let rows = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
         XCTAssertTrue(rows[0].hasPrefix("variant,phase,provenance"))
-        XCTAssertEqual(rows.count, 1 + 4 * 12, "4 variants × (8 simulated + 4 assumed phases)")
+        XCTAssertEqual(rows.count, 1 + 4 * 14, "4 variants × (8 simulated + 6 assumed phases)")
         XCTAssertEqual(
             try String(contentsOf: md, encoding: .utf8),
             try String(contentsOf: folder.appendingPathComponent("REPORT.md"), encoding: .utf8))

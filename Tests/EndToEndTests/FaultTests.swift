@@ -75,7 +75,8 @@ final class FaultTests: XCTestCase {
         // Its phases before the kill reached the log.
         XCTAssertTrue(
             o.events.contains {
-                $0["invocation"] as? Int == 3 && ($0["phase"] as? [String: Any])?["phase"] as? String == "catalog-write"
+                $0["invocation"] as? Int == 3
+                    && ($0["phase"] as? [String: Any])?["phase"] as? String == "pre-plugin/catalog-write"
             })
     }
 

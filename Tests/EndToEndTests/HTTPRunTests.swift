@@ -46,7 +46,7 @@ final class HTTPRunTests: XCTestCase {
                 maxLatency = max(maxLatency, (phase["latency_ms"] as? [String: Any])?["max"] as? Double ?? 0)
             }
         }
-        XCTAssertEqual(phases, ["extract", "state-lookup", "state-write"])
+        XCTAssertEqual(phases, ["extraction/pages", "extraction/state-writes", "pre-plugin/state-lookup"])
         XCTAssertGreaterThan(retries["server_error"] ?? 0, 0, "\(retries)")
         XCTAssertGreaterThan(retries["timeout"] ?? 0, 0, "\(retries)")
         // No attempt outlived the client's timeout by much (the server stalls for twice as long).

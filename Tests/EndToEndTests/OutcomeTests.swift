@@ -157,7 +157,9 @@ final class OutcomeTests: XCTestCase {
         XCTAssertGreaterThan(waited, 3, "the blocked workers' waits are reported")
         // The phases that use the database take milliseconds in the smoke scenario; one that held a
         // wait of seconds would show it (a sampled one, state-write, twice over: it is extrapolated).
-        let databasePhases: Set<String> = ["bookkeeping", "state-lookup", "state-write", "teardown"]
+        let databasePhases: Set<String> = [
+            "pre-plugin/bookkeeping", "pre-plugin/state-lookup", "extraction/state-writes", "state-write/teardown",
+        ]
         for phase in phases where databasePhases.contains(phase["phase"] as? String ?? "") {
             let max = (phase["modelled_ms"] as? [String: Any])?["max"] as? Double ?? 0
             XCTAssertLessThan(max, 2000, "\(phase["phase"]!) holds a lock wait: \(max) ms")

@@ -29,7 +29,7 @@ final class ScanCostRunTests: XCTestCase {
         let variants = try XCTUnwrap(summary["variants"] as? [[String: Any]])
         let variant = try XCTUnwrap(variants.first { $0["name"] as? String == TestProfiles.noImportListing })
         let phases = try XCTUnwrap(variant["phases"] as? [[String: Any]])
-        let settings = try XCTUnwrap(phases.first { $0["phase"] as? String == "settings" })
+        let settings = try XCTUnwrap(phases.first { $0["phase"] as? String == "pre-plugin/settings" })
         return try XCTUnwrap(settings["scan_mean_ms"] as? Double)
     }
 

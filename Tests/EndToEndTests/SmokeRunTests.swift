@@ -30,7 +30,7 @@ final class SmokeRunTests: XCTestCase {
             XCTAssertNotNil(try? JSONSerialization.jsonObject(with: Data(line.utf8)), "not JSON: \(line)")
         }
         let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
-        XCTAssertEqual(summary["schema_version"] as? Int, 3)
+        XCTAssertEqual(summary["schema_version"] as? Int, 4)
         XCTAssertEqual(summary["complete"] as? Bool, true)
         let variants = try XCTUnwrap(summary["variants"] as? [[String: Any]])
         XCTAssertEqual(

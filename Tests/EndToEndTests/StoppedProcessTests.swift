@@ -156,13 +156,15 @@ final class StoppedProcessTests: XCTestCase {
     func testWorkerStoppedMidHTTPCallIsKilledAtItsTimeout() throws {
         for spawn in ["zygote", "exec"] {
             let run = try start(["--set", "state_backend=http", "--set", "worker_spawn=\(spawn)"]) { events in
-                events.contains { ($0["phase"] as? [String: Any])?["phase"] as? String == "catalog-write" }
+                events.contains { ($0["phase"] as? [String: Any])?["phase"] as? String == "pre-plugin/catalog-write" }
             }
             let pids = Dictionary(
                 run.events.filter { $0["event"] as? String == "worker_started" }.compactMap { event in
                     (event["worker"] as? Int).flatMap { w in (event["pid"] as? Int).map { (w, pid_t($0)) } }
                 }, uniquingKeysWith: { a, _ in a })
-            let writer = run.events.last { ($0["phase"] as? [String: Any])?["phase"] as? String == "catalog-write" }
+            let writer = run.events.last {
+                ($0["phase"] as? [String: Any])?["phase"] as? String == "pre-plugin/catalog-write"
+            }
             let pid = try XCTUnwrap((writer?["worker"] as? Int).flatMap { pids[$0] }, "\(spawn): no worker")
             kill(pid, SIGSTOP)
             let seconds = run.waitForEnd(seconds: Self.workerTimeout + 5 + 20)

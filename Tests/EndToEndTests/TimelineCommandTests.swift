@@ -110,7 +110,7 @@ final class ObservedLogsRunTests: XCTestCase {
         let report = try String(contentsOf: folder.appendingPathComponent("run/REPORT.md"), encoding: .utf8)
         XCTAssertTrue(report.contains("## Observed in production, phase by phase"), report)
         XCTAssertTrue(
-            report.contains("| pre-plugin | settings, bookkeeping, state-lookup, catalog-write, pre-plugin-other |"))
+            report.contains("| pre-plugin | settings, bookkeeping, state-lookup, catalog-write, other (assumed) |"))
         // Over the smoke scenario's 3 production runs: 60.52 s per run → +3.03 min in pre-plugin.
         XCTAssertTrue(report.contains("+3.03"), report)
         let summary = try SimulateBinary.json(folder.appendingPathComponent("run/summary.json"))

@@ -44,11 +44,11 @@ import Testing
             succeeded: true, discovery: discovery, storage: storage, heartbeats: d.int(), jobOverlap: true,
             stateWrites: d.int(), errorPaths: d.int(), wallNs: d.uint64(),
             coldCache: PageEviction(files: d.int(), failed: d.int(), residentPages: d.int(), sampledPages: d.int()),
-            http: [.extract: http], failure: d.text(),
+            http: [.pages: http], failure: d.text(),
             lastStateWrite: LastStateWrite(stateID: d.text(), sequence: d.int(), document: d.text()))
         outcome.failureCause = .databaseLocked
         var phase = PhaseRecord(
-            phase: .stateWrite, provenance: .sampled, units: d.int(), productionUnits: d.int(), nativeNs: d.uint64(),
+            phase: .stateWrites, provenance: .sampled, units: d.int(), productionUnits: d.int(), nativeNs: d.uint64(),
             modelledNs: d.uint64(), scans: d.int(), scanModelledNs: d.uint64())
         phase.lockWaitNs = d.uint64()
         var event = WorkerEvent(.invocationFinished, invocation: d.int(), variant: d.text())

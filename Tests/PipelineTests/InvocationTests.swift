@@ -45,7 +45,7 @@ final class InvocationTests: XCTestCase {
         try fixture.run("meltano-3.7.9")
         let names = fixture.events.compactMap(\.phase?.phase)
         XCTAssertEqual(
-            names, [.settings, .bookkeeping, .stateLookup, .catalogWrite, .targetStateInit, .stateWrite, .teardown])
+            names, [.settings, .bookkeeping, .stateLookup, .catalogWrite, .targetStateInit, .stateWrites, .teardown])
         let catalog = try XCTUnwrap(fixture.phases(of: 0)[.catalogWrite])
         XCTAssertEqual(catalog.provenance, .sampled)
         XCTAssertEqual(catalog.units, 10)

@@ -13,7 +13,7 @@ final class PaddingTests: XCTestCase {
             costs: profile([.sqliteStatement: 3_000, .jsonState: 5_000]))
         let outcome = try fixture.run("meltano-4.1")
         XCTAssertTrue(outcome.succeeded)
-        let write = try XCTUnwrap(fixture.phases(of: 0)[.stateWrite])
+        let write = try XCTUnwrap(fixture.phases(of: 0)[.stateWrites])
         // Two sampled messages, each: UPDATE runs.payload + SELECT, DELETE, INSERT (4 counted statements) and one JSON unit.
         let floorNs = UInt64(2 * (4 * 3_000 + 5_000)) * 1_000
         XCTAssertGreaterThanOrEqual(write.modelledNs, floorNs)
@@ -27,7 +27,7 @@ final class PaddingTests: XCTestCase {
         let fixture = try PipelineFixture(
             variants: ["meltano-4.1"], stateMessages: 2, costs: profile([.scanPerDistribution: 1]))
         try fixture.run("meltano-4.1")
-        let write = try XCTUnwrap(fixture.phases(of: 0)[.stateWrite])
+        let write = try XCTUnwrap(fixture.phases(of: 0)[.stateWrites])
         XCTAssertEqual(write.modelledNs, write.nativeNs)
     }
 

@@ -12,8 +12,8 @@ final class StepsTests: XCTestCase {
         let fixture = try PipelineFixture(variants: ["meltano-4.1"])
         let services = InvocationServices(batch: fixture.batch) { _ in }
         XCTAssertEqual(
-            services.pipelineSteps.map(\.phase),
-            [.settings, .bookkeeping, .stateLookup, .catalogWrite, .extract, .targetStateInit, .stateWrite, .teardown])
+            services.pipelineSteps(for: fixture.batch).map(\.phase),
+            [.settings, .bookkeeping, .stateLookup, .catalogWrite, .pages, .targetStateInit, .stateWrites, .teardown])
     }
 
     /// The same invocation against the in-memory system database: the same phases, statements and

@@ -8,8 +8,10 @@ import Testing
 /// The pieces under the report: phase order, both charts, path display.
 @Suite struct ReportPartsTests {
     static let pipeline = [
-        "cli-start", "settings", "bookkeeping", "state-lookup", "catalog-write", "pre-plugin-other", "extract",
-        "tap-processing", "target-state-init", "state-write", "target-tail", "teardown",
+        "start/other", "pre-plugin/settings", "pre-plugin/bookkeeping", "pre-plugin/state-lookup",
+        "pre-plugin/catalog-write", "pre-plugin/other", "extraction/pages", "extraction/tap",
+        "extraction/target-state-init", "extraction/state-writes", "target-tail/target", "load-finalize/target",
+        "state-write/teardown", "state-write/other",
     ]
 
     @Test func phasesInTheOrderOfAnInvocation() throws {
@@ -47,8 +49,10 @@ import Testing
         }
         // Legend: every glyph once; the phases too small to draw are named.
         // Glyphs by size: the largest phase (tap-processing, 53 s per run) the densest, the next (target-tail) light.
-        #expect(text.contains("█ tap-processing   ░ target-tail"), "\(text)")
-        #expect(text.contains("not drawn: state-lookup, catalog-write, teardown."), "\(text)")
+        #expect(text.contains("█ extraction/tap   ░ target-tail/target"), "\(text)")
+        #expect(
+            text.contains("not drawn: pre-plugin/state-lookup,\npre-plugin/catalog-write, state-write/teardown."),
+            "\(text)")
         #expect(Set(TextChart.glyphs).count == TextChart.glyphs.count)
         // Bars scale: a variant with twice the minutes has about twice the glyphs.
         let drawn = TextChart.stackedBars(

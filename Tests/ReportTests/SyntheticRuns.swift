@@ -52,10 +52,12 @@ enum SyntheticRuns {
               runs: 9
               gap_seconds: 2.5
             assumed:
-              cli_start_seconds: 4
-              pre_plugin_other_seconds: 7
-              extract_seconds: 53
+              start_seconds: 4
+              pre_plugin_seconds: 7
+              extraction_seconds: 53
               target_tail_seconds: 21
+              load_finalize_seconds: 0
+              state_write_seconds: 0
             \(observed)
             """
         let scenario = try ScenarioLoader.load(yaml: yaml, displayName: "synthetic.yaml")

@@ -18,7 +18,7 @@ import Testing
         #expect(s.origins["error_rate"] == "command line (--set)")
         #expect(s.commandLineOverrides == ["--set", "error_rate=0.2"])
         // Everything else keeps its file origin.
-        #expect(s.origins["packages"] == "\(Self.matatikaName):15")
+        #expect(s.origins["packages"] == "\(Self.matatikaName):176")
         #expect(s.packages == 200)
     }
 
@@ -45,11 +45,11 @@ import Testing
 
     @Test func overrideOfNestedAndDefaultedKeys() throws {
         let s = try matatika([
-            try ScenarioOverride.parseSet("production.runs=3"),
+            try ScenarioOverride.parseSet("production.gap_seconds=3"),
             try ScenarioOverride.parseSet("lock-timeout-seconds=2.5"),
         ])
-        #expect(s.productionRuns == 3)
-        #expect(s.origins["production.runs"] == "command line (--set)")
+        #expect(s.productionGapSeconds == 3)
+        #expect(s.origins["production.gap_seconds"] == "command line (--set)")
         #expect(s.lockTimeoutSeconds == 2.5)
         #expect(s.origins["lock_timeout_seconds"] == "command line (--set)")
     }

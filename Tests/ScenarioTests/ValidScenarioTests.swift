@@ -8,7 +8,7 @@ import Testing
         let s = try ScenarioLoader.load(file: repositoryScenario("matatika"), displayName: "scenarios/matatika.yaml")
         #expect(s.file == "scenarios/matatika.yaml")
         #expect(s.name == "matatika")
-        #expect(s.description.hasPrefix("Nine `meltano run` invocations"))
+        #expect(s.description.hasPrefix("9 jobs, 9 runs in 13 min"))
         #expect(s.workload == .pipeline)
         #expect(
             s.variants.map(\.name) == [
@@ -24,18 +24,32 @@ import Testing
         #expect(s.retryOnError)
         #expect(s.stateBackend == .systemdb)
         #expect(s.jobs == 9)
-        #expect(s.catalogLines == 250_000)
+        // Made from the production logs (`simulate scenario --from-logs`, in the file's header).
+        let jobs = s.workloadJobs
+        #expect(jobs.count == 9 && jobs.allSatisfy { $0.runs == 1 })
+        #expect(jobs[0].name == "dev:mysql-bigdb_prd9_ci_leadplatform-to-target-snowflake:bigdb_prd9_ci_leadplatform")
+        #expect(jobs[0].stateMessages == 210)
+        #expect(jobs[0].pages == 424)  // 42,305 records at 100 a page
+        #expect(jobs[0].assumedSeconds == [19.47, 17.71, 106.49, 37.17, 79.75, 0.61])
+        let fitted = jobs.map(\.catalogLines).reduce(0, +)
+        #expect((2_200_000...2_350_000).contains(fitted), "\(fitted)")
+        #expect(s.jobAllocation.isUniform)
+        #expect(s.catalogLines == 255_949)
         #expect(s.catalogSampleLines == 400)
-        #expect(s.stateMessages == 118)
+        #expect(s.stateMessages == 107)
         #expect(s.stateSampleMessages == 118)
         #expect(s.costProfile == .cpython)
         #expect(s.workerTimeoutSeconds == 300)
         #expect(s.productionRuns == 9)
-        #expect(s.productionGapSeconds == 2.5)
-        #expect(s.assumedSeconds.map(\.phase) == [.cliStart, .prePluginOther, .tapProcessing, .targetTail])
-        #expect(s.assumedSeconds.map(\.seconds) == [4, 7, 53, 21])
-        #expect(s.observedBaselineMinutes == 13.3)
-        #expect(s.observedRegressedMinutes == 25.9)
+        #expect(s.productionGapSeconds == 2.29)
+        #expect(s.assumedSeconds.map(\.phase) == Phase.assumed)
+        // One run each: the per-run assumed seconds are the jobs' plain means.
+        for (a, assumed) in s.assumedSeconds.enumerated() {
+            let mean = jobs.map { $0.assumedSeconds[a] }.reduce(0, +) / 9
+            #expect(abs(assumed.seconds - mean) < 1e-9, "\(assumed.phase)")
+        }
+        #expect(s.observedBaselineMinutes == 13.01)
+        #expect(s.observedRegressedMinutes == 25.54)
         #expect(s.observedRegressedVariant == "meltano-3.7.9")
         // The persistent column is meltano-3.7.9's calls with the persistent strategy.
         let persistent = try #require(s.variants.last)
@@ -44,18 +58,14 @@ import Testing
 
         // Origins: file lines for stated keys, `default` for the rest.
         let f = "scenarios/matatika.yaml"
-        #expect(s.origins["name"] == "\(f):4")
-        #expect(s.origins["variants"] == "\(f):7")
-        #expect(s.origins["packages"] == "\(f):15")
-        #expect(s.origins["production.runs"] == "\(f):37")
-        #expect(s.origins["assumed.extract_seconds"] == "\(f):47")
-        #expect(s.origins["observed.regressed_variant"] == "\(f):55")
-        for key in [
-            "cost_file", "heartbeat_interval_seconds", "lock_timeout_seconds", "site_packages",
-            "microbench.backends_calls", "microbench.creations",
-        ] {
-            #expect(s.origins[key] == "default", "\(key)")
-        }
+        #expect(s.origins["name"] == "\(f):34")
+        #expect(s.origins["variants"] == "\(f):36")
+        #expect(s.origins["packages"] == "\(f):176")
+        #expect(s.origins["production.runs"] == "\(f):44")
+        #expect(s.origins["assumed.extraction_seconds"] == "\(f):49")
+        #expect(s.origins["observed.regressed_variant"] == "\(f):56")
+        // The file states every key, the ones the logs do not give at their defaults.
+        #expect(ScenarioKeys.all.allSatisfy { s.origins[$0.name] != "default" })
         #expect(s.heartbeatIntervalSeconds == 1)
         #expect(s.lockTimeoutSeconds == 10)
         #expect(s.sitePackages.isEmpty)
@@ -87,11 +97,11 @@ import Testing
         // Not in the file: defaults.
         #expect(s.invocationsPerProcess == 1)
         #expect(s.stateBackend == .systemdb)
-        #expect(s.assumedSeconds.map(\.seconds) == [4, 7, 53, 21])
+        #expect(s.assumedSeconds.map(\.seconds) == [4, 7, 53, 7.5, 13.2, 0.4])
         #expect(s.observedBaselineMinutes == nil)
         #expect(s.observedRegressedVariant == nil)
         for key in [
-            "invocations_per_process", "state_backend", "assumed.cli_start_seconds", "assumed.extract_seconds",
+            "invocations_per_process", "state_backend", "assumed.start_seconds", "assumed.extraction_seconds",
             "observed.baseline_minutes",
         ] {
             #expect(s.origins[key] == "default", "\(key)")
@@ -189,7 +199,7 @@ import Testing
         #expect(ScenarioKeys.key(named: "nosuch") == nil)
         for name in [
             "error_rate", "packages", "workers", "invocations", "variants", "seed", "baseline",
-            "production.runs", "assumed.extract_seconds",
+            "production.runs", "assumed.extraction_seconds",
         ] {
             #expect(names.contains(name), "\(name)")
         }
