@@ -64,7 +64,7 @@ final class ScenarioCommandTests: XCTestCase {
                 "--output", folder.file("run"),
             ], in: SimulateBinary.repository)
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("over the 9-run production workload (over 13 min"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("over the 9-run production workload of 13 min"), r.stdout)
         XCTAssertTrue(r.stdout.contains("Production's logs changed +12.53 min over 9 paired runs"), r.stdout)
         let report = try String(contentsOfFile: folder.file("run/REPORT.md"), encoding: .utf8)
         XCTAssertTrue(report.contains("bigdb_prd9_ci_leadplatform"), "the report's Jobs section names the jobs")
