@@ -12,11 +12,16 @@ extension ScenarioFromLogs {
     /// The workload's keys: releases, sizes, production, assumed defaults, observed.
     func runBlock(_ jobs: [Job]) -> ScenarioDocument.Block {
         let keys = ScenarioKeys.table
-        let variants = [baselineRelease.name] + (regressedRelease.map { [$0.name] } ?? [])
+        // Without a regressed release: the baseline, then the key's default variants.
+        let others = regressedRelease.map { [$0.name] } ?? keys.variants.defaultValue
+        let variants = [baselineRelease.name] + others.filter { $0 != baselineRelease.name }
         var entries: [Entry] = [
             entry(keys.name.name, .string(name), nil),
             entry(keys.description.name, .string(description), nil),
-            entry(keys.variants.name, .list(variants), "the releases of the logs"),
+            entry(
+                keys.variants.name, .list(variants),
+                regressedRelease == nil ? "the baseline release, then the default variants" : "the releases of the logs"
+            ),
             entry(keys.baseline.name, .string(baselineRelease.name), nil),
             entry(keys.invocations.name, .int(invocations.value), invocations.why),
         ]

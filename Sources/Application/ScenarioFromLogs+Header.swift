@@ -80,7 +80,11 @@ extension ScenarioFromLogs {
             return "\(profile.name) (\(flag))"
         }
         var text = one(baselineRelease, baseline, "--baseline-release")
-        if let regressedRelease { text += ", " + one(regressedRelease, regressed, "--regressed-release") }
+        if let regressedRelease {
+            text += ", " + one(regressedRelease, regressed, "--regressed-release")
+        } else {
+            text += "; no regressed release, so the other variants are `variants`' defaults (--set variants=...)"
+        }
         return text
     }
 

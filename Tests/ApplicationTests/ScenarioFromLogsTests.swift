@@ -32,11 +32,11 @@ import Yams
     }
 
     static func maker(
-        regressed: Bool = true, regressedRelease: String = "meltano-3.7.9", overrides: [String: ScenarioValue] = [:]
+        regressed: Bool = true, regressedRelease: String? = "meltano-3.7.9", overrides: [String: ScenarioValue] = [:]
     ) throws -> ScenarioFromLogs {
         try ScenarioFromLogs(
             baseline: ObservedWorkload([log(ok)]), regressed: regressed ? ObservedWorkload([log(slow)]) : nil,
-            baselineRelease: profile("meltano-3.6.0"), regressedRelease: profile(regressedRelease), costs: costs(),
+            baselineRelease: profile("meltano-3.6.0"), regressedRelease: regressedRelease.map(profile), costs: costs(),
             overrides: overrides, name: "m", command: "simulate scenario ...",
             baselineLogPaths: ["logs/\(ok)"], regressedLogPaths: regressed ? ["logs/\(slow)"] : [])
     }
@@ -112,13 +112,16 @@ import Yams
     }
 
     @Test func withoutRegressedLogsTheCatalogIsTheDefaultOrSet() throws {
-        let (document, _) = try Self.maker(regressed: false, overrides: ["catalog_lines": .int(1234), "seed": .int(7)])
-            .make()
+        let (document, _) = try Self.maker(
+            regressed: false, regressedRelease: nil, overrides: ["catalog_lines": .int(1234), "seed": .int(7)]
+        )
+        .make()
         let text = ScenarioWriter.render(document)
         let root = try #require(try Yams.load(yaml: text) as? [String: Any])
         let jobs = try #require(root["jobs"] as? [[String: Any]])
         #expect(jobs.allSatisfy { $0["catalog_lines"] as? Int == 1234 })
         #expect(root["seed"] as? Int == 7)
+        #expect(root["variants"] as? [String] == ["meltano-3.6.0", "meltano-3.7.9"])
         #expect(root["observed"].flatMap { ($0 as? [String: Any])?["regressed_logs"] } == nil)
         #expect(text.contains("not determined by the logs (no --regressed logs)"))
     }

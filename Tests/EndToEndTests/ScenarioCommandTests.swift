@@ -64,7 +64,7 @@ final class ScenarioCommandTests: XCTestCase {
                 "--output", folder.file("run"),
             ], in: SimulateBinary.repository)
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("over the 9-run production workload (over 13 min"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("over the 9-run production workload of 13 min"), r.stdout)
         XCTAssertTrue(r.stdout.contains("Production's logs changed +12.53 min over 9 paired runs"), r.stdout)
         let report = try String(contentsOfFile: folder.file("run/REPORT.md"), encoding: .utf8)
         XCTAssertTrue(report.contains("bigdb_prd9_ci_leadplatform"), "the report's Jobs section names the jobs")
@@ -116,6 +116,15 @@ final class ScenarioCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("cut.log: skipped 1 of 9 runs (1 partial)"), r.stderr)
         XCTAssertTrue(r.stdout.contains("8 jobs, 8 runs"), r.stdout)
+    }
+
+    func testAnUnknownReleaseIsBadInput() throws {
+        let folder = TemporaryDirectory()
+        let r = try scenario(["--from-logs", log(ok), "--baseline-release", "meltano-9"], in: folder)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(
+            r.stderr.hasPrefix("simulate: command line (--baseline-release): unknown variant 'meltano-9'"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("out.yaml")))
     }
 
     func testABadSetIsBadInput() throws {

@@ -118,6 +118,8 @@ struct ScenarioCommand: ParsableCommand {
         }
         do { return try ReleaseProfileFiles.variant(chosen).release } catch let error as ScenarioError {
             throw SimulateExit.badInput("command line (\(flag)): \(error.problem)")
+        } catch let problem as KeyProblem {
+            throw SimulateExit.badInput("command line (\(flag)): \(problem.text)")
         }
     }
 
