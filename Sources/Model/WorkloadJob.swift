@@ -73,7 +73,8 @@ public struct JobAllocation: Sendable, Equatable {
         guard !runs.isEmpty, invocations > 0 else { return nil }
         guard invocations >= runs.count else {
             let chosen = Set(runs.indices.sorted { runs[$0] > runs[$1] }.prefix(invocations))
-            self.init(runs: runs.indices.map { chosen.contains($0) ? runs[$0] : 0 }, invocations: invocations, among: chosen)
+            self.init(
+                runs: runs.indices.map { chosen.contains($0) ? runs[$0] : 0 }, invocations: invocations, among: chosen)
             return
         }
         self.init(runs: runs, invocations: invocations, among: Set(runs.indices))

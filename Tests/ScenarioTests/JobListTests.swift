@@ -78,7 +78,8 @@ import Testing
         #expect(s.jobAllocation.invocations == [0, 0, 1, 1, 1, 1, 1, 1])
         // The six simulated jobs' runs-weighted mean, over the invocations.
         let perJob = (0..<8).map(Double.init)
-        let mean = (0..<6).map { perJob[s.jobAllocation.job(ofOrdinal: $0)] * s.jobAllocation.weight(ofOrdinal: $0) }
+        let mean =
+            (0..<6).map { perJob[s.jobAllocation.job(ofOrdinal: $0)] * s.jobAllocation.weight(ofOrdinal: $0) }
             .reduce(0, +) / 6
         let expected = (2..<8).reduce(0.0) { $0 + Double($1 + 1) * perJob[$1] } / Double((3...8).reduce(0, +))
         #expect(abs(mean - expected) < 1e-9)
