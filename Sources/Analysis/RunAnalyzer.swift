@@ -126,11 +126,21 @@ public struct RunAnalyzer {
                 variants: variants, scenario: scenario, outcome: outcome, observed: observed),
             notes: notes(scenario: scenario, costProfile: input.costProfile),
             warnings: StatisticalChecks.warnings(
-                variants: variants, loadAverage: input.loadAverageAtStart,
+                variants: variants, withinJobs: withinJobs(scenario, accumulator),
+                loadAverage: input.loadAverageAtStart,
                 cores: ProcessInfo.processInfo.activeProcessorCount))
         summary.observed = observed
         summary.outcome = outcome
         return summary
+    }
+
+    /// Per variant, the moments of its seconds within jobs; nil unless the scenario lists its jobs.
+    func withinJobs(_ scenario: Scenario, _ accumulator: RunAccumulator) -> [String: SecondsMoments]? {
+        guard scenario.jobEntries != nil else { return nil }
+        return Dictionary(
+            uniqueKeysWithValues: scenario.variants.indices.map {
+                (scenario.variants[$0].name, SecondsMoments(accumulator.variants[$0].totalsWithinJobs()))
+            })
     }
 
     /// `--cache cold`: the reference measurement plus what the run's own drops did.

@@ -6,10 +6,14 @@ import Model
 public enum StatisticalChecks {
     public static let minimumInvocations = 10
 
-    public static func warnings(variants: [VariantSummary], loadAverage: Double?, cores: Int) -> [String] {
+    /// `withinJobs`: for a listed workload, each variant's seconds with each job's own mean taken
+    /// out (jobs of different sizes differ by design, which is no instability).
+    public static func warnings(
+        variants: [VariantSummary], withinJobs: [String: SecondsMoments]? = nil, loadAverage: Double?, cores: Int
+    ) -> [String] {
         var out: [String] = []
         for v in variants {
-            let moments = v.everyInvocationMoments
+            let moments = withinJobs?[v.name] ?? v.everyInvocationMoments
             let n = moments.count
             if n > 0 && n < minimumInvocations {
                 out.append(
@@ -21,7 +25,8 @@ public enum StatisticalChecks {
             let sd = moments.variance.squareRoot()
             if mean > 0, sd > 0.1 * mean {
                 out.append(
-                    "`\(v.name)`: the standard deviation of its simulated seconds per invocation is "
+                    "`\(v.name)`: the standard deviation of its simulated seconds per invocation"
+                        + (withinJobs == nil ? "" : " within its jobs") + " is "
                         + "\(Int((sd / mean * 100).rounded()))% of the mean (over 10%): the runs are unstable or the machine is noisy."
                 )
             }

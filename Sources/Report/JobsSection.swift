@@ -11,7 +11,13 @@ enum JobsSection {
         guard let base = s.variants.first(where: { $0.name == s.baseline }), let baseJobs = base.jobs,
             !baseJobs.isEmpty
         else { return "" }
-        let others = s.variants.filter { $0.name != s.baseline && $0.jobs?.count == baseJobs.count }
+        let compared = s.variants.filter { $0.name != s.baseline && $0.jobs?.count == baseJobs.count }
+        // A variant that changes no job, or only within noise, says nothing a column would: one line instead.
+        let unchanged = compared.filter { v in
+            v.jobs!.allSatisfy { abs($0.deltaMinutes ?? 0) < quietMinutes }
+                || v.regressionMinutes.map { $0.low <= 0 && $0.high >= 0 } == true
+        }
+        let others = compared.filter { v in !unchanged.contains { $0.name == v.name } }
         let focal = others.first { $0.name == s[\.observedRegressedVariant] } ?? others.first
         let order = baseJobs.indices.sorted {
             abs(focal?.jobs?[$0].deltaMinutes ?? 0) > abs(focal?.jobs?[$1].deltaMinutes ?? 0)
@@ -41,6 +47,12 @@ enum JobsSection {
             + "variant's change; the jobs that change most first. The sum of the jobs' changes is the regression's "
             + "estimate, weighted by runs.\n\n"
         out += MarkdownReport.fold(t, "\(baseJobs.count) jobs")
+        if !unchanged.isEmpty {
+            out +=
+                "\n" + unchanged.map { "`\($0.name)`" }.joined(separator: ", ")
+                + " change\(unchanged.count == 1 ? "s" : "") the workload within noise (the 95% interval includes 0): "
+                + "per-job changes left out.\n"
+        }
         let folded = baseJobs.indices.filter(quiet).count
         if folded > 0 {
             out +=
