@@ -23,10 +23,7 @@ public struct JobEntry: Sendable, Equatable {
     /// The keys a job may set for itself, by the name it uses (`pages` for `http.pages`), declared once.
     public static let ownKeys: [(name: String, key: AnyScenarioKey)] = {
         let k = ScenarioKeys.table
-        let assumed = [
-            k.assumedStartSeconds, k.assumedPrePluginSeconds, k.assumedExtractionSeconds, k.assumedTargetTailSeconds,
-            k.assumedLoadFinalizeSeconds, k.assumedStateWriteSeconds,
-        ].map { (name: $0.name, key: $0.erased) }
+        let assumed = Scenario.assumedKeys.map { (name: $0.name, key: $0.erased) }
         return [
             (k.catalogLines.name, k.catalogLines.erased), (k.stateMessages.name, k.stateMessages.erased),
             ("pages", k.http.pages.erased),
