@@ -71,11 +71,6 @@ public enum Phase: String, CaseIterable, Codable, CodingKeyRepresentable, Sendab
     /// The step's own name, without its log phase (`catalog-write`).
     public var step: String { String(rawValue.split(separator: "/").last ?? "") }
 
-    /// Its name in prose ("pre-plugin catalog write").
-    public var title: String {
-        rawValue.replacingOccurrences(of: "/", with: " ").replacingOccurrences(of: "-", with: " ")
-    }
-
     /// The name summaries of schema 1–3 and older events gave the phase (`catalog-write`); compare
     /// reads them. The old `target-tail` held today's `target-tail/target` and `load-finalize/target`.
     public static func legacy(_ name: String) -> Phase? {

@@ -69,7 +69,7 @@ extension Scenario {
                 WorkloadJob(
                     name: "tap-matatika-\(j)-to-target-snowflake", runs: 1, catalogLines: top(k.catalogLines),
                     stateMessages: top(k.stateMessages), pages: top(k.http.pages),
-                    assumedSeconds: assumedKeys.map(top), origin: "one of \(count) alike jobs")
+                    assumedSeconds: assumedKeys.map(top))
             }
         }
         let pageRecords = max(1, top(k.http.pageRecords))
@@ -83,7 +83,7 @@ extension Scenario {
             return WorkloadJob(
                 name: entry.name, runs: entry.runs, catalogLines: own(k.catalogLines, entry),
                 stateMessages: own(k.stateMessages, entry), pages: pages,
-                assumedSeconds: assumedKeys.map { own($0, entry) }, origin: entry.origin)
+                assumedSeconds: assumedKeys.map { own($0, entry) })
         }
     }
 }

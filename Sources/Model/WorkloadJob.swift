@@ -14,13 +14,8 @@ public struct WorkloadJob: Sendable, Equatable {
     public var pages: Int
     /// Seconds per run of each assumed phase (`Phase.assumed`), in run order.
     public var assumedSeconds: [Double]
-    /// Where the job was declared (`file:line`), or how it was derived.
-    public var origin: String
 
-    public init(
-        name: String, runs: Int, catalogLines: Int, stateMessages: Int, pages: Int, assumedSeconds: [Double],
-        origin: String
-    ) {
+    public init(name: String, runs: Int, catalogLines: Int, stateMessages: Int, pages: Int, assumedSeconds: [Double]) {
         precondition(assumedSeconds.count == Phase.assumed.count, "one value per assumed phase")
         self.name = name
         self.runs = runs
@@ -28,7 +23,6 @@ public struct WorkloadJob: Sendable, Equatable {
         self.stateMessages = stateMessages
         self.pages = pages
         self.assumedSeconds = assumedSeconds
-        self.origin = origin
     }
 
     /// The job's assumed seconds per run, in total.
