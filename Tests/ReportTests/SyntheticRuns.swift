@@ -38,26 +38,31 @@ enum SyntheticRuns {
     /// One variant's invocations: per invocation its phases.
     typealias Variant = (name: String, invocations: [[PhaseRecord]])
 
+    /// The workload of most summaries here: nine runs of one job of 100 catalog lines.
+    static let singleJob = """
+        catalog_lines: 100
+        catalog_sample_lines: 10
+        production:
+          runs: 9
+          gap_seconds: 2.5
+        assumed:
+          start_seconds: 4
+          pre_plugin_seconds: 7
+          extraction_seconds: 53
+          target_tail_seconds: 21
+          load_finalize_seconds: 0
+          state_write_seconds: 0
+        """
+
     /// Runs the analyzer over the invocations, each started and finished in turn.
-    static func summary(_ variants: [Variant], observed: String = "") throws -> RunSummary {
+    static func summary(_ variants: [Variant], observed: String = "", workload: String? = nil) throws -> RunSummary {
         let yaml = """
             name: synthetic
             variants: [\(variants.map(\.name).joined(separator: ", "))]
             baseline: \(variants[0].name)
             invocations: \(variants[0].invocations.count)
             seed: 7
-            catalog_lines: 100
-            catalog_sample_lines: 10
-            production:
-              runs: 9
-              gap_seconds: 2.5
-            assumed:
-              start_seconds: 4
-              pre_plugin_seconds: 7
-              extraction_seconds: 53
-              target_tail_seconds: 21
-              load_finalize_seconds: 0
-              state_write_seconds: 0
+            \(workload ?? singleJob)
             \(observed)
             """
         let scenario = try ScenarioLoader.load(yaml: yaml, displayName: "synthetic.yaml")
