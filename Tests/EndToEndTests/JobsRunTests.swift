@@ -53,6 +53,7 @@ final class JobsRunTests: XCTestCase {
         let high = try XCTUnwrap(interval["high"] as? Double)
         let withinNoise = low <= 0 && high >= 0
         XCTAssertEqual(report.contains("`meltano-4.1` changes the workload within noise"), withinNoise, report)
-        XCTAssertEqual(report.contains("meltano-4.1 Δ min"), !withinNoise, "a variant within noise is one line, not a column")
+        XCTAssertEqual(
+            report.contains("meltano-4.1 Δ min"), !withinNoise, "a variant within noise is one line, not a column")
     }
 }
