@@ -82,4 +82,15 @@ final class StepsTests: XCTestCase {
         XCTAssertEqual(decoded.state, batch.state)
         XCTAssertEqual(HTTPServerLocator(host: "::1", port: 80).baseURL, "http://[::1]:80")
     }
+
+    /// A job's name is the user's: quotes, CR, newlines and markup in it still make a valid STATE value.
+    func testAStateValueIsValidJSONWhateverTheJobsName() throws {
+        let name = "job\r| x ``` </details>\n\"quoted\" \\ <img src=x onerror=alert(1)>"
+        let payload = StateWriteStep.statePayload(stream: StateWriteStep.jsonString(name), message: 61)
+        let document = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: [String: [String: Any]]])
+        let bookmark = try XCTUnwrap(document["bookmarks"]?[name])
+        XCTAssertEqual(bookmark["replication_key_value"] as? String, "2026-01-08T00:01:01Z")
+        XCTAssertEqual(bookmark["message"] as? Int, 61)
+    }
 }

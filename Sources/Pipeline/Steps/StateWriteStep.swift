@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// Step 7: every STATE message: the `runs.payload` UPDATE, then the state update.
@@ -15,8 +16,9 @@ struct StateWriteStep: InvocationStep {
 
     func perform(_ run: InvocationState, prepared: Void) throws {
         let spec = run.spec
+        let stream = Self.jsonString(spec.job)
         for m in 0..<state.messagesWritten {
-            let payload = Self.statePayload(job: spec.job, message: m)
+            let payload = Self.statePayload(stream: stream, message: m)
             // One STATE message: its JSON (decoded and re-encoded for the store) and its statements.
             let receipt = try padder.padStatements(of: run.database, jsonMessages: 1, ledger: run.ledger) {
                 try run.database.updateRunPayload(
@@ -32,8 +34,18 @@ struct StateWriteStep: InvocationStep {
         }
     }
 
-    /// A Singer STATE value that advances with each message.
-    static func statePayload(job: String, message: Int) -> String {
-        "{\"bookmarks\":{\"\(job)\":{\"replication_key\":\"updated_at\",\"replication_key_value\":\"2026-01-08T00:\(String(format: "%02d", message / 60 % 60)):\(String(format: "%02d", message % 60))Z\",\"message\":\(message)}}}"
+    /// A Singer STATE value that advances with each message; `stream` is already a JSON string literal.
+    static func statePayload(stream: String, message: Int) -> String {
+        let time = String(format: "%02d:%02d", message / 60 % 60, message % 60)
+        return "{\"bookmarks\":{\(stream):{\"replication_key\":\"updated_at\","
+            + "\"replication_key_value\":\"2026-01-08T00:\(time)Z\",\"message\":\(message)}}}"
+    }
+
+    /// `text` as a JSON string literal: a job's name is the user's and may hold quotes or control characters.
+    static func jsonString(_ text: String) -> String {
+        guard let data = try? JSONEncoder().encode(text), let literal = String(data: data, encoding: .utf8) else {
+            return "\"\""
+        }
+        return literal
     }
 }
