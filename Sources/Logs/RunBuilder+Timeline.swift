@@ -61,14 +61,14 @@ extension RunBuilder {
     }
 
     private func status(endReason: String?) -> (RunStatus, String?) {
-        if let failure { return (.failed, "line \(failure.line): \(failure.text)") }
+        if let failure { return (.failed, "line \(failure.line): \(quoted(failure.text))") }
         if kind == .el {
             if extractLoadComplete { return processStart == nil ? (.partial, startMissing) : (.completed, nil) }
             return (.partial, endReason ?? "no `Extract & load complete!` line")
         }
         if let end = boundaries[.blockEnd] {
             if blockSuccess == false {
-                return (.failed, "line \(end.line): block failed" + (blockError.map { " (err=\($0))" } ?? ""))
+                return (.failed, "line \(end.line): block failed" + (blockError.map { " (err=\(quoted($0)))" } ?? ""))
             }
             if let interleaving { return (.partial, "interleaved with another process (\(interleaving))") }
             return processStart == nil ? (.partial, startMissing) : (.completed, nil)

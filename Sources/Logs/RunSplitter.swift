@@ -71,14 +71,14 @@ public struct RunSplitter: Sendable {
         case .command(let text, let kind):
             close(
                 reason:
-                    "the task runner started `\(shorten(text))` at line \(line.number) before `Block run completed.`")
+                    "the task runner started \(quoted(text)) at line \(line.number) before `Block run completed.`")
             pendingCommand = (text, kind)
             afterBlockOf = nil
             preamble = nil
         case .stage:
             close(
                 reason:
-                    "the task runner's line \(line.number) (`\(shorten(line.event))`) came before `Block run completed.`"
+                    "the task runner's line \(line.number) (\(quoted(line.event))) came before `Block run completed.`"
             )
             pendingCommand = nil
             afterBlockOf = nil
@@ -161,11 +161,11 @@ public struct RunSplitter: Sendable {
     /// one with either run_id are interleaved; their phases become unknown.
     private mutating func interleave(_ line: LogLine, foreignRunID: String) {
         guard open!.interleaving == nil else { return }
-        let what = "line \(line.number) carries run_id \(foreignRunID)"
+        let what = "line \(line.number) carries run_id \(quoted(foreignRunID))"
         diagnosticLog.add(
             "interleaved processes", line: line.number,
             "two processes are interleaved: \(what), not the run_id of the process begun at line \(open!.firstLine)"
-                + (open!.runID.map { " (\($0))" } ?? ""))
+                + (open!.runID.map { " (\(quoted($0)))" } ?? ""))
         open!.interleaving = what
         for id in [foreignRunID, open!.runID].compactMap({ $0 }) {
             guard let other = interruptedRunIDs[id] else { continue }
@@ -186,6 +186,12 @@ public struct RunSplitter: Sendable {
 
 func shorten(_ text: String, _ limit: Int = 80) -> String {
     text.count <= limit ? text : String(text.prefix(limit - 3)) + "..."
+}
+
+/// Text read from a log, shortened, as a code span that nothing in it can leave (reasons and notes
+/// are Markdown: the timeline prints them as they are).
+func quoted(_ logText: String) -> String {
+    Markdown.escape(shorten(logText), .codeSpan)
 }
 
 func secondsText(_ seconds: Double) -> String {

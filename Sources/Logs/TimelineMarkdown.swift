@@ -6,7 +6,7 @@ public enum TimelineMarkdown {
     /// A heading, a one-line summary, the runs table with a sum row, and notes (unknown phases,
     /// partial and failed runs, diagnostics) naming lines.
     public static func render(_ log: LogFileTimeline) -> String {
-        var out = "## \(log.name)\n\n"
+        var out = "## \(Markdown.escape(log.name, .prose))\n\n"
         let byStatus = Dictionary(grouping: log.runs, by: \.status)
         let counts = [RunStatus.completed, .failed, .partial].compactMap { s in
             byStatus[s].map { "\($0.count) \(s.rawValue)" }
@@ -20,8 +20,9 @@ public enum TimelineMarkdown {
             ])
         out += row(["---:", "---", "---"] + phaseColumns.map { _ in "---:" } + ["---:", "---:", "---:", "---", "---"])
         for run in log.runs {
+            let job: String = run.pairingKey.map { Markdown.escape($0, .tableCell) } ?? "?"
             out += row(
-                ["\(run.index)", run.pairingKey ?? "?", run.startedAt.map(shortTime) ?? "?"]
+                ["\(run.index)", job, run.startedAt.map(shortTime) ?? "?"]
                     + run.phases.map { seconds($0.microseconds) } + [seconds(run.totalMicroseconds)]
                     + [
                         run.records.map(String.init) ?? "?", run.stateMessages.map(String.init) ?? "?",
@@ -42,7 +43,7 @@ public enum TimelineMarkdown {
                     ])
         }
         let notes = self.notes(log)
-        if !notes.isEmpty { out += "\n" + notes.map { "- \($0)\n" }.joined() }
+        if !notes.isEmpty { out += "\n" + notes.map { "- \(Markdown.oneLine($0))\n" }.joined() }
         return out
     }
 
@@ -84,8 +85,8 @@ public enum TimelineMarkdown {
     /// its range; then the runs that found no partner.
     public static func render(_ c: TimelineComparison, baseline: [String], regressed: [String]) -> String {
         var out = "## Baseline vs regressed\n\n"
-        out += "Baseline: \(baseline.joined(separator: ", ")) (\(c.pairs.count + c.unmatchedBaseline.count) runs). "
-        out += "Regressed: \(regressed.joined(separator: ", ")) (\(c.pairs.count + c.unmatchedRegressed.count) runs). "
+        out += "Baseline: \(names(baseline)) (\(c.pairs.count + c.unmatchedBaseline.count) runs). "
+        out += "Regressed: \(names(regressed)) (\(c.pairs.count + c.unmatchedRegressed.count) runs). "
         out += "\(c.pairs.count) pair\(c.pairs.count == 1 ? "" : "s") by job name; Δ = regressed − baseline.\n\n"
         out += row([
             "phase", "baseline s", "regressed s", "Δ workload s", "Δ per run s (mean)", "Δ min..max s", "pairs",
@@ -109,16 +110,25 @@ public enum TimelineMarkdown {
         if c.unmatchedBaseline.isEmpty && c.unmatchedRegressed.isEmpty { return out + "none.\n" }
         out += "\n"
         for r in c.unmatchedBaseline {
-            out += "- baseline only: \(r.log) run \(r.run.index) (\(r.run.pairingKey ?? "no job name"))\n"
+            out += "- baseline only: \(unmatched(r))\n"
         }
         for r in c.unmatchedRegressed {
-            out += "- regressed only: \(r.log) run \(r.run.index) (\(r.run.pairingKey ?? "no job name"))\n"
+            out += "- regressed only: \(unmatched(r))\n"
         }
         return out
     }
 
-    static func row(_ cells: [String]) -> String {
-        "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+    static func row(_ cells: [String]) -> String { Markdown.tableRow(cells) + "\n" }
+
+    /// Log files' names as given, in prose.
+    static func names(_ logs: [String]) -> String {
+        logs.map { Markdown.escape($0, .prose) }.joined(separator: ", ")
+    }
+
+    /// `a.log run 3 (job)`: a run that found no partner.
+    static func unmatched(_ r: TimelineComparison.LoggedRun) -> String {
+        "\(Markdown.escape(r.log, .prose)) run \(r.run.index) "
+            + "(\(r.run.pairingKey.map { Markdown.escape($0, .prose) } ?? "no job name"))"
     }
 
     static func seconds(_ micros: Int64?) -> String {

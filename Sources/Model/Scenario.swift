@@ -93,10 +93,12 @@ public struct Scenario: Sendable {
         return out
     }
 
-    /// "the 9-run production workload", with its period when the scenario gives one ("… of 7 days").
+    /// "the 9-run production workload", with its period when the scenario gives one ("… of 7 days"):
+    /// the headline's words, read as Markdown in the report, so the period is escaped as prose.
     public var workloadPhrase: String {
         let period = self[\.productionPeriod]
-        return "the \(self[\.productionRuns])-run production workload" + (period.isEmpty ? "" : " of \(period)")
+        return "the \(self[\.productionRuns])-run production workload"
+            + (period.isEmpty ? "" : " of \(Markdown.escape(period, .prose))")
     }
 
     /// The seed of the plan order, error decisions and environment.

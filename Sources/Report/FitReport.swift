@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Model
 
 /// `simulate fit`'s Markdown: the answer first, then every step (each a real run).
 public enum FitReport {
@@ -7,9 +8,9 @@ public enum FitReport {
         scenario: String, knob: String, integer: Bool, variant: String, observed: Double, sentence: String,
         steps: [Bisection.Step], command: String
     ) -> String {
-        var out = sentence + "\n\n# simulate fit --scenario \(scenario) --knob \(knob)\n\n"
+        var out = Markdown.oneLine(sentence) + "\n\n# simulate fit --scenario \(scenario) --knob \(knob)\n\n"
         out +=
-            "Target: the regression of `\(variant)` equals the observed \(MarkdownReport.f(observed)) min. "
+            "Target: the regression of \(MarkdownReport.code(variant)) equals the observed \(MarkdownReport.f(observed)) min. "
             + "Each step below is a whole run (bracketing the range, then bisection); the interval of the answer is the "
             + "closest steps' 95% half-width divided by the slope fitted over all steps.\n\n"
         var t = MarkdownTable(["step", knob, "regression min", "95% interval"], numeric: [0, 1, 2])
@@ -19,6 +20,6 @@ public enum FitReport {
                 MarkdownReport.signed(s.y), "[\(MarkdownReport.signed(s.low)), \(MarkdownReport.signed(s.high))]",
             ])
         }
-        return out + t.text + "\nReproduce:\n\n```sh\n\(command)\n```\n"
+        return ReportPaths.scrub(out + t.text + "\nReproduce:\n\n" + Markdown.escape(command, .fencedBlock(info: "sh")))
     }
 }

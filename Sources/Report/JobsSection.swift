@@ -26,12 +26,16 @@ enum JobsSection {
             others.allSatisfy { abs($0.jobs?[j].deltaMinutes ?? 0) < quietMinutes }
         }
         var t = MarkdownTable(
-            ["job", "runs", "invocations", "\(s.baseline) min"] + others.map { "\($0.name) Δ min" },
+            ["job", "runs", "invocations", "\(MarkdownReport.cell(s.baseline)) min"]
+                + others.map { "\(MarkdownReport.cell($0.name)) Δ min" },
             numeric: Set(1..<(4 + others.count)))
         for j in order where !quiet(j) {
             let job = baseJobs[j]
             t.add(
-                [job.name, "\(job.runs)", "\(job.invocations)", job.minutes.map { MarkdownReport.f($0) } ?? "–"]
+                [
+                    MarkdownReport.cell(job.name), "\(job.runs)", "\(job.invocations)",
+                    job.minutes.map { MarkdownReport.f($0) } ?? "–",
+                ]
                     + others.map { v in v.jobs?[j].deltaMinutes.map { MarkdownReport.signed($0) } ?? "–" })
         }
         let total = baseJobs.compactMap(\.minutes).reduce(0, +)
@@ -42,14 +46,14 @@ enum JobsSection {
                 })
         let period = s[\.productionPeriod]
         var out =
-            "## Jobs\n\nMinutes per job over the production period (\(period.isEmpty ? "one batch of runs" : period)): "
+            "## Jobs\n\nMinutes per job over the production period (\(period.isEmpty ? "one batch of runs" : MarkdownReport.text(period))): "
             + "each job's runs × (its simulated seconds per run + its own assumed seconds), the baseline's and each "
             + "variant's change; the jobs that change most first. The sum of the jobs' changes is the regression's "
             + "estimate, weighted by runs.\n\n"
         out += MarkdownReport.fold(t, "\(baseJobs.count) jobs")
         if !unchanged.isEmpty {
             out +=
-                "\n" + unchanged.map { "`\($0.name)`" }.joined(separator: ", ")
+                "\n" + unchanged.map { MarkdownReport.code($0.name) }.joined(separator: ", ")
                 + " change\(unchanged.count == 1 ? "s" : "") the workload within noise (the 95% interval includes 0): "
                 + "per-job changes left out.\n"
         }

@@ -12,7 +12,8 @@ public enum MarkdownReport {
     /// - Parameter cwd: paths inside it are shown relative to it; others as `<outside>/name`.
     public static func render(_ s: RunSummary, cwd: String = ReportPaths.currentDirectory) -> String {
         var out = "# simulate --scenario \(s.scenario.name)\n\n"
-        out += s.headline + "\n\n"
+        // The headline's own words are plain; what it quotes from the scenario is escaped where it is built.
+        out += Markdown.oneLine(s.headline) + "\n\n"
         let status =
             s.complete
             ? "complete"
@@ -20,7 +21,9 @@ public enum MarkdownReport {
         out +=
             "Run of \(s.startedAt), \(String(format: "%.1f", s.wallSeconds)) s wall time on \(s.machine.cpuCount) cores, "
             + "\(s.workerProcesses) worker processes\(spawnNote(s.workerSpawn)); \(status). \(profileCitation(s.costProfile)).\n\n"
-        let callouts = s.warnings.map { "> **Warning:** \($0)\n" } + s.notes.map { "> **Note:** \($0)\n" }
+        let callouts =
+            s.warnings.map { "> **Warning:** \(Markdown.oneLine($0))\n" }
+            + s.notes.map { "> **Note:** \(Markdown.oneLine($0))\n" }
         if !callouts.isEmpty { out += callouts.joined(separator: ">\n") + "\n" }
         if s.scenario.workload == .microbench {
             out += MicrobenchSection.render(s)
@@ -39,17 +42,18 @@ public enum MarkdownReport {
         out += PageCacheSection.render(s)
         out += failuresSection(s)
         out += integritySection(s)
-        out += "## Reproduce\n\n```sh\n\(s.command)\n```\n\n"
+        out += "## Reproduce\n\n" + Markdown.escape(s.command, .fencedBlock(info: "sh")) + "\n"
         out += environmentSection(s)
         out += rawSection(s)
-        return ReportPaths.scrub(out, cwd: cwd)
+        return ReportPaths.scrub(out, cwd: cwd, known: knownPaths(s))
     }
 
     /// A table, folded under `<details>` when it has more than `foldRows` rows; the blank lines
     /// around it make GitHub render the Markdown inside.
     static func fold(_ t: MarkdownTable, _ what: String) -> String {
         guard t.rows.count > foldRows else { return t.text }
-        return "<details><summary>\(what) (\(t.rows.count) rows)</summary>\n\n" + t.text + "\n</details>\n"
+        return "<details><summary>\(Markdown.escape("\(what) (\(t.rows.count) rows)", .summary))</summary>\n\n" + t.text
+            + "\n</details>\n"
     }
 
     /// "+11.19 [+10.99, +11.41]".
@@ -75,15 +79,33 @@ public enum MarkdownReport {
 
     /// "Cost profile `name` (`file`, calibrated <date>, with Python x.y)": which numbers, from where.
     static func profileCitation(_ p: CostProfileInfo) -> String {
-        var out = "Cost profile `\(p.name)`"
+        var out = "Cost profile \(code(p.name))"
         var parts: [String] = []
-        if let file = p.file { parts.append("`\(file)`") }
-        if let date = p.calibration["date"] { parts.append("calibrated \(date)") }
+        if let file = p.file { parts.append(code(file)) }
+        if let date = p.calibration["date"] { parts.append("calibrated \(text(date))") }
         if let version = p.calibration["python_version"] {
-            parts.append("with \(version.split(separator: " ").first.map { "Python \($0)" } ?? version)")
+            parts.append("with \(text(version.split(separator: " ").first.map { "Python \($0)" } ?? version))")
         }
         if !parts.isEmpty { out += " (" + parts.joined(separator: ", ") + ")" }
         return out
+    }
+
+    /// Text from outside (a name, a file, a value) as a code span, a table cell, in prose.
+    static func code(_ text: String) -> String { Markdown.escape(text, .codeSpan) }
+    static func cell(_ text: String) -> String { Markdown.escape(text, .tableCell) }
+    static func text(_ text: String) -> String { Markdown.escape(text, .prose) }
+
+    /// The paths of this machine the summary holds (the scenario and cost profile files, knob values
+    /// such as `site_packages`): `ReportPaths.scrub` shows them whole, whatever characters they hold.
+    static func knownPaths(_ s: RunSummary) -> [String] {
+        [s.scenario.file] + (s.costProfile.file.map { [$0] } ?? [])
+            + s.scenario.knobs.flatMap { k -> [String] in
+                switch k.value {
+                case .string(let v): return [v]
+                case .list(let v): return v
+                default: return []
+                }
+            }
     }
 
     static func f(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }
@@ -110,7 +132,7 @@ public enum MarkdownReport {
             // Without a completed invocation there are only the assumed phases: no minutes to show.
             let measured = !v.simulatedSeconds.isEmpty
             t.add([
-                v.name, v.profile, v.strategy.rawValue, v.catalogWrite.rawValue,
+                cell(v.name), cell(v.profile), v.strategy.rawValue, v.catalogWrite.rawValue,
                 "\(v.succeeded) / \(v.failed) / \(v.lost)",
                 "\(v.scans.total); \(v.scans.firstInvocation), \(v.scans.maxAfterFirst)",
                 "\(v.errorPaths)", measured ? f(v.secondsPerRun, 1) : "–", measured ? f(v.productionMinutes) : "–",
@@ -133,9 +155,9 @@ public enum MarkdownReport {
         // Alike to a twentieth of a minute: one number says it.
         if high - low < 0.05 {
             return intro
-                + "about ±\(f(high, 1)) min for each of \(spreads.map { "`\($0.0)`" }.joined(separator: ", ")).\n\n"
+                + "about ±\(f(high, 1)) min for each of \(spreads.map { code($0.0) }.joined(separator: ", ")).\n\n"
         }
-        return intro + spreads.map { "±\(f($0.1)) min of `\($0.0)`'s" }.joined(separator: ", ") + ".\n\n"
+        return intro + spreads.map { "±\(f($0.1)) min of \(code($0.0))'s" }.joined(separator: ", ") + ".\n\n"
     }
 
     /// Where each release profile came from, one line per profile (docs/profiles.md).
@@ -149,7 +171,7 @@ public enum MarkdownReport {
         }
         guard !order.isEmpty else { return "" }
         return "Release profiles (`scenarios/profiles/`, `simulate variants`): "
-            + order.map { "`\($0)` \(seen[$0]!)" }.joined(separator: "; ") + ".\n\n"
+            + order.map { "\(code($0)) \(text(seen[$0]!))" }.joined(separator: "; ") + ".\n\n"
     }
 
     /// The chart as Unicode bars, which render in an issue and a terminal; the SVG is a file beside.
@@ -158,7 +180,7 @@ public enum MarkdownReport {
         return
             "End-to-end minutes per variant over the \(s[\.productionRuns])-run production workload, by phase in pipeline "
             + "order (the same chart as an image: the file `\(RunChart.fileName)` beside this report):\n\n"
-            + "```text\n" + RunChart.text(s) + "```\n\n"
+            + Markdown.escape(RunChart.text(s), .fencedBlock(info: "text")) + "\n"
     }
 
     static func pValue(_ p: Double) -> String { p < 0.001 ? "< 0.001" : String(format: "= %.3f", p) }
@@ -166,7 +188,7 @@ public enum MarkdownReport {
     /// Minutes of each variant's regression by kind of work, with shares (which sum to 100%) where shareable.
     static func categoryTable(_ others: [VariantSummary]) -> String {
         var t = MarkdownTable(
-            ["kind of work"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(1...others.count))
+            ["kind of work"] + others.map { "\(cell($0.name)): Δ min (share)" }, numeric: Set(1...others.count))
         for category in others.first?.categories.map(\.category) ?? [] {
             t.add(
                 [category.rawValue]
@@ -184,7 +206,7 @@ public enum MarkdownReport {
         let minimum = f(RunAnalyzer.minimumShareableMinutes)
         var out = "## Where the regression comes from\n\n"
         out +=
-            "Each variant's regression against `\(s.baseline)` over the \(s[\.productionRuns])-run workload, in minutes, "
+            "Each variant's regression against \(code(s.baseline)) over the \(s[\.productionRuns])-run workload, in minutes, "
             + "by kind of work and then by phase. A share (of that variant's regression) is given only where the regression is "
             + "beyond noise (its 95% interval excludes 0) and at least \(minimum) min"
         let unshared = others.filter { !Headline.shareable($0) }
@@ -195,7 +217,7 @@ public enum MarkdownReport {
                 "; not for "
                 + unshared.map { v -> String in
                     let r = v.regressionMinutes!
-                    return "`\(v.name)` (\(interval(r)) min, "
+                    return "\(code(v.name)) (\(interval(r)) min, "
                         + (Headline.beyondNoise(r) ? "under \(minimum) min)" : "within noise)")
                 }.joined(separator: ", ") + "."
         } else {
@@ -204,7 +226,8 @@ public enum MarkdownReport {
         out += "\n\n" + categoryTable(others) + "\n"
 
         var t = MarkdownTable(
-            ["phase", "source"] + others.map { "\($0.name): Δ min (share)" }, numeric: Set(2..<(2 + others.count)))
+            ["phase", "source"] + others.map { "\(cell($0.name)): Δ min (share)" }, numeric: Set(2..<(2 + others.count))
+        )
         for phase in PhaseOrder.pipeline(first.phases) where phase.provenance != .assumed {
             t.add(
                 [phase.phase.rawValue, phase.provenance.rawValue]
@@ -239,13 +262,13 @@ public enum MarkdownReport {
         .joined(separator: ", ")
         return same
             ? " (the assumed phases, \(list) per run, are the same in every variant: they add nothing to a regression and are left out):"
-            : " (the assumed phases differ between variants, \(list) per run in `\(first.name)`: see the Phases table):"
+            : " (the assumed phases differ between variants, \(list) per run in \(code(first.name)): see the Phases table):"
     }
 
     /// One sentence per variant: what explains its regression, or that it is within noise.
     static func attributionLine(_ v: VariantSummary) -> String {
         let r = v.regressionMinutes!
-        let head = "`\(v.name)` (\(interval(r)) min)"
+        let head = "\(code(v.name)) (\(interval(r)) min)"
         guard Headline.beyondNoise(r) else {
             return head + ": within noise (the 95% interval includes 0); nothing to attribute."
         }
@@ -284,13 +307,13 @@ public enum MarkdownReport {
         let observed = regressed - base
         var out = "## Observed in production\n\n"
         out +=
-            "Production logs: \(f(base, 1)) min on the baseline (`\(s.baseline)`), \(f(regressed, 1)) min on `\(name)` "
+            "Production logs: \(f(base, 1)) min on the baseline (\(code(s.baseline))), \(f(regressed, 1)) min on \(code(name)) "
             + "(\(signed(observed, 1)) min). "
         guard let v = s.variants.first(where: { $0.name == name }), let r = v.regressionMinutes,
             let b = s.variants.first(where: { $0.name == s.baseline })
         else {
             return out
-                + "`\(name)` has no estimate in this run (not among its variants, or no finished invocation).\n\n"
+                + "\(code(name)) has no estimate in this run (not among its variants, or no finished invocation).\n\n"
         }
         out +=
             "This run estimates \(f(b.productionMinutes, 1)) min and \(f(v.productionMinutes, 1)) min "
@@ -328,7 +351,7 @@ public enum MarkdownReport {
             for p in PhaseOrder.pipeline(v.phases) {
                 let units = p.provenance == .assumed ? "assumed" : "\(p.unitsDone) → \(p.productionUnits)"
                 t.add([
-                    v.name, p.phase.rawValue, p.provenance.rawValue, "\(p.invocations)", f(p.modelledMs.median),
+                    cell(v.name), p.phase.rawValue, p.provenance.rawValue, "\(p.invocations)", f(p.modelledMs.median),
                     f(p.modelledMs.mad), f(p.modelledMs.p90),
                     f(p.modelledMs.p99), f(p.modelledMs.mean),
                     p.provenance == .assumed ? "–" : f(p.nativeMeanMs, 3), units, f(p.scansMean),
@@ -360,10 +383,10 @@ public enum MarkdownReport {
         var t = MarkdownTable(["knob", "value", "from"])
         for k in s.scenario.knobs {
             let value = k.value.description
-            t.add([k.key, value.isEmpty ? "–" : "`\(value)`", k.origin])
+            t.add([k.key, value.isEmpty ? "–" : code(value), cell(k.origin)])
         }
         let set = s.scenario.knobs.filter { $0.origin != "default" }.count
-        return "## Knobs\n\nScenario file `\(s.scenario.file)`.\n\n"
+        return "## Knobs\n\nScenario file \(code(s.scenario.file)).\n\n"
             + fold(t, "All \(s.scenario.knobs.count) knobs: \(set) set, \(s.scenario.knobs.count - set) default") + "\n"
     }
 
@@ -384,7 +407,7 @@ public enum MarkdownReport {
             func part(_ sample: Int, _ total: Int) -> String {
                 sample == total ? "all \(total)" : "\(sample) of \(total)"
             }
-            let hops = s.variants.filter { $0.catalogWrite == .threadHop }.map { "`\($0.name)`" }
+            let hops = s.variants.filter { $0.catalogWrite == .threadHop }.map { code($0.name) }
             var sampled = [
                 "the catalog write (\(part(s[\.catalogSampleLines], s[\.catalogLines])) lines written for real"
                     + (hops.isEmpty ? "" : ", with one real thread hop per line in \(listing(hops))")
@@ -499,7 +522,7 @@ public enum MarkdownReport {
         let e = s.environment
         return
             "## Environment\n\n- Machine: \(m.cpuModel), \(m.cpuCount) cores, \(m.os), kernel \(m.kernel), load average \(f(m.loadAverage)); Swift \(m.swiftVersion).\n"
-            + "- Distributions scanned: \(e.description).\n\n"
+            + "- Distributions scanned: \(Markdown.oneLine(e.description)).\n\n"
     }
 
     static func rawSection(_ s: RunSummary) -> String {
@@ -513,7 +536,7 @@ public enum MarkdownReport {
         for v in s.variants {
             for c in v.invocations {
                 t.add([
-                    v.name, "\(c.index)", c.succeeded ? "yes" : "no", "\(c.scans)", "\(c.lookups)",
+                    cell(v.name), "\(c.index)", c.succeeded ? "yes" : "no", "\(c.scans)", "\(c.lookups)",
                     "\(c.backendsCalls)",
                     "\(c.addonObjects)", "\(c.groupsTouched)", "\(c.errorPaths)", "\(c.persistentHits)",
                 ])
@@ -532,7 +555,7 @@ public enum MarkdownReport {
             numeric: [1, 2, 3, 4, 5, 6, 7])
         for v in s.variants {
             st.add([
-                v.name, "\(v.storage.statements)", "\(v.storage.transactions)", "\(v.storage.busyWaits)",
+                cell(v.name), "\(v.storage.statements)", "\(v.storage.transactions)", "\(v.storage.busyWaits)",
                 f(Double(v.storage.busyWaitNs) / 1e6, 1), "\(v.storage.retries)", "\(v.heartbeats)", "\(v.jobOverlaps)",
             ])
         }
@@ -546,7 +569,7 @@ public enum MarkdownReport {
         }
         let messages = Set(s.variants.flatMap(\.errorMessages)).sorted()
         if !messages.isEmpty {
-            out += "Error messages met:\n\n" + messages.map { "- `\($0)`" }.joined(separator: "\n") + "\n\n"
+            out += "Error messages met:\n\n" + messages.map { "- \(code($0))" }.joined(separator: "\n") + "\n\n"
         }
         return out + "</details>\n"
     }

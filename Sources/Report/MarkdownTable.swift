@@ -1,4 +1,8 @@
-/// A GitHub-flavoured Markdown table; cells have their pipes escaped.
+import Model
+
+/// A GitHub-flavoured Markdown table. Cells are Markdown; every row goes through `Markdown.tableRow`,
+/// so no cell can add a column or end its row. Text from outside enters a cell as
+/// `Markdown.escape(text, .tableCell)` (or `.codeSpan`).
 public struct MarkdownTable {
     public let header: [String]
     /// Columns that hold numbers, aligned right.
@@ -16,9 +20,7 @@ public struct MarkdownTable {
 
     /// The table as Markdown, ending with a newline.
     public var text: String {
-        func line(_ cells: [String]) -> String {
-            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
-        }
+        func line(_ cells: [String]) -> String { Markdown.tableRow(cells) }
         let rule = "|" + header.indices.map { numeric.contains($0) ? "---:" : "---" }.joined(separator: "|") + "|"
         return ([line(header), rule] + rows.map(line)).joined(separator: "\n") + "\n"
     }

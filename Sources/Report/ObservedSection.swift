@@ -11,7 +11,7 @@ enum ObservedSection {
         out +=
             "Production logs: baseline \(names(o.logs.baselineLogs)), regressed \(names(o.logs.regressedLogs)); "
             + "\(o.logs.pairs) runs paired by job. Each log phase's change (regressed − baseline) is scaled to the "
-            + "production workload and set beside the simulated change of `\(o.variant)` against `\(baseline)` in "
+            + "production workload and set beside the simulated change of \(R.code(o.variant)) against \(R.code(baseline)) in "
             + "the simulated phases whose work happens there.\n\n"
         var t = MarkdownTable(
             ["log phase", "its steps", "observed Δ min", "simulated Δ min", "explained", "unexplained Δ min"],
@@ -86,6 +86,6 @@ enum ObservedSection {
     }
 
     static func names(_ logs: [String]) -> String {
-        logs.map { "`\(($0 as NSString).lastPathComponent)`" }.joined(separator: ", ")
+        logs.map { MarkdownReport.code(($0 as NSString).lastPathComponent) }.joined(separator: ", ")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Paths as a report pasted elsewhere should show them: relative to the current folder when inside
 /// it, else `<outside>/` and the last component, so that no report names this machine's folders.
@@ -21,23 +22,105 @@ public enum ReportPaths {
         return "<outside>/" + last
     }
 
-    /// Every absolute path in Markdown, shown as `display` does. Outside code an outside path becomes a
-    /// code span (GitHub would take a bare `<outside>` for an HTML tag and hide it); inside code spans
-    /// and fenced blocks it is replaced as it is.
-    public static func scrub(_ markdown: String, cwd: String = currentDirectory) -> String {
-        var inFence = false
+    /// An argument of a command line as a report shows it: an absolute path, or the value of
+    /// `key=/path[,/path...]`, through `display`; any other word as it is. The Reproduce line quotes
+    /// the result (`ShellCommand`), so `<outside>/name` never reads as a redirection.
+    public static func displayWord(_ word: String, cwd: String = currentDirectory) -> String {
+        if word.hasPrefix("/") { return display(word, cwd: cwd) }
+        guard let equals = word.firstIndex(of: "="), word[word.index(after: equals)...].hasPrefix("/") else {
+            return word
+        }
+        let values = word[word.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false)
+        return word[...equals]
+            + values.map { $0.hasPrefix("/") ? display(String($0), cwd: cwd) : String($0) }.joined(separator: ",")
+    }
+
+    /// The Reproduce line of a report: each word through `displayWord`, then quoted for a POSIX shell
+    /// where it needs it (`ShellCommand`: single quotes; a plain word stays bare).
+    public static func reproduceLine(_ words: [String], cwd: String = currentDirectory) -> String {
+        ShellCommand.line(words.map { displayWord($0, cwd: cwd) })
+    }
+
+    /// Every absolute path in Markdown, shown as `display` does: first each of `known` (the paths the
+    /// report is about, which may hold spaces or any character), then any other that looks like one.
+    /// Outside code an outside path becomes a code span (GitHub would take a bare `<outside>` for an
+    /// HTML tag and hide it); inside code spans and fenced blocks it is replaced as it is.
+    public static func scrub(_ markdown: String, cwd: String = currentDirectory, known: [String] = []) -> String {
+        // Longest first, so that a path is never replaced by the display of its own folder.
+        let known = Set(known.filter { $0.hasPrefix("/") && $0 != "/" }).sorted { $0.count > $1.count }
+        var fence: Int? = nil
         let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            if line.hasPrefix("```") {
-                inFence.toggle()
+            let run = line.prefix { $0 == "`" }.count
+            if let open = fence {
+                if run >= open, line.dropFirst(run).allSatisfy(\.isWhitespace) {
+                    fence = nil
+                    return String(line)
+                }
+                return replacePaths(in: replaceKnown(known, in: Substring(line), cwd: cwd, inCode: true), cwd: cwd)
+            }
+            if run >= 3 {
+                fence = run
                 return String(line)
             }
-            if inFence { return replacePaths(in: Substring(line), cwd: cwd, inCode: true) }
-            // Alternating prose and code spans (one backtick each side, as this package writes them).
-            return line.split(separator: "`", omittingEmptySubsequences: false).enumerated().map { i, part in
-                replacePaths(in: part, cwd: cwd, inCode: i % 2 == 1)
-            }.joined(separator: "`")
+            return segments(line).map { part, inCode in
+                replacePaths(in: replaceKnown(known, in: part, cwd: cwd, inCode: inCode), cwd: cwd, inCode: inCode)
+            }.joined()
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A line cut into prose and code spans (delimiters included in the code), as CommonMark reads
+    /// it: a backslash escapes the next character, a run of n backticks opens a span that the next
+    /// run of exactly n closes, and a run with no closer is text.
+    static func segments(_ line: Substring) -> [(Substring, Bool)] {
+        var parts: [(Substring, Bool)] = []
+        var proseStart = line.startIndex
+        var i = line.startIndex
+        while i < line.endIndex {
+            if line[i] == "\\" {
+                i = line.index(i, offsetBy: 2, limitedBy: line.endIndex) ?? line.endIndex
+                continue
+            }
+            guard line[i] == "`" else {
+                i = line.index(after: i)
+                continue
+            }
+            let runEnd = line[i...].firstIndex { $0 != "`" } ?? line.endIndex
+            let width = line.distance(from: i, to: runEnd)
+            var j = runEnd
+            var close: Range<Substring.Index>? = nil
+            while j < line.endIndex, close == nil {
+                guard line[j] == "`" else {
+                    j = line.index(after: j)
+                    continue
+                }
+                let end = line[j...].firstIndex { $0 != "`" } ?? line.endIndex
+                if line.distance(from: j, to: end) == width { close = j..<end }
+                j = end
+            }
+            guard let close else {
+                i = runEnd
+                continue
+            }
+            if proseStart < i { parts.append((line[proseStart..<i], false)) }
+            parts.append((line[i..<close.upperBound], true))
+            proseStart = close.upperBound
+            i = close.upperBound
+        }
+        if proseStart < line.endIndex || parts.isEmpty { parts.append((line[proseStart...], false)) }
+        return parts
+    }
+
+    /// `text` with each of `known` (longest first) shown as `display` does.
+    static func replaceKnown(_ known: [String], in text: Substring, cwd: String, inCode: Bool) -> Substring {
+        guard !known.isEmpty else { return text }
+        var out = String(text)
+        for path in known where out.contains(path) {
+            let shown = display(path, cwd: cwd)
+            out = out.replacingOccurrences(
+                of: path, with: !inCode && shown.hasPrefix("<outside>") ? Markdown.escape(shown, .codeSpan) : shown)
+        }
+        return Substring(out)
     }
 
     /// Characters a path runs over (a `:` ends it, as in `file.yaml:4`; a `,` too, as in prose).
@@ -51,7 +134,7 @@ public enum ReportPaths {
         return c.isWhitespace || "(['\"=:,;`".contains(c)
     }
 
-    static func replacePaths(in text: Substring, cwd: String, inCode: Bool) -> String {
+    static func replacePaths(in text: Substring, cwd: String, inCode: Bool = true) -> String {
         var out = ""
         var i = text.startIndex
         var previous: Character? = nil
@@ -64,7 +147,7 @@ public enum ReportPaths {
                 // A sentence's full stop is not part of the path.
                 while end > next, text[text.index(before: end)] == "." { end = text.index(before: end) }
                 let shown = display(String(text[i..<end]), cwd: cwd)
-                out += !inCode && shown.hasPrefix("<outside>") ? "`\(shown)`" : shown
+                out += !inCode && shown.hasPrefix("<outside>") ? Markdown.escape(shown, .codeSpan) : shown
                 previous = text[text.index(before: end)]
                 i = end
                 continue

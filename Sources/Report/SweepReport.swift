@@ -31,10 +31,15 @@ public enum SweepReport {
     ) -> String {
         var out = "# simulate sweep --scenario \(scenario)\n\n"
         out +=
-            "Regression against `\(baseline)` over the production workload, in minutes with 95% intervals, for each cell of "
-            + axes.map { "`\($0.key)` ∈ {\($0.values.joined(separator: ", "))}" }.joined(separator: " × ")
+            "Regression against \(MarkdownReport.code(baseline)) over the production workload, in minutes with 95% intervals, for each cell of "
+            + axes.map {
+                "\(MarkdownReport.code($0.key)) ∈ {\($0.values.map(MarkdownReport.text).joined(separator: ", "))}"
+            }.joined(separator: " × ")
             + " (\(cells.count) runs, \(String(format: "%.0f", seconds)) s).\n\n"
-        let header = axes.map(\.key) + variants.map { "\($0) (min)" } + ["top phase (\(chartVariant))", "run"]
+        let header =
+            axes.map { MarkdownReport.cell($0.key) } + variants.map { "\(MarkdownReport.cell($0)) (min)" } + [
+                "top phase (\(MarkdownReport.cell(chartVariant)))", "run",
+            ]
         var t = MarkdownTable(header, numeric: Set(axes.count..<(axes.count + variants.count)))
         for c in cells {
             let values = variants.map { v in
@@ -43,15 +48,16 @@ public enum SweepReport {
                 } ?? "–"
             }
             t.add(
-                axes.map { c.knobs[$0.key] ?? "" } + values + [
+                axes.map { MarkdownReport.cell(c.knobs[$0.key] ?? "") } + values + [
                     c.topPhase[chartVariant]?.rawValue ?? "–",
                     "[\(c.folder)](\(c.folder)/REPORT.md)"
                         + (c.complete ? "" : " (incomplete)"),
                 ])
         }
-        out += t.text + "\n![Regression of \(chartVariant) against the first knob](\(chartFile))\n\n"
-        out += "Reproduce:\n\n```sh\n\(command)\n```\n"
-        return out
+        out +=
+            t.text + "\n![Regression of \(MarkdownReport.cell(chartVariant)) against the first knob](\(chartFile))\n\n"
+        out += "Reproduce:\n\n" + Markdown.escape(command, .fencedBlock(info: "sh"))
+        return ReportPaths.scrub(out)
     }
 
     /// Regression of one variant against the first axis, one line per value of the second.

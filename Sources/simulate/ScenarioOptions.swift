@@ -4,6 +4,7 @@ import Foundation
 import Model
 import Pipeline
 import ProcessControl
+import Report
 import Scenario
 
 /// The options every scenario-running subcommand shares: which scenario, its knobs, where output goes.
@@ -148,8 +149,24 @@ struct ScenarioOptions: ParsableArguments {
             progress: progress, command: command)
     }
 
-    /// The command that makes the same run again: the scenario as given plus every changed knob.
-    static func reproduceCommand(_ s: Scenario, subcommand: [String] = []) -> String {
-        ShellCommand.line(["simulate"] + subcommand + ["--scenario", s.file] + s.commandLineOverrides)
+    /// The output folder of a fit or a sweep, made now and exclusively (`RunFolder.claim`): `output`,
+    /// which must not exist (bad input), or a fresh `<output root>/<name>-<time>`.
+    func claimFolder(output: String?, name: String) throws -> URL {
+        guard let output else {
+            return try RunFolder.claim(root: URL(fileURLWithPath: outputRoot, relativeTo: cwd), name: name)
+        }
+        let url = URL(fileURLWithPath: output, relativeTo: cwd)
+        guard try RunFolder.claimExplicit(url) else {
+            throw SimulateExit.badInput("\(url.relativePath): output folder already exists")
+        }
+        return url
+    }
+
+    /// The Reproduce line of every report (REPORT.md, FIT.md, SWEEP.md): the scenario as given, then
+    /// `arguments` (by default every knob changed on the command line). Each path is shown as a report
+    /// shows it and quoted for a POSIX shell (`ReportPaths.reproduceLine`).
+    static func reproduceCommand(_ s: Scenario, subcommand: [String] = [], arguments: [String]? = nil) -> String {
+        ReportPaths.reproduceLine(
+            ["simulate"] + subcommand + ["--scenario", s.file] + (arguments ?? s.commandLineOverrides))
     }
 }

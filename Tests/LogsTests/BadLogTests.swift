@@ -92,7 +92,7 @@ import Testing
             #expect(run.phases.allSatisfy { $0.microseconds == nil && $0.reason?.contains("interleaved") == true })
         }
         let diagnostic = try #require(log.diagnostics.first { $0.message.hasPrefix("two processes are interleaved") })
-        #expect(diagnostic.line != nil && diagnostic.message.contains("run_id e0fb72ce-acba-497f-a796-0bfc222c6b36"))
+        #expect(diagnostic.line != nil && diagnostic.message.contains("run_id `e0fb72ce-acba-497f-a796-0bfc222c6b36`"))
     }
 
     @Test func timestampsGoingBackwards() throws {
@@ -153,7 +153,7 @@ import Testing
         lines.remove(at: state)
         let run = try #require(LogFixtures.parse(lines: lines).runs.first)
         #expect(run.status == .failed)
-        #expect(run.statusReason == "line \(block): block failed (err=RunnerError('Loader failed'))")
+        #expect(run.statusReason == "line \(block): block failed (err=`RunnerError('Loader failed')`)")
         #expect(run.errorLines == [block])
         #expect(
             run.duration(.loadFinalize).reason

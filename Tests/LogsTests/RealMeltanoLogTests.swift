@@ -63,7 +63,7 @@ import Testing
             "Meltano ≥ 3.7 reads and writes state through the systemdb backend")
         if kind == "fail" {
             #expect(
-                run.status == .failed && run.statusReason?.hasSuffix(": Extractor failed") == true,
+                run.status == .failed && run.statusReason?.hasSuffix(": `Extractor failed`") == true,
                 "\(run.statusReason ?? "")")
             #expect(run.errorLineCount == 2)
         } else {

@@ -77,13 +77,9 @@ struct FitCommand: ParsableCommand {
             _ = try scenarioOptions.derive(
                 from: loaded, extra: [ScenarioOverride(key: spec.key, text: spec.text(end), flag: "--knob \(knob)")])
         }
-        let folder =
-            output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
-            ?? RunFolder.freshURL(
-                root: URL(fileURLWithPath: scenarioOptions.outputRoot, relativeTo: cwd), name: "fit-\(base.name)")
-        if FileManager.default.fileExists(atPath: folder.path) {
-            throw SimulateExit.badInput("\(folder.relativePath): output folder already exists")
-        }
+        let folder = try scenarioOptions.claimFolder(output: output, name: "fit-\(base.name)")
+        // A fit refused before its first step leaves nothing behind.
+        defer { RunFolder.removeIfEmpty(folder) }
         var fit = Fit(
             knob: knob, observedMinutes: minutes,
             options: scenarioOptions.options(output: nil, progress: false, command: "")
@@ -93,7 +89,6 @@ struct FitCommand: ParsableCommand {
         fit.observedPhase = phase
         let result: Fit.Result
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             result = try fit.run(into: folder, variant: variant) {
                 FileHandle.standardError.write(Data("fit: \($0)\n".utf8))
             }
@@ -102,11 +97,11 @@ struct FitCommand: ParsableCommand {
         } catch {
             throw SimulateExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }
-        let command =
-            ShellCommand.line(
-                ["simulate", "fit", "--scenario", base.file] + (observed.map { ["--observed", $0] } ?? [])
-                    + (observedPhase.map { ["--observed-phase", $0] } ?? []) + ["--knob", knob]
-                    + base.commandLineOverrides + (variant.map { ["--variant", $0] } ?? []))
+        let command = ScenarioOptions.reproduceCommand(
+            base, subcommand: ["fit"],
+            arguments: (observed.map { ["--observed", $0] } ?? [])
+                + (observedPhase.map { ["--observed-phase", $0] } ?? [])
+                + ["--knob", knob] + base.commandLineOverrides + (variant.map { ["--variant", $0] } ?? []))
         let markdown = FitReport.markdown(
             scenario: base.name, knob: result.knob, integer: spec.integer,
             variant: result.variant, observed: minutes,

@@ -60,13 +60,9 @@ struct SweepCommand: ParsableCommand {
         let loaded = try scenarioOptions.load(extra: firstCell, swept: swept)
         let base = loaded.0
         try scenarioOptions.checkPaths(base, output: output)
-        let folder =
-            output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
-            ?? RunFolder.freshURL(
-                root: URL(fileURLWithPath: scenarioOptions.outputRoot, relativeTo: cwd), name: "sweep-\(base.name)")
-        if FileManager.default.fileExists(atPath: folder.path) {
-            throw SimulateExit.badInput("\(folder.relativePath): output folder already exists")
-        }
+        let folder = try scenarioOptions.claimFolder(output: output, name: "sweep-\(base.name)")
+        // A sweep refused before its first cell leaves nothing behind.
+        defer { RunFolder.removeIfEmpty(folder) }
         let options = scenarioOptions.options(output: nil, progress: false, command: "")
         let sweep = Sweep(axes: ordered, options: options) { extra in
             try scenarioOptions.derive(from: loaded, extra: extra)
@@ -93,7 +89,7 @@ struct SweepCommand: ParsableCommand {
         let settings =
             fixed.flatMap { ["--set", "\($0.key)=\($0.text)"] }
             + ordered.flatMap { ["--set", "\($0.key)=\($0.values.joined(separator: ","))"] }
-        let command = ShellCommand.line(["simulate", "sweep", "--scenario", base.file] + settings)
+        let command = ScenarioOptions.reproduceCommand(base, subcommand: ["sweep"], arguments: settings)
         let markdown = SweepReport.markdown(
             scenario: base.name, baseline: base.baseline.name, axes: axisList, variants: variants,
             chartVariant: focal, cells: reportCells, command: command, seconds: Date().timeIntervalSince(started))

@@ -1,0 +1,154 @@
+/// The one way a string from outside the tool (a job name read from a log, a log's file name, a
+/// scenario's `description`, a knob's value, an error message) enters Markdown: escaped for the
+/// context it lands in, so that it reads as the text it is and never opens or closes a table row,
+/// a code span or block, a `<details>` fold, a heading or raw HTML (docs/usage.md, "Text from
+/// outside in reports").
+///
+/// Control characters never reach the output raw: in one-line contexts every control character
+/// (a lone CR and LF included) is shown as its Unicode control picture (`␍`, `␊`), C1 controls and
+/// bidirectional overrides as `�`; in a fenced block only LF is kept.
+public enum Markdown {
+    /// Where the text lands.
+    public enum Context: Equatable, Sendable {
+        /// Inside a line of prose, or a heading's text: Markdown's inline marks and raw HTML are
+        /// backslash-escaped, and so are the marks that mean something at the start of a line.
+        case prose
+        /// A cell of a table: as prose, with `|` escaped too (`tableRow` escapes a pipe the cell's
+        /// own markup holds).
+        case tableCell
+        /// A whole code span, delimiters included: a backtick run longer than any inside.
+        case codeSpan
+        /// A whole fenced code block (`info` after the opening fence): a fence longer than any
+        /// backtick run inside; lines kept.
+        case fencedBlock(info: String)
+        /// The text of a `<details>` `<summary>`, an HTML element: `&`, `<`, `>` as entities.
+        case summary
+    }
+
+    /// `text` escaped for `context`.
+    public static func escape(_ text: String, _ context: Context) -> String {
+        switch context {
+        case .prose: return inline(text, lineStart: true)
+        case .tableCell: return inline(text, lineStart: false)
+        case .codeSpan: return codeSpan(oneLine(text))
+        case .fencedBlock(let info): return fencedBlock(text, info: oneLine(info))
+        case .summary: return html(oneLine(text))
+        }
+    }
+
+    /// One row of a GitHub table from cells that are Markdown already: every control character made
+    /// visible (a row is one line) and every `|` not already backslash-escaped escaped, so that no
+    /// cell, whatever it holds, adds or removes a column.
+    public static func tableRow(_ cells: [String]) -> String {
+        "| " + cells.map { escapePipes(oneLine($0)) }.joined(separator: " | ") + " |"
+    }
+
+    // MARK: - Contexts
+
+    /// Marks with a meaning anywhere in a line (emphasis, code, links, raw HTML, entities, GFM's
+    /// strikethrough and tables).
+    static let inlineMarks: Set<Character> = ["\\", "`", "*", "[", "]", "<", ">", "&", "~", "|"]
+    /// Marks with a meaning at the start of a line (headings, quotes, lists, setext underlines).
+    static let lineStartMarks: Set<Character> = ["#", ">", "-", "+", "=", "*"]
+
+    static func inline(_ text: String, lineStart: Bool) -> String {
+        let chars = Array(oneLine(text))
+        var out = ""
+        for (i, c) in chars.enumerated() {
+            let before = i > 0 ? chars[i - 1] : nil
+            let after = i + 1 < chars.count ? chars[i + 1] : nil
+            if inlineMarks.contains(c) || (c == "_" && !(isWordCharacter(before) && isWordCharacter(after))) {
+                out += "\\"
+            }
+            out.append(c)
+        }
+        guard lineStart, let first = out.first else { return out }
+        // `1.` or `1)` would start an ordered list, and leading spaces a code block, in a line of their own.
+        if lineStartMarks.contains(first) {
+            return "\\" + out
+        }
+        let digits = out.prefix { $0.isASCII && $0.isNumber }
+        if !digits.isEmpty, let mark = out.dropFirst(digits.count).first, mark == "." || mark == ")" {
+            return digits + "\\" + out.dropFirst(digits.count)
+        }
+        return out
+    }
+
+    /// An underscore between two of these cannot open or close emphasis (GFM's intraword rule).
+    static func isWordCharacter(_ c: Character?) -> Bool {
+        guard let c else { return false }
+        return c.isLetter || c.isNumber
+    }
+
+    static func codeSpan(_ text: String) -> String {
+        let fence = String(repeating: "`", count: longestBacktickRun(text) + 1)
+        // A span that starts or ends with a backtick, or with a space at both ends, needs one space
+        // each side (which Markdown strips again).
+        let pad = text.hasPrefix("`") || text.hasSuffix("`") || (text.hasPrefix(" ") && text.hasSuffix(" "))
+        let body = pad ? " \(text) " : text
+        return fence + (body.isEmpty ? " " : body) + fence
+    }
+
+    static func fencedBlock(_ text: String, info: String) -> String {
+        // The block's own last line break is the fence's.
+        let body = text.hasSuffix("\n") ? text.dropLast() : Substring(text)
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { oneLine(String($0)) }
+        let fence = String(repeating: "`", count: max(3, longestBacktickRun(text) + 1))
+        return fence + info + "\n" + lines.joined(separator: "\n") + "\n" + fence + "\n"
+    }
+
+    static func html(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static func longestBacktickRun(_ text: String) -> Int {
+        var longest = 0
+        var run = 0
+        for c in text {
+            run = c == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        return longest
+    }
+
+    static func escapePipes(_ cell: String) -> String {
+        var out = ""
+        var escaped = false
+        for c in cell {
+            if c == "|" && !escaped { out += "\\" }
+            out.append(c)
+            escaped = c == "\\" && !escaped
+        }
+        return out
+    }
+
+    // MARK: - Control characters
+
+    /// The text on one line: every control character shown, none kept.
+    public static func oneLine(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { out.append(visible(scalar)) }
+        return String(out)
+    }
+
+    /// A control character as something a reader sees and no renderer or terminal acts on.
+    static func visible(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar.value {
+        case 0x00...0x1F: return Unicode.Scalar(0x2400 + scalar.value)!  // ␀ ... ␟, ␍ and ␊ among them
+        case 0x7F: return "\u{2421}"  // ␡
+        // C1 controls, line and paragraph separators, bidirectional embeddings, overrides and isolates.
+        case 0x80...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return "\u{FFFD}"
+        default: return scalar
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Testing
+
+@testable import Model
+
+/// `Markdown.escape`: text from outside reads as itself in every context and never leaves it.
+struct MarkdownTests {
+    /// The pipes GitHub splits a row at: those not escaped by a backslash.
+    static func cellBreaks(_ row: String) -> Int {
+        var count = 0
+        var escaped = false
+        for c in row {
+            if c == "|" && !escaped { count += 1 }
+            escaped = c == "\\" && !escaped
+        }
+        return count
+    }
+
+    static let hostile = [
+        "a\rb", "a\nb", "a|b", "a\\|b", "x\\", "```", "`", "</details>", "<img src=x onerror=alert(1)>",
+        "# heading", "> quote", "- item", "1. item", "**bold**", "[link](http://x)", "&amp;", "a\u{1B}[31mred",
+        "\u{202E}evil", "~~gone~~", "_a_",
+    ]
+
+    @Test func controlCharactersNeverReachTheOutputRaw() {
+        for context in [Markdown.Context.prose, .tableCell, .codeSpan, .summary, .fencedBlock(info: "sh")] {
+            let out = Markdown.escape("a\rb\u{1B}c\u{7F}d\u{85}e\u{2028}f\tg", context)
+            #expect(!out.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" })
+            #expect(out.contains("a␍b␛c␡d\u{FFFD}e\u{FFFD}f␉g"), "\(out)")
+        }
+        #expect(!Markdown.escape("a\nb", .prose).contains("\n"))
+        #expect(Markdown.escape("a\nb", .fencedBlock(info: "")) == "```\na\nb\n```\n")
+    }
+
+    @Test func aTableCellNeverAddsAColumnOrEndsItsRow() {
+        for text in Self.hostile {
+            let row = Markdown.tableRow(["x", Markdown.escape(text, .tableCell), "`code|with pipe`", "y"])
+            #expect(Self.cellBreaks(row) == 5, "\(text): \(row)")
+            #expect(!row.contains("\n") && !row.contains("\r"))
+            // Every `<` of the text is escaped: GitHub reads no HTML.
+            #expect(!row.replacingOccurrences(of: "\\<", with: "").contains("<"), "\(row)")
+        }
+        // A pipe already escaped is escaped once: `\\|` would end the cell on GitHub.
+        #expect(Markdown.tableRow(["a\\|b", "c|d", "e\\\\|f"]) == "| a\\|b | c\\|d | e\\\\\\|f |")
+    }
+
+    @Test func proseEscapesInlineMarksAndLineStarts() {
+        #expect(Markdown.escape("# heading", .prose) == "\\# heading")
+        #expect(Markdown.escape("1. item", .prose) == "1\\. item")
+        #expect(Markdown.escape("- item", .prose) == "\\- item")
+        #expect(Markdown.escape("<img src=x onerror=alert(1)>", .prose) == "\\<img src=x onerror=alert(1)\\>")
+        #expect(Markdown.escape("**bold** [l](u) `c`", .prose) == "\\*\\*bold\\*\\* \\[l\\](u) \\`c\\`")
+        // A plain name stays as it is; an underscore inside a word cannot make emphasis.
+        #expect(Markdown.escape("tap-github_to.target-3.7.9", .prose) == "tap-github_to.target-3.7.9")
+        #expect(Markdown.escape("_a_", .prose) == "\\_a\\_")
+    }
+
+    @Test func aCodeSpanIsDelimitedBeyondAnyBacktickRunInside() {
+        #expect(Markdown.escape("plain", .codeSpan) == "`plain`")
+        #expect(Markdown.escape("a`b", .codeSpan) == "``a`b``")
+        #expect(Markdown.escape("```", .codeSpan) == "```` ``` ````")
+        #expect(Markdown.escape("", .codeSpan) == "` `")
+    }
+
+    @Test func aFencedBlockOutlastsAnyFenceInside() {
+        let block = Markdown.escape("echo\n```\n# not a heading\n", .fencedBlock(info: "sh"))
+        #expect(block == "````sh\necho\n```\n# not a heading\n````\n")
+    }
+
+    @Test func aSummaryIsHTMLText() {
+        #expect(
+            Markdown.escape("</summary></details><img onerror=x>", .summary)
+                == "&lt;/summary&gt;&lt;/details&gt;&lt;img onerror=x&gt;")
+    }
+}
