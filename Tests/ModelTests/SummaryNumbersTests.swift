@@ -38,6 +38,14 @@ import Testing
         #expect(problem(Interval(estimate: -3, low: -4, high: -2, level: 0.95)) == nil)
     }
 
+    @Test func theInvocationsCountsListEveryIntegerFieldOfAnInvocation() {
+        let counts = InvocationCounts(
+            index: 0, ordinal: 1, succeeded: true, scans: 3, lookups: 2, backendsCalls: 0, addonObjects: 0,
+            groupsTouched: 0, errorPaths: 0, persistentHits: 0)
+        let integers = Mirror(reflecting: counts).children.filter { $0.value is Int }.compactMap(\.label)
+        #expect(InvocationCounts.countFields.map(\.name) == integers)
+    }
+
     @Test func fieldsAreSpelledAsTheSummarySpellsThem() {
         #expect(SummaryNumberWalk.jsonName("simulatedSecondsMoments") == "simulated_seconds_moments")
         #expect(SummaryNumberWalk.jsonName("planned") == "planned")
