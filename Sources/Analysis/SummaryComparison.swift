@@ -58,12 +58,18 @@ public struct SummaryComparison: Sendable {
             return
                 "the variants differ (\(oldVariants.joined(separator: ", ")) vs \(newVariants.joined(separator: ", ")))"
         }
-        let oldKnobs = Dictionary(
-            old.scenario.knobs.map { ($0.key, $0.value.description) }, uniquingKeysWith: { a, _ in a })
-        for knob in new.scenario.knobs where !incidentalKnobs.contains(knob.key) {
-            let before = oldKnobs[knob.key] ?? "unset"
-            let after = knob.value.description
-            if before != after { return "knob '\(knob.key)' differs (\(before) vs \(after))" }
+        // Every knob either run lists, so that the order of the two runs never decides whether they compare.
+        func values(_ s: RunSummary) -> [String: String] {
+            Dictionary(s.scenario.knobs.map { ($0.key, $0.value.description) }, uniquingKeysWith: { a, _ in a })
+        }
+        let (oldKnobs, newKnobs) = (values(old), values(new))
+        let listed = (new.scenario.knobs.map(\.key) + old.scenario.knobs.map(\.key)).filter {
+            !incidentalKnobs.contains($0)
+        }
+        for key in listed {
+            let before = oldKnobs[key] ?? "unset"
+            let after = newKnobs[key] ?? "unset"
+            if before != after { return "knob '\(key)' differs (\(before) vs \(after))" }
         }
         if old.environment.distributions != new.environment.distributions
             || old.environment.kind != new.environment.kind

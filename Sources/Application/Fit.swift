@@ -39,6 +39,10 @@ public struct Fit {
         public func text(_ x: Double) -> String { integer ? String(Int(x.rounded())) : ScenarioValue.format(x) }
     }
 
+    /// The largest observed change `fit` takes, in minutes either way (about 1,900 years): past it no
+    /// knob in range comes near, and the number is a typing slip.
+    public static let observedMinutesBound: Double = 1_000_000_000
+
     /// The knobs `fit` can move, by scenario key.
     public static let ranges: [Range] = [
         Range(ScenarioKeys.table.catalogLines, lower: 0, upper: 2_000_000, tolerance: 2_000),

@@ -9,10 +9,16 @@ import Scenario
 /// One knob of a sweep and the values it takes.
 public struct SweepAxis: Sendable {
     public let key: String
+    /// The flag that gave the values (`--packages`, `--set`), for messages.
+    public let flag: String
     public let values: [String]
 
-    /// Parses `a,b,c` or a range `start:end:step` (inclusive), or nil for a single value.
-    public static func parse(key: String, text: String) throws -> SweepAxis? {
+    /// The most values one range `start:end:step` spans.
+    public static let maximumRangeValues = 1_000
+
+    /// Parses `a,b,c` or a range `start:end:step` (inclusive), or nil for a single value. A range's
+    /// ends and step are numbers of the grammar (`NumberGrammar`) and span at most `maximumRangeValues`.
+    public static func parse(key: String, text: String, flag: String = "--set") throws -> SweepAxis? {
         let parts = text.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
         if parts.count == 3 {
             guard let start = NumberGrammar.number(parts[0]), let end = NumberGrammar.number(parts[1]),
@@ -20,23 +26,28 @@ public struct SweepAxis: Sendable {
                 end >= start
             else {
                 throw ScenarioError(
-                    location: "command line", key: key,
+                    location: "command line (\(flag))", key: key,
                     problem: "expected a range start:end:step with step > 0, got '\(text)'")
             }
-            let count = Int(((end - start) / step + 1e-9).rounded(.down)) + 1
-            guard count <= 1000 else {
-                throw ScenarioError(location: "command line", key: key, problem: "range '\(text)' has over 1000 values")
+            // Counted as a Double first: `0:1e20:1` spans more values than an Int holds, `0:1e308:1e-308` infinitely many.
+            let steps = ((end - start) / step + 1e-9).rounded(.down)
+            guard steps.isFinite, steps < Double(maximumRangeValues) else {
+                throw ScenarioError(
+                    location: "command line (\(flag))", key: key,
+                    problem: "range '\(text)' has over \(maximumRangeValues.formatted()) values")
             }
-            let isInt = [start, end, step].allSatisfy { $0 == $0.rounded() }
+            let count = Int(steps) + 1
+            // Whole numbers print as integers only while an Int holds them exactly.
+            let isInt = [start, end, step].allSatisfy { $0 == $0.rounded() && abs($0) < 1e15 }
             return SweepAxis(
-                key: key,
+                key: key, flag: flag,
                 values: (0..<count).map { i in
                     let v = start + Double(i) * step
                     return isInt ? String(Int(v)) : String(format: "%g", v)
                 })
         }
         let values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return values.count > 1 ? SweepAxis(key: key, values: values) : nil
+        return values.count > 1 ? SweepAxis(key: key, flag: flag, values: values) : nil
     }
 }
 
@@ -64,6 +75,28 @@ public struct Sweep {
         self.load = load
     }
 
+    /// The most cells a sweep runs. Each cell is a whole run (seconds to minutes), and every cell's
+    /// scenario is loaded and validated before the first runs, so the grid is sized first.
+    public static let maximumCells = 1_000
+
+    /// The number of cells of `axes`, counted without building the grid; a `ScenarioError` naming
+    /// the flags and the count when it is over `maximumCells`.
+    @discardableResult
+    public static func checkSize(of axes: [SweepAxis]) throws -> Int {
+        // A Double holds any product of list lengths without overflow; an Int past the bound is never made.
+        let cells = axes.reduce(1.0) { $0 * Double($1.values.count) }
+        guard cells <= Double(maximumCells) else {
+            let flags = axes.map(\.flag).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            let sizes = axes.map { "\($0.values.count.formatted()) \($0.key)" }.joined(separator: " × ")
+            throw ScenarioError(
+                location: "command line (\(flags.joined(separator: ", ")))", key: nil,
+                problem:
+                    "the sweep grid has \(cells.formatted(.number.precision(.fractionLength(0)))) cells (\(sizes)), "
+                    + "over the limit of \(maximumCells.formatted()) cells")
+        }
+        return Int(cells)
+    }
+
     /// Every combination of the axes' values, first axis slowest.
     public var grid: [[ScenarioOverride]] {
         axes.reduce([[]]) { partial, axis in
@@ -75,6 +108,7 @@ public struct Sweep {
 
     /// Validates every cell before writing anything, then runs them in order into `folder/cell-NN/`.
     public func run(into folder: URL, progress: (Int, Int) -> Void) throws -> [Cell] {
+        try Self.checkSize(of: axes)
         let loaded = try grid.map { try load($0) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var cells: [Cell] = []

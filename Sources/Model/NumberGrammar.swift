@@ -26,6 +26,16 @@ public enum NumberGrammar {
         return value == 0 && text.hasPrefix("-") ? nil : value
     }
 
+    /// The integer `text` spells when it is in the grammar and within `bounds`, else nil.
+    public static func integer(_ text: String, in bounds: ClosedRange<Int>) -> Int? {
+        integer(text).flatMap { bounds.contains($0) ? $0 : nil }
+    }
+
+    /// The finite number `text` spells when it is in the grammar and within `bounds`, else nil.
+    public static func number(_ text: String, in bounds: ClosedRange<Double>) -> Double? {
+        number(text).flatMap { bounds.contains($0) ? $0 : nil }
+    }
+
     private static func matches(_ pattern: NSRegularExpression, _ text: String) -> Bool {
         pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }

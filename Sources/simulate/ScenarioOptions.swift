@@ -114,7 +114,8 @@ struct ScenarioOptions: ParsableArguments {
     }
 
     /// A scenario or cost profile that cannot be used is bad input: one line, exit status 2.
-    private func asBadInput<T>(_ body: () throws -> T) throws -> T {
+    @discardableResult
+    func asBadInput<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as ScenarioError {
             throw SimulateExit.badInput(error.description)
         } catch let error as CostProfileError {

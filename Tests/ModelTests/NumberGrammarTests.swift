@@ -29,3 +29,19 @@ import Testing
         #expect(NumberGrammar.number(text) == nil, "\(text)")
     }
 }
+
+/// A number of the grammar is also within the bound of what it counts or measures.
+@Suite struct BoundedNumberTests {
+    @Test func aNumberOutsideItsBoundIsRefusedLikeOneOutsideTheGrammar() {
+        #expect(NumberGrammar.number("12.5", in: 0...100) == 12.5)
+        #expect(NumberGrammar.number("0", in: 0...100) == 0)
+        #expect(NumberGrammar.number("100", in: 0...100) == 100)
+        for text in ["100.5", "-1", "-0", "0x10", "1e400", "nan"] {
+            #expect(NumberGrammar.number(text, in: 0...100) == nil, "\(text)")
+        }
+        #expect(NumberGrammar.integer("1_000", in: 1...100_000) == 1_000)
+        for text in ["0", "100_001", "-0", "0x10", "1e3"] {
+            #expect(NumberGrammar.integer(text, in: 1...100_000) == nil, "\(text)")
+        }
+    }
+}

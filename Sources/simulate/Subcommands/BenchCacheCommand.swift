@@ -31,9 +31,13 @@ struct BenchCacheCommand: ParsableCommand {
         "persistent,persistent-strict,stevedore"
 
     func run() throws {
-        let sizes = packages.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-            throw SimulateExit.badInput("--packages: expected comma-separated counts of at least 1, got '\(packages)'")
+        let sizes = packages.split(separator: ",").map {
+            NumberGrammar.integer($0.trimmingCharacters(in: .whitespaces), in: 1...ScenarioKeys.maxPackages)
+        }
+        guard !sizes.isEmpty, sizes.allSatisfy({ $0 != nil }) else {
+            throw SimulateExit.badInput(
+                "--packages: expected comma-separated counts from 1 to \(ScenarioKeys.maxPackages.formatted()), "
+                    + "got '\(packages)'")
         }
         guard hitRepeats >= 1, repeats >= 1, settleMs >= 0 else {
             throw SimulateExit.badInput("--hit-repeats and --repeats must be at least 1, --settle-ms at least 0")

@@ -42,11 +42,13 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let sizes = packages.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard sizes.count == packages.split(separator: ",").count, Set(sizes).count >= 2, sizes.allSatisfy({ $0 >= 1 })
-        else {
+        let sizes = packages.split(separator: ",").compactMap {
+            NumberGrammar.integer($0.trimmingCharacters(in: .whitespaces), in: 1...ScenarioKeys.maxPackages)
+        }
+        guard sizes.count == packages.split(separator: ",").count, Set(sizes).count >= 2 else {
             throw SimulateExit.badInput(
-                "--packages: expected at least two different counts of at least 1, got '\(packages)'")
+                "--packages: expected at least two different counts from 1 to \(ScenarioKeys.maxPackages.formatted()), "
+                    + "got '\(packages)'")
         }
         guard repeats >= 1, lines >= 1, iterations >= 1 else {
             throw SimulateExit.badInput("--repeats, --lines and --iterations must be at least 1")

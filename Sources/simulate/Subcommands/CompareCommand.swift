@@ -11,8 +11,9 @@ struct CompareCommand: ParsableCommand {
         abstract: "Compare two runs' summary.json: per variant and phase, with intervals.",
         discussion: """
             Exit status: 0 equal within the threshold and noise; 5 a regression; 4 only improvements; 2 the runs \
-            cannot be read or compared (an INCOMPLETE run, other variants, knobs, package count, cost profile or \
-            machine, unless --force) or the threshold is not a percentage.
+            cannot be read or compared (a count or statistic no run writes, no variant in common, or, unless \
+            --force, an INCOMPLETE run, other variants, knobs, package count, cost profile or machine) or the threshold \
+            is not a percentage (plain decimal, 0 to 100).
             """
     )
 
@@ -26,8 +27,7 @@ struct CompareCommand: ParsableCommand {
     var threshold: String = "2"
 
     func run() throws {
-        guard let thresholdPercent = Double(threshold), thresholdPercent.isFinite, (0...100).contains(thresholdPercent)
-        else {
+        guard let thresholdPercent = NumberGrammar.number(threshold, in: 0...100) else {
             throw SimulateExit.badInput(
                 "command line (--threshold): expected a percentage from 0 to 100, got '\(threshold)'")
         }
@@ -39,6 +39,11 @@ struct CompareCommand: ParsableCommand {
                 "refusing to compare \(old) and \(new): \(reason); use --force to compare anyway")
         }
         let comparison = SummaryComparison(old: before, new: after, thresholdPercent: thresholdPercent)
+        // Not even --force compares runs that share no variant: "equal" would pass on nothing compared.
+        if comparison.changes.isEmpty {
+            throw SimulateExit.badInput(
+                "refusing to compare \(old) and \(new): no variant in common, nothing to compare")
+        }
         print(ComparisonReport.render(comparison, oldLabel: old, newLabel: new, forced: reason), terminator: "")
         switch comparison.verdict {
         case .equal: return
@@ -66,7 +71,10 @@ struct CompareCommand: ParsableCommand {
                     "\(path): schema_version \(summary.schemaVersion), expected \(readable.lowerBound) to \(readable.upperBound)"
                 )
             }
+            try summary.checkNumbers()
             return summary
+        } catch let error as SummaryNumberError {
+            throw SimulateExit.badInput("\(path): \(error.description)")
         } catch let error as SimulateExit {
             throw error
         } catch {

@@ -20,7 +20,9 @@ struct FitCommand: ParsableCommand {
     )
 
     @OptionGroup var scenarioOptions: ScenarioOptions
+    // `.unconditional`: a negative change (`--observed -3m`) is a value, not a flag.
     @Option(
+        parsing: .unconditional,
         help:
             "The observed regression: minutes (12.6m or 12.6) or seconds (756s); with --observed-phase, taken from the logs."
     )
@@ -52,7 +54,8 @@ struct FitCommand: ParsableCommand {
         let given = try observed.map { text -> Double in
             guard let minutes = Self.minutes(text) else {
                 throw SimulateExit.badInput(
-                    "command line (--observed): expected minutes like 12.6m or seconds like 756s, got '\(text)'")
+                    "command line (--observed): expected minutes like 12.6m or seconds like 756s, at most "
+                        + "\(Fit.observedMinutesBound.formatted()) min either way, got '\(text)'")
             }
             return minutes
         }
@@ -65,7 +68,9 @@ struct FitCommand: ParsableCommand {
         try scenarioOptions.checkPaths(base, output: output)
         let minutes: Double
         do {
-            minutes = try given ?? Fit.observedMinutes(of: phase!, scenario: base, currentDirectory: cwd)
+            // A phase is simulated against the scenario's logs, so --observed-phase needs them even with --observed.
+            let logged = try phase.map { try Fit.observedMinutes(of: $0, scenario: base, currentDirectory: cwd) }
+            minutes = given ?? logged!
         } catch let error as ScenarioError {
             throw SimulateExit.badInput(error.description)
         }
@@ -111,11 +116,13 @@ struct FitCommand: ParsableCommand {
         print("Fit: \(PathDisplay.relative(folder.appendingPathComponent("FIT.md").path, to: cwd))")
     }
 
-    /// `12.6m`, `12.6` → 12.6; `756s` → 12.6.
+    /// `12.6m`, `12.6` → 12.6; `756s` → 12.6; nil unless the number is in the grammar and within
+    /// `Fit.observedMinutesBound` (in minutes).
     static func minutes(_ text: String) -> Double? {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        if t.hasSuffix("s"), let v = Double(t.dropLast()) { return v / 60 }
-        if t.hasSuffix("m"), let v = Double(t.dropLast()) { return v }
-        return Double(t)
+        let (number, secondsPerUnit): (Substring, Double) =
+            t.hasSuffix("s") ? (t.dropLast(), 1) : t.hasSuffix("m") ? (t.dropLast(), 60) : (t[...], 60)
+        let bound = Fit.observedMinutesBound * 60 / secondsPerUnit
+        return NumberGrammar.number(String(number), in: -bound...bound).map { $0 * secondsPerUnit / 60 }
     }
 }

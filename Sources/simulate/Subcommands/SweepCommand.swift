@@ -37,11 +37,11 @@ struct SweepCommand: ParsableCommand {
             let isList =
                 ScenarioKeys.key(named: o.key).map { if case .list = $0.kind { return true } else { return false } }
                 ?? false
-            let axis: SweepAxis?
-            do { axis = isList ? nil : try SweepAxis.parse(key: o.key, text: o.text) } catch let e as ScenarioError {
-                throw SimulateExit.badInput(e.description)
-            }
-            if let axis {
+            if !isList,
+                let axis = try scenarioOptions.asBadInput({
+                    try SweepAxis.parse(key: o.key, text: o.text, flag: o.flag)
+                })
+            {
                 let position =
                     arguments.firstIndex { $0 == o.flag || $0.hasPrefix(o.flag + "=") || $0.contains("\(o.key)=") }
                     ?? Int.max
@@ -54,6 +54,7 @@ struct SweepCommand: ParsableCommand {
             throw SimulateExit.badInput("sweep: give at least one knob several values (e.g. --packages 50,200,1000)")
         }
         let ordered = axes.sorted { $0.1 < $1.1 }.map(\.0)
+        try scenarioOptions.asBadInput { try Sweep.checkSize(of: ordered) }
         // The first cell stands for the scenario in names and labels (every cell is validated before running).
         let firstCell = ordered.map { ScenarioOverride(key: $0.key, text: $0.values[0], flag: "sweep") }
         let swept = Set(ordered.map(\.key))
