@@ -41,6 +41,7 @@ final class ChildProcessLimitTests: XCTestCase {
         }
         let left = recordedPids().filter(ProcessTable.isAlive)
         XCTAssertEqual(left.map { ProcessTable.command($0) }, [], "still running: \(message)", file: file, line: line)
+        for pid in left { kill(pid, SIGKILL) }  // the next case starts clean
     }
 
     func calibrate(_ python: String, _ extra: [String] = []) -> [String] {
