@@ -17,6 +17,8 @@ final class ChildGroup {
     private var stdout: Stream
     private var stderr: Stream
     private var reaped = false
+    /// One read's worth, reused.
+    private var buffer = [UInt8](repeating: 0, count: 65536)
 
     /// After the child exits, how long pipes held open by something outside its group are still
     /// read before they are given up.
@@ -133,7 +135,6 @@ final class ChildGroup {
     {
         let fd = self[keyPath: stream].fd
         guard fd >= 0 else { return nil }
-        var buffer = [UInt8](repeating: 0, count: 65536)
         let n = Glibc.read(fd, &buffer, buffer.count)
         if n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) {
             Glibc.close(fd)
@@ -161,31 +162,47 @@ final class ChildGroup {
     private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 }
 
-/// A child's stderr passed on to ours line by line, stripped of control sequences; a line longer
-/// than `flushBytes` goes on in pieces, so that memory stays bounded.
+/// A child's stderr passed on to ours line by line, stripped of control sequences. A line keeps
+/// at most `lineBytes` (the rest is dropped, marked "…"), so that memory and the work of stripping
+/// stay bounded whatever the child writes.
 final class LineEcho {
-    static let flushBytes = 4096
-    private var pending: [UInt8] = []
+    static let lineBytes = 4096
+    private var line: [UInt8] = []
+    private var truncated = false
 
     func feed(_ bytes: ArraySlice<UInt8>) {
-        pending.append(contentsOf: bytes)
-        while let newline = pending.firstIndex(of: 0x0A) {
-            write(pending[...newline])
-            pending.removeSubrange(...newline)
+        var shown: [UInt8] = []
+        bytes.withUnsafeBufferPointer { chunk in
+            var start = 0
+            while start < chunk.count {
+                // memchr: a child may write megabytes without a newline.
+                let found = memchr(chunk.baseAddress! + start, 0x0A, chunk.count - start)
+                let end = found.map { UnsafeRawPointer($0) - UnsafeRawPointer(chunk.baseAddress!) } ?? chunk.count
+                let room = Self.lineBytes - line.count
+                line.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start..<min(end, start + max(room, 0))]))
+                if end - start > room { truncated = true }
+                guard found != nil else { break }
+                shown += ended()
+                start = end + 1
+            }
         }
-        if pending.count > Self.flushBytes {
-            write(pending[...])
-            pending.removeAll()
-        }
+        write(shown)
     }
 
     func finish() {
-        if !pending.isEmpty { write(pending[...] + [0x0A]) }
-        pending.removeAll()
+        if !line.isEmpty || truncated { write(ended()) }
     }
 
-    private func write(_ bytes: ArraySlice<UInt8>) {
-        let shown = TerminalText.stripped(String(decoding: bytes, as: UTF8.self))
-        FileHandle.standardError.write(Data(shown.utf8))
+    /// The line so far, stripped, with its newline; starts the next.
+    private func ended() -> [UInt8] {
+        defer {
+            line.removeAll(keepingCapacity: true)
+            truncated = false
+        }
+        return TerminalText.stripped(utf8: line) + (truncated ? Array("…".utf8) : []) + [0x0A]
+    }
+
+    private func write(_ bytes: [UInt8]) {
+        if !bytes.isEmpty { FileHandle.standardError.write(Data(bytes)) }
     }
 }

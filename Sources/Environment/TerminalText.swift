@@ -5,49 +5,68 @@
 public enum TerminalText {
     /// `text` without control sequences and control characters (newline and tab kept).
     public static func stripped(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var scalars = text.unicodeScalars.makeIterator()
-        while let scalar = scalars.next() {
-            switch scalar.value {
-            case 0x1B: skipEscape(&scalars)
-            case 0x9B: skipControlSequence(&scalars)  // C1 CSI
-            case 0x90, 0x98, 0x9D, 0x9E, 0x9F: skipString(&scalars)  // C1 DCS, SOS, OSC, PM, APC
-            case 0x0A, 0x09: out.append(scalar)
-            case 0x00..<0x20, 0x7F..<0xA0: break
-            default: out.append(scalar)
+        String(decoding: stripped(utf8: Array(text.utf8)), as: UTF8.self)
+    }
+
+    /// The same on UTF-8 bytes (bytes that are not UTF-8 pass through, for the decoder to replace).
+    static func stripped(utf8 bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < b.count {
+                let byte = b[i]
+                if byte == 0x1B {
+                    i = skipEscape(b, from: i + 1)
+                } else if byte == 0xC2, i + 1 < b.count, (0x80...0x9F).contains(b[i + 1]) {
+                    // A C1 control: CSI and the string introducers take what follows with them.
+                    switch b[i + 1] {
+                    case 0x9B: i = skipControlSequence(b, from: i + 2)
+                    case 0x90, 0x98, 0x9D, 0x9E, 0x9F: i = skipString(b, from: i + 2)
+                    default: i += 2
+                    }
+                } else {
+                    if byte == 0x0A || byte == 0x09 || (byte >= 0x20 && byte != 0x7F) { out.append(byte) }
+                    i += 1
+                }
             }
         }
-        return String(out)
+        return out
     }
 
     /// After ESC: a CSI (`[`), a string sequence (`]`, `P`, `X`, `^`, `_`) or a short escape
-    /// (intermediate bytes, then one final byte).
-    private static func skipEscape(_ scalars: inout String.UnicodeScalarView.Iterator) {
-        guard let next = scalars.next() else { return }
-        switch next {
-        case "[": skipControlSequence(&scalars)
-        case "]", "P", "X", "^", "_": skipString(&scalars)
+    /// (intermediate bytes, then one final byte). Returns where the text resumes.
+    private static func skipEscape(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard start < b.count else { return start }
+        switch b[start] {
+        case UInt8(ascii: "["): return skipControlSequence(b, from: start + 1)
+        case UInt8(ascii: "]"), UInt8(ascii: "P"), UInt8(ascii: "X"), UInt8(ascii: "^"), UInt8(ascii: "_"):
+            return skipString(b, from: start + 1)
         default:
-            var byte = next.value
-            while (0x20...0x2F).contains(byte), let following = scalars.next() { byte = following.value }
+            var i = start
+            while i < b.count, (0x20...0x2F).contains(b[i]) { i += 1 }
+            return min(i + 1, b.count)
         }
     }
 
     /// Parameter and intermediate bytes (0x20–0x3F) up to the final byte, which goes with them.
-    private static func skipControlSequence(_ scalars: inout String.UnicodeScalarView.Iterator) {
-        while let scalar = scalars.next(), (0x20...0x3F).contains(scalar.value) {}
+    private static func skipControlSequence(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        while i < b.count, (0x20...0x3F).contains(b[i]) { i += 1 }
+        return min(i + 1, b.count)
     }
 
     /// Up to BEL or the string terminator (ESC `\`, or C1 ST), or the end.
-    private static func skipString(_ scalars: inout String.UnicodeScalarView.Iterator) {
-        while let scalar = scalars.next() {
-            switch scalar.value {
-            case 0x07, 0x9C: return
-            case 0x1B:
-                _ = scalars.next()  // `\` ends it; anything else after ESC is dropped with it
-                return
-            default: continue
+    private static func skipString(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        while i < b.count {
+            switch b[i] {
+            case 0x07: return i + 1
+            case 0x1B: return min(i + 2, b.count)  // `\` ends it; anything else after ESC goes with it
+            case 0xC2 where i + 1 < b.count && b[i + 1] == 0x9C: return i + 2
+            default: i += 1
             }
         }
+        return i
     }
 }

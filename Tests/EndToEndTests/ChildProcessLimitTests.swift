@@ -88,6 +88,36 @@ final class ChildProcessLimitTests: XCTestCase {
         assertNothingLeft("profile")
     }
 
+    /// The release probe's interpreter as a careless or hostile one behaves: each case ends in
+    /// seconds with one last line of bad input, nothing left running, no control sequence shown.
+    func testHostileProbeInterpretersAreBadInputWithNothingLeft() throws {
+        let check = "echo $$ >> \"$PIDS\"\nif [ \"$1\" = -c ]; then echo 4.0.0; exit 0; fi\n"
+        let cases: [(String, String)] = [
+            (check + "cat /dev/zero\n", "printed more than 16 MiB on stdout"),
+            (check + "cat /dev/zero >&2\n", "printed more than 16 MiB on stderr"),
+            (check + "printf '\\033[31mred\\033]0;t\\007\\n' >&2; exit 1\n", "the probe exited with status 1: red"),
+            (check + "sleep 1000 &\necho $! >> \"$PIDS\"\necho not-json\n", "the probe printed no usable report"),
+            (check + "kill -SEGV $$\n", "the probe was killed by signal 11"),
+            ("echo $$ >> \"$PIDS\"\nkill -KILL $$\n", "not a Python interpreter (was killed by signal 9"),
+            ("exit 3\n", "this interpreter has no meltano distribution installed"),
+            ("echo $$ >> \"$PIDS\"\nsleep 1000 &\necho $! >> \"$PIDS\"\nexec sleep 1000\n", "still running after 2 s"),
+        ]
+        for (index, (body, expected)) in cases.enumerated() {
+            let python = try interpreter(body, name: "probe-\(index)")
+            let started = Date()
+            let r = try SimulateBinary.run(
+                ["profile", "--python", python, "--output", scratch.appendingPathComponent("p.json").path],
+                in: scratch, environment: Self.shortLimit, timeout: 30)
+            let last = r.stderr.split(separator: "\n").last.map(String.init) ?? ""
+            XCTAssertEqual(r.status, 2, "case \(index): \(r.stderr.suffix(300))")
+            XCTAssertTrue(last.hasPrefix("simulate: ") && last.contains(expected), "case \(index): \(last)")
+            XCTAssertFalse(r.stderr.contains("\u{1B}") || r.stderr.contains("\u{07}"), "case \(index)")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 20, "case \(index)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("p.json").path))
+            assertNothingLeft("case \(index)")
+        }
+    }
+
     func testAChildHoldingTheInterpretersOutputDoesNotHoldUpTheTool() throws {
         for (stream, redirect) in [("stdout", "2>/dev/null"), ("stderr", ">/dev/null")] {
             let python = try interpreter("sleep 1000 \(redirect) &\necho $! >> \"$PIDS\"\necho '[]'\n")
