@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "Pipeline", dependencies: ["CProcessControl", "Model", "Environment", "Discovery", "Storage", "HTTP"]),
         // Process control: the plan, spawning workers (zygote or exec), the event log.
-        .target(name: "ProcessControl", dependencies: ["CProcessControl", "Model", "Pipeline"]),
+        .target(name: "ProcessControl", dependencies: ["CProcessControl", "Model", "Environment", "Pipeline"]),
         // The application layer the subcommands call: a whole run, sweep, fit, the tool's own benchmarks.
         .target(
             name: "Application",

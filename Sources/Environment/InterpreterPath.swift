@@ -20,12 +20,13 @@ public enum InterpreterPath {
     public static func sysPath(of python: String, asConsoleScript: Bool = false) throws -> [String] {
         let result: Subprocess.Result
         do {
-            result = try Subprocess.run(python, ["-c", asConsoleScript ? consoleScriptCode : plainCode])
-        } catch let failure as Subprocess.LaunchFailure {
+            result = try Subprocess.run(
+                python, ["-c", asConsoleScript ? consoleScriptCode : plainCode], limits: .query)
+        } catch let failure as Subprocess.Failure {
             throw Failure(description: failure.description)
         }
         guard result.succeeded else {
-            let said = result.stderrText.split(separator: "\n").last.map { ": \($0)" } ?? ""
+            let said = result.stderr.isEmpty ? "" : ": \(result.lastLine)"
             throw Failure(description: "\(python): \(result.how)\(said)")
         }
         guard let entries = try? JSONDecoder().decode([String].self, from: result.stdout) else {

@@ -80,37 +80,45 @@ public struct CostProfile: Codable, Sendable {
     /// The unit's relative spread (0 when the profile does not say).
     public func spread(_ unit: CostUnit) -> Double { units[unit.rawValue]?.spread ?? 0 }
 
-    /// Loads a cost-profile JSON file with `Codable`; errors name the file and the key.
-    public static func load(path: String) throws -> CostProfile {
+    /// The most one unit may cost, in µs: 10 s for one scan, one catalog line or one statement is
+    /// no measurement (a profile that says 1e300 would stall every run that pads with it).
+    public static let largestUnitMicroseconds = 10_000_000.0
+
+    /// Loads a cost-profile JSON file with `Codable`; errors name the file (as `shownAs`, when
+    /// given) and the key.
+    public static func load(path: String, shownAs: String? = nil) throws -> CostProfile {
+        let shown = shownAs ?? path
         // A real profile is a few KiB; `cost_file: /dev/zero` must not read forever.
         guard case .success(let data) = BoundedFile.read(URL(fileURLWithPath: path), limit: 1 << 20) else {
-            throw CostProfileError(message: "\(path): cost profile cannot be read, or is larger than 1 MiB")
+            throw CostProfileError(message: "\(shown): cost profile cannot be read, or is larger than 1 MiB")
         }
         let document: CostProfileDocument
         do { document = try JSONDecoder().decode(CostProfileDocument.self, from: data) } catch let error
             as DecodingError
         {
-            throw CostProfileError(message: "\(path): \(CostProfileDocument.explain(error))")
+            throw CostProfileError(message: "\(shown): \(CostProfileDocument.explain(error))")
         }
         guard document.format == 1 else {
-            throw CostProfileError(message: "\(path): key 'format': missing or not 1 (the only cost-profile format)")
+            throw CostProfileError(message: "\(shown): key 'format': missing or not 1 (the only cost-profile format)")
         }
         guard !document.name.isEmpty else {
-            throw CostProfileError(message: "\(path): key 'name': missing or not a non-empty string")
+            throw CostProfileError(message: "\(shown): key 'name': missing or not a non-empty string")
         }
         var parsed: [String: UnitCost] = [:]
         for (key, entry) in document.units {
             guard CostUnit(rawValue: key) != nil else {
                 throw CostProfileError(
                     message:
-                        "\(path): key 'units.\(key)': unknown unit (known: \(CostUnit.allCases.map(\.rawValue).joined(separator: ", ")))"
+                        "\(shown): key 'units.\(key)': unknown unit (known: \(CostUnit.allCases.map(\.rawValue).joined(separator: ", ")))"
                 )
             }
-            guard entry.value >= 0, entry.value.isFinite else {
-                throw CostProfileError(message: "\(path): key 'units.\(key).value': expected a non-negative number")
+            guard entry.value >= 0, entry.value <= largestUnitMicroseconds else {
+                throw CostProfileError(
+                    message: "\(shown): key 'units.\(key).value': expected a non-negative number of µs, at most "
+                        + "\(Int(largestUnitMicroseconds)) (10 s per unit)")
             }
             if let spread = entry.spread, !(spread >= 0 && spread.isFinite) {
-                throw CostProfileError(message: "\(path): key 'units.\(key).spread': expected a non-negative number")
+                throw CostProfileError(message: "\(shown): key 'units.\(key).spread': expected a non-negative number")
             }
             parsed[key] = UnitCost(value: entry.value, source: entry.source ?? "not stated", spread: entry.spread)
         }

@@ -1,4 +1,5 @@
 import CProcessControl
+import Environment
 import Foundation
 import Model
 
@@ -73,33 +74,9 @@ public final class ChildProcess: @unchecked Sendable {
     /// `posix_spawn` with `stdio` as descriptors 0, 1, 2 and nothing else open; the pid or the error.
     public static func spawn(executable: String, arguments: [String], stdio: [Int32]) -> Result<pid_t, POSIXSpawnError>
     {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for (target, fd) in stdio.enumerated() { posix_spawn_file_actions_adddup2(&actions, fd, Int32(target)) }
-        // Nothing else crosses over: SwiftNIO opens its sockets without close-on-exec, so without
-        // this every worker would hold the loopback server's listening socket (and the other
-        // workers' connections and pipes) open, and the port could outlive the server.
-        _ = closeFrom.map { $0(&actions, 3) }
-        // This process ignores SIGPIPE, and an ignored signal stays ignored across exec: a worker
-        // whose coordinator died before its PR_SET_PDEATHSIG would then run its whole job into a
-        // broken pipe instead of dying at its first event. Every signal unblocked, too.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
-        return rc == 0 ? .success(child) : .failure(POSIXSpawnError(code: rc))
+        ProcessSpawn.spawn(executable: executable, arguments: arguments, stdio: stdio).mapError {
+            POSIXSpawnError(code: $0.code)
+        }
     }
 
     /// Whether `input` fits in the pipe `fd` at once, so that writing it cannot block.
@@ -222,13 +199,6 @@ public final class ChildProcess: @unchecked Sendable {
         if n > 0 { return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
         return CommandLine.arguments[0]
     }
-}
-
-/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), looked up at run time because the
-/// Glibc module does not declare it (it needs `_GNU_SOURCE`); nil on an older C library.
-private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
-private let closeFrom: AddCloseFrom? = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
-    unsafeBitCast($0, to: AddCloseFrom.self)
 }
 
 /// A `posix_spawn` failure code.

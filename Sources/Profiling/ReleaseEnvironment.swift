@@ -67,8 +67,8 @@ public struct ReleaseEnvironment {
     }
 
     private func run(_ executable: String, _ arguments: [String]) throws -> Subprocess.Result {
-        do { return try Subprocess.run(executable, arguments) } catch {
-            throw Failure(description: "\(error)")
+        do { return try Subprocess.run(executable, arguments, limits: .step) } catch let failure as Subprocess.Failure {
+            throw Failure(description: failure.description)
         }
     }
 

@@ -25,8 +25,10 @@ public enum ReleaseProbe {
                 sys.exit(3)
             """
         let result: Subprocess.Result
-        do { result = try Subprocess.run(python, ["-c", code]) } catch {
-            throw Failure(description: "--python \(python): not an executable (\(error))")
+        do { result = try Subprocess.run(python, ["-c", code], limits: .query) } catch let failure
+            as Subprocess.Failure
+        {
+            throw Failure(description: "--python \(python): \(failure.explanation)")
         }
         if !result.signalled && result.status == 3 {
             throw Failure(description: "--python \(python): this interpreter has no meltano distribution installed")
@@ -47,8 +49,13 @@ public enum ReleaseProbe {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let script = probeFolder.appendingPathComponent("probe.py").path
-        let result = try Subprocess.run(
-            python, [script, "--workdir", scratch.path], echoStderr: echoProgress)
+        let result: Subprocess.Result
+        do {
+            result = try Subprocess.run(
+                python, [script, "--workdir", scratch.path], limits: .step, echoStderr: echoProgress)
+        } catch let failure as Subprocess.Failure {
+            throw Failure(description: "the probe in --python \(python): \(failure.explanation)")
+        }
         guard result.succeeded else {
             throw Failure(description: "the probe \(result.how): \(result.lastLine)")
         }

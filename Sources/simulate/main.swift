@@ -1,3 +1,4 @@
+import Environment
 import Foundation
 import Pipeline
 
@@ -16,6 +17,9 @@ do {
     try command.run()
 } catch let ending as SimulateExit {
     ending.exit()
+} catch let interrupted as Subprocess.Interrupted {
+    // The child's group is already killed and every clean-up on the way here has run.
+    interrupted.endProcess()
 } catch {
     Simulate.exit(withError: error)
 }

@@ -72,6 +72,10 @@ final class CostProfileTests: XCTestCase {
                 "key 'units.sqlite.statement_us.value'"
             ),
             (
+                "{\"format\": 1, \"name\": \"x\", \"units\": {\"scan.fixed_us\": {\"value\": 1e300}}}",
+                "key 'units.scan.fixed_us.value'"
+            ),
+            (
                 "{\"format\": 1, \"name\": \"x\", \"units\": {\"json.state_us\": {\"value\": \"fast\"}}}",
                 "key 'units.json.state_us.value'"
             ),

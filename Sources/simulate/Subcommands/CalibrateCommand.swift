@@ -62,6 +62,11 @@ struct CalibrateCommand: ParsableCommand {
         let outputURL =
             output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
             ?? CostProfileLocator.defaultCalibratedPath(currentDirectory: cwd)
+        let shownOutput = PathDisplay.relative(outputURL.path, to: cwd)
+        // Before minutes of measuring: the profile replaces a regular file only, never a device or a folder.
+        if let problem = PathCheck.newFile(outputURL) {
+            throw SimulateExit.badInput("--output \(output ?? shownOutput): \(problem)")
+        }
         // The script writes beside the profile; only a measurement that reads back replaces it, so an
         // interpreter that measured nothing can never leave an older profile looking fresh.
         let partial = outputURL.deletingLastPathComponent().appendingPathComponent(
@@ -101,19 +106,17 @@ struct CalibrateCommand: ParsableCommand {
             guard FileKind.of(partial.path) == .regular else {
                 throw SimulateExit.badInput("--python \(python): measured nothing (\(Self.describe(printed)))")
             }
-            profile = try CostProfile.load(path: partial.path)
+            profile = try CostProfile.load(path: partial.path, shownAs: shownOutput)
             guard !profile.units.isEmpty else {
                 throw SimulateExit.badInput("--python \(python): wrote a profile without a measured unit")
             }
             guard rename(partial.path, outputURL.path) == 0 else {
-                throw SimulateExit.failure(
-                    "\(PathDisplay.relative(outputURL.path, to: cwd)): cannot write it (\(String(cString: strerror(errno))))"
-                )
+                throw SimulateExit.failure("\(shownOutput): cannot write it (\(String(cString: strerror(errno))))")
             }
         } catch let error as CostProfileError {
             throw SimulateExit.badInput("--python \(python): wrote a profile simulate cannot read: \(error)")
         }
-        print(Self.render(profile, file: PathDisplay.relative(outputURL.path, to: cwd)))
+        print(Self.render(profile, file: shownOutput))
     }
 
     /// The profile as `simulate calibrate` prints it: where from, then the units.
@@ -147,26 +150,26 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     /// Runs the interpreter on the script; its progress goes on to our stderr as it comes. Returns
-    /// everything it printed (stdout and stderr), or throws a one-line bad input when it failed.
-    private func runPython(_ arguments: [String]) throws -> String {
+    /// what it did, or throws a one-line bad input when it failed.
+    private func runPython(_ arguments: [String]) throws -> Subprocess.Result {
         let result: Subprocess.Result
-        do { result = try Subprocess.run(python, arguments, echoStderr: true) } catch {
-            guard python.contains("/") else { throw SimulateExit.badInput("--python \(python): not found on PATH") }
-            throw SimulateExit.badInput("--python \(python): cannot run it (\(error))")
+        do { result = try Subprocess.run(python, arguments, limits: .step, echoStderr: true) } catch let failure
+            as Subprocess.Failure
+        {
+            guard failure.reason != .notFound || python.contains("/") else {
+                throw SimulateExit.badInput("--python \(python): not found on PATH")
+            }
+            throw SimulateExit.badInput("--python \(python): \(failure.explanation)")
         }
-        let printed = result.stderrText + result.stdoutText
         guard result.succeeded else {
-            throw SimulateExit.badInput("--python \(python): \(result.how) (\(Self.describe(printed)))")
+            throw SimulateExit.badInput("--python \(python): \(result.how) (\(Self.describe(result)))")
         }
-        return printed
+        return result
     }
 
     /// What an interpreter printed, in a few words for a one-line message: its last line, or that
     /// there was nothing.
-    static func describe(_ printed: String) -> String {
-        let lines = printed.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let last = lines.last(where: { !$0.isEmpty }) else { return "it printed nothing" }
-        let shown = last.count > 160 ? String(last.prefix(160)) + "…" : last
-        return "its last line: \(shown)"
+    static func describe(_ result: Subprocess.Result) -> String {
+        result.lastPrintedLine.map { "its last line: \($0)" } ?? "it printed nothing"
     }
 }

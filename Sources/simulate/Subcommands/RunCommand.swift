@@ -1,6 +1,7 @@
 import Analysis
 import Application
 import ArgumentParser
+import Environment
 import Foundation
 import Model
 import ProcessControl
@@ -41,6 +42,8 @@ struct RunCommand: ParsableCommand {
             try Exports(markdown: exportMarkdown, json: exportJSON, csv: exportCSV).write(result, cwd: cwd)
         } catch let error as ScenarioError {
             throw SimulateExit.badInput(error.description)
+        } catch let interrupted as Subprocess.Interrupted {
+            throw interrupted
         } catch {
             throw SimulateExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }
