@@ -83,7 +83,7 @@ public struct CostProfile: Codable, Sendable {
     /// Loads a cost-profile JSON file with `Codable`; errors name the file and the key.
     public static func load(path: String) throws -> CostProfile {
         // A real profile is a few KiB; `cost_file: /dev/zero` must not read forever.
-        guard case .success(let data) = BoundedFile.read(URL(fileURLWithPath: path), limit: 1 << 20) else {
+        guard case .success(let data) = InputFile.readAll(path, limit: 1 << 20) else {
             throw CostProfileError(message: "\(path): cost profile cannot be read, or is larger than 1 MiB")
         }
         let document: CostProfileDocument
