@@ -11,5 +11,6 @@ let package = Package(
         .executableTarget(name: "FuzzScenario", dependencies: ["FuzzDriver", .product(name: "SimulateScenario", package: "main")]),
         .executableTarget(name: "FuzzEntryPoints", dependencies: ["FuzzDriver", .product(name: "SimulateEnvironment", package: "main")]),
         .executableTarget(name: "FuzzLogLine", dependencies: ["FuzzDriver", .product(name: "SimulateLogs", package: "main")]),
+        .executableTarget(name: "FuzzTimeline", dependencies: ["FuzzDriver", .product(name: "SimulateLogs", package: "main")]),
     ]
 )

@@ -2,8 +2,11 @@
 # Fuzzes the scenario loader, the entry_points.txt parser and the Meltano log reader with libFuzzer, each for a bounded
 # number of runs (default 1,000,000) or time, starting from the corpus in fuzz/corpus/ (and, where there is one, the
 # dictionary in fuzz/dict/: YAML anchors, aliases and merge keys for the scenario loader).
-#   scripts/fuzz.sh [RUNS] [MAX_SECONDS] [TARGET...]      TARGET: scenario, entry-points, log-line (default: all)
-# Any input that takes over 1 s (-timeout=1) or 2 GiB (-rss_limit_mb) is a failure, like a crash.
+#   scripts/fuzz.sh [RUNS] [MAX_SECONDS] [TARGET...]  TARGET: scenario, entry-points, log-line, timeline (default: all)
+# Any input that takes over 1 s (-timeout=1) or 2 GiB (-rss_limit_mb) is a failure, like a crash. The timeline target
+# also times each input per byte (repeated to 16 KiB): one slower than 10x the median per byte whose time more than
+# triples when its size doubles is a finding (fuzz/crash-FuzzTimeline-*); the counts, the median and the slowest input
+# per byte are printed at the end (FuzzTimeline's own line).
 # FUZZ_SCRATCH_PATH sets the build folder (default fuzz/.build).
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
@@ -16,17 +19,19 @@ swift build --scratch-path "$build" -Xswiftc -sanitize=fuzzer -Xswiftc -use-ld=l
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 status=0
-for target in FuzzScenario:scenario FuzzEntryPoints:entry-points FuzzLogLine:log-line; do
+for target in FuzzScenario:scenario FuzzEntryPoints:entry-points FuzzLogLine:log-line FuzzTimeline:timeline; do
   binary="${target%%:*}"; corpus="${target##*:}"
   if (( ${#wanted[@]} > 0 )) && [[ " ${wanted[*]} " != *" $corpus "* ]]; then continue; fi
   mkdir -p "$work/$corpus"
+  # The timeline target starts from the log-line corpus (the same inputs: log lines and logs).
+  seeds=corpus/"$corpus"; if [[ ! -d "$seeds" ]]; then seeds=corpus/log-line; fi
   dict=()
   if [[ -f "dict/$corpus.dict" ]]; then dict=(-dict="dict/$corpus.dict"); fi
   echo "== $binary: up to $runs runs or $seconds s (new inputs go to a scratch folder, not the committed corpus)"
   # -max_len keeps inputs small enough for many runs; crashes and slow inputs land in fuzz/crash-* for the report.
-  if ! "$build"/debug/"$binary" "$work/$corpus" corpus/"$corpus" "${dict[@]}" -runs="$runs" \
+  if ! "$build"/debug/"$binary" "$work/$corpus" "$seeds" "${dict[@]}" -runs="$runs" \
       -max_total_time="$seconds" -max_len=4096 -timeout=1 -rss_limit_mb=2048 -print_final_stats=1 \
-      -artifact_prefix="crash-$binary-" 2>&1 | tail -n 14; then
+      -artifact_prefix="crash-$binary-" 2>&1 | tail -n 16; then
     status=1
   fi
 done

@@ -20,28 +20,31 @@ enum ObservedLogsLoader {
                 location: scenario.origins[key] ?? scenario.file, key: key,
                 problem: "give the baseline's and the regressed version's logs together")
         }
-        let before = try baseline.map { try read($0, key: baselineKey, scenario, currentDirectory) }
-        let after = try regressed.map { try read($0, key: regressedKey, scenario, currentDirectory) }
+        var baselineBudget = LogReadBudget()
+        var regressedBudget = LogReadBudget()
+        let before = try baseline.map { try read($0, key: baselineKey, scenario, currentDirectory, &baselineBudget) }
+        let after = try regressed.map { try read($0, key: regressedKey, scenario, currentDirectory, &regressedBudget) }
         let comparison = TimelineComparison(baseline: before, regressed: after)
         let phases = comparison.phases.compactMap { delta -> ObservedLogs.PhaseDelta? in
             guard let phase = LogPhase(rawValue: delta.name) else { return nil }
             return ObservedLogs.PhaseDelta(
                 phase: phase, deltaSecondsPerRun: delta.mean.map { $0 / 1e6 },
-                baselineSecondsPerRun: delta.pairs == 0 ? nil : Double(delta.baselineSum) / Double(delta.pairs) / 1e6,
+                baselineSecondsPerRun: delta.pairs == 0 ? nil : delta.baselineSum / Double(delta.pairs) / 1e6,
                 pairs: delta.pairs)
         }
         let total = comparison.total
         return ObservedLogs(
             baselineLogs: baseline, regressedLogs: regressed, pairs: comparison.pairs.count, phases: phases,
             totalDeltaSecondsPerRun: total.mean.map { $0 / 1e6 },
-            baselineTotalSecondsPerRun: total.pairs == 0 ? nil : Double(total.baselineSum) / Double(total.pairs) / 1e6)
+            baselineTotalSecondsPerRun: total.pairs == 0 ? nil : total.baselineSum / Double(total.pairs) / 1e6)
     }
 
     /// A log named in a scenario file is found relative to that file's folder; one given on the
-    /// command line, relative to the current folder.
-    static func read(_ name: String, key: String, _ scenario: Scenario, _ currentDirectory: URL) throws
-        -> LogFileTimeline
-    {
+    /// command line, relative to the current folder. Opened as every log is (`InputFile`: a FIFO
+    /// or a device is refused) and kept within `budget`.
+    static func read(
+        _ name: String, key: String, _ scenario: Scenario, _ currentDirectory: URL, _ budget: inout LogReadBudget
+    ) throws -> LogFileTimeline {
         let origin = scenario.origins[key] ?? scenario.file
         let fromFile = !origin.hasPrefix("command line") && origin != "default"
         let folder =
@@ -50,7 +53,7 @@ enum ObservedLogsLoader {
             : currentDirectory
         let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : folder.appendingPathComponent(name)
         let log: LogFileTimeline
-        do { log = try LogFileTimeline.read(path: url.path, name: name) } catch {
+        do { log = try budget.read(path: url.path, name: name) } catch {
             throw ScenarioError(location: origin, key: key, problem: "\(error)")
         }
         if let reason = log.noRunsReason {

@@ -59,6 +59,7 @@ public struct ComparisonDocument: Codable, Equatable, Sendable {
         self.baseline = baseline
         self.regressed = regressed
         func seconds(_ micros: Int64?) -> Double? { micros.map { Double($0) / 1_000_000 } }
+        func seconds(_ micros: Double) -> Double { micros / 1_000_000 }
         func delta(_ d: TimelineComparison.Delta) -> Delta {
             let known = d.pairs > 0
             return Delta(

@@ -1,10 +1,14 @@
 import Foundation
+import Model
 
 /// Every Meltano process found in one log file, with what was odd about the file.
 public struct LogFileTimeline: Sendable {
     /// The file as the caller named it.
     public var name: String
+    /// The runs kept (at most `LogLimits.runsKept`), in order.
     public var runs: [RunTimeline]
+    /// Every run found, also those past `LogLimits.runsKept` (a diagnostic counts them by status).
+    public var runCount: Int
     public var lineCount: Int
     public var byteCount: Int
     /// Lines structlog wrote (console or JSON); the rest are plain.
@@ -17,36 +21,36 @@ public struct LogFileTimeline: Sendable {
     /// Why there are no runs, when there are none: the file is empty, binary, or holds no
     /// structlog line (a task runner's lines only, or another program's log).
     public var noRunsReason: String? {
-        guard runs.isEmpty else { return nil }
+        guard runCount == 0 else { return nil }
         if byteCount == 0 && binaryAt == nil { return "empty file: no Meltano process in it" }
         if let binaryAt { return "binary data (a NUL byte at offset \(binaryAt)), not a text log" }
         return
             "no Meltano log line among its \(lineCount) lines (only a task runner's or a shell's lines?), so no Meltano process"
     }
 
-    /// Reads and splits a log file, streaming: a chunk and a line in memory at a time.
+    /// Reads and splits a log file, streaming: a chunk and a line in memory at a time. The file is
+    /// opened by `InputFile` (regular files only: a FIFO, a pipe or a device is refused, never waited on).
     /// - Throws: `LogReadError` when the file cannot be opened or read.
-    public static func read(path: String, name: String? = nil) throws -> LogFileTimeline {
+    public static func read(path: String, name: String? = nil, limits: LogLimits = .standard) throws
+        -> LogFileTimeline
+    {
         let display = name ?? path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw LogReadError(file: display, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            throw LogReadError(file: display, reason: "is a directory")
+        let file: InputFile
+        switch InputFile.open(path) {
+        case .success(let opened): file = opened
+        case .failure(let failure): throw LogReadError(file: display, failure: failure)
         }
         let reader = LineReader { buffer in
-            while true {
-                let n = Foundation.read(fd, buffer.baseAddress, buffer.count)
-                if n >= 0 { return n }
-                if errno != EINTR { throw LogReadError(file: display, reason: String(cString: strerror(errno))) }
+            switch file.read(into: buffer) {
+            case .success(let count): return count
+            case .failure(let failure): throw LogReadError(file: display, failure: failure)
             }
         }
-        return try split(reader, name: display)
+        return try split(reader, name: display, limits: limits)
     }
 
     /// Splits a log held in memory (tests, the fuzzer).
-    public static func parse(_ bytes: [UInt8], name: String) -> LogFileTimeline {
+    public static func parse(_ bytes: [UInt8], name: String, limits: LogLimits = .standard) -> LogFileTimeline {
         var offset = 0
         let reader = LineReader { buffer in
             let n = min(buffer.count, bytes.count - offset)
@@ -57,12 +61,12 @@ public struct LogFileTimeline: Sendable {
             return n
         }
         // An in-memory source never throws.
-        return (try? split(reader, name: name))!
+        return (try? split(reader, name: name, limits: limits))!
     }
 
-    private static func split(_ reader: LineReader, name: String) throws -> LogFileTimeline {
+    private static func split(_ reader: LineReader, name: String, limits: LogLimits) throws -> LogFileTimeline {
         var parser = StructlogLineParser()
-        var splitter = RunSplitter()
+        var splitter = RunSplitter(limits: limits)
         var structured = 0
         var cutLines = DiagnosticLog()
         let summary = try reader.forEachLine { raw in
@@ -78,22 +82,23 @@ public struct LogFileTimeline: Sendable {
         }
         let runs = summary.binaryAt == nil ? splitter.finish() : []
         return LogFileTimeline(
-            name: name, runs: runs, lineCount: summary.lines, byteCount: summary.bytes,
+            name: name, runs: runs, runCount: summary.binaryAt == nil ? splitter.runCount : 0, lineCount: summary.lines,
+            byteCount: summary.bytes,
             structuredLineCount: structured, binaryAt: summary.binaryAt,
             diagnostics: (cutLines.all + splitter.diagnostics).sorted { ($0.line ?? .max) < ($1.line ?? .max) })
     }
 }
 
-/// A log file that could not be opened or read.
+/// A log file that could not be opened or read, or that is not a regular file.
 public struct LogReadError: Error, Equatable, CustomStringConvertible {
     public var file: String
-    public var reason: String
+    public var failure: InputFile.Failure
 
-    public init(file: String, reason: String) {
+    public init(file: String, failure: InputFile.Failure) {
         self.file = file
-        self.reason = reason
+        self.failure = failure
     }
 
-    /// `FILE: cannot be read (REASON)`.
-    public var description: String { "\(file): cannot be read (\(reason))" }
+    /// `FILE: cannot be read (REASON)`, `FILE: is a FIFO, not a file`.
+    public var description: String { "\(file): \(failure)" }
 }

@@ -15,8 +15,10 @@ extension RunBuilder {
             startedAt: processStart?.timestamp, endedAt: lastStructured.timestamp,
             boundaries: marks, phases: [], totalMicroseconds: nil, totalReason: nil,
             tap: tap ?? tapFromJobName, mappers: mappers, target: target, readers: readers,
-            stateBackendLines: stateBackendLines, errorLines: errorLines, errorLineCount: errorLineCount,
-            status: status, statusReason: statusReason, notes: notes, release: release)
+            readerLineCount: readerLineCount, targetCounts: targetCounts,
+            stateBackendLines: stateBackendLines, stateBackendLineCount: stateBackendLineCount,
+            errorLines: errorLines, errorLineCount: errorLineCount,
+            status: status, statusReason: statusReason, notes: notes + limitNotes, release: release)
         run.phases = LogPhase.allCases.map { phase in
             if let reason = unsplittable { return PhaseDuration(phase: phase, microseconds: nil, reason: reason) }
             return span(
@@ -28,6 +30,32 @@ extension RunBuilder {
         run.totalMicroseconds = total.microseconds
         run.totalReason = total.reason
         return run
+    }
+
+    /// What was counted rather than kept, past `LogLimits`.
+    private var limitNotes: [LogDiagnostic] {
+        var notes: [LogDiagnostic] = []
+        if readerLineCount > readers.count {
+            notes.append(
+                LogDiagnostic(
+                    line: nil,
+                    "\(readerLineCount) `Reader ... completed` lines: the first \(readers.count) are listed "
+                        + "(the target's counts come from its last one)"))
+        }
+        if stateBackendLineCount > stateBackendLines.count {
+            notes.append(
+                LogDiagnostic(
+                    line: nil,
+                    "\(stateBackendLineCount) `Using systemdb state backend` lines: "
+                        + "the first \(stateBackendLines.count) are listed"))
+        }
+        if mapperLinesNotListed > 0 {
+            notes.append(
+                LogDiagnostic(
+                    line: nil,
+                    "more than \(limits.mappersKept) mappers: only the first \(limits.mappersKept) are listed"))
+        }
+        return notes
     }
 
     /// Why no phase can be measured at all, if so.
@@ -55,6 +83,11 @@ extension RunBuilder {
         }
         if let jump = backwardsAt.first(where: { $0 > from.line && $0 <= to.line }) {
             return unknown("the clock goes backwards at line \(jump), between lines \(from.line) and \(to.line)")
+        }
+        if let last = lastBackwardsBeyondKept, let lastKept = backwardsAt.last, to.line > lastKept, from.line < last {
+            return unknown(
+                "the clock goes backwards more than \(limits.backwardsJumpsKept) times in the run, "
+                    + "the last at line \(last): phases after line \(lastKept) are not checked one by one")
         }
         if end < start { return unknown("line \(to.line) is timestamped before line \(from.line)") }
         return PhaseDuration(phase: name, microseconds: end.microseconds - start.microseconds, reason: nil)

@@ -26,15 +26,25 @@ struct RunBuilder {
     var mappers: [String] = []
     var target: String?
     var readers: [ReaderCounts] = []
+    var readerLineCount = 0
+    /// The last `Reader` line of the target, and the last of any plugin while none had a role:
+    /// kept apart from `readers`, which holds only the first few.
+    var lastTargetReader: ReaderCounts?
+    var lastReader: ReaderCounts?
+    var everyReaderRoleless = true
     var stateBackendLines: [LineMark] = []
+    var stateBackendLineCount = 0
+    var mapperLinesNotListed = 0
     var errorLines: [Int] = []
     var errorLineCount = 0
     var blockSuccess: Bool?
     var blockError: String?
     var extractLoadComplete = false
     var failure: LineMark?
-    /// Lines where the clock went backwards, inside this process.
+    /// Lines where the clock went backwards, inside this process (the first few).
     var backwardsAt: [Int] = []
+    /// The last line where it went backwards once `backwardsAt` is full.
+    var lastBackwardsBeyondKept: Int?
     var interleaving: String?
     var notes: [LogDiagnostic] = []
     /// The release the process named before its Environment line, if it did.
@@ -42,7 +52,10 @@ struct RunBuilder {
     /// Set by `Block run completed.` (or `Extract & load complete!`): the process has ended.
     var finished = false
 
-    init(first line: LogLine, environment: String?, command: (String, RunKind)?) {
+    let limits: LogLimits
+
+    init(first line: LogLine, environment: String?, command: (String, RunKind)?, limits: LogLimits) {
+        self.limits = limits
         kind = command?.1 ?? .run
         self.command = command?.0
         self.environment = environment
@@ -67,11 +80,17 @@ struct RunBuilder {
             if jobName == nil { jobName = name }
             if runID == nil { runID = id }
         case .forceOption: if force == nil { force = LineMark(line) }
-        case .stateBackend: stateBackendLines.append(LineMark(line))
+        case .stateBackend:
+            stateBackendLineCount += 1
+            if stateBackendLines.count < limits.linesKeptPerKind { stateBackendLines.append(LineMark(line)) }
         case .readerDone(var counts):
             counts.plugin = line.plugin ?? counts.plugin
             counts.role = role ?? counts.role
-            readers.append(counts)
+            readerLineCount += 1
+            if readers.count < limits.linesKeptPerKind { readers.append(counts) }
+            lastReader = counts
+            if counts.role == .target { lastTargetReader = counts }
+            if counts.role != nil { everyReaderRoleless = false }
             if boundaries[.firstReaderDone] == nil { boundaries[.firstReaderDone] = LineMark(line) }
             if counts.role == .target && boundaries[.targetReaderDone] == nil {
                 boundaries[.targetReaderDone] = LineMark(line)
@@ -79,10 +98,9 @@ struct RunBuilder {
         case .incrementalState:
             // The last one wins: Meltano prints one each time the target emits a STATE message.
             boundaries[.targetLastLine] = lastTargetLine.map(LineMark.init)
-            if lastTargetLine == nil {
+            if lastTargetLine == nil && !notes.contains(where: { $0.message == Self.stateBeforeTarget }) {
                 notes.append(
-                    LogDiagnostic(
-                        line: line.number, "`Incremental state has been updated` before any line from the target"))
+                    LogDiagnostic(line: line.number, Self.stateBeforeTarget))
             }
         case .blockCompleted(let success, let err):
             boundaries[.blockEnd] = LineMark(line)
@@ -113,7 +131,11 @@ struct RunBuilder {
         if let type = line.fields["cmd_type"], type == "extractor" || type == "loader" { kind = .el }
         switch role {
         case .tap?: if tap == nil { tap = plugin }
-        case .mapper?: if !mappers.contains(plugin) { mappers.append(plugin) }
+        case .mapper?:
+            // A linear search of at most `mappersKept` names: a log of 300,000 mappers stays linear.
+            if !mappers.contains(plugin) {
+                if mappers.count < limits.mappersKept { mappers.append(plugin) } else { mapperLinesNotListed += 1 }
+            }
         case .target?: if target == nil { target = plugin }
         case nil: break
         }
@@ -126,6 +148,21 @@ struct RunBuilder {
 }
 
 extension RunBuilder {
+    static let stateBeforeTarget = "`Incremental state has been updated` before any line from the target"
+
+    /// Records a line where the clock goes backwards.
+    mutating func clockWentBackwards(at line: Int) {
+        if backwardsAt.count < limits.backwardsJumpsKept {
+            backwardsAt.append(line)
+        } else {
+            lastBackwardsBeyondKept = line
+        }
+    }
+
+    /// The target's counts: its own last `Reader` line; when no `Reader` line names a role, the
+    /// chain's last reader.
+    var targetCounts: ReaderCounts? { lastTargetReader ?? (everyReaderRoleless ? lastReader : nil) }
+
     /// The tap and target named by a job, `ENV:TAP-to-TARGET[:SUFFIX]` (Meltano's state ID).
     static func plugins(ofJob jobName: String?, environment: String?) -> (tap: String, target: String)? {
         guard let jobName else { return nil }

@@ -14,10 +14,14 @@ import Model
 /// interleaved: their phases are then unknown rather than mixed.
 ///
 /// Memory stays flat: only the open process's boundary lines and each finished `RunTimeline`
-/// are kept.
+/// are kept, up to `LogLimits`; runs past `runsKept` are counted by status.
 public struct RunSplitter: Sendable {
     private var open: RunBuilder?
     private var finished: [RunTimeline] = []
+    private let limits: LogLimits
+    /// Runs ended past `limits.runsKept`, by status, and the line the first of them began at.
+    private var notKept: [RunStatus: Int] = [:]
+    private var firstNotKept: (index: Int, line: Int)?
     /// run_id → index in `finished` of processes cut short by the start of the next one: only
     /// these can turn out to have been interleaved with it.
     private var interruptedRunIDs: [String: Int] = [:]
@@ -34,10 +38,23 @@ public struct RunSplitter: Sendable {
     private var diagnosticLog = DiagnosticLog()
     private var interner = TextInterner()
 
-    public init() {}
+    public init(limits: LogLimits = .standard) { self.limits = limits }
 
-    /// File-level findings so far (bad bytes, a clock going backwards, stray lines).
-    public var diagnostics: [LogDiagnostic] { diagnosticLog.all }
+    /// File-level findings so far (bad bytes, a clock going backwards, stray lines, runs not kept).
+    public var diagnostics: [LogDiagnostic] {
+        guard let (index, line) = firstNotKept else { return diagnosticLog.all }
+        let count = notKept.values.reduce(0, +)
+        let statuses = [RunStatus.completed, .failed, .partial].compactMap { s in notKept[s].map { "\($0) \(s)" } }
+        return diagnosticLog.all + [
+            LogDiagnostic(
+                line: line,
+                "\(count) run\(count == 1 ? "" : "s") from run \(index) on (\(statuses.joined(separator: ", "))) "
+                    + "are counted, not listed or paired: at most \(limits.runsKept) runs are kept")
+        ]
+    }
+
+    /// Every run ended so far, kept or not.
+    public var runCount: Int { finished.count + notKept.values.reduce(0, +) }
 
     /// Feeds the next line (lines must come in file order).
     public mutating func consume(_ line: LogLine) {
@@ -53,7 +70,7 @@ public struct RunSplitter: Sendable {
                     "the clock goes backwards", line: line.number,
                     "the clock goes backwards: \(time) is \(secondsText(-back)) s before line \(previousLine)'s \(previous)"
                 )
-                open?.backwardsAt.append(line.number)
+                open?.clockWentBackwards(at: line.number)
             }
             lastTimestamp = (time, line.number)
         }
@@ -140,7 +157,7 @@ public struct RunSplitter: Sendable {
     }
 
     private mutating func start(_ line: LogLine, environment: String?) {
-        open = RunBuilder(first: line, environment: environment, command: pendingCommand)
+        open = RunBuilder(first: line, environment: environment, command: pendingCommand, limits: limits)
         open!.release = pendingRelease
         pendingCommand = nil
         pendingRelease = nil
@@ -151,10 +168,17 @@ public struct RunSplitter: Sendable {
     private mutating func close(reason: String?, interrupted: Bool = false) {
         guard let builder = open else { return }
         preamble = nil
-        let run = interner.intern(builder.timeline(index: finished.count + 1, endReason: reason))
+        open = nil
+        let index = runCount + 1
+        guard finished.count < limits.runsKept else {
+            let status = builder.timeline(index: index, endReason: reason).status
+            notKept[status, default: 0] += 1
+            if firstNotKept == nil { firstNotKept = (index, builder.firstLine) }
+            return
+        }
+        let run = interner.intern(builder.timeline(index: index, endReason: reason))
         if interrupted, let id = run.runID { interruptedRunIDs[id] = finished.count }
         finished.append(run)
-        open = nil
     }
 
     /// A plugin line whose `run_id` is not the open process's: the open process and any finished
@@ -229,6 +253,12 @@ struct TextInterner: Sendable {
         run.mappers = run.mappers.map { intern($0) }
         run.boundaries = run.boundaries.mapValues { intern($0) }
         run.stateBackendLines = run.stateBackendLines.map { intern($0) }
+        run.targetCounts = run.targetCounts.map { counts in
+            var counts = counts
+            counts.reader = intern(counts.reader)
+            counts.plugin = intern(counts.plugin)
+            return counts
+        }
         run.readers = run.readers.map { reader in
             var reader = reader
             reader.reader = intern(reader.reader)

@@ -124,10 +124,18 @@ public struct RunTimeline: Equatable, Sendable {
     public var tap: String?
     public var mappers: [String]
     public var target: String?
-    /// Every `Reader ... completed processing` line, in order.
+    /// `Reader ... completed processing` lines, in order: the first `LogLimits.linesKeptPerKind`.
     public var readers: [ReaderCounts]
-    /// `Using systemdb state backend` lines (Meltano ≥ 3.7 prints one per state read and write).
+    /// Every `Reader` line, also those not kept in `readers`.
+    public var readerLineCount: Int
+    /// The counts the target read (its own last `Reader` line), when it printed one; when no
+    /// `Reader` line names a role (no consumer/producer keys), the chain's last reader.
+    public var targetCounts: ReaderCounts?
+    /// `Using systemdb state backend` lines (Meltano ≥ 3.7 prints one per state read and write):
+    /// the first `LogLimits.linesKeptPerKind`.
     public var stateBackendLines: [LineMark]
+    /// Every `Using systemdb state backend` line, also those not kept.
+    public var stateBackendLineCount: Int
     /// `[error ...]` lines (level error or critical), at most 50 kept; `errorLineCount` counts all.
     public var errorLines: [Int]
     public var errorLineCount: Int
@@ -142,13 +150,6 @@ public struct RunTimeline: Equatable, Sendable {
 
     /// The identity used to pair runs across logs: the job name, else the echoed command.
     public var pairingKey: String? { jobName ?? command }
-
-    /// The counts the target read (its own `Reader` line), when it printed one.
-    public var targetCounts: ReaderCounts? {
-        if let own = readers.last(where: { $0.role == .target }) { return own }
-        // Lines without roles (no consumer/producer keys): the target is the chain's last reader.
-        return readers.allSatisfy { $0.role == nil } ? readers.last : nil
-    }
 
     public var records: Int? { targetCounts?.records }
     public var stateMessages: Int? { targetCounts?.stateMessages }

@@ -26,12 +26,13 @@ public struct TimelineComparison: Sendable {
         public var pairs: Int
         /// Pairs left out because either run does not know it.
         public var unknownPairs: Int
-        public var baselineSum: Int64
-        public var regressedSum: Int64
+        /// Sums in microseconds, as `Double` (`MicrosecondSum`): runs can span thousands of years.
+        public var baselineSum: Double
+        public var regressedSum: Double
         public var deltas: [Int64]
 
         /// Summed over the workload (the paired runs).
-        public var sum: Int64 { regressedSum - baselineSum }
+        public var sum: Double { regressedSum - baselineSum }
         /// Per run: the mean delta.
         public var mean: Double? { pairs == 0 ? nil : Double(sum) / Double(pairs) }
         public var min: Int64? { deltas.min() }
@@ -49,30 +50,31 @@ public struct TimelineComparison: Sendable {
         func runs(_ logs: [LogFileTimeline]) -> [LoggedRun] {
             logs.flatMap { log in log.runs.map { LoggedRun(log: log.name, run: $0) } }
         }
-        var pending: [String: [LoggedRun]] = [:]
-        var unmatchedRegressed: [LoggedRun] = []
-        for logged in runs(regressed) {
-            if let key = logged.run.pairingKey {
-                pending[key, default: []].append(logged)
-            } else {
-                unmatchedRegressed.append(logged)
-            }
+        // Linear: each job's regressed runs in a queue read through by a cursor.
+        let regressedRuns = runs(regressed)
+        var queues: [String: (positions: [Int], next: Int)] = [:]
+        for (position, logged) in regressedRuns.enumerated() {
+            if let key = logged.run.pairingKey { queues[key, default: ([], 0)].positions.append(position) }
         }
+        var paired = [Bool](repeating: false, count: regressedRuns.count)
         var pairs: [Pair] = []
         var unmatchedBaseline: [LoggedRun] = []
         for logged in runs(baseline) {
-            if let key = logged.run.pairingKey, var queue = pending[key], !queue.isEmpty {
-                pairs.append(Pair(job: key, baseline: logged, regressed: queue.removeFirst()))
-                pending[key] = queue
+            if let key = logged.run.pairingKey, let queue = queues[key], queue.next < queue.positions.count {
+                let position = queue.positions[queue.next]
+                queues[key]!.next += 1
+                paired[position] = true
+                pairs.append(Pair(job: key, baseline: logged, regressed: regressedRuns[position]))
             } else {
                 unmatchedBaseline.append(logged)
             }
         }
-        // Left over, in the regressed logs' order.
-        let leftover = Set(pending.values.flatMap { $0.map { "\($0.log)#\($0.run.index)" } })
-        unmatchedRegressed += runs(regressed).filter {
-            $0.run.pairingKey != nil && leftover.contains("\($0.log)#\($0.run.index)")
-        }
+        // Those without a job first, then the rest left over, each in the regressed logs' order.
+        let unmatchedRegressed =
+            regressedRuns.filter { $0.run.pairingKey == nil }
+            + regressedRuns.indices.filter { !paired[$0] && regressedRuns[$0].run.pairingKey != nil }.map {
+                regressedRuns[$0]
+            }
 
         self.pairs = pairs
         self.unmatchedBaseline = unmatchedBaseline
@@ -91,8 +93,8 @@ public struct TimelineComparison: Sendable {
                 continue
             }
             d.pairs += 1
-            d.baselineSum += a
-            d.regressedSum += b
+            d.baselineSum += Double(a)
+            d.regressedSum += Double(b)
             d.deltas.append(b - a)
         }
         return d

@@ -28,7 +28,7 @@ public enum TimelineMarkdown {
                         run.records.map(String.init) ?? "?", run.stateMessages.map(String.init) ?? "?",
                         run.stateBackendLines.isEmpty
                             ? "0"
-                            : "\(run.stateBackendLines.count): "
+                            : "\(run.stateBackendLineCount): "
                                 + run.stateBackendLines.map { "\($0.line)" }.joined(separator: ", "),
                         run.status.rawValue,
                     ])
@@ -39,7 +39,7 @@ public enum TimelineMarkdown {
                 ["", "**all runs**", ""] + sums + [sum(log.runs.map(\.totalMicroseconds))]
                     + [
                         sumCount(log.runs.map(\.records)), sumCount(log.runs.map(\.stateMessages)),
-                        "\(log.runs.reduce(0) { $0 + $1.stateBackendLines.count })", "",
+                        "\(log.runs.reduce(0) { $0 + $1.stateBackendLineCount })", "",
                     ])
         }
         let notes = self.notes(log)
@@ -94,16 +94,16 @@ public enum TimelineMarkdown {
         out += row(["---", "---:", "---:", "---:", "---:", "---:", "---:"])
         for d in c.phases + [c.total] {
             let name = d.name == "total" ? "**total**" : d.name
-            let range = d.min.map { "\(signed($0))..\(signed(d.max!))" } ?? "?"
+            let range = d.min.map { "\(signed(Double($0)))..\(signed(Double(d.max!)))" } ?? "?"
             out += row([
                 name, seconds(d.pairs > 0 ? d.baselineSum : nil), seconds(d.pairs > 0 ? d.regressedSum : nil),
-                d.pairs > 0 ? signed(d.sum) : "?", d.mean.map { signed(Int64($0.rounded())) } ?? "?", range,
+                d.pairs > 0 ? signed(d.sum) : "?", d.mean.map { signed($0.rounded()) } ?? "?", range,
                 d.unknownPairs > 0 ? "\(d.pairs) (\(d.unknownPairs) unknown)" : "\(d.pairs)",
             ])
         }
         if c.total.pairs > 0 {
             out += "\nTotal: \(signed(c.total.sum, digits: 1, scale: 60_000_000)) min over the workload, "
-            out += "\(signed(Int64(c.total.mean!.rounded()))) s per run.\n"
+            out += "\(signed(c.total.mean!.rounded())) s per run.\n"
             out += dominantPhase(c)
         }
         out += "\nUnmatched runs: "
@@ -136,15 +136,20 @@ public enum TimelineMarkdown {
         return String(format: "%.2f", Double(micros) / 1_000_000)
     }
 
-    static func signed(_ micros: Int64, digits: Int = 2, scale: Double = 1_000_000) -> String {
-        let value = Double(micros) / scale
+    static func seconds(_ micros: Double?) -> String {
+        guard let micros else { return "?" }
+        return String(format: "%.2f", micros / 1_000_000)
+    }
+
+    static func signed(_ micros: Double, digits: Int = 2, scale: Double = 1_000_000) -> String {
+        let value = micros / scale
         let text = String(format: "%.\(digits)f", value)
         return value >= 0 && !text.hasPrefix("-") ? "+" + text : text
     }
 
     static func sum(_ values: [Int64?]) -> String {
         let known = values.compactMap { $0 }
-        let text = seconds(known.reduce(0, +))
+        let text = seconds(MicrosecondSum.of(known))
         return known.count == values.count ? "**\(text)**" : "**\(text)** (\(known.count)/\(values.count) known)"
     }
 
@@ -165,7 +170,7 @@ public enum TimelineMarkdown {
         guard c.total.sum != 0, let top = c.phases.max(by: { abs($0.sum) < abs($1.sum) }), top.pairs > 0 else {
             return ""
         }
-        let share = Double(top.sum) / Double(c.total.sum)
+        let share = top.sum / c.total.sum
         guard share >= 0.5 else { return "" }
         return "Most of it is in \(top.name): \(signed(top.sum, digits: 1, scale: 60_000_000)) min "
             + "(\(Int((share * 100).rounded()))% of the total).\n"

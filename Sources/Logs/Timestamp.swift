@@ -27,7 +27,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]` (a space may stand for the `T`; no zone
     /// means UTC; fraction digits beyond six are dropped). Returns nil for anything else, including
-    /// out-of-range fields and moments outside the years 0001...9999 UTC.
+    /// out-of-range fields (Feb 30, 23:59:60, an offset of 24 hours) and moments outside the years
+    /// 0001...9999 UTC.
     public static func parse<C: Collection>(_ bytes: C) -> Timestamp? where C.Element == UInt8 {
         Array(bytes).withUnsafeBufferPointer { buffer in
             var scanner = ByteScanner(buffer)
@@ -38,6 +39,16 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z in seconds since the epoch.
     static let firstSecond = days(year: 1, month: 1, day: 1) * 86_400
     static let endSecond = days(year: 10000, month: 1, day: 1) * 86_400
+
+    /// 28 to 31: February 29 only in a leap year (proleptic Gregorian). A date past the month's
+    /// end (Feb 30) or a leap second (23:59:60, which Meltano's clock never prints) is not a time.
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
 
     /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
     static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
@@ -113,7 +124,8 @@ struct ByteScanner {
         guard let year = digits(4), take(0x2D), let month = digits(2), take(0x2D), let day = digits(2),
             take(0x54) || take(0x20), let hour = digits(2), take(0x3A), let minute = digits(2), take(0x3A),
             let second = digits(2),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second <= 60
+            (1...12).contains(month), (1...Timestamp.daysIn(month: month, year: year)).contains(day), hour < 24,
+            minute < 60, second < 60
         else { return nil }
         var micros: Int64 = 0
         if take(0x2E) {

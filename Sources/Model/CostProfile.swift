@@ -89,7 +89,7 @@ public struct CostProfile: Codable, Sendable {
     public static func load(path: String, shownAs: String? = nil) throws -> CostProfile {
         let shown = shownAs ?? path
         // A real profile is a few KiB; `cost_file: /dev/zero` must not read forever.
-        guard case .success(let data) = BoundedFile.read(URL(fileURLWithPath: path), limit: 1 << 20) else {
+        guard case .success(let data) = InputFile.readAll(path, limit: 1 << 20) else {
             throw CostProfileError(message: "\(shown): cost profile cannot be read, or is larger than 1 MiB")
         }
         let document: CostProfileDocument

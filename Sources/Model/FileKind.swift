@@ -19,15 +19,7 @@ public enum FileKind: Equatable, Sendable {
     /// The kind of `path`.
     public static func of(_ path: String) -> FileKind {
         var info = stat()
-        if stat(path, &info) == 0 {
-            let type = info.st_mode & mode_t(S_IFMT)
-            if type == mode_t(S_IFREG) { return .regular }
-            if type == mode_t(S_IFDIR) { return .directory }
-            if type == mode_t(S_IFIFO) { return .fifo }
-            if type == mode_t(S_IFCHR) || type == mode_t(S_IFBLK) { return .device }
-            if type == mode_t(S_IFSOCK) { return .socket }
-            return .inaccessible(errno: EINVAL)
-        }
+        if stat(path, &info) == 0 { return FileKind(mode: info.st_mode) }
         let code = errno
         switch code {
         case ELOOP: return .symlinkLoop
@@ -36,6 +28,18 @@ public enum FileKind: Equatable, Sendable {
             return lstat(path, &link) == 0 && link.st_mode & mode_t(S_IFMT) == mode_t(S_IFLNK)
                 ? .danglingSymlink : .missing
         default: return .inaccessible(errno: code)
+        }
+    }
+
+    /// The kind of file `st_mode` from `stat(2)` or `fstat(2)` names.
+    public init(mode: mode_t) {
+        switch mode & mode_t(S_IFMT) {
+        case mode_t(S_IFREG): self = .regular
+        case mode_t(S_IFDIR): self = .directory
+        case mode_t(S_IFIFO): self = .fifo
+        case mode_t(S_IFCHR), mode_t(S_IFBLK): self = .device
+        case mode_t(S_IFSOCK): self = .socket
+        default: self = .inaccessible(errno: EINVAL)
         }
     }
 

@@ -56,13 +56,12 @@ public enum ReleaseProfileFiles {
             throw ScenarioError(location: shown, key: nil, problem: kind.notAFile ?? kind.description)
         }
         let data: Data
-        switch BoundedFile.read(url, limit: maxFileBytes) {
+        switch InputFile.readAll(url.path, limit: maxFileBytes) {
         case .success(let bytes): data = bytes
-        case .failure(.unreadable(let why)):
-            throw ScenarioError(location: shown, key: nil, problem: "cannot be read (\(why))")
         case .failure(.tooLarge):
             throw ScenarioError(
                 location: shown, key: nil, problem: "is larger than \(maxFileBytes >> 10) KiB (the limit of a profile)")
+        case .failure(let failure): throw ScenarioError(location: shown, key: nil, problem: failure.description)
         }
         struct Version: Decodable { let schema: Int }
         guard let version = try? JSONDecoder().decode(Version.self, from: data) else {

@@ -95,14 +95,13 @@ public enum ScenarioLoader {
         case let kind: throw ScenarioError(location: shown, key: nil, problem: kind.notAFile ?? kind.description)
         }
         let data: Data
-        switch BoundedFile.read(file, limit: maxFileBytes) {
+        switch InputFile.readAll(file.path, limit: maxFileBytes) {
         case .success(let bytes): data = bytes
-        case .failure(.unreadable(let why)):
-            throw ScenarioError(location: shown, key: nil, problem: "cannot be read (\(why))")
         case .failure(.tooLarge):
             throw ScenarioError(
                 location: shown, key: nil,
                 problem: "is larger than \(maxFileBytes >> 10) KiB (the limit of a scenario file)")
+        case .failure(let failure): throw ScenarioError(location: shown, key: nil, problem: failure.description)
         }
         guard let text = String(data: data, encoding: .utf8), !text.contains("\0") else {
             throw ScenarioError(location: shown, key: nil, problem: "is not UTF-8 text")

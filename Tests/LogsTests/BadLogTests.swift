@@ -274,12 +274,17 @@ import Testing
     }
 
     @Test func missingAndUnreadableFiles() throws {
-        #expect(throws: LogReadError(file: "/nonexistent/x.log", reason: "No such file or directory")) {
+        #expect(throws: LogReadError(file: "/nonexistent/x.log", failure: .unreadable("No such file or directory"))) {
             try LogFileTimeline.read(path: "/nonexistent/x.log")
         }
-        #expect(throws: LogReadError(file: "/tmp", reason: "is a directory")) { try LogFileTimeline.read(path: "/tmp") }
+        #expect(throws: LogReadError(file: "/tmp", failure: .notAFile(.directory))) {
+            try LogFileTimeline.read(path: "/tmp")
+        }
+        #expect(throws: LogReadError(file: "/dev/zero", failure: .notAFile(.device))) {
+            try LogFileTimeline.read(path: "/dev/zero")
+        }
         #expect(
-            LogReadError(file: "a.log", reason: "Permission denied").description
+            LogReadError(file: "a.log", failure: .unreadable("Permission denied")).description
                 == "a.log: cannot be read (Permission denied)")
     }
 }

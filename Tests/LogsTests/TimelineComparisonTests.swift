@@ -19,18 +19,19 @@ import Testing
                 && c.pairs.map { $0.regressed.run.index } == Array(1...9))
         for (phase, d) in zip(LogPhase.allCases, c.phases) {
             #expect(d.name == phase.rawValue && d.pairs == 9 && d.unknownPairs == 0)
-            #expect(d.baselineSum == ok.runs.map { $0.duration(phase).microseconds! }.reduce(0, +))
-            #expect(d.regressedSum == slow.runs.map { $0.duration(phase).microseconds! }.reduce(0, +))
+            #expect(d.baselineSum == MicrosecondSum.of(ok.runs.map { $0.duration(phase).microseconds! }))
+            #expect(d.regressedSum == MicrosecondSum.of(slow.runs.map { $0.duration(phase).microseconds! }))
             let perPair = zip(ok.runs, slow.runs).map {
                 $1.duration(phase).microseconds! - $0.duration(phase).microseconds!
             }
-            #expect(d.min == perPair.min() && d.max == perPair.max() && d.sum == perPair.reduce(0, +))
+            #expect(d.min == perPair.min() && d.max == perPair.max() && d.sum == MicrosecondSum.of(perPair))
         }
         // Phases add up to the total, over the workload as per run.
-        #expect(c.phases.map(\.sum).reduce(0, +) == c.total.sum)
-        #expect(
-            c.total.sum == slow.runs.map { $0.totalMicroseconds! }.reduce(0, +)
-                - ok.runs.map { $0.totalMicroseconds! }.reduce(0, +))
+        let phaseSums: Double = c.phases.map(\.sum).reduce(0, +)
+        #expect(phaseSums == c.total.sum)
+        let slowTotal = MicrosecondSum.of(slow.runs.map { $0.totalMicroseconds! })
+        let okTotal = MicrosecondSum.of(ok.runs.map { $0.totalMicroseconds! })
+        #expect(c.total.sum == slowTotal - okTotal)
         // Meltano ≥ 3.7's slow night is slow before the plugins start: state backend and discovery.
         let prePlugin = c.phases[LogPhase.allCases.firstIndex(of: .prePlugin)!]
         #expect(prePlugin.sum > 500_000_000 && prePlugin.min! > 50_000_000)

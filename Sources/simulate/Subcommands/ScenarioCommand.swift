@@ -92,7 +92,8 @@ struct ScenarioCommand: ParsableCommand {
     /// Reads one set of logs; a log that cannot be read, has no Meltano process, or a set with no
     /// complete run or two releases is bad input. Says per log how many runs were skipped.
     static func workload(_ paths: [String]) throws -> ObservedWorkload {
-        let logs = try paths.map(TimelineCommand.read)
+        var budget = LogReadBudget()
+        let logs = try paths.map { try TimelineCommand.read($0, budget: &budget) }
         let workload: ObservedWorkload
         do { workload = try ObservedWorkload(logs) } catch let error as ObservedWorkloadError {
             throw SimulateExit.badInput("error: \(error)")

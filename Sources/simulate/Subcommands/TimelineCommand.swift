@@ -53,8 +53,11 @@ struct TimelineCommand: ParsableCommand {
         }
 
         if comparing {
-            let before = try baseline.map(Self.read)
-            let after = try regressed.map(Self.read)
+            // Each side keeps its own `LogLimits.standard.runsKept` runs, so both have runs to pair.
+            var baselineBudget = LogReadBudget()
+            var regressedBudget = LogReadBudget()
+            let before = try baseline.map { try Self.read($0, budget: &baselineBudget) }
+            let after = try regressed.map { try Self.read($0, budget: &regressedBudget) }
             (before + after).forEach(Self.warn)
             let comparison = TimelineComparison(baseline: before, regressed: after)
             if json {
@@ -64,7 +67,8 @@ struct TimelineCommand: ParsableCommand {
             }
             return
         }
-        let read = try logs.map(Self.read)
+        var budget = LogReadBudget()
+        let read = try logs.map { try Self.read($0, budget: &budget) }
         read.forEach(Self.warn)
         if json {
             try Self.write(TimelineDocument(logs: read).encoded())
@@ -73,11 +77,12 @@ struct TimelineCommand: ParsableCommand {
         }
     }
 
-    /// The log's runs; a file that cannot be read or holds no Meltano process is bad input (exit 2).
-    static func read(_ path: String) throws -> LogFileTimeline {
+    /// The log's runs; a file that cannot be read, is not a regular file (a FIFO, a pipe, a
+    /// device) or holds no Meltano process is bad input (exit 2).
+    static func read(_ path: String, budget: inout LogReadBudget) throws -> LogFileTimeline {
         let log: LogFileTimeline
         do {
-            log = try LogFileTimeline.read(path: path)
+            log = try budget.read(path: path)
         } catch let error as LogReadError {
             throw SimulateExit.badInput(error.description)
         }
