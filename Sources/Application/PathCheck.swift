@@ -24,22 +24,8 @@ public enum PathCheck {
         return probe(in: url).map { "cannot create folders in it: \($0)" }
     }
 
-    /// `--export-*`: a file in an existing folder that takes new files; if it exists, a regular file
-    /// (an atomic write replaces it; it would replace a device node just the same).
-    public static func newFile(_ url: URL) -> String? {
-        let kind = FileKind.of(url.path)
-        if !kind.absent, let problem = kind.notAFile { return problem }
-        let parent = url.deletingLastPathComponent()
-        let parentKind = FileKind.of(parent.path)
-        if parentKind.absent { return "its folder \(parent.path) does not exist" }
-        if let problem = parentKind.notAFolder { return "its folder \(parent.path) \(problem)" }
-        let name = parent.appendingPathComponent(".simulate-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        let fd = open(name.path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-        guard fd >= 0 else { return "cannot create a file in \(parent.path): \(reason(errno))" }
-        close(fd)
-        unlink(name.path)
-        return nil
-    }
+    /// `--output FILE`, `--export-*`: the one rule for a file the tool writes (`OutputFile.problem`).
+    public static func newFile(_ url: URL) -> String? { OutputFile.problem(url) }
 
     /// Whether the missing folder `url` could be made: its nearest existing ancestor must be a
     /// folder that takes new folders.

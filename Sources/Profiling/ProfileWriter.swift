@@ -1,3 +1,4 @@
+import Environment
 import Foundation
 import Model
 
@@ -10,18 +11,22 @@ public enum ProfileWriter {
         return try encoder.encode(file) + Data("\n".utf8)
     }
 
-    /// Writes `file` to `url` whole or not at all (a temporary file renamed into place).
+    /// Writes `file` to `url` whole or not at all, by the one rule for files the tool writes
+    /// (`OutputFile`: a regular file or nothing at the path, in a folder that exists).
     public static func write(_ file: ReleaseProfileFile, to url: URL) throws {
-        try FileManager.default.createDirectory(
-            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try encoded(file).write(to: url, options: .atomic)
+        try OutputFile.write(encoded(file), to: url)
     }
 
     /// A few lines: the behaviour and the counts it rests on.
     public static func describe(_ p: ReleaseProfile, report: ProbeReport) -> String {
         let r = report.runs
+        // The release's own texts (group names, its error message) reach the terminal as one line each.
+        func shown(_ text: String) -> String {
+            TerminalText.stripped(text).replacingOccurrences(of: "\n", with: " ")
+        }
         func calls(_ run: ProbeReport.Run) -> String {
-            run.entryPointCalls.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            run.entryPointCalls.sorted { $0.key < $1.key }.map { "\(shown($0.key)) \($0.value)" }
+                .joined(separator: ", ")
         }
         return """
             \(p.name): \(p.summary)
@@ -29,7 +34,7 @@ public enum ProfileWriter {
             error raised twice \(p.tapErrorRaisedTwice); path entries listed at import \(p.listsPathEntriesAtImport)
               catalog \(p.catalogWrite.rawValue) (\(String(format: "%.2f", report.catalog.handoffsPerLine)) hand-offs per line)
               entry-point calls: systemdb run [\(calls(r.systemdb))], file run [\(calls(r.file))], unknown scheme [\(calls(r.unknownScheme))]
-              error message: \(p.errorMessage.template)\(p.errorMessage.callsBackends ? " (calls backends())" : "")
+              error message: \(shown(p.errorMessage.template))\(p.errorMessage.callsBackends ? " (calls backends())" : "")
             """
     }
 }

@@ -59,10 +59,16 @@ public enum ReleaseProbe {
         guard result.succeeded else {
             throw Failure(description: "the probe \(result.how): \(result.lastLine)")
         }
+        let report: ProbeReport
         do {
-            return try JSONDecoder().decode(ProbeReport.self, from: result.stdout)
+            report = try JSONDecoder().decode(ProbeReport.self, from: result.stdout)
         } catch {
             throw Failure(description: "the probe printed no usable report (\(error))")
         }
+        // What the probe prints is input: its versions name files and its numbers are bounded.
+        do { try report.check() } catch {
+            throw Failure(description: "the probe's report: \(error)")
+        }
+        return report
     }
 }

@@ -74,20 +74,9 @@ public enum ScenarioWriter {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes the text to a temporary file in the destination's folder, then renames it over the
-    /// destination, so a failure leaves no partial file.
-    public static func write(_ document: ScenarioDocument, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        do {
-            try Data(render(document).utf8).write(to: temporary)
-            guard rename(temporary.path, url.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
+    /// Writes the text whole or not at all, by the one rule for files the tool writes (`OutputFile`).
+    public static func write(_ document: ScenarioDocument, to url: URL) throws(OutputFile.Problem) {
+        try OutputFile.write(Data(render(document).utf8), to: url)
     }
 
     private static func comment(_ text: String) -> String { text.isEmpty ? "#" : "# \(text)" }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Model
 
 /// Every way a subcommand ends other than success, and the exit status each has: declared once,
 /// here, and printed once, by `main.swift`. (swift-argument-parser's own usage errors keep its 64.)
@@ -31,6 +32,15 @@ enum SimulateExit: Error {
         switch self {
         case .badInput(let text), .failure(let text): return text
         case .incomplete, .regression, .improvement: return nil
+        }
+    }
+
+    /// A file the tool writes (`OutputFile`) that was not written, named by its flag and path: a path
+    /// that cannot take a file is bad input (exit 2), a write that failed is a failure (exit 1).
+    static func writing(_ problem: OutputFile.Problem, flag: String, path: String) -> SimulateExit {
+        switch problem {
+        case .refused(let why): return .badInput("\(flag) \(path): \(why)")
+        case .failed(let why): return .failure("\(flag) \(path): \(why)")
         }
     }
 

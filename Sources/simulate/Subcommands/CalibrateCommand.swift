@@ -110,8 +110,11 @@ struct CalibrateCommand: ParsableCommand {
             guard !profile.units.isEmpty else {
                 throw SimulateExit.badInput("--python \(python): wrote a profile without a measured unit")
             }
-            guard rename(partial.path, outputURL.path) == 0 else {
-                throw SimulateExit.failure("\(shownOutput): cannot write it (\(String(cString: strerror(errno))))")
+            // The one rule for files the tool writes, again at the last moment (`OutputFile`).
+            do { try OutputFile.write(Data(contentsOf: partial), to: outputURL) } catch let problem
+                as OutputFile.Problem
+            {
+                throw SimulateExit.writing(problem, flag: "--output", path: output ?? shownOutput)
             }
         } catch let error as CostProfileError {
             throw SimulateExit.badInput("--python \(python): wrote a profile simulate cannot read: \(error)")

@@ -1,6 +1,7 @@
 import Analysis
 import Application
 import ArgumentParser
+import Environment
 import Foundation
 import Model
 import ProcessControl
@@ -99,6 +100,9 @@ struct FitCommand: ParsableCommand {
             }
         } catch let error as SimulateExit {
             throw error
+        } catch let interrupted as Subprocess.Interrupted {
+            // Ctrl-C while a child ran: the exit is the interrupt's (main.swift), not a failure.
+            throw interrupted
         } catch {
             throw SimulateExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }

@@ -52,6 +52,14 @@ struct ProfileCommand: ParsableCommand {
     func run() throws {
         if !rederive.isEmpty { return try rederiveFiles() }
         let started = Date()
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        // Before the probe runs: the one rule for files the tool writes, and a name that stays a file name.
+        if let output, let problem = OutputFile.problem(URL(fileURLWithPath: output, relativeTo: cwd)) {
+            throw SimulateExit.badInput("--output \(output): \(problem)")
+        }
+        if let name, output == nil, name.isEmpty || name.contains("/") || name.hasPrefix(".") {
+            throw SimulateExit.badInput("--name \(name): names a file in the profiles folder (no '/', no leading '.')")
+        }
         let (interpreter, how) = try interpreterAndCommand()
         // `--name` only when it is not the default the release's version gives.
         let command = how + (name.map { $0 == "meltano-\(meltano ?? "")" ? "" : " --name \($0)" } ?? "")
@@ -64,8 +72,10 @@ struct ProfileCommand: ParsableCommand {
         do { profile = try ProfileDerivation.derive(report, name: chosen, command: command) } catch {
             throw SimulateExit.badInput("\(error)")
         }
-        let destination = try destination(for: chosen)
-        try ProfileWriter.write(ReleaseProfileFile(profile: profile, probe: report), to: destination)
+        let destination = try destination(for: chosen, cwd: cwd)
+        try Self.write(
+            ReleaseProfileFile(profile: profile, probe: report), to: destination,
+            flag: output == nil ? "profile" : "--output", shown: output ?? destination.path)
         print(ProfileWriter.describe(profile, report: report))
         print(String(format: "wrote %@ in %.0f s", destination.path, Date().timeIntervalSince(started)))
     }
@@ -81,12 +91,13 @@ struct ProfileCommand: ParsableCommand {
             guard let probe = file.probe, let command = file.profile.provenance.command else {
                 throw SimulateExit.badInput("\(path): a hypothetical profile has no probe counts to derive from")
             }
+            do { try probe.check() } catch { throw SimulateExit.badInput("\(path): probe: \(error)") }
             let profile: ReleaseProfile
             do {
                 profile = try ProfileDerivation.derive(
                     probe, name: file.profile.name, summary: file.profile.summary, command: command)
             } catch { throw SimulateExit.badInput("\(path): \(error)") }
-            try ProfileWriter.write(ReleaseProfileFile(profile: profile, probe: probe), to: url)
+            try Self.write(ReleaseProfileFile(profile: profile, probe: probe), to: url, flag: "--rederive", shown: path)
             print("\(path): \(profile == file.profile ? "unchanged" : "derived again")")
         }
     }
@@ -112,14 +123,25 @@ struct ProfileCommand: ParsableCommand {
         }
     }
 
-    private func destination(for name: String) throws -> URL {
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    /// `--output`, else `NAME.json` in the first profiles folder whose `scenarios/` exists (made if missing).
+    private func destination(for name: String, cwd: URL) throws -> URL {
         if let output { return URL(fileURLWithPath: output, relativeTo: cwd).standardizedFileURL }
         let folders = ReleaseProfileFiles.folders(
             currentDirectory: cwd, executable: URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: cwd))
         let folder =
             folders.first { FileManager.default.fileExists(atPath: $0.deletingLastPathComponent().path) }
             ?? cwd.appendingPathComponent("scenarios/\(ReleaseProfileFiles.folderName)")
+        do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+            throw SimulateExit.failure(
+                "\(folder.path): cannot create the profiles folder (\(error.localizedDescription))")
+        }
         return folder.appendingPathComponent("\(name).json")
+    }
+
+    /// Writes a profile file by the one rule for files the tool writes, naming `flag` and `shown` when it cannot.
+    private static func write(_ file: ReleaseProfileFile, to url: URL, flag: String, shown: String) throws {
+        do { try ProfileWriter.write(file, to: url) } catch let problem as OutputFile.Problem {
+            throw SimulateExit.writing(problem, flag: flag, path: shown)
+        }
     }
 }

@@ -44,6 +44,8 @@ struct RunCommand: ParsableCommand {
             throw SimulateExit.badInput(error.description)
         } catch let interrupted as Subprocess.Interrupted {
             throw interrupted
+        } catch let exit as SimulateExit {
+            throw exit
         } catch {
             throw SimulateExit.failure(PathDisplay.relative(String(describing: error), to: cwd))
         }
@@ -61,10 +63,18 @@ struct Exports {
     var json: String?
     var csv: String?
 
+    /// Each file by the one rule for files the tool writes (`OutputFile`), checked before the run too.
     func write(_ result: Simulation.Result, cwd: URL) throws {
-        func url(_ path: String) -> URL { URL(fileURLWithPath: path, relativeTo: cwd) }
-        if let markdown { try Data(contentsOf: result.folder.report).write(to: url(markdown), options: .atomic) }
-        if let json { try Data(contentsOf: result.folder.summary).write(to: url(json), options: .atomic) }
-        if let csv { try Data(CSVExport.render(result.summary).utf8).write(to: url(csv), options: .atomic) }
+        func export(_ flag: String, _ path: String?, _ data: () throws -> Data) throws {
+            guard let path else { return }
+            do { try OutputFile.write(data(), to: URL(fileURLWithPath: path, relativeTo: cwd)) } catch let problem
+                as OutputFile.Problem
+            {
+                throw SimulateExit.writing(problem, flag: flag, path: path)
+            }
+        }
+        try export("--export-markdown", markdown) { try Data(contentsOf: result.folder.report) }
+        try export("--export-json", json) { try Data(contentsOf: result.folder.summary) }
+        try export("--export-csv", csv) { Data(CSVExport.render(result.summary).utf8) }
     }
 }

@@ -50,11 +50,9 @@ struct ScenarioCommand: ParsableCommand {
         let overrides = try Self.overrides(assignments)
         let destination = URL(fileURLWithPath: output, relativeTo: cwd).standardizedFileURL
         let folder = destination.deletingLastPathComponent()
-        guard FileKind.of(folder.path) == .directory else {
-            throw SimulateExit.badInput("\(output): its folder does not exist")
-        }
-        guard FileKind.of(destination.path) != .directory else {
-            throw SimulateExit.badInput("\(output): is a directory, not a scenario file")
+        // Before the logs are read: the one rule for files the tool writes (a regular file or nothing).
+        if let problem = OutputFile.problem(destination) {
+            throw SimulateExit.badInput("--output \(output): \(problem)")
         }
         let before = try Self.workload(fromLogs)
         let after = try regressed.isEmpty ? nil : Self.workload(regressed)
@@ -84,7 +82,7 @@ struct ScenarioCommand: ParsableCommand {
         }
         for line in made.warnings { Self.warn(line) }
         do { try ScenarioWriter.write(made.document, to: destination) } catch {
-            throw SimulateExit.failure("\(output): cannot be written (\(error.localizedDescription))")
+            throw SimulateExit.writing(error, flag: "--output", path: output)
         }
         print("Scenario: \(output) (\(before.jobs.count) jobs, \(before.runs) runs in \(before.periodLabel))")
     }
