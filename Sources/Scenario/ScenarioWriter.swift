@@ -205,6 +205,7 @@ public enum ScenarioWriter {
     /// C0 and C1 controls, DEL, format characters (bidi overrides, BOM), line and paragraph
     /// separators, and unassigned code points (U+FFFE, U+FFFF among them).
     private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        if (0x20..<0x7F).contains(scalar.value) { return false }
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate: return true
         default: return false
