@@ -56,8 +56,8 @@ struct ScenarioCommand: ParsableCommand {
         guard FileKind.of(destination.path) != .directory else {
             throw SimulateExit.badInput("\(output): is a directory, not a scenario file")
         }
-        let before = try Self.workload(fromLogs)
-        let after = try regressed.isEmpty ? nil : Self.workload(regressed)
+        let before = try Self.workload(fromLogs, flag: "--from-logs")
+        let after = try regressed.isEmpty ? nil : Self.workload(regressed, flag: "--regressed")
         let baselineProfile = try Self.release(baselineRelease, named: before.release, flag: "--baseline-release")
         let regressedProfile =
             try (after != nil || regressedRelease != nil)
@@ -83,15 +83,21 @@ struct ScenarioCommand: ParsableCommand {
             throw SimulateExit.badInput("error: \(error)")
         }
         for line in made.warnings { Self.warn(line) }
-        do { try ScenarioWriter.write(made.document, to: destination) } catch {
+        do { try ScenarioWriter.write(made.document, to: destination, as: output) } catch let error as ScenarioError {
+            throw SimulateExit.badInput("\(error); not written: the scenario made from the logs would not load")
+        } catch {
             throw SimulateExit.failure("\(output): cannot be written (\(error.localizedDescription))")
         }
         print("Scenario: \(output) (\(before.jobs.count) jobs, \(before.runs) runs in \(before.periodLabel))")
     }
 
-    /// Reads one set of logs; a log that cannot be read, has no Meltano process, or a set with no
-    /// complete run or two releases is bad input. Says per log how many runs were skipped.
-    static func workload(_ paths: [String]) throws -> ObservedWorkload {
+    /// Reads one set of logs; a log given twice, a log that cannot be read, has no Meltano process,
+    /// or a set with no complete run or two releases is bad input. Says per log how many runs were skipped.
+    static func workload(_ paths: [String], flag: String) throws -> ObservedWorkload {
+        if let repeated = ScenarioFromLogs.repeatedLog(in: paths) {
+            throw SimulateExit.badInput(
+                "command line (\(flag)): \(repeated.description); give each log once (its runs would count twice)")
+        }
         var budget = LogReadBudget()
         let logs = try paths.map { try TimelineCommand.read($0, budget: &budget) }
         let workload: ObservedWorkload
