@@ -38,14 +38,34 @@ extension ScenarioFromLogs {
             entry(keys.productionPeriod.name, .string(baseline.periodLabel), nil),
             entry(keys.productionRuns.name, .int(baseline.runs), "the jobs' complete runs"),
         ]
-        if let gap = baseline.gapSeconds {
-            entries.append(entry(keys.productionGapSeconds.name, .double(Self.round(gap)), nil))
+        if let gap = boundedGap {
+            let comment = gap.clamped ? "the logs' median, \(Self.seconds(baseline.gapSeconds ?? 0)) s, clamped" : nil
+            entries.append(entry(keys.productionGapSeconds.name, .double(Self.round(gap.seconds)), comment))
         }
         for phase in LogPhase.allCases {
             guard let value = Self.median(jobs.compactMap { $0.assumed.seconds[phase] }) else { continue }
             entries.append(entry(phase.assumedKey, .double(Self.round(value)), nil))
         }
         return ScenarioDocument.Block(entries: entries + observedEntries())
+    }
+
+    /// The logs' median gap between runs within `production.gap_seconds`' range: a longer pause
+    /// (runs days apart, or a log's clock off by years) is written as the bound, and said so.
+    var boundedGap: (seconds: Double, clamped: Bool)? {
+        guard let gap = baseline.gapSeconds else { return nil }
+        guard case .double(let range) = ScenarioKeys.table.productionGapSeconds.erased.kind else { return (gap, false) }
+        let bounded = Swift.min(Swift.max(gap, range.lowerBound), range.upperBound)
+        return (bounded, bounded != gap)
+    }
+
+    /// The stderr line for a clamped gap, naming the runs on either side of the longest one.
+    var gapWarning: String? {
+        guard let gap = boundedGap, gap.clamped, let median = baseline.gapSeconds else { return nil }
+        let widest = baseline.widestGap.map {
+            " (the longest, \(Self.seconds($0.seconds)) s, from the run at \($0.after) to the run at \($0.before))"
+        }
+        return "\(ScenarioKeys.table.productionGapSeconds.name): the median pause between runs in the baseline logs is "
+            + "\(Self.seconds(median)) s\(widest ?? ""), beyond the key's bound; written as \(ScenarioValue.format(gap.seconds))"
     }
 
     var description: String {

@@ -55,7 +55,7 @@ public struct ScenarioFromLogs {
     public func make() throws -> (document: ScenarioDocument, warnings: [String]) {
         try checkPairing()
         let jobs = fittedJobs()
-        var warnings: [String] = []
+        var warnings = gapWarning.map { [$0] } ?? []
         if regressed != nil, let fit, fit.perLineDelta <= 0, let first = jobs.first {
             warnings.append(
                 "the logs do not determine any job's catalog size: \(CatalogFit.Outcome.sameMode.undeterminedReason!); "
@@ -126,7 +126,7 @@ public struct ScenarioFromLogs {
         let value = max(min(2 * runs, Self.maxInvocations), 2 * jobs)
         var why = "2 × \(runs) runs"
         if 2 * runs > Self.maxInvocations { why += ", capped at \(Self.maxInvocations)" }
-        if value == 2 * jobs && 2 * runs != value { why += ", at least 2 × \(jobs) jobs" }
+        if value == 2 * jobs && value != min(2 * runs, Self.maxInvocations) { why += ", at least 2 × \(jobs) jobs" }
         return (value, why)
     }
 

@@ -98,6 +98,8 @@ public struct ObservedWorkload: Sendable {
     public var lastTimestamp: Timestamp
     /// Median seconds between a run's end and the next run's start (nil with one run).
     public var gapSeconds: Double?
+    /// The longest of those gaps, and the runs on either side of it.
+    public var widestGap: RunGap?
     /// The Meltano release the runs name (`Meltano 3.6.0, Python ...`), as `meltano-3.6.0`.
     public var release: String?
     /// Where the release is named first.
@@ -124,7 +126,9 @@ public struct ObservedWorkload: Sendable {
         jobs = gathered.order.map { gathered.job($0) }
         firstTimestamp = first
         lastTimestamp = last
-        gapSeconds = Spread(gathered.gaps())?.median
+        let gaps = gathered.gaps()
+        gapSeconds = Spread(gaps.map(\.seconds))?.median
+        widestGap = gaps.max { $0.seconds < $1.seconds }
         (release, releaseLocation) = try Self.release(of: logs)
     }
 
@@ -166,6 +170,14 @@ public struct ObservedWorkload: Sendable {
     }
 }
 
+/// The pause from one run's end to the next run's start (by start time, across the logs).
+public struct RunGap: Sendable {
+    public var seconds: Double
+    /// The run before the gap and the run after it.
+    public var after: RunLocation
+    public var before: RunLocation
+}
+
 /// Collects complete runs by job while the logs are walked once.
 private struct JobGatherer {
     struct Runs {
@@ -183,7 +195,7 @@ private struct JobGatherer {
     var first: Timestamp?
     var last: Timestamp?
     /// Every run's start and end, for the gaps between runs.
-    var spans: [(Timestamp, Timestamp)] = []
+    var spans: [(start: Timestamp, end: Timestamp, at: RunLocation)] = []
 
     mutating func add(_ log: LogFileTimeline) -> ObservedLogSummary {
         var skipped: [RunStatus: Int] = [:]
@@ -192,7 +204,9 @@ private struct JobGatherer {
                 first = Swift.min(first ?? stamp, stamp)
                 last = Swift.max(last ?? stamp, stamp)
             }
-            if let start = run.startedAt, let end = run.endedAt { spans.append((start, end)) }
+            if let start = run.startedAt, let end = run.endedAt {
+                spans.append((start, end, RunLocation(log: log.name, line: run.firstLine)))
+            }
             guard run.kind == .run, run.status == .completed, let key = run.pairingKey else {
                 skipped[run.status == .completed ? .partial : run.status, default: 0] += 1
                 continue
@@ -227,9 +241,11 @@ private struct JobGatherer {
     }
 
     /// Seconds from each run's end to the next run's start, in start order (overlaps count as 0).
-    func gaps() -> [Double] {
-        let sorted = spans.sorted { $0.0 < $1.0 }
-        return zip(sorted, sorted.dropFirst()).map { Swift.max(0, $0.0.1.seconds(to: $0.1.0)) }
+    func gaps() -> [RunGap] {
+        let sorted = spans.sorted { $0.start < $1.start }
+        return zip(sorted, sorted.dropFirst()).map { one, next in
+            RunGap(seconds: Swift.max(0, one.end.seconds(to: next.start)), after: one.at, before: next.at)
+        }
     }
 }
 

@@ -74,12 +74,31 @@ public enum ScenarioWriter {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes the text whole or not at all, by the one rule for files the tool writes (`OutputFile`).
-    public static func write(_ document: ScenarioDocument, to url: URL) throws(OutputFile.Problem) {
-        try OutputFile.write(Data(render(document).utf8), to: url)
+    /// Writes the document whole or not at all, by the one rule for files the tool writes
+    /// (`OutputFile`). The bytes are first read back by the scenario loader (`checked`): a file the
+    /// tool would refuse is never written.
+    /// - Parameter name: the file as errors name it (default: its file name).
+    /// - Throws: `ScenarioError` when the loader refuses the text (nothing written); else
+    ///   `OutputFile.Problem`.
+    public static func write(_ document: ScenarioDocument, to url: URL, as name: String? = nil) throws {
+        let data = try checked(document, as: name ?? url.lastPathComponent)
+        try OutputFile.write(data, to: url)
     }
 
-    private static func comment(_ text: String) -> String { text.isEmpty ? "#" : "# \(text)" }
+    /// The document's bytes, once `ScenarioLoader` has loaded them as it loads `--scenario FILE`
+    /// (size bound, node budget, every key's type and range); `name` is the file's name in errors.
+    /// - Throws: the loader's `ScenarioError`.
+    public static func checked(_ document: ScenarioDocument, as name: String) throws -> Data {
+        let data = Data(render(document).utf8)
+        _ = try ScenarioLoader.load(data: data, displayName: name)
+        return data
+    }
+
+    /// A comment line: the text escaped, so that no line break or control character in it ends
+    /// the comment or makes the file unreadable.
+    private static func comment(_ text: String) -> String {
+        text.isEmpty ? "#" : "# " + escaped(text, for: .comment)
+    }
 
     /// Entries with the same first name component are written under one mapping key.
     private static func render(_ entries: [ScenarioDocument.Entry], indent: Int) -> [String] {
@@ -108,7 +127,7 @@ public enum ScenarioWriter {
     }
 
     private static func render(_ entry: ScenarioDocument.Entry, pad: String, indent: Int) -> [String] {
-        let note = entry.comment.map { "  # \($0)" } ?? ""
+        let note = entry.comment.map { "  " + comment($0) } ?? ""
         switch entry.value {
         case .scalar(let value):
             return ["\(pad)\(entry.key): \(yaml(value))\(note)"]
@@ -135,22 +154,51 @@ public enum ScenarioWriter {
         }
     }
 
-    static func quoted(_ text: String) -> String {
-        var out = "\""
+    static func quoted(_ text: String) -> String { "\"" + escaped(text, for: .doubleQuoted) + "\"" }
+
+    /// Where a string is written: inside a double-quoted scalar, or in a `#` comment.
+    enum Context {
+        case doubleQuoted
+        case comment
+    }
+
+    /// Every string the writer puts in the file goes through here. Line breaks (LF, CR, NEL, LS,
+    /// PS), control and format characters and noncharacters become YAML escapes (`\n`, `\r`,
+    /// `\x7F`, `\u2028`): libyaml refuses the controls and ends a comment or folds a quoted
+    /// scalar at any of the breaks. In a quoted scalar `"` and `\` are escaped too, so the
+    /// loader reads back the same text; a comment keeps tabs and backslashes as they are.
+    static func escaped(_ text: String, for context: Context) -> String {
+        var out = ""
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
+            switch (scalar, context) {
+            case ("\"", .doubleQuoted): out += "\\\""
+            case ("\\", .doubleQuoted): out += "\\\\"
+            case ("\t", .comment): out += "\t"
+            case ("\t", .doubleQuoted): out += "\\t"
+            case ("\n", _): out += "\\n"
+            case ("\r", _): out += "\\r"
             default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\x%02X", scalar.value)
-                } else {
+                guard needsEscape(scalar) else {
                     out.unicodeScalars.append(scalar)
+                    continue
+                }
+                switch scalar.value {
+                case ..<0x100: out += String(format: "\\x%02X", scalar.value)
+                case ..<0x10000: out += String(format: "\\u%04X", scalar.value)
+                default: out += String(format: "\\U%08X", scalar.value)
                 }
             }
         }
-        return out + "\""
+        return out
+    }
+
+    /// C0 and C1 controls, DEL, format characters (bidi overrides, BOM), line and paragraph
+    /// separators, and unassigned code points (U+FFFE, U+FFFF among them).
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        if (0x20..<0x7F).contains(scalar.value) { return false }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .surrogate: return true
+        default: return false
+        }
     }
 }

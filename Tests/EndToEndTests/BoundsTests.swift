@@ -31,7 +31,7 @@ final class BoundsTests: XCTestCase {
         XCTAssertEqual(r.status, 2, r.stderr)
         XCTAssertEqual(
             r.stderr,
-            "simulate: \(file.path):2: key '?': more than 10000 YAML nodes with aliases expanded "
+            "simulate: \(file.path):2: key '?': more than 300000 YAML nodes with aliases expanded "
                 + "(the limit of a scenario file)\n")
         XCTAssertLessThan(r.cpuSeconds, 0.9, "CPU time of the rejection")
     }

@@ -135,4 +135,101 @@ final class ScenarioCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("error_rate"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("out.yaml")))
     }
+
+    // Hostile inputs (issue 21, N07 and N12-N18 of scripts/hostile-inputs): whatever the command
+    // writes loads; what the loader would refuse is never written.
+
+    /// The binary loads `path` as a scenario: a run into an existing folder is refused for
+    /// `--output`, which is checked only once the scenario has loaded.
+    func assertLoads(_ path: String, line: UInt = #line) throws {
+        let existing = TemporaryDirectory()
+        let r = try SimulateBinary.run(["--scenario", path, "--output", existing.path, "--invocations", "1"])
+        XCTAssertEqual(r.status, 2, r.stderr, line: line)
+        XCTAssertTrue(r.stderr.hasPrefix("simulate: --output"), "the scenario does not load: \(r.stderr)", line: line)
+    }
+
+    func written(_ folder: TemporaryDirectory) throws -> String {
+        try String(contentsOfFile: folder.file("out.yaml"), encoding: .utf8)
+    }
+
+    func testTheSameLogTwiceOnOneSideIsRefused() throws {
+        let folder = TemporaryDirectory()
+        let other = "./scenarios/matatika-logs/\(ok)"
+        for (given, said) in [
+            ([log(ok), log(ok)], "\(log(ok)) is given twice"),
+            ([log(ok), other], "\(other) is the same file as \(log(ok))"),
+        ] {
+            let r = try scenario(["--from-logs"] + given + ["--baseline-release", "meltano-3.6.0"], in: folder)
+            XCTAssertEqual(r.status, 2, r.stderr)
+            XCTAssertEqual(
+                r.stderr,
+                "simulate: command line (--from-logs): \(said); give each log once (its runs would count twice)\n")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.file("out.yaml")))
+        }
+    }
+
+    func testAJobNameWithControlCharactersIsWrittenEscapedAndLoads() throws {
+        let folder = TemporaryDirectory()
+        let name = "dev:tap-x-to-target-y:x\u{7F}y\u{85}z\u{9B}1m\u{202E}w"
+        let logs = try folder.write("controls.log", SyntheticMeltanoLog.text(jobs: [name, "dev:tap-x-to-target-y"]))
+        let r = try scenario(["--from-logs", logs.path, "--baseline-release", "meltano-4.1"], in: folder)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let text = try written(folder)
+        XCTAssertTrue(text.contains(#"- name: "dev:tap-x-to-target-y:x\x7Fy\x85z\x9B1m\u202Ew""#), text)
+        try assertLoads(folder.file("out.yaml"))
+    }
+
+    func testALogFileNameWithALineBreakStaysInTheHeaderComment() throws {
+        for name in ["a\ninjected_key: 1\nb.log", "a\rinjected_key: 1\rb.log", "a\u{2028}injected_key: 1\u{85}b.log"] {
+            let folder = TemporaryDirectory()
+            let logs = try folder.write(name, SyntheticMeltanoLog.text(jobs: ["dev:tap-x-to-target-y"]))
+            let r = try scenario(["--from-logs", logs.path, "--baseline-release", "meltano-4.1"], in: folder)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let lines = try written(folder).split(whereSeparator: \.isNewline)
+            XCTAssertFalse(lines.contains { $0.hasPrefix("injected_key") }, lines.joined(separator: "\n"))
+            try assertLoads(folder.file("out.yaml"))
+        }
+    }
+
+    func testRunsMilleniaApartGiveAPauseWithinItsBound() throws {
+        let folder = TemporaryDirectory()
+        var second = 0
+        let job = "dev:tap-x-to-target-y"
+        let runs =
+            SyntheticMeltanoLog.run(job: job, index: 0, year: 1, second: &second)
+            + SyntheticMeltanoLog.run(job: job, index: 1, year: 9999, second: &second)
+        let logs = try folder.write("years.log", runs.joined(separator: "\n") + "\n")
+        let r = try scenario(["--from-logs", logs.path, "--baseline-release", "meltano-4.1"], in: folder)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(
+            r.stderr.contains("production.gap_seconds: the median pause between runs in the baseline logs is "),
+            r.stderr)
+        XCTAssertTrue(r.stderr.contains("from the run at \(logs.path):1 to the run at \(logs.path):9"), r.stderr)
+        XCTAssertTrue(try written(folder).contains("\n  gap_seconds: 86400  # the logs' median, "))
+        try assertLoads(folder.file("out.yaml"))
+    }
+
+    /// A fleet of 5,000 jobs is a workload the loader reads (docs/usage.md, its limits).
+    func testFiveThousandJobsGiveAScenarioThatLoads() throws {
+        let folder = TemporaryDirectory()
+        let jobs = (0..<5_000).map { "dev:tap-x-to-target-y:\($0)" }
+        let logs = try folder.write("fleet.log", SyntheticMeltanoLog.text(jobs: jobs))
+        let r = try scenario(["--from-logs", logs.path, "--baseline-release", "meltano-4.1"], in: folder)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("5000 jobs, 5000 runs"), r.stdout)
+        try assertLoads(folder.file("out.yaml"))
+    }
+
+    /// What the loader would refuse (here a `--name` that is no plain name) is never written.
+    func testAScenarioTheLoaderRefusesIsNotWritten() throws {
+        let folder = TemporaryDirectory()
+        let r = try scenario(
+            ["--from-logs", log(ok), "--baseline-release", "meltano-3.6.0", "--name", "two words"], in: folder)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("simulate: \(folder.file("out.yaml")):"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("key 'name': 'two words' is not a plain name"), r.stderr)
+        XCTAssertTrue(r.stderr.hasSuffix("; not written: the scenario made from the logs would not load\n"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), [])
+    }
 }

@@ -118,10 +118,10 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
         // Bounds: no input may cost unbounded memory or CPU (docs/usage.md, "Scenario files and their limits").
         MalformedCase(
             file: "alias-bomb-key.yaml", line: 2, key: "?",
-            problem: "more than 10000 YAML nodes with aliases expanded (the limit of a scenario file)"),
+            problem: "more than 300000 YAML nodes with aliases expanded (the limit of a scenario file)"),
         MalformedCase(
-            file: "alias-bomb-nested-key.yaml", line: 4, key: "http.api.?", problem: "more than 10000 YAML nodes"),
-        MalformedCase(file: "alias-bomb-value.yaml", line: 2, key: "variants", problem: "more than 10000 YAML nodes"),
+            file: "alias-bomb-nested-key.yaml", line: 4, key: "http.api.?", problem: "more than 300000 YAML nodes"),
+        MalformedCase(file: "alias-bomb-value.yaml", line: 2, key: "variants", problem: "more than 300000 YAML nodes"),
         MalformedCase(
             file: "catalog-sample-lines-over-limit.yaml", line: 2, key: "catalog_sample_lines",
             problem: "value 1000000000 is above the limit 1000000 (written to a scratch file"),

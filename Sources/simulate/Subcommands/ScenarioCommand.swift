@@ -54,8 +54,8 @@ struct ScenarioCommand: ParsableCommand {
         if let problem = OutputFile.problem(destination) {
             throw SimulateExit.badInput("--output \(output): \(problem)")
         }
-        let before = try Self.workload(fromLogs)
-        let after = try regressed.isEmpty ? nil : Self.workload(regressed)
+        let before = try Self.workload(fromLogs, flag: "--from-logs")
+        let after = try regressed.isEmpty ? nil : Self.workload(regressed, flag: "--regressed")
         let baselineProfile = try Self.release(baselineRelease, named: before.release, flag: "--baseline-release")
         let regressedProfile =
             try (after != nil || regressedRelease != nil)
@@ -81,15 +81,21 @@ struct ScenarioCommand: ParsableCommand {
             throw SimulateExit.badInput("error: \(error)")
         }
         for line in made.warnings { Self.warn(line) }
-        do { try ScenarioWriter.write(made.document, to: destination) } catch {
-            throw SimulateExit.writing(error, flag: "--output", path: output)
+        do { try ScenarioWriter.write(made.document, to: destination, as: output) } catch let error as ScenarioError {
+            throw SimulateExit.badInput("\(error); not written: the scenario made from the logs would not load")
+        } catch let problem as OutputFile.Problem {
+            throw SimulateExit.writing(problem, flag: "--output", path: output)
         }
         print("Scenario: \(output) (\(before.jobs.count) jobs, \(before.runs) runs in \(before.periodLabel))")
     }
 
-    /// Reads one set of logs; a log that cannot be read, has no Meltano process, or a set with no
-    /// complete run or two releases is bad input. Says per log how many runs were skipped.
-    static func workload(_ paths: [String]) throws -> ObservedWorkload {
+    /// Reads one set of logs; a log given twice, a log that cannot be read, has no Meltano process,
+    /// or a set with no complete run or two releases is bad input. Says per log how many runs were skipped.
+    static func workload(_ paths: [String], flag: String) throws -> ObservedWorkload {
+        if let repeated = ScenarioFromLogs.repeatedLog(in: paths) {
+            throw SimulateExit.badInput(
+                "command line (\(flag)): \(repeated.description); give each log once (its runs would count twice)")
+        }
         var budget = LogReadBudget()
         let logs = try paths.map { try TimelineCommand.read($0, budget: &budget) }
         let workload: ObservedWorkload
