@@ -81,7 +81,11 @@ final class OutputFileTests: XCTestCase {
     }
 
     func testAProbeVersionThatIsNotAReleasesVersionIsRefused() throws {
-        for version in ["../../../escaped", "4.2.0\u{1B}]0;PWNED\u{07}\nforged line", ".hidden", ""] {
+        // A `scenarios/` folder here makes the profiles folder this one's, so a binary without the
+        // check writes where the test sees it, not beside the binary.
+        try FileManager.default.createDirectory(
+            at: scratch.appendingPathComponent("scenarios"), withIntermediateDirectories: true)
+        for version in ["../../../escaped", "4.2.0\u{1B}]0;PWNED\u{07}\nforged line", ".hidden", "4.2.0\n", ""] {
             var report = try probeReport()
             report["meltano_version"] = version
             let python = try probeInterpreter(report: report)
