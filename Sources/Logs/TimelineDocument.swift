@@ -147,16 +147,23 @@ public struct TimelineDocument: Codable, Equatable, Sendable {
         let encoder = Self.encoder()
         for log in logs {
             guard let marker = rest.firstRange(of: emptyRuns) else { break }
-            guard !log.runs.isEmpty else { continue }
+            guard !log.runs.isEmpty else {  // its empty array stays as encoded
+                try write(Data(rest[..<marker.upperBound]))
+                rest = rest[marker.upperBound...]
+                continue
+            }
             try write(Data(rest[..<marker.lowerBound]))
             try write(Data("\"runs\" : [\n".utf8))
             for (i, run) in log.runs.enumerated() {
                 let text = try encoder.encode(Self.run(run))
-                var indented = Data("        ".utf8)
+                // Nested 8 spaces deeper; the blank line of an empty array or object stays empty.
+                var indented = Data()
                 indented.reserveCapacity(text.count + text.count / 8)
+                var lineStart = true
                 for byte in text {
+                    if lineStart && byte != 0x0A { indented.append(contentsOf: "        ".utf8) }
                     indented.append(byte)
-                    if byte == 0x0A { indented.append(contentsOf: "        ".utf8) }
+                    lineStart = byte == 0x0A
                 }
                 if i < log.runs.count - 1 { indented.append(contentsOf: ",\n".utf8) }
                 try write(indented)
