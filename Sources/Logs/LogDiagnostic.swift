@@ -23,11 +23,12 @@ struct DiagnosticLog: Sendable {
 
     init(keep: Int = 5) { self.keep = keep }
 
-    mutating func add(_ kind: String, line: Int?, _ message: String) {
+    /// The message is formatted only while the kind has fewer than `keep`.
+    mutating func add(_ kind: String, line: Int?, _ message: @autoclosure () -> String) {
         let n = counts[kind, default: 0]
         if n == 0 { order.append(kind) }
         counts[kind] = n + 1
-        if n < keep { kept.append(LogDiagnostic(line: line, message)) }
+        if n < keep { kept.append(LogDiagnostic(line: line, message())) }
     }
 
     /// The kept diagnostics in order, then one line per kind that had more than `keep`.

@@ -4,11 +4,11 @@ import Model
 extension RunBuilder {
     /// The finished `RunTimeline`. `endReason` says how the process ended when it did not print
     /// `Block run completed.` (nil when it did).
-    func timeline(index: Int, endReason: String?) -> RunTimeline {
+    func timeline(index: Int, endReason: @autoclosure () -> String?) -> RunTimeline {
         var marks = boundaries
         marks[.processStart] = processStart
         marks[.blockStart] = force ?? runningJob ?? installEnd
-        let (status, statusReason) = self.status(endReason: endReason)
+        let (status, statusReason) = self.status(endReason: endReason())
         var run = RunTimeline(
             index: index, kind: kind, jobName: jobName, command: command, environment: environment, runID: runID,
             firstLine: firstLine, lastLine: boundaries[.blockEnd]?.line ?? lastLine,
@@ -93,21 +93,50 @@ extension RunBuilder {
         return PhaseDuration(phase: name, microseconds: end.microseconds - start.microseconds, reason: nil)
     }
 
-    private func status(endReason: String?) -> (RunStatus, String?) {
-        if let failure { return (.failed, "line \(failure.line): \(quoted(failure.text))") }
+    /// Why a run has the status it has, before any text is formatted: a run past
+    /// `LogLimits.runsKept` needs only its status, a kept run also its reason.
+    private enum StatusCause {
+        case failureLine(LineMark)
+        case blockFailed(LineMark)
+        case interleaved(String)
+        case ended(String?)
+        case startMissing, completed
+    }
+
+    private var statusCause: StatusCause {
+        if let failure { return .failureLine(failure) }
         if kind == .el {
-            if extractLoadComplete { return processStart == nil ? (.partial, startMissing) : (.completed, nil) }
-            return (.partial, endReason ?? "no `Extract & load complete!` line")
+            if extractLoadComplete { return processStart == nil ? .startMissing : .completed }
+            return .ended("no `Extract & load complete!` line")
         }
         if let end = boundaries[.blockEnd] {
-            if blockSuccess == false {
-                return (.failed, "line \(end.line): block failed" + (blockError.map { " (err=\(quoted($0)))" } ?? ""))
-            }
-            if let interleaving { return (.partial, "interleaved with another process (\(interleaving))") }
-            return processStart == nil ? (.partial, startMissing) : (.completed, nil)
+            if blockSuccess == false { return .blockFailed(end) }
+            if let interleaving { return .interleaved(interleaving) }
+            return processStart == nil ? .startMissing : .completed
         }
-        if let interleaving { return (.partial, "interleaved with another process (\(interleaving))") }
-        return (.partial, endReason ?? "no `Block run completed.` line")
+        if let interleaving { return .interleaved(interleaving) }
+        return .ended(nil)
+    }
+
+    /// The status alone, with no text formatted (runs past `LogLimits.runsKept` are counted by it).
+    var status: RunStatus {
+        switch statusCause {
+        case .failureLine, .blockFailed: .failed
+        case .interleaved, .startMissing, .ended: .partial
+        case .completed: .completed
+        }
+    }
+
+    private func status(endReason: @autoclosure () -> String?) -> (RunStatus, String?) {
+        switch statusCause {
+        case .failureLine(let failure): return (.failed, "line \(failure.line): \(quoted(failure.text))")
+        case .blockFailed(let end):
+            return (.failed, "line \(end.line): block failed" + (blockError.map { " (err=\(quoted($0)))" } ?? ""))
+        case .interleaved(let what): return (.partial, "interleaved with another process (\(what))")
+        case .startMissing: return (.partial, startMissing)
+        case .ended(let missing): return (.partial, endReason() ?? missing ?? "no `Block run completed.` line")
+        case .completed: return (.completed, nil)
+        }
     }
 
     private var startMissing: String {

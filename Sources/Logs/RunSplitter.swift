@@ -21,6 +21,7 @@ public struct RunSplitter: Sendable {
     private let limits: LogLimits
     /// Runs ended past `limits.runsKept`, by status, and the line the first of them began at.
     private var notKept: [RunStatus: Int] = [:]
+    private var notKeptCount = 0
     private var firstNotKept: (index: Int, line: Int)?
     /// run_id → index in `finished` of processes cut short by the start of the next one: only
     /// these can turn out to have been interleaved with it.
@@ -43,7 +44,7 @@ public struct RunSplitter: Sendable {
     /// File-level findings so far (bad bytes, a clock going backwards, stray lines, runs not kept).
     public var diagnostics: [LogDiagnostic] {
         guard let (index, line) = firstNotKept else { return diagnosticLog.all }
-        let count = notKept.values.reduce(0, +)
+        let count = notKeptCount
         let statuses = [RunStatus.completed, .failed, .partial].compactMap { s in notKept[s].map { "\($0) \(s)" } }
         return diagnosticLog.all + [
             LogDiagnostic(
@@ -54,7 +55,7 @@ public struct RunSplitter: Sendable {
     }
 
     /// Every run ended so far, kept or not.
-    public var runCount: Int { finished.count + notKept.values.reduce(0, +) }
+    public var runCount: Int { finished.count + notKeptCount }
 
     /// Feeds the next line (lines must come in file order).
     public mutating func consume(_ line: LogLine) {
@@ -79,7 +80,8 @@ public struct RunSplitter: Sendable {
 
     /// Ends the file: an open process becomes a partial run. Returns every run, in order.
     public mutating func finish() -> [RunTimeline] {
-        close(reason: "the file ends at line \(lastLineNumber) before `Block run completed.`")
+        let last = lastLineNumber  // a local: the reason is formatted inside `close`, which mutates self
+        close(reason: "the file ends at line \(last) before `Block run completed.`")
         return finished
     }
 
@@ -165,18 +167,19 @@ public struct RunSplitter: Sendable {
     }
 
     /// Ends the open process; `reason` is nil when it printed `Block run completed.`.
-    private mutating func close(reason: String?, interrupted: Bool = false) {
+    /// The reason is formatted only for a run that is kept.
+    private mutating func close(reason: @autoclosure () -> String?, interrupted: Bool = false) {
         guard let builder = open else { return }
         preamble = nil
         open = nil
         let index = runCount + 1
         guard finished.count < limits.runsKept else {
-            let status = builder.timeline(index: index, endReason: reason).status
-            notKept[status, default: 0] += 1
+            notKept[builder.status, default: 0] += 1
+            notKeptCount += 1
             if firstNotKept == nil { firstNotKept = (index, builder.firstLine) }
             return
         }
-        let run = interner.intern(builder.timeline(index: index, endReason: reason))
+        let run = interner.intern(builder.timeline(index: index, endReason: reason()))
         if interrupted, let id = run.runID { interruptedRunIDs[id] = finished.count }
         finished.append(run)
     }
@@ -186,10 +189,11 @@ public struct RunSplitter: Sendable {
     private mutating func interleave(_ line: LogLine, foreignRunID: String) {
         guard open!.interleaving == nil else { return }
         let what = "line \(line.number) carries run_id \(quoted(foreignRunID))"
+        let (openLine, openRunID) = (open!.firstLine, open!.runID)  // locals: the message is formatted in `add`
         diagnosticLog.add(
             "interleaved processes", line: line.number,
-            "two processes are interleaved: \(what), not the run_id of the process begun at line \(open!.firstLine)"
-                + (open!.runID.map { " (\(quoted($0)))" } ?? ""))
+            "two processes are interleaved: \(what), not the run_id of the process begun at line \(openLine)"
+                + (openRunID.map { " (\(quoted($0)))" } ?? ""))
         open!.interleaving = what
         for id in [foreignRunID, open!.runID].compactMap({ $0 }) {
             guard let other = interruptedRunIDs[id] else { continue }

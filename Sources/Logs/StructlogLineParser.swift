@@ -83,10 +83,12 @@ public struct StructlogLineParser: Sendable {
 
     /// `meltano` then at least six spaces: Meltano 4's name column on one of its own lines.
     static func startsWithMeltanoColumn(_ line: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
-        let column = Array("meltano      ".utf8)
-        guard line.count - start > column.count else { return false }
-        for (i, b) in column.enumerated() where line[start + i] != b { return false }
-        return true
+        let column: StaticString = "meltano      "
+        return column.withUTF8Buffer { column in
+            guard line.count - start > column.count else { return false }
+            for (i, b) in column.enumerated() where line[start + i] != b { return false }
+            return true
+        }
     }
 
     /// `[info     ]`: letters then padding. Without a timestamp in front, the word must be
@@ -108,8 +110,9 @@ public struct StructlogLineParser: Sendable {
             scanner.position += 1
         }
         guard letters > 0, scanner.take(0x5D), !strict || letters + spaces >= 8 else { return nil }
-        return String(decoding: UnsafeBufferPointer(rebasing: scanner.bytes[start..<(start + letters)]), as: UTF8.self)
-            .lowercased()
+        let word = String(
+            decoding: UnsafeBufferPointer(rebasing: scanner.bytes[start..<(start + letters)]), as: UTF8.self)
+        return word.utf8.allSatisfy { $0 >= 0x61 } ? word : word.lowercased()  // letters only: >= 0x61 is lowercase
     }
 
     /// Splits `line[from...]` into the event and its trailing, sorted `key=value` block.

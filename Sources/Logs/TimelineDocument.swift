@@ -114,11 +114,65 @@ public struct TimelineDocument: Codable, Equatable, Sendable {
     }
 
     /// Pretty-printed, keys sorted, snake_case.
-    public func encoded() throws -> Data {
+    public func encoded() throws -> Data { try Self.encoder().encode(self) }
+
+    private static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        return try encoder.encode(self)
+        return encoder
+    }
+
+    /// The bytes of `TimelineDocument(logs:).encoded()`, written a run at a time, so the JSON of
+    /// thousands of runs never sits in memory whole (with its encoder's tree, several times its size).
+    public static func write(logs: [LogFileTimeline], to output: (Data) throws -> Void) throws {
+        var pending = Data()
+        func write(_ bytes: Data) throws {
+            pending.append(bytes)
+            if pending.count >= 1 << 20 {
+                try output(pending)
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        var skeleton = TimelineDocument(logs: [])
+        skeleton.logs = logs.map { log in
+            Log(
+                file: log.name, lines: log.lineCount, bytes: log.byteCount, noRunsReason: log.noRunsReason,
+                runs: [], diagnostics: log.diagnostics.map(Self.diagnostic))
+        }
+        // A log's runs are its last key; a newline cannot occur inside a JSON string, so this text
+        // is only ever the empty `runs` array of a log (object keys at 6 spaces, runs at 8).
+        let emptyRuns = Data("\"runs\" : [\n\n      ]".utf8)
+        var rest = try skeleton.encoded()[...]
+        let encoder = Self.encoder()
+        for log in logs {
+            guard let marker = rest.firstRange(of: emptyRuns) else { break }
+            guard !log.runs.isEmpty else {  // its empty array stays as encoded
+                try write(Data(rest[..<marker.upperBound]))
+                rest = rest[marker.upperBound...]
+                continue
+            }
+            try write(Data(rest[..<marker.lowerBound]))
+            try write(Data("\"runs\" : [\n".utf8))
+            for (i, run) in log.runs.enumerated() {
+                let text = try encoder.encode(Self.run(run))
+                // Nested 8 spaces deeper; the blank line of an empty array or object stays empty.
+                var indented = Data()
+                indented.reserveCapacity(text.count + text.count / 8)
+                var lineStart = true
+                for byte in text {
+                    if lineStart && byte != 0x0A { indented.append(contentsOf: "        ".utf8) }
+                    indented.append(byte)
+                    lineStart = byte == 0x0A
+                }
+                if i < log.runs.count - 1 { indented.append(contentsOf: ",\n".utf8) }
+                try write(indented)
+            }
+            try write(Data("\n      ]".utf8))
+            rest = rest[marker.upperBound...]
+        }
+        try write(Data(rest))
+        try output(pending)
     }
 
     public static func decode(_ data: Data) throws -> TimelineDocument {

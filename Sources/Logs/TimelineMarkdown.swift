@@ -5,14 +5,23 @@ import Model
 public enum TimelineMarkdown {
     /// A heading, a one-line summary, the runs table with a sum row, and notes (unknown phases,
     /// partial and failed runs, diagnostics) naming lines.
+    /// `N runs (C completed, ...) in L lines.`; past `LogLimits.runsKept`, every run and the kept
+    /// ones: `N runs in L lines, the first K kept (...): the others are counted in a warning.`
+    static func summaryLine(_ log: LogFileTimeline, keptCounts: String) -> String {
+        let kept = log.runs.count
+        let runs = "\(log.runCount) run\(log.runCount == 1 ? "" : "s")"
+        guard log.runCount > kept else { return "\(runs) (\(keptCounts)) in \(log.lineCount) lines.\n\n" }
+        let listed = kept == 0 ? "none kept" : "the first \(kept) kept (\(keptCounts))"
+        return "\(runs) in \(log.lineCount) lines, \(listed): the others are counted in a warning.\n\n"
+    }
+
     public static func render(_ log: LogFileTimeline) -> String {
         var out = "## \(Markdown.escape(log.name, .prose))\n\n"
         let byStatus = Dictionary(grouping: log.runs, by: \.status)
         let counts = [RunStatus.completed, .failed, .partial].compactMap { s in
             byStatus[s].map { "\($0.count) \(s.rawValue)" }
         }
-        out +=
-            "\(log.runs.count) run\(log.runs.count == 1 ? "" : "s") (\(counts.joined(separator: ", "))) in \(log.lineCount) lines.\n\n"
+        out += summaryLine(log, keptCounts: counts.joined(separator: ", "))
         let phaseColumns = LogPhase.allCases.map { "\($0.rawValue) s" }
         out += row(
             ["run", "job", "started (UTC)"] + phaseColumns + [

@@ -71,3 +71,18 @@ import Testing
         #expect(document.logs.last?.noRunsReason == "empty file: no Meltano process in it")
     }
 }
+
+/// `--json` written a run at a time is the same bytes as the document encoded whole.
+@Suite struct TimelineDocumentStreamTests {
+    @Test func streamedDocumentIsTheEncodedDocument() throws {
+        let ok = try LogFileTimeline.read(path: LogFixtures.matatikaPath(LogFixtures.ok), name: LogFixtures.ok)
+        let odd = LogFixtures.parse("plain text only\n", name: "runs : [\"x.log")
+        let one = LogFixtures.parse(
+            "2026-01-08T10:30:49.000000Z [info     ] Environment 'dev' is active\n", name: "one.log")
+        for logs in [[ok], [ok, odd, one, ok], [odd], [one]] {
+            var streamed = Data()
+            try TimelineDocument.write(logs: logs) { streamed.append($0) }
+            #expect(streamed == (try TimelineDocument(logs: logs).encoded()))
+        }
+    }
+}

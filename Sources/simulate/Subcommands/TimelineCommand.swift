@@ -71,7 +71,8 @@ struct TimelineCommand: ParsableCommand {
         let read = try logs.map { try Self.read($0, budget: &budget) }
         read.forEach(Self.warn)
         if json {
-            try Self.write(TimelineDocument(logs: read).encoded())
+            try TimelineDocument.write(logs: read) { FileHandle.standardOutput.write($0) }
+            FileHandle.standardOutput.write(Data("\n".utf8))
         } else {
             print(read.map(TimelineMarkdown.render).joined(separator: "\n"), terminator: "")
         }
