@@ -14,17 +14,23 @@ enum JSONLogLineParser {
         let event = members.remove(at: eventIndex).value
         var level: String?
         var timestamp: Timestamp?
+        var impossibleTimestamp = false
         var fields = LogFields()
         for member in members {
             switch member.key {
             case "level" where level == nil: level = member.value.lowercased()
-            case "timestamp" where timestamp == nil: timestamp = Timestamp.parse(Array(member.value.utf8))
+            case "timestamp" where timestamp == nil:
+                let text = Array(member.value.utf8)
+                timestamp = Timestamp.parse(text)
+                impossibleTimestamp = timestamp == nil && text.withUnsafeBufferPointer(Timestamp.namesImpossibleMoment)
             default: fields.append(member.key, member.value)
             }
         }
-        return LogLine(
+        var parsed = LogLine(
             number: number, format: .json, timestamp: timestamp, level: level, event: event, fields: fields,
             hadInvalidUTF8: reader.replacedInvalidUTF8)
+        parsed.hadImpossibleTimestamp = impossibleTimestamp
+        return parsed
     }
 }
 

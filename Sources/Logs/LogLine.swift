@@ -29,6 +29,9 @@ public struct LogLine: Sendable, Equatable {
     public var fields: LogFields
     /// The line held bytes that are not UTF-8; they were replaced with U+FFFD.
     public var hadInvalidUTF8: Bool
+    /// The line starts with (or its JSON holds) a timestamp of a moment that does not exist (February 30,
+    /// 23:59:60, the year 10000): it is read without a time, and said.
+    public var hadImpossibleTimestamp = false
 
     public init(
         number: Int, format: Format, timestamp: Timestamp? = nil, level: String? = nil, source: String? = nil,

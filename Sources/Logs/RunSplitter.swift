@@ -64,6 +64,12 @@ public struct RunSplitter: Sendable {
             diagnosticLog.add(
                 "bytes that are not UTF-8", line: line.number, "bytes that are not UTF-8, shown as U+FFFD")
         }
+        if line.hadImpossibleTimestamp {
+            diagnosticLog.add(
+                "impossible timestamps", line: line.number,
+                "its timestamp names a moment that does not exist (a day, a leap second or a year past 9999); "
+                    + "the line is read without a time, so the run it belongs to may read as cut short")
+        }
         if let time = line.timestamp {
             if let (previous, previousLine) = lastTimestamp, time < previous {
                 let back = previous.seconds(to: time)

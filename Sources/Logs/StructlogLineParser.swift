@@ -76,9 +76,11 @@ public struct StructlogLineParser: Sendable {
     }
 
     private func plain(_ line: UnsafeBufferPointer<UInt8>, number: Int, _ decoder: inout LossyDecoder) -> LogLine {
-        LogLine(
+        var plain = LogLine(
             number: number, format: .plain, event: decoder.string(line, 0, line.count), hadInvalidUTF8: decoder.replaced
         )
+        plain.hadImpossibleTimestamp = Timestamp.namesImpossibleMoment(line)
+        return plain
     }
 
     /// `meltano` then at least six spaces: Meltano 4's name column on one of its own lines.

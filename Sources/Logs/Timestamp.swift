@@ -25,6 +25,28 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             + ".\(pad(fraction, 6))Z"
     }
 
+    /// Whether `bytes` start like a timestamp (`YYYY-MM-DD[T ]hh:mm:ss`, the year of four digits or
+    /// more) whose date or time does not exist: February 30, 23:59:60, the year 0 or 10000. A line
+    /// that does names a moment `parse` refuses, and says so; one with a real moment in a form `parse`
+    /// does not read (Python's `01:31:57,932`) is no such line.
+    static func namesImpossibleMoment(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Plain lines are most lines of some logs: a digit first is the cheap test that ends most calls.
+        guard let first = bytes.first, (0x30...0x39).contains(first) else { return false }
+        var yearDigits = 0
+        while yearDigits < bytes.count, (0x30...0x39).contains(bytes[yearDigits]) { yearDigits += 1 }
+        guard yearDigits >= 4 else { return false }
+        var scanner = ByteScanner(bytes, at: yearDigits)
+        guard scanner.take(0x2D), let month = scanner.digits(2), scanner.take(0x2D), let day = scanner.digits(2),
+            scanner.take(0x54) || scanner.take(0x20), let hour = scanner.digits(2), scanner.take(0x3A),
+            let minute = scanner.digits(2), scanner.take(0x3A), let second = scanner.digits(2)
+        else { return false }
+        guard yearDigits == 4 else { return true }
+        var year: Int64 = 0
+        for i in 0..<4 { year = year * 10 + Int64(bytes[i] - 0x30) }
+        let dayExists = (1...12).contains(month) && (1...Timestamp.daysIn(month: month, year: year)).contains(day)
+        return year == 0 || !dayExists || hour > 23 || minute > 59 || second > 59
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]` (a space may stand for the `T`; no zone
     /// means UTC; fraction digits beyond six are dropped). Returns nil for anything else, including
     /// out-of-range fields (Feb 30, 23:59:60, an offset of 24 hours) and moments outside the years

@@ -116,6 +116,23 @@ import Testing
         #expect(log.diagnostics.first?.message.hasPrefix("the clock goes backwards: 2026-01-08T13:32:") == true)
     }
 
+    /// A time that does not exist (issue 21) is no time: the line is read as plain text, and the log says
+    /// which line, so a run cut short by it is not a mystery. The same for a JSON line's `timestamp`.
+    @Test func anImpossibleTimestampIsSaid() throws {
+        var lines = try Self.firstRun()
+        lines[Self.at(43)] = lines[Self.at(43)].replacingOccurrences(
+            of: "2026-01-08T13:33:28", with: "2026-02-30T13:33:28")
+        let log = LogFixtures.parse(lines: lines)
+        let said = log.diagnostics.filter { $0.message.hasPrefix("its timestamp names a moment that does not exist") }
+        #expect(said.map(\.line) == [Self.at(43) + 1], "\(log.diagnostics)")
+
+        let json = LogFixtures.parse(lines: [
+            #"{"event": "x", "level": "info", "timestamp": "2026-01-08T23:59:60Z"}"#,
+            #"{"event": "y", "level": "info", "timestamp": "2026-01-08T23:59:59Z"}"#,
+        ])
+        #expect(json.diagnostics.map(\.line) == [1], "\(json.diagnostics)")
+    }
+
     @Test func oneMegabyteLine() throws {
         var lines = try Self.firstRun()
         let big = String(repeating: "x", count: 1 << 20)
