@@ -82,7 +82,7 @@ let package = Package(
             ]),
         // What several test targets share: temporary folders, and copies of a test binary as worker processes.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "TestSupport"]),
         .testTarget(name: "ProfilingTests", dependencies: ["Profiling", "Model", "Scenario", "Environment"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "CCurl", "Model", "Storage", "TestSupport"]),
@@ -98,8 +98,10 @@ let package = Package(
         .testTarget(
             name: "ApplicationTests",
             dependencies: ["Application", "Logs", "Model", "Scenario", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Analysis", "Model", "Pipeline", "Scenario"]),
-        .testTarget(name: "LogsTests", dependencies: ["Logs", "Model"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ReportTests", dependencies: ["Report", "Analysis", "Model", "Pipeline", "Scenario", "TestSupport"]),
+        .testTarget(
+            name: "LogsTests", dependencies: ["Logs", "Model", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["simulate", "Model", "Storage", "HTTP", "TestSupport"]),
     ]
 )

@@ -1,21 +1,12 @@
 import Foundation
 import Logs
 import Model
+import TestSupport
 import Testing
 
 /// The timeline's Markdown with job names and file names from outside: a log is anybody's text.
 @Suite struct TimelineMarkdownTests {
     static let hostile = "evil\r| x ``` </details> <img src=x onerror=alert(1)>\n# heading"
-
-    static func cellBreaks(_ row: Substring) -> Int {
-        var count = 0
-        var escaped = false
-        for c in row {
-            if c == "|" && !escaped { count += 1 }
-            escaped = c == "\\" && !escaped
-        }
-        return count
-    }
 
     /// No carriage return, no raw HTML outside code spans (a `<` not backslash-escaped), no heading
     /// but the tool's, every row of a table as wide as its header.
@@ -29,8 +20,8 @@ import Testing
                 columns = nil
                 continue
             }
-            #expect(cellBreaks(line) == (columns ?? cellBreaks(line)), "\(line)")
-            columns = columns ?? cellBreaks(line)
+            #expect(MarkdownRows.cellBreaks(line) == (columns ?? MarkdownRows.cellBreaks(line)), "\(line)")
+            columns = columns ?? MarkdownRows.cellBreaks(line)
         }
     }
 

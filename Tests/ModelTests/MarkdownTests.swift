@@ -1,20 +1,10 @@
+import TestSupport
 import Testing
 
 @testable import Model
 
 /// `Markdown.escape`: text from outside reads as itself in every context and never leaves it.
 struct MarkdownTests {
-    /// The pipes GitHub splits a row at: those not escaped by a backslash.
-    static func cellBreaks(_ row: String) -> Int {
-        var count = 0
-        var escaped = false
-        for c in row {
-            if c == "|" && !escaped { count += 1 }
-            escaped = c == "\\" && !escaped
-        }
-        return count
-    }
-
     static let hostile = [
         "a\rb", "a\nb", "a|b", "a\\|b", "x\\", "```", "`", "</details>", "<img src=x onerror=alert(1)>",
         "# heading", "> quote", "- item", "1. item", "**bold**", "[link](http://x)", "&amp;", "a\u{1B}[31mred",
@@ -34,7 +24,7 @@ struct MarkdownTests {
     @Test func aTableCellNeverAddsAColumnOrEndsItsRow() {
         for text in Self.hostile {
             let row = Markdown.tableRow(["x", Markdown.escape(text, .tableCell), "`code|with pipe`", "y"])
-            #expect(Self.cellBreaks(row) == 5, "\(text): \(row)")
+            #expect(MarkdownRows.cellBreaks(row) == 5, "\(text): \(row)")
             #expect(!row.contains("\n") && !row.contains("\r"))
             // Every `<` of the text is escaped: GitHub reads no HTML.
             #expect(!row.replacingOccurrences(of: "\\<", with: "").contains("<"), "\(row)")

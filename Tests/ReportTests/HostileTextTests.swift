@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import TestSupport
 import Testing
 
 @testable import Report
@@ -36,7 +37,7 @@ struct HostileTextTests {
                 "\(line)")
             if line.hasPrefix("#") { #expect(headings.contains { line.hasPrefix($0) }, "\(line)") }
             if line.hasPrefix("|") {
-                let breaks = cellBreaks(String(line))
+                let breaks = MarkdownRows.cellBreaks(String(line))
                 #expect(breaks == (columns ?? breaks), "\(line)")
                 columns = columns ?? breaks
             } else {
@@ -62,16 +63,6 @@ struct HostileTextTests {
             i = text.index(after: i)
         }
         return tags
-    }
-
-    static func cellBreaks(_ row: String) -> Int {
-        var count = 0
-        var escaped = false
-        for c in row {
-            if c == "|" && !escaped { count += 1 }
-            escaped = c == "\\" && !escaped
-        }
-        return count
     }
 
     static let reportHeadings: Set<String> = ["# simulate --scenario", "## ", "### "]
