@@ -83,7 +83,7 @@ struct HostileTextTests {
                 ("meltano-3.6.0", [0.049, 0.051, 0.05, 0.05].map { R.plain(catalogSeconds: $0) }),
                 ("meltano-3.7.9", [2.0, 2.02, 1.98, 2.0].map { R.plain(settingsSeconds: 0.1 + $0) }),
             ], workload: workload)
-        let report = MarkdownReport.render(s, cwd: "/home/someone/project")
+        let report = MarkdownReport.render(s, cwd: "/home/u/p")
         #expect(report.contains("## Jobs") && report.contains("## Knobs"))
         Self.checkStructure(report, headings: Self.reportHeadings)
         // The name is still there to read, as text.
@@ -93,10 +93,10 @@ struct HostileTextTests {
     @Test func theReproduceLineOfAScenarioOutsideIsQuotedNotARedirection() {
         let line = ReportPaths.reproduceLine(
             ["simulate", "--scenario", "/elsewhere/x/smoke.yaml", "--set", "site_packages=/a b/sp,/c/sp"],
-            cwd: "/home/someone/project")
+            cwd: "/home/u/p")
         #expect(line == "simulate --scenario '<outside>/smoke.yaml' --set 'site_packages=<outside>/sp,<outside>/sp'")
         #expect(
-            ReportPaths.reproduceLine(["simulate", "--scenario", "/home/someone/project/scenarios/smoke.yaml"], cwd: "/home/someone/project")
+            ReportPaths.reproduceLine(["simulate", "--scenario", "/home/u/p/scenarios/smoke.yaml"], cwd: "/home/u/p")
                 == "simulate --scenario scenarios/smoke.yaml")
     }
 
@@ -109,7 +109,7 @@ struct HostileTextTests {
             ], workload: "site_packages: [\"\(path)\"]\n" + SyntheticRuns.singleJob)
         s.environment.description = "existing environment: 20 distributions (5 with entry_points.txt) in \(path)"
         s.command = ShellCommand.line(["simulate", "--scenario", "synthetic.yaml", "--set", "site_packages=\(path)"])
-        let report = MarkdownReport.render(s, cwd: "/home/someone/project")
+        let report = MarkdownReport.render(s, cwd: "/home/u/p")
         #expect(!report.contains("someone") && !report.contains("my envs") && !report.contains("/home"), "\(report)")
         #expect(report.contains("`<outside>/site-packages`"))
     }
@@ -118,7 +118,7 @@ struct HostileTextTests {
         let fit = FitReport.markdown(
             scenario: "smoke", knob: "catalog_lines", integer: true, variant: "v`</details>", observed: 1,
             sentence: "Found\r# it", steps: [],
-            command: ReportPaths.reproduceLine(["simulate", "fit", "--scenario", "/x/y.yaml"], cwd: "/home/someone/project"))
+            command: ReportPaths.reproduceLine(["simulate", "fit", "--scenario", "/x/y.yaml"], cwd: "/home/u/p"))
         Self.checkStructure(fit, headings: ["# simulate fit"])
         #expect(fit.contains("simulate fit --scenario '<outside>/y.yaml'"))
         let sweep = SweepReport.markdown(
