@@ -167,22 +167,13 @@ final class ChildProcessLimitTests: XCTestCase {
         let python = try interpreter(Self.hanging)
         for (arguments, signal) in [(calibrate(python), SIGINT), (["scan", "--python", python], SIGTERM)] {
             try? FileManager.default.removeItem(at: pids)
-            let process = Process()
-            process.executableURL = SimulateBinary.url
-            process.arguments = arguments
-            process.currentDirectoryURL = scratch
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try SimulateBinary.start(arguments, in: scratch)
             let deadline = Date().addingTimeInterval(30)
             while recordedPids().count < 2 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
             XCTAssertEqual(recordedPids().count, 2, "the interpreter did not start")
-            kill(process.processIdentifier, signal)
-            let stopBy = Date().addingTimeInterval(10)
-            while process.isRunning && Date() < stopBy { Thread.sleep(forTimeInterval: 0.02) }
-            XCTAssertFalse(process.isRunning, "\(arguments[0]) still running after the signal")
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
+            XCTAssertTrue(
+                SimulateBinary.signal(process, signal, endsWithin: 10), "\(arguments[0]) still running after the signal"
+            )
             XCTAssertEqual(process.terminationReason, .uncaughtSignal)
             XCTAssertEqual(process.terminationStatus, signal)
             assertNothingLeft(arguments[0])

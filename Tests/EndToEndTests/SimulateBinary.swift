@@ -66,12 +66,7 @@ struct SimulateBinary {
     /// Starts a run in the background (output discarded) and returns once `finished` invocations
     /// have finished, so a test can act on a coordinator with busy workers.
     static func startRun(_ arguments: [String], events: URL, afterFinished finished: Int) throws -> Process {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try start(arguments)
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, process.isRunning,
             ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "invocation_finished").count
@@ -80,6 +75,30 @@ struct SimulateBinary {
             Thread.sleep(forTimeInterval: 0.01)
         }
         return process
+    }
+
+    /// Starts the binary in the background, in `folder` when given, its output discarded.
+    static func start(_ arguments: [String], in folder: URL? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        if let folder { process.currentDirectoryURL = folder }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Sends `signal` and waits up to `seconds` for the process to end; one still running then is
+    /// terminated, so the caller never hangs. Returns whether it ended within `seconds` by itself.
+    static func signal(_ process: Process, _ signal: Int32, endsWithin seconds: Double) -> Bool {
+        kill(process.processIdentifier, signal)
+        let stopBy = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < stopBy { Thread.sleep(forTimeInterval: 0.02) }
+        let ended = !process.isRunning
+        if !ended { process.terminate() }
+        process.waitUntilExit()
+        return ended
     }
 
     static func temporaryFolder() throws -> URL {

@@ -42,25 +42,15 @@ final class SweepFitInterruptTests: XCTestCase {
             let specific =
                 command == "sweep"
                 ? ["--error-rate", "0,0.1"] : ["--knob", "catalog-lines", "--observed", "5m"]
-            let process = Process()
-            process.executableURL = SimulateBinary.url
-            process.arguments =
-                [command, "--scenario", smoke, "--python", python, "--output", output.path] + specific
-            process.currentDirectoryURL = scratch
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try SimulateBinary.start(
+                [command, "--scenario", smoke, "--python", python, "--output", output.path] + specific, in: scratch)
             let deadline = Date().addingTimeInterval(60)
             while recordedPids().isEmpty && process.isRunning && Date() < deadline {
                 Thread.sleep(forTimeInterval: 0.02)
             }
             XCTAssertEqual(recordedPids().count, 1, "\(command): the step's interpreter did not start")
-            kill(process.processIdentifier, SIGINT)
-            let stopBy = Date().addingTimeInterval(10)
-            while process.isRunning && Date() < stopBy { Thread.sleep(forTimeInterval: 0.02) }
-            XCTAssertFalse(process.isRunning, "\(command) still running after the signal")
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
+            XCTAssertTrue(
+                SimulateBinary.signal(process, SIGINT, endsWithin: 10), "\(command) still running after the signal")
             XCTAssertEqual(process.terminationReason, .uncaughtSignal, command)
             XCTAssertEqual(process.terminationStatus, SIGINT, command)
             let goneBy = Date().addingTimeInterval(2)
