@@ -66,6 +66,39 @@ public enum Benchmarks {
         return SpawnTimes(firstEvent: median(firstEvents), exited: exited, setUp: mode == .zygote ? setUp : nil)
     }
 
+    /// Launch medians in µs through one launcher, one worker at a time: until its first event,
+    /// and until it has ended (its command too: `srun` or `ssh`).
+    public struct LaunchTimes: Sendable {
+        public var firstEvent: Double
+        public var exited: Double
+    }
+
+    /// Starting `runs` workers with an empty job, in turn, through the launcher `choice` makes
+    /// (the local one: exec'd, as `worker_spawn: exec` does).
+    public static func workerLaunch(runs: Int, choice: LauncherChoice, scenario: Scenario) throws -> LaunchTimes {
+        let input = try JSONEncoder().encode(WorkerBatch.startUpProbe)
+        let null = open("/dev/null", O_WRONLY)
+        defer { close(null) }
+        let launcher = choice.make(
+            scenario: scenario, executable: ChildProcess.currentExecutable(), runName: "simulate-bench-launch",
+            stderrFD: null, localMode: .exec)
+        defer { launcher.stop() }
+        var firstEvents: [Double] = []
+        let exited = try timed(runs) {
+            let start = MonotonicClock.now()
+            let worker = try launcher.launch(input: input)
+            var first: UInt64?
+            _ = worker.readLines { _ in if first == nil { first = MonotonicClock.now() } }
+            let status = worker.wait()
+            guard let first, status == 0 else {
+                throw ChildProcessError(
+                    "a worker started with \(choice.description) wrote no event or failed (\(status ?? -1))")
+            }
+            firstEvents.append(Double(first - start) / 1e3)
+        }
+        return LaunchTimes(firstEvent: median(firstEvents), exited: exited)
+    }
+
     /// Scan medians in µs: the native scanner as CPython's warm `entry_points()` works (the listing
     /// reused while the folder's mtime holds) and listing every time, each beside its floor.
     public struct ScanTimes: Sendable {

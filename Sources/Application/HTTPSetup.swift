@@ -1,3 +1,4 @@
+import Foundation
 import HTTP
 import Model
 import Scenario
@@ -7,6 +8,17 @@ extension HTTPKnobs {
     /// Whether a pipeline run needs the loopback server: it reads pages, or keeps state over HTTP.
     static func needsServer(_ scenario: Scenario) -> Bool {
         scenario.workload == .pipeline && (scenario.http.pages > 0 || scenario.stateBackend == .http)
+    }
+
+    /// Where workers reach the run's server: `http.advertise_address`, else the bind address, else
+    /// (a wildcard bind, for workers on other nodes) this host's name.
+    static func locator(of server: LoopbackServer, scenario: Scenario) -> HTTPServerLocator {
+        let advertised = scenario[\.http.advertiseAddress]
+        let bound = scenario[\.http.bindAddress]
+        let host =
+            !advertised.isEmpty
+            ? advertised : LoopbackServer.isWildcard(bound) ? ProcessInfo.processInfo.hostName : bound
+        return HTTPServerLocator(host: host, port: server.port)
     }
 
     var source: SourceAPIConfig {

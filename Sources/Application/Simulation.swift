@@ -76,6 +76,7 @@ public struct Simulation {
         let realEnvironment = try Self.realEnvironment(scenario)
         let observedLogs = try ObservedLogsLoader.load(
             scenario, currentDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let launcherChoice = try LauncherChoice.resolve(scenario)
         let loadAtStart = MachineInfo.loadAverage()
         let folder = try RunFolder.create(
             root: options.outputRoot, scenarioName: scenario.name, explicit: options.output)
@@ -97,14 +98,15 @@ public struct Simulation {
         let server =
             HTTPKnobs.needsServer(scenario)
             ? try LoopbackServer.start(
-                source: scenario.http.source, faults: scenario.http.faultPlan(seed: scenario.seed)) : nil
+                source: scenario.http.source, faults: scenario.http.faultPlan(seed: scenario.seed),
+                host: scenario[\.http.bindAddress]) : nil
         defer { server?.stop() }
         var batch = WorkerBatch(
             scenario: scenario, costProfile: costProfile, pathEntries: environment.pathEntries,
             places: WorkerBatch.Places(
                 systemDatabase: systemDatabase, stateRoot: folder.stateRoot.path,
                 discoveryCache: folder.discoveryCache.path, scratch: folder.scratch.path,
-                httpServer: server.map { .loopback(port: $0.port) }))
+                httpServer: server.map { HTTPKnobs.locator(of: $0, scenario: scenario) }))
         // The microbench may give a variant its own environment (the note measured fix-branch at 96 packages).
         var variantDistributions: [String: Int] = [:]
         if scenario.workload == .microbench && realEnvironment == nil {
@@ -116,9 +118,14 @@ public struct Simulation {
                 variantDistributions[variant.name] = own.distributionCount
             }
         }
+        let executable = options.executable ?? ChildProcess.currentExecutable()
         let coordinator = Coordinator(
-            scenario: scenario, batch: batch, folder: folder, executable: options.executable, progress: options.progress
-        )
+            scenario: scenario, batch: batch, folder: folder, executable: executable, progress: options.progress,
+            launcher: { [scenario] in
+                launcherChoice.make(
+                    scenario: scenario, executable: executable, runName: "simulate-" + folder.url.lastPathComponent,
+                    stderrFD: $0)
+            })
         let accumulator = RunAccumulator(scenario: scenario, plan: plan.invocations)
         started = true
         // From the workers' start to the written report: the first SIGINT/SIGTERM ends the run as

@@ -38,6 +38,8 @@ public final class LoopbackServer: @unchecked Sendable {
     /// The object store behind `/state/...`, readable in-process for the integrity check.
     public var store: ObjectStore { routes.store }
     public private(set) var port = 0
+    /// The address it listens on (`http.bind_address`).
+    public private(set) var host = "127.0.0.1"
 
     private let lock = NSLock()
     private var group: ServiceGroup?
@@ -51,12 +53,18 @@ public final class LoopbackServer: @unchecked Sendable {
     }
 
     /// Starts a server and returns once it accepts connections (or throws within `timeout`).
-    public static func start(source: SourceAPIConfig, faults: FaultPlan, timeout: Double = 30) throws -> LoopbackServer
-    {
+    /// - Parameter host: the address it listens on: loopback unless workers on other nodes need it.
+    public static func start(
+        source: SourceAPIConfig, faults: FaultPlan, host: String = "127.0.0.1", timeout: Double = 30
+    ) throws -> LoopbackServer {
         let server = LoopbackServer(routes: ServerRoutes(source: source, faults: faults))
+        server.host = host
         try server.run(timeout: timeout)
         return server
     }
+
+    /// Whether `host` is a wildcard bind (every interface), which no worker can connect to by name.
+    public static func isWildcard(_ host: String) -> Bool { ["0.0.0.0", "::", "[::]", ""].contains(host) }
 
     private func run(timeout: Double) throws {
         var logger = Logger(label: "simulate.loopback-server")
@@ -71,7 +79,7 @@ public final class LoopbackServer: @unchecked Sendable {
             responder: CallbackResponder<LoopbackContext> { request, context in
                 try await routes.respond(to: request, context: context)
             },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            configuration: .init(address: .hostname(host, port: 0)),
             onServerRunning: { [weak self] channel in
                 self?.lock.withLock { self?.port = channel.localAddress?.port ?? 0 }
                 listening.signal()
@@ -103,7 +111,8 @@ public final class LoopbackServer: @unchecked Sendable {
         if let report = lock.withLock({ stopReport }) { return report }
         routes.beginStopping()
         guard let group = lock.withLock({ self.group }), let task = lock.withLock({ self.task }) else {
-            return StopReport(port: port, graceful: true, portClosed: !Self.isListening(port: port))
+            return StopReport(
+                port: port, graceful: true, portClosed: !Self.isListening(port: port, host: Self.probeAddress(host)))
         }
         Task.detached { await group.triggerGracefulShutdown() }
         let graceful = finished.wait(timeout: .now() + grace) == .success
@@ -112,7 +121,8 @@ public final class LoopbackServer: @unchecked Sendable {
             task.cancel()
             _ = finished.wait(timeout: .now() + grace)
         }
-        let report = StopReport(port: port, graceful: graceful, portClosed: !Self.isListening(port: port))
+        let report = StopReport(
+            port: port, graceful: graceful, portClosed: !Self.isListening(port: port, host: Self.probeAddress(host)))
         lock.withLock { stopReport = report }
         return report
     }
@@ -120,8 +130,15 @@ public final class LoopbackServer: @unchecked Sendable {
     /// What the server counted per endpoint family so far.
     public var stats: [Endpoint: EndpointStats] { routes.stats }
 
-    /// True when something on 127.0.0.1 accepts a TCP connection on `port`.
-    public static func isListening(port: Int) -> Bool {
+    /// The IPv4 address a stop check connects to for a server bound to `host`: the address itself
+    /// when it is one, else loopback (a wildcard bind listens there too).
+    static func probeAddress(_ host: String) -> String {
+        var address = in_addr()
+        return !isWildcard(host) && inet_pton(AF_INET, host, &address) == 1 ? host : "127.0.0.1"
+    }
+
+    /// True when something on `host` (an IPv4 address) accepts a TCP connection on `port`.
+    public static func isListening(port: Int, host: String = "127.0.0.1") -> Bool {
         guard port > 0 else { return false }
         #if canImport(Glibc)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -133,7 +150,7 @@ public final class LoopbackServer: @unchecked Sendable {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))

@@ -77,6 +77,16 @@ public enum WorkerSpawnMode: String, ScenarioChoice {
     case exec
 }
 
+/// Which engine starts the workers (docs/fleet.md, "Launchers").
+public enum LauncherEngine: String, ScenarioChoice {
+    /// This machine: forked by the zygote or exec'd (`worker_spawn`).
+    case local
+    /// Each worker a Slurm job step through `srun` (within the caller's allocation, if any).
+    case slurm
+    /// Each worker through `ssh` to the next host of `launcher.hosts`, in turn.
+    case ssh
+}
+
 /// The shape of a server's latency jitter.
 public enum JitterShape: String, ScenarioChoice {
     /// U(0, jitter).

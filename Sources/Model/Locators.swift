@@ -67,6 +67,24 @@ public struct HTTPServerLocator: Codable, Sendable, Equatable, CustomStringConve
         HTTPServerLocator(host: "127.0.0.1", port: port)
     }
 
+    /// What is wrong with an `http.bind_address` value (an IPv4 or IPv6 address), or nil.
+    public static func problem(bindAddress text: String) -> String? {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1 { return nil }
+        return "'\(text)' is not an IP address to listen on (127.0.0.1, 0.0.0.0 for every interface, or ::)"
+    }
+
+    /// What is wrong with an `http.advertise_address` value (a host name or address workers can
+    /// put in a URL), or nil. Empty means the default.
+    public static func problem(advertiseAddress text: String) -> String? {
+        let allowed = text.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                || ".-:_".unicodeScalars.contains($0)
+        }
+        return allowed ? nil : "'\(text)' is not a host name or address (letters, digits, '.', '-', ':', '_')"
+    }
+
     /// `http://host:port`, without a trailing slash (an IPv6 address in brackets).
     public var baseURL: String {
         let shown = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host

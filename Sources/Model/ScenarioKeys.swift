@@ -381,6 +381,8 @@ public enum ScenarioKeys {
         public let synthetic = SyntheticKeys()
         /// The `http.*` keys.
         public let http = HTTPKeys()
+        /// The `launcher.*` keys.
+        public let launcher = LauncherKeys()
         public let observedBaselineMinutes = ScenarioKey<Double>(
             "observed.baseline_minutes", range: 0...1_000_000, default: 0,
             help: "production minutes of the baseline, if known (0: none)")
@@ -453,11 +455,41 @@ public enum ScenarioKeys {
         public let backoffMaxMilliseconds = ScenarioKey<Double>(
             "http.backoff_max_ms", range: 0...600_000, default: 500,
             help: "cap of the exponential backoff")
+        public let bindAddress = ScenarioKey<String>(
+            "http.bind_address", default: "127.0.0.1",
+            help: "address the run's HTTP server listens on (0.0.0.0 for workers on other nodes)")
+        public let advertiseAddress = ScenarioKey<String>(
+            "http.advertise_address", default: "",
+            help: "address workers reach the server at (empty: the bind address, or this host's name for 0.0.0.0 or ::)"
+        )
         public let api = EndpointKeys("api")
         public let state = EndpointKeys("state")
 
         /// The endpoint families faults are set for.
         public var endpoints: [EndpointKeys] { [api, state] }
+    }
+
+    /// The `launcher.*` keys: which engine starts the workers and how it reaches them (docs/launchers.md).
+    public struct LauncherKeys: ScenarioKeyGroup {
+        public let engine = ScenarioKey<LauncherEngine>(
+            "launcher.engine", default: .local,
+            help:
+                "how workers start: local (worker_spawn), slurm (each a step through srun), ssh (to launcher.hosts in turn)"
+        )
+        public let hosts = ScenarioKey<[String]>(
+            "launcher.hosts", default: [],
+            help: "ssh: the hosts workers start on, in turn (names ssh resolves, user@host works)")
+        public let sshConfig = ScenarioKey<String>(
+            "launcher.ssh_config", default: "",
+            help: "ssh: an ssh_config file given to ssh -F (empty: ssh's own)")
+        public let srunArguments = ScenarioKey<[String]>(
+            "launcher.srun_arguments", default: [],
+            help: "slurm: more srun arguments, one per entry (--partition=debug, --time=10)")
+        public let workerBinary = ScenarioKey<String>(
+            "launcher.worker_binary", default: "",
+            help:
+                "slurm and ssh: the simulate binary on the nodes (empty: this one, at the same path on a shared file system)"
+        )
     }
 
     /// Faults and latency of one endpoint family (`http.api.*` or `http.state.*`).

@@ -20,7 +20,7 @@ public enum MarkdownReport {
             : "**incomplete**: \(s.outcome?.reasonText ?? "some invocations did not finish") (see Failures)"
         out +=
             "Run of \(s.startedAt), \(String(format: "%.1f", s.wallSeconds)) s wall time on \(s.machine.cpuCount) cores, "
-            + "\(s.workerProcesses) worker processes\(spawnNote(s.workerSpawn)); \(status). \(profileCitation(s.costProfile)).\n\n"
+            + "\(s.workerProcesses) worker processes\(spawnNote(s)); \(status). \(profileCitation(s.costProfile)).\n\n"
         let callouts =
             s.warnings.map { "> **Warning:** \(Markdown.oneLine($0))\n" }
             + s.notes.map { "> **Note:** \(Markdown.oneLine($0))\n" }
@@ -69,8 +69,13 @@ public enum MarkdownReport {
     }
 
     /// How the run's workers were started, as a parenthesis after their count.
-    static func spawnNote(_ mode: WorkerSpawnMode?) -> String {
-        switch mode {
+    static func spawnNote(_ s: RunSummary) -> String {
+        switch s[\.launcher.engine] {
+        case .slurm: return " (each a Slurm job step through srun)"
+        case .ssh: return " (each through ssh, to \(s[\.launcher.hosts].count) hosts in turn)"
+        case .local: break
+        }
+        switch s.workerSpawn {
         case .zygote: return " (forked from one pre-started zygote)"
         case .exec: return " (each exec'd)"
         case nil: return ""

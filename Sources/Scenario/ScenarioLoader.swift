@@ -297,6 +297,14 @@ public enum ScenarioLoader {
         if let problem = SystemDatabaseLocator.problem(systemdb: k.systemdb.value(in: values)) {
             throw ScenarioError(location: where_(k.systemdb.name), key: k.systemdb.name, problem: problem)
         }
+        if let problem = HTTPServerLocator.problem(bindAddress: k.http.bindAddress.value(in: values)) {
+            throw ScenarioError(
+                location: where_(k.http.bindAddress.name), key: k.http.bindAddress.name, problem: problem)
+        }
+        if let problem = HTTPServerLocator.problem(advertiseAddress: k.http.advertiseAddress.value(in: values)) {
+            throw ScenarioError(
+                location: where_(k.http.advertiseAddress.name), key: k.http.advertiseAddress.name, problem: problem)
+        }
         let names = k.variants.value(in: values)
         guard !names.isEmpty else {
             throw ScenarioError(

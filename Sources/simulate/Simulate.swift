@@ -26,7 +26,7 @@ struct Simulate: ParsableCommand {
             RunCommand.self, SweepCommand.self, FitCommand.self, CompareCommand.self, CalibrateCommand.self,
             KeysCommand.self,
             VariantsCommand.self, ProfileCommand.self, WorkerCommand.self, ZygoteCommand.self, BenchCommand.self,
-            BenchCacheCommand.self,
+            BenchCacheCommand.self, BenchLaunchCommand.self,
             BenchHTTPCommand.self, TimelineCommand.self, ScenarioCommand.self, ScanCommand.self,
         ],
         defaultSubcommand: RunCommand.self

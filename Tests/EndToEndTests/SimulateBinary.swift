@@ -65,8 +65,10 @@ struct SimulateBinary {
 
     /// Starts a run in the background (output discarded) and returns once `finished` invocations
     /// have finished, so a test can act on a coordinator with busy workers.
-    static func startRun(_ arguments: [String], events: URL, afterFinished finished: Int) throws -> Process {
-        let process = try start(arguments)
+    static func startRun(
+        _ arguments: [String], events: URL, afterFinished finished: Int, environment: [String: String] = [:]
+    ) throws -> Process {
+        let process = try start(arguments, environment: environment)
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, process.isRunning,
             ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "invocation_finished").count
@@ -77,11 +79,17 @@ struct SimulateBinary {
         return process
     }
 
-    /// Starts the binary in the background, in `folder` when given, its output discarded.
-    static func start(_ arguments: [String], in folder: URL? = nil) throws -> Process {
+    /// Starts the binary in the background, in `folder` when given, its output discarded, with
+    /// `environment` added to this process's.
+    static func start(_ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:]) throws
+        -> Process
+    {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         if let folder { process.currentDirectoryURL = folder }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
