@@ -44,7 +44,8 @@ final class ScanCostRunTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         // smoke's 20 distributions + the default shape's 381 other names (Meltano 3.7.9's venv), 100 µs
         // each: listed in the first scan of a release that lists nothing at import.
-        XCTAssertGreaterThanOrEqual(try settingsScanMilliseconds(folder), 40.1)
+        let listed = try settingsScanMilliseconds(folder)
+        XCTAssertGreaterThanOrEqual(listed, 40.1)
         let summary = try SimulateBinary.json(folder.appendingPathComponent("summary.json"))
         let environment = try XCTUnwrap(summary["environment"] as? [String: Any])
         XCTAssertEqual(environment["path_entries"] as? Int, 5)
@@ -58,7 +59,9 @@ final class ScanCostRunTests: XCTestCase {
                 "--set", "synthetic.bin_entries=0", "--set", "synthetic.missing_path_entries=0",
             ], output: "bare")
         XCTAssertEqual(bare.status, 0, bare.stderr)
-        XCTAssertLessThan(try settingsScanMilliseconds(bareFolder), 30, "20 names: about 2 ms")
+        // 20 names: about 2 ms of padding against 40.1 ms. A padded time is at least its cost, and
+        // more on a loaded machine (the measured time then exceeds it), so only the order is certain.
+        XCTAssertLessThan(try settingsScanMilliseconds(bareFolder), listed, "20 names cost less than 401")
     }
 
     func testPythonScansTheInterpretersSysPath() throws {

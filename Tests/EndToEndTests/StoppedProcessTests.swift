@@ -10,7 +10,9 @@ final class StoppedProcessTests: XCTestCase {
     override func setUpWithError() throws { scratch = try SimulateBinary.temporaryFolder() }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: scratch) }
 
-    static let workerTimeout = 3.0
+    /// Per invocation: long enough that a healthy worker on a loaded 2-core machine never reaches
+    /// it (3 s did not, under load average 16), short enough to keep the tests quick.
+    static let workerTimeout = 6.0
 
     /// A short matatika run (12 invocations, a small catalog) and the processes it started.
     struct SmallRun {
