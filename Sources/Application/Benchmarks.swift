@@ -45,7 +45,6 @@ public enum Benchmarks {
 
     /// Starting a worker with an empty job (`WorkerBatch.startUpProbe`) the way a run does in `mode`.
     public static func workerSpawn(runs: Int, mode: WorkerSpawnMode) throws -> SpawnTimes {
-        let input = try JSONEncoder().encode(WorkerBatch.startUpProbe)
         let null = open("/dev/null", O_WRONLY)
         defer { close(null) }
         let setUpStart = MonotonicClock.now()
@@ -53,17 +52,8 @@ public enum Benchmarks {
         defer { launcher.stop() }
         let setUp = Double(MonotonicClock.now() - setUpStart) / 1e3
         guard launcher.mode == mode else { throw ChildProcessError("the zygote could not start (see the worker log)") }
-        var firstEvents: [Double] = []
-        let exited = try timed(runs) {
-            let start = MonotonicClock.now()
-            let child = try launcher.launchProcess(input: input)
-            var first: UInt64?
-            _ = child.readLines { _ in if first == nil { first = MonotonicClock.now() } }
-            _ = child.wait()
-            guard let first else { throw ChildProcessError("the worker wrote no event") }
-            firstEvents.append(Double(first - start) / 1e3)
-        }
-        return SpawnTimes(firstEvent: median(firstEvents), exited: exited, setUp: mode == .zygote ? setUp : nil)
+        let times = try launches(runs, through: launcher, named: mode.rawValue)
+        return SpawnTimes(firstEvent: times.firstEvent, exited: times.exited, setUp: mode == .zygote ? setUp : nil)
     }
 
     /// Launch medians in µs through one launcher, one worker at a time: until its first event,
@@ -76,13 +66,19 @@ public enum Benchmarks {
     /// Starting `runs` workers with an empty job, in turn, through the launcher `choice` makes
     /// (the local one: exec'd, as `worker_spawn: exec` does).
     public static func workerLaunch(runs: Int, choice: LauncherChoice, scenario: Scenario) throws -> LaunchTimes {
-        let input = try JSONEncoder().encode(WorkerBatch.startUpProbe)
         let null = open("/dev/null", O_WRONLY)
         defer { close(null) }
         let launcher = choice.make(
             scenario: scenario, executable: ChildProcess.currentExecutable(), runName: "simulate-bench-launch",
             stderrFD: null, localMode: .exec)
         defer { launcher.stop() }
+        return try launches(runs, through: launcher, named: choice.description)
+    }
+
+    /// `runs` workers with an empty job started one after another through `launcher`, each read
+    /// to its end; a worker that writes no event or fails is an error naming the launcher.
+    static func launches(_ runs: Int, through launcher: any WorkerLauncher, named name: String) throws -> LaunchTimes {
+        let input = try JSONEncoder().encode(WorkerBatch.startUpProbe)
         var firstEvents: [Double] = []
         let exited = try timed(runs) {
             let start = MonotonicClock.now()
@@ -91,8 +87,7 @@ public enum Benchmarks {
             _ = worker.readLines { _ in if first == nil { first = MonotonicClock.now() } }
             let status = worker.wait()
             guard let first, status == 0 else {
-                throw ChildProcessError(
-                    "a worker started with \(choice.description) wrote no event or failed (\(status ?? -1))")
+                throw ChildProcessError("a worker started by \(name) wrote no event or failed (\(status ?? -1))")
             }
             firstEvents.append(Double(first - start) / 1e3)
         }

@@ -47,11 +47,6 @@ public final class LocalWorkerLauncher: WorkerLauncher, @unchecked Sendable {
     }
 
     public func launch(input: Data) throws -> any WorkerHandle {
-        try launchProcess(input: input)
-    }
-
-    /// `launch`, typed: the start-up benchmark reads the child's own exit.
-    public func launchProcess(input: Data) throws -> ChildProcess {
         if let zygote {
             do { return try zygote.spawn(input: input, stderrFD: stderrFD) } catch {
                 let line = "simulate: \(error); workers are exec'd from now on\n"

@@ -145,6 +145,37 @@ final class SlurmLauncherTests: LauncherTestCase {
         XCTAssertEqual(try workersLeft(o), [])
     }
 
+    func testAnInterruptedRunEndsItsStepsAndLeavesNoJob() throws {
+        let folder = scratch.appendingPathComponent("interrupted")
+        let process = try SimulateBinary.startRun(
+            smokeArguments(folder, ["launcher.engine=slurm", "invocations=30"]),
+            events: folder.appendingPathComponent("events.jsonl"), afterFinished: 2, environment: cluster.environment)
+        let coordinator = process.processIdentifier
+        XCTAssertTrue(process.isRunning, "the run ended before it could be interrupted")
+        // SIGTERM reaches the steps through srun; a second later SIGKILL ends srun and its job.
+        XCTAssertTrue(SimulateBinary.signal(process, SIGINT, endsWithin: 15), "pid \(coordinator) did not end")
+        XCTAssertEqual(process.terminationStatus, 3)
+        let o = Outcome(
+            status: process.terminationStatus, stderr: "", folder: folder,
+            summary: try SimulateBinary.json(folder.appendingPathComponent("summary.json")),
+            report: try String(contentsOf: folder.appendingPathComponent("REPORT.md"), encoding: .utf8), seconds: 0)
+        XCTAssertNotNil(o.failures["interrupted"], "\(o.failures)")
+        XCTAssertEqual(try workersLeft(o), [])
+        let stopBy = Date().addingTimeInterval(10)
+        while try !cluster.jobs().isEmpty && Date() < stopBy { Thread.sleep(forTimeInterval: 0.2) }
+        XCTAssertEqual(try cluster.jobs(), [], "no job left in the queue")
+    }
+
+    func testSlurmWithoutSrunOnPathIsBadInputNamingTheKey() throws {
+        let folder = scratch.appendingPathComponent("no-srun")
+        let result = try SimulateBinary.run(
+            smokeArguments(folder, ["launcher.engine=slurm"]), environment: ["PATH": "/nonexistent"])
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("launcher.engine"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("`srun` on PATH"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path), "nothing written")
+    }
+
     /// Waits for a running job whose worker has hung, then cancels every running job (the hung
     /// one among them).
     func cancelJobWithin(seconds: Double) throws {
