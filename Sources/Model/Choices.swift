@@ -77,6 +77,14 @@ public enum WorkerSpawnMode: String, ScenarioChoice {
     case exec
 }
 
+/// How a fleet's runs arrive over its day (`fleet.arrivals`).
+public enum FleetArrivals: String, ScenarioChoice {
+    /// Evenly spread: run k of n arrives at (k + ½)/n of the day.
+    case uniform
+    /// A Poisson process of the day's runs: n seeded uniform instants, in order.
+    case poisson
+}
+
 /// The shape of a server's latency jitter.
 public enum JitterShape: String, ScenarioChoice {
     /// U(0, jitter).
