@@ -34,7 +34,8 @@ enum FleetAnalysis {
             arrivals: runs.map { fractions[$0.ordinal] * day }, services: runs.map(\.seconds), slots: slots)
         // The replay as it happened: arrival, start and finish on the monotonic clock.
         let timed = runs.filter { $0.arrivalNs != nil && $0.startNs != nil }
-        let origin = timed.compactMap(\.arrivalNs).min() ?? 0
+        // The replayed day's start: the first arrival less its planned offset into the day.
+        let origin = timed.first.map { $0.arrivalNs! &- UInt64(fractions[$0.ordinal] * replayDay * 1e9) } ?? 0
         func seconds(_ ns: UInt64?) -> Double { Double(Int64(bitPattern: (ns ?? origin) &- origin)) / 1e9 }
         let replay = timed.map {
             FleetQueue.Run(arrival: seconds($0.arrivalNs), start: seconds($0.startNs), finish: seconds($0.finishNs))
