@@ -98,7 +98,7 @@ enum FleetSection {
         func ms(_ v: Double?) -> String { v.map { MarkdownReport.f($0, $0 < 10 ? 2 : 1) } ?? "–" }
         var t = MarkdownTable(
             [
-                "variant", "statements", "p50 ms", "p95 ms", "p99 ms", "lock waits", "lock wait s", "retries",
+                "variant", "timed", "p50 ms", "p95 ms", "p99 ms", "lock waits", "lock wait s", "retries",
                 "connection errors",
             ], numeric: Set(1...8))
         for v in fleet.variants {
@@ -111,8 +111,8 @@ enum FleetSection {
                 ])
         }
         var out =
-            "**System database** (measured): each statement on its own or whole transaction an invocation made, "
-            + "from its first attempt to its end (lock waits and retries included; percentiles within 9%). Retries "
+            "**System database** (measured): timed, each statement on its own or whole transaction an invocation "
+            + "made, from its first attempt to its end (lock waits and retries included; percentiles within 9%). Retries "
             + "are PostgreSQL's serialization failures and deadlocks, or SQLite's busy re-runs.\n\n" + t.text + "\n"
         out += concurrency(fleet, ms: ms)
         return out
@@ -126,7 +126,7 @@ enum FleetSection {
         var t = MarkdownTable(
             ["runs active"]
                 + fleet.variants.flatMap {
-                    ["\(MarkdownReport.cell($0.name)) statements", "p50 ms", "p95 ms", "p99 ms"]
+                    ["\(MarkdownReport.cell($0.name)) timed", "p50 ms", "p95 ms", "p99 ms"]
                 },
             numeric: Set(1...(4 * fleet.variants.count)))
         var previous: [String]?
