@@ -23,6 +23,8 @@ public final class RunAccumulator: EventFolding {
     /// `--cache cold`: every invocation's page drops, summed.
     public private(set) var coldCache = PageEviction()
     public private(set) var integrity = IntegrityFacts()
+    /// A fleet run's arrivals, starts, finishes and per-run work; nil when the run is not a fleet.
+    var fleet: FleetAccumulator?
 
     /// What the integrity check compares the databases with.
     public struct IntegrityFacts: Sendable {
@@ -52,6 +54,7 @@ public final class RunAccumulator: EventFolding {
         variants = Array(
             repeating: VariantAccumulator(phaseCount: names.count, jobCount: scenario.workloadJobs.count),
             count: variantNames.count)
+        fleet = scenario.isFleet ? FleetAccumulator() : nil
         self.plan = CompactPlan(plan, variants: variantNames)
         for v in self.plan.variant where Int(v) < variants.count { variants[Int(v)].planned += 1 }
         // Arrays sized once: grown by doubling, they would hold up to twice what a run needs.
@@ -87,8 +90,11 @@ public final class RunAccumulator: EventFolding {
         case .invocationStarted:
             if plan.contains(i), plan.startRank[i] < 0 { plan.startRank[i] = started }
             started += 1
+            fleet?.started(i, at: event.monotonicNs)
         case .invocationFinished:
-            finish(i, outcome: event.outcome)
+            finish(i, outcome: event.outcome, at: event.monotonicNs)
+        case .runArrived:
+            fleet?.arrived(i, at: event.monotonicNs)
         case .invocationLost:
             inFlight[i] = nil
             guard plan.contains(i), plan.flags[i] & CompactPlan.lost == 0 else { return }
@@ -99,7 +105,7 @@ public final class RunAccumulator: EventFolding {
     }
 
     /// A finished invocation: its buffered phases and messages go into its variant's statistics.
-    private func finish(_ i: Int, outcome: InvocationOutcome?) {
+    private func finish(_ i: Int, outcome: InvocationOutcome?, at finishedNs: UInt64?) {
         integrity.finishedEvents += 1
         let flight = inFlight.removeValue(forKey: i) ?? InFlight()
         if let write = outcome?.lastStateWrite, write.sequence > integrity.lastWrites[write.stateID]?.sequence ?? 0 {
@@ -123,6 +129,12 @@ public final class RunAccumulator: EventFolding {
             if p >= 0 { records[p] = record }
         }
         let ordinal = Int(plan.ordinal[i])
+        if fleet != nil {
+            let job = scenario.workloadJobs[scenario.jobAllocation.job(ofOrdinal: ordinal)]
+            fleet?.finished(
+                i, variant: Int(plan.variant[i]), ordinal: ordinal,
+                seconds: total / 1e9 + job.assumedSeconds.reduce(0, +), outcome: outcome, at: finishedNs)
+        }
         variants[Int(plan.variant[i])].add(
             FinishedInvocation(index: i, startRank: plan.startRank[i], total: total / 1e9, outcome: outcome),
             job: JobShare(

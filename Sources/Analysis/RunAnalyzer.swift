@@ -131,6 +131,7 @@ public struct RunAnalyzer {
                 cores: ProcessInfo.processInfo.activeProcessorCount))
         summary.observed = observed
         summary.outcome = outcome
+        summary.fleet = accumulator.fleet.map { FleetAnalysis.summarize(scenario, $0) }
         return summary
     }
 

@@ -59,6 +59,10 @@ public struct Sweep {
         public var complete: Bool
         public var variants: [String: Interval]
         public var topPhase: [String: Phase]
+        /// The cell's run: its wall seconds.
+        public var wallSeconds: Double? = nil
+        /// A fleet run: per variant, its statement latency, lock waits and queueing.
+        public var fleet: [String: FleetCellNumbers]? = nil
     }
 
     public let axes: [SweepAxis]
@@ -128,7 +132,10 @@ public struct Sweep {
                 Cell(
                     knobs: Dictionary(uniqueKeysWithValues: cell.map { ($0.key, $0.text) }),
                     folder: o.output!.lastPathComponent, complete: result.summary.complete, variants: intervals,
-                    topPhase: top))
+                    topPhase: top, wallSeconds: result.summary.wallSeconds,
+                    fleet: result.summary.fleet.map { fleet in
+                        Dictionary(uniqueKeysWithValues: fleet.variants.map { ($0.name, FleetCellNumbers($0)) })
+                    }))
             if interruptedBySignal { break }  // the cells so far are reported; the rest never start
         }
         return cells

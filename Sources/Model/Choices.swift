@@ -77,7 +77,7 @@ public enum WorkerSpawnMode: String, ScenarioChoice {
     case exec
 }
 
-/// Which engine starts the workers (docs/fleet.md, "Launchers").
+/// Which engine starts the workers (docs/launchers.md).
 public enum LauncherEngine: String, ScenarioChoice {
     /// This machine: forked by the zygote or exec'd (`worker_spawn`).
     case local
@@ -85,6 +85,14 @@ public enum LauncherEngine: String, ScenarioChoice {
     case slurm
     /// Each worker through `ssh` to the next host of `launcher.hosts`, in turn.
     case ssh
+}
+
+/// How a fleet's runs arrive over its day (`fleet.arrivals`).
+public enum FleetArrivals: String, ScenarioChoice {
+    /// Evenly spread: run k of n arrives at (k + ½)/n of the day.
+    case uniform
+    /// A Poisson process of the day's runs: n seeded uniform instants, in order.
+    case poisson
 }
 
 /// The shape of a server's latency jitter.

@@ -47,6 +47,9 @@ extension EventLineDecoder {
             } else if key.is("failure_cause") {
                 try seen.mark(12)
                 o.failureCause = try s.null() ? nil : enumValue(&s, failureCauses)
+            } else if key.is("cpu_ns") {
+                try seen.mark(13)
+                o.cpuNs = try s.null() ? nil : (s.integer() as UInt64)
             } else {
                 throw UnrecognizedLine(key: key, in: "outcome")
             }
@@ -101,9 +104,14 @@ extension EventLineDecoder {
         var c = StorageCounters()
         let keys: [StaticString] = [
             "statements", "transactions", "busy_waits", "busy_wait_ns", "retries", "lock_waits", "connection_errors",
+            "latency",
         ]
-        try fields(&s, "storage", keys, optional: 1) { (n, s) throws(UnrecognizedLine) in
+        try fields(&s, "storage", keys, optional: 2) { (n, s) throws(UnrecognizedLine) in
             switch n {
+            case 7:
+                var counts: [Int] = []
+                try s.array { (s) throws(UnrecognizedLine) in counts.append(try s.integer()) }
+                c.latency = LatencyBuckets(counts: counts)
             case 0: c.statements = try s.integer()
             case 1: c.transactions = try s.integer()
             case 2: c.busyWaits = try s.integer()

@@ -75,6 +75,9 @@ public enum EventLineDecoder {
             } else if key.is("detail") {
                 try seen.mark(11)
                 e.detail = try s.null() ? nil : s.string()
+            } else if key.is("monotonic_ns") {
+                try seen.mark(12)
+                e.monotonicNs = try s.null() ? nil : (s.integer() as UInt64)
             } else {
                 throw UnrecognizedLine(key: key, in: "the event")
             }
@@ -98,7 +101,7 @@ public enum EventLineDecoder {
 
     static let kinds = table([
         WorkerEvent.Kind.workerStarted, .invocationStarted, .phase, .errorPath, .invocationFinished, .workerFinished,
-        .workerExited, .workerTimeout, .malformedLine, .invocationLost, .runInterrupted,
+        .workerExited, .workerTimeout, .malformedLine, .invocationLost, .runInterrupted, .runArrived,
     ])
     static let phases = table(Phase.allCases)
     static let provenances = table([Provenance.measured, .sampled, .assumed])

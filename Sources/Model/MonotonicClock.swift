@@ -9,6 +9,14 @@ public enum MonotonicClock {
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 
+    /// CPU nanoseconds (user + system) the whole process has used, all its threads: `getrusage(RUSAGE_SELF)`.
+    public static func processCPU() -> UInt64 {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func ns(_ t: timeval) -> UInt64 { UInt64(t.tv_sec) &* 1_000_000_000 &+ UInt64(t.tv_usec) &* 1_000 }
+        return ns(usage.ru_utime) &+ ns(usage.ru_stime)
+    }
+
     /// CPU nanoseconds the calling thread has used: what padding spends.
     @inline(__always)
     public static func threadCPU() -> UInt64 {

@@ -39,6 +39,8 @@ public struct RunSummary: Codable, Sendable {
     public var headline: String
     /// The simulation against production's own logs, phase by phase, when the scenario names them.
     public var observed: ObservedComparison? = nil
+    /// A fleet run's day: queueing, CPU and database contention per variant; absent otherwise.
+    public var fleet: FleetSummary? = nil
     public var notes: [String]
     /// Reasons not to trust the numbers too far (spread, sample size, machine load).
     public var warnings: [String]

@@ -43,6 +43,7 @@ public struct Scenario: Sendable {
         jobEntries: [JobEntry]? = nil
     ) {
         self.file = file
+        let (values, origins) = Self.fleetValues(values, origins, listsJobs: jobEntries != nil)
         self.values = values
         self.origins = origins
         self.variants = variants

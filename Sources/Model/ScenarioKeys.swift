@@ -383,6 +383,8 @@ public enum ScenarioKeys {
         public let http = HTTPKeys()
         /// The `launcher.*` keys.
         public let launcher = LauncherKeys()
+        /// The `fleet.*` keys.
+        public let fleet = FleetKeys()
         public let observedBaselineMinutes = ScenarioKey<Double>(
             "observed.baseline_minutes", range: 0...1_000_000, default: 0,
             help: "production minutes of the baseline, if known (0: none)")
@@ -490,6 +492,25 @@ public enum ScenarioKeys {
             help:
                 "slurm and ssh: the simulate binary on the nodes (empty: this one, at the same path on a shared file system)"
         )
+    }
+
+    /// The `fleet.*` keys: a day of `meltano run`s replayed with real concurrency (docs/fleet.md).
+    public struct FleetKeys: ScenarioKeyGroup {
+        public let runsPerDay = ScenarioKey<Int>(
+            "fleet.runs_per_day", range: 0...100_000, default: 0,
+            help: "0: not a fleet run; else the day's `meltano run`s, each replayed as its own worker process "
+                + "(sets invocations, workers and invocations_per_process)",
+            bound: "each runs for real as its own worker process")
+        public let slots = ScenarioKey<Int>(
+            "fleet.slots", range: 1...256, default: 4,
+            help: "fleet workers: at most this many runs at once; a run arriving with every slot busy waits",
+            bound: "each is a process of up to worker_memory_limit_mb")
+        public let daySeconds = ScenarioKey<Double>(
+            "fleet.day_seconds", range: 0.1...86_400, default: 60,
+            help: "wall seconds the replay compresses each variant's day of arrivals into")
+        public let arrivals = ScenarioKey<FleetArrivals>(
+            "fleet.arrivals", default: .uniform,
+            help: "uniform: evenly spread over the day; poisson: a Poisson process seeded from `seed`")
     }
 
     /// Faults and latency of one endpoint family (`http.api.*` or `http.state.*`).

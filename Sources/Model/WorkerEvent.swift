@@ -80,6 +80,9 @@ public struct StorageCounters: Codable, Sendable, Equatable {
     /// PostgreSQL: times the server could not be reached or the connection broke; nil when none (and
     /// for SQLite), so that such events keep the fast decoder's shape.
     public var connectionErrors: Int? = nil
+    /// How long each statement on its own, or each whole transaction, took from its first attempt
+    /// to its end (lock waits and retries included); nil when none was timed (older events).
+    public var latency: LatencyBuckets? = nil
     public init() {}
 }
 
@@ -105,6 +108,9 @@ public struct InvocationOutcome: Codable, Sendable, Equatable {
     public var failureCause: InfrastructureFailure? = nil
     /// The last state this invocation wrote, where the backend keeps a document (file, http).
     public var lastStateWrite: LastStateWrite? = nil
+    /// CPU time (user + system, `getrusage(RUSAGE_SELF)`) the worker process used from the
+    /// invocation's start to its end: its work, its busy padding and its heartbeat thread; nil in older events.
+    public var cpuNs: UInt64? = nil
 
     /// The infrastructure fault that failed the invocation, if any.
     public var infrastructureFailure: InfrastructureFailure? { failure == nil ? nil : failureCause ?? .http }
@@ -165,6 +171,8 @@ public struct WorkerEvent: Codable, Sendable {
         case malformedLine = "malformed_line"
         case invocationLost = "invocation_lost"
         case runInterrupted = "run_interrupted"
+        /// A fleet run's arrival (its `monotonic_ns` is the planned instant), written when it is dispatched.
+        case runArrived = "run_arrived"
     }
 
     public var event: Kind
@@ -179,6 +187,9 @@ public struct WorkerEvent: Codable, Sendable {
     public var outcome: InvocationOutcome?
     public var exitStatus: Int32?
     public var detail: String?
+    /// `MonotonicClock.now()` when the event happened (CLOCK_MONOTONIC, one clock for every process
+    /// of the machine): a fleet run's arrival, start and finish; nil on other events.
+    public var monotonicNs: UInt64? = nil
 
     public init(_ event: Kind, invocation: Int? = nil, variant: String? = nil) {
         self.event = event

@@ -13,6 +13,8 @@ final class InvocationState {
     let database: any SystemDatabaseStore
     let store: StateStore
     let started: UInt64
+    /// The process's CPU time (`MonotonicClock.processCPU()`) when the invocation started.
+    let cpuStarted: UInt64
     /// False once a step fails the invocation; later steps are skipped, teardown still runs.
     var succeeded = true
     /// Why the infrastructure failed the invocation, and what kind of fault that was.
@@ -30,8 +32,10 @@ final class InvocationState {
 
     init(
         spec: InvocationSpec, variant: Variant, ledger: PaddingLedger, session: DiscoverySession,
-        resolver: StateBackendResolver, database: any SystemDatabaseStore, store: StateStore, started: UInt64
+        resolver: StateBackendResolver, database: any SystemDatabaseStore, store: StateStore, started: UInt64,
+        cpuStarted: UInt64 = 0
     ) {
+        self.cpuStarted = cpuStarted
         self.spec = spec
         self.variant = variant
         self.ledger = ledger

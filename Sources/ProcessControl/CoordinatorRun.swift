@@ -19,6 +19,8 @@ final class CoordinatorRun: @unchecked Sendable {
     private var interruptedAt: UInt64?
     private var killedAfterInterrupt = false
     private var lastProgress: UInt64 = 0
+    /// A fleet run: the variant whose day is being replayed, and when that day started.
+    private var day: (variant: String, start: UInt64)?
 
     init(coordinator: Coordinator, plan: InvocationPlan, log: EventLog, launcher: any WorkerLauncher) {
         self.coordinator = coordinator
@@ -33,16 +35,24 @@ final class CoordinatorRun: @unchecked Sendable {
     /// Starts the first workers, then loops every 100 ms (or when a worker ends) until none runs.
     func execute() throws -> RunRecord {
         let startedAt = Date()
-        for _ in 0..<min(scenario.workers, pending.count) { try spawnNext() }
+        if plan.arrivals == nil {
+            for _ in 0..<min(scenario.workers, pending.count) { try spawnNext() }
+        } else {
+            try spawnArrived(MonotonicClock.now())
+        }
         // Batches still to start count too: a worker may end before this line is reached.
         var running = shared.with { active, _, _ in active.count } + (pending.isEmpty ? 0 : 1)
         while running > 0 {
-            let oneEnded = workerEnded.wait(timeout: .now() + .milliseconds(100)) == .success
+            let oneEnded = workerEnded.wait(timeout: .now() + .nanoseconds(Int(waitNanoseconds()))) == .success
             log.flush()
             let now = MonotonicClock.now()
             stopOnInterrupt(now)
             // After the interrupt check: an interrupted run starts no new worker.
-            if oneEnded, !pending.isEmpty { try spawnNext() }
+            if plan.arrivals != nil {
+                try spawnArrived(now)
+            } else if oneEnded, !pending.isEmpty {
+                try spawnNext()
+            }
             killAfterInterruptGrace(now)
             killPastDeadline(now)
             running = shared.with { active, _, _ in active.count } + (pending.isEmpty ? 0 : 1)
@@ -54,6 +64,40 @@ final class CoordinatorRun: @unchecked Sendable {
             folder: coordinator.folder, plan: plan, startedAt: startedAt,
             wallSeconds: Double(MonotonicClock.now() - t0) / 1e9, workerProcesses: spawned, workerSpawn: launcher.mode,
             complete: shared.with { _, _, complete in complete })
+    }
+
+    /// How long the main loop sleeps at most: 100 ms, or until a fleet run's next arrival.
+    private func waitNanoseconds() -> UInt64 {
+        let poll: UInt64 = 100_000_000
+        guard let day, let next = pending.first?.first, next.variant == day.variant,
+            let arrival = plan.arrivals?[next.index]
+        else { return poll }
+        let due = day.start + UInt64(arrival * 1e9)
+        let now = MonotonicClock.now()
+        return due > now ? min(poll, due - now) : 1_000_000
+    }
+
+    /// A fleet run: starts every run that has arrived while a slot (`workers`) is free, in arrival
+    /// order. Each variant's day starts once the previous variant's runs have all ended, so the
+    /// variants replay the same day without sharing slots or the database.
+    private func spawnArrived(_ now: UInt64) throws {
+        guard let arrivals = plan.arrivals else { return }
+        while let next = pending.first?.first {
+            let active = shared.with { active, _, _ in active.count }
+            if day?.variant != next.variant {
+                guard active == 0 else { return }
+                day = (next.variant, now)
+            }
+            guard active < scenario.workers, let day else { return }
+            let due = day.start + UInt64(arrivals[next.index] * 1e9)
+            guard now >= due else { return }
+            var arrived = WorkerEvent(.runArrived, invocation: next.index, variant: next.variant)
+            arrived.job = next.job
+            arrived.monotonicNs = due
+            arrived.time -= Double(now - due) / 1e9
+            log.record(arrived)
+            try spawnNext()
+        }
     }
 
     /// Starts a worker on the next batch, in its own scratch folder, and a thread that watches it.

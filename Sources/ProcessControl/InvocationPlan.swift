@@ -4,12 +4,18 @@ import Pipeline
 /// Which invocations run, in which order, and which errors each meets; fixed by the seed.
 public struct InvocationPlan: Sendable {
     public let invocations: [InvocationSpec]
+    /// A fleet run: each invocation's arrival, in seconds from its variant's day start in the replay
+    /// (by invocation index); nil otherwise.
+    public let arrivals: [Double]?
 
     /// Builds `scenario.invocations` invocations per variant, interleaved in a seeded random order;
     /// ordinal k runs the job `scenario.jobAllocation` gives it (each job in proportion to its runs).
     ///
     /// Error decisions depend on (seed, ordinal, initialization) only, so invocation k of every
     /// variant meets the same errors, and two runs with the same seed make the same decisions.
+    ///
+    /// A fleet run is not shuffled: each variant replays the same day in turn, its runs in the
+    /// order they arrive (ordinal k is the day's k-th run).
     public init(scenario: Scenario) {
         var specs: [InvocationSpec] = []
         for variant in scenario.variants {
@@ -26,10 +32,14 @@ public struct InvocationPlan: Sendable {
                         stateID: stateID, errorAtInit: errors))
             }
         }
-        var rng = Self.orderStream(seed: scenario.seed)
-        for i in stride(from: specs.count - 1, to: 0, by: -1) {
-            specs.swapAt(i, rng.nextInt(below: i + 1))
+        let dayArrivals = scenario.fleetReplayArrivals
+        if dayArrivals == nil {
+            var rng = Self.orderStream(seed: scenario.seed)
+            for i in stride(from: specs.count - 1, to: 0, by: -1) {
+                specs.swapAt(i, rng.nextInt(below: i + 1))
+            }
         }
+        arrivals = dayArrivals.map { day in specs.map { day[$0.ordinal] } }
         invocations = specs.enumerated().map { index, s in
             InvocationSpec(
                 index: index, ordinal: s.ordinal, variant: s.variant, job: s.job, jobIndex: s.jobIndex,

@@ -32,6 +32,7 @@ public enum MarkdownReport {
             out += chartSection(s)
             out += attributionSection(s)
             out += JobsSection.render(s)
+            out += FleetSection.render(s)
             out += observedSection(s)
             out += phaseSection(s)
             out += LockWaitSection.render(s)

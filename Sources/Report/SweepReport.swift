@@ -10,10 +10,14 @@ public enum SweepReport {
         public var complete: Bool
         public var regression: [String: Interval]
         public var topPhase: [String: Phase]
+        public var wallSeconds: Double?
+        public var fleet: [String: FleetCellNumbers]?
         public init(
             knobs: [String: String], folder: String, complete: Bool, regression: [String: Interval],
-            topPhase: [String: Phase]
+            topPhase: [String: Phase], wallSeconds: Double? = nil, fleet: [String: FleetCellNumbers]? = nil
         ) {
+            self.wallSeconds = wallSeconds
+            self.fleet = fleet
             self.knobs = knobs
             self.folder = folder
             self.complete = complete
@@ -54,10 +58,39 @@ public enum SweepReport {
                         + (c.complete ? "" : " (incomplete)"),
                 ])
         }
+        out += t.text + "\n" + fleetTable(axes: axes, variants: [baseline] + variants, cells: cells)
         out +=
-            t.text + "\n![Regression of \(MarkdownReport.cell(chartVariant)) against the first knob](\(chartFile))\n\n"
+            "![Regression of \(MarkdownReport.cell(chartVariant)) against the first knob](\(chartFile))\n\n"
         out += "Reproduce:\n\n" + Markdown.escape(command, .fencedBlock(info: "sh"))
         return ReportPaths.scrub(out)
+    }
+
+    /// A fleet sweep's second table: per cell, the run's wall time and per variant the statement
+    /// latency's p95, the lock waits and retries, and the production queue's p95 wait.
+    static func fleetTable(axes: [(key: String, values: [String])], variants: [String], cells: [Cell]) -> String {
+        guard cells.contains(where: { $0.fleet != nil }) else { return "" }
+        var t = MarkdownTable(
+            axes.map { MarkdownReport.cell($0.key) } + ["wall s"]
+                + variants.flatMap {
+                    [
+                        "\(MarkdownReport.cell($0)) statement p95 ms", "lock waits", "retries",
+                        "wait p95 s (production)",
+                    ]
+                },
+            numeric: Set(axes.count..<(axes.count + 1 + 4 * variants.count)))
+        for c in cells {
+            t.add(
+                axes.map { MarkdownReport.cell(c.knobs[$0.key] ?? "") }
+                    + [c.wallSeconds.map { MarkdownReport.f($0, 1) } ?? "–"]
+                    + variants.flatMap { v -> [String] in
+                        guard let n = c.fleet?[v] else { return ["–", "–", "–", "–"] }
+                        return [
+                            n.statementP95Ms.map { MarkdownReport.f($0, 2) } ?? "–", "\(n.lockWaits)", "\(n.retries)",
+                            MarkdownReport.f(n.waitP95Seconds, 1),
+                        ]
+                    })
+        }
+        return "Fleet: the system database and the queue per cell (docs/fleet.md).\n\n" + t.text + "\n"
     }
 
     /// Regression of one variant against the first axis, one line per value of the second.

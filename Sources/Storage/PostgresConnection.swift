@@ -106,6 +106,7 @@ public final class PostgresConnection: @unchecked Sendable {
         try lock.withLock {
             if transactionDepth > 0 { return try body() }
             let started = MonotonicClock.now()
+            defer { recordLatency(since: started) }
             var attempt = 0
             while true {
                 let attemptStarted = MonotonicClock.now()
@@ -198,11 +199,18 @@ public final class PostgresConnection: @unchecked Sendable {
         return conn
     }
 
+    /// Counts one statement's or transaction's latency (`DatabaseStats.latency`).
+    private func recordLatency(since started: UInt64) {
+        let elapsed = MonotonicClock.now() - started
+        statsBox.update { $0.latency.record(nanoseconds: elapsed) }
+    }
+
     /// Re-runs `operation` after contention, outside transactions only (inside one, the error
     /// goes up and the whole transaction runs again).
     private func retrying<T>(sql: String, _ operation: () throws -> T) throws -> T {
         if transactionDepth > 0 { return try operation() }
         let started = MonotonicClock.now()
+        defer { recordLatency(since: started) }
         var attempt = 0
         while true {
             let attemptStarted = MonotonicClock.now()

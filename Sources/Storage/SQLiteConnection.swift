@@ -160,6 +160,7 @@ public final class SQLiteConnection: @unchecked Sendable {
             if transactionDepth > 0 { return try body() }
             let begin = immediate ? "BEGIN IMMEDIATE" : "BEGIN"
             let started = MonotonicClock.now()
+            defer { recordLatency(since: started) }
             var attempt = 0
             while true {
                 do {
@@ -213,6 +214,7 @@ public final class SQLiteConnection: @unchecked Sendable {
     private func retryingWhenBusy<T>(sql: String, _ operation: () throws -> T) throws -> T {
         if transactionDepth > 0 { return try operation() }
         let started = MonotonicClock.now()
+        defer { recordLatency(since: started) }
         var attempt = 0
         while true {
             do {
@@ -222,6 +224,12 @@ public final class SQLiteConnection: @unchecked Sendable {
                 attempt += 1
             }
         }
+    }
+
+    /// Counts one statement's or transaction's latency (`DatabaseStats.latency`).
+    private func recordLatency(since started: UInt64) {
+        let elapsed = MonotonicClock.now() - started
+        statsBox.update { $0.latency.record(nanoseconds: elapsed) }
     }
 
     /// Sleeps before retry number `attempt`, or throws `.busyTimeout` once the limit passed.

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// What an invocation does to Meltano's system database: the `runs` table (job bookkeeping, the
 /// heartbeat, the payload, the end) and the `systemdb` state backend, on one connection whose
@@ -51,6 +52,9 @@ public struct DatabaseStats: Sendable, Equatable {
     public var retryWaitNanoseconds: UInt64 = 0
     /// Times the server could not be reached or the connection broke (PostgreSQL; always 0 for SQLite).
     public var connectionErrors = 0
+    /// How long each statement on its own, or each whole transaction, took from its first attempt
+    /// to its end, lock waits and retries included: what a job waits for the database.
+    public var latency = LatencyBuckets()
 
     public init() {}
 

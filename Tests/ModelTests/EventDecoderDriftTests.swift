@@ -36,6 +36,7 @@ import Testing
         (storage.statements, storage.transactions, storage.busyWaits, storage.busyWaitNs) =
             (d.int(), d.int(), d.int(), d.uint64())
         (storage.retries, storage.lockWaits, storage.connectionErrors) = (d.int(), d.int(), d.int())
+        storage.latency = LatencyBuckets(counts: [d.int(), d.int()])
         var http = HTTPCounters()
         (http.calls, http.requests, http.retries, http.failures) = (d.int(), d.int(), causes(), causes())
         (http.bytesSent, http.bytesReceived, http.backoffMicroseconds) = (d.int(), d.int(), d.uint64())
@@ -47,6 +48,7 @@ import Testing
             http: [.pages: http], failure: d.text(),
             lastStateWrite: LastStateWrite(stateID: d.text(), sequence: d.int(), document: d.text()))
         outcome.failureCause = .databaseLocked
+        outcome.cpuNs = d.uint64()
         var phase = PhaseRecord(
             phase: .stateWrites, provenance: .sampled, units: d.int(), productionUnits: d.int(), nativeNs: d.uint64(),
             modelledNs: d.uint64(), scans: d.int(), scanModelledNs: d.uint64())
@@ -59,6 +61,7 @@ import Testing
         event.errorPath = ErrorPathRecord(
             initialization: d.int(), scheme: d.text(), message: d.text(), backendsCalls: d.int())
         event.outcome = outcome
+        event.monotonicNs = d.uint64()
         return event
     }
 

@@ -29,7 +29,7 @@ import Testing
 
     /// Runs `invocations` × 2 variants in batches of `perProcess` on `workers` fake workers.
     static func run(
-        invocations: Int = 4, perProcess: Int = 2, workers: Int = 2, timeout: Double = 60,
+        invocations: Int = 4, perProcess: Int = 2, workers: Int = 2, timeout: Double = 60, extra: String = "",
         _ behaviour: @escaping @Sendable (Int) -> FakeWorkerLauncher.Behaviour
     ) throws -> Outcome {
         let scenario = try ScenarioLoader.load(
@@ -41,6 +41,7 @@ import Testing
                 invocations_per_process: \(perProcess)
                 workers: \(workers)
                 worker_timeout_seconds: \(timeout)
+                \(extra)
                 """, displayName: "fake.yaml")
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("coordinator-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -73,6 +74,29 @@ import Testing
         #expect(o.launcher.stopped)
         // Each worker gets its own batch: every planned invocation went to exactly one of them.
         #expect(Set(o.events.events.compactMap(\.invocation)) == Set(0..<8))
+    }
+
+    /// A fleet: one worker per run, each run's arrival logged before it runs, in arrival order,
+    /// and the second variant's day only after the first variant's runs have all ended.
+    @Test func aFleetStartsEachRunAtItsArrivalAndTheVariantsInTurn() throws {
+        let o = try Self.run(
+            extra: "fleet: {runs_per_day: 6, slots: 2, day_seconds: 0.3, arrivals: poisson}"
+        ) { _ in .finishAll }
+        let record = try #require(o.record)
+        #expect(record.complete && record.workerProcesses == 12 && o.launcher.launched == 12)
+        let events = o.events.events
+        let arrivals = events.filter { $0.event == .runArrived }
+        #expect(arrivals.count == 12 && arrivals.allSatisfy { $0.monotonicNs != nil })
+        #expect(arrivals.map(\.invocation!) == Array(0..<12), "a fleet plan is in arrival order, variant by variant")
+        #expect(arrivals.map(\.monotonicNs!) == arrivals.map(\.monotonicNs!).sorted())
+        for arrival in arrivals {
+            let arrived = events.firstIndex { $0.event == .runArrived && $0.invocation == arrival.invocation }!
+            let finished = events.firstIndex { $0.event == .invocationFinished && $0.invocation == arrival.invocation }!
+            #expect(arrived < finished)
+        }
+        let lastFirstDay = events.lastIndex { $0.event == .workerExited && $0.worker ?? 0 < 6 }!
+        let firstSecondDay = events.firstIndex { $0.event == .runArrived && $0.variant == "meltano-3.7.9" }!
+        #expect(lastFirstDay < firstSecondDay, "the second day starts once the first day's workers have ended")
     }
 
     @Test func aWorkerThatExitsEarlyLosesTheRestOfItsBatch() throws {

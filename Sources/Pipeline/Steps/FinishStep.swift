@@ -16,6 +16,7 @@ struct FinishStep {
         storage.retries = stats.retries
         storage.connectionErrors = stats.connectionErrors > 0 ? stats.connectionErrors : nil
         storage.lockWaits = run.lockWaits
+        storage.latency = stats.latency.isEmpty ? nil : stats.latency
         let ledger = run.ledger
         finished.outcome = InvocationOutcome(
             succeeded: run.succeeded, discovery: run.session.counters, storage: storage,
@@ -24,6 +25,8 @@ struct FinishStep {
             coldCache: ledger.eviction, http: ledger.http.isEmpty ? nil : ledger.http,
             failure: run.failure, lastStateWrite: run.lastWrite)
         finished.outcome?.failureCause = run.failureCause
+        finished.outcome?.cpuNs = MonotonicClock.processCPU() - run.cpuStarted
+        finished.monotonicNs = MonotonicClock.now()
         emit(finished)
     }
 }

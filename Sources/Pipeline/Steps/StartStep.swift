@@ -15,9 +15,11 @@ struct StartStep {
             throw PipelineError("invocation \(spec.index): unknown variant '\(spec.variant)'")
         }
         let start = MonotonicClock.now()
+        let cpuStart = MonotonicClock.processCPU()
         var started = WorkerEvent(.invocationStarted, invocation: spec.index, variant: spec.variant)
         started.job = spec.job
         started.pid = getpid()
+        started.monotonicNs = start
         emit(started)
         let ledger = PaddingLedger()
         let session = sessions.makeSession(for: variant, ledger: ledger)
@@ -25,6 +27,7 @@ struct StartStep {
         return InvocationState(
             spec: spec, variant: variant, ledger: ledger, session: session,
             resolver: StateBackendResolver(profile: variant.release, session: session),
-            database: connection, store: try stateStores.store(for: spec, database: connection), started: start)
+            database: connection, store: try stateStores.store(for: spec, database: connection), started: start,
+            cpuStarted: cpuStart)
     }
 }

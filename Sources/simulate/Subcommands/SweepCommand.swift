@@ -89,7 +89,7 @@ struct SweepCommand: ParsableCommand {
         let reportCells = cells.map {
             SweepReport.Cell(
                 knobs: $0.knobs, folder: $0.folder, complete: $0.complete, regression: $0.variants,
-                topPhase: $0.topPhase)
+                topPhase: $0.topPhase, wallSeconds: $0.wallSeconds, fleet: $0.fleet)
         }
         let settings =
             fixed.flatMap { ["--set", "\($0.key)=\($0.text)"] }
