@@ -112,9 +112,9 @@ public struct StructlogLineParser: Sendable {
             scanner.position += 1
         }
         guard letters > 0, scanner.take(0x5D), !strict || letters + spaces >= 8 else { return nil }
-        let word = String(
-            decoding: UnsafeBufferPointer(rebasing: scanner.bytes[start..<(start + letters)]), as: UTF8.self)
-        return word.utf8.allSatisfy { $0 >= 0x61 } ? word : word.lowercased()  // letters only: >= 0x61 is lowercase
+        let bytes = UnsafeBufferPointer(rebasing: scanner.bytes[start..<(start + letters)])
+        let word = String(decoding: bytes, as: UTF8.self)
+        return bytes.contains { $0 < 0x61 } ? word.lowercased() : word  // letters only: >= 0x61 is lowercase
     }
 
     /// Splits `line[from...]` into the event and its trailing, sorted `key=value` block.

@@ -250,8 +250,17 @@ struct TimelineJSONWriter {
     /// Quoted, escaped as the encoder escapes: `"` and `\`, `\b \t \n \f \r`, other controls
     /// below 0x20 as `\u00xx`; everything else (`/`, DEL, any non-ASCII character) as it is.
     private mutating func string(_ text: String?) {
-        guard let text else { return null() }
+        guard var text else { return null() }
         bytes.append(0x22)
+        let plain = text.withUTF8 { utf8 in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            bytes.append(contentsOf: utf8)  // nothing to escape: the bytes as they are
+            return true
+        }
+        if plain {
+            bytes.append(0x22)
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case 0x22: bytes.append(contentsOf: [0x5C, 0x22])

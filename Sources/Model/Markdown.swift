@@ -83,7 +83,13 @@ public enum Markdown {
     /// Whether `text` is printable ASCII (no control character, nothing beyond U+007E) holding
     /// none of `marks`: then no escape of this file changes it.
     static func isPlain(_ text: String, except marks: [UInt8]) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && !marks.contains($0) }
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F || (!marks.isEmpty && marks.contains(byte)) {
+                return false
+            }
+            return true
+        }
     }
 
     /// Whether plain ASCII `text` starts with a line-start mark, or with digits and `.` or `)`.

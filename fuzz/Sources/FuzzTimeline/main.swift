@@ -19,7 +19,7 @@ import Logs
 /// 10^6 inputs in an hour; at 4 KiB an input is still repeated many times (libFuzzer's inputs are
 /// at most `-max_len` 4096 bytes, mostly far less), so work that grows with the square of the
 /// repetitions still stands out against the median, and the doubling check confirms it.
-let baseBytes = 4 << 10
+let baseBytes = ProcessInfo.processInfo.environment["FUZZ_TIMELINE_BYTES"].flatMap { Int($0) } ?? (4 << 10)
 let slowFactor = 10.0
 let growthLimit = 3.0
 let confirmTries = 5
