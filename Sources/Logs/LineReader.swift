@@ -28,10 +28,18 @@ struct LineReader {
 
     /// Fills the buffer from the source, returning the count read (0 at the end).
     let read: (UnsafeMutableRawBufferPointer) throws -> Int
+    /// The buffer's size: `chunkBytes`, or less for a source known to be smaller (a log in memory),
+    /// so that a small log does not cost a mebibyte of zeroed memory.
+    let bufferBytes: Int
+
+    init(bufferBytes: Int = Self.chunkBytes, read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+        self.bufferBytes = max(1, min(bufferBytes, Self.chunkBytes))
+        self.read = read
+    }
 
     func forEachLine(_ body: (Line) throws -> Void) throws -> Summary {
         var summary = Summary()
-        var chunk = [UInt8](repeating: 0, count: Self.chunkBytes)
+        var chunk = [UInt8](repeating: 0, count: bufferBytes)
         var gathered: [UInt8] = []
         var tail = TailBuffer(capacity: Self.keptBytes)
         var lineLength = 0

@@ -52,7 +52,7 @@ public struct LogFileTimeline: Sendable {
     /// Splits a log held in memory (tests, the fuzzer).
     public static func parse(_ bytes: [UInt8], name: String, limits: LogLimits = .standard) -> LogFileTimeline {
         var offset = 0
-        let reader = LineReader { buffer in
+        let reader = LineReader(bufferBytes: bytes.count) { buffer in
             let n = min(buffer.count, bytes.count - offset)
             bytes.withUnsafeBytes { source in
                 buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: n)

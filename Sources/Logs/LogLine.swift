@@ -88,6 +88,8 @@ public struct LogFields: Sendable, Equatable, Sequence {
 
     public mutating func append(_ key: String, _ value: String) { pairs.append((key, value)) }
 
+    mutating func reserveCapacity(_ count: Int) { pairs.reserveCapacity(count) }
+
     public func makeIterator() -> IndexingIterator<[(key: String, value: String)]> { pairs.makeIterator() }
 
     /// A key's value as a Python boolean (`True`/`False` on the console, `true`/`false` in JSON).

@@ -40,7 +40,7 @@ enum MeltanoMessage: Equatable {
             return
         }
         if event.hasPrefix("Environment '") && event.hasSuffix("' is active") {
-            self = .environmentActive(String(event.dropFirst(13).dropLast(11)))
+            self = .environmentActive(Self.dropping(event, first: 13, last: 11))
         } else if event.hasPrefix("Running job with name '"), let job = Self.runningJob(event) {
             self = .runningJob(name: job.0, runID: job.1)
         } else if event.hasPrefix("Force option is enabled") {
@@ -71,6 +71,16 @@ enum MeltanoMessage: Equatable {
     /// Whether the line shows a process is under way (anything but `.other`): outside a process,
     /// such a line opens one whose start is not in the log; an `.other` line does not.
     var showsAProcess: Bool { self != .other }
+
+    /// `event` without its first and last characters, counted in bytes when the event is ASCII
+    /// (then a character is a byte) rather than stepping over characters (grapheme clusters).
+    static func dropping(_ event: String, first: Int, last: Int) -> String {
+        var event = event
+        if event.withUTF8({ LossyDecoder.isASCII($0) }) {
+            return String(decoding: event.utf8.dropFirst(first).dropLast(last), as: UTF8.self)
+        }
+        return String(event.dropFirst(first).dropLast(last))
+    }
 
     static func runningJob(_ event: String) -> (String, String?)? {
         let parts = event.split(separator: "'", omittingEmptySubsequences: false)
@@ -107,24 +117,32 @@ extension ReaderCounts {
     init?(event: String, line: LogLine) {
         var text = event
         guard let parsed = text.withUTF8({ Self.parse($0) }) else { return nil }
-        self.init(
-            reader: parsed.reader, plugin: line.fields["name"], role: PluginRole(fields: line.fields),
-            line: line.number, lines: parsed.total)
-        for (label, n) in parsed.items {
-            switch label {
-            case "schemas", "schema": schemas = n
-            case "records", "record": records = n
-            case "batch manifests", "batch manifest": batchManifests = n
-            case "state messages", "state message": stateMessages = n
-            case "activate version messages", "activate version message": activateVersionMessages = n
-            default: continue
-            }
+        self = parsed
+        plugin = line.fields["name"]
+        role = PluginRole(fields: line.fields)
+        self.line = line.number
+    }
+
+    /// The item labels the SDK prints, singular and plural, and the count each sets.
+    private static let labels: [(StaticString, StaticString)] = [
+        ("schemas", "schema"), ("records", "record"), ("batch manifests", "batch manifest"),
+        ("state messages", "state message"), ("activate version messages", "activate version message"),
+    ]
+
+    /// Sets the count of the label at `index` in `labels`.
+    private mutating func set(label index: Int, _ n: Int) {
+        switch index {
+        case 0: schemas = n
+        case 1: records = n
+        case 2: batchManifests = n
+        case 3: stateMessages = n
+        default: activateVersionMessages = n
         }
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (
-        reader: String, total: Int, items: [(String, Int)]
-    )? {
+    /// The counts of a `Reader` line's bytes (its plugin, role and line are the caller's), read
+    /// in place: the labels are compared as bytes, not made into strings.
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ReaderCounts? {
         let open: StaticString = "Reader '"
         let middle: StaticString = "' completed processing "
         guard let start = open.withUTF8Buffer({ ByteSearch.find($0, in: bytes) }) else { return nil }
@@ -145,21 +163,27 @@ extension ReaderCounts {
         }
         guard let total = number() else { return nil }
         let reader = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<quote]), as: UTF8.self)
-        var items: [(String, Int)] = []
+        var counts = ReaderCounts(reader: reader, plugin: nil, role: nil, line: 0, lines: total)
         guard let paren = ByteSearch.firstIndex(of: 0x28, in: bytes, from: i, to: bytes.count),
             let close = ByteSearch.firstIndex(of: 0x29, in: bytes, from: paren, to: bytes.count)
-        else { return (reader, total, items) }
+        else { return counts }
         i = paren + 1
         while i < close {
             while i < close, bytes[i] == 0x20 || bytes[i] == 0x2C { i += 1 }
             guard let n = number(), i < close, bytes[i] == 0x20 else { break }
             let labelStart = i + 1
             let labelEnd = ByteSearch.firstIndex(of: 0x2C, in: bytes, from: labelStart, to: close) ?? close
-            items.append(
-                (String(decoding: UnsafeBufferPointer(rebasing: bytes[labelStart..<labelEnd]), as: UTF8.self), n))
+            let label = UnsafeBufferPointer(rebasing: bytes[labelStart..<labelEnd])
+            if let index = labels.firstIndex(where: { equal(label, $0.0) || equal(label, $0.1) }) {
+                counts.set(label: index, n)
+            }
             i = labelEnd
         }
-        return (reader, total, items)
+        return counts
+    }
+
+    private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ text: StaticString) -> Bool {
+        text.withUTF8Buffer { bytes.elementsEqual($0) }
     }
 }
 

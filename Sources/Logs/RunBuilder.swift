@@ -2,7 +2,10 @@ import Model
 
 /// What `RunSplitter` has gathered about the process it is reading; `timeline` turns it into a
 /// `RunTimeline` once the process has ended.
-struct RunBuilder {
+///
+/// A class: a log can hold a process per line, and a struct of this size was copied several times
+/// a line. Only the one `RunSplitter` reading the process holds it, so it is never shared.
+final class RunBuilder: @unchecked Sendable {
     var kind: RunKind
     var command: String?
     var environment: String?
@@ -65,7 +68,7 @@ struct RunBuilder {
         if environment != nil { processStart = LineMark(line) }
     }
 
-    mutating func consume(_ line: LogLine, _ message: MeltanoMessage) {
+    func consume(_ line: LogLine, _ message: MeltanoMessage) {
         lastLine = line.number
         lastStructured = line
         if let level = line.level, level == "error" || level == "critical" || level == "exception" {
@@ -118,13 +121,13 @@ struct RunBuilder {
     }
 
     /// A plain line inside the process (a traceback, click's error message): only failures count.
-    mutating func consumePlain(_ line: LogLine) {
+    func consumePlain(_ line: LogLine) {
         lastLine = line.number
         if failure == nil, MeltanoMessage.failure(in: line.event) != nil { failure = LineMark(line) }
     }
 
     /// Records what a plugin's line says about the run; returns the plugin's role.
-    private mutating func pluginLine(_ line: LogLine, _ plugin: String) -> PluginRole? {
+    private func pluginLine(_ line: LogLine, _ plugin: String) -> PluginRole? {
         if jobName == nil { jobName = line.fields["job_name"] ?? line.fields["state_id"] }
         if runID == nil { runID = line.fields["run_id"] }
         let role = PluginRole(fields: line.fields) ?? roleFromJobName(plugin)
@@ -151,7 +154,7 @@ extension RunBuilder {
     static let stateBeforeTarget = "`Incremental state has been updated` before any line from the target"
 
     /// Records a line where the clock goes backwards.
-    mutating func clockWentBackwards(at line: Int) {
+    func clockWentBackwards(at line: Int) {
         if backwardsAt.count < limits.backwardsJumpsKept {
             backwardsAt.append(line)
         } else {
@@ -166,6 +169,10 @@ extension RunBuilder {
     /// The tap and target named by a job, `ENV:TAP-to-TARGET[:SUFFIX]` (Meltano's state ID).
     static func plugins(ofJob jobName: String?, environment: String?) -> (tap: String, target: String)? {
         guard let jobName else { return nil }
+        var ascii = jobName
+        if ascii.withUTF8({ LossyDecoder.isASCII($0) }) {
+            return asciiPlugins(ofJob: jobName, environment: environment)
+        }
         var job = Substring(jobName)
         if let environment, job.hasPrefix(environment + ":") {
             job = job.dropFirst(environment.count + 1)
@@ -175,6 +182,23 @@ extension RunBuilder {
         if let colon = job.firstIndex(of: ":") { job = job[..<colon] }
         guard let range = job.range(of: "-to-") else { return nil }
         return (String(job[..<range.lowerBound]), String(job[range.upperBound...]))
+    }
+
+    /// `plugins(ofJob:environment:)` for an ASCII job name, on its bytes (a character is then a
+    /// byte): the same cuts, without stepping over characters or Foundation's `range(of:)`.
+    private static func asciiPlugins(ofJob jobName: String, environment: String?) -> (tap: String, target: String)? {
+        var job = Substring(jobName).utf8[...]
+        if let environment, jobName.hasPrefix(environment + ":") {
+            job = job.dropFirst(environment.count + 1)  // characters: the job name is ASCII
+        } else if let colon = job.firstIndex(of: 0x3A) {
+            job = job[job.index(after: colon)...]
+        }
+        if let colon = job.firstIndex(of: 0x3A) { job = job[..<colon] }
+        let bytes = Array(job)
+        guard bytes.count >= 4,
+            let at = (0...(bytes.count - 4)).first(where: { bytes[$0..<($0 + 4)].elementsEqual("-to-".utf8) })
+        else { return nil }
+        return (String(decoding: bytes[..<at], as: UTF8.self), String(decoding: bytes[(at + 4)...], as: UTF8.self))
     }
 
     /// A plugin's role when its lines carry no `consumer=`/`producer=` keys (Meltano 4 hides

@@ -175,9 +175,8 @@ public struct RunSplitter: Sendable {
     /// Ends the open process; `reason` is nil when it printed `Block run completed.`.
     /// The reason is formatted only for a run that is kept.
     private mutating func close(reason: @autoclosure () -> String?, interrupted: Bool = false) {
-        guard let builder = open else { return }
+        guard let builder = open.take() else { return }  // moved out, not copied
         preamble = nil
-        open = nil
         let index = runCount + 1
         guard finished.count < limits.runsKept else {
             notKept[builder.status, default: 0] += 1

@@ -112,9 +112,9 @@ public struct StructlogLineParser: Sendable {
             scanner.position += 1
         }
         guard letters > 0, scanner.take(0x5D), !strict || letters + spaces >= 8 else { return nil }
-        let word = String(
-            decoding: UnsafeBufferPointer(rebasing: scanner.bytes[start..<(start + letters)]), as: UTF8.self)
-        return word.utf8.allSatisfy { $0 >= 0x61 } ? word : word.lowercased()  // letters only: >= 0x61 is lowercase
+        let bytes = UnsafeBufferPointer(rebasing: scanner.bytes[start..<(start + letters)])
+        let word = String(decoding: bytes, as: UTF8.self)
+        return bytes.contains { $0 < 0x61 } ? word.lowercased() : word  // letters only: >= 0x61 is lowercase
     }
 
     /// Splits `line[from...]` into the event and its trailing, sorted `key=value` block.
@@ -123,6 +123,7 @@ public struct StructlogLineParser: Sendable {
         _ decoder: inout LossyDecoder
     ) -> (String, LogFields) {
         var found: [(keyStart: Int, keyEnd: Int, valueEnd: Int)] = []
+        found.reserveCapacity(12)  // a plugin line's eight keys and a few more, in one allocation
         var end = line.count
         while end > from && line[end - 1] == 0x20 { end -= 1 }
         var valueEnd = end
@@ -148,6 +149,7 @@ public struct StructlogLineParser: Sendable {
             tokenEnd = tokenStart > from ? tokenStart - 1 : from
         }
         var fields = LogFields()
+        fields.reserveCapacity(found.count)
         for f in found.reversed() {
             fields.append(
                 decoder.string(line, f.keyStart, f.keyEnd),
@@ -226,8 +228,26 @@ struct LossyDecoder {
     mutating func string(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
         guard start < end else { return "" }
         let slice = UnsafeBufferPointer(rebasing: line[start..<end])
-        if let valid = String(validating: slice, as: UTF8.self) { return valid }
-        replaced = true
-        return String(decoding: slice, as: UTF8.self)
+        // `String(decoding:)` validates and repairs in one specialized pass (`String(validating:)` is
+        // generic and looks its metadata up on every call); a repair shows as bytes that differ.
+        let text = String(decoding: slice, as: UTF8.self)
+        if !replaced && !Self.isASCII(slice) && !text.utf8.elementsEqual(slice) { replaced = true }
+        return text
+    }
+
+    /// Whether every byte is below 0x80, eight at a time.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var i = 0
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= bytes.count {
+            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < bytes.count {
+            if bytes[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
     }
 }

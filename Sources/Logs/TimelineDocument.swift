@@ -144,7 +144,7 @@ public struct TimelineDocument: Codable, Equatable, Sendable {
         // is only ever the empty `runs` array of a log (object keys at 6 spaces, runs at 8).
         let emptyRuns = Data("\"runs\" : [\n\n      ]".utf8)
         var rest = try skeleton.encoded()[...]
-        let encoder = Self.encoder()
+        var writer = TimelineJSONWriter(depth: 4)  // runs sit 8 spaces deep
         for log in logs {
             guard let marker = rest.firstRange(of: emptyRuns) else { break }
             guard !log.runs.isEmpty else {  // its empty array stays as encoded
@@ -155,18 +155,10 @@ public struct TimelineDocument: Codable, Equatable, Sendable {
             try write(Data(rest[..<marker.lowerBound]))
             try write(Data("\"runs\" : [\n".utf8))
             for (i, run) in log.runs.enumerated() {
-                let text = try encoder.encode(Self.run(run))
-                // Nested 8 spaces deeper; the blank line of an empty array or object stays empty.
-                var indented = Data()
-                indented.reserveCapacity(text.count + text.count / 8)
-                var lineStart = true
-                for byte in text {
-                    if lineStart && byte != 0x0A { indented.append(contentsOf: "        ".utf8) }
-                    indented.append(byte)
-                    lineStart = byte == 0x0A
-                }
-                if i < log.runs.count - 1 { indented.append(contentsOf: ",\n".utf8) }
-                try write(indented)
+                writer.removeAll()
+                try writer.run(run)
+                if i < log.runs.count - 1 { writer.append(",\n") }
+                try write(Data(writer.bytes))
             }
             try write(Data("\n      ]".utf8))
             rest = rest[marker.upperBound...]

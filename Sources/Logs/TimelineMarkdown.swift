@@ -17,9 +17,10 @@ public enum TimelineMarkdown {
 
     public static func render(_ log: LogFileTimeline) -> String {
         var out = "## \(Markdown.escape(log.name, .prose))\n\n"
-        let byStatus = Dictionary(grouping: log.runs, by: \.status)
+        var byStatus: [RunStatus: Int] = [:]
+        for run in log.runs { byStatus[run.status, default: 0] += 1 }
         let counts = [RunStatus.completed, .failed, .partial].compactMap { s in
-            byStatus[s].map { "\($0.count) \(s.rawValue)" }
+            byStatus[s].map { "\($0) \(s.rawValue)" }
         }
         out += summaryLine(log, keptCounts: counts.joined(separator: ", "))
         let phaseColumns = LogPhase.allCases.map { "\($0.rawValue) s" }
@@ -52,7 +53,12 @@ public enum TimelineMarkdown {
                     ])
         }
         let notes = self.notes(log)
-        if !notes.isEmpty { out += "\n" + notes.map { "- \(Markdown.oneLine($0))\n" }.joined() }
+        if !notes.isEmpty { out += "\n" }
+        for note in notes {
+            out += "- "
+            out += Markdown.oneLine(note)
+            out += "\n"
+        }
         return out
     }
 

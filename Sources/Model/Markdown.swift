@@ -52,6 +52,9 @@ public enum Markdown {
     static let lineStartMarks: Set<Character> = ["#", ">", "-", "+", "=", "*"]
 
     static func inline(_ text: String, lineStart: Bool) -> String {
+        // Most texts (job names, file names) hold no mark at all: printable ASCII without a mark,
+        // and without one of the marks a line cannot start with, is its own escape.
+        if isPlain(text, except: inlineMarkBytes) && (!lineStart || !needsLineStartEscape(text)) { return text }
         let chars = Array(oneLine(text))
         var out = ""
         for (i, c) in chars.enumerated() {
@@ -72,6 +75,29 @@ public enum Markdown {
             return digits + "\\" + out.dropFirst(digits.count)
         }
         return out
+    }
+
+    /// The bytes of `inlineMarks`, and `_`: text without any of them needs no backslash.
+    static let inlineMarkBytes: [UInt8] = Array("\\`*[]<>&~|_".utf8)
+
+    /// Whether `text` is printable ASCII (no control character, nothing beyond U+007E) holding
+    /// none of `marks`: then no escape of this file changes it.
+    static func isPlain(_ text: String, except marks: [UInt8]) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F || (!marks.isEmpty && marks.contains(byte)) {
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Whether plain ASCII `text` starts with a line-start mark, or with digits and `.` or `)`.
+    static func needsLineStartEscape(_ text: String) -> Bool {
+        guard let first = text.utf8.first else { return false }
+        if lineStartMarks.contains(Character(Unicode.Scalar(first))) { return true }
+        let afterDigits = text.utf8.first { !($0 >= 0x30 && $0 <= 0x39) }
+        return first >= 0x30 && first <= 0x39 && (afterDigits == 0x2E || afterDigits == 0x29)
     }
 
     /// An underscore between two of these cannot open or close emphasis (GFM's intraword rule).
@@ -122,6 +148,7 @@ public enum Markdown {
     }
 
     static func escapePipes(_ cell: String) -> String {
+        if !cell.utf8.contains(0x7C) { return cell }
         var out = ""
         var escaped = false
         for c in cell {
@@ -136,6 +163,7 @@ public enum Markdown {
 
     /// The text on one line: every control character shown, none kept.
     public static func oneLine(_ text: String) -> String {
+        if isPlain(text, except: []) { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars { out.append(visible(scalar)) }
         return String(out)

@@ -139,6 +139,11 @@ import Testing
             #expect(Timestamp.parse(Array(text.utf8))?.description == text)
         }
         #expect(Timestamp.parse(Array("2026-01-08T13:31:02Z".utf8))?.description == "2026-01-08T13:31:02.000000Z")
+        // Outside the years 1...9999 (a `Timestamp` made by hand): written the slow way, the same shape.
+        let yearZero = Timestamp.parse(Array("0001-01-01T00:00:00.000000Z".utf8))!.microseconds - 1
+        #expect(Timestamp(microseconds: yearZero).description == "0000-12-31T23:59:59.999999Z")
+        let yearTenThousand = Timestamp.parse(Array("9999-12-31T23:59:59.999999Z".utf8))!.microseconds + 1
+        #expect(Timestamp(microseconds: yearTenThousand).description == "10000-01-01T00:00:00.000000Z")
         #expect(
             Timestamp.parse(Array("2026-01-08 14:31:02.5+01:00".utf8))?.description == "2026-01-08T13:31:02.500000Z")
         #expect(

@@ -85,4 +85,34 @@ import Testing
             #expect(streamed == (try TimelineDocument(logs: logs).encoded()))
         }
     }
+
+    /// The runs are written without `JSONEncoder` (`TimelineJSONWriter`): every fixture, and text
+    /// that needs escaping (quotes, backslashes, control characters, non-ASCII), gives its bytes.
+    @Test func runsWrittenByHandAreTheEncodersBytes() throws {
+        let real = try FileManager.default.contentsOfDirectory(
+            at: LogFixtures.fixtures.appendingPathComponent("real-meltano"), includingPropertiesForKeys: nil
+        )
+        .filter { $0.pathExtension == "log" }.sorted { $0.path < $1.path }
+        let odd = [
+            "meltano run tap \"quoted\" \\ back\tslash/\u{1}\u{1F}\u{7F} é \u{2028}",
+            "2026-01-08T10:30:49.000000Z [info     ] Environment 'd\\\"é\u{8}\u{C}' is active",
+            "2026-01-08T10:30:49.500000Z [info     ] Force option is enabled, ignoring stale job check.",
+            "2026-01-08T10:30:50.000000Z [info     ] Reader 'x\\' completed processing 3 lines of input (1 schemas) "
+                + "cmd_type=elb consumer=True job_name=dev:a-to-b\u{1B}:s name=b\rc producer=False run_id=r stdio=stderr",
+            "[error    ] Block run completed.           err=RunnerError('a\\b\"c') success=False",
+            "2026-01-08T10:30:51.000000Z [info     ] Environment 'dev' is active",
+            "2026-01-08T10:30:40.000000Z [error    ] Run invocation could not be completed <\u{0}>",
+        ]
+        let logs =
+            try real.map { try LogFileTimeline.read(path: $0.path, name: $0.lastPathComponent) }
+            + LogFixtures.matatika.map { try LogFileTimeline.read(path: LogFixtures.matatikaPath($0), name: $0) }
+            + [LogFixtures.parse(lines: odd, name: "odd \"name\".log")]
+        #expect(logs.allSatisfy { !$0.runs.isEmpty })
+        for log in logs {
+            var streamed = Data()
+            try TimelineDocument.write(logs: [log]) { streamed.append($0) }
+            let encoded = try TimelineDocument(logs: [log]).encoded()
+            #expect(streamed == encoded, "\(log.name)")
+        }
+    }
 }
