@@ -97,7 +97,10 @@ let package = Package(
         .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl", "Model", "Scenario"]),
         .testTarget(
             name: "ApplicationTests",
-            dependencies: ["Application", "Logs", "Model", "Scenario", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "Application", "Logs", "Model", "Scenario", "Pipeline", "ProcessControl", "Report", "TestSupport",
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .testTarget(
             name: "ReportTests", dependencies: ["Report", "Analysis", "Model", "Pipeline", "Scenario", "TestSupport"]),
         .testTarget(

@@ -45,11 +45,17 @@ public struct Simulation {
     public let scenario: Scenario
     public let costProfile: CostProfile
     public let options: Options
+    /// How workers start; nil for this machine's processes (`LocalWorkerLauncher`, as the scenario's
+    /// `worker_spawn` says). Tests hand in workers that run in memory.
+    let launcher: WorkerLauncherFactory?
 
-    public init(scenario: Scenario, costProfile: CostProfile, options: Options) {
+    public init(
+        scenario: Scenario, costProfile: CostProfile, options: Options, launcher: WorkerLauncherFactory? = nil
+    ) {
         self.scenario = scenario
         self.costProfile = costProfile
         self.options = options
+        self.launcher = launcher
     }
 
     /// The real environment the scenario names: an interpreter's `sys.path` (`python`), or
@@ -121,11 +127,12 @@ public struct Simulation {
         let executable = options.executable ?? ChildProcess.currentExecutable()
         let coordinator = Coordinator(
             scenario: scenario, batch: batch, folder: folder, executable: executable, progress: options.progress,
-            launcher: { [scenario] in
-                launcherChoice.make(
-                    scenario: scenario, executable: executable, runName: "simulate-" + folder.url.lastPathComponent,
-                    stderrFD: $0)
-            })
+            launcher: launcher
+                ?? { [scenario] in
+                    launcherChoice.make(
+                        scenario: scenario, executable: executable,
+                        runName: "simulate-" + folder.url.lastPathComponent, stderrFD: $0)
+                })
         let accumulator = RunAccumulator(scenario: scenario, plan: plan.invocations)
         started = true
         // From the workers' start to the written report: the first SIGINT/SIGTERM ends the run as
@@ -143,7 +150,10 @@ public struct Simulation {
         let info = EnvironmentInfo(
             kind: realEnvironment == nil ? "synthetic" : "real", pathEntries: environment.pathEntries.count,
             distributions: environment.distributionCount, entryPointFiles: environment.entryPointFileCount,
-            reused: environment.reused, description: PathDisplay.relative(environment.description))
+            reused: environment.reused,
+            description: ReportPaths.displayPaths(
+                in: environment.description,
+                known: environment.pathEntries + scenario.sitePackages + [scenario.python]))
         let summary = RunAnalyzer().analyze(
             .init(
                 scenario: scenario, accumulator: accumulator, command: options.command,

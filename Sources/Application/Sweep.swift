@@ -6,12 +6,19 @@ import ProcessControl
 import Report
 import Scenario
 
-/// One knob of a sweep and the values it takes.
+/// One knob of a sweep and the values it takes, typed as its key is.
 public struct SweepAxis: Sendable {
     public let key: String
     /// The flag that gave the values (`--packages`, `--set`), for messages.
     public let flag: String
-    public let values: [String]
+    /// Each value in the key's type (`AnyScenarioKey.convert`), distinct as values: `0.1,0.10` is
+    /// refused as one value twice, and a range's values are never rounded into each other by
+    /// how they print. A value the key cannot read stays text, for the loader to refuse with its
+    /// location.
+    public let values: [ScenarioValue]
+
+    /// How each value prints in tables, charts and `--set` (the shortest text that reads back as it).
+    public var labels: [String] { values.map(\.description) }
 
     /// The most values one range `start:end:step` spans.
     public static let maximumRangeValues = 1_000
@@ -19,42 +26,53 @@ public struct SweepAxis: Sendable {
     /// Parses `a,b,c` or a range `start:end:step` (inclusive), or nil for a single value. A range's
     /// ends and step are numbers of the grammar (`NumberGrammar`) and span at most `maximumRangeValues`.
     public static func parse(key: String, text: String, flag: String = "--set") throws -> SweepAxis? {
+        func refuse(_ problem: String) -> ScenarioError {
+            ScenarioError(location: "command line (\(flag))", key: key, problem: problem)
+        }
+        let texts: [String]
         let parts = text.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
         if parts.count == 3 {
             guard let start = NumberGrammar.number(parts[0]), let end = NumberGrammar.number(parts[1]),
                 let step = NumberGrammar.number(parts[2]), step > 0,
                 end >= start
             else {
-                throw ScenarioError(
-                    location: "command line (\(flag))", key: key,
-                    problem: "expected a range start:end:step with step > 0, got '\(text)'")
+                throw refuse("expected a range start:end:step with step > 0, got '\(text)'")
             }
             // Counted as a Double first: `0:1e20:1` spans more values than an Int holds, `0:1e308:1e-308` infinitely many.
             let steps = ((end - start) / step + 1e-9).rounded(.down)
             guard steps.isFinite, steps < Double(maximumRangeValues) else {
-                throw ScenarioError(
-                    location: "command line (\(flag))", key: key,
-                    problem: "range '\(text)' has over \(maximumRangeValues.formatted()) values")
+                throw refuse("range '\(text)' has over \(maximumRangeValues.formatted()) values")
             }
-            let count = Int(steps) + 1
-            // Whole numbers print as integers only while an Int holds them exactly.
-            let isInt = [start, end, step].allSatisfy { $0 == $0.rounded() && abs($0) < 1e15 }
-            return SweepAxis(
-                key: key, flag: flag,
-                values: (0..<count).map { i in
-                    let v = start + Double(i) * step
-                    return isInt ? String(Int(v)) : String(format: "%g", v)
-                })
+            texts = (0...Int(steps)).map { i in
+                // 15 significant digits drop the sum's rounding error (0.1 × 3 is 0.3, not 0.30000000000000004).
+                let v = start + Double(i) * step
+                return ScenarioValue.format(Double(String(format: "%.15g", v)) ?? v)
+            }
+        } else {
+            texts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard texts.count > 1 else { return nil }
         }
-        let values = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return values.count > 1 ? SweepAxis(key: key, flag: flag, values: values) : nil
+        let declared = ScenarioKeys.key(named: key)
+        let values = texts.map { (try? declared?.convert($0).get()) ?? .string($0) }
+        var seen: [ScenarioValue: String] = [:]
+        for (value, spelled) in zip(values, texts) {
+            if let first = seen[value] {
+                throw refuse(
+                    first == spelled
+                        ? "'\(spelled)' is listed twice" : "'\(first)' and '\(spelled)' are the same value")
+            }
+            seen[value] = spelled
+        }
+        return SweepAxis(key: key, flag: flag, values: values)
     }
 }
 
 /// Runs the scenario once per cell of a knob grid, and tabulates each variant's regression.
 public struct Sweep {
     public struct Cell: Codable, Sendable {
-        public var knobs: [String: String]
+        /// Each swept key's value in this cell as the loaded scenario holds it: the cell's place in
+        /// the grid, which the report groups and finds cells by.
+        public var knobs: [String: ScenarioValue]
         public var folder: String
         public var complete: Bool
         public var variants: [String: Interval]
@@ -69,13 +87,16 @@ public struct Sweep {
     /// Loads the scenario with one cell's knob values applied (validation errors surface here).
     public let load: ([ScenarioOverride]) throws -> (Scenario, CostProfile)
     public let options: Simulation.Options
+    /// How each cell's workers start; nil for this machine's processes (as `Simulation`).
+    let launcher: WorkerLauncherFactory?
 
     public init(
-        axes: [SweepAxis], options: Simulation.Options,
+        axes: [SweepAxis], options: Simulation.Options, launcher: WorkerLauncherFactory? = nil,
         load: @escaping ([ScenarioOverride]) throws -> (Scenario, CostProfile)
     ) {
         self.axes = axes
         self.options = options
+        self.launcher = launcher
         self.load = load
     }
 
@@ -105,7 +126,7 @@ public struct Sweep {
     public var grid: [[ScenarioOverride]] {
         axes.reduce([[]]) { partial, axis in
             partial.flatMap { prefix in
-                axis.values.map { prefix + [ScenarioOverride(key: axis.key, text: $0, flag: "sweep")] }
+                axis.values.map { prefix + [ScenarioOverride(key: axis.key, text: $0.description, flag: "sweep")] }
             }
         }
     }
@@ -121,7 +142,7 @@ public struct Sweep {
             var o = options
             o.output = folder.appendingPathComponent(String(format: "cell-%02d", k + 1))
             o.progress = false
-            let result = try Simulation(scenario: scenario, costProfile: costs, options: o).run()
+            let result = try Simulation(scenario: scenario, costProfile: costs, options: o, launcher: launcher).run()
             var intervals: [String: Interval] = [:]
             var top: [String: Phase] = [:]
             for v in result.summary.variants {
@@ -130,7 +151,7 @@ public struct Sweep {
             }
             cells.append(
                 Cell(
-                    knobs: Dictionary(uniqueKeysWithValues: cell.map { ($0.key, $0.text) }),
+                    knobs: Self.coordinates(of: scenario, cell: cell),
                     folder: o.output!.lastPathComponent, complete: result.summary.complete, variants: intervals,
                     topPhase: top, wallSeconds: result.summary.wallSeconds,
                     fleet: result.summary.fleet.map { fleet in
@@ -139,5 +160,15 @@ public struct Sweep {
             if interruptedBySignal { break }  // the cells so far are reported; the rest never start
         }
         return cells
+    }
+
+    /// Each swept key's value as `scenario`, loaded with the `cell`'s overrides, holds it (typed
+    /// and checked by the loader).
+    static func coordinates(of scenario: Scenario, cell: [ScenarioOverride]) -> [String: ScenarioValue] {
+        Dictionary(
+            cell.map { o in
+                (o.key, scenario.values[ScenarioKeys.key(named: o.key)?.name ?? o.key] ?? .string(o.text))
+            },
+            uniquingKeysWith: { first, _ in first })
     }
 }

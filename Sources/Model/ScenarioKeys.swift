@@ -148,7 +148,7 @@ public struct AnyScenarioKey: Sendable {
     }
 
     /// A command-line string in this key's type, its range not checked.
-    func convert(_ text: String) -> Result<ScenarioValue, KeyProblem> {
+    public func convert(_ text: String) -> Result<ScenarioValue, KeyProblem> {
         switch kind {
         case .int:
             guard let v = NumberGrammar.integer(text.trimmingCharacters(in: .whitespaces)) else {

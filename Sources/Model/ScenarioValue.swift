@@ -1,7 +1,8 @@
 import Foundation
 
-/// One typed scenario value, after parsing and before it lands in a `Scenario` field.
-public enum ScenarioValue: Sendable, Equatable, CustomStringConvertible {
+/// One typed scenario value, after parsing and before it lands in a `Scenario` field. Values
+/// compare and hash as what they are (`0.1` and `0.10` are one double), never as they print.
+public enum ScenarioValue: Sendable, Hashable, CustomStringConvertible {
     case int(Int)
     case double(Double)
     case string(String)

@@ -23,10 +23,16 @@ public enum WorkerProcess {
         }
         if let megabytes = batch.memoryLimitMB { limitAddressSpace(megabytes: megabytes) }
         let faults = WorkerFault.fromEnvironment()
-        let emit: (WorkerEvent) -> Void = { event in
+        return run(batch) { event in
             Self.emit(event)
             for fault in faults { fault.act(after: event, write: Self.write) }
         }
+    }
+
+    /// Runs `batch`'s invocations in order, handing each event to `emit`, and ends with
+    /// `worker_finished`: 0 when every invocation ran, 4 when one threw. The worker's body after
+    /// its batch is read; tests run it in memory behind a fake `WorkerHandle`.
+    public static func run(_ batch: WorkerBatch, emit: @escaping (WorkerEvent) -> Void) -> Int32 {
         do {
             if batch.workload == .microbench {
                 let runner = MicrobenchRunner(batch: batch, emit: emit)

@@ -26,13 +26,13 @@ public final class Coordinator: @unchecked Sendable {
     /// Shows a progress line on stderr (only when it is a terminal).
     let progress: Bool
     /// Makes the run's launcher, given the descriptor workers' stderr goes to.
-    let makeLauncher: (_ stderrFD: Int32) -> any WorkerLauncher
+    let makeLauncher: WorkerLauncherFactory
 
     /// - Parameter launcher: how workers start; by default this machine's (`LocalWorkerLauncher`,
     ///   the scenario's `worker_spawn`, this binary or `executable`).
     public init(
         scenario: Scenario, batch: WorkerBatch, folder: RunFolder, executable: String? = nil, progress: Bool,
-        launcher: ((_ stderrFD: Int32) -> any WorkerLauncher)? = nil
+        launcher: WorkerLauncherFactory? = nil
     ) {
         self.scenario = scenario
         self.batch = batch

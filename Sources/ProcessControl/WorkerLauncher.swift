@@ -28,6 +28,9 @@ public protocol WorkerLauncher: AnyObject, Sendable {
     func stop()
 }
 
+/// Makes a run's launcher, given the descriptor workers' stderr goes to (the run's `worker.log`).
+public typealias WorkerLauncherFactory = (_ stderrFD: Int32) -> any WorkerLauncher
+
 extension ChildProcess: WorkerHandle {}
 
 /// Starts workers on this machine the way the scenario asks, falling back from the zygote to exec

@@ -10,6 +10,9 @@ public enum ReportPaths {
         URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
     }
 
+    /// What `display` puts before the last component of a path outside the current folder.
+    static let outsidePrefix = "<outside>/"
+
     /// One absolute path: relative when inside `cwd` (`.` for `cwd` itself), else `<outside>/name`.
     public static func display(_ path: String, cwd: String = currentDirectory) -> String {
         let root = cwd.count > 1 && cwd.hasSuffix("/") ? String(cwd.dropLast()) : cwd
@@ -19,7 +22,7 @@ public enum ReportPaths {
         }
         let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         let last = trimmed.split(separator: "/").last.map(String.init) ?? ""
-        return "<outside>/" + last
+        return outsidePrefix + last
     }
 
     /// An argument of a command line as a report shows it: an absolute path, or the value of
@@ -67,6 +70,14 @@ public enum ReportPaths {
             }.joined()
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Every absolute path in plain text (a field of `summary.json`), shown as `display` does: first
+    /// each of `known` (which may hold spaces or any character), then any other that looks like one.
+    /// No Markdown is added; `scrub` makes the `<outside>/name` left in prose a code span.
+    public static func displayPaths(in text: String, cwd: String = currentDirectory, known: [String] = []) -> String {
+        let known = Set(known.filter { $0.hasPrefix("/") && $0 != "/" }).sorted { $0.count > $1.count }
+        return replacePaths(in: replaceKnown(known, in: Substring(text), cwd: cwd, inCode: true), cwd: cwd)
     }
 
     /// A line cut into prose and code spans (delimiters included in the code), as CommonMark reads
@@ -141,6 +152,17 @@ public enum ReportPaths {
         while i < text.endIndex {
             let c = text[i]
             let next = text.index(after: i)
+            // A path already shown (`displayPaths`, a summary's field): in prose a code span, as above
+            // (not one `replaceKnown` just made).
+            if !inCode, c == "<", previous != "`", opensPath(previous), text[i...].hasPrefix(outsidePrefix) {
+                var end = text.index(i, offsetBy: outsidePrefix.count)
+                while end < text.endIndex, isPathCharacter(text[end]) { end = text.index(after: end) }
+                while end > i, text[text.index(before: end)] == "." { end = text.index(before: end) }
+                out += Markdown.escape(String(text[i..<end]), .codeSpan)
+                previous = "`"
+                i = end
+                continue
+            }
             if c == "/", opensPath(previous), next < text.endIndex, text[next] != "/", isPathCharacter(text[next]) {
                 var end = next
                 while end < text.endIndex, isPathCharacter(text[end]) { end = text.index(after: end) }

@@ -5,7 +5,8 @@ import Model
 /// `simulate sweep`'s table and chart: each variant's regression per cell of the knob grid.
 public enum SweepReport {
     public struct Cell {
-        public var knobs: [String: String]
+        /// Each swept key's typed value: where the cell sits in the grid.
+        public var knobs: [String: ScenarioValue]
         public var folder: String
         public var complete: Bool
         public var regression: [String: Interval]
@@ -13,7 +14,7 @@ public enum SweepReport {
         public var wallSeconds: Double?
         public var fleet: [String: FleetCellNumbers]?
         public init(
-            knobs: [String: String], folder: String, complete: Bool, regression: [String: Interval],
+            knobs: [String: ScenarioValue], folder: String, complete: Bool, regression: [String: Interval],
             topPhase: [String: Phase], wallSeconds: Double? = nil, fleet: [String: FleetCellNumbers]? = nil
         ) {
             self.wallSeconds = wallSeconds
@@ -26,18 +27,21 @@ public enum SweepReport {
         }
     }
 
+    /// One swept key and its values in grid order, typed; they print by `ScenarioValue.description`.
+    public typealias Axis = (key: String, values: [ScenarioValue])
+
     public static let chartFile = "sweep.svg"
 
     /// - Parameters: `axes` in order (first = x axis of the chart, second = one line per value).
     public static func markdown(
-        scenario: String, baseline: String, axes: [(key: String, values: [String])], variants: [String],
+        scenario: String, baseline: String, axes: [Axis], variants: [String],
         chartVariant: String, cells: [Cell], command: String, seconds: Double
     ) -> String {
         var out = "# simulate sweep --scenario \(scenario)\n\n"
         out +=
             "Regression against \(MarkdownReport.code(baseline)) over the production workload, in minutes with 95% intervals, for each cell of "
             + axes.map {
-                "\(MarkdownReport.code($0.key)) ∈ {\($0.values.map(MarkdownReport.text).joined(separator: ", "))}"
+                "\(MarkdownReport.code($0.key)) ∈ {\($0.values.map { MarkdownReport.text($0.description) }.joined(separator: ", "))}"
             }.joined(separator: " × ")
             + " (\(cells.count) runs, \(String(format: "%.0f", seconds)) s).\n\n"
         let header =
@@ -52,7 +56,7 @@ public enum SweepReport {
                 } ?? "–"
             }
             t.add(
-                axes.map { MarkdownReport.cell(c.knobs[$0.key] ?? "") } + values + [
+                axes.map { MarkdownReport.cell(c.knobs[$0.key]?.description ?? "") } + values + [
                     c.topPhase[chartVariant]?.rawValue ?? "–",
                     "[\(c.folder)](\(c.folder)/REPORT.md)"
                         + (c.complete ? "" : " (incomplete)"),
@@ -67,7 +71,7 @@ public enum SweepReport {
 
     /// A fleet sweep's second table: per cell, the run's wall time and per variant the statement
     /// latency's p95, the lock waits and retries, and the production queue's p95 wait.
-    static func fleetTable(axes: [(key: String, values: [String])], variants: [String], cells: [Cell]) -> String {
+    static func fleetTable(axes: [Axis], variants: [String], cells: [Cell]) -> String {
         guard cells.contains(where: { $0.fleet != nil }) else { return "" }
         var t = MarkdownTable(
             axes.map { MarkdownReport.cell($0.key) } + ["wall s"]
@@ -80,7 +84,7 @@ public enum SweepReport {
             numeric: Set(axes.count..<(axes.count + 1 + 4 * variants.count)))
         for c in cells {
             t.add(
-                axes.map { MarkdownReport.cell(c.knobs[$0.key] ?? "") }
+                axes.map { MarkdownReport.cell(c.knobs[$0.key]?.description ?? "") }
                     + [c.wallSeconds.map { MarkdownReport.f($0, 1) } ?? "–"]
                     + variants.flatMap { v -> [String] in
                         guard let n = c.fleet?[v] else { return ["–", "–", "–", "–"] }
@@ -93,26 +97,38 @@ public enum SweepReport {
         return "Fleet: the system database and the queue per cell (docs/fleet.md).\n\n" + t.text + "\n"
     }
 
-    /// Regression of one variant against the first axis, one line per value of the second.
-    public static func svg(axes: [(key: String, values: [String])], variant: String, baseline: String, cells: [Cell])
-        -> String
-    {
-        guard let x = axes.first else { return "" }
-        let groups: [(name: String, match: (Cell) -> Bool)] =
-            axes.count > 1
-            ? axes[1].values.map { v in ("\(axes[1].key) = \(v)", { (c: Cell) in c.knobs[axes[1].key] == v }) }
-            : [(variant, { _ in true })]
-        let series = groups.map { g in
-            SVGChart.LineSeries(
-                name: g.name,
+    /// One line of the chart: its name and, per value of the first axis, the variant's interval
+    /// in the cell there (nil where no cell or no estimate).
+    public struct Series {
+        public let name: String
+        public let points: [Interval?]
+    }
+
+    /// The chart's lines: one per value of the second axis (or one line), each with a point per
+    /// value of the first. Cells are matched by their typed knob values, never by how they print.
+    public static func series(axes: [Axis], variant: String, cells: [Cell]) -> [Series] {
+        guard let x = axes.first else { return [] }
+        let groups: [(name: String, value: ScenarioValue?)] =
+            axes.count > 1 ? axes[1].values.map { ("\(axes[1].key) = \($0)", $0) } : [(variant, nil)]
+        return groups.map { group in
+            Series(
+                name: group.name,
                 points: x.values.map { xv in
-                    cells.first { $0.knobs[x.key] == xv && g.match($0) }.flatMap { $0.regression[variant] }.map {
-                        ($0.estimate, $0.low, $0.high)
-                    }
+                    cells.first { c in
+                        c.knobs[x.key] == xv && (group.value.map { c.knobs[axes[1].key] == $0 } ?? true)
+                    }?.regression[variant]
                 })
         }
+    }
+
+    /// Regression of one variant against the first axis, one line per value of the second.
+    public static func svg(axes: [Axis], variant: String, baseline: String, cells: [Cell]) -> String {
+        guard let x = axes.first else { return "" }
         return SVGChart.lines(
             title: "Regression of \(variant) against \(baseline) (minutes, 95% interval)", xLabel: x.key,
-            yLabel: "regression (minutes)", xValues: x.values, series: series)
+            yLabel: "regression (minutes)", xValues: x.values.map(\.description),
+            series: series(axes: axes, variant: variant, cells: cells).map { s in
+                SVGChart.LineSeries(name: s.name, points: s.points.map { $0.map { ($0.estimate, $0.low, $0.high) } })
+            })
     }
 }

@@ -161,6 +161,38 @@ final class NumberInputTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("no variant in common, nothing to compare"), r.stderr)
     }
 
+    /// The counts of `bench*` and `calibrate` were swift-argument-parser's own `Int`s: `0x10` was read
+    /// as 16 or a usage error (exit 64, several lines), `-5` taken for a flag, `1e99` a usage error.
+    func testBenchAndCalibrateCountsReadTheNumberGrammarWithTheirBounds() throws {
+        // Each command's folders point into the test's own, should a count ever be taken and work begin.
+        let bench = ["bench", "--measure", "merge", "--cache-dir", scratch.path]
+        let benchCache = ["bench-cache", "--work-dir", scratch.path]
+        let calibrate = ["calibrate", "--cache-dir", scratch.path, "--output", scratch.path + "/profile.json"]
+        let flags: [(command: [String], flag: String, bound: String)] = [
+            (bench, "--events", "1 to 100,000,000"),
+            (bench, "--runs", "1 to 100,000"),
+            (bench, "--packages", "1 to 100,000"),
+            (["bench-http"], "--requests", "1 to 1,000,000"),
+            (["bench-http"], "--page-records", "0 to 1,000,000"),
+            (benchCache, "--hit-repeats", "1 to 10,000"),
+            (benchCache, "--settle-ms", "0 to 60,000"),
+            (benchCache, "--seed", "0 to \(Int.max.formatted())"),
+            (calibrate, "--repeats", "1 to 1,000"),
+            (calibrate, "--lines", "1 to 1,000,000"),
+            (calibrate, "--seed", "0 to \(Int.max.formatted())"),
+        ]
+        for (command, flag, bound) in flags {
+            for text in ["0x10", "-5", "1e99", "1.5", "-0", "010", "99999999999999999999"] {
+                let r = try SimulateBinary.run(command + [flag, text], timeout: 60)
+                XCTAssertEqual(r.status, 2, "\(command) \(flag) \(text): \(r.stderr)")
+                XCTAssertEqual(
+                    r.stderr,
+                    "simulate: command line (\(flag)): expected a whole number from \(bound), got '\(text)'\n",
+                    "\(command) \(flag) \(text)")
+            }
+        }
+    }
+
     // MARK: - Summaries
 
     func smokeSummary() throws -> URL {

@@ -47,6 +47,51 @@ final class TimelineCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.hasSuffix("Unmatched runs: none.\n"))
     }
 
+    /// A log's path as typed reached the Markdown and the JSON: an absolute path of the user's machine
+    /// in output meant to be pasted. Inside the current folder a log is named relative to it, outside
+    /// by `<outside>/` and its file name; stderr keeps the path as given.
+    func testDocumentsNameALogRelativeToTheCurrentFolderNeverByAnAbsolutePath() throws {
+        let folder = try SimulateBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let here = folder.appendingPathComponent("work/logs")
+        let away = folder.appendingPathComponent("private folder")
+        for place in [here, away] {
+            try FileManager.default.createDirectory(at: place, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(
+                at: logs.appendingPathComponent(ok), to: place.appendingPathComponent("ok.log"))
+        }
+        let cwd = folder.appendingPathComponent("work")
+        let inside = here.appendingPathComponent("ok.log").path
+        let outside = away.appendingPathComponent("ok.log").path
+        let runs: [(arguments: [String], names: [String])] = [
+            (["timeline", inside, outside], ["## logs/ok.log", "## &lt;outside&gt;/ok.log"]),
+            (
+                ["timeline", "--baseline", "logs/ok.log", "--regressed", "../private folder/ok.log"],
+                ["Baseline: logs/ok.log", "Regressed: &lt;outside&gt;/ok.log"]
+            ),
+            (["timeline", "--json", inside, outside], ["\"file\":\"logs/ok.log\"", "\"file\":\"<outside>/ok.log\""]),
+            (
+                ["timeline", "--json", "--baseline", inside, "--regressed", outside],
+                [
+                    "\"baseline\":[\"logs/ok.log\"]", "\"regressed\":[\"<outside>/ok.log\"]",
+                    "\"log\":\"<outside>/ok.log\"",
+                ]
+            ),
+        ]
+        for (arguments, names) in runs {
+            let r = try SimulateBinary.run(arguments, in: cwd)
+            XCTAssertEqual(r.status, 0, "\(arguments): \(r.stderr)")
+            let compact = r.stdout.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\n", with: "")
+            for name in names {
+                XCTAssertTrue(
+                    r.stdout.contains(name) || compact.contains(name.replacingOccurrences(of: " ", with: "")),
+                    "\(arguments): \(name) in \(r.stdout.prefix(800))")
+            }
+            XCTAssertFalse(r.stdout.contains(folder.path), "\(arguments): \(r.stdout.prefix(800))")
+            XCTAssertFalse(r.stdout.contains("private"), "\(arguments)")
+        }
+    }
+
     func testMissingFileIsOneLineAndExitTwo() throws {
         let missing = logs.appendingPathComponent("no-such.log").path
         let r = try SimulateBinary.run(["timeline", logs.appendingPathComponent(ok).path, missing])

@@ -122,11 +122,12 @@ struct HostileTextTests {
         Self.checkStructure(fit, headings: ["# simulate fit"])
         #expect(fit.contains("simulate fit --scenario '<outside>/y.yaml'"))
         let sweep = SweepReport.markdown(
-            scenario: "smoke", baseline: "base", axes: [(key: "description", values: ["a|b", "```\r# x"])],
+            scenario: "smoke", baseline: "base",
+            axes: [(key: "description", values: [.string("a|b"), .string("```\r# x")])],
             variants: ["v"], chartVariant: "v",
             cells: [
                 .init(
-                    knobs: ["description": "```\r# x"], folder: "cell-01", complete: true, regression: [:],
+                    knobs: ["description": .string("```\r# x")], folder: "cell-01", complete: true, regression: [:],
                     topPhase: [:])
             ], command: "simulate sweep", seconds: 1)
         Self.checkStructure(sweep, headings: ["# simulate sweep"])

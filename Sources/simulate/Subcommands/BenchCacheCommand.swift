@@ -20,13 +20,21 @@ struct BenchCacheCommand: ParsableCommand {
     )
 
     @Option(help: "Comma-separated distribution counts.") var packages: String = "100,1000,10000"
-    @Option(name: .customLong("hit-repeats"), help: "Hits measured per strategy and size.") var hitRepeats: Int = 21
-    @Option(help: "Misses and invalidations measured per strategy and size.") var repeats: Int = 5
-    @Option(name: .customLong("settle-ms"), help: "Untimed pause after each change to the environment, in ms.")
-    var settleMs: Int = 30
+    // Counts read by the number grammar (`CountFlag`); `.unconditional` so that `-5` reaches the check.
+    @Option(
+        name: .customLong("hit-repeats"), parsing: .unconditional,
+        help: "Hits measured per strategy and size (1 to 10,000).")
+    var hitRepeats = CountFlag(21)
+    @Option(parsing: .unconditional, help: "Misses and invalidations measured per strategy and size (1 to 10,000).")
+    var repeats = CountFlag(5)
+    @Option(
+        name: .customLong("settle-ms"), parsing: .unconditional,
+        help: "Untimed pause after each change to the environment, in ms (0 to 60,000).")
+    var settleMs = CountFlag(30)
     @Option(name: .customLong("work-dir"), help: "Environments and cache folders (environments are reused).")
     var workDir: String = "runs/.cache/bench"
-    @Option(help: "Seed of the synthetic environments.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Seed of the synthetic environments (as the scenario's `seed`).")
+    var seed = CountFlag(1)
     @Option(help: "Comma-separated strategies to compare.") var strategies: String =
         "persistent,persistent-strict,stevedore"
 
@@ -39,9 +47,10 @@ struct BenchCacheCommand: ParsableCommand {
                 "--packages: expected comma-separated counts from 1 to \(ScenarioKeys.maxPackages.formatted()), "
                     + "got '\(packages)'")
         }
-        guard hitRepeats >= 1, repeats >= 1, settleMs >= 0 else {
-            throw SimulateExit.badInput("--hit-repeats and --repeats must be at least 1, --settle-ms at least 0")
-        }
+        let hitRepeats = try self.hitRepeats.value("--hit-repeats", in: 1...10_000)
+        let repeats = try self.repeats.value("--repeats", in: 1...10_000)
+        let settleMs = try self.settleMs.value("--settle-ms", in: 0...60_000)
+        let seed = try UInt64(self.seed.value("--seed", as: \.seed))
         let chosen = strategies.split(separator: ",").map {
             DiscoveryStrategy(rawValue: $0.trimmingCharacters(in: .whitespaces))
         }

@@ -10,9 +10,11 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench", abstract: "Measure spawn, scan and merge costs beside their floors.",
         shouldDisplay: false)
 
-    @Option(help: "Distributions in the scanned folder.") var packages = 1000
-    @Option(help: "Repetitions per measurement (medians are reported).") var runs = 30
-    @Option(help: "Events to merge.") var events = 1_000_000
+    // Counts read by the number grammar (`CountFlag`); `.unconditional` so that `-5` reaches the check.
+    @Option(parsing: .unconditional, help: "Distributions in the scanned folder.") var packages = CountFlag(1000)
+    @Option(parsing: .unconditional, help: "Repetitions per measurement (medians are reported; 1 to 100,000).")
+    var runs = CountFlag(30)
+    @Option(parsing: .unconditional, help: "Events to merge (1 to 100,000,000).") var events = CountFlag(1_000_000)
     @Option(name: .customLong("cache-dir"), help: "Where the synthetic environment is generated.") var cacheDir =
         "runs/.cache"
 
@@ -27,6 +29,9 @@ struct BenchCommand: ParsableCommand {
         if let unknown = parts.subtracting(["spawn", "scan", "merge"]).sorted().first {
             throw SimulateExit.badInput("command line (--measure): '\(unknown)' is not one of spawn, scan, merge")
         }
+        let packages = try self.packages.value("--packages", as: \.packages)
+        let runs = try self.runs.value("--runs", in: 1...100_000)
+        let events = try self.events.value("--events", in: 1...100_000_000)
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let environment = try SyntheticEnvironment.prepare(
             packages: packages, seed: 1, cacheRoot: URL(fileURLWithPath: cacheDir, relativeTo: cwd))

@@ -11,15 +11,21 @@ struct BenchHTTPCommand: ParsableCommand {
         shouldDisplay: false
     )
 
-    @Option(help: "GETs per series (1 to 1,000,000).") var requests = 2000
-    @Option(name: .customLong("page-records"), help: "Records per page fetched.") var pageRecords = 1
-    @Option(name: .customLong("record-bytes"), help: "Bytes per record.") var recordBytes = 64
+    // Counts read by the number grammar (`CountFlag`); `.unconditional` so that `-5` reaches the check.
+    @Option(parsing: .unconditional, help: "GETs per series (1 to 1,000,000).") var requests = CountFlag(2000)
+    @Option(
+        name: .customLong("page-records"), parsing: .unconditional,
+        help: "Records per page fetched (as the scenario's http.page_records).")
+    var pageRecords = CountFlag(1)
+    @Option(
+        name: .customLong("record-bytes"), parsing: .unconditional,
+        help: "Bytes per record (as the scenario's http.record_bytes).")
+    var recordBytes = CountFlag(64)
 
     func run() throws {
-        guard (1...1_000_000).contains(requests), pageRecords >= 0, recordBytes >= 0 else {
-            throw SimulateExit.badInput(
-                "command line (--requests): expected 1 to 1000000 requests and non-negative page sizes")
-        }
+        let requests = try self.requests.value("--requests", in: 1...1_000_000)
+        let pageRecords = try self.pageRecords.value("--page-records", as: \.http.pageRecords)
+        let recordBytes = try self.recordBytes.value("--record-bytes", as: \.http.recordBytes)
         let result: (series: [HTTPBenchmark.Series], stop: StopReport)
         do {
             result = try HTTPBenchmark.run(requests: requests, pageRecords: pageRecords, recordBytes: recordBytes)

@@ -30,15 +30,24 @@ struct CalibrateCommand: ParsableCommand {
     var sitePackages: String?
     @Option(help: "Comma-separated distribution counts of the synthetic environments (at least two).")
     var packages: String = "50,100,200,400,800,1600"
-    @Option(help: "Fresh interpreter processes per measurement (the least-disturbed one is kept).") var repeats: Int = 5
-    @Option(help: "Catalog lines per write measurement.") var lines: Int = 20_000
-    @Option(help: "SQLite statements per kind (JSON round trips: ten times as many).") var iterations: Int = 300
+    // Counts read by the number grammar (`CountFlag`); `.unconditional` so that `-5` reaches the check.
+    @Option(
+        parsing: .unconditional,
+        help: "Fresh interpreter processes per measurement (the least-disturbed one is kept; 1 to 1,000).")
+    var repeats = CountFlag(5)
+    @Option(parsing: .unconditional, help: "Catalog lines per write measurement (as catalog_sample_lines).")
+    var lines = CountFlag(20_000)
+    @Option(
+        parsing: .unconditional,
+        help: "SQLite statements per kind (JSON round trips: ten times as many; 1 to 1,000,000).")
+    var iterations = CountFlag(300)
     @Option(help: "ReleaseProfile to write (default: scenarios/costs/cpython-calibrated.json).") var output: String?
     @Option(help: "The calibration script (default: scripts/calibrate.py here or beside the binary's package).")
     var script: String?
     @Option(name: .customLong("cache-dir"), help: "Where synthetic environments are cached.") var cacheDir: String =
         "runs/.cache"
-    @Option(help: "Seed of the synthetic environments (as the scenario's `seed`).") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Seed of the synthetic environments (as the scenario's `seed`).")
+    var seed = CountFlag(1)
 
     func run() throws {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
@@ -50,9 +59,10 @@ struct CalibrateCommand: ParsableCommand {
                 "--packages: expected at least two different counts from 1 to \(ScenarioKeys.maxPackages.formatted()), "
                     + "got '\(packages)'")
         }
-        guard repeats >= 1, lines >= 1, iterations >= 1 else {
-            throw SimulateExit.badInput("--repeats, --lines and --iterations must be at least 1")
-        }
+        let repeats = try self.repeats.value("--repeats", in: 1...1_000)
+        let lines = try self.lines.value("--lines", as: \.catalogSampleLines)
+        let iterations = try self.iterations.value("--iterations", in: 1...1_000_000)
+        let seed = try UInt64(self.seed.value("--seed", as: \.seed))
         if python.contains("/")
             && !FileManager.default.isExecutableFile(atPath: URL(fileURLWithPath: python, relativeTo: cwd).path)
         {

@@ -57,7 +57,7 @@ struct SweepCommand: ParsableCommand {
         let ordered = axes.sorted { $0.1 < $1.1 }.map(\.0)
         try scenarioOptions.asBadInput { try Sweep.checkSize(of: ordered) }
         // The first cell stands for the scenario in names and labels (every cell is validated before running).
-        let firstCell = ordered.map { ScenarioOverride(key: $0.key, text: $0.values[0], flag: "sweep") }
+        let firstCell = ordered.map { ScenarioOverride(key: $0.key, text: $0.labels[0], flag: "sweep") }
         let swept = Set(ordered.map(\.key))
         let loaded = try scenarioOptions.load(extra: firstCell, swept: swept)
         let base = loaded.0
@@ -85,7 +85,7 @@ struct SweepCommand: ParsableCommand {
         }
         let variants = base.variants.map(\.name).filter { $0 != base.baseline.name }
         let focal = chartVariant ?? base.focalVariant
-        let axisList = ordered.map { ($0.key, $0.values) }
+        let axisList: [SweepReport.Axis] = ordered.map { ($0.key, $0.values) }
         let reportCells = cells.map {
             SweepReport.Cell(
                 knobs: $0.knobs, folder: $0.folder, complete: $0.complete, regression: $0.variants,
@@ -93,7 +93,7 @@ struct SweepCommand: ParsableCommand {
         }
         let settings =
             fixed.flatMap { ["--set", "\($0.key)=\($0.text)"] }
-            + ordered.flatMap { ["--set", "\($0.key)=\($0.values.joined(separator: ","))"] }
+            + ordered.flatMap { ["--set", "\($0.key)=\($0.labels.joined(separator: ","))"] }
         let command = ScenarioOptions.reproduceCommand(base, subcommand: ["sweep"], arguments: settings)
         let markdown = SweepReport.markdown(
             scenario: base.name, baseline: base.baseline.name, axes: axisList, variants: variants,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logs
+import Report
 
 /// `simulate timeline LOG...`: Meltano's own console logs split into per-run phase timelines;
 /// with `--baseline` and `--regressed`, how each phase moved between two workloads.
@@ -59,17 +60,22 @@ struct TimelineCommand: ParsableCommand {
             let before = try baseline.map { try Self.read($0, budget: &baselineBudget) }
             let after = try regressed.map { try Self.read($0, budget: &regressedBudget) }
             (before + after).forEach(Self.warn)
-            let comparison = TimelineComparison(baseline: before, regressed: after)
+            let comparison = TimelineComparison(baseline: before.map(Self.shown), regressed: after.map(Self.shown))
+            let (baselineNames, regressedNames) = (baseline.map(Self.shown), regressed.map(Self.shown))
             if json {
-                try Self.write(ComparisonDocument(comparison, baseline: baseline, regressed: regressed).encoded())
+                try Self.write(
+                    ComparisonDocument(comparison, baseline: baselineNames, regressed: regressedNames).encoded())
             } else {
-                print(TimelineMarkdown.render(comparison, baseline: baseline, regressed: regressed), terminator: "")
+                print(
+                    TimelineMarkdown.render(comparison, baseline: baselineNames, regressed: regressedNames),
+                    terminator: "")
             }
             return
         }
         var budget = LogReadBudget()
-        let read = try logs.map { try Self.read($0, budget: &budget) }
+        var read = try logs.map { try Self.read($0, budget: &budget) }
         read.forEach(Self.warn)
+        read = read.map(Self.shown)
         if json {
             try TimelineDocument.write(logs: read) { FileHandle.standardOutput.write($0) }
             FileHandle.standardOutput.write(Data("\n".utf8))
@@ -89,6 +95,20 @@ struct TimelineCommand: ParsableCommand {
         }
         if let reason = log.noRunsReason { throw SimulateExit.badInput("\(path): \(reason)") }
         return log
+    }
+
+    /// A log's name in the Markdown and the JSON: relative to the current folder when inside it,
+    /// else `<outside>/` and its file name (`ReportPaths.display`), so that no path of this machine
+    /// reaches a document meant to be pasted. Stderr names the log as it was given.
+    static func shown(_ path: String) -> String {
+        ReportPaths.display(URL(fileURLWithPath: path).standardizedFileURL.path)
+    }
+
+    /// `log` named as `shown(_:)` names its path.
+    static func shown(_ log: LogFileTimeline) -> LogFileTimeline {
+        var renamed = log
+        renamed.name = shown(log.name)
+        return renamed
     }
 
     /// One stderr line per diagnostic and per partial run: `simulate: FILE:LINE: message`.
