@@ -64,10 +64,10 @@ final class TimelineCommandTests: XCTestCase {
         let inside = here.appendingPathComponent("ok.log").path
         let outside = away.appendingPathComponent("ok.log").path
         let runs: [(arguments: [String], names: [String])] = [
-            (["timeline", inside, outside], ["## logs/ok.log", "## &lt;outside&gt;/ok.log"]),
+            (["timeline", inside, outside], ["## logs/ok.log", #"## \<outside\>/ok.log"#]),
             (
                 ["timeline", "--baseline", "logs/ok.log", "--regressed", "../private folder/ok.log"],
-                ["Baseline: logs/ok.log", "Regressed: &lt;outside&gt;/ok.log"]
+                ["Baseline: logs/ok.log", #"Regressed: \<outside\>/ok.log"#]
             ),
             (["timeline", "--json", inside, outside], ["\"file\":\"logs/ok.log\"", "\"file\":\"<outside>/ok.log\""]),
             (
