@@ -12,7 +12,11 @@ struct FleetAccumulator {
         var ordinal = -1
         /// Simulated seconds of the production run: the invocation's phases plus its job's assumed seconds.
         var seconds = 0.0
+        /// The part of `seconds` the model simulates (the phases at production size, not the assumed ones).
+        var modelledSeconds = 0.0
         var cpuNs: UInt64?
+        /// The invocation's wall time in its worker, over which `cpuNs` was measured.
+        var wallNs: UInt64 = 0
         var storage = StorageCounters()
     }
 
@@ -23,11 +27,12 @@ struct FleetAccumulator {
     mutating func started(_ i: Int, at ns: UInt64?) { records[i, default: Record()].startNs = ns }
 
     mutating func finished(
-        _ i: Int, variant: Int, ordinal: Int, seconds: Double, outcome: InvocationOutcome, at ns: UInt64?
+        _ i: Int, variant: Int, ordinal: Int, seconds: Double, modelledSeconds: Double, outcome: InvocationOutcome,
+        at ns: UInt64?
     ) {
         var r = records[i] ?? Record()
-        (r.variant, r.ordinal, r.seconds, r.finishNs) = (variant, ordinal, seconds, ns)
-        r.cpuNs = outcome.cpuNs
+        (r.variant, r.ordinal, r.seconds, r.modelledSeconds, r.finishNs) = (variant, ordinal, seconds, modelledSeconds, ns)
+        (r.cpuNs, r.wallNs) = (outcome.cpuNs, outcome.wallNs)
         r.storage = outcome.storage
         records[i] = r
     }

@@ -42,11 +42,17 @@ enum FleetAnalysis {
         }
         let cpu = runs.compactMap(\.cpuNs)
         let cpuPerRun = cpu.isEmpty ? nil : Double(cpu.reduce(0, +)) / Double(cpu.count) / 1e9
+        // Each run's CPU share of its sample, carried to its modelled seconds at production size.
+        let atScale = runs.compactMap { r in
+            r.cpuNs.flatMap { r.wallNs > 0 ? min(1, Double($0) / Double(r.wallNs)) * r.modelledSeconds : nil }
+        }
+        let cpuAtScale = atScale.isEmpty ? nil : atScale.reduce(0, +) / Double(atScale.count)
         return FleetVariantSummary(
             name: name, runs: runs.count, production: FleetQueue.stats(production, dayEnd: day),
             replay: FleetQueue.stats(replay, dayEnd: replayDay),
             replayWallSeconds: replay.map(\.finish).max() ?? 0, cpuSecondsPerRun: cpuPerRun,
-            cpuHoursPerDay: cpuPerRun.map { $0 * Double(runsPerDay) / 3600 }, cpuHoursPerDayDelta: nil,
+            cpuSecondsPerRunAtScale: cpuAtScale, cpuHoursPerDay: cpuAtScale.map { $0 * Double(runsPerDay) / 3600 },
+            cpuHoursPerDayDelta: nil,
             database: database(timed, replay: replay))
     }
 

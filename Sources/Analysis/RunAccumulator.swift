@@ -133,7 +133,8 @@ public final class RunAccumulator: EventFolding {
             let job = scenario.workloadJobs[scenario.jobAllocation.job(ofOrdinal: ordinal)]
             fleet?.finished(
                 i, variant: Int(plan.variant[i]), ordinal: ordinal,
-                seconds: total / 1e9 + job.assumedSeconds.reduce(0, +), outcome: outcome, at: finishedNs)
+                seconds: total / 1e9 + job.assumedSeconds.reduce(0, +), modelledSeconds: total / 1e9, outcome: outcome,
+                at: finishedNs)
         }
         variants[Int(plan.variant[i])].add(
             FinishedInvocation(index: i, startRank: plan.startRank[i], total: total / 1e9, outcome: outcome),

@@ -30,8 +30,11 @@ public struct SweepAxis: Sendable {
             ScenarioError(location: "command line (\(flag))", key: key, problem: problem)
         }
         let texts: [String]
+        let declared = ScenarioKeys.key(named: key)
+        // Only a number's value can be a range: a URL (`--systemdb postgresql://h:5432/db`) has colons too.
+        let numeric = declared.map { if case .int = $0.kind { true } else if case .double = $0.kind { true } else { false } }
         let parts = text.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
-        if parts.count == 3 {
+        if numeric ?? true, parts.count == 3 {
             guard let start = NumberGrammar.number(parts[0]), let end = NumberGrammar.number(parts[1]),
                 let step = NumberGrammar.number(parts[2]), step > 0,
                 end >= start
@@ -52,7 +55,6 @@ public struct SweepAxis: Sendable {
             texts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             guard texts.count > 1 else { return nil }
         }
-        let declared = ScenarioKeys.key(named: key)
         let values = texts.map { (try? declared?.convert($0).get()) ?? .string($0) }
         var seen: [ScenarioValue: String] = [:]
         for (value, spelled) in zip(values, texts) {

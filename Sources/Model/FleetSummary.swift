@@ -41,7 +41,14 @@ public struct FleetVariantSummary: Codable, Sendable, Equatable {
     /// Mean CPU seconds per run (`getrusage`, the worker process over its invocation); nil when no
     /// event carried it.
     public var cpuSecondsPerRun: Double?
-    /// `cpuSecondsPerRun` × runs per day / 3600.
+    /// CPU of the modelled work at production size, per run: each run's CPU share over its sample
+    /// (CPU seconds / wall seconds of its invocation) times its modelled seconds at production
+    /// size (its phases as extrapolated, without the assumed ones), averaged over runs. The padding
+    /// that stands for CPython's work spins on the CPU, so a release that adds modelled seconds of
+    /// a thread hop adds CPU in proportion; the assumed phases (the plugins' own processes) are not
+    /// in it. Nil when no event carried CPU.
+    public var cpuSecondsPerRunAtScale: Double?
+    /// `cpuSecondsPerRunAtScale` × runs per day / 3600.
     public var cpuHoursPerDay: Double?
     /// `cpuHoursPerDay` minus the baseline's; nil for the baseline.
     public var cpuHoursPerDayDelta: Double?
@@ -49,7 +56,8 @@ public struct FleetVariantSummary: Codable, Sendable, Equatable {
 
     public init(
         name: String, runs: Int, production: FleetQueueStats, replay: FleetQueueStats, replayWallSeconds: Double,
-        cpuSecondsPerRun: Double?, cpuHoursPerDay: Double?, cpuHoursPerDayDelta: Double?, database: FleetDatabaseStats
+        cpuSecondsPerRun: Double?, cpuSecondsPerRunAtScale: Double? = nil, cpuHoursPerDay: Double?,
+        cpuHoursPerDayDelta: Double?, database: FleetDatabaseStats
     ) {
         self.name = name
         self.runs = runs
@@ -57,6 +65,7 @@ public struct FleetVariantSummary: Codable, Sendable, Equatable {
         self.replay = replay
         self.replayWallSeconds = replayWallSeconds
         self.cpuSecondsPerRun = cpuSecondsPerRun
+        self.cpuSecondsPerRunAtScale = cpuSecondsPerRunAtScale
         self.cpuHoursPerDay = cpuHoursPerDay
         self.cpuHoursPerDayDelta = cpuHoursPerDayDelta
         self.database = database

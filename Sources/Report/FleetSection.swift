@@ -77,20 +77,24 @@ enum FleetSection {
     static func cpu(_ fleet: FleetSummary, baseline: String) -> String {
         guard fleet.variants.contains(where: { $0.cpuSecondsPerRun != nil }) else { return "" }
         var t = MarkdownTable(
-            ["variant", "CPU s per run", "CPU-hours per day", "Δ CPU-hours per day"], numeric: [1, 2, 3])
+            ["variant", "CPU s per run (sample)", "CPU s per run (at scale)", "CPU-hours per day", "Δ CPU-hours per day"],
+            numeric: [1, 2, 3, 4])
         for v in fleet.variants {
             t.add(
                 [
                     MarkdownReport.cell(v.name), v.cpuSecondsPerRun.map { MarkdownReport.f($0, 4) } ?? "–",
-                    v.cpuHoursPerDay.map { MarkdownReport.f($0, 4) } ?? "–",
-                    v.name == baseline ? "baseline" : v.cpuHoursPerDayDelta.map { MarkdownReport.signed($0, 4) } ?? "–",
+                    v.cpuSecondsPerRunAtScale.map { MarkdownReport.f($0, 2) } ?? "–",
+                    v.cpuHoursPerDay.map { MarkdownReport.f($0, 2) } ?? "–",
+                    v.name == baseline ? "baseline" : v.cpuHoursPerDayDelta.map { MarkdownReport.signed($0, 2) } ?? "–",
                 ])
         }
         return
-            "**CPU** (measured): each worker's user + system time over its invocation (`getrusage`): the work done "
-            + "for real, the busy padding of the sampled units to the cost profile (it spins on the CPU, as CPython "
-            + "would) and the heartbeat thread; not the sample's extrapolated rest, the assumed phases or the "
-            + "process's start. Per day: CPU s per run × \(fleet.runsPerDay.formatted()) runs / 3600.\n\n" + t.text
+            "**CPU** (measured, then carried to production size): the sample is each worker's user + system time "
+            + "over its invocation (`getrusage`): the work done for real, the busy padding of the sampled units to "
+            + "the cost profile (it spins on the CPU, as CPython would) and the heartbeat thread. At scale: each "
+            + "run's CPU share of its sample times its modelled seconds at production size (the thread hop's "
+            + "seconds included, the assumed phases of the plugins' own processes not). Per day: CPU s per run at "
+            + "scale × \(fleet.runsPerDay.formatted()) runs / 3600.\n\n" + t.text
             + "\n"
     }
 

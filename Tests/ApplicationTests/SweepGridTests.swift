@@ -47,6 +47,14 @@ import Testing
         #expect(try SweepAxis.parse(key: "packages", text: "10:30:10")?.values == [.int(10), .int(20), .int(30)])
     }
 
+    /// `--systemdb postgresql://h:5432/db` in a sweep: three colon-separated parts, but no range.
+    @Test func onlyANumbersValueIsReadAsARange() throws {
+        #expect(try SweepAxis.parse(key: "systemdb", text: "postgresql://postgres@127.0.0.1:5432/postgres") == nil)
+        let backends = try #require(
+            try SweepAxis.parse(key: "systemdb", text: "sqlite,postgresql://127.0.0.1:5432/db", flag: "--systemdb"))
+        #expect(backends.labels == ["sqlite", "postgresql://127.0.0.1:5432/db"])
+    }
+
     @Test func oneValueSpelledTwiceIsRefusedNotTwoCells() throws {
         for (key, text, problem) in [
             ("error_rate", "0.1,0.10", "'0.1' and '0.10' are the same value"),

@@ -30,7 +30,8 @@ struct FleetSectionTests {
     {
         FleetVariantSummary(
             name: name, runs: 20, production: production, replay: queue(waited: 0), replayWallSeconds: 2.5,
-            cpuSecondsPerRun: cpu, cpuHoursPerDay: cpu * 20 / 3600, cpuHoursPerDayDelta: nil,
+            cpuSecondsPerRun: cpu, cpuSecondsPerRunAtScale: cpu * 100, cpuHoursPerDay: cpu * 100 * 20 / 3600,
+            cpuHoursPerDayDelta: nil,
             database: FleetDatabaseStats(
                 statements: 200, latency: latency(1), lockWaits: 3, lockWaitSeconds: 0.01, retries: 0,
                 connectionErrors: 0, byConcurrency: levels))
@@ -39,7 +40,7 @@ struct FleetSectionTests {
     static func summary(production: FleetQueueStats, levels: [FleetConcurrencyBucket]) throws -> RunSummary {
         var s = try SyntheticRuns.scansExplain()
         var regressed = variant("meltano-3.7.9", production: production, cpu: 0.2, levels: levels)
-        regressed.cpuHoursPerDayDelta = 0.1 * 20 / 3600
+        regressed.cpuHoursPerDayDelta = 0.1 * 100 * 20 / 3600
         s.fleet = FleetSummary(
             runsPerDay: 20, slots: 4, replayDaySeconds: 2, arrivals: .uniform, productionDaySeconds: 86_400,
             variants: [variant(s.baseline, production: production, cpu: 0.1, levels: levels), regressed])
@@ -67,7 +68,7 @@ struct FleetSectionTests {
         let section = FleetSection.render(s)
         #expect(!section.contains("No run waits for a slot"), "\(section)")
         #expect(section.contains("| meltano-3.7.9 | 20 | 30.0 | 7 | 0.0 | 12.0 | 12.0 |"), "\(section)")
-        #expect(section.contains("| meltano-3.7.9 | 0.2000 | 0.0011 | +0.0006 |"), "\(section)")
+        #expect(section.contains("| meltano-3.7.9 | 0.2000 | 20.00 | 0.11 | +0.06 |"), "\(section)")
     }
 
     @Test func concurrencyLevelsThatRepeatTheLevelAboveFoldIntoOneLine() throws {
