@@ -31,7 +31,9 @@ struct FleetAccumulator {
         at ns: UInt64?
     ) {
         var r = records[i] ?? Record()
-        (r.variant, r.ordinal, r.seconds, r.modelledSeconds, r.finishNs) = (variant, ordinal, seconds, modelledSeconds, ns)
+        (r.variant, r.ordinal, r.seconds, r.modelledSeconds, r.finishNs) = (
+            variant, ordinal, seconds, modelledSeconds, ns
+        )
         (r.cpuNs, r.wallNs) = (outcome.cpuNs, outcome.wallNs)
         r.storage = outcome.storage
         records[i] = r

@@ -32,7 +32,9 @@ public struct SweepAxis: Sendable {
         let texts: [String]
         let declared = ScenarioKeys.key(named: key)
         // Only a number's value can be a range: a URL (`--systemdb postgresql://h:5432/db`) has colons too.
-        let numeric = declared.map { if case .int = $0.kind { true } else if case .double = $0.kind { true } else { false } }
+        let numeric = declared.map {
+            if case .int = $0.kind { true } else if case .double = $0.kind { true } else { false }
+        }
         let parts = text.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
         if numeric ?? true, parts.count == 3 {
             guard let start = NumberGrammar.number(parts[0]), let end = NumberGrammar.number(parts[1]),

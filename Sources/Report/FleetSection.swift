@@ -77,7 +77,10 @@ enum FleetSection {
     static func cpu(_ fleet: FleetSummary, baseline: String) -> String {
         guard fleet.variants.contains(where: { $0.cpuSecondsPerRun != nil }) else { return "" }
         var t = MarkdownTable(
-            ["variant", "CPU s per run (sample)", "CPU s per run (at scale)", "CPU-hours per day", "Δ CPU-hours per day"],
+            [
+                "variant", "CPU s per run (sample)", "CPU s per run (at scale)", "CPU-hours per day",
+                "Δ CPU-hours per day",
+            ],
             numeric: [1, 2, 3, 4])
         for v in fleet.variants {
             t.add(
