@@ -13,7 +13,7 @@ struct BenchLaunchCommand: ParsableCommand {
         discussion: """
             Each sample starts one `simulate worker` with an empty job and waits for its first event and its end. \
             The two launchers alternate in rounds of --runs each, so they share the machine's conditions. Give the \
-            launcher with the scenario or --set launcher.engine=slurm (SLURM_CONF names the cluster); docs/fleet.md.
+            launcher with the scenario or --set launcher.engine=slurm (SLURM_CONF names the cluster); docs/launchers.md.
             """
     )
 
