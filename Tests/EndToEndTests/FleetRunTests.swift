@@ -26,12 +26,7 @@ final class FleetRunTests: XCTestCase {
         """
 
     func testATinyFleetReportsItsDayPerVariant() throws {
-        let folder = try SimulateBinary.temporaryFolder()
-        let file = folder.appendingPathComponent("fleet.yaml")
-        try Self.scenario.write(to: file, atomically: true, encoding: .utf8)
-        let run = folder.appendingPathComponent("run")
-        let r = try SimulateBinary.run(["--scenario", file.path, "--output", run.path])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let (_, run) = try SimulateBinary.runScenario(Self.scenario, file: "fleet.yaml")
         let summary = try SimulateBinary.json(run.appendingPathComponent("summary.json"))
         XCTAssertEqual(summary["worker_processes"] as? Int, 40, "one worker process per run of each variant's day")
         let fleet = try XCTUnwrap(summary["fleet"] as? [String: Any])

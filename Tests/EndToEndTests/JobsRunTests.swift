@@ -25,12 +25,7 @@ final class JobsRunTests: XCTestCase {
         """
 
     func testJobsHaveTheirOwnMinutesAndAddUpToTheEstimate() throws {
-        let folder = try SimulateBinary.temporaryFolder()
-        let file = folder.appendingPathComponent("jobs.yaml")
-        try Self.scenario.write(to: file, atomically: true, encoding: .utf8)
-        let run = folder.appendingPathComponent("run")
-        let r = try SimulateBinary.run(["--scenario", file.path, "--output", run.path])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        let (r, run) = try SimulateBinary.runScenario(Self.scenario, file: "jobs.yaml")
         XCTAssertTrue(r.stdout.contains("over the 5-run production workload of 1 day"), r.stdout)
         let summary = try SimulateBinary.json(run.appendingPathComponent("summary.json"))
         let variants = try XCTUnwrap(summary["variants"] as? [[String: Any]])

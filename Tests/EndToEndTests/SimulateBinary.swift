@@ -115,6 +115,18 @@ struct SimulateBinary {
         return url
     }
 
+    /// Runs the scenario `yaml` (written to a fresh folder as `file`) into that folder's `run`,
+    /// asserting exit 0; returns the result and the run folder.
+    static func runScenario(_ yaml: String, file: String) throws -> (output: Output, run: URL) {
+        let folder = try temporaryFolder()
+        let path = folder.appendingPathComponent(file)
+        try yaml.write(to: path, atomically: true, encoding: .utf8)
+        let run = folder.appendingPathComponent("run")
+        let r = try SimulateBinary.run(["--scenario", path.path, "--output", run.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return (r, run)
+    }
+
     static func json(_ url: URL) throws -> [String: Any] {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
     }
