@@ -26,7 +26,7 @@ extension RunBuilder {
                 missingFrom: phase.from, missingTo: phase.to, phase: phase)
         }
         let total = span(
-            from: processStart, to: LineMark(lastStructured), missingFrom: .processStart, missingTo: nil, phase: nil)
+            from: processStart, to: lastStructured, missingFrom: .processStart, missingTo: nil, phase: nil)
         run.totalMicroseconds = total.microseconds
         run.totalReason = total.reason
         return run

@@ -19,7 +19,9 @@ final class RunBuilder: @unchecked Sendable {
     /// The process's first line when it is `Environment '...' is active`; nil when the process's
     /// start is not in the log.
     var processStart: LineMark?
-    var lastStructured: LogLine
+    /// The process's last structlog line: where it ended, so far (a mark, not the whole line: a log
+    /// can hold a process per line, and a `LogLine` costs a copy of its level, source and fields).
+    var lastStructured: LineMark
     var installEnd: LineMark?
     var runningJob: LineMark?
     var force: LineMark?
@@ -64,13 +66,13 @@ final class RunBuilder: @unchecked Sendable {
         self.environment = environment
         firstLine = line.number
         lastLine = line.number
-        lastStructured = line
+        lastStructured = LineMark(line)
         if environment != nil { processStart = LineMark(line) }
     }
 
     func consume(_ line: LogLine, _ message: MeltanoMessage) {
         lastLine = line.number
-        lastStructured = line
+        lastStructured = LineMark(line)
         if let level = line.level, level == "error" || level == "critical" || level == "exception" {
             errorLineCount += 1
             if errorLines.count < 50 { errorLines.append(line.number) }

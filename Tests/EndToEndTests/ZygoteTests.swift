@@ -77,8 +77,13 @@ final class ZygoteTests: XCTestCase {
         try waitForExit(process, seconds: 120)
         XCTAssertEqual(process.terminationStatus, 3, "the killed workers' invocations are lost: incomplete")
         let all = try events(folder)
-        XCTAssertEqual(
-            count("worker_started", in: all), count("worker_exited", in: all), "every worker's end is recorded")
+        // Every worker that announced itself has its end recorded, once. A worker the zygote was
+        // forking when it was killed can end before its first line: an end with no start.
+        let ids = { (kind: String) in all.filter { $0["event"] as? String == kind }.compactMap { $0["worker"] as? Int }
+        }
+        XCTAssertTrue(
+            Set(ids("worker_started")).isSubset(of: Set(ids("worker_exited"))), "every worker's end is recorded")
+        XCTAssertEqual(Set(ids("worker_exited")).count, ids("worker_exited").count, "one end per worker")
         XCTAssertGreaterThan(count("invocation_finished", in: all), before, "the run went on with exec'd workers")
         let log = try String(contentsOf: folder.appendingPathComponent("work/workers.stderr.log"), encoding: .utf8)
         XCTAssertTrue(log.contains("workers are exec'd from now on"), log)
