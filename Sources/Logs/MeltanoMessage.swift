@@ -39,25 +39,25 @@ enum MeltanoMessage: Equatable {
             }
             return
         }
-        if event.hasPrefix("Environment '") && event.hasSuffix("' is active") {
+        if event.hasBytePrefix("Environment '") && event.hasByteSuffix("' is active") {
             self = .environmentActive(Self.dropping(event, first: 13, last: 11))
-        } else if event.hasPrefix("Running job with name '"), let job = Self.runningJob(event) {
+        } else if event.hasBytePrefix("Running job with name '"), let job = Self.runningJob(event) {
             self = .runningJob(name: job.0, runID: job.1)
-        } else if event.hasPrefix("Force option is enabled") {
+        } else if event.hasBytePrefix("Force option is enabled") {
             self = .forceOption
-        } else if (event.hasPrefix("Installed ") || event.hasPrefix("Skipped installing "))
-            && event.hasSuffix(" plugins")
+        } else if (event.hasBytePrefix("Installed ") || event.hasBytePrefix("Skipped installing "))
+            && event.hasByteSuffix(" plugins")
         {
             self = .installSummary
         } else if event == "Using systemdb state backend" {
             self = .stateBackend
-        } else if event.hasPrefix("Incremental state has been updated") {
+        } else if event.hasBytePrefix("Incremental state has been updated") {
             self = .incrementalState
-        } else if event.hasPrefix("Block run completed") {
+        } else if event.hasBytePrefix("Block run completed") {
             self = .blockCompleted(success: line.fields.bool("success"), err: line.fields["err"])
-        } else if event.hasPrefix("Running extract & load") {
+        } else if event.hasBytePrefix("Running extract & load") {
             self = .extractLoadStarted
-        } else if event.hasPrefix("Extract & load complete") {
+        } else if event.hasBytePrefix("Extract & load complete") {
             self = .extractLoadComplete
         } else if let failure = Self.failure(in: event) {
             self = .failure(failure)
@@ -91,9 +91,9 @@ enum MeltanoMessage: Equatable {
 
     /// The release in Meltano's debug line `Meltano 3.6.0, Python 3.11.7, Linux (x86_64)`: `3.6.0`.
     static func release(in event: String) -> String? {
-        guard event.hasPrefix("Meltano "), let comma = event.firstIndex(of: ",") else { return nil }
+        guard event.hasBytePrefix("Meltano "), let comma = event.firstIndex(of: ",") else { return nil }
         let version = event[event.index(event.startIndex, offsetBy: 8)..<comma]
-        guard version.first?.isNumber == true, event[comma...].hasPrefix(", Python ") else { return nil }
+        guard version.first?.isNumber == true, event[comma...].hasBytePrefix(", Python ") else { return nil }
         return String(version)
     }
 
@@ -101,10 +101,10 @@ enum MeltanoMessage: Equatable {
     /// `Transformation failed`, and click's `Run invocation could not be completed as block failed: ...`
     /// (printed without a timestamp, so it reaches here as a plain line).
     static func failure(in text: String) -> String? {
-        failurePrefixes.contains(where: { text.hasPrefix($0) }) ? text : nil
+        failurePrefixes.contains(where: { text.hasBytePrefix($0) }) ? text : nil
     }
 
-    static let failurePrefixes = [
+    static let failurePrefixes: [StaticString] = [
         "Run invocation could not be completed", "Extraction failed", "Loading failed", "Transformation failed",
         "Extractor failed", "Loader failed", "Mappers failed", "Extractor and loader failed",
     ]
@@ -203,12 +203,16 @@ enum TaskRunnerLine: Equatable {
 
     init(_ text: String) {
         var body = Substring(text)
-        while body.first == " " || body.first == "\t" { body = body.dropFirst() }
-        if body.hasPrefix("+ ") || body.hasPrefix("$ ") { body = body.dropFirst(2) }
-        if body.hasPrefix("meltano ") {
+        while let first = body.utf8.first, first == 0x20 || first == 0x09 {
+            body = body[body.utf8.index(after: body.utf8.startIndex)...]
+        }
+        if body.hasBytePrefix("+ ") || body.hasBytePrefix("$ ") {
+            body = body[body.utf8.index(body.utf8.startIndex, offsetBy: 2)...]
+        }
+        if body.hasBytePrefix("meltano ") {
             // The first word that is neither an option nor an option's value is the subcommand.
             var words = body.split(separator: " ").dropFirst()
-            while let word = words.first, word.hasPrefix("-") {
+            while let word = words.first, word.hasBytePrefix("-") {
                 words = words.dropFirst(Self.optionsWithValue.contains(word) ? 2 : 1)
             }
             if let sub = words.first {
@@ -223,8 +227,8 @@ enum TaskRunnerLine: Equatable {
                 }
             }
         }
-        if (body.hasPrefix("Executing ") && body.hasSuffix(" stage"))
-            || (body.hasPrefix("Exit code ") && body.hasSuffix(" stage")) || body.hasPrefix("End: ")
+        if (body.hasBytePrefix("Executing ") && body.hasByteSuffix(" stage"))
+            || (body.hasBytePrefix("Exit code ") && body.hasByteSuffix(" stage")) || body.hasBytePrefix("End: ")
         {
             self = .stage
         } else {
