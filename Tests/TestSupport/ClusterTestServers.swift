@@ -27,12 +27,7 @@ public final class SlurmTestCluster: Sendable {
 
     /// Starts a new cluster in a fresh folder; stop it with `stop()`.
     public static func start() throws -> SlurmTestCluster {
-        let folder = "/tmp/simulate-slurm-\(getpid())-\(UUID().uuidString.prefix(8))"
-        let conf = try ServerScript.run([script, "start", folder]).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard conf.hasSuffix("slurm.conf") else {
-            _ = try? ServerScript.run([script, "stop", folder])
-            throw ServerScript.Failure(message: "slurm-cluster start printed '\(conf)'")
-        }
+        let (folder, conf) = try ServerScript.start(script, name: "slurm") { $0.hasSuffix("slurm.conf") }
         return SlurmTestCluster(conf: conf, folder: folder)
     }
 
@@ -51,7 +46,7 @@ public final class SlurmTestCluster: Sendable {
     }
 
     public func stop() {
-        _ = try? ServerScript.run([Self.script, "stop", folder])
+        ServerScript.stop(Self.script, folder: folder)
     }
 }
 
@@ -78,16 +73,11 @@ public final class SSHTestServer: Sendable {
     }
 
     public static func start() throws -> SSHTestServer {
-        let folder = "/tmp/simulate-sshd-\(getpid())-\(UUID().uuidString.prefix(8))"
-        let config = try ServerScript.run([script, "start", folder]).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard config.hasSuffix("ssh_config") else {
-            _ = try? ServerScript.run([script, "stop", folder])
-            throw ServerScript.Failure(message: "sshd-server start printed '\(config)'")
-        }
+        let (folder, config) = try ServerScript.start(script, name: "sshd") { $0.hasSuffix("ssh_config") }
         return SSHTestServer(config: config, folder: folder)
     }
 
     public func stop() {
-        _ = try? ServerScript.run([Self.script, "stop", folder])
+        ServerScript.stop(Self.script, folder: folder)
     }
 }

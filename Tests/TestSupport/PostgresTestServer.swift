@@ -46,20 +46,13 @@ public final class PostgresTestServer: Sendable {
 
     /// Starts a new server in a fresh folder under the temporary directory.
     public static func start() throws -> PostgresTestServer {
-        // Short: the unix socket's path must fit in 107 bytes.
-        let folder = "/tmp/simulate-pg-\(getpid())-\(UUID().uuidString.prefix(8))"
-        let output = try ServerScript.run([script, "start", folder])
-        let url = output.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard url.hasPrefix("postgresql://") else {
-            _ = try? ServerScript.run([script, "stop", folder])
-            throw ServerScript.Failure(message: "postgres-server start printed '\(url)'")
-        }
+        let (folder, url) = try ServerScript.start(script, name: "pg") { $0.hasPrefix("postgresql://") }
         return PostgresTestServer(url: url, folder: folder)
     }
 
     /// Stops the server and removes its folder.
     public func stop() {
-        _ = try? ServerScript.run([Self.script, "stop", folder])
+        ServerScript.stop(Self.script, folder: folder)
     }
 
     /// A database URL whose connections use `schema` (for one test's own tables).

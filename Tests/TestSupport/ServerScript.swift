@@ -39,4 +39,25 @@ public enum ServerScript {
         }
         return output
     }
+
+    /// Runs `script start FOLDER` in a fresh folder `/tmp/simulate-NAME-PID-XXXXXXXX` (short: a unix
+    /// socket's path must fit in 107 bytes) and returns the folder and the line it printed (the URL
+    /// or configuration file clients use). A start that printed something `expected` refuses is
+    /// stopped again and thrown.
+    public static func start(_ script: String, name: String, expected: (String) -> Bool) throws
+        -> (folder: String, printed: String)
+    {
+        let folder = "/tmp/simulate-\(name)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let printed = try run([script, "start", folder]).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard expected(printed) else {
+            stop(script, folder: folder)
+            throw Failure(message: "\((script as NSString).lastPathComponent) start printed '\(printed)'")
+        }
+        return (folder, printed)
+    }
+
+    /// `script stop FOLDER`: the server stopped and its folder removed; errors are ignored.
+    public static func stop(_ script: String, folder: String) {
+        _ = try? run([script, "stop", folder])
+    }
 }
