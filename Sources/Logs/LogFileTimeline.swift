@@ -46,18 +46,11 @@ public struct LogFileTimeline: Sendable {
             case .failure(let failure): throw LogReadError(file: display, failure: failure)
             }
         }
-        return file.size >= pipelineBytes
-            ? try splitPipelined(reader, name: display, limits: limits)
-            : try split(reader, name: display, limits: limits)
+        return try split(reader, name: display, limits: limits)
     }
 
     /// Splits a log held in memory (tests, the fuzzer).
     public static func parse(_ bytes: [UInt8], name: String, limits: LogLimits = .standard) -> LogFileTimeline {
-        parse(bytes, name: name, limits: limits, pipelined: false)
-    }
-
-    /// `parse`, split in two stages as a large file is (`splitPipelined`) when `pipelined`.
-    static func parse(_ bytes: [UInt8], name: String, limits: LogLimits, pipelined: Bool) -> LogFileTimeline {
         var offset = 0
         let reader = LineReader(bufferBytes: bytes.count) { buffer in
             let n = min(buffer.count, bytes.count - offset)
@@ -68,43 +61,25 @@ public struct LogFileTimeline: Sendable {
             return n
         }
         // An in-memory source never throws.
-        return pipelined
-            ? (try? splitPipelined(reader, name: name, limits: limits))!
-            : (try? split(reader, name: name, limits: limits))!
+        return (try? split(reader, name: name, limits: limits))!
     }
 
-    static func split(_ reader: LineReader, name: String, limits: LogLimits) throws -> LogFileTimeline {
+    private static func split(_ reader: LineReader, name: String, limits: LogLimits) throws -> LogFileTimeline {
         var parser = StructlogLineParser()
-        var state = SplitState(limits: limits)
+        var splitter = RunSplitter(limits: limits)
+        var structured = 0
+        var cutLines = DiagnosticLog()
         let summary = try reader.forEachLine { raw in
-            state.consume(parser.parse(raw.bytes, number: raw.number), cutFrom: raw.cutFrom)
+            if let length = raw.cutFrom {
+                cutLines.add(
+                    "overlong lines", line: raw.number,
+                    "the line is \(length) bytes long; only its first and last \(LineReader.keptBytes / 1024) KiB were read"
+                )
+            }
+            let line = parser.parse(raw.bytes, number: raw.number)
+            if line.isStructured { structured += 1 }
+            splitter.consume(line)
         }
-        return state.finish(summary, name: name)
-    }
-}
-
-/// What splitting a log keeps while it reads: the runs so far, the structured lines counted, the
-/// overlong lines noted. Fed parsed lines in file order, on one thread or behind a second that
-/// parses (`splitPipelined`).
-struct SplitState {
-    private var splitter: RunSplitter
-    private var structured = 0
-    private var cutLines = DiagnosticLog()
-
-    init(limits: LogLimits) { splitter = RunSplitter(limits: limits) }
-
-    mutating func consume(_ line: LogLine, cutFrom: Int?) {
-        if let length = cutFrom {
-            cutLines.add(
-                "overlong lines", line: line.number,
-                "the line is \(length) bytes long; only its first and last \(LineReader.keptBytes / 1024) KiB were read"
-            )
-        }
-        if line.isStructured { structured += 1 }
-        splitter.consume(line)
-    }
-
-    mutating func finish(_ summary: LineReader.Summary, name: String) -> LogFileTimeline {
         let runs = summary.binaryAt == nil ? splitter.finish() : []
         return LogFileTimeline(
             name: name, runs: runs, runCount: summary.binaryAt == nil ? splitter.runCount : 0, lineCount: summary.lines,

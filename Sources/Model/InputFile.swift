@@ -32,8 +32,6 @@ public final class InputFile {
 
     /// The open descriptor, closed when the value goes away.
     public let descriptor: Int32
-    /// Its size in bytes when it was opened (`fstat`).
-    public private(set) var size = 0
 
     private init(descriptor: Int32) { self.descriptor = descriptor }
 
@@ -48,7 +46,6 @@ public final class InputFile {
         guard fstat(fd, &info) == 0 else { return .failure(.system(errno)) }
         let kind = FileKind(mode: info.st_mode)
         guard kind == .regular else { return .failure(.notAFile(kind)) }
-        file.size = Int(info.st_size)
         // Blocking reads again: a regular file never blocks, and EAGAIN must not end a read early.
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         return .success(file)
