@@ -72,13 +72,16 @@ public struct LogFileTimeline: Sendable {
         let summary = try reader.forEachLine { raw in
             if let length = raw.cutFrom {
                 cutLines.add(
-                    "overlong lines", line: raw.number,
+                    .overlongLines, line: raw.number,
                     "the line is \(length) bytes long; only its first and last \(LineReader.keptBytes / 1024) KiB were read"
                 )
             }
-            let line = parser.parse(raw.bytes, number: raw.number)
-            if line.isStructured { structured += 1 }
-            splitter.consume(line)
+            let number = raw.number
+            if let line = parser.parse(raw.bytes, number: number, plain: { splitter.consumePlain($0, number: number) })
+            {
+                structured += 1
+                splitter.consume(line)
+            }
         }
         let runs = summary.binaryAt == nil ? splitter.finish() : []
         return LogFileTimeline(

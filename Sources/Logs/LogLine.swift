@@ -52,11 +52,12 @@ public struct LogLine: Sendable, Equatable {
 
     /// The plugin that printed the line, when the line is a plugin's output relayed by Meltano:
     /// Meltano 4's name column when it is not `meltano`; before that, `name=` on a line that also
-    /// carries `stdio=`, `cmd_type=`, `consumer=` or `producer=`.
+    /// carries `stdio=`, `cmd_type=`, `consumer=` or `producer=`, or that carries nothing else
+    /// (Meltano 4.0's console hides every other key of a plugin's line, and its own lines carry none).
     public var plugin: String? {
         if let source { return source == "meltano" ? nil : source }
         guard let name = fields["name"] else { return nil }
-        return fields["stdio"] != nil || fields["cmd_type"] != nil || fields["consumer"] != nil
+        return fields.count == 1 || fields["stdio"] != nil || fields["cmd_type"] != nil || fields["consumer"] != nil
             || fields["producer"] != nil ? name : nil
     }
 

@@ -76,10 +76,12 @@ enum MeltanoMessage: Equatable {
     /// (then a character is a byte) rather than stepping over characters (grapheme clusters).
     static func dropping(_ event: String, first: Int, last: Int) -> String {
         var event = event
-        if event.withUTF8({ LossyDecoder.isASCII($0) }) {
-            return String(decoding: event.utf8.dropFirst(first).dropLast(last), as: UTF8.self)
+        let ascii: String? = event.withUTF8 { bytes in
+            guard LossyDecoder.isASCII(bytes) else { return nil }
+            guard bytes.count >= first + last else { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[first..<(bytes.count - last)]), as: UTF8.self)
         }
-        return String(event.dropFirst(first).dropLast(last))
+        return ascii ?? String(event.dropFirst(first).dropLast(last))
     }
 
     static func runningJob(_ event: String) -> (String, String?)? {
@@ -102,6 +104,11 @@ enum MeltanoMessage: Equatable {
     /// (printed without a timestamp, so it reaches here as a plain line).
     static func failure(in text: String) -> String? {
         failurePrefixes.contains(where: { text.hasBytePrefix($0) }) ? text : nil
+    }
+
+    /// Whether a plain line's bytes begin with one of Meltano's failure texts.
+    static func isFailure(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        failurePrefixes.contains(where: { line.hasBytePrefix($0) })
     }
 
     static let failurePrefixes: [StaticString] = [
@@ -201,38 +208,45 @@ enum TaskRunnerLine: Equatable {
         "--environment", "-e", "--log-level", "--log-config", "--log-format", "--cwd",
     ]
 
-    init(_ text: String) {
-        var body = Substring(text)
-        while let first = body.utf8.first, first == 0x20 || first == 0x09 {
-            body = body[body.utf8.index(after: body.utf8.startIndex)...]
+    /// Classifies a plain line's bytes; only a command echo is made into a `String`.
+    init(_ line: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        while start < line.count, line[start] == 0x20 || line[start] == 0x09 { start += 1 }
+        var body = UnsafeBufferPointer(rebasing: line[start...])
+        if body.hasBytePrefix("+ ") || body.hasBytePrefix("$ ") { body = UnsafeBufferPointer(rebasing: body[2...]) }
+        // Every text below begins with `m` or `E`: most plain lines end here.
+        guard let first = body.first, first == 0x6D || first == 0x45 else {
+            self = .none
+            return
         }
-        if body.hasBytePrefix("+ ") || body.hasBytePrefix("$ ") {
-            body = body[body.utf8.index(body.utf8.startIndex, offsetBy: 2)...]
-        }
-        if body.hasBytePrefix("meltano ") {
-            // The first word that is neither an option nor an option's value is the subcommand.
-            var words = body.split(separator: " ").dropFirst()
-            while let word = words.first, word.hasBytePrefix("-") {
-                words = words.dropFirst(Self.optionsWithValue.contains(word) ? 2 : 1)
-            }
-            if let sub = words.first {
-                switch sub {
-                case "run":
-                    self = .command(String(body), .run)
-                    return
-                case "el", "elt":
-                    self = .command(String(body), .el)
-                    return
-                default: break
-                }
-            }
-        }
-        if (body.hasBytePrefix("Executing ") && body.hasByteSuffix(" stage"))
+        if body.hasBytePrefix("meltano "), let command = Self.command(String(decoding: body, as: UTF8.self)) {
+            self = command
+        } else if (body.hasBytePrefix("Executing ") && body.hasByteSuffix(" stage"))
             || (body.hasBytePrefix("Exit code ") && body.hasByteSuffix(" stage")) || body.hasBytePrefix("End: ")
         {
             self = .stage
         } else {
             self = .none
+        }
+    }
+
+    /// Classifies a line of text (tests).
+    init(_ text: String) {
+        var text = text
+        self = text.withUTF8 { TaskRunnerLine($0) }
+    }
+
+    /// `meltano [options] run|el|elt ...`: the first word that is neither an option nor an
+    /// option's value is the subcommand.
+    private static func command(_ body: String) -> TaskRunnerLine? {
+        var words = body.split(separator: " ").dropFirst()
+        while let word = words.first, word.hasBytePrefix("-") {
+            words = words.dropFirst(optionsWithValue.contains(word) ? 2 : 1)
+        }
+        switch words.first {
+        case "run": return .command(body, .run)
+        case "el", "elt": return .command(body, .el)
+        default: return nil
         }
     }
 }

@@ -123,9 +123,11 @@ final class RunBuilder: @unchecked Sendable {
     }
 
     /// A plain line inside the process (a traceback, click's error message): only failures count.
-    func consumePlain(_ line: LogLine) {
-        lastLine = line.number
-        if failure == nil, MeltanoMessage.failure(in: line.event) != nil { failure = LineMark(line) }
+    func consumePlain(_ line: UnsafeBufferPointer<UInt8>, number: Int) {
+        lastLine = number
+        if failure == nil, MeltanoMessage.isFailure(line) {
+            failure = LineMark(line: number, timestamp: nil, text: String(decoding: line, as: UTF8.self))
+        }
     }
 
     /// Records what a plugin's line says about the run; returns the plugin's role.

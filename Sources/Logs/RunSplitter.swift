@@ -20,7 +20,7 @@ public struct RunSplitter: Sendable {
     private var finished: [RunTimeline] = []
     private let limits: LogLimits
     /// Runs ended past `limits.runsKept`, by status, and the line the first of them began at.
-    private var notKept: [RunStatus: Int] = [:]
+    private var notKept = RunStatusCounts()
     private var notKeptCount = 0
     private var firstNotKept: (index: Int, line: Int)?
     /// run_id → index in `finished` of processes cut short by the start of the next one: only
@@ -45,7 +45,7 @@ public struct RunSplitter: Sendable {
     public var diagnostics: [LogDiagnostic] {
         guard let (index, line) = firstNotKept else { return diagnosticLog.all }
         let count = notKeptCount
-        let statuses = [RunStatus.completed, .failed, .partial].compactMap { s in notKept[s].map { "\($0) \(s)" } }
+        let statuses = RunStatus.allCases.compactMap { s in notKept[s] > 0 ? "\(notKept[s]) \(s)" : nil }
         return diagnosticLog.all + [
             LogDiagnostic(
                 line: line,
@@ -57,31 +57,70 @@ public struct RunSplitter: Sendable {
     /// Every run ended so far, kept or not.
     public var runCount: Int { finished.count + notKeptCount }
 
-    /// Feeds the next line (lines must come in file order).
+    /// Feeds the next structlog line (lines must come in file order; plain lines come through
+    /// `consumePlain`).
     public mutating func consume(_ line: LogLine) {
+        precondition(line.isStructured, "plain lines are read as bytes: consumePlain(_:number:)")
         lastLineNumber = line.number
-        if line.hadInvalidUTF8 {
-            diagnosticLog.add(
-                "bytes that are not UTF-8", line: line.number, "bytes that are not UTF-8, shown as U+FFFD")
-        }
-        if line.hadImpossibleTimestamp {
-            diagnosticLog.add(
-                "impossible timestamps", line: line.number,
-                "its timestamp names a moment that does not exist (a day, a leap second or a year past 9999); "
-                    + "the line is read without a time, so the run it belongs to may read as cut short")
-        }
+        noteOddities(
+            line: line.number, invalidUTF8: line.hadInvalidUTF8, impossibleTimestamp: line.hadImpossibleTimestamp)
         if let time = line.timestamp {
             if let (previous, previousLine) = lastTimestamp, time < previous {
                 let back = previous.seconds(to: time)
                 diagnosticLog.add(
-                    "the clock goes backwards", line: line.number,
+                    .clockBackwards, line: line.number,
                     "the clock goes backwards: \(time) is \(secondsText(-back)) s before line \(previousLine)'s \(previous)"
                 )
                 open?.clockWentBackwards(at: line.number)
             }
             lastTimestamp = (time, line.number)
         }
-        if line.isStructured { consumeStructured(line) } else { consumePlain(line) }
+        consumeStructured(line)
+    }
+
+    /// Feeds the next plain line (a task runner's, a shell's, a traceback's), as the bytes the
+    /// parser left (ANSI codes and a trailing CR removed). Most lines of some logs are plain, so
+    /// one becomes a `String` only when it is kept: a command echo, a failure, a reason.
+    public mutating func consumePlain(_ line: UnsafeBufferPointer<UInt8>, number: Int) {
+        lastLineNumber = number
+        if line.isEmpty {
+            open?.lastLine = number  // all an empty line can be: the open process's last line so far
+            return
+        }
+        noteOddities(
+            line: number, invalidUTF8: !UTF8Validation.isValid(line),
+            impossibleTimestamp: Timestamp.namesImpossibleMoment(line))
+        switch TaskRunnerLine(line) {
+        case .command(let text, let kind):
+            close(
+                reason:
+                    "the task runner started \(quoted(text)) at line \(number) before `Block run completed.`")
+            pendingCommand = (text, kind)
+            afterBlockOf = nil
+            preamble = nil
+        case .stage:
+            close(
+                reason:
+                    "the task runner's line \(number) (\(quoted(String(decoding: line, as: UTF8.self)))) came before `Block run completed.`"
+            )
+            pendingCommand = nil
+            afterBlockOf = nil
+            preamble = nil
+        case .none:
+            open?.consumePlain(line, number: number)
+        }
+    }
+
+    private mutating func noteOddities(line: Int, invalidUTF8: Bool, impossibleTimestamp: Bool) {
+        if invalidUTF8 {
+            diagnosticLog.add(.invalidUTF8, line: line, "bytes that are not UTF-8, shown as U+FFFD")
+        }
+        if impossibleTimestamp {
+            diagnosticLog.add(
+                .impossibleTimestamp, line: line,
+                "its timestamp names a moment that does not exist (a day, a leap second or a year past 9999); "
+                    + "the line is read without a time, so the run it belongs to may read as cut short")
+        }
     }
 
     /// Ends the file: an open process becomes a partial run. Returns every run, in order.
@@ -89,28 +128,6 @@ public struct RunSplitter: Sendable {
         let last = lastLineNumber  // a local: the reason is formatted inside `close`, which mutates self
         close(reason: "the file ends at line \(last) before `Block run completed.`")
         return finished
-    }
-
-    private mutating func consumePlain(_ line: LogLine) {
-        switch TaskRunnerLine(line.event) {
-        case .command(let text, let kind):
-            close(
-                reason:
-                    "the task runner started \(quoted(text)) at line \(line.number) before `Block run completed.`")
-            pendingCommand = (text, kind)
-            afterBlockOf = nil
-            preamble = nil
-        case .stage:
-            close(
-                reason:
-                    "the task runner's line \(line.number) (\(quoted(line.event))) came before `Block run completed.`"
-            )
-            pendingCommand = nil
-            afterBlockOf = nil
-            preamble = nil
-        case .none:
-            open?.consumePlain(line)
-        }
     }
 
     private mutating func consumeStructured(_ line: LogLine) {
@@ -139,7 +156,7 @@ public struct RunSplitter: Sendable {
             }
             if let blockLine = afterBlockOf {
                 diagnosticLog.add(
-                    "Meltano lines after `Block run completed.`", line: line.number,
+                    .linesAfterBlock, line: line.number,
                     "a Meltano line after `Block run completed.` (line \(blockLine)) and before the next process belongs to no run"
                 )
                 return
@@ -179,7 +196,7 @@ public struct RunSplitter: Sendable {
         preamble = nil
         let index = runCount + 1
         guard finished.count < limits.runsKept else {
-            notKept[builder.status, default: 0] += 1
+            notKept[builder.status] += 1
             notKeptCount += 1
             if firstNotKept == nil { firstNotKept = (index, builder.firstLine) }
             return
@@ -196,7 +213,7 @@ public struct RunSplitter: Sendable {
         let what = "line \(line.number) carries run_id \(quoted(foreignRunID))"
         let (openLine, openRunID) = (open!.firstLine, open!.runID)  // locals: the message is formatted in `add`
         diagnosticLog.add(
-            "interleaved processes", line: line.number,
+            .interleaved, line: line.number,
             "two processes are interleaved: \(what), not the run_id of the process begun at line \(openLine)"
                 + (openRunID.map { " (\(quoted($0)))" } ?? ""))
         open!.interleaving = what
@@ -275,5 +292,24 @@ struct TextInterner: Sendable {
             return reader
         }
         return run
+    }
+}
+
+/// A count per run status, in an array: counting a run past `LogLimits.runsKept` is then an index,
+/// not a hash, on a log of a million runs.
+struct RunStatusCounts: Sendable {
+    private var counts = [Int](repeating: 0, count: RunStatus.allCases.count)
+
+    subscript(status: RunStatus) -> Int {
+        get { counts[Self.index(status)] }
+        set { counts[Self.index(status)] = newValue }
+    }
+
+    private static func index(_ status: RunStatus) -> Int {
+        switch status {
+        case .completed: 0
+        case .failed: 1
+        case .partial: 2
+        }
     }
 }

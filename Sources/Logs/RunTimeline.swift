@@ -73,7 +73,7 @@ public enum PluginRole: String, Codable, Sendable {
 }
 
 /// How a run ended.
-public enum RunStatus: String, Codable, Sendable {
+public enum RunStatus: String, Codable, Sendable, CaseIterable {
     /// `Block run completed.` with `success=True` (or `Extract & load complete!` for `meltano el`).
     case completed
     /// Meltano reported a failure: `success=False`, `Run invocation could not be completed`, `Extraction failed`, ...

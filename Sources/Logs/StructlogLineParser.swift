@@ -27,14 +27,31 @@ public struct StructlogLineParser: Sendable {
 
     /// Parses one line given without its line terminator (a trailing `\r` is dropped here).
     public mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) -> LogLine {
+        var plainLine: LogLine?
+        let structured = parse(bytes, number: number) { plainLine = Self.plainLine($0, number: number) }
+        return structured ?? plainLine!
+    }
+
+    /// Parses a structlog line; a plain line is not made into a `LogLine` but handed to `plain`
+    /// as its bytes (ANSI codes and a trailing `\r` removed, valid only during the call), and nil
+    /// is returned. A log reader keeps few plain lines, and a 100 MB log can be all of them.
+    public mutating func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, number: Int, plain: (UnsafeBufferPointer<UInt8>) -> Void
+    ) -> LogLine? {
         var end = bytes.count
         if end > 0 && bytes[end - 1] == 0x0D { end -= 1 }
         let line = UnsafeBufferPointer(rebasing: bytes[0..<end])
         if ByteSearch.firstIndex(of: 0x1B, in: line, from: 0, to: line.count) != nil {
             let cleaned = Self.removingANSIEscapes(line)
-            return cleaned.withUnsafeBufferPointer { parseClean($0, number: number) }
+            return cleaned.withUnsafeBufferPointer { cleaned in
+                if let parsed = parseClean(cleaned, number: number) { return parsed }
+                plain(cleaned)
+                return nil
+            }
         }
-        return parseClean(line, number: number)
+        if let parsed = parseClean(line, number: number) { return parsed }
+        plain(line)
+        return nil
     }
 
     /// Parses one line of text (convenience for tests and small inputs).
@@ -43,7 +60,12 @@ public struct StructlogLineParser: Sendable {
         return text.withUTF8 { parse($0, number: number) }
     }
 
-    private mutating func parseClean(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> LogLine {
+    /// The structlog line, or nil for a plain one.
+    private mutating func parseClean(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> LogLine? {
+        // A structlog line begins with its timestamp, `[level`, or a JSON object (perhaps after
+        // blanks): any other first byte, or none, makes a plain line without reading further.
+        guard let first = line.first, (0x30...0x39).contains(first) || first == 0x5B || first == 0x7B || first == 0x20
+        else { return nil }
         var decoder = LossyDecoder()
         var start = 0
         while start < line.count && line[start] == 0x20 { start += 1 }
@@ -53,13 +75,11 @@ public struct StructlogLineParser: Sendable {
         var scanner = ByteScanner(line)
         let timestamp = scanner.timestamp(requireEnd: false)
         if timestamp != nil {
-            guard scanner.take(0x20) else { return plain(line, number: number, &decoder) }
+            guard scanner.take(0x20) else { return nil }
         } else {
             scanner.position = 0
         }
-        guard let level = Self.level(&scanner, strict: timestamp == nil) else {
-            return plain(line, number: number, &decoder)
-        }
+        guard let level = Self.level(&scanner, strict: timestamp == nil) else { return nil }
         _ = scanner.take(0x20)
         if !readsNameColumn && Self.startsWithMeltanoColumn(line, at: scanner.position) { readsNameColumn = true }
         var source: String?
@@ -75,7 +95,9 @@ public struct StructlogLineParser: Sendable {
             fields: fields, hadInvalidUTF8: decoder.replaced)
     }
 
-    private func plain(_ line: UnsafeBufferPointer<UInt8>, number: Int, _ decoder: inout LossyDecoder) -> LogLine {
+    /// A plain line as a `LogLine`: the whole line is its event.
+    static func plainLine(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> LogLine {
+        var decoder = LossyDecoder()
         var plain = LogLine(
             number: number, format: .plain, event: decoder.string(line, 0, line.count), hadInvalidUTF8: decoder.replaced
         )
@@ -123,9 +145,12 @@ public struct StructlogLineParser: Sendable {
         _ decoder: inout LossyDecoder
     ) -> (String, LogFields) {
         var found: [(keyStart: Int, keyEnd: Int, valueEnd: Int)] = []
-        found.reserveCapacity(12)  // a plugin line's eight keys and a few more, in one allocation
         var end = line.count
         while end > from && line[end - 1] == 0x20 { end -= 1 }
+        // No `=`, no key: the whole rest is the event (most of Meltano 4's lines, every `Environment` line).
+        if ByteSearch.firstIndex(of: 0x3D, in: line, from: from, to: end) == nil {
+            return (decoder.string(line, from, end), LogFields())
+        }
         var valueEnd = end
         var tokenEnd = end
         var previousKey: (Int, Int)?
@@ -139,6 +164,8 @@ public struct StructlogLineParser: Sendable {
                     || ((previousKey.map { less(line, (tokenStart, equals), $0) } ?? true)
                         && (previousKey == nil || looksLikeRepr(line, equals + 1, valueEnd)))
             {
+                // A plugin line's eight keys and a few more in one allocation; none for a line without keys.
+                if found.isEmpty { found.reserveCapacity(12) }
                 found.append((tokenStart, equals, valueEnd))
                 previousKey = (tokenStart, equals)
                 valueEnd = tokenStart - 1
@@ -228,11 +255,10 @@ struct LossyDecoder {
     mutating func string(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
         guard start < end else { return "" }
         let slice = UnsafeBufferPointer(rebasing: line[start..<end])
-        // `String(decoding:)` validates and repairs in one specialized pass (`String(validating:)` is
-        // generic and looks its metadata up on every call); a repair shows as bytes that differ.
-        let text = String(decoding: slice, as: UTF8.self)
-        if !replaced && !Self.isASCII(slice) && !text.utf8.elementsEqual(slice) { replaced = true }
-        return text
+        // `String(decoding:)` repairs in one specialized pass (`String(validating:)` is generic and
+        // looks its metadata up on every call); whether it had to is checked on the bytes.
+        if !replaced && !UTF8Validation.isValid(slice) { replaced = true }
+        return String(decoding: slice, as: UTF8.self)
     }
 
     /// Whether every byte is below 0x80, eight at a time.
@@ -247,6 +273,40 @@ struct LossyDecoder {
         while i < bytes.count {
             if bytes[i] >= 0x80 { return false }
             i += 1
+        }
+        return true
+    }
+}
+
+/// Whether bytes are well-formed UTF-8 (what `String(decoding:as:)` keeps as it is: no overlong
+/// forms, no surrogates, nothing past U+10FFFF), without making a `String`.
+enum UTF8Validation {
+    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if LossyDecoder.isASCII(bytes) { return true }
+        var i = 0
+        while i < bytes.count {
+            let lead = bytes[i]
+            if lead < 0x80 {
+                i += 1
+                continue
+            }
+            // The second byte's range depends on the lead (it rules out overlong forms, surrogates
+            // and code points past U+10FFFF); any further byte is 0x80...0xBF.
+            let length: Int
+            var second: ClosedRange<UInt8> = 0x80...0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: (length, second) = (3, 0xA0...0xBF)
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: (length, second) = (3, 0x80...0x9F)
+            case 0xF0: (length, second) = (4, 0x90...0xBF)
+            case 0xF1...0xF3: length = 4
+            case 0xF4: (length, second) = (4, 0x80...0x8F)
+            default: return false
+            }
+            guard i + length <= bytes.count, second.contains(bytes[i + 1]) else { return false }
+            for k in 2..<length where !(0x80...0xBF).contains(bytes[i + k]) { return false }
+            i += length
         }
         return true
     }

@@ -113,6 +113,24 @@ final class TimelineCommandTests: XCTestCase {
         XCTAssertEqual(usage.stderr.split(separator: "\n").count, 1, usage.stderr)
     }
 
+    /// Past five, partial runs are counted on stderr in one line, not named one by one.
+    func testManyPartialRunsFoldIntoOneLine() throws {
+        let folder = try SimulateBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("starts.log")
+        try String(repeating: "2026-01-08T10:30:49.218025Z [info     ] Environment 'dev' is active\n", count: 8)
+            .write(to: log, atomically: true, encoding: .utf8)
+        let r = try SimulateBinary.run(["timeline", log.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 6, r.stderr)
+        XCTAssertTrue(
+            lines[4].hasSuffix("run 5 is partial: a new process began at line 6 before `Block run completed.`"))
+        XCTAssertEqual(
+            lines[5], "simulate: \(log.path): 3 more partial runs (the timeline's notes say why, run by run)")
+        XCTAssertTrue(r.stdout.contains("run 8: partial"), r.stdout)
+    }
+
     func testPartialRunIsWarnedOnStderr() throws {
         let folder = try SimulateBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

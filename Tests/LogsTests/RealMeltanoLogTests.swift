@@ -5,7 +5,8 @@ import Testing
 
 /// Logs of real `meltano run -f tap-synthetic meltano-map-transform-instance target-synthetic`
 /// runs on Meltano 3.6.0, 3.7.9 and 4.1.2 (Fixtures/real-meltano, made by
-/// scripts/real-meltano/make-fixtures): console, ANSI colours, JSON, debug level, a failing tap.
+/// scripts/real-meltano/make-fixtures): console, ANSI colours, JSON, debug level, a failing tap;
+/// and one run of 4.0.5 (its console hides every key of a plugin's line but `name=`).
 @Suite struct RealMeltanoLogTests {
     /// File → boundary lines in `LogBoundary` order, read off the files.
     static let boundaries: [String: [Int]] = [
@@ -35,7 +36,7 @@ import Testing
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter {
             $0.hasSuffix(".log")
         }
-        #expect(Set(files) == Set(Self.boundaries.keys))
+        #expect(Set(files) == Set(Self.boundaries.keys).union(["meltano-4.0.5-plain-1.log"]))
     }
 
     @Test(arguments: boundaries.keys.sorted())
@@ -113,6 +114,19 @@ import Testing
         #expect(run.runID == "01a22a12-983a-7cad-8fd5-d8d0ef6b1444")
         #expect(run.readers.map(\.role) == [.mapper, .target])
         #expect(run.readers.map(\.plugin) == ["meltano-map-transform", "target-synthetic"])
+    }
+
+    /// Meltano 4.0 prints `name=` and no other key on a plugin's line (and no key on its own
+    /// lines): the plugin comes from `name=`, its role from the job name, and every phase splits.
+    @Test func meltanoFourZeroPluginLinesCarryOnlyTheirName() throws {
+        let log = try LogFileTimeline.read(path: Self.folder.appendingPathComponent("meltano-4.0.5-plain-1.log").path)
+        #expect(log.diagnostics.isEmpty, "\(log.diagnostics)")
+        let run = try #require(log.runs.first)
+        #expect(LogBoundary.allCases.map { run.boundaries[$0]?.line ?? 0 } == [1, 10, 16, 20, 20, 22, 25])
+        #expect(run.tap == "tap-synthetic" && run.target == "target-synthetic" && run.mappers.isEmpty)
+        #expect(run.readers.map(\.role) == [.target] && run.records == 6700 && run.stateMessages == 118)
+        #expect(run.phases.allSatisfy { $0.microseconds != nil }, "\(run.phases)")
+        #expect(run.status == .completed && run.notes.isEmpty, "\(run.notes)")
     }
 
     @Test func preambleLinesAreNoted() throws {
