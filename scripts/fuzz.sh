@@ -9,7 +9,8 @@
 # counts, the median and the slowest input per byte are printed at the end and on a finding (FuzzTimeline's own line),
 # and every 10,000 inputs to $FUZZ_TIMELINE_STATS when set.
 # FUZZ_SCRATCH_PATH sets the build folder (default fuzz/.build); FUZZ_CONFIGURATION=release builds optimized
-# targets (many more inputs per minute; the time per byte is then the release build's).
+# targets (many more inputs per minute; the time per byte is then the release build's). FUZZ_TIMEOUT (seconds, default
+# 1) raises -timeout on a machine busy with other work, where a starved input would otherwise read as a hang.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 runs="${1:-1000000}"
@@ -42,7 +43,7 @@ for target in "${targets[@]}"; do
   echo "== $binary: up to $runs runs or $seconds s (new inputs go to a scratch folder, not the committed corpus)"
   # -max_len keeps inputs small enough for many runs; crashes and slow inputs land in fuzz/crash-* for the report.
   if ! "$build/$config/$binary" "$work/$corpus" "$seeds" "${dict[@]}" -runs="$runs" \
-      -max_total_time="$seconds" -max_len=4096 -timeout=1 -rss_limit_mb=2048 -print_final_stats=1 \
+      -max_total_time="$seconds" -max_len=4096 -timeout="${FUZZ_TIMEOUT:-1}" -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="crash-$binary-" 2>&1 | tail -n 16; then
     status=1
   fi
