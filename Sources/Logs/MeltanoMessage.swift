@@ -103,7 +103,8 @@ enum MeltanoMessage: Equatable {
     /// `Transformation failed`, and click's `Run invocation could not be completed as block failed: ...`
     /// (printed without a timestamp, so it reaches here as a plain line).
     static func failure(in text: String) -> String? {
-        failurePrefixes.contains(where: { text.hasBytePrefix($0) }) ? text : nil
+        var bytes = text
+        return bytes.withUTF8 { isFailure($0) } ? text : nil
     }
 
     /// Whether a plain line's bytes begin with one of Meltano's failure texts.
