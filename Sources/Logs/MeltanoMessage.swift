@@ -28,7 +28,7 @@ enum MeltanoMessage: Equatable {
     case failure(String)
     case other
 
-    init(_ line: LogLine) {
+    init(_ line: borrowing LogLine) {
         let event = line.event
         if line.plugin != nil {
             // A plugin's line: only the SDK's Reader summary matters.
@@ -85,10 +85,23 @@ enum MeltanoMessage: Equatable {
     }
 
     static func runningJob(_ event: String) -> (String, String?)? {
-        let parts = event.split(separator: "'", omittingEmptySubsequences: false)
-        // Running job with name ' NAME ' and run ID ' ID '
-        guard parts.count >= 3 else { return nil }
-        return (String(parts[1]), parts.count >= 5 ? String(parts[3]) : nil)
+        // Running job with name ' NAME ' and run ID ' ID ', cut at the quotes' bytes (a job name
+        // can be hundreds of characters, not all ASCII; an ASCII byte is never inside one).
+        var event = event
+        return event.withUTF8 { bytes in
+            var quotes: [Int] = []
+            quotes.reserveCapacity(4)
+            while quotes.count < 4,
+                let quote = ByteSearch.firstIndex(of: 0x27, in: bytes, from: (quotes.last ?? -1) + 1, to: bytes.count)
+            {
+                quotes.append(quote)
+            }
+            guard quotes.count >= 2 else { return nil }
+            func text(_ from: Int, _ to: Int) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[(from + 1)..<to]), as: UTF8.self)
+            }
+            return (text(quotes[0], quotes[1]), quotes.count == 4 ? text(quotes[2], quotes[3]) : nil)
+        }
     }
 
     /// The release in Meltano's debug line `Meltano 3.6.0, Python 3.11.7, Linux (x86_64)`: `3.6.0`.
@@ -122,7 +135,7 @@ extension ReaderCounts {
     /// Parses the Singer SDK's `Reader 'NAME' completed processing N lines of input (S schemas,
     /// R records, B batch manifests, M state messages, A activate version messages)`; older SDKs
     /// print fewer items, which stay nil. Reads bytes: this runs on every such line of a 100 MB log.
-    init?(event: String, line: LogLine) {
+    init?(event: String, line: borrowing LogLine) {
         var text = event
         guard let parsed = text.withUTF8({ Self.parse($0) }) else { return nil }
         self = parsed

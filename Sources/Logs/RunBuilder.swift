@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// What `RunSplitter` has gathered about the process it is reading; `timeline` turns it into a
@@ -26,7 +27,8 @@ final class RunBuilder: @unchecked Sendable {
     var runningJob: LineMark?
     var force: LineMark?
     var boundaries: [LogBoundary: LineMark] = [:]
-    var lastTargetLine: LogLine?
+    /// The target's last line so far, unshortened: a `LineMark` is made only when a state line needs it.
+    var lastTargetLine: (number: Int, timestamp: Timestamp?, event: String)?
     var tap: String?
     var mappers: [String] = []
     var target: String?
@@ -59,7 +61,7 @@ final class RunBuilder: @unchecked Sendable {
 
     let limits: LogLimits
 
-    init(first line: LogLine, environment: String?, command: (String, RunKind)?, limits: LogLimits) {
+    init(first line: borrowing LogLine, environment: String?, command: (String, RunKind)?, limits: LogLimits) {
         self.limits = limits
         kind = command?.1 ?? .run
         self.command = command?.0
@@ -102,7 +104,9 @@ final class RunBuilder: @unchecked Sendable {
             }
         case .incrementalState:
             // The last one wins: Meltano prints one each time the target emits a STATE message.
-            boundaries[.targetLastLine] = lastTargetLine.map(LineMark.init)
+            boundaries[.targetLastLine] = lastTargetLine.map {
+                LineMark(line: $0.number, timestamp: $0.timestamp, text: $0.event)
+            }
             if lastTargetLine == nil && !notes.contains(where: { $0.message == Self.stateBeforeTarget }) {
                 notes.append(
                     LogDiagnostic(line: line.number, Self.stateBeforeTarget))
@@ -149,7 +153,9 @@ final class RunBuilder: @unchecked Sendable {
         if (role == .mapper || role == .target) && boundaries[.firstConsumerLine] == nil {
             boundaries[.firstConsumerLine] = LineMark(line)
         }
-        if role == .target || (role == nil && plugin == target) { lastTargetLine = line }
+        if role == .target || (role == nil && plugin == target) {
+            lastTargetLine = (line.number, line.timestamp, line.event)
+        }
         return role ?? (plugin == target ? .target : nil)
     }
 }
@@ -170,39 +176,32 @@ extension RunBuilder {
     /// chain's last reader.
     var targetCounts: ReaderCounts? { lastTargetReader ?? (everyReaderRoleless ? lastReader : nil) }
 
-    /// The tap and target named by a job, `ENV:TAP-to-TARGET[:SUFFIX]` (Meltano's state ID).
+    /// The tap and target named by a job, `ENV:TAP-to-TARGET[:SUFFIX]` (Meltano's state ID). Cut
+    /// on the UTF-8 bytes: the separators are ASCII, and an ASCII byte is never part of another
+    /// character's bytes (a job name of hundreds of non-ASCII characters is not broken into graphemes).
     static func plugins(ofJob jobName: String?, environment: String?) -> (tap: String, target: String)? {
-        guard let jobName else { return nil }
-        var ascii = jobName
-        if ascii.withUTF8({ LossyDecoder.isASCII($0) }) {
-            return asciiPlugins(ofJob: jobName, environment: environment)
+        guard var jobName else { return nil }
+        var prefix = environment.map { $0 + ":" }  // `ENV:`, when the environment is known
+        return jobName.withUTF8 { job in
+            var start = 0
+            let prefixLength =
+                prefix?.withUTF8 { p in
+                    job.count >= p.count && memcmp(job.baseAddress!, p.baseAddress!, p.count) == 0 ? p.count : nil
+                } ?? nil
+            if let prefixLength {
+                start = prefixLength
+            } else if let colon = ByteSearch.firstIndex(of: 0x3A, in: job, from: 0, to: job.count) {
+                start = colon + 1
+            }
+            let end = ByteSearch.firstIndex(of: 0x3A, in: job, from: start, to: job.count) ?? job.count
+            let part = UnsafeBufferPointer(rebasing: job[start..<end])
+            let separator: StaticString = "-to-"
+            guard let at = separator.withUTF8Buffer({ ByteSearch.find($0, in: part) }) else { return nil }
+            return (
+                String(decoding: UnsafeBufferPointer(rebasing: part[..<at]), as: UTF8.self),
+                String(decoding: UnsafeBufferPointer(rebasing: part[(at + 4)...]), as: UTF8.self)
+            )
         }
-        var job = Substring(jobName)
-        if let environment, job.hasPrefix(environment + ":") {
-            job = job.dropFirst(environment.count + 1)
-        } else if let colon = job.firstIndex(of: ":") {
-            job = job[job.index(after: colon)...]
-        }
-        if let colon = job.firstIndex(of: ":") { job = job[..<colon] }
-        guard let range = job.range(of: "-to-") else { return nil }
-        return (String(job[..<range.lowerBound]), String(job[range.upperBound...]))
-    }
-
-    /// `plugins(ofJob:environment:)` for an ASCII job name, on its bytes (a character is then a
-    /// byte): the same cuts, without stepping over characters or Foundation's `range(of:)`.
-    private static func asciiPlugins(ofJob jobName: String, environment: String?) -> (tap: String, target: String)? {
-        var job = Substring(jobName).utf8[...]
-        if let environment, jobName.hasPrefix(environment + ":") {
-            job = job.dropFirst(environment.count + 1)  // characters: the job name is ASCII
-        } else if let colon = job.firstIndex(of: 0x3A) {
-            job = job[job.index(after: colon)...]
-        }
-        if let colon = job.firstIndex(of: 0x3A) { job = job[..<colon] }
-        let bytes = Array(job)
-        guard bytes.count >= 4,
-            let at = (0...(bytes.count - 4)).first(where: { bytes[$0..<($0 + 4)].elementsEqual("-to-".utf8) })
-        else { return nil }
-        return (String(decoding: bytes[..<at], as: UTF8.self), String(decoding: bytes[(at + 4)...], as: UTF8.self))
     }
 
     /// A plugin's role when its lines carry no `consumer=`/`producer=` keys (Meltano 4 hides
@@ -214,5 +213,5 @@ extension RunBuilder {
 }
 
 extension LineMark {
-    init(_ line: LogLine) { self.init(line: line.number, timestamp: line.timestamp, text: line.event) }
+    init(_ line: borrowing LogLine) { self.init(line: line.number, timestamp: line.timestamp, text: line.event) }
 }

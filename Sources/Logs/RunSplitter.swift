@@ -134,7 +134,8 @@ public struct RunSplitter: Sendable {
         if line.plugin == nil, let release = MeltanoMessage.release(in: line.event) { pendingRelease = release }
         let message = MeltanoMessage(line)
         if case .environmentActive(let name) = message {
-            close(reason: "a new process began at line \(line.number) before `Block run completed.`", interrupted: true)
+            let number = line.number  // the reason's closure captures this, not the whole line
+            close(reason: "a new process began at line \(number) before `Block run completed.`", interrupted: true)
             start(line, environment: name)
             if let (first, count) = preamble {
                 open!.notes.append(
@@ -256,6 +257,9 @@ struct TextInterner: Sendable {
 
     mutating func intern(_ text: String) -> String {
         if text.utf8.count <= 15 { return text }  // stored inline anyway
+        // Only ASCII: hashing other text normalizes it first, and names that repeat are ASCII.
+        var bytes = text
+        guard bytes.withUTF8({ LossyDecoder.isASCII($0) }) else { return text }
         if let known = seen[text] { return known }
         if seen.count < 4096 { seen[text] = text }
         return text

@@ -6,14 +6,25 @@ public struct LineMark: Equatable, Sendable {
     public var line: Int
     /// Nil when the line carried no timestamp.
     public var timestamp: Timestamp?
-    /// The line's event text, shortened to 100 characters (a run keeps a dozen of these, and a
+    /// The line's event text, shortened to 100 bytes of UTF-8 (a run keeps a dozen of these, and a
     /// 100 MB log can hold tens of thousands of runs).
     public var text: String
 
     public init(line: Int, timestamp: Timestamp?, text: String) {
         self.line = line
         self.timestamp = timestamp
-        self.text = text.utf8.count <= 100 ? text : String(text.prefix(97)) + "..."
+        self.text = text.utf8.count <= 100 ? text : Self.shortened(text)
+    }
+
+    /// The text's first 97 bytes, cut where a character's bytes begin (the prefix of a character
+    /// count would read the whole text's graphemes), then `...`.
+    static func shortened(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { bytes in
+            var end = 97
+            while end > 0 && bytes[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a character's bytes
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self) + "..."
+        }
     }
 }
 

@@ -118,12 +118,16 @@ public struct StructlogLineParser: Sendable {
     /// `[info     ]`: letters then padding. Without a timestamp in front, the word must be
     /// lowercase and the padding present, so a task runner's `[INFO] ...` stays plain.
     static func level(_ scanner: inout ByteScanner, strict: Bool) -> String? {
-        guard scanner.take(0x5B) else { return nil }
+        guard scanner.take(0x5B), let base = scanner.bytes.baseAddress else { return nil }
         let start = scanner.position
+        let end = min(scanner.bytes.count, start + 16)
         var letters = 0
         var spaces = 0
-        while let b = scanner.current, b != 0x5D, scanner.position - start < 16 {
-            let isLetter = (b >= 0x61 && b <= 0x7A) || (!strict && b >= 0x41 && b <= 0x5A)
+        var i = start
+        while i < end {
+            let b = base[i]
+            if b == 0x5D { break }
+            let isLetter = (b &- 0x61 < 26) || (!strict && b &- 0x41 < 26)
             if isLetter && spaces == 0 {
                 letters += 1
             } else if b == 0x20 && letters > 0 {
@@ -131,12 +135,28 @@ public struct StructlogLineParser: Sendable {
             } else {
                 return nil
             }
-            scanner.position += 1
+            i += 1
         }
+        scanner.position = i
         guard letters > 0, scanner.take(0x5D), !strict || letters + spaces >= 8 else { return nil }
         let bytes = UnsafeBufferPointer(rebasing: scanner.bytes[start..<(start + letters)])
+        if let known = knownLevel(bytes) { return known }
         let word = String(decoding: bytes, as: UTF8.self)
         return bytes.contains { $0 < 0x61 } ? word.lowercased() : word  // letters only: >= 0x61 is lowercase
+    }
+
+    /// structlog's own levels, as the literals they are: every line has one, and a literal (a small
+    /// string) is neither decoded nor allocated.
+    static let knownLevels: [(bytes: StaticString, text: String)] = [
+        ("info", "info"), ("debug", "debug"), ("warning", "warning"), ("error", "error"), ("critical", "critical"),
+        ("exception", "exception"),
+    ]
+
+    static func knownLevel(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        for level in knownLevels where level.bytes.utf8CodeUnitCount == bytes.count {
+            if memcmp(level.bytes.utf8Start, bytes.baseAddress!, bytes.count) == 0 { return level.text }
+        }
+        return nil
     }
 
     /// Splits `line[from...]` into the event and its trailing, sorted `key=value` block.
@@ -257,8 +277,9 @@ struct LossyDecoder {
         let slice = UnsafeBufferPointer(rebasing: line[start..<end])
         // `String(decoding:)` repairs in one specialized pass (`String(validating:)` is generic and
         // looks its metadata up on every call); whether it had to is checked on the bytes.
-        if !replaced && !UTF8Validation.isValid(slice) { replaced = true }
-        return String(decoding: slice, as: UTF8.self)
+        if UTF8Validation.isValid(slice) { return String(decoding: slice, as: UTF8.self) }
+        replaced = true
+        return String(decoding: UTF8Validation.repairing(slice), as: UTF8.self)
     }
 
     /// Whether every byte is below 0x80, eight at a time.
@@ -279,35 +300,69 @@ struct LossyDecoder {
 }
 
 /// Whether bytes are well-formed UTF-8 (what `String(decoding:as:)` keeps as it is: no overlong
-/// forms, no surrogates, nothing past U+10FFFF), without making a `String`.
+/// forms, no surrogates, nothing past U+10FFFF), without making a `String`; and the repair the
+/// standard library makes, done here for logs full of bad bytes.
 enum UTF8Validation {
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if LossyDecoder.isASCII(bytes) { return true }
         var i = 0
         while i < bytes.count {
-            let lead = bytes[i]
-            if lead < 0x80 {
-                i += 1
-                continue
-            }
-            // The second byte's range depends on the lead (it rules out overlong forms, surrogates
-            // and code points past U+10FFFF); any further byte is 0x80...0xBF.
-            let length: Int
-            var second: ClosedRange<UInt8> = 0x80...0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: (length, second) = (3, 0xA0...0xBF)
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: (length, second) = (3, 0x80...0x9F)
-            case 0xF0: (length, second) = (4, 0x90...0xBF)
-            case 0xF1...0xF3: length = 4
-            case 0xF4: (length, second) = (4, 0x80...0x8F)
-            default: return false
-            }
-            guard i + length <= bytes.count, second.contains(bytes[i + 1]) else { return false }
-            for k in 2..<length where !(0x80...0xBF).contains(bytes[i + k]) { return false }
+            guard let length = wellFormedLength(bytes, at: i) else { return false }
             i += length
         }
         return true
+    }
+
+    /// The bytes with each maximal ill-formed subpart (Unicode's "maximal subpart" practice, which
+    /// `String(decoding:as:)` follows) replaced by U+FFFD. The standard library's own repair takes
+    /// a slow path per bad byte, about 20% of the timeline on a log whose job names are bad bytes.
+    static func repairing(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 2)
+        var i = 0
+        while i < bytes.count {
+            if let length = wellFormedLength(bytes, at: i) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<(i + length)]))
+                i += length
+            } else {
+                out.append(0xEF)  // U+FFFD, byte by byte: an array literal here is made per bad byte
+                out.append(0xBF)
+                out.append(0xBD)
+                i += max(1, wellFormedPrefix(bytes, at: i))
+            }
+        }
+        return out
+    }
+
+    /// The length of the well-formed sequence at `bytes[i]`, or nil.
+    private static func wellFormedLength(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
+        if bytes[i] < 0x80 { return 1 }
+        guard let (length, _) = sequence(lead: bytes[i]) else { return nil }
+        return wellFormedPrefix(bytes, at: i) == length ? length : nil
+    }
+
+    /// How many bytes from `bytes[i]` begin a well-formed sequence (the lead and the continuation
+    /// bytes that fit it): 0 for a byte that cannot lead one.
+    private static func wellFormedPrefix(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        guard let (length, second) = sequence(lead: bytes[i]) else { return 0 }
+        var k = 1
+        while k < length && i + k < bytes.count && (k == 1 ? second : 0x80...0xBF).contains(bytes[i + k]) { k += 1 }
+        return k
+    }
+
+    /// A multi-byte sequence's length and its second byte's range, by its lead byte (the range
+    /// rules out overlong forms, surrogates and code points past U+10FFFF; any further byte is
+    /// 0x80...0xBF); nil for a byte that leads none.
+    private static func sequence(lead: UInt8) -> (Int, ClosedRange<UInt8>)? {
+        switch lead {
+        case 0xC2...0xDF: (2, 0x80...0xBF)
+        case 0xE0: (3, 0xA0...0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (3, 0x80...0xBF)
+        case 0xED: (3, 0x80...0x9F)
+        case 0xF0: (4, 0x90...0xBF)
+        case 0xF1...0xF3: (4, 0x80...0xBF)
+        case 0xF4: (4, 0x80...0x8F)
+        default: nil
+        }
     }
 }

@@ -17,10 +17,10 @@ public enum TimelineMarkdown {
 
     public static func render(_ log: LogFileTimeline) -> String {
         var out = "## \(Markdown.escape(log.name, .prose))\n\n"
-        var byStatus: [RunStatus: Int] = [:]
-        for run in log.runs { byStatus[run.status, default: 0] += 1 }
-        let counts = [RunStatus.completed, .failed, .partial].compactMap { s in
-            byStatus[s].map { "\($0) \(s.rawValue)" }
+        out.reserveCapacity(1024 + log.runs.count * 256)
+        let totals = SumRow(log.runs)
+        let counts = RunStatus.allCases.compactMap { s in
+            totals.byStatus[s] > 0 ? "\(totals.byStatus[s]) \(s.rawValue)" : nil
         }
         out += summaryLine(log, keptCounts: counts.joined(separator: ", "))
         let phaseColumns = LogPhase.allCases.map { "\($0.rawValue) s" }
@@ -29,28 +29,20 @@ public enum TimelineMarkdown {
                 "total s", "records", "STATE msgs", "state-backend lines", "status",
             ])
         out += row(["---:", "---", "---"] + phaseColumns.map { _ in "---:" } + ["---:", "---:", "---:", "---", "---"])
-        for run in log.runs {
-            let job: String = run.pairingKey.map { Markdown.escape($0, .tableCell) } ?? "?"
-            out += row(
-                ["\(run.index)", job, run.startedAt.map(shortTime) ?? "?"]
-                    + run.phases.map { seconds($0.microseconds) } + [seconds(run.totalMicroseconds)]
-                    + [
-                        run.records.map(String.init) ?? "?", run.stateMessages.map(String.init) ?? "?",
-                        run.stateBackendLines.isEmpty
-                            ? "0"
-                            : "\(run.stateBackendLineCount): "
-                                + run.stateBackendLines.map { "\($0.line)" }.joined(separator: ", "),
-                        run.status.rawValue,
-                    ])
+        var cells: [String] = []  // one array for every row: a log can keep 20,000 runs
+        cells.reserveCapacity(phaseColumns.count + 8)
+        log.runs.withUnsafeBufferPointer { runs in
+            for i in runs.indices {
+                cells.removeAll(keepingCapacity: true)
+                runCells(runs[i], into: &cells)
+                Markdown.appendTableRow(cells, to: &out)
+                out += "\n"
+            }
         }
         if log.runs.count > 1 {
-            let sums = LogPhase.allCases.map { phase in sum(log.runs.map { $0.duration(phase).microseconds }) }
             out += row(
-                ["", "**all runs**", ""] + sums + [sum(log.runs.map(\.totalMicroseconds))]
-                    + [
-                        sumCount(log.runs.map(\.records)), sumCount(log.runs.map(\.stateMessages)),
-                        "\(log.runs.reduce(0) { $0 + $1.stateBackendLineCount })", "",
-                    ])
+                ["", "**all runs**", ""] + totals.phases.map(sum) + [sum(totals.total)]
+                    + [sumCount(totals.records), sumCount(totals.stateMessages), "\(totals.stateBackendLines)", ""])
         }
         let notes = self.notes(log)
         if !notes.isEmpty { out += "\n" }
@@ -62,38 +54,55 @@ public enum TimelineMarkdown {
         return out
     }
 
-    /// Why things are unknown, run by run, then the file's own diagnostics.
+    /// A run's row: index, job, start, each phase, total, counts, status.
+    private static func runCells(_ run: borrowing RunTimeline, into cells: inout [String]) {
+        cells.append(String(run.index))
+        cells.append(run.pairingKey.map { Markdown.escape($0, .tableCell) } ?? "?")
+        cells.append(run.startedAt.map(shortTime) ?? "?")
+        for phase in run.phases { cells.append(seconds(phase.microseconds)) }
+        cells.append(seconds(run.totalMicroseconds))
+        cells.append(run.records.map(String.init) ?? "?")
+        cells.append(run.stateMessages.map(String.init) ?? "?")
+        cells.append(
+            run.stateBackendLines.isEmpty
+                ? "0"
+                : "\(run.stateBackendLineCount): " + run.stateBackendLines.map { "\($0.line)" }.joined(separator: ", "))
+        cells.append(run.status.rawValue)
+    }
+
+    /// Why things are unknown, run by run, then the file's own diagnostics. A note that several
+    /// runs share is one line naming them all (`runs 1-3, 7: extraction unknown: ...`), where the
+    /// first of them would be: a log of 20,000 partial runs says each reason once.
     public static func notes(_ log: LogFileTimeline) -> [String] {
-        var notes: [String] = []
-        for run in log.runs {
-            if run.status != .completed, let reason = run.statusReason {
-                notes.append("run \(run.index): \(run.status.rawValue): \(reason)")
-            }
-            if run.kind == .el {
-                notes.append("run \(run.index): a `meltano el` process: no phases")
-                continue
-            }
-            let unknown = run.phases.filter { $0.microseconds == nil }
-            if unknown.count == run.phases.count, let reason = unknown.first?.reason,
-                Set(unknown.compactMap(\.reason)).count == 1
-            {
-                notes.append("run \(run.index): every phase unknown: \(reason)")
-            } else {
-                for phase in unknown {
-                    notes.append("run \(run.index): \(phase.phase.rawValue) unknown: \(phase.reason ?? "?")")
-                }
-            }
-            if run.totalMicroseconds == nil, let reason = run.totalReason, unknown.count < run.phases.count {
-                notes.append("run \(run.index): total unknown: \(reason)")
-            }
-            if run.errorLineCount > 0 {
-                notes.append(
-                    "run \(run.index): \(run.errorLineCount) error line\(run.errorLineCount == 1 ? "" : "s") (first at line \(run.errorLines[0]))"
-                )
-            }
-            for note in run.notes { notes.append("run \(run.index): \(note)") }
+        var folded = RunNoteFolder()
+        log.runs.withUnsafeBufferPointer { runs in
+            for i in runs.indices { appendNotes(of: runs[i], to: &folded) }
         }
-        return notes + log.diagnostics.map(\.description)
+        return folded.lines + log.diagnostics.map(\.description)
+    }
+
+    private static func appendNotes(of run: borrowing RunTimeline, to notes: inout RunNoteFolder) {
+        let index = run.index
+        if run.status != .completed, let reason = run.statusReason { notes.add(index, .status(run.status, reason)) }
+        if run.kind == .el {
+            notes.add(index, .meltanoEl)
+            return
+        }
+        let unknownCount = run.phases.reduce(0) { $0 + ($1.microseconds == nil ? 1 : 0) }
+        if unknownCount == run.phases.count, let reason = run.phases.first?.reason,
+            run.phases.allSatisfy({ $0.reason == reason })
+        {
+            notes.add(index, .everyPhaseUnknown(reason))
+        } else {
+            for phase in run.phases where phase.microseconds == nil {
+                notes.add(index, .phaseUnknown(phase.phase, phase.reason ?? "?"))
+            }
+        }
+        if run.totalMicroseconds == nil, let reason = run.totalReason, unknownCount < run.phases.count {
+            notes.add(index, .totalUnknown(reason))
+        }
+        if run.errorLineCount > 0 { notes.add(index, .errorLines(run.errorLineCount, first: run.errorLines[0])) }
+        for note in run.notes { notes.add(index, .diagnostic(note.description)) }
     }
 
     /// Per phase and for the total: the delta summed over the paired runs, per run (mean), and
@@ -148,7 +157,14 @@ public enum TimelineMarkdown {
 
     static func seconds(_ micros: Int64?) -> String {
         guard let micros else { return "?" }
-        return String(format: "%.2f", Double(micros) / 1_000_000)
+        // Whole hundredths by integer arithmetic (a table of 20,000 runs formats 140,000 of these);
+        // `%.2f` where it could round otherwise: an exact tie, a negative value, past 2^50 µs.
+        guard micros >= 0, micros < 1 << 50, micros % 10_000 != 5_000 else {
+            return String(format: "%.2f", Double(micros) / 1_000_000)
+        }
+        let hundredths = (micros + 5_000) / 10_000
+        let cents = hundredths % 100
+        return "\(hundredths / 100).\(cents < 10 ? "0" : "")\(cents)"
     }
 
     static func seconds(_ micros: Double?) -> String {
@@ -162,22 +178,21 @@ public enum TimelineMarkdown {
         return value >= 0 && !text.hasPrefix("-") ? "+" + text : text
     }
 
-    static func sum(_ values: [Int64?]) -> String {
-        let known = values.compactMap { $0 }
-        let text = seconds(MicrosecondSum.of(known))
-        return known.count == values.count ? "**\(text)**" : "**\(text)** (\(known.count)/\(values.count) known)"
+    static func sum(_ column: SumRow.Column<Double>) -> String {
+        let text = seconds(column.sum)
+        return column.known == column.of ? "**\(text)**" : "**\(text)** (\(column.known)/\(column.of) known)"
     }
 
-    static func sumCount(_ values: [Int?]) -> String {
-        let known = values.compactMap { $0 }
-        return known.count == values.count
-            ? "\(known.reduce(0, +))" : "\(known.reduce(0, +)) (\(known.count)/\(values.count) known)"
+    static func sumCount(_ column: SumRow.Column<Int>) -> String {
+        column.known == column.of ? "\(column.sum)" : "\(column.sum) (\(column.known)/\(column.of) known)"
     }
 
     /// `2026-01-08 13:31:02` (UTC, whole seconds).
     static func shortTime(_ t: Timestamp) -> String {
-        let full = t.description
-        return String(full.prefix(10)) + " " + String(full.dropFirst(11).prefix(8))
+        // `description` is ASCII, so bytes are characters: its first 10, a space, then 8 from the 12th.
+        let full = Array(t.description.utf8)
+        let time = full.dropFirst(11).prefix(8)
+        return String(decoding: full.prefix(10) + [0x20] + time, as: UTF8.self)
     }
 
     /// The phase that holds most of the change, when one does: where a maintainer looks first.
@@ -189,5 +204,48 @@ public enum TimelineMarkdown {
         guard share >= 0.5 else { return "" }
         return "Most of it is in \(top.name): \(signed(top.sum, digits: 1, scale: 60_000_000)) min "
             + "(\(Int((share * 100).rounded()))% of the total).\n"
+    }
+}
+
+/// The table's sum row and the status counts, gathered in one pass over the runs, none of them
+/// copied (a log can keep 20,000 runs).
+struct SumRow {
+    /// A column's sum over the runs that know the value, how many do, and of how many runs.
+    struct Column<Value: AdditiveArithmetic> {
+        var sum: Value = .zero
+        var known = 0
+        var of = 0
+
+        mutating func add(_ value: Value?) {
+            of += 1
+            guard let value else { return }
+            sum += value
+            known += 1
+        }
+    }
+
+    var phases = [Column<Double>](repeating: Column(), count: LogPhase.allCases.count)
+    var total = Column<Double>()
+    var records = Column<Int>()
+    var stateMessages = Column<Int>()
+    var stateBackendLines = 0
+    var byStatus = RunStatusCounts()
+
+    init(_ runs: [RunTimeline]) {
+        runs.withUnsafeBufferPointer { runs in
+            for i in runs.indices { add(runs[i]) }
+        }
+    }
+
+    private mutating func add(_ run: borrowing RunTimeline) {
+        // Microseconds summed as `Double` (`MicrosecondSum`): runs spanning years 1 to 9999 overflow `Int64`.
+        for (p, phase) in LogPhase.allCases.enumerated() {
+            phases[p].add(run.phases.first { $0.phase == phase }?.microseconds.map(Double.init))
+        }
+        total.add(run.totalMicroseconds.map(Double.init))
+        records.add(run.records)
+        stateMessages.add(run.stateMessages)
+        stateBackendLines += run.stateBackendLineCount
+        byStatus[run.status] += 1
     }
 }

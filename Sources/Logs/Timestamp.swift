@@ -177,6 +177,7 @@ struct ByteScanner {
 
     /// An ISO 8601 timestamp starting at `position`; with `requireEnd`, nothing may follow it.
     mutating func timestamp(requireEnd: Bool) -> Timestamp? {
+        if let layout = meltanoLayout(requireEnd: requireEnd) { return layout }
         guard let year = digits(4), take(0x2D), let month = digits(2), take(0x2D), let day = digits(2),
             take(0x54) || take(0x20), let hour = digits(2), take(0x3A), let minute = digits(2), take(0x3A),
             let second = digits(2),
@@ -204,9 +205,44 @@ struct ByteScanner {
             offset = (oh * 60 + om) * 60 * (sign == 0x2B ? 1 : -1)
         }
         if requireEnd && !atEnd { return nil }
+        return Self.moment(year, month, day, hour, minute, second - offset, micros)
+    }
+
+    /// The layout Meltano prints, `2026-01-08T13:31:02.647435Z`, read at fixed offsets: nil when
+    /// the bytes are not in it (then `timestamp` reads them field by field), `.some(nil)` when they
+    /// are but name no moment. Every console line starts with one.
+    private mutating func meltanoLayout(requireEnd: Bool) -> Timestamp?? {
+        let p = position
+        guard bytes.count - p >= 27, let base = bytes.baseAddress else { return nil }
+        let b = base + p
+        guard b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x2E, b[26] == 0x5A,
+            !requireEnd || bytes.count - p == 27
+        else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int64? {
+            var value: Int64 = 0
+            for i in from..<(from + count) {
+                let digit = b[i] &- 0x30
+                guard digit < 10 else { return nil }
+                value = value &* 10 &+ Int64(digit)
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+            let minute = number(14, 2), let second = number(17, 2), let micros = number(20, 6)
+        else { return nil }
+        position = p + 27
+        guard (1...12).contains(month), (1...Timestamp.daysIn(month: month, year: year)).contains(day), hour < 24,
+            minute < 60, second < 60
+        else { return .some(nil) }
+        return .some(Self.moment(year, month, day, hour, minute, second, micros))
+    }
+
+    /// Years 0001...9999 in UTC only, so that `description` reads back as the same moment.
+    private static func moment(
+        _ year: Int64, _ month: Int64, _ day: Int64, _ hour: Int64, _ minute: Int64, _ second: Int64, _ micros: Int64
+    ) -> Timestamp? {
         let days = Timestamp.days(year: year, month: month, day: day)
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        // Years 0001...9999 in UTC, so that `description` reads back as the same moment.
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second
         guard seconds >= Timestamp.firstSecond, seconds < Timestamp.endSecond else { return nil }
         return Timestamp(microseconds: seconds * 1_000_000 + micros)
     }

@@ -39,6 +39,24 @@ public enum LogBoundary: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// Hashed and compared by case: a raw-value enum's default hashes its raw string, and a run's
+    /// boundaries are looked up on most lines of a log.
+    public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+
+    public static func == (a: LogBoundary, b: LogBoundary) -> Bool { a.ordinal == b.ordinal }
+
+    private var ordinal: Int {
+        switch self {
+        case .processStart: 0
+        case .blockStart: 1
+        case .firstConsumerLine: 2
+        case .firstReaderDone: 3
+        case .targetReaderDone: 4
+        case .targetLastLine: 5
+        case .blockEnd: 6
+        }
+    }
+
     public var description: String {
         switch self {
         case .processStart: return "`Environment '...' is active` (the process's first line)"
@@ -85,9 +103,14 @@ public enum LogPhase: String, CaseIterable, Codable, Sendable {
 
     /// The boundary the phase ends at (the next phase's `from`).
     public var to: LogBoundary {
-        let all = LogPhase.allCases
-        let i = all.firstIndex(of: self)!
-        return i + 1 < all.count ? all[i + 1].from : .blockEnd
+        switch self {
+        case .start: return LogPhase.prePlugin.from
+        case .prePlugin: return LogPhase.extraction.from
+        case .extraction: return LogPhase.targetTail.from
+        case .targetTail: return LogPhase.loadFinalize.from
+        case .loadFinalize: return LogPhase.stateWrite.from
+        case .stateWrite: return .blockEnd
+        }
     }
 
     /// `from → to`, from the boundaries' own descriptions.

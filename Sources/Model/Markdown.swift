@@ -40,14 +40,24 @@ public enum Markdown {
     /// visible (a row is one line) and every `|` not already backslash-escaped escaped, so that no
     /// cell, whatever it holds, adds or removes a column.
     public static func tableRow(_ cells: [String]) -> String {
-        "| " + cells.map { escapePipes(oneLine($0)) }.joined(separator: " | ") + " |"
+        var row = ""
+        appendTableRow(cells, to: &row)
+        return row
+    }
+
+    /// `tableRow(cells)` appended to `out`, without a row string of its own (a table of 20,000 rows).
+    public static func appendTableRow(_ cells: [String], to out: inout String) {
+        out += "| "
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { out += " | " }
+            // Most cells (numbers, names) are printable ASCII without a pipe: one scan, no copy.
+            out += isPlain(cell, except: pipe) ? cell : escapePipes(oneLine(cell))
+        }
+        out += " |"
     }
 
     // MARK: - Contexts
 
-    /// Marks with a meaning anywhere in a line (emphasis, code, links, raw HTML, entities, GFM's
-    /// strikethrough and tables).
-    static let inlineMarks: Set<Character> = ["\\", "`", "*", "[", "]", "<", ">", "&", "~", "|"]
     /// Marks with a meaning at the start of a line (headings, quotes, lists, setext underlines).
     static let lineStartMarks: Set<Character> = ["#", ">", "-", "+", "=", "*"]
 
@@ -55,16 +65,22 @@ public enum Markdown {
         // Most texts (job names, file names) hold no mark at all: printable ASCII without a mark,
         // and without one of the marks a line cannot start with, is its own escape.
         if isPlain(text, except: inlineMarkBytes) && (!lineStart || !needsLineStartEscape(text)) { return text }
-        let chars = Array(oneLine(text))
-        var out = ""
-        for (i, c) in chars.enumerated() {
-            let before = i > 0 ? chars[i - 1] : nil
-            let after = i + 1 < chars.count ? chars[i + 1] : nil
-            if inlineMarks.contains(c) || (c == "_" && !(isWordCharacter(before) && isWordCharacter(after))) {
-                out += "\\"
+        // On UTF-8 bytes, not characters: every mark is ASCII, and an ASCII byte is never part of
+        // another character's bytes (a log's job name can be hundreds of non-ASCII characters).
+        let source = Array(oneLine(text).utf8)
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(source.count + 8)
+        for (i, byte) in source.enumerated() {
+            if byte < 0x80, inlineMarkBytes.contains(byte),
+                byte != 0x5F
+                    || !(isWordCharacter(scalar(endingBefore: i, in: source))
+                        && isWordCharacter(scalar(startingAt: i + 1, in: source)))
+            {
+                escaped.append(0x5C)
             }
-            out.append(c)
+            escaped.append(byte)
         }
+        let out = String(decoding: escaped, as: UTF8.self)
         guard lineStart, let first = out.first else { return out }
         // `1.` or `1)` would start an ordered list, and leading spaces a code block, in a line of their own.
         if lineStartMarks.contains(first) {
@@ -77,16 +93,28 @@ public enum Markdown {
         return out
     }
 
-    /// The bytes of `inlineMarks`, and `_`: text without any of them needs no backslash.
+    static let pipe: [UInt8] = [0x7C]
+
+    /// Marks with a meaning anywhere in a line (emphasis, code, links, raw HTML, entities, GFM's
+    /// strikethrough and tables), and `_` (emphasis unless inside a word): text without any of them
+    /// needs no backslash.
     static let inlineMarkBytes: [UInt8] = Array("\\`*[]<>&~|_".utf8)
 
     /// Whether `text` is printable ASCII (no control character, nothing beyond U+007E) holding
     /// none of `marks`: then no escape of this file changes it.
     static func isPlain(_ text: String, except marks: [UInt8]) -> Bool {
+        // The marks as a 128-bit set: one test a byte (a table row tests every cell, a job name
+        // can be hundreds of bytes).
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        for mark in marks where mark < 0x80 {
+            if mark < 64 { low |= 1 << mark } else { high |= 1 << (mark - 64) }
+        }
         var text = text
         return text.withUTF8 { bytes in
-            for byte in bytes where byte < 0x20 || byte >= 0x7F || (!marks.isEmpty && marks.contains(byte)) {
-                return false
+            for byte in bytes {
+                if byte < 0x20 || byte >= 0x7F { return false }
+                if (byte < 64 ? low >> byte : high >> (byte - 64)) & 1 == 1 { return false }
             }
             return true
         }
@@ -100,10 +128,31 @@ public enum Markdown {
         return first >= 0x30 && first <= 0x39 && (afterDigits == 0x2E || afterDigits == 0x29)
     }
 
-    /// An underscore between two of these cannot open or close emphasis (GFM's intraword rule).
-    static func isWordCharacter(_ c: Character?) -> Bool {
-        guard let c else { return false }
-        return c.isLetter || c.isNumber
+    /// The scalar whose UTF-8 begins at `bytes[index]`, if any.
+    static func scalar(startingAt index: Int, in bytes: [UInt8]) -> Unicode.Scalar? {
+        guard index < bytes.count else { return nil }
+        var iterator = bytes[index...].makeIterator()
+        var decoder = UTF8()
+        if case .scalarValue(let scalar) = decoder.decode(&iterator) { return scalar }
+        return nil
+    }
+
+    /// The scalar whose UTF-8 ends just before `bytes[index]`, if any.
+    static func scalar(endingBefore index: Int, in bytes: [UInt8]) -> Unicode.Scalar? {
+        guard index > 0 else { return nil }
+        var start = index - 1
+        while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }  // back over continuation bytes
+        return scalar(startingAt: start, in: bytes)
+    }
+
+    /// An underscore between two of these cannot open or close emphasis (GFM's intraword rule):
+    /// a letter (the categories `Character.isLetter` reads) or a number.
+    static func isWordCharacter(_ scalar: Unicode.Scalar?) -> Bool {
+        guard let scalar else { return false }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return scalar.properties.numericType != nil
+        }
     }
 
     static func codeSpan(_ text: String) -> String {
@@ -163,10 +212,31 @@ public enum Markdown {
 
     /// The text on one line: every control character shown, none kept.
     public static func oneLine(_ text: String) -> String {
-        if isPlain(text, except: []) { return text }
+        if isPlain(text, except: []) || !holdsControl(text) { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars { out.append(visible(scalar)) }
         return String(out)
+    }
+
+    /// Whether `text` holds a character `visible` changes, read on its UTF-8 bytes: C0 controls and
+    /// DEL are single bytes, C1 controls `C2 80`-`C2 9F`, the separators and bidirectional controls
+    /// `E2 80 A8`-`E2 80 AE` and `E2 81 A6`-`E2 81 A9`.
+    static func holdsControl(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { b in
+            var i = 0
+            while i < b.count {
+                let byte = b[i]
+                if byte < 0x20 || byte == 0x7F { return true }
+                if byte == 0xC2, i + 1 < b.count, (0x80...0x9F).contains(b[i + 1]) { return true }
+                if byte == 0xE2, i + 2 < b.count {
+                    if b[i + 1] == 0x80 && (0xA8...0xAE).contains(b[i + 2]) { return true }
+                    if b[i + 1] == 0x81 && (0xA6...0xA9).contains(b[i + 2]) { return true }
+                }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// A control character as something a reader sees and no renderer or terminal acts on.

@@ -33,6 +33,12 @@ import Testing
             return bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) } != repaired.utf8.elementsEqual(bytes)
         }
         #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+        // The repair replaces what the standard library replaces, with as many U+FFFD.
+        let badRepairs = cases.filter { bytes in
+            let ours = bytes.withUnsafeBufferPointer { UTF8Validation.repairing($0) }
+            return !String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(ours)
+        }
+        #expect(badRepairs.isEmpty, "\(badRepairs.prefix(5))")
     }
 
     /// A task runner's lines read the same from bytes as from text, also past leading blanks,

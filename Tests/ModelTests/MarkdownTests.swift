@@ -61,4 +61,42 @@ struct MarkdownTests {
             Markdown.escape("</summary></details><img onerror=x>", .summary)
                 == "&lt;/summary&gt;&lt;/details&gt;&lt;img onerror=x&gt;")
     }
+
+    /// The byte-level escapes agree with a reading scalar by scalar, on random text of marks,
+    /// letters, digits, non-ASCII letters, combining marks, controls and separators.
+    @Test func byteLevelEscapesAgreeWithAScalarByScalarReading() {
+        let alphabet: [Unicode.Scalar] = [
+            "a", "Z", "7", " ", "_", "*", "|", "`", "<", "\\", "#", "1", ".", "é", "\u{301}", "日", "٣", "\u{1F600}",
+            "\u{0}", "\r", "\n", "\u{7F}", "\u{85}", "\u{9F}", "\u{A0}", "\u{2028}", "\u{202E}", "\u{2066}", "\u{2069}",
+            "\u{206A}", "\u{2027}",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            var scalars = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...12, using: &generator) {
+                scalars.append(alphabet.randomElement(using: &generator)!)
+            }
+            let text = String(scalars)
+            let visible = String(String.UnicodeScalarView(text.unicodeScalars.map(Markdown.visible)))
+            #expect(Markdown.oneLine(text) == visible, "\(text.debugDescription)")
+            #expect(Markdown.escape(text, .tableCell) == Self.scalarInline(visible), "\(text.debugDescription)")
+        }
+    }
+
+    /// `Markdown.inline` without its line-start rule, scalar by scalar.
+    static func scalarInline(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        for (i, scalar) in scalars.enumerated() {
+            if scalar.isASCII, Markdown.inlineMarkBytes.contains(UInt8(scalar.value)) {
+                let before = i > 0 ? scalars[i - 1] : nil
+                let after = i + 1 < scalars.count ? scalars[i + 1] : nil
+                if scalar != "_" || !(Markdown.isWordCharacter(before) && Markdown.isWordCharacter(after)) {
+                    out.append("\\")
+                }
+            }
+            out.append(scalar)
+        }
+        return String(out)
+    }
 }
