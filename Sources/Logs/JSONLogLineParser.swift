@@ -216,6 +216,6 @@ struct JSONObjectReader {
         let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
         if let valid = String(validating: slice, as: UTF8.self) { return valid }
         replacedInvalidUTF8 = true
-        return String(decoding: slice, as: UTF8.self)
+        return UTF8Validation.string(slice)
     }
 }

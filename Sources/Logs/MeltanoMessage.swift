@@ -233,7 +233,7 @@ enum TaskRunnerLine: Equatable {
             self = .none
             return
         }
-        if body.hasBytePrefix("meltano "), let command = Self.command(String(decoding: body, as: UTF8.self)) {
+        if body.hasBytePrefix("meltano "), let command = Self.command(UTF8Validation.string(body)) {
             self = command
         } else if (body.hasBytePrefix("Executing ") && body.hasByteSuffix(" stage"))
             || (body.hasBytePrefix("Exit code ") && body.hasByteSuffix(" stage")) || body.hasBytePrefix("End: ")

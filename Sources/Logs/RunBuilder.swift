@@ -130,7 +130,7 @@ final class RunBuilder: @unchecked Sendable {
     func consumePlain(_ line: UnsafeBufferPointer<UInt8>, number: Int) {
         lastLine = number
         if failure == nil, MeltanoMessage.isFailure(line) {
-            failure = LineMark(line: number, timestamp: nil, text: String(decoding: line, as: UTF8.self))
+            failure = LineMark(line: number, timestamp: nil, text: UTF8Validation.string(line))
         }
     }
 

@@ -101,7 +101,7 @@ public struct RunSplitter: Sendable {
         case .stage:
             close(
                 reason:
-                    "the task runner's line \(number) (\(quoted(String(decoding: line, as: UTF8.self)))) came before `Block run completed.`"
+                    "the task runner's line \(number) (\(quoted(UTF8Validation.string(line)))) came before `Block run completed.`"
             )
             pendingCommand = nil
             afterBlockOf = nil

@@ -275,8 +275,8 @@ struct LossyDecoder {
     mutating func string(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
         guard start < end else { return "" }
         let slice = UnsafeBufferPointer(rebasing: line[start..<end])
-        // `String(decoding:)` repairs in one specialized pass (`String(validating:)` is generic and
-        // looks its metadata up on every call); whether it had to is checked on the bytes.
+        // Checked on the bytes (`String(validating:)` is generic and looks its metadata up on every
+        // call); bad bytes are repaired here, not by `String(decoding:)`, which is slow per bad byte.
         if UTF8Validation.isValid(slice) { return String(decoding: slice, as: UTF8.self) }
         replaced = true
         return String(decoding: UTF8Validation.repairing(slice), as: UTF8.self)
@@ -311,6 +311,13 @@ enum UTF8Validation {
             i += length
         }
         return true
+    }
+
+    /// The bytes as a `String`, bad bytes replaced by U+FFFD: every text the log readers make
+    /// from a line's bytes is made here (or, where it must know whether it replaced, by the same two steps).
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if isValid(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: repairing(bytes), as: UTF8.self)
     }
 
     /// The bytes with each maximal ill-formed subpart (Unicode's "maximal subpart" practice, which
