@@ -253,7 +253,9 @@ enum TaskRunnerLine: Equatable {
     /// `meltano [options] run|el|elt ...`: the first word that is neither an option nor an
     /// option's value is the subcommand.
     private static func command(_ body: String) -> TaskRunnerLine? {
-        var words = body.split(separator: " ").dropFirst()
+        // Split at the space's byte, not between characters: an echoed command can be long and
+        // not ASCII, and an ASCII byte is never inside another character's bytes.
+        var words = body.utf8.split(separator: 0x20).dropFirst().map { Substring($0) }[...]
         while let word = words.first, word.hasBytePrefix("-") {
             words = words.dropFirst(optionsWithValue.contains(word) ? 2 : 1)
         }
