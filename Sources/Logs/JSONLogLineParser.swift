@@ -43,7 +43,8 @@ struct JSONObjectReader {
 
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
-    var replacedInvalidUTF8 = false
+    private var decoder = LossyDecoder()
+    var replacedInvalidUTF8: Bool { decoder.replaced }
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -211,11 +212,5 @@ struct JSONObjectReader {
         return value
     }
 
-    private mutating func text(_ start: Int, _ end: Int) -> String {
-        guard start < end else { return "" }
-        let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
-        if let valid = String(validating: slice, as: UTF8.self) { return valid }
-        replacedInvalidUTF8 = true
-        return UTF8Validation.string(slice)
-    }
+    private mutating func text(_ start: Int, _ end: Int) -> String { decoder.string(bytes, start, end) }
 }

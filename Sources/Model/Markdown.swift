@@ -213,9 +213,39 @@ public enum Markdown {
     /// The text on one line: every control character shown, none kept.
     public static func oneLine(_ text: String) -> String {
         if isPlain(text, except: []) || !holdsControl(text) { return text }
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars { out.append(visible(scalar)) }
-        return String(out)
+        // On the UTF-8 bytes, the byte forms `holdsControl` finds (a String built scalar by scalar
+        // cost the timeline fuzzer's slowest input most of its time).
+        var text = text
+        return text.withUTF8 { b in
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count + 16)
+            func put(_ x: UInt8, _ y: UInt8, _ z: UInt8) {  // three appends: an array literal is made per call
+                out.append(x)
+                out.append(y)
+                out.append(z)
+            }
+            var i = 0
+            while i < b.count {
+                let byte = b[i]
+                if byte < 0x20 || byte == 0x7F {
+                    put(0xE2, 0x90, byte == 0x7F ? 0xA1 : 0x80 + byte)  // U+2400 + byte, U+2421
+                    i += 1
+                } else if byte == 0xC2, i + 1 < b.count, (0x80...0x9F).contains(b[i + 1]) {
+                    put(0xEF, 0xBF, 0xBD)  // a C1 control
+                    i += 2
+                } else if byte == 0xE2, i + 2 < b.count,
+                    (b[i + 1] == 0x80 && (0xA8...0xAE).contains(b[i + 2]))
+                        || (b[i + 1] == 0x81 && (0xA6...0xA9).contains(b[i + 2]))
+                {
+                    put(0xEF, 0xBF, 0xBD)  // a separator or a bidirectional control
+                    i += 3
+                } else {
+                    out.append(byte)
+                    i += 1
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// Whether `text` holds a character `visible` changes, read on its UTF-8 bytes: C0 controls and
@@ -239,7 +269,8 @@ public enum Markdown {
         }
     }
 
-    /// A control character as something a reader sees and no renderer or terminal acts on.
+    /// The rule `oneLine` applies on bytes (`MarkdownTests` holds the two together), scalar by scalar:
+    /// a control character as something a reader sees and no renderer or terminal acts on.
     static func visible(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         switch scalar.value {
         case 0x00...0x1F: return Unicode.Scalar(0x2400 + scalar.value)!  // ␀ ... ␟, ␍ and ␊ among them
