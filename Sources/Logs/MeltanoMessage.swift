@@ -15,7 +15,8 @@ enum MeltanoMessage: Equatable {
     /// `Using systemdb state backend` (Meltano ≥ 3.7).
     case stateBackend
     /// `Reader '...' completed processing N lines of input (...)`, from a plugin.
-    case readerDone(ReaderCounts)
+    /// Boxed: the largest payload by far, and every line's message is made and passed on.
+    indirect case readerDone(ReaderCounts)
     /// `Incremental state has been updated at ...`
     case incrementalState
     /// `Block run completed.` with its `success=` and `err=` keys.
@@ -86,9 +87,10 @@ enum MeltanoMessage: Equatable {
 
     static func runningJob(_ event: String) -> (String, String?)? {
         // Running job with name ' NAME ' and run ID ' ID ', cut at the quotes' bytes (a job name
-        // can be hundreds of characters, not all ASCII; an ASCII byte is never inside one).
-        var event = event
-        return event.withUTF8 { bytes in
+        // can be hundreds of characters, not all ASCII; an ASCII byte is never inside one). The
+        // names are slices of the event, which is valid already: not validated again.
+        var bytes = event
+        let quotes = bytes.withUTF8 { bytes in
             var quotes: [Int] = []
             quotes.reserveCapacity(4)
             while quotes.count < 4,
@@ -96,12 +98,15 @@ enum MeltanoMessage: Equatable {
             {
                 quotes.append(quote)
             }
-            guard quotes.count >= 2 else { return nil }
-            func text(_ from: Int, _ to: Int) -> String {
-                String(decoding: UnsafeBufferPointer(rebasing: bytes[(from + 1)..<to]), as: UTF8.self)
-            }
-            return (text(quotes[0], quotes[1]), quotes.count == 4 ? text(quotes[2], quotes[3]) : nil)
+            return quotes
         }
+        guard quotes.count >= 2 else { return nil }
+        func text(_ from: Int, _ to: Int) -> String {
+            let utf8 = event.utf8
+            return String(
+                event[utf8.index(utf8.startIndex, offsetBy: from + 1)..<utf8.index(utf8.startIndex, offsetBy: to)])
+        }
+        return (text(quotes[0], quotes[1]), quotes.count == 4 ? text(quotes[2], quotes[3]) : nil)
     }
 
     /// The release in Meltano's debug line `Meltano 3.6.0, Python 3.11.7, Linux (x86_64)`: `3.6.0`.

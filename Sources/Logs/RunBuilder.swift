@@ -23,37 +23,8 @@ final class RunBuilder: @unchecked Sendable {
     /// The process's last structlog line: where it ended, so far (a mark, not the whole line: a log
     /// can hold a process per line, and a `LogLine` costs a copy of its level, source and fields).
     var lastStructured: LineMark
-    var installEnd: LineMark?
-    var runningJob: LineMark?
-    var force: LineMark?
-    var boundaries: [LogBoundary: LineMark] = [:]
-    /// The target's last line so far, unshortened: a `LineMark` is made only when a state line needs it.
-    var lastTargetLine: (number: Int, timestamp: Timestamp?, event: String)?
-    var tap: String?
-    var mappers: [String] = []
-    var target: String?
-    var readers: [ReaderCounts] = []
-    var readerLineCount = 0
-    /// The last `Reader` line of the target, and the last of any plugin while none had a role:
-    /// kept apart from `readers`, which holds only the first few.
-    var lastTargetReader: ReaderCounts?
-    var lastReader: ReaderCounts?
-    var everyReaderRoleless = true
-    var stateBackendLines: [LineMark] = []
-    var stateBackendLineCount = 0
-    var mapperLinesNotListed = 0
-    var errorLines: [Int] = []
-    var errorLineCount = 0
-    var blockSuccess: Bool?
-    var blockError: String?
-    var extractLoadComplete = false
-    var failure: LineMark?
-    /// Lines where the clock went backwards, inside this process (the first few).
-    var backwardsAt: [Int] = []
-    /// The last line where it went backwards once `backwardsAt` is full.
-    var lastBackwardsBeyondKept: Int?
-    var interleaving: String?
-    var notes: [LogDiagnostic] = []
+    /// What a process of more than its Environment line gathers (`RunBuilder+Details.swift`).
+    var details: RunDetails?
     /// The release the process named before its Environment line, if it did.
     var release: String?
     /// Set by `Block run completed.` (or `Extract & load complete!`): the process has ended.

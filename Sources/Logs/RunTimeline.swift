@@ -19,12 +19,14 @@ public struct LineMark: Equatable, Sendable {
     /// The text's first 97 bytes, cut where a character's bytes begin (the prefix of a character
     /// count would read the whole text's graphemes), then `...`.
     static func shortened(_ text: String) -> String {
-        var text = text
-        return text.withUTF8 { bytes in
+        var bytes = text
+        let end = bytes.withUTF8 { bytes in
             var end = 97
             while end > 0 && bytes[end] & 0xC0 == 0x80 { end -= 1 }  // not inside a character's bytes
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self) + "..."
+            return end
         }
+        // A slice of a valid `String` is copied as it is, not validated again.
+        return String(text[..<text.utf8.index(text.startIndex, offsetBy: end)]) + "..."
     }
 }
 

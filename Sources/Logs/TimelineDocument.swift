@@ -126,13 +126,17 @@ public struct TimelineDocument: Codable, Equatable, Sendable {
     /// The bytes of `TimelineDocument(logs:).encoded()`, written a run at a time, so the JSON of
     /// thousands of runs never sits in memory whole (with its encoder's tree, several times its size).
     public static func write(logs: [LogFileTimeline], to output: (Data) throws -> Void) throws {
-        var pending = Data()
-        func write(_ bytes: Data) throws {
-            pending.append(bytes)
-            if pending.count >= 1 << 20 {
-                try output(pending)
-                pending.removeAll(keepingCapacity: true)
-            }
+        // Runs are written into the writer's own buffer, handed on a megabyte at a time (a copy
+        // per run into a second buffer cost as much as writing the run).
+        var writer = TimelineJSONWriter(depth: 4)  // runs sit 8 spaces deep
+        func flush(atLeast: Int) throws {
+            guard writer.bytes.count >= atLeast, !writer.bytes.isEmpty else { return }
+            try output(Data(writer.bytes))
+            writer.removeAll()
+        }
+        func write(_ bytes: some Collection<UInt8>) throws {
+            writer.append(bytes: bytes)
+            try flush(atLeast: 1 << 20)
         }
         var skeleton = TimelineDocument(logs: [])
         skeleton.logs = logs.map { log in
@@ -144,27 +148,25 @@ public struct TimelineDocument: Codable, Equatable, Sendable {
         // is only ever the empty `runs` array of a log (object keys at 6 spaces, runs at 8).
         let emptyRuns = Data("\"runs\" : [\n\n      ]".utf8)
         var rest = try skeleton.encoded()[...]
-        var writer = TimelineJSONWriter(depth: 4)  // runs sit 8 spaces deep
         for log in logs {
             guard let marker = rest.firstRange(of: emptyRuns) else { break }
             guard !log.runs.isEmpty else {  // its empty array stays as encoded
-                try write(Data(rest[..<marker.upperBound]))
+                try write(rest[..<marker.upperBound])
                 rest = rest[marker.upperBound...]
                 continue
             }
-            try write(Data(rest[..<marker.lowerBound]))
-            try write(Data("\"runs\" : [\n".utf8))
+            try write(rest[..<marker.lowerBound])
+            try write("\"runs\" : [\n".utf8)
             for (i, run) in log.runs.enumerated() {
-                writer.removeAll()
                 try writer.run(run)
                 if i < log.runs.count - 1 { writer.append(",\n") }
-                try write(Data(writer.bytes))
+                try flush(atLeast: 1 << 20)
             }
-            try write(Data("\n      ]".utf8))
+            try write("\n      ]".utf8)
             rest = rest[marker.upperBound...]
         }
-        try write(Data(rest))
-        try output(pending)
+        try write(rest)
+        try flush(atLeast: 0)
     }
 
     public static func decode(_ data: Data) throws -> TimelineDocument {

@@ -15,6 +15,8 @@ struct TimelineJSONWriter {
 
     mutating func append(_ text: StaticString) { text.withUTF8Buffer { bytes.append(contentsOf: $0) } }
 
+    mutating func append(bytes more: some Collection<UInt8>) { bytes.append(contentsOf: more) }
+
     mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         counts.removeAll(keepingCapacity: true)
@@ -212,22 +214,30 @@ struct TimelineJSONWriter {
         element()
         bytes.append(0x22)
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [0x22, 0x20, 0x3A, 0x20])  // `" : `
+        append("\" : ")
     }
 
     private mutating func key(_ name: String) {
         element()
         string(name)
-        bytes.append(contentsOf: [0x20, 0x3A, 0x20])
+        append(" : ")
     }
 
     private mutating func indent() {
-        for _ in 0..<(2 * depth) { bytes.append(0x20) }
+        // From a ready row of spaces: a run writes about a hundred indentations.
+        var left = 2 * depth
+        while left > 0 {
+            let n = min(left, Self.spaces.count)
+            Self.spaces.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<n])) }
+            left -= n
+        }
     }
+
+    private static let spaces = [UInt8](repeating: 0x20, count: 32)
 
     // MARK: - Values
 
-    private mutating func null() { bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
+    private mutating func null() { append("null") }
 
     private mutating func int(_ value: Int?) {
         guard let value else { return null() }
@@ -245,6 +255,29 @@ struct TimelineJSONWriter {
         bytes.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8[...])
     }
 
+    /// Whether a byte is below 0x20, `"` or `\\`: eight bytes at a time, by the bit tricks' exact
+    /// forms of "has a byte less than" and "has a zero byte" (notes and reasons are long texts).
+    static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        var i = 0
+        if let base = utf8.baseAddress {
+            while i + 8 <= utf8.count {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let below20 = (word &- ones &* 0x20) & ~word & highs != 0
+                if below20 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C)) { return true }
+                i += 8
+            }
+        }
+        while i < utf8.count {
+            let byte = utf8[i]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return true }
+            i += 1
+        }
+        return false
+    }
+
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Quoted, escaped as the encoder escapes: `"` and `\`, `\b \t \n \f \r`, other controls
@@ -253,7 +286,7 @@ struct TimelineJSONWriter {
         guard var text else { return null() }
         bytes.append(0x22)
         let plain = text.withUTF8 { utf8 in
-            guard !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            guard !Self.needsEscape(utf8) else { return false }
             bytes.append(contentsOf: utf8)  // nothing to escape: the bytes as they are
             return true
         }

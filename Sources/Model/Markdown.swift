@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one way a string from outside the tool (a job name read from a log, a log's file name, a
 /// scenario's `description`, a knob's value, an error message) enters Markdown: escaped for the
 /// context it lands in, so that it reads as the text it is and never opens or closes a table row,
@@ -64,23 +66,46 @@ public enum Markdown {
     static func inline(_ text: String, lineStart: Bool) -> String {
         // Most texts (job names, file names) hold no mark at all: printable ASCII without a mark,
         // and without one of the marks a line cannot start with, is its own escape.
-        if isPlain(text, except: inlineMarkBytes) && (!lineStart || !needsLineStartEscape(text)) { return text }
+        if isPlain(text, except: inlineMarks) && (!lineStart || !needsLineStartEscape(text)) { return text }
         // On UTF-8 bytes, not characters: every mark is ASCII, and an ASCII byte is never part of
         // another character's bytes (a log's job name can be hundreds of non-ASCII characters).
-        let source = Array(oneLine(text).utf8)
-        var escaped: [UInt8] = []
-        escaped.reserveCapacity(source.count + 8)
-        for (i, byte) in source.enumerated() {
-            if byte < 0x80, inlineMarkBytes.contains(byte),
-                byte != 0x5F
-                    || !(isWordCharacter(scalar(endingBefore: i, in: source))
-                        && isWordCharacter(scalar(startingAt: i + 1, in: source)))
-            {
-                escaped.append(0x5C)
+        // The escaped text is the line's slices between marks, each copied as it is (a slice of a
+        // valid `String` is not validated again), and a backslash before each mark.
+        let line = oneLine(text)
+        var bytes = line
+        let marks = bytes.withUTF8 { source in
+            var marks: [Int] = []
+            var i = 0
+            while i < source.count {
+                // Every mark is ASCII: eight bytes none of which is ASCII are passed over at once.
+                if i + 8 <= source.count,
+                    UnsafeRawPointer(source.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080
+                        == 0x8080_8080_8080_8080
+                {
+                    i += 8
+                    continue
+                }
+                if inlineMarks.contains(source[i])
+                    && (source[i] != 0x5F
+                        || !(isWordCharacter(scalar(endingBefore: i, in: source))
+                            && isWordCharacter(scalar(startingAt: i + 1, in: source))))
+                {
+                    marks.append(i)
+                }
+                i += 1
             }
-            escaped.append(byte)
+            return marks
         }
-        let out = String(decoding: escaped, as: UTF8.self)
+        var out = ""
+        out.reserveCapacity(line.utf8.count + marks.count)
+        var copied = line.startIndex
+        for i in marks {
+            let mark = line.utf8.index(line.startIndex, offsetBy: i)
+            out.append(contentsOf: line[copied..<mark])
+            out.append("\\")
+            copied = mark
+        }
+        out.append(contentsOf: line[copied...])
         guard lineStart, let first = out.first else { return out }
         // `1.` or `1)` would start an ordered list, and leading spaces a code block, in a line of their own.
         if lineStartMarks.contains(first) {
@@ -93,28 +118,20 @@ public enum Markdown {
         return out
     }
 
-    static let pipe: [UInt8] = [0x7C]
+    static let pipe = ASCIISet([0x7C])
 
     /// Marks with a meaning anywhere in a line (emphasis, code, links, raw HTML, entities, GFM's
     /// strikethrough and tables), and `_` (emphasis unless inside a word): text without any of them
     /// needs no backslash.
-    static let inlineMarkBytes: [UInt8] = Array("\\`*[]<>&~|_".utf8)
+    static let inlineMarks = ASCIISet(Array("\\`*[]<>&~|_".utf8))
 
     /// Whether `text` is printable ASCII (no control character, nothing beyond U+007E) holding
     /// none of `marks`: then no escape of this file changes it.
-    static func isPlain(_ text: String, except marks: [UInt8]) -> Bool {
-        // The marks as a 128-bit set: one test a byte (a table row tests every cell, a job name
-        // can be hundreds of bytes).
-        var low: UInt64 = 0
-        var high: UInt64 = 0
-        for mark in marks where mark < 0x80 {
-            if mark < 64 { low |= 1 << mark } else { high |= 1 << (mark - 64) }
-        }
+    static func isPlain(_ text: String, except marks: ASCIISet) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
             for byte in bytes {
-                if byte < 0x20 || byte >= 0x7F { return false }
-                if (byte < 64 ? low >> byte : high >> (byte - 64)) & 1 == 1 { return false }
+                if byte < 0x20 || byte >= 0x7F || marks.contains(byte) { return false }
             }
             return true
         }
@@ -129,7 +146,7 @@ public enum Markdown {
     }
 
     /// The scalar whose UTF-8 begins at `bytes[index]`, if any.
-    static func scalar(startingAt index: Int, in bytes: [UInt8]) -> Unicode.Scalar? {
+    static func scalar(startingAt index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
         guard index < bytes.count else { return nil }
         var iterator = bytes[index...].makeIterator()
         var decoder = UTF8()
@@ -138,7 +155,7 @@ public enum Markdown {
     }
 
     /// The scalar whose UTF-8 ends just before `bytes[index]`, if any.
-    static func scalar(endingBefore index: Int, in bytes: [UInt8]) -> Unicode.Scalar? {
+    static func scalar(endingBefore index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
         guard index > 0 else { return nil }
         var start = index - 1
         while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }  // back over continuation bytes
@@ -197,7 +214,8 @@ public enum Markdown {
     }
 
     static func escapePipes(_ cell: String) -> String {
-        if !cell.utf8.contains(0x7C) { return cell }
+        var bytes = cell
+        if bytes.withUTF8({ $0.isEmpty || memchr($0.baseAddress!, 0x7C, $0.count) == nil }) { return cell }
         var out = ""
         var escaped = false
         for c in cell {
@@ -212,7 +230,7 @@ public enum Markdown {
 
     /// The text on one line: every control character shown, none kept.
     public static func oneLine(_ text: String) -> String {
-        if isPlain(text, except: []) || !holdsControl(text) { return text }
+        if isPlain(text, except: ASCIISet([])) || !holdsControl(text) { return text }
         // On the UTF-8 bytes, the byte forms `holdsControl` finds (a String built scalar by scalar
         // cost the timeline fuzzer's slowest input most of its time).
         var text = text
@@ -256,6 +274,14 @@ public enum Markdown {
         return text.withUTF8 { b in
             var i = 0
             while i < b.count {
+                // Eight bytes at a time past those that can begin no control character (most of a
+                // long text that is not ASCII: a job name of U+FFFD is EF BF BD, over and over).
+                if i + 8 <= b.count,
+                    !mayBeginControl(UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self))
+                {
+                    i += 8
+                    continue
+                }
                 let byte = b[i]
                 if byte < 0x20 || byte == 0x7F { return true }
                 if byte == 0xC2, i + 1 < b.count, (0x80...0x9F).contains(b[i + 1]) { return true }
@@ -269,6 +295,19 @@ public enum Markdown {
         }
     }
 
+    /// Whether one of eight bytes is below 0x20, 0x7F, or C2 or E2 (the lead bytes of the C1
+    /// controls and of the separators and bidirectional marks): the bit tricks' exact forms of
+    /// "has a byte less than" and "has a zero byte".
+    @inline(__always)
+    static func mayBeginControl(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let below20 = (word &- ones &* 0x20) & ~word & highs != 0
+        return below20 || hasZero(word ^ (ones &* 0x7F)) || hasZero(word ^ (ones &* 0xC2))
+            || hasZero(word ^ (ones &* 0xE2))
+    }
+
     /// The rule `oneLine` applies on bytes (`MarkdownTests` holds the two together), scalar by scalar:
     /// a control character as something a reader sees and no renderer or terminal acts on.
     static func visible(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
@@ -279,5 +318,23 @@ public enum Markdown {
         case 0x80...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return "\u{FFFD}"
         default: return scalar
         }
+    }
+}
+
+/// A set of ASCII bytes as 128 bits: one test a byte (a table row tests every cell, a job name can
+/// be hundreds of bytes); a byte past ASCII is never in it.
+struct ASCIISet {
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+
+    init(_ bytes: [UInt8]) {
+        for byte in bytes where byte < 0x80 {
+            if byte < 64 { low |= 1 << byte } else { high |= 1 << (byte - 64) }
+        }
+    }
+
+    @inline(__always)
+    func contains(_ byte: UInt8) -> Bool {
+        byte < 64 ? (low >> byte) & 1 == 1 : byte < 128 && (high >> (byte - 64)) & 1 == 1
     }
 }

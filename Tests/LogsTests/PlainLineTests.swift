@@ -28,6 +28,18 @@ import Testing
         for _ in 0..<20_000 {
             cases.append((0..<Int.random(in: 1...12, using: &generator)).map { _ in UInt8.random(in: 0...255) })
         }
+        // Long stretches of bad bytes (16 or more become a slice of ready-made U+FFFDs) between
+        // pieces of valid text, and the pieces alone.
+        let pieces: [[UInt8]] = [Array("ok ".utf8), Array("é日".utf8), [0xCC, 0x88], [0xF0, 0x9F, 0x98, 0x80]]
+        for _ in 0..<2_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...6, using: &generator) {
+                bytes += pieces.randomElement(using: &generator)!
+                let bad = [UInt8(0xFF), 0x80, 0xC2, 0xE0, 0xF4].randomElement(using: &generator)!
+                bytes += [UInt8](repeating: bad, count: Int.random(in: 0...80, using: &generator))
+            }
+            cases.append(bytes)
+        }
         let disagreements = cases.filter { bytes in
             let repaired = String(decoding: bytes, as: UTF8.self)
             return bytes.withUnsafeBufferPointer { UTF8Validation.isValid($0) } != repaired.utf8.elementsEqual(bytes)
@@ -36,7 +48,7 @@ import Testing
         // The repair replaces what the standard library replaces, with as many U+FFFD.
         let badRepairs = cases.filter { bytes in
             let ours = bytes.withUnsafeBufferPointer { UTF8Validation.repairing($0) }
-            return !String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(ours)
+            return !String(decoding: bytes, as: UTF8.self).utf8.elementsEqual(ours.utf8)
         }
         #expect(badRepairs.isEmpty, "\(badRepairs.prefix(5))")
     }

@@ -1,7 +1,8 @@
 import Foundation
-import Logs
 import Model
 import Testing
+
+@testable import Logs
 
 /// The `--json` document: every key present, unknown values as null, line numbers of every boundary.
 @Suite struct TimelineDocumentTests {
@@ -113,6 +114,21 @@ import Testing
             try TimelineDocument.write(logs: [log]) { streamed.append($0) }
             let encoded = try TimelineDocument(logs: [log]).encoded()
             #expect(streamed == encoded, "\(log.name)")
+        }
+    }
+
+    /// The eight-at-a-time test for bytes a JSON string escapes agrees with the plain definition.
+    @Test func escapeTestAgreesByteByByte() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [
+            0x00, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0x9F, 0xA2, 0xDC, 0xFF,
+        ]
+        for _ in 0..<5_000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
+                Bool.random(using: &generator) ? UInt8(0x61) : alphabet.randomElement(using: &generator)!
+            }
+            let expected = bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+            #expect(bytes.withUnsafeBufferPointer { TimelineJSONWriter.needsEscape($0) } == expected, "\(bytes)")
         }
     }
 }

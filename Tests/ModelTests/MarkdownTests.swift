@@ -68,12 +68,12 @@ struct MarkdownTests {
         let alphabet: [Unicode.Scalar] = [
             "a", "Z", "7", " ", "_", "*", "|", "`", "<", "\\", "#", "1", ".", "é", "\u{301}", "日", "٣", "\u{1F600}",
             "\u{0}", "\r", "\n", "\u{7F}", "\u{85}", "\u{9F}", "\u{A0}", "\u{2028}", "\u{202E}", "\u{2066}", "\u{2069}",
-            "\u{206A}", "\u{2027}",
+            "\u{206A}", "\u{2027}", "\u{FFFD}", "\u{C2}", "\u{E2}",
         ]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<3_000 {
             var scalars = String.UnicodeScalarView()
-            for _ in 0..<Int.random(in: 0...12, using: &generator) {
+            for _ in 0..<Int.random(in: 0...40, using: &generator) {  // past 8 bytes: the skips that read 8 at a time
                 scalars.append(alphabet.randomElement(using: &generator)!)
             }
             let text = String(scalars)
@@ -83,12 +83,28 @@ struct MarkdownTests {
         }
     }
 
+    /// The eight-byte test `holdsControl` skips by finds every byte that can begin a control
+    /// character, at every position, among fillers of every kind.
+    @Test func wordTestFindsEveryByteThatCanBeginAControl() {
+        for filler in [UInt8(0x61), 0x20, 0x80, 0xBF, 0xEF, 0xFF] {
+            for byte in UInt8.min...UInt8.max {
+                for position in 0..<8 {
+                    var bytes = [UInt8](repeating: filler, count: 8)
+                    bytes[position] = byte
+                    let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                    let expected = bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }
+                    #expect(Markdown.mayBeginControl(word) == expected, "\(bytes)")
+                }
+            }
+        }
+    }
+
     /// `Markdown.inline` without its line-start rule, scalar by scalar.
     static func scalarInline(_ text: String) -> String {
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         for (i, scalar) in scalars.enumerated() {
-            if scalar.isASCII, Markdown.inlineMarkBytes.contains(UInt8(scalar.value)) {
+            if scalar.isASCII, Markdown.inlineMarks.contains(UInt8(scalar.value)) {
                 let before = i > 0 ? scalars[i - 1] : nil
                 let after = i + 1 < scalars.count ? scalars[i + 1] : nil
                 if scalar != "_" || !(Markdown.isWordCharacter(before) && Markdown.isWordCharacter(after)) {
