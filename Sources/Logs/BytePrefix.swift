@@ -37,4 +37,7 @@ extension UnsafeBufferPointer where Element == UInt8 {
                 && memcmp(baseAddress! + (count - wanted.count), wanted.baseAddress!, wanted.count) == 0
         }
     }
+
+    /// Whether the bytes are exactly `text`'s.
+    func isBytes(_ text: StaticString) -> Bool { count == text.utf8CodeUnitCount && hasBytePrefix(text) }
 }

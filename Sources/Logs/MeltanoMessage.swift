@@ -223,7 +223,7 @@ enum TaskRunnerLine: Equatable {
     case none
 
     /// meltano's global options that take their value as the next word.
-    static let optionsWithValue: Set<Substring> = [
+    static let optionsWithValue: [StaticString] = [
         "--environment", "-e", "--log-level", "--log-config", "--log-format", "--cwd",
     ]
 
@@ -258,16 +258,30 @@ enum TaskRunnerLine: Equatable {
     /// `meltano [options] run|el|elt ...`: the first word that is neither an option nor an
     /// option's value is the subcommand.
     private static func command(_ body: String) -> TaskRunnerLine? {
-        // Split at the space's byte, not between characters: an echoed command can be long and
-        // not ASCII, and an ASCII byte is never inside another character's bytes.
-        var words = body.utf8.split(separator: 0x20).dropFirst().map { Substring($0) }[...]
-        while let word = words.first, word.hasBytePrefix("-") {
-            words = words.dropFirst(optionsWithValue.contains(word) ? 2 : 1)
+        var text = body
+        return text.withUTF8 { subcommand(of: $0) }.map { .command(body, $0) }
+    }
+
+    /// The words are read at the space's byte, not between characters, and only up to the
+    /// subcommand: an echoed command can be long and not ASCII, and an ASCII byte is never inside
+    /// another character's bytes.
+    private static func subcommand(of line: UnsafeBufferPointer<UInt8>) -> RunKind? {
+        var i = 0
+        var wordsBefore = 1  // `meltano`, then an option's value
+        while i < line.count {
+            while i < line.count && line[i] == 0x20 { i += 1 }
+            let start = i
+            while i < line.count && line[i] != 0x20 { i += 1 }
+            guard start < i else { break }
+            let word = UnsafeBufferPointer(rebasing: line[start..<i])
+            if wordsBefore > 0 {
+                wordsBefore -= 1
+            } else if word[0] == 0x2D {  // `-`: an option, perhaps with its value next
+                wordsBefore = optionsWithValue.contains(where: { word.isBytes($0) }) ? 1 : 0
+            } else {
+                return word.isBytes("run") ? .run : word.isBytes("el") || word.isBytes("elt") ? .el : nil
+            }
         }
-        switch words.first {
-        case "run": return .command(body, .run)
-        case "el", "elt": return .command(body, .el)
-        default: return nil
-        }
+        return nil
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// Notes about runs, each text once: a text several runs share becomes one line naming them
@@ -68,6 +69,62 @@ enum RunNote: Hashable {
         case .totalUnknown(let reason): "total unknown: \(reason)"
         case .errorLines(let count, let first): "\(count) error line\(count == 1 ? "" : "s") (first at line \(first))"
         case .diagnostic(let text): text
+        }
+    }
+}
+
+extension RunNote {
+    /// Texts compare and hash by their bytes: a `String`'s own `==` and hashing normalize text
+    /// that is not ASCII first, and a reason quoting a command of bad bytes cost more to hash than
+    /// to make (the timeline fuzzer's slowest input). Two notes whose texts differ only in their
+    /// Unicode normal form are printed apart, as the log wrote them.
+    static func == (a: RunNote, b: RunNote) -> Bool {
+        switch (a, b) {
+        case (.status(let s, let x), .status(let t, let y)): s == t && sameBytes(x, y)
+        case (.meltanoEl, .meltanoEl): true
+        case (.everyPhaseUnknown(let x), .everyPhaseUnknown(let y)), (.totalUnknown(let x), .totalUnknown(let y)),
+            (.diagnostic(let x), .diagnostic(let y)):
+            sameBytes(x, y)
+        case (.phaseUnknown(let p, let x), .phaseUnknown(let q, let y)): p == q && sameBytes(x, y)
+        case (.errorLines(let c, let f), .errorLines(let d, let g)): c == d && f == g
+        default: false
+        }
+    }
+
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        var (a, b) = (a, b)
+        return a.withUTF8 { a in b.withUTF8 { b in a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 } }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        func combine(_ text: String) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+        switch self {
+        case .status(let status, let reason):
+            hasher.combine(0)
+            hasher.combine(status)
+            combine(reason)
+        case .meltanoEl: hasher.combine(1)
+        case .everyPhaseUnknown(let reason):
+            hasher.combine(2)
+            combine(reason)
+        case .phaseUnknown(let phase, let reason):
+            hasher.combine(3)
+            hasher.combine(phase)
+            combine(reason)
+        case .totalUnknown(let reason):
+            hasher.combine(4)
+            combine(reason)
+        case .errorLines(let count, let first):
+            hasher.combine(5)
+            hasher.combine(count)
+            hasher.combine(first)
+        case .diagnostic(let text):
+            hasher.combine(6)
+            combine(text)
         }
     }
 }

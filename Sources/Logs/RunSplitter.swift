@@ -236,7 +236,12 @@ public struct RunSplitter: Sendable {
 }
 
 func shorten(_ text: String, _ limit: Int = 80) -> String {
-    text.count <= limit ? text : String(text.prefix(limit - 3)) + "..."
+    // Characters are never more than bytes; a longer text is read only as far as the limit (its
+    // `count` would step over every character of it).
+    if text.utf8.count <= limit { return text }
+    guard let end = text.index(text.startIndex, offsetBy: limit, limitedBy: text.endIndex), end < text.endIndex
+    else { return text }
+    return String(text.prefix(limit - 3)) + "..."
 }
 
 /// Text read from a log, shortened, as a code span that nothing in it can leave (reasons and notes

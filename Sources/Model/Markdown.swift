@@ -204,10 +204,12 @@ public enum Markdown {
     }
 
     static func longestBacktickRun(_ text: String) -> Int {
+        // On bytes: a backtick is ASCII, never inside another character's bytes, and Markdown
+        // counts a fence's backticks as code points (one followed by a combining mark still counts).
         var longest = 0
         var run = 0
-        for c in text {
-            run = c == "`" ? run + 1 : 0
+        for byte in text.utf8 {
+            run = byte == 0x60 ? run + 1 : 0
             longest = max(longest, run)
         }
         return longest

@@ -63,6 +63,13 @@ import Testing
             ),
             ("\t$ meltano -e prod elt tap target", .command("meltano -e prod elt tap target", .el)),
             ("meltano install", .none),
+            // Words are read up to the subcommand: runs of spaces, an option's value that starts
+            // with `-`, an option with no value, a subcommand that only begins like one.
+            ("meltano   --cwd  -x  run  tap", .command("meltano   --cwd  -x  run  tap", .run)),
+            ("meltano --log-level", .none),
+            ("meltano -v el tap target", .command("meltano -v el tap target", .el)),
+            ("meltano eltx tap", .none),
+            ("meltano --environment=prod runner", .none),
             ("Executing Inline stage", .stage),
             ("Exit code 1 from Inline stage", .stage),
             ("End: 42", .stage),

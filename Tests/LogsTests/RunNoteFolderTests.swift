@@ -15,6 +15,26 @@ import Testing
         #expect(text.hasSuffix(", 39, and 30 more runs"), "\(text)")
     }
 
+    /// Texts are told apart by their bytes, as the log wrote them: the same bytes fold, two
+    /// normal forms of one text do not, and notes of different kinds never do.
+    @Test func notesAreTheSameByTheirBytes() {
+        var folder = RunNoteFolder()
+        folder.add(1, .diagnostic("caf\u{E9} \u{FFFD}"))
+        folder.add(2, .diagnostic("cafe\u{301} \u{FFFD}"))
+        folder.add(3, .diagnostic("caf\u{E9} \u{FFFD}"))
+        folder.add(3, .totalUnknown("caf\u{E9} \u{FFFD}"))
+        folder.add(4, .errorLines(2, first: 7))
+        folder.add(5, .errorLines(2, first: 7))
+        #expect(
+            folder.lines == [
+                "runs 1, 3: caf\u{E9} \u{FFFD}", "run 2: cafe\u{301} \u{FFFD}",
+                "run 3: total unknown: caf\u{E9} \u{FFFD}",
+                "runs 4-5: 2 error lines (first at line 7)",
+            ])
+        #expect(RunNote.phaseUnknown(.extraction, "x") != .phaseUnknown(.targetTail, "x"))
+        #expect(RunNote.status(.partial, "x") != .status(.failed, "x"))
+    }
+
     @Test func sharedNotesFoldInOrderOfFirstAppearance() {
         var folder = RunNoteFolder()
         folder.add(1, .status(.partial, "cut at line 2"))
