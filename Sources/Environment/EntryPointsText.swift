@@ -1,3 +1,5 @@
+import Model
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -155,19 +157,7 @@ public enum EntryPointsText {
     public static func isASCII(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer(isASCII) }
 
     /// Whether every byte is below 0x80, eight bytes at a time.
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return true }
-        var i = 0
-        while i + 8 <= bytes.count {
-            if base.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-            i += 8
-        }
-        while i < bytes.count {
-            if bytes[i] >= 0x80 { return false }
-            i += 1
-        }
-        return true
-    }
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { ByteWord.isASCII(bytes) }
 
     // Line boundaries of `str.splitlines()`: \n \v \f \r (\r\n as one) \x1c \x1d \x1e \x85 \u2028 \u2029.
     private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Turns the raw bytes of one log line into a `LogLine`: structlog console, structlog JSON, or plain.
 ///
@@ -283,20 +284,7 @@ struct LossyDecoder {
     }
 
     /// Whether every byte is below 0x80, eight at a time.
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        var i = 0
-        let raw = UnsafeRawPointer(base)
-        while i + 8 <= bytes.count {
-            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-            i += 8
-        }
-        while i < bytes.count {
-            if bytes[i] >= 0x80 { return false }
-            i += 1
-        }
-        return true
-    }
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { ByteWord.isASCII(bytes) }
 }
 
 /// Whether bytes are well-formed UTF-8 (what `String(decoding:as:)` keeps as it is: no overlong

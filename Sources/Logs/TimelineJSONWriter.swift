@@ -255,20 +255,17 @@ struct TimelineJSONWriter {
         bytes.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8[...])
     }
 
-    /// Whether a byte is below 0x20, `"` or `\\`: eight bytes at a time, by the bit tricks' exact
-    /// forms of "has a byte less than" and "has a zero byte" (notes and reasons are long texts).
+    /// Whether a byte is below 0x20, `"` or `\\`: eight bytes at a time (notes and reasons are long texts).
     static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
         var i = 0
-        if let base = utf8.baseAddress {
-            while i + 8 <= utf8.count {
-                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                let below20 = (word &- ones &* 0x20) & ~word & highs != 0
-                if below20 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C)) { return true }
-                i += 8
+        while i + 8 <= utf8.count {
+            let word = ByteWord.load(utf8, at: i)
+            if ByteWord.containsByte(below: 0x20, word) || ByteWord.contains(word, 0x22)
+                || ByteWord.contains(word, 0x5C)
+            {
+                return true
             }
+            i += 8
         }
         while i < utf8.count {
             let byte = utf8[i]

@@ -78,10 +78,7 @@ public enum Markdown {
             var i = 0
             while i < source.count {
                 // Every mark is ASCII: eight bytes none of which is ASCII are passed over at once.
-                if i + 8 <= source.count,
-                    UnsafeRawPointer(source.baseAddress! + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080
-                        == 0x8080_8080_8080_8080
-                {
+                if i + 8 <= source.count, ByteWord.holdsNoASCII(ByteWord.load(source, at: i)) {
                     i += 8
                     continue
                 }
@@ -279,7 +276,7 @@ public enum Markdown {
                 // Eight bytes at a time past those that can begin no control character (most of a
                 // long text that is not ASCII: a job name of U+FFFD is EF BF BD, over and over).
                 if i + 8 <= b.count,
-                    !mayBeginControl(UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self))
+                    !mayBeginControl(ByteWord.load(b, at: i))
                 {
                     i += 8
                     continue
@@ -298,16 +295,11 @@ public enum Markdown {
     }
 
     /// Whether one of eight bytes is below 0x20, 0x7F, or C2 or E2 (the lead bytes of the C1
-    /// controls and of the separators and bidirectional marks): the bit tricks' exact forms of
-    /// "has a byte less than" and "has a zero byte".
+    /// controls and of the separators and bidirectional marks).
     @inline(__always)
     static func mayBeginControl(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
-        let below20 = (word &- ones &* 0x20) & ~word & highs != 0
-        return below20 || hasZero(word ^ (ones &* 0x7F)) || hasZero(word ^ (ones &* 0xC2))
-            || hasZero(word ^ (ones &* 0xE2))
+        ByteWord.containsByte(below: 0x20, word) || ByteWord.contains(word, 0x7F) || ByteWord.contains(word, 0xC2)
+            || ByteWord.contains(word, 0xE2)
     }
 
     /// The rule `oneLine` applies on bytes (`MarkdownTests` holds the two together), scalar by scalar:
