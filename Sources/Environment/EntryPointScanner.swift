@@ -1,3 +1,5 @@
+import Model
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -245,7 +247,7 @@ public struct EntryPointScanner: Sendable {
             let folder = folders.folder(candidate)
             return reader.bytes.withUnsafeBufferPointer { all -> SkipKind? in
                 let bytes = UnsafeBufferPointer(rebasing: all[..<count])
-                if EntryPointsText.isASCII(bytes) {
+                if ByteWord.isASCII(bytes) {
                     return EntryPointsText.appendASCII(
                         bytes, distribution: folder, to: &result.entryPoints, groups: &groups) ? nil : .malformed
                 }

@@ -154,10 +154,7 @@ public enum EntryPointsText {
     }
 
     /// Whether `parseASCII` applies.
-    public static func isASCII(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer(isASCII) }
-
-    /// Whether every byte is below 0x80, eight bytes at a time.
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { ByteWord.isASCII(bytes) }
+    public static func isASCII(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer(ByteWord.isASCII) }
 
     // Line boundaries of `str.splitlines()`: \n \v \f \r (\r\n as one) \x1c \x1d \x1e \x85 \u2028 \u2029.
     private static func isLineBreak(_ scalar: Unicode.Scalar) -> Bool {

@@ -1,3 +1,5 @@
+import Model
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -57,7 +59,7 @@ struct MetadataFolders {
             let bytes = UnsafeBufferPointer(
                 start: raw, count: strlen(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self)))
             if !Self.isDotOrDotDot(bytes) { listed += 1 }
-            let ascii = EntryPointsText.isASCII(bytes)
+            let ascii = ByteWord.isASCII(bytes)
             if !ascii, String(validating: bytes, as: UTF8.self) == nil {
                 undecodable += 1
                 continue

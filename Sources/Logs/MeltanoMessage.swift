@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// The structlog lines `RunSplitter` acts on, recognised by the text Meltano (and the Singer SDK)
 /// print for them; every other line is `.other`.
@@ -78,7 +79,7 @@ enum MeltanoMessage: Equatable {
     static func dropping(_ event: String, first: Int, last: Int) -> String {
         var event = event
         let ascii: String? = event.withUTF8 { bytes in
-            guard LossyDecoder.isASCII(bytes) else { return nil }
+            guard ByteWord.isASCII(bytes) else { return nil }
             guard bytes.count >= first + last else { return "" }
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[first..<(bytes.count - last)]), as: UTF8.self)
         }

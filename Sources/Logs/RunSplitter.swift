@@ -264,7 +264,7 @@ struct TextInterner: Sendable {
         if text.utf8.count <= 15 { return text }  // stored inline anyway
         // Only ASCII: hashing other text normalizes it first, and names that repeat are ASCII.
         var bytes = text
-        guard bytes.withUTF8({ LossyDecoder.isASCII($0) }) else { return text }
+        guard bytes.withUTF8({ ByteWord.isASCII($0) }) else { return text }
         if let known = seen[text] { return known }
         if seen.count < 4096 { seen[text] = text }
         return text

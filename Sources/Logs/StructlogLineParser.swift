@@ -282,9 +282,6 @@ struct LossyDecoder {
         replaced = true
         return UTF8Validation.repairing(slice)
     }
-
-    /// Whether every byte is below 0x80, eight at a time.
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { ByteWord.isASCII(bytes) }
 }
 
 /// Whether bytes are well-formed UTF-8 (what `String(decoding:as:)` keeps as it is: no overlong
@@ -292,11 +289,12 @@ struct LossyDecoder {
 /// standard library makes, done here for logs full of bad bytes.
 enum UTF8Validation {
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if LossyDecoder.isASCII(bytes) { return true }
+        if ByteWord.isASCII(bytes) { return true }
         var i = 0
         while i < bytes.count {
-            guard let length = wellFormedLength(bytes, at: i) else { return false }
-            i += length
+            let step = self.step(bytes, at: i)
+            guard step > 0 else { return false }
+            i += step
         }
         return true
     }
@@ -377,13 +375,6 @@ enum UTF8Validation {
             out.append(contentsOf: run[..<run.utf8.index(run.startIndex, offsetBy: 3 * n)])
             left -= n
         }
-    }
-
-    /// The length of the well-formed sequence at `bytes[i]`, or nil.
-    private static func wellFormedLength(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
-        if bytes[i] < 0x80 { return 1 }
-        guard let (length, _) = sequence(lead: bytes[i]) else { return nil }
-        return wellFormedPrefix(bytes, at: i) == length ? length : nil
     }
 
     /// How many bytes from `bytes[i]` begin a well-formed sequence (the lead and the continuation
