@@ -553,6 +553,10 @@ def calibrate(opts, log):
     # real run's catalog write adds end to end (docs/calibration.md, "The catalog write").
     sync = statistics.median(r["cpu_us_per_line"] for r in syncs)
     hop = statistics.median(r["cpu_us_per_line"] for r in hops)
+    # A hop's wall time beyond its CPU time: both threads off the CPU while one wakes the other.
+    # The simulator waits it out rather than padding it busy (docs/calibration.md, "The catalog write").
+    hop_waits = [r["us_per_line"] - r["cpu_us_per_line"] for r in hops]
+    hop_wait = statistics.median(hop_waits)
     catalog_note = "%d lines from a pipe (`cat`), CPU time of all threads per line, median of %d fresh processes" % (
         opts.lines, opts.repeats)
     log("sqlite statements")
@@ -600,6 +604,9 @@ def calibrate(opts, log):
                                          spread([r["cpu_us_per_line"] for r in syncs], sync)),
             "catalog.line_thread_hop_us": unit(hop, "catalog write through %s; %s" % (hops[0]["library"], catalog_note),
                                                spread([r["cpu_us_per_line"] for r in hops], hop)),
+            "catalog.line_thread_hop_wait_us": unit(
+                hop_wait, "the same hopped catalog writes' wall time less their CPU time per line (neither thread on the "
+                "CPU while one wakes the other), median of the %d processes" % opts.repeats, spread(hop_waits, hop_wait)),
             "sqlite.statement_us": unit(message / 4, "sqlite3 module, WAL, synchronous=NORMAL: one STATE message write (UPDATE runs.payload, then BEGIN IMMEDIATE, SELECT, DELETE, INSERT, COMMIT) / its 4 counted statements, %d iterations, least of the runs; raw sqlite3, without SQLAlchemy (a lower bound)" % opts.iterations,
                                         spread([r[STATE_MESSAGE] for r in runs], message)),
             "json.state_us": unit(js, "json.loads of a STATE message + json.dumps of its state payload, %d iterations, least of the runs" % (opts.iterations * 10),

@@ -5,7 +5,8 @@ import Model
 /// (docs/calibration.md, "What the interval covers").
 ///
 /// Both variants' minutes are gathered per unit (a phase's minutes go to the unit of its own
-/// that has the widest spread); a unit both variants pay alike cancels in the difference, so only
+/// that has the widest spread, but the catalog write's split between its per-line units by their
+/// µs); a unit both variants pay alike cancels in the difference, so only
 /// the difference of its minutes is uncertain: half-width = √Σᵤ (Δminutesᵤ · spreadᵤ)².
 public enum CostSpread {
     /// Minutes per cost unit of one variant, from its phases' minutes per run-set.
@@ -14,6 +15,13 @@ public enum CostSpread {
     ) -> [CostUnit: Double] {
         var out: [CostUnit: Double] = [:]
         for (phase, minutes) in phaseMinutes {
+            if phase == .catalogWrite {
+                // Every unit of the catalog write is charged per line: its minutes split by their µs.
+                let units = catalogWrite.costUnits.map { ($0, costs.microseconds($0) ?? 0) }
+                let total = units.reduce(0) { $0 + $1.1 }
+                for (unit, us) in units where us > 0 { out[unit, default: 0] += minutes * us / total }
+                continue
+            }
             let units = phase.costUnits(catalogWrite: catalogWrite)
             guard let unit = units.max(by: { costs.spread($0) < costs.spread($1) }) else { continue }
             out[unit, default: 0] += minutes

@@ -5,7 +5,7 @@ import Model
 /// The catalog size of one job fitted to its pre-plugin change between two releases, analytically.
 ///
 /// The model's pre-plugin work grows linearly with the catalog: each line costs the release's
-/// per-line unit (`catalog.line_sync_us` or `catalog.line_thread_hop_us`), and nothing else there
+/// per-line units (`catalog.line_sync_us`, or `catalog.line_thread_hop_us` and its wait), and nothing else there
 /// differs by more than milliseconds. So `lines = Δ pre-plugin / (regressed per-line − baseline
 /// per-line)`: what `simulate fit --observed-phase pre-plugin --knob catalog-lines` finds by
 /// simulation.
@@ -34,8 +34,8 @@ public struct CatalogFit: Sendable {
     /// The per-line costs of two releases' modes in `costs` (0 for a unit the profile lacks).
     public init(baseline: ReleaseProfile, regressed: ReleaseProfile, costs: CostProfile) {
         self.init(
-            baselineLineMicroseconds: costs.microseconds(baseline.catalogWrite.costUnit) ?? 0,
-            regressedLineMicroseconds: costs.microseconds(regressed.catalogWrite.costUnit) ?? 0)
+            baselineLineMicroseconds: costs.catalogLineMicroseconds(baseline.catalogWrite),
+            regressedLineMicroseconds: costs.catalogLineMicroseconds(regressed.catalogWrite))
     }
 
     /// Extra microseconds per line of the regressed release.

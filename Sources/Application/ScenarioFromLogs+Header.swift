@@ -29,7 +29,7 @@ extension ScenarioFromLogs {
 
     /// (key, where its value came from), in the order the file writes them.
     func sources(_ jobs: [Job]) -> [(String, String)] {
-        let baseUnit = baselineRelease.catalogWrite.costUnit
+        let baseUnits = baselineRelease.catalogWrite.costUnits.map(\.rawValue).joined(separator: " + ")
         var list: [(String, String)] = [
             ("variants, baseline", releaseSource),
             ("invocations", "\(invocations.why) = \(invocations.value) (two simulated per production run)"),
@@ -48,7 +48,7 @@ extension ScenarioFromLogs {
                 "jobs[].assumed.*",
                 "the job's median seconds of that log phase in the baseline logs minus what \(baselineRelease.name) "
                     + "simulates there: in pre-plugin the catalog write, catalog_lines × "
-                    + "\(Self.format(baselineLineMicroseconds)) µs (\(baseUnit.rawValue), \(baselineRelease.catalogWrite.rawValue) writes, "
+                    + "\(Self.format(baselineLineMicroseconds)) µs (\(baseUnits), \(baselineRelease.catalogWrite.rawValue) writes, "
                     + "cost profile \(costs.name)); the other simulated steps (settings scan, bookkeeping, state lookup "
                     + "and writes, HTTP pages) take milliseconds and are not subtracted. Never negative: clamped at 0, "
                     + "and the job says so"

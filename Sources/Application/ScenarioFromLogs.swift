@@ -93,7 +93,7 @@ public struct ScenarioFromLogs {
         regressedRelease.map { CatalogFit(baseline: baselineRelease, regressed: $0, costs: costs) }
     }
 
-    var baselineLineMicroseconds: Double { costs.microseconds(baselineRelease.catalogWrite.costUnit) ?? 0 }
+    var baselineLineMicroseconds: Double { costs.catalogLineMicroseconds(baselineRelease.catalogWrite) }
 
     /// The `catalog_lines` value: `--set`, else the key's default.
     var defaultCatalogLines: Int {

@@ -25,8 +25,14 @@ public enum CostUnit: String, CaseIterable, Codable, Sendable {
     case scanPerEntryPoint = "scan.per_entry_point_us"
     /// The first scan of a process, once: the imports `importlib_metadata` defers to its first call.
     case scanFirstCall = "scan.first_call_us"
+    /// One catalog line written synchronously (CPU time of the process per line).
     case catalogLineSync = "catalog.line_sync_us"
+    /// One catalog line written through a worker thread (CPU time of all the process's threads per line).
     case catalogLineThreadHop = "catalog.line_thread_hop_us"
+    /// The rest of one hopped line's wall time, which is no CPU of the process: the caller waits
+    /// while the worker thread wakes, and again while it is woken itself (wall less CPU time per
+    /// line, calibrated beside `catalogLineThreadHop`). The worker waits it out, off the CPU.
+    case catalogLineThreadHopWait = "catalog.line_thread_hop_wait_us"
     /// One counted statement of the system database (transaction control folded in).
     case sqliteStatement = "sqlite.statement_us"
     /// Decoding one STATE message and encoding its state payload.

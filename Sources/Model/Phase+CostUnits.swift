@@ -7,7 +7,7 @@ extension Phase {
             return CostUnit.allCases.filter(\.isScanUnit)
         case .bookkeeping, .teardown: return [.sqliteStatement]
         case .stateWrites: return [.sqliteStatement, .jsonState]
-        case .catalogWrite: return [catalogWrite == .sync ? .catalogLineSync : .catalogLineThreadHop]
+        case .catalogWrite: return catalogWrite.costUnits
         case .startOther, .prePluginOther, .pages, .tapProcessing, .targetRead, .targetLoad, .stateWriteOther: return []
         }
     }

@@ -29,6 +29,19 @@ import Testing
         #expect(abs(half - (0.9 * 0.9 + 0.2 * 0.2).squareRoot()) < 1e-12)
     }
 
+    @Test func theCatalogWritesMinutesSplitBetweenItsPerLineUnits() {
+        var units = Self.costs.units
+        units[CostUnit.catalogLineThreadHopWait.rawValue] = .init(value: 25, source: "", spread: 0.4)
+        let costs = CostProfile(name: "t", description: "", file: nil, units: units)
+        let hop = CostSpread.minutesByUnit([(.catalogWrite, 10.0)], catalogWrite: .threadHop, costs: costs)
+        // 100 µs of CPU and 25 µs of waiting per line: 8 and 2 of the 10 minutes.
+        #expect(hop == [.catalogLineThreadHop: 8.0, .catalogLineThreadHopWait: 2.0])
+        let half = CostSpread.halfWidth(variant: hop, baseline: [:], costs: costs)
+        #expect(abs(half - (0.8 * 0.8 + 0.8 * 0.8).squareRoot()) < 1e-12)
+        #expect(costs.catalogLineMicroseconds(.threadHop) == 125)
+        #expect(costs.catalogLineMicroseconds(.sync) == 5)
+    }
+
     @Test func wideningAddsInQuadratureOnEachSide() {
         let widened = CostSpread.widen(Interval(estimate: 10, low: 9, high: 12, level: 0.95), by: 2)
         #expect(widened.estimate == 10)

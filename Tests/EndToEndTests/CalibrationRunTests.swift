@@ -82,7 +82,8 @@ final class CalibrationRunTests: XCTestCase {
                 "scan.fixed_us", "scan.per_distribution_us", "scan.cold_fixed_us", "scan.cold_per_distribution_us",
                 "scan.per_path_entry_us", "scan.per_missing_path_entry_us", "scan.per_listed_entry_us",
                 "scan.per_listed_distribution_us", "scan.per_entry_point_us", "scan.first_call_us",
-                "catalog.line_sync_us", "catalog.line_thread_hop_us", "sqlite.statement_us", "json.state_us",
+                "catalog.line_sync_us", "catalog.line_thread_hop_us", "catalog.line_thread_hop_wait_us",
+                "sqlite.statement_us", "json.state_us",
             ])
         let calibration = try XCTUnwrap(json["calibration"] as? [String: Any])
         XCTAssertNotNil(calibration["interpreter"] as? String)

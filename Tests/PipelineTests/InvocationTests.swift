@@ -67,6 +67,35 @@ final class InvocationTests: XCTestCase {
         XCTAssertLessThan(sync.modelledNs, 10 * 2_000_000, "sync lines are not padded to the hop cost")
     }
 
+    func testAThreadHopsWaitIsAddedToItsCPUAndWaitedOffTheCPU() throws {
+        let costs = CostProfile(
+            name: "test", description: "", file: nil,
+            units: [
+                "catalog.line_thread_hop_us": .init(value: 100, source: "test"),
+                "catalog.line_thread_hop_wait_us": .init(value: 2000, source: "test"),
+            ])
+        let fixture = try PipelineFixture(variants: ["meltano-3.7.9", "meltano-3.6.0"], costs: costs)
+        try fixture.run("meltano-3.7.9", index: 0)
+        try fixture.run("meltano-3.6.0", index: 1)
+        let hop = try XCTUnwrap(fixture.phases(of: 0)[.catalogWrite])
+        XCTAssertGreaterThanOrEqual(
+            hop.modelledNs, 10 * 2_100_000, "10 sampled lines: 0.1 ms of CPU and 2 ms of waiting each")
+        let sync = try XCTUnwrap(fixture.phases(of: 1)[.catalogWrite])
+        XCTAssertLessThan(sync.modelledNs, 10 * 2_000_000, "sync lines do not wait")
+    }
+
+    func testOffCPUWaitSleepsWhatIsOwedAndCarriesItsOvershoot() {
+        var clock = OffCPUWait()
+        let cpuBefore = MonotonicClock.threadCPU()
+        let slept = (0..<10).reduce(UInt64(0)) { total, _ in total + clock.wait(nanoseconds: 2_000_000) }
+        XCTAssertGreaterThanOrEqual(slept, 20_000_000, "at least what was owed, in all")
+        XCTAssertLessThan(MonotonicClock.threadCPU() - cpuBefore, slept / 2, "asleep, not busy")
+        // A sleep overshoots by more than a nanosecond: the next nanosecond is already paid.
+        var carry = OffCPUWait()
+        XCTAssertGreaterThan(carry.wait(nanoseconds: 1), 1)
+        XCTAssertEqual(carry.wait(nanoseconds: 1), 0)
+    }
+
     func testCatalogLinesAreDeterministicAndLookLikeACatalog() {
         let a = CatalogLines(streams: 3)
         let b = CatalogLines(streams: 3)
