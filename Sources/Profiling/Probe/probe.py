@@ -522,6 +522,7 @@ def main() -> int:  # noqa: C901, PLR0915
         cat = catalog_figures(r, probe.catalog_bytes[r["lines_asked"]])
         o["catalog_lines"] = small_lines if r["lines_asked"] == probe.small else large_lines
         o["catalog_thread_handoffs"] = cat["catalog_thread_handoffs"]
+        o["catalog_debug_log_calls"] = instr.get("catalog_debug_log_calls")
         if instr["trace"]:
             o["state_backend_initializations"] = len(instr["calls"]["state_store_manager_init"])
             o["backends_calls"] = len(instr["calls"]["backends"])
@@ -560,6 +561,12 @@ def main() -> int:  # noqa: C901, PLR0915
             raise ProbeFailure(f"configuration {label}: no file under .meltano was written with the tap's "
                                f"catalog ({probe.catalog_bytes[runs[label]['lines_asked']]} bytes)")
     per_line = round((h_large - h_small) / (large_lines - small_lines), 4)
+    d_small = out_runs["systemdb"]["catalog_debug_log_calls"]
+    d_large = out_runs["systemdb_large"]["catalog_debug_log_calls"]
+    # Per property of the probe's catalog (three lines each): how many debug calls a release's
+    # catalog visitor makes depends on the catalog's shape, so per line would not carry over.
+    debug_per_property = round((d_large - d_small) / ((large_lines - small_lines) / 3), 4) \
+        if d_small is not None and d_large is not None else None
 
     # PYTHON* variables the tap saw that the probe did not give Meltano (it gives none).
     python_vars: dict[str, str] = {}
@@ -581,7 +588,9 @@ def main() -> int:  # noqa: C901, PLR0915
         "cli": cli,
         "runs": out_runs,
         "catalog": {"lines_small": small_lines, "lines_large": large_lines,
-                    "handoffs_small": h_small, "handoffs_large": h_large, "handoffs_per_line": per_line},
+                    "handoffs_small": h_small, "handoffs_large": h_large, "handoffs_per_line": per_line,
+                    "debug_log_calls_small": d_small, "debug_log_calls_large": d_large,
+                    "debug_log_calls_per_property": debug_per_property},
         "plugin_env": {"python_vars_set_by_meltano": python_vars},
         "path_entries": len(sys_path),
         "extra": {

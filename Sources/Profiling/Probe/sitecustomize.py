@@ -81,6 +81,7 @@ def _install(out_path: str) -> None:  # noqa: C901, PLR0915
         "first_scan_at": None,
         "handoffs": {"executor_submit": 0, "run_in_executor": 0, "anyio_run_sync": 0},
         "handoff_total": 0,
+        "catalog_debug_log_calls": 0,
         "files": [],
         "patched": [],
         "trace": trace,
@@ -323,6 +324,27 @@ def _install(out_path: str) -> None:  # noqa: C901, PLR0915
         io.open = probe_open
         rec["patched"].append("open")
 
+    def patch_catalog(mod) -> None:
+        # The catalog visitor's `logger.debug` calls (per node visited): paid even when the
+        # log level filters them out, and releases differ in how many they make.
+        inner = getattr(mod, "logger", None)
+        if inner is None:
+            return
+
+        class CountingLogger:
+            def __getattr__(self, attr):
+                target = getattr(inner, attr)
+                if attr != "debug":
+                    return target
+
+                def debug(*args, **kwargs):
+                    rec["catalog_debug_log_calls"] += 1
+                    return target(*args, **kwargs)
+                return debug
+
+        mod.logger = CountingLogger()
+        rec["patched"].append("meltano.core.plugin.singer.catalog.logger")
+
     # ---- patch modules as they are imported ----------------------------------------------
     patches = {
         "importlib.metadata": lambda m: wrap_entry_points(m, "importlib.metadata"),
@@ -330,6 +352,7 @@ def _install(out_path: str) -> None:  # noqa: C901, PLR0915
         "concurrent.futures.thread": patch_executor,
         "asyncio.base_events": patch_loop,
         "anyio.to_thread": patch_anyio,
+        "meltano.core.plugin.singer.catalog": patch_catalog,
     }
 
     class PatchingFinder:
