@@ -17,9 +17,11 @@ public enum CostSpread {
         for (phase, minutes) in phaseMinutes {
             if phase == .catalogWrite {
                 // Every unit of the catalog write is charged per line: its minutes split by their µs.
-                let units = catalogWrite.costUnits.map { ($0, costs.microseconds($0) ?? 0) }
-                let total = units.reduce(0) { $0 + $1.1 }
-                for (unit, us) in units where us > 0 { out[unit, default: 0] += minutes * us / total }
+                let total = costs.catalogLineMicroseconds(catalogWrite)
+                for unit in catalogWrite.costUnits {
+                    guard let us = costs.microseconds(unit), us > 0 else { continue }
+                    out[unit, default: 0] += minutes * us / total
+                }
                 continue
             }
             let units = phase.costUnits(catalogWrite: catalogWrite)

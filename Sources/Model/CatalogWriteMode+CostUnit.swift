@@ -16,6 +16,6 @@ extension CostProfile {
     /// One catalog line's wall time in this mode, µs: its CPU cost and its wait (a unit the
     /// profile does not name costs 0, so a profile without a wait unit charges what it did).
     public func catalogLineMicroseconds(_ mode: CatalogWriteMode) -> Double {
-        (microseconds(mode.costUnit) ?? 0) + (mode.waitUnit.flatMap(microseconds) ?? 0)
+        mode.costUnits.reduce(0) { $0 + (microseconds($1) ?? 0) }
     }
 }

@@ -37,6 +37,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCHEMA = 1
 TAP = "tap-probe"
+# Lines one padding property takes in the probe tap's catalog (`"pNNNNN": {"type": "string"}`, indented).
+LINES_PER_PROPERTY = 3
 TARGET = "target-probe"
 UNKNOWN_SCHEME = "bogus"
 RUN_TIMEOUT = 300
@@ -96,7 +98,7 @@ def catalog(padding):
 
 if mode == "discover":
     base = len(json.dumps(catalog(0), indent=2).splitlines())
-    text = json.dumps(catalog(max(0, (lines - base) // 3)), indent=2)  # 3 lines per padding property
+    text = json.dumps(catalog(max(0, (lines - base) // {lines_per_property})), indent=2)
     sys.stdout.write(text + "\n")
     sys.exit(0)
 
@@ -205,7 +207,7 @@ class Probe:
         shutil.copy(HERE / "sitecustomize.py", self.instr / "sitecustomize.py")
         for name, src in ((f"{TAP}.py", TAP_SOURCE), (f"{TARGET}.py", TARGET_SOURCE)):
             path = self.workdir / name
-            path.write_text(src.format(python=self.python))
+            path.write_text(src.format(python=self.python, lines_per_property=LINES_PER_PROPERTY))
             path.chmod(0o755)
 
     def write_yml(self, uri: str, lines: int) -> None:
@@ -563,9 +565,10 @@ def main() -> int:  # noqa: C901, PLR0915
     per_line = round((h_large - h_small) / (large_lines - small_lines), 4)
     d_small = out_runs["systemdb"]["catalog_debug_log_calls"]
     d_large = out_runs["systemdb_large"]["catalog_debug_log_calls"]
-    # Per property of the probe's catalog (three lines each): how many debug calls a release's
-    # catalog visitor makes depends on the catalog's shape, so per line would not carry over.
-    debug_per_property = round((d_large - d_small) / ((large_lines - small_lines) / 3), 4) \
+    # Per property of the probe's catalog: how many debug calls a release's catalog visitor
+    # makes depends on the catalog's shape (lines per property), so per line would not carry over.
+    properties = (large_lines - small_lines) / LINES_PER_PROPERTY
+    debug_per_property = round((d_large - d_small) / properties, 4) \
         if d_small is not None and d_large is not None else None
 
     # PYTHON* variables the tap saw that the probe did not give Meltano (it gives none).
